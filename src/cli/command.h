@@ -1,0 +1,25 @@
+// The shape every `entente` subcommand module follows.
+//
+// A module registers its subcommand(s) on the root CLI11 app; when a subcommand runs, its
+// callback stores the process exit code in `ctx.exit_code` (0 success, 1 a "no" answer or
+// invalid content, 2 usage error or unreadable input). Only cli/ prints or exits.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace entente::cli {
+
+struct CommandContext {
+  int exit_code = 0;
+};
+
+// Node administration and data: init, org, token, apiroot, collection, ingest, export,
+// validate, serve (src/cli/*_command.cc, owned by the CLI).
+void RegisterNodeCommands(CLI::App& app, CommandContext& ctx);
+// `entente pattern validate|match` (src/cli/pattern_command.cc).
+void RegisterPatternCommands(CLI::App& app, CommandContext& ctx);
+// `entente match --indicators … --observations …` (src/cli/match_command.cc).
+void RegisterMatchCommand(CLI::App& app, CommandContext& ctx);
+
+}  // namespace entente::cli

@@ -1,0 +1,71 @@
+#include "common/env.h"
+
+#include <sodium.h>
+
+#include <chrono>
+#include <cstdio>
+
+namespace entente {
+namespace {
+
+class RealClock final : public Clock {
+ public:
+  int64_t NowMicros() override {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+};
+
+class SodiumRandom final : public Random {
+ public:
+  SodiumRandom() {
+    // sodium_init() is idempotent and thread-safe; a failure leaves randombytes usable
+    // through its fallback, which reads the kernel's generator.
+    (void)sodium_init();
+  }
+  void Fill(void* buf, size_t n) override { randombytes_buf(buf, n); }
+};
+
+}  // namespace
+
+Clock& SystemClock() {
+  static RealClock clock;
+  return clock;
+}
+
+Random& SystemRandom() {
+  static SodiumRandom random;
+  return random;
+}
+
+std::string NewUuid4(Random& random) {
+  unsigned char b[16];
+  random.Fill(b, sizeof b);
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  char out[37];
+  std::snprintf(out, sizeof out,
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                b[15]);
+  return std::string(out, 36);
+}
+
+std::string NewToken(Random& random) {
+  unsigned char b[32];
+  random.Fill(b, sizeof b);
+  char out[64];
+  sodium_bin2base64(out, sizeof out, b, sizeof b, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return std::string("ent_") + out;
+}
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+  return std::string(hex, crypto_hash_sha256_BYTES * 2);
+}
+
+}  // namespace entente

@@ -1,0 +1,88 @@
+// policy/: the one gate that decides who may see an object.
+//
+// Every read path (TAXII objects, object, manifest, versions; CLI export) and, later,
+// every egress path to a peer asks this gate; nothing else re-implements the rules.
+// The rules are those of ../shared/DESIGN.md "Sharing rules" (TLP 2.0):
+//
+//   CLEAR         anyone who may read the collection
+//   GREEN         members of a trust community the object is shared with; an object
+//                 that names no community is shared with the collection's readers
+//   AMBER         the named recipient organisations and their declared clients
+//   AMBER+STRICT  the named recipient organisations only
+//   RED           the named individual recipients only
+//
+// The organisation that contributed an object (its owner) always sees it. An unknown
+// marking never widens access: it counts as AMBER. The audience (communities,
+// recipients, individuals) travels inside the object as the entente audience property
+// extension (kAudienceExtensionId), so it is standard STIX 2.1.
+//
+// All functions are pure and safe for concurrent use.
+#pragma once
+
+#include <boost/json/fwd.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace entente::policy {
+
+enum class Tlp : int { kClear = 0, kGreen = 1, kAmber = 2, kAmberStrict = 3, kRed = 4 };
+
+// "clear", "green", "amber", "amber+strict", "red".
+std::string_view TlpName(Tlp tlp);
+// Accepts the names above, case-insensitive, and "white" as an alias of clear.
+bool ParseTlp(std::string_view name, Tlp* out);
+
+// The extension-definition id of entente's audience property extension.
+inline constexpr std::string_view kAudienceExtensionId =
+    "extension-definition--1641d5b9-e8f9-4e50-b7c8-ac882f4d424e";
+
+// The TLP label a marking-definition id stands for (TLP 1.0 and 2.0 ids, see DESIGN.md).
+// Returns false for ids that are not TLP markings.
+bool TlpOfMarking(std::string_view marking_id, Tlp* out);
+
+// Who an object is shared with. Identity ids are STIX identity ids.
+struct Audience {
+  std::vector<std::string> communities;  // trust community names
+  std::vector<std::string> recipients;   // organisation identity ids (AMBER, AMBER+STRICT)
+  std::vector<std::string> individuals;  // individual identity ids (RED)
+  bool empty() const { return communities.empty() && recipients.empty() && individuals.empty(); }
+};
+
+// What the gate needs to know about one stored object version.
+struct Labels {
+  Tlp tlp = Tlp::kAmber;
+  Audience audience;
+  std::string owner_org;  // id of the organisation that contributed the object
+};
+
+// Computes the labels of a STIX object: its TLP is the most restrictive TLP marking in
+// object_marking_refs (a marking-definition that is not a known TLP counts as AMBER);
+// an object with no TLP marking takes `collection_default`. The audience comes from the
+// entente audience extension when present.
+Labels LabelObject(const boost::json::object& obj, Tlp collection_default,
+                   std::string owner_org);
+
+// Audience <-> compact JSON text, as stored beside an object version ("" when empty).
+std::string EncodeAudience(const Audience& audience);
+Audience DecodeAudience(std::string_view text);
+
+// The requester of a read, as authenticated by a token.
+struct Requester {
+  std::string org_id;                    // organisation the token belongs to
+  std::string identity_id;               // that organisation's STIX identity id
+  std::string client_of;                 // identity id of the organisation it is a client of
+  std::vector<std::string> communities;  // trust communities the organisation belongs to
+  std::string individual_id;             // identity id of the person holding the token, if any
+  // Set only by the CLI working on the node's own data folder (whoever can run it can
+  // read the database file anyway); never derived from a token. Tokens of administrators
+  // manage the node but do not widen what they may read.
+  bool local_operator = false;
+};
+
+// True if `who`, already allowed to read the collection, may see an object version
+// labelled `labels`. Objects the requester may not see must be treated as absent.
+bool MayRead(const Requester& who, const Labels& labels);
+
+}  // namespace entente::policy

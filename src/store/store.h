@@ -1,0 +1,194 @@
+// store/: the node's durable state behind one interface.
+//
+// A Store holds the node's settings, organisations, tokens (as SHA-256 hashes only),
+// API roots, collections with per-organisation read/write grants, STIX object versions
+// and TAXII status resources. Object versions are immutable rows keyed by
+// (collection, id, version); each carries the date_added TAXII exposes, which is
+// strictly increasing within a collection (no two versions share one), so that a
+// cursor on date_added resumes exactly.
+//
+// Durability: a call that returns OK has committed; with the default settings a commit
+// survives the process being killed at any instant, and (synchronous=FULL) power loss.
+//
+// Implementations are safe for concurrent use from many threads; an ObjectRow passed to
+// a ScanObjects visitor is valid only during that call.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "entente/status.h"
+#include "policy/policy.h"
+
+namespace entente::store {
+
+struct NodeSettings {
+  std::string name;          // node name, e.g. "cert-fr"
+  std::string jurisdiction;  // ISO 3166-1 alpha-2, e.g. "FR"
+  std::string title;         // TAXII discovery title
+  std::string description;
+  std::string contact;
+  std::string default_api_root;  // name of the API root discovery points at
+};
+
+struct Organisation {
+  std::string id;           // short unique name chosen by the operator, e.g. "cert-fr"
+  std::string name;         // display name
+  std::string country;      // ISO 3166-1 alpha-2
+  std::string sector;       // free text, e.g. "government", "energy"
+  std::string identity_id;  // STIX identity id, globally unique ("identity--<uuid>")
+  std::string client_of;    // identity id of the organisation it is a declared client of
+  std::vector<std::string> communities;  // trust community names it belongs to
+  bool admin = false;       // its tokens may administer the node
+};
+
+struct TokenInfo {
+  std::string token_id;       // public id of the token (not the secret), e.g. "tok_ab12cd34"
+  std::string org_id;
+  std::string label;
+  std::string individual_id;  // identity id of the person holding it, if any (TLP:RED)
+  int64_t created_us = 0;
+};
+
+struct ApiRoot {
+  std::string name;  // URL path segment, e.g. "cti"
+  std::string title;
+  std::string description;
+  int64_t max_content_length = 10 * 1024 * 1024;
+};
+
+struct Collection {
+  std::string id;  // UUID (TAXII collection ids are UUIDs)
+  std::string api_root;
+  std::string title;
+  std::string description;
+  policy::Tlp default_tlp = policy::Tlp::kAmber;
+  std::vector<std::string> readers;  // organisation ids allowed to read
+  std::vector<std::string> writers;  // organisation ids allowed to write
+};
+
+// One object version to add. `version` is the STIX `modified`, else `created`, else
+// empty (for objects that carry neither, such as most SCOs); it is part of the key.
+struct NewObject {
+  std::string id;
+  std::string type;
+  std::string spec_version;  // "2.1" (or "2.0" for objects without spec_version)
+  std::string version;
+  int64_t version_us = 0;  // `version` parsed, for ordering; 0 when empty
+  std::string json;        // the object exactly as it will be served
+  policy::Labels labels;
+};
+
+enum class AddOutcome { kAdded, kDuplicate };
+
+struct AddResult {
+  AddOutcome outcome = AddOutcome::kAdded;
+  int64_t date_added_us = 0;  // of the new row, or of the row that was already there
+};
+
+struct ObjectRow {
+  int64_t date_added_us = 0;
+  std::string_view id;
+  std::string_view type;
+  std::string_view spec_version;
+  std::string_view version;  // empty when the object has neither modified nor created
+  std::string_view json;
+  policy::Labels labels;
+};
+
+enum class VersionMatch { kLast, kFirst, kAll };
+
+struct ObjectQuery {
+  std::string collection_id;
+  std::optional<int64_t> added_after_us;  // only rows with date_added > this
+  std::vector<std::string> ids;           // empty = any
+  std::vector<std::string> types;         // empty = any
+  std::vector<std::string> spec_versions; // empty = any
+  // Versions: any of first/last/all, and/or explicit version timestamps (microseconds).
+  bool match_first = false;
+  bool match_last = true;
+  bool match_all = false;
+  std::vector<int64_t> version_us;
+};
+
+enum class ScanAction { kContinue, kStop };
+
+struct StatusDetail {
+  std::string id;
+  std::string version;
+  std::string message;
+};
+
+struct StatusRecord {
+  std::string id;        // UUID
+  std::string api_root;
+  std::string owner_org; // only this organisation may read it
+  std::string status;    // "pending" or "complete"
+  int64_t request_timestamp_us = 0;
+  int64_t total_count = 0;
+  std::vector<StatusDetail> successes, failures, pendings;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Node settings (one row).
+  virtual Status PutSettings(const NodeSettings& settings) = 0;
+  virtual Result<NodeSettings> GetSettings() = 0;
+
+  // Organisations.
+  virtual Status PutOrganisation(const Organisation& org) = 0;  // insert or replace
+  virtual Result<Organisation> GetOrganisation(std::string_view id) = 0;
+  virtual Result<std::vector<Organisation>> ListOrganisations() = 0;
+  virtual Status DeleteOrganisation(std::string_view id) = 0;  // and its tokens
+
+  // Tokens. Only the SHA-256 hex of the secret is stored.
+  virtual Status AddToken(const TokenInfo& info, std::string_view secret_sha256_hex) = 0;
+  virtual Result<TokenInfo> FindTokenByHash(std::string_view secret_sha256_hex) = 0;
+  virtual Result<std::vector<TokenInfo>> ListTokens(std::string_view org_id) = 0;
+  virtual Status RevokeToken(std::string_view token_id) = 0;
+
+  // API roots and collections.
+  virtual Status PutApiRoot(const ApiRoot& root) = 0;
+  virtual Result<std::vector<ApiRoot>> ListApiRoots() = 0;
+  virtual Status PutCollection(const Collection& c) = 0;  // insert or replace, with grants
+  virtual Result<Collection> GetCollection(std::string_view id) = 0;
+  virtual Result<std::vector<Collection>> ListCollections(std::string_view api_root) = 0;
+  virtual Status DeleteCollection(std::string_view id) = 0;  // and its objects
+
+  // Objects. AddObjects commits all of `objects` in one transaction and assigns each new
+  // row a date_added strictly greater than any before it in the collection. A version
+  // already present (same collection, id, version) is not stored again.
+  virtual Result<std::vector<AddResult>> AddObjects(std::string_view collection_id,
+                                                    const std::vector<NewObject>& objects) = 0;
+  // Visits matching rows in date_added order until the visitor says stop.
+  virtual Status ScanObjects(const ObjectQuery& query,
+                             const std::function<ScanAction(const ObjectRow&)>& visit) = 0;
+  // Deletes the listed versions of one object (all its versions if `versions` is empty);
+  // returns how many rows were removed. Deletions are remembered as tombstones.
+  virtual Result<int64_t> DeleteObject(std::string_view collection_id, std::string_view id,
+                                       const std::vector<std::string>& versions) = 0;
+  virtual Result<int64_t> CountObjects(std::string_view collection_id) = 0;
+
+  // TAXII status resources.
+  virtual Status PutStatus(const StatusRecord& status) = 0;  // insert or replace
+  virtual Result<StatusRecord> GetStatus(std::string_view id) = 0;
+};
+
+struct SqliteOptions {
+  bool create_if_missing = false;
+  // "FULL" survives power loss; "NORMAL" survives a process crash only.
+  std::string synchronous = "FULL";
+};
+
+// Opens (or creates) the SQLite store at `path` in WAL mode.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const SqliteOptions& options = {});
+
+}  // namespace entente::store
