@@ -58,11 +58,16 @@ void WriteStrings(json::object& obj, std::string_view key, const std::vector<std
 
 std::string_view TlpName(Tlp tlp) {
   switch (tlp) {
-    case Tlp::kClear: return "clear";
-    case Tlp::kGreen: return "green";
-    case Tlp::kAmber: return "amber";
-    case Tlp::kAmberStrict: return "amber+strict";
-    case Tlp::kRed: return "red";
+    case Tlp::kClear:
+      return "clear";
+    case Tlp::kGreen:
+      return "green";
+    case Tlp::kAmber:
+      return "amber";
+    case Tlp::kAmberStrict:
+      return "amber+strict";
+    case Tlp::kRed:
+      return "red";
   }
   return "amber";
 }
@@ -71,12 +76,18 @@ bool ParseTlp(std::string_view name, Tlp* out) {
   std::string lower;
   for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (lower.rfind("tlp:", 0) == 0) lower.erase(0, 4);
-  if (lower == "clear" || lower == "white") *out = Tlp::kClear;
-  else if (lower == "green") *out = Tlp::kGreen;
-  else if (lower == "amber") *out = Tlp::kAmber;
-  else if (lower == "amber+strict") *out = Tlp::kAmberStrict;
-  else if (lower == "red") *out = Tlp::kRed;
-  else return false;
+  if (lower == "clear" || lower == "white")
+    *out = Tlp::kClear;
+  else if (lower == "green")
+    *out = Tlp::kGreen;
+  else if (lower == "amber")
+    *out = Tlp::kAmber;
+  else if (lower == "amber+strict")
+    *out = Tlp::kAmberStrict;
+  else if (lower == "red")
+    *out = Tlp::kRed;
+  else
+    return false;
   return true;
 }
 

@@ -61,8 +61,7 @@ struct Labels {
 // object_marking_refs (a marking-definition that is not a known TLP counts as AMBER);
 // an object with no TLP marking takes `collection_default`. The audience comes from the
 // entente audience extension when present.
-Labels LabelObject(const boost::json::object& obj, Tlp collection_default,
-                   std::string owner_org);
+Labels LabelObject(const boost::json::object& obj, Tlp collection_default, std::string owner_org);
 
 // Audience <-> compact JSON text, as stored beside an object version ("" when empty).
 std::string EncodeAudience(const Audience& audience);

@@ -21,7 +21,8 @@ Requester Org(const char* org, const char* identity) {
 }
 
 TEST(LabelObject, MostRestrictiveMarkingWins) {
-  auto obj = Obj(R"({"object_marking_refs":["marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+  auto obj =
+      Obj(R"({"object_marking_refs":["marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
                                               "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]})");
   EXPECT_EQ(LabelObject(obj, Tlp::kClear, "a").tlp, Tlp::kRed);
 }
@@ -31,7 +32,8 @@ TEST(LabelObject, UnmarkedTakesCollectionDefault) {
 }
 
 TEST(LabelObject, UnknownMarkingCountsAsAmber) {
-  auto obj = Obj(R"({"object_marking_refs":["marking-definition--00000000-0000-4000-8000-000000000000"]})");
+  auto obj = Obj(
+      R"({"object_marking_refs":["marking-definition--00000000-0000-4000-8000-000000000000"]})");
   EXPECT_EQ(LabelObject(obj, Tlp::kClear, "a").tlp, Tlp::kAmber);
 }
 

@@ -1,0 +1,233 @@
+#include "policy/egress.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cstdio>
+
+namespace entente::policy {
+namespace {
+
+namespace json = boost::json;
+
+bool Contains(const std::vector<std::string>& list, std::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+bool Intersects(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  return std::any_of(a.begin(), a.end(), [&](const std::string& x) { return Contains(b, x); });
+}
+
+std::string_view TypeOfId(std::string_view id) {
+  size_t sep = id.find("--");
+  return sep == std::string_view::npos ? std::string_view() : id.substr(0, sep);
+}
+
+bool RuleMatchesType(const SovereigntyRule& rule, std::string_view type) {
+  return rule.object_type == "*" || rule.object_type == type;
+}
+
+// An id for a hashed object: same type, a UUID (version 4 layout) taken from the keyed
+// hash of the original id, so every object that refers to it maps it the same way.
+std::string KeyedId(std::string_view key, std::string_view id) {
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  static constexpr std::string_view kDomain = "entente-keyed-id:";
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(kDomain.data()),
+                                kDomain.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(id.data()), id.size());
+  crypto_auth_hmacsha256_final(&st, mac);
+  mac[6] = static_cast<unsigned char>((mac[6] & 0x0f) | 0x40);
+  mac[8] = static_cast<unsigned char>((mac[8] & 0x3f) | 0x80);
+  char uuid[37];
+  std::snprintf(uuid, sizeof uuid,
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", mac[0],
+                mac[1], mac[2], mac[3], mac[4], mac[5], mac[6], mac[7], mac[8], mac[9], mac[10],
+                mac[11], mac[12], mac[13], mac[14], mac[15]);
+  std::string out(TypeOfId(id));
+  out += "--";
+  out.append(uuid, 36);
+  return out;
+}
+
+// True if some rule hashes objects of this type (their ids are then keyed too).
+bool TypeIsHashed(const PeerProfile& peer, std::string_view type) {
+  return std::any_of(peer.rules.begin(), peer.rules.end(), [&](const SovereigntyRule& r) {
+    return r.action == SovereigntyAction::kKeyedHash && RuleMatchesType(r, type);
+  });
+}
+
+bool TypeIsWithheld(const PeerProfile& peer, std::string_view type) {
+  return std::any_of(peer.rules.begin(), peer.rules.end(), [&](const SovereigntyRule& r) {
+    return r.action == SovereigntyAction::kWithhold && r.property.empty() &&
+           RuleMatchesType(r, type);
+  });
+}
+
+// Rewrites references (`*_ref` strings, `*_refs` lists) to objects whose ids are keyed,
+// and drops references to withheld types so that nothing names what did not leave.
+void RewriteRefs(const PeerProfile& peer, json::object& obj, std::vector<std::string>* changes) {
+  for (auto& [key, value] : obj) {
+    std::string_view k = key;
+    const bool single = k.size() > 4 && k.substr(k.size() - 4) == "_ref";
+    const bool list = k.size() > 5 && k.substr(k.size() - 5) == "_refs";
+    if (single && value.is_string()) {
+      std::string_view target = value.get_string();
+      if (TypeIsHashed(peer, TypeOfId(target))) {
+        value = KeyedId(peer.hash_key, target);
+        changes->push_back(std::string(k) + ": reference keyed");
+      }
+    } else if (list && value.is_array()) {
+      json::array kept;
+      for (auto& item : value.get_array()) {
+        if (!item.is_string()) {
+          kept.push_back(item);
+          continue;
+        }
+        std::string_view target = item.get_string();
+        std::string_view type = TypeOfId(target);
+        if (TypeIsWithheld(peer, type)) {
+          changes->push_back(std::string(k) + ": reference to withheld " + std::string(type) +
+                             " removed");
+        } else if (TypeIsHashed(peer, type)) {
+          kept.emplace_back(KeyedId(peer.hash_key, target));
+          changes->push_back(std::string(k) + ": reference keyed");
+        } else {
+          kept.push_back(item);
+        }
+      }
+      value = std::move(kept);
+    } else if (value.is_object() && k != "extensions") {
+      RewriteRefs(peer, value.get_object(), changes);
+    }
+  }
+}
+
+EgressDecision Withheld(std::string reason) {
+  EgressDecision d;
+  d.send = false;
+  d.reason = std::move(reason);
+  return d;
+}
+
+}  // namespace
+
+std::string_view SovereigntyActionName(SovereigntyAction action) {
+  switch (action) {
+    case SovereigntyAction::kWithhold:
+      return "withhold";
+    case SovereigntyAction::kRedact:
+      return "redact";
+    case SovereigntyAction::kKeyedHash:
+      return "hash";
+  }
+  return "withhold";
+}
+
+bool ParseSovereigntyAction(std::string_view name, SovereigntyAction* out) {
+  if (name == "withhold")
+    *out = SovereigntyAction::kWithhold;
+  else if (name == "redact")
+    *out = SovereigntyAction::kRedact;
+  else if (name == "hash")
+    *out = SovereigntyAction::kKeyedHash;
+  else
+    return false;
+  return true;
+}
+
+std::string KeyedHash(std::string_view key, std::string_view value) {
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(value.data()),
+                                value.size());
+  crypto_auth_hmacsha256_final(&st, mac);
+  char hex[crypto_auth_hmacsha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+  return std::string("hmac-sha256:") + hex;
+}
+
+EgressDecision DecideEgress(const PeerProfile& peer, const Labels& labels, const json::object& obj,
+                            const std::vector<std::string>& provenance) {
+  if (Contains(provenance, peer.node_name)) {
+    return Withheld("came from or through " + peer.node_name + " (provenance)");
+  }
+  const Audience& a = labels.audience;
+  switch (labels.tlp) {
+    case Tlp::kClear:
+      break;
+    case Tlp::kGreen:
+      if (a.communities.empty()) {
+        return Withheld("TLP:GREEN without a named trust community stays on this node");
+      }
+      if (!Intersects(a.communities, peer.communities)) {
+        return Withheld("TLP:GREEN: no community it is shared with lives on " + peer.node_name);
+      }
+      break;
+    case Tlp::kAmber:
+    case Tlp::kAmberStrict:
+      if (!Intersects(a.recipients, peer.recipients)) {
+        return Withheld(std::string("TLP:") +
+                        (labels.tlp == Tlp::kAmber ? "AMBER" : "AMBER+STRICT") +
+                        ": no named recipient lives on " + peer.node_name);
+      }
+      break;
+    case Tlp::kRed:
+      return Withheld("TLP:RED is never forwarded by federation");
+  }
+
+  std::string_view type;
+  if (const json::value* t = obj.if_contains("type"); t != nullptr && t->is_string()) {
+    type = t->get_string();
+  }
+  EgressDecision d;
+  d.object = obj;
+  for (const SovereigntyRule& rule : peer.rules) {
+    if (!RuleMatchesType(rule, type)) continue;
+    if (rule.property.empty()) {
+      if (rule.action == SovereigntyAction::kWithhold) {
+        return Withheld("sovereignty: " + std::string(type) + " may not leave for " +
+                        peer.jurisdiction);
+      }
+      continue;  // whole-object hashing only keys the id (below)
+    }
+    json::value* v = d.object.if_contains(rule.property);
+    if (v == nullptr) continue;
+    switch (rule.action) {
+      case SovereigntyAction::kWithhold:
+        return Withheld("sovereignty: " + std::string(type) + "." + rule.property +
+                        " may not leave for " + peer.jurisdiction);
+      case SovereigntyAction::kRedact:
+        d.object.erase(rule.property);
+        d.changes.push_back(rule.property + ": redacted");
+        break;
+      case SovereigntyAction::kKeyedHash:
+        if (peer.hash_key.empty()) {
+          return Withheld("sovereignty: " + rule.property + " must be hashed but peer " +
+                          peer.node_name + " has no hash key");
+        }
+        *v = KeyedHash(peer.hash_key, v->is_string() ? std::string_view(v->get_string())
+                                                     : std::string_view(json::serialize(*v)));
+        d.changes.push_back(rule.property + ": hashed");
+        break;
+    }
+  }
+  if (TypeIsHashed(peer, type)) {
+    if (peer.hash_key.empty()) {
+      return Withheld("sovereignty: " + std::string(type) + " must be hashed but peer " +
+                      peer.node_name + " has no hash key");
+    }
+    if (json::value* id = d.object.if_contains("id"); id != nullptr && id->is_string()) {
+      *id = KeyedId(peer.hash_key, id->get_string());
+      d.changes.push_back("id: keyed");
+    }
+  }
+  RewriteRefs(peer, d.object, &d.changes);
+  d.send = true;
+  return d;
+}
+
+}  // namespace entente::policy

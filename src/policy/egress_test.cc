@@ -1,0 +1,130 @@
+#include "policy/egress.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+namespace entente::policy {
+namespace {
+
+boost::json::object Obj(const char* text) { return boost::json::parse(text).as_object(); }
+
+PeerProfile Peer() {
+  PeerProfile p;
+  p.node_name = "cert-de";
+  p.jurisdiction = "DE";
+  p.communities = {"eu-csirts"};
+  p.recipients = {"identity--de-bsi"};
+  p.hash_key = "shared-secret";
+  return p;
+}
+
+Labels WithTlp(Tlp tlp) {
+  Labels l;
+  l.tlp = tlp;
+  l.owner_org = "local";
+  return l;
+}
+
+const boost::json::object kIndicator = Obj(R"({"type":"indicator","id":"indicator--1"})");
+
+TEST(Egress, ClearIsSent) {
+  EgressDecision d = DecideEgress(Peer(), WithTlp(Tlp::kClear), kIndicator, {});
+  EXPECT_TRUE(d.send);
+  EXPECT_EQ(d.object, kIndicator);
+  EXPECT_TRUE(d.changes.empty());
+}
+
+TEST(Egress, GreenNeedsASharedCommunity) {
+  Labels l = WithTlp(Tlp::kGreen);
+  EXPECT_FALSE(DecideEgress(Peer(), l, kIndicator, {}).send);  // no community named
+  l.audience.communities = {"other"};
+  EXPECT_FALSE(DecideEgress(Peer(), l, kIndicator, {}).send);
+  l.audience.communities = {"other", "eu-csirts"};
+  EXPECT_TRUE(DecideEgress(Peer(), l, kIndicator, {}).send);
+}
+
+TEST(Egress, AmberNeedsARecipientOnThePeer) {
+  for (Tlp tlp : {Tlp::kAmber, Tlp::kAmberStrict}) {
+    Labels l = WithTlp(tlp);
+    l.audience.recipients = {"identity--fr-anssi"};
+    EgressDecision no = DecideEgress(Peer(), l, kIndicator, {});
+    EXPECT_FALSE(no.send);
+    EXPECT_NE(no.reason.find("no named recipient"), std::string::npos);
+    l.audience.recipients.push_back("identity--de-bsi");
+    EXPECT_TRUE(DecideEgress(Peer(), l, kIndicator, {}).send);
+  }
+}
+
+TEST(Egress, RedNeverLeaves) {
+  Labels l = WithTlp(Tlp::kRed);
+  l.audience.individuals = {"identity--someone"};
+  l.audience.recipients = {"identity--de-bsi"};
+  EXPECT_FALSE(DecideEgress(Peer(), l, kIndicator, {}).send);
+}
+
+TEST(Egress, NeverBackToWhereItCameFrom) {
+  EgressDecision d = DecideEgress(Peer(), WithTlp(Tlp::kClear), kIndicator, {"cert-de", "isac"});
+  EXPECT_FALSE(d.send);
+  EXPECT_NE(d.reason.find("provenance"), std::string::npos);
+}
+
+TEST(Egress, WithholdsAType) {
+  PeerProfile p = Peer();
+  p.rules.push_back({"user-account", "", SovereigntyAction::kWithhold});
+  auto acct = Obj(R"({"type":"user-account","id":"user-account--1","account_login":"bob"})");
+  EXPECT_FALSE(DecideEgress(p, WithTlp(Tlp::kClear), acct, {}).send);
+  // References to a withheld type are dropped from what does leave.
+  auto obs = Obj(R"({"type":"observed-data","id":"observed-data--1",
+                     "object_refs":["user-account--1","ipv4-addr--2"]})");
+  EgressDecision d = DecideEgress(p, WithTlp(Tlp::kClear), obs, {});
+  ASSERT_TRUE(d.send);
+  EXPECT_EQ(d.object.at("object_refs").as_array().size(), 1u);
+  EXPECT_EQ(d.object.at("object_refs").as_array()[0].as_string(), "ipv4-addr--2");
+}
+
+TEST(Egress, RedactsAProperty) {
+  PeerProfile p = Peer();
+  p.rules.push_back({"email-addr", "display_name", SovereigntyAction::kRedact});
+  auto email = Obj(R"({"type":"email-addr","id":"email-addr--1","value":"a@b.example",
+                       "display_name":"Alice"})");
+  EgressDecision d = DecideEgress(p, WithTlp(Tlp::kClear), email, {});
+  ASSERT_TRUE(d.send);
+  EXPECT_FALSE(d.object.contains("display_name"));
+  EXPECT_EQ(d.object.at("value").as_string(), "a@b.example");
+}
+
+TEST(Egress, KeyedHashIsStableAndKeysIdsAndReferences) {
+  PeerProfile p = Peer();
+  p.rules.push_back({"email-addr", "value", SovereigntyAction::kKeyedHash});
+  auto email = Obj(R"({"type":"email-addr","id":"email-addr--1","value":"a@b.example"})");
+  EgressDecision d = DecideEgress(p, WithTlp(Tlp::kClear), email, {});
+  ASSERT_TRUE(d.send);
+  const std::string hashed(d.object.at("value").as_string());
+  EXPECT_EQ(hashed, KeyedHash("shared-secret", "a@b.example"));
+  EXPECT_EQ(hashed.find("a@b"), std::string::npos);
+  const std::string new_id(d.object.at("id").as_string());
+  EXPECT_NE(new_id, "email-addr--1");
+  EXPECT_EQ(new_id.rfind("email-addr--", 0), 0u);
+
+  auto msg = Obj(R"({"type":"email-message","id":"email-message--1","is_multipart":false,
+                     "from_ref":"email-addr--1","to_refs":["email-addr--1"]})");
+  EgressDecision m = DecideEgress(p, WithTlp(Tlp::kClear), msg, {});
+  ASSERT_TRUE(m.send);
+  EXPECT_EQ(m.object.at("from_ref").as_string(), new_id);
+  EXPECT_EQ(m.object.at("to_refs").as_array()[0].as_string(), new_id);
+
+  // Another key gives another hash: the two states must share the key to correlate.
+  EXPECT_NE(KeyedHash("other", "a@b.example"), hashed);
+}
+
+TEST(Egress, HashingWithoutAKeyWithholds) {
+  PeerProfile p = Peer();
+  p.hash_key.clear();
+  p.rules.push_back({"email-addr", "value", SovereigntyAction::kKeyedHash});
+  auto email = Obj(R"({"type":"email-addr","id":"email-addr--1","value":"a@b.example"})");
+  EXPECT_FALSE(DecideEgress(p, WithTlp(Tlp::kClear), email, {}).send);
+}
+
+}  // namespace
+}  // namespace entente::policy
