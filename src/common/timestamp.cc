@@ -65,9 +65,8 @@ Result<Timestamp> ParseTimestamp(std::string_view text) {
   const int64_t hour = Digits(text, 11, 2);
   const int64_t minute = Digits(text, 14, 2);
   const int64_t second = Digits(text, 17, 2);
-  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 ||
-      text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
-      text[16] != ':') {
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || text[4] != '-' ||
+      text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':') {
     return Bad(text, "wrong layout");
   }
   if (year < 1) return Bad(text, "year out of range");
@@ -95,7 +94,8 @@ Result<Timestamp> ParseTimestamp(std::string_view text) {
   }
   if (pos != text.size() - 1 || text[pos] != 'Z') return Bad(text, "must end in 'Z' (UTC)");
 
-  const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t days =
+      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   ts.micros = ((days * 24 + hour) * 60 + minute) * 60 * 1000000 + second * 1000000 + frac_micros;
   return ts;
 }

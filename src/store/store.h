@@ -44,11 +44,11 @@ struct Organisation {
   std::string identity_id;  // STIX identity id, globally unique ("identity--<uuid>")
   std::string client_of;    // identity id of the organisation it is a declared client of
   std::vector<std::string> communities;  // trust community names it belongs to
-  bool admin = false;       // its tokens may administer the node
+  bool admin = false;                    // its tokens may administer the node
 };
 
 struct TokenInfo {
-  std::string token_id;       // public id of the token (not the secret), e.g. "tok_ab12cd34"
+  std::string token_id;  // public id of the token (not the secret), e.g. "tok_ab12cd34"
   std::string org_id;
   std::string label;
   std::string individual_id;  // identity id of the person holding it, if any (TLP:RED)
@@ -105,10 +105,10 @@ enum class VersionMatch { kLast, kFirst, kAll };
 
 struct ObjectQuery {
   std::string collection_id;
-  std::optional<int64_t> added_after_us;  // only rows with date_added > this
-  std::vector<std::string> ids;           // empty = any
-  std::vector<std::string> types;         // empty = any
-  std::vector<std::string> spec_versions; // empty = any
+  std::optional<int64_t> added_after_us;   // only rows with date_added > this
+  std::vector<std::string> ids;            // empty = any
+  std::vector<std::string> types;          // empty = any
+  std::vector<std::string> spec_versions;  // empty = any
   // Versions: any of first/last/all, and/or explicit version timestamps (microseconds).
   bool match_first = false;
   bool match_last = true;
@@ -125,10 +125,10 @@ struct StatusDetail {
 };
 
 struct StatusRecord {
-  std::string id;        // UUID
+  std::string id;  // UUID
   std::string api_root;
-  std::string owner_org; // only this organisation may read it
-  std::string status;    // "pending" or "complete"
+  std::string owner_org;  // only this organisation may read it
+  std::string status;     // "pending" or "complete"
   int64_t request_timestamp_us = 0;
   int64_t total_count = 0;
   std::vector<StatusDetail> successes, failures, pendings;
