@@ -22,4 +22,7 @@ void RegisterPatternCommands(CLI::App& app, CommandContext& ctx);
 // `entente match --indicators … --observations …` (src/cli/match_command.cc).
 void RegisterMatchCommand(CLI::App& app, CommandContext& ctx);
 
+// `entente peer add|list|status|remove|explain` (src/cli/peer_command.cc).
+void RegisterPeerCommands(CLI::App& app, CommandContext& ctx);
+
 }  // namespace entente::cli
