@@ -1,0 +1,70 @@
+// taxii/server.h: the TAXII 2.1 server — the entry point `entente serve` uses.
+//
+// TaxiiServer::Start binds host:port (port 0 picks a free port), starts `threads`
+// threads serving HTTP/1.1 (HTTPS when tls_cert and tls_key are set) and one background
+// worker for large envelopes, and returns once the server accepts connections. Every
+// request is answered from `store`, which must outlive the server; the server reads the
+// API roots, collections, grants and tokens from the store on each request, so changes
+// made through the CLI while it runs take effect at once.
+//
+// Stop() stops accepting, lets in-flight requests finish and queued background
+// envelopes complete, then returns; Wait() blocks until Stop() has been called (from any
+// thread) and the server has shut down. Both are safe to call from any thread, more
+// than once. The destructor calls Stop().
+//
+// TAXII details that are choices of this server (see docs/cli.md):
+//   - every endpoint, discovery included, needs a token (Bearer, or Basic with the
+//     token as password);
+//   - pages hold at most `limit` objects (default 100, maximum max_page_size);
+//   - X-TAXII-Date-Added-First/Last on an empty page both carry the page's lower bound:
+//     the `next` cursor or added_after if given, else 1970-01-01T00:00:00.000000Z.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "entente/status.h"
+#include "stix/stix.h"
+#include "store/store.h"
+
+namespace entente::taxii {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;  // 0: pick a free port, see TaxiiServer::port()
+  int threads = 2;
+  std::string tls_cert;  // PEM file; with tls_key, serve HTTPS only
+  std::string tls_key;   // PEM file
+  // An envelope with more objects is refused with 413.
+  size_t max_objects_per_envelope = 100000;
+  // An envelope with more objects is answered at once with a "pending" status and
+  // processed by the background worker.
+  size_t async_threshold = 1000;
+  size_t default_page_size = 100;
+  size_t max_page_size = 1000;
+  size_t max_json_depth = 64;
+  int read_timeout_seconds = 30;
+  // How objects are checked on POST (set check_pattern to wire the pattern engine).
+  stix::ValidateOptions validate;
+  // One line per request (method, target, status, bytes, microseconds, org). Empty: no
+  // access log. Called from the serving threads, possibly concurrently.
+  std::function<void(const std::string& line)> access_log;
+};
+
+class TaxiiServer {
+ public:
+  static Result<std::unique_ptr<TaxiiServer>> Start(store::Store& store, ServerOptions options);
+
+  virtual ~TaxiiServer() = default;
+  // The port actually bound.
+  virtual uint16_t port() const = 0;
+  // "http" or "https".
+  virtual std::string scheme() const = 0;
+  virtual void Stop() = 0;
+  virtual void Wait() = 0;
+};
+
+}  // namespace entente::taxii
