@@ -1,0 +1,111 @@
+#include "pattern/index/cidr_set.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace entente::pattern::index {
+namespace {
+
+std::vector<uint32_t> Containing(const CidrSet& s, std::string_view q) {
+  auto b = ParseIpBlock(q);
+  EXPECT_TRUE(b.has_value()) << q;
+  std::vector<uint32_t> out;
+  if (b) s.ForEachContaining(*b, [&](uint32_t i) { out.push_back(i); });
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+CidrSet Build(const std::vector<std::pair<std::string, uint32_t>>& blocks) {
+  CidrSetBuilder b;
+  for (const auto& [text, id] : blocks) {
+    auto blk = ParseIpBlock(text);
+    EXPECT_TRUE(blk.has_value()) << text;
+    if (blk) b.Add(*blk, id);
+  }
+  CidrSet s;
+  b.Build(&s);
+  return s;
+}
+
+TEST(CidrSetTest, ParsesAddressesAndBlocks) {
+  auto a = ParseIpBlock("10.1.2.3");
+  ASSERT_TRUE(a);
+  EXPECT_FALSE(a->v6);
+  EXPECT_EQ(a->prefix, 32);
+  auto b = ParseIpBlock("10.1.2.3/8");  // host bits cleared
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->prefix, 8);
+  EXPECT_EQ(b->bits, ParseIpBlock("10.0.0.0/8")->bits);
+  auto c = ParseIpBlock("2001:db8::/32");
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->v6);
+  EXPECT_FALSE(ParseIpBlock("10.1.2.3/33"));
+  EXPECT_FALSE(ParseIpBlock("10.1.2/8"));
+  EXPECT_FALSE(ParseIpBlock("10.1.2.3/"));
+  EXPECT_FALSE(ParseIpBlock("10.1.2.3/a"));
+  EXPECT_FALSE(ParseIpBlock("2001:db8::/129"));
+  EXPECT_FALSE(ParseIpBlock("evil.example"));
+  EXPECT_FALSE(ParseIpBlock(""));
+}
+
+TEST(CidrSetTest, ReportsEveryEnclosingBlock) {
+  CidrSet s = Build({{"10.0.0.0/8", 1},
+                     {"10.1.0.0/16", 2},
+                     {"10.1.2.0/24", 3},
+                     {"10.1.3.0/24", 4},
+                     {"10.1.2.3/32", 5},
+                     {"0.0.0.0/0", 6},
+                     {"10.1.0.0/16", 7},
+                     {"2001:db8::/32", 8}});
+  EXPECT_EQ(Containing(s, "10.1.2.3"), (std::vector<uint32_t>{1, 2, 3, 5, 6, 7}));
+  EXPECT_EQ(Containing(s, "10.1.2.4"), (std::vector<uint32_t>{1, 2, 3, 6, 7}));
+  EXPECT_EQ(Containing(s, "10.1.4.1"), (std::vector<uint32_t>{1, 2, 6, 7}));
+  EXPECT_EQ(Containing(s, "10.200.0.1"), (std::vector<uint32_t>{1, 6}));
+  EXPECT_EQ(Containing(s, "11.0.0.1"), (std::vector<uint32_t>{6}));
+  // A block query: subset of the /8 and /16 but not of the /24s.
+  EXPECT_EQ(Containing(s, "10.1.0.0/20"), (std::vector<uint32_t>{1, 2, 6, 7}));
+  EXPECT_EQ(Containing(s, "2001:db8:1::1"), (std::vector<uint32_t>{8}));
+  EXPECT_TRUE(Containing(s, "2001:db9::1").empty());
+  EXPECT_TRUE(Containing(s, "::ffff:10.1.2.3").empty());  // families never mix
+}
+
+TEST(CidrSetTest, AgreesWithLinearScanOnRandomBlocks) {
+  std::mt19937 rng(7);
+  std::vector<std::pair<uint32_t, int>> blocks;  // (network, prefix)
+  CidrSetBuilder b;
+  for (uint32_t i = 0; i < 3000; ++i) {
+    int prefix = static_cast<int>(rng() % 33);
+    uint32_t addr = (rng() & 0x0f0f00ffu) | 0x0a000000u;  // dense region so blocks nest
+    uint32_t net = prefix == 0 ? 0 : addr & (~0u << (32 - prefix));
+    blocks.push_back({net, prefix});
+    IpBlock blk;
+    blk.bits = static_cast<unsigned __int128>(net) << 96;
+    blk.prefix = prefix;
+    b.Add(blk, i);
+  }
+  CidrSet s;
+  b.Build(&s);
+  for (int q = 0; q < 3000; ++q) {
+    uint32_t addr = (rng() & 0x0f0f00ffu) | 0x0a000000u;
+    std::vector<uint32_t> want;
+    for (uint32_t i = 0; i < blocks.size(); ++i) {
+      auto [net, prefix] = blocks[i];
+      uint32_t mask = prefix == 0 ? 0 : ~0u << (32 - prefix);
+      if ((addr & mask) == net) want.push_back(i);
+    }
+    IpBlock qb;
+    qb.bits = static_cast<unsigned __int128>(addr) << 96;
+    qb.prefix = 32;
+    std::vector<uint32_t> got;
+    s.ForEachContaining(qb, [&](uint32_t i) { got.push_back(i); });
+    std::sort(got.begin(), got.end());
+    ASSERT_EQ(got, want) << "query " << addr;
+  }
+}
+
+}  // namespace
+}  // namespace entente::pattern::index

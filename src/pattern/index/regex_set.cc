@@ -1,0 +1,193 @@
+#include "pattern/index/regex_set.h"
+
+#include <hs/hs.h>
+#include <re2/re2.h>
+
+#include <atomic>
+#include <utility>
+
+namespace entente::pattern::index {
+namespace {
+
+// One Hyperscan scratch per thread, grown to fit every database the thread scans.
+struct ThreadScratch {
+  hs_scratch_t* scratch = nullptr;
+  uint64_t sized_for = 0;  // serial of the last RegexSet it was grown for
+  ~ThreadScratch() {
+    if (scratch != nullptr) hs_free_scratch(scratch);
+  }
+};
+
+thread_local ThreadScratch tls_scratch;
+std::atomic<uint64_t> next_serial{1};
+
+struct ScanContext {
+  const std::vector<uint32_t>* ids;
+  void (*cb)(void*, uint32_t);
+  void* ctx;
+};
+
+int OnMatch(unsigned int index, unsigned long long, unsigned long long, unsigned int, void* p) {
+  auto* sc = static_cast<ScanContext*>(p);
+  sc->cb(sc->ctx, (*sc->ids)[index]);
+  return 0;
+}
+
+bool IsRegexMeta(char c) {
+  switch (c) {
+    case '\\':
+    case '^':
+    case '$':
+    case '.':
+    case '|':
+    case '?':
+    case '*':
+    case '+':
+    case '(':
+    case ')':
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> LikeToRegex(std::string_view like) {
+  bool has_underscore = false, non_ascii = false;
+  for (char c : like) {
+    if (c == '_') has_underscore = true;
+    if (static_cast<unsigned char>(c) >= 0x80) non_ascii = true;
+  }
+  if (has_underscore && non_ascii) return std::nullopt;
+  std::string out = "^";
+  for (char c : like) {
+    if (c == '%') {
+      out += ".*";
+    } else if (c == '_') {
+      out += '.';
+    } else if (IsRegexMeta(c)) {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f ||
+               static_cast<unsigned char>(c) >= 0x80) {
+      static const char kHex[] = "0123456789abcdef";
+      unsigned char u = static_cast<unsigned char>(c);
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  out += "\\z";
+  return out;
+}
+
+RegexSet::RegexSet() = default;
+RegexSet::~RegexSet() {
+  if (db_ != nullptr) hs_free_database(db_);
+}
+RegexSet::RegexSet(RegexSet&& o) noexcept
+    : db_(std::exchange(o.db_, nullptr)),
+      serial_(o.serial_),
+      hs_ids_(std::move(o.hs_ids_)),
+      re2_(std::move(o.re2_)) {}
+RegexSet& RegexSet::operator=(RegexSet&& o) noexcept {
+  if (this != &o) {
+    if (db_ != nullptr) hs_free_database(db_);
+    db_ = std::exchange(o.db_, nullptr);
+    serial_ = o.serial_;
+    hs_ids_ = std::move(o.hs_ids_);
+    re2_ = std::move(o.re2_);
+  }
+  return *this;
+}
+
+Result<RegexSet> RegexSet::Build(const std::vector<RegexSpec>& specs,
+                                 std::vector<uint32_t>* rejected) {
+  RegexSet set;
+  std::vector<bool> to_re2(specs.size(), false);
+  // Hyperscan names one failing expression per attempt; move it to RE2 and retry.
+  while (true) {
+    std::vector<const char*> exprs;
+    std::vector<unsigned> flags, ids;
+    std::vector<uint32_t> hs_ids;
+    for (size_t i = 0; i < specs.size(); ++i) {
+      if (to_re2[i]) continue;
+      exprs.push_back(specs[i].expression.c_str());
+      unsigned f = HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
+      if (specs[i].dot_all) f |= HS_FLAG_DOTALL;
+      flags.push_back(f);
+      ids.push_back(static_cast<unsigned>(hs_ids.size()));
+      hs_ids.push_back(static_cast<uint32_t>(i));
+    }
+    if (exprs.empty()) break;
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* err = nullptr;
+    hs_error_t rc =
+        hs_compile_multi(exprs.data(), flags.data(), ids.data(),
+                         static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK, nullptr, &db, &err);
+    if (rc == HS_SUCCESS) {
+      set.db_ = db;
+      set.serial_ = next_serial.fetch_add(1);
+      set.hs_ids_.reserve(hs_ids.size());
+      for (uint32_t i : hs_ids) set.hs_ids_.push_back(specs[i].id);
+      break;
+    }
+    int bad = err != nullptr ? err->expression : -1;
+    std::string msg = err != nullptr && err->message != nullptr ? err->message : "unknown";
+    hs_free_compile_error(err);
+    if (bad < 0 || static_cast<size_t>(bad) >= hs_ids.size()) {
+      return Status::Internal("hyperscan: cannot compile the expression set: " + msg);
+    }
+    to_re2[hs_ids[bad]] = true;
+  }
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (!to_re2[i]) continue;
+    RE2::Options opts;
+    opts.set_log_errors(false);
+    opts.set_encoding(RE2::Options::EncodingLatin1);
+    opts.set_dot_nl(specs[i].dot_all);
+    auto re = std::make_unique<RE2>(specs[i].expression, opts);
+    if (!re->ok()) {
+      if (rejected != nullptr) rejected->push_back(specs[i].id);
+      continue;
+    }
+    set.re2_.push_back(Re2Entry{std::move(re), specs[i].id});
+  }
+  return set;
+}
+
+void RegexSet::ScanImpl(std::string_view value, Callback cb, void* ctx) const {
+  if (db_ != nullptr) {
+    ThreadScratch& ts = tls_scratch;
+    if (ts.sized_for != serial_) {
+      // Grows the scratch if this database needs more; keeps it otherwise. On failure
+      // (out of memory) sized_for stays stale and hs_scan below refuses the scratch.
+      if (hs_alloc_scratch(db_, &ts.scratch) == HS_SUCCESS) ts.sized_for = serial_;
+    }
+    ScanContext sc{&hs_ids_, cb, ctx};
+    if (ts.scratch != nullptr)
+      hs_scan(db_, value.data(), static_cast<unsigned>(value.size()), 0, ts.scratch, OnMatch, &sc);
+  }
+  for (const Re2Entry& e : re2_) {
+    if (RE2::PartialMatch(re2::StringPiece(value.data(), value.size()), *e.re)) cb(ctx, e.id);
+  }
+}
+
+size_t RegexSet::MemoryBytes() const {
+  size_t n = hs_ids_.capacity() * 4 + re2_.capacity() * sizeof(Re2Entry);
+  if (db_ != nullptr) {
+    size_t sz = 0;
+    if (hs_database_size(db_, &sz) == HS_SUCCESS) n += sz;
+  }
+  for (const Re2Entry& e : re2_) n += static_cast<size_t>(e.re->ProgramSize()) * 16;
+  return n;
+}
+
+}  // namespace entente::pattern::index

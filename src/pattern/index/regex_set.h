@@ -1,0 +1,82 @@
+// RegexSet: many regular expressions compiled into one Hyperscan database, with RE2 for
+// the expressions Hyperscan rejects, scanned in one pass per value.
+//
+// Built once by RegexSet::Build, then read-only; Scan is safe for concurrent use from any
+// number of threads (each thread keeps its own Hyperscan scratch space, allocated on
+// first use and grown when it meets a larger database). Expressions use PCRE syntax and
+// are searched (unanchored unless they anchor themselves), as STIX MATCHES requires.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "entente/status.h"
+
+namespace re2 {
+class RE2;
+}
+
+struct hs_database;
+
+namespace entente::pattern::index {
+
+struct RegexSpec {
+  std::string expression;  // PCRE syntax
+  bool dot_all = false;    // '.' also matches '\n'
+  uint32_t id = 0;         // reported on a match; ids need not be unique
+};
+
+// Translates a STIX LIKE operand ('%' any run, '_' one character) into an anchored
+// expression matching the same strings byte for byte. nullopt when '_' meets non-ASCII
+// text (one character is then more than one byte) - callers keep those elsewhere.
+std::optional<std::string> LikeToRegex(std::string_view like);
+
+class RegexSet {
+ public:
+  RegexSet();
+  ~RegexSet();
+  RegexSet(RegexSet&&) noexcept;
+  RegexSet& operator=(RegexSet&&) noexcept;
+
+  // Compiles `specs`. Expressions neither Hyperscan nor RE2 can compile are returned in
+  // `*rejected` (their ids) and never reported by Scan. Errors: internal if Hyperscan
+  // fails for a reason that is not one expression.
+  static Result<RegexSet> Build(const std::vector<RegexSpec>& specs,
+                                std::vector<uint32_t>* rejected);
+
+  // Calls fn(id) for every expression matching somewhere in `value` (at most once per
+  // expression; ids shared by several expressions may repeat).
+  template <typename Fn>
+  void Scan(std::string_view value, Fn&& fn) const {
+    ScanImpl(value, &CallThunk<Fn>, &fn);
+  }
+
+  size_t size() const { return hs_ids_.size() + re2_.size(); }
+  size_t hyperscan_count() const { return hs_ids_.size(); }
+  size_t re2_count() const { return re2_.size(); }
+  size_t MemoryBytes() const;
+
+ private:
+  using Callback = void (*)(void* ctx, uint32_t id);
+  template <typename Fn>
+  static void CallThunk(void* ctx, uint32_t id) {
+    (*static_cast<Fn*>(ctx))(id);
+  }
+  void ScanImpl(std::string_view value, Callback cb, void* ctx) const;
+
+  hs_database* db_ = nullptr;
+  uint64_t serial_ = 0;           // unique per compiled database; keys the per-thread scratch
+  std::vector<uint32_t> hs_ids_;  // Hyperscan expression index -> id
+  struct Re2Entry {
+    std::unique_ptr<re2::RE2> re;
+    uint32_t id;
+  };
+  std::vector<Re2Entry> re2_;
+};
+
+}  // namespace entente::pattern::index

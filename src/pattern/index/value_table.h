@@ -1,0 +1,97 @@
+// ValueTable: a compact, immutable open-addressing map from (field, string value) to
+// the indicators whose pattern compares that field for equality with that value.
+//
+// Built once by ValueTableBuilder, then read-only: a built table is safe for concurrent
+// lookups from any number of threads. Keys live in one arena (length-prefixed bytes);
+// each slot holds a 32-bit tag from the key's 64-bit hash, the key's arena offset and
+// either one indicator number or a reference into a shared posting array. Probes verify
+// the full key against the arena, so a lookup never returns an indicator for a
+// different key. Spans returned by Lookup point into the table and stay valid as long as
+// the table lives.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace entente::pattern::index {
+
+// 64-bit hash of (field, value); stable within one process.
+uint64_t HashKey(uint32_t field, std::string_view value);
+
+class ValueTable {
+ public:
+  ValueTable() = default;
+
+  // Calls `fn(indicator)` for each indicator registered for (field, value), in
+  // ascending order; returns how many.
+  template <typename Fn>
+  size_t ForEach(uint32_t field, std::string_view value, Fn&& fn) const {
+    return ForEachHashed(field, value, HashKey(field, value), fn);
+  }
+
+  template <typename Fn>
+  size_t ForEachHashed(uint32_t field, std::string_view value, uint64_t hash, Fn&& fn) const {
+    const Slot* slot = Find(field, value, hash);
+    if (slot == nullptr) return 0;
+    if ((slot->posting & kMultiBit) == 0) {
+      fn(slot->posting);
+      return 1;
+    }
+    const uint32_t* p = &multi_[slot->posting & ~kMultiBit];
+    uint32_t n = p[0];
+    for (uint32_t i = 1; i <= n; ++i) fn(p[i]);
+    return n;
+  }
+
+  bool Contains(uint32_t field, std::string_view value) const {
+    return Find(field, value, HashKey(field, value)) != nullptr;
+  }
+
+  size_t key_count() const { return key_count_; }
+  // Bytes held by the table's own arrays (slots, arena, postings).
+  size_t MemoryBytes() const;
+
+ private:
+  friend class ValueTableBuilder;
+  static constexpr uint32_t kMultiBit = 0x80000000u;
+  static constexpr uint32_t kEmpty = 0xffffffffu;
+
+  struct Slot {
+    uint32_t tag = 0;
+    uint32_t key = kEmpty;  // arena offset; kEmpty marks a free slot
+    uint32_t posting = 0;   // indicator number, or kMultiBit | offset into multi_
+  };
+
+  const Slot* Find(uint32_t field, std::string_view value, uint64_t hash) const;
+  bool KeyEquals(uint32_t offset, uint32_t field, std::string_view value) const;
+
+  std::vector<Slot> slots_;
+  std::vector<char> arena_;      // per key: u32 field, u32 length, bytes
+  std::vector<uint32_t> multi_;  // count followed by indicator numbers
+  size_t key_count_ = 0;
+};
+
+// Collects (field, value, indicator) entries and builds a ValueTable. Not thread-safe.
+class ValueTableBuilder {
+ public:
+  void Add(uint32_t field, std::string_view value, uint32_t indicator);
+  size_t size() const { return entries_.size(); }
+  // Builds the table and clears the builder. Fails only on > 2^31 postings or 4 GiB of
+  // keys (returns false).
+  bool Build(ValueTable* out);
+
+ private:
+  struct Entry {
+    uint64_t hash;
+    uint32_t key;  // offset into arena_
+    uint32_t indicator;
+  };
+  std::vector<Entry> entries_;
+  std::vector<char> arena_;
+};
+
+}  // namespace entente::pattern::index

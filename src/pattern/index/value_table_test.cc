@@ -1,0 +1,97 @@
+#include "pattern/index/value_table.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace entente::pattern::index {
+namespace {
+
+std::vector<uint32_t> Lookup(const ValueTable& t, uint32_t field, std::string_view v) {
+  std::vector<uint32_t> out;
+  t.ForEach(field, v, [&](uint32_t i) { out.push_back(i); });
+  return out;
+}
+
+TEST(ValueTableTest, FindsExactKeysOnly) {
+  ValueTableBuilder b;
+  b.Add(1, "evil.example", 7);
+  b.Add(2, "evil.example", 8);  // same value, other field
+  b.Add(1, "", 9);              // empty value is a key like any other
+  ValueTable t;
+  ASSERT_TRUE(b.Build(&t));
+  EXPECT_EQ(t.key_count(), 3u);
+  EXPECT_EQ(Lookup(t, 1, "evil.example"), std::vector<uint32_t>{7});
+  EXPECT_EQ(Lookup(t, 2, "evil.example"), std::vector<uint32_t>{8});
+  EXPECT_EQ(Lookup(t, 1, ""), std::vector<uint32_t>{9});
+  EXPECT_TRUE(Lookup(t, 3, "evil.example").empty());
+  EXPECT_TRUE(Lookup(t, 1, "evil.exampl").empty());
+  EXPECT_TRUE(Lookup(t, 1, "EVIL.example").empty());
+}
+
+TEST(ValueTableTest, SharedKeysKeepDistinctSortedPostings) {
+  ValueTableBuilder b;
+  b.Add(1, "1.2.3.4", 30);
+  b.Add(1, "1.2.3.4", 10);
+  b.Add(1, "1.2.3.4", 30);  // same indicator twice (e.g. "a = x OR a = x")
+  b.Add(1, "1.2.3.4", 20);
+  ValueTable t;
+  ASSERT_TRUE(b.Build(&t));
+  EXPECT_EQ(Lookup(t, 1, "1.2.3.4"), (std::vector<uint32_t>{10, 20, 30}));
+}
+
+TEST(ValueTableTest, EmptyTableFindsNothing) {
+  ValueTable t;
+  EXPECT_TRUE(Lookup(t, 0, "x").empty());
+  ValueTableBuilder b;
+  ASSERT_TRUE(b.Build(&t));
+  EXPECT_TRUE(Lookup(t, 0, "x").empty());
+}
+
+TEST(ValueTableTest, AgreesWithStdMapOnRandomKeys) {
+  std::mt19937_64 rng(42);
+  std::map<std::pair<uint32_t, std::string>, std::set<uint32_t>> want;
+  ValueTableBuilder b;
+  auto random_value = [&] {
+    std::string s(rng() % 20, 'a');
+    for (char& c : s) c = static_cast<char>('a' + rng() % 4);  // many collisions of prefixes
+    return s;
+  };
+  for (uint32_t i = 0; i < 20000; ++i) {
+    uint32_t field = rng() % 3;
+    std::string v = random_value();
+    b.Add(field, v, i % 5000);
+    want[{field, v}].insert(i % 5000);
+  }
+  ValueTable t;
+  ASSERT_TRUE(b.Build(&t));
+  EXPECT_EQ(t.key_count(), want.size());
+  for (const auto& [k, ids] : want) {
+    auto got = Lookup(t, k.first, k.second);
+    EXPECT_EQ(std::set<uint32_t>(got.begin(), got.end()), ids) << k.second;
+    EXPECT_EQ(got.size(), ids.size());
+  }
+  for (int i = 0; i < 20000; ++i) {
+    uint32_t field = rng() % 4;
+    std::string v = random_value() + "z";
+    EXPECT_TRUE(Lookup(t, field, v).empty());
+  }
+}
+
+TEST(ValueTableTest, HashDependsOnFieldAndEveryByte) {
+  EXPECT_NE(HashKey(1, "abc"), HashKey(2, "abc"));
+  std::string s(40, 'x');
+  uint64_t h = HashKey(0, s);
+  for (size_t i = 0; i < s.size(); ++i) {
+    std::string t = s;
+    t[i] = 'y';
+    EXPECT_NE(HashKey(0, t), h) << i;
+  }
+}
+
+}  // namespace
+}  // namespace entente::pattern::index
