@@ -1,0 +1,50 @@
+// http/: request and response values handed to a request handler.
+//
+// These types are independent of Boost.Beast so that handlers (taxii/) and their tests
+// never see the HTTP library. A Request is built by the server for one HTTP request and
+// is valid for the duration of the handler call; a Response is returned by value.
+// Header names are compared case-insensitively. Plain values: not synchronised.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace entente::http {
+
+// One decoded query parameter; repeated keys appear once per occurrence, in order.
+using QueryParam = std::pair<std::string, std::string>;
+
+struct Request {
+  std::string method;             // "GET", "POST", ... (upper case as sent)
+  std::string target;             // raw request target, e.g. "/api/collections/?limit=5"
+  std::string path;               // the target up to '?', not percent-decoded
+  std::vector<QueryParam> query;  // decoded query parameters
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string remote;  // peer address "ip:port", for logs
+
+  // First header named `name` (case-insensitive), or nullopt.
+  std::optional<std::string_view> Header(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string log_user;  // who made the request, for the access log only (never sent)
+
+  Response& SetHeader(std::string name, std::string value);
+};
+
+// Produces the response to one request. Called concurrently from the server's threads.
+using Handler = std::function<Response(const Request&)>;
+
+// Case-insensitive ASCII comparison.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+}  // namespace entente::http

@@ -1,0 +1,62 @@
+// http/server.h: an HTTP/1.1 (optionally HTTPS) server on Boost.Beast/Asio.
+//
+// Server::Start binds, starts a fixed pool of threads running one io_context, and
+// returns once connections are accepted. Each connection is served by one coroutine on
+// its own strand: keep-alive, header size limit (431), body size limit checked from the
+// header before the body is read (413, connection closed), read/write timeout, and a
+// call of the Handler per request on a serving thread (handlers may block; a pool of N
+// threads serves N requests at once).
+//
+// Stop() stops accepting, closes idle connections, lets in-flight requests finish and
+// returns at once; Wait() joins the threads once every connection has ended. Both are
+// safe from any thread and idempotent; the destructor stops and waits. The server
+// never prints: access lines go to `access_log` when set.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "entente/status.h"
+#include "http/message.h"
+
+namespace entente::http {
+
+struct AccessLogEntry {
+  std::string remote;
+  std::string method;
+  std::string target;
+  int status = 0;
+  size_t bytes = 0;    // response body bytes
+  int64_t micros = 0;  // from the end of the header read to the end of the write
+  std::string user;    // Response::log_user of the handler, "-" when empty
+  std::string ToLine() const;
+};
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;  // 0: any free port
+  int threads = 2;
+  std::string tls_cert;  // PEM certificate chain file; with tls_key: HTTPS only
+  std::string tls_key;   // PEM private key file
+  uint32_t header_limit = 16 * 1024;
+  uint64_t body_limit = 1024 * 1024;
+  // When set, gives the body limit of one request from its head (method, path, query,
+  // headers; no body yet), replacing body_limit.
+  std::function<uint64_t(const Request& head)> body_limit_for;
+  int read_timeout_seconds = 30;
+  std::function<void(const AccessLogEntry&)> access_log;
+};
+
+class Server {
+ public:
+  static Result<std::unique_ptr<Server>> Start(ServerOptions options, Handler handler);
+  virtual ~Server() = default;
+  virtual uint16_t port() const = 0;
+  virtual bool tls() const = 0;
+  virtual void Stop() = 0;
+  virtual void Wait() = 0;
+};
+
+}  // namespace entente::http

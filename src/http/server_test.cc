@@ -1,0 +1,228 @@
+// Starts the real server on 127.0.0.1 port 0 and talks to it over TCP.
+#include "http/server.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "http/testing/client.h"
+
+namespace entente::http {
+namespace {
+
+using testing::Client;
+
+Response Echo(const Request& req) {
+  Response res;
+  std::string body = req.method + " " + req.path + "\n";
+  for (const auto& [k, v] : req.query) body += k + "=" + v + "\n";
+  body += "body:" + req.body;
+  res.body = body;
+  res.SetHeader("Content-Type", "text/plain");
+  if (auto a = req.Header("authorization")) res.SetHeader("X-Auth", std::string(*a));
+  return res;
+}
+
+std::unique_ptr<Server> StartEcho(ServerOptions options = {}) {
+  auto s = Server::Start(std::move(options), Echo);
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return std::move(s).value();
+}
+
+TEST(HttpServer, ServesManyRequestsOnOneKeepAliveConnection) {
+  auto server = StartEcho();
+  ASSERT_NE(server->port(), 0);
+  auto client = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(client.ok());
+  for (int i = 0; i < 5; ++i) {
+    auto r = (*client)->Send("GET", "/p?x=" + std::to_string(i) + "&y=a%20b&x=z",
+                             {{"Authorization", "Bearer t"}});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, "GET /p\nx=" + std::to_string(i) + "\ny=a b\nx=z\nbody:");
+  }
+  auto post = (*client)->Send("POST", "/q", {}, "hello");
+  ASSERT_TRUE(post.ok());
+  EXPECT_EQ(post->body, "POST /q\nbody:hello");
+}
+
+TEST(HttpServer, RejectsLargeBodyFromContentLengthWith413) {
+  ServerOptions options;
+  options.body_limit = 100;
+  auto server = StartEcho(options);
+  auto client = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(client.ok());
+  auto small = (*client)->Send("POST", "/", {}, std::string(100, 'a'));
+  ASSERT_TRUE(small.ok());
+  EXPECT_EQ(small->status, 200);
+  // Announce 10 MB but send only the header: the server must answer without the body.
+  auto big = (*client)->SendRaw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n");
+  ASSERT_TRUE(big.ok()) << big.status().ToString();
+  EXPECT_EQ(big->status, 413);
+}
+
+TEST(HttpServer, RejectsLargeChunkedBodyWith413) {
+  ServerOptions options;
+  options.body_limit = 10;
+  auto server = StartEcho(options);
+  auto client = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(client.ok());
+  auto big = (*client)->SendRaw(
+      "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "14\r\n01234567890123456789\r\n0\r\n\r\n");
+  ASSERT_TRUE(big.ok()) << big.status().ToString();
+  EXPECT_EQ(big->status, 413);
+}
+
+TEST(HttpServer, PerRequestBodyLimit) {
+  ServerOptions options;
+  options.body_limit = 1000;
+  options.body_limit_for = [](const Request& head) -> uint64_t {
+    return head.path == "/small" ? 3 : 1000;
+  };
+  auto server = StartEcho(options);
+  auto client = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(client.ok());
+  auto ok = (*client)->Send("POST", "/big", {}, "abcdef");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->status, 200);
+  auto refused = (*client)->Send("POST", "/small", {}, "abcdef");
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->status, 413);
+}
+
+TEST(HttpServer, HeaderLimitGives431) {
+  ServerOptions options;
+  options.header_limit = 512;
+  auto server = StartEcho(options);
+  auto client = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(client.ok());
+  auto r = (*client)->Send("GET", "/", {{"X-Big", std::string(2000, 'a')}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 431);
+}
+
+TEST(HttpServer, BadQueryEscapeIs400) {
+  auto server = StartEcho();
+  auto client = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(client.ok());
+  auto r = (*client)->Send("GET", "/x?a=%zz", {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 400);
+}
+
+TEST(HttpServer, MalformedRequestIs400) {
+  auto server = StartEcho();
+  auto client = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(client.ok());
+  auto r = (*client)->SendRaw("NOT AN HTTP REQUEST\r\n\r\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 400);
+}
+
+TEST(HttpServer, AccessLogSeesEveryRequest) {
+  std::mutex mu;
+  std::vector<std::string> lines;
+  ServerOptions options;
+  options.access_log = [&](const AccessLogEntry& e) {
+    std::lock_guard<std::mutex> lock(mu);
+    lines.push_back(e.ToLine());
+  };
+  auto server = StartEcho(options);
+  {
+    auto client = Client::Connect("127.0.0.1", server->port());
+    ASSERT_TRUE(client.ok());
+    ASSERT_TRUE((*client)->Send("GET", "/a?b=1", {}).ok());
+    ASSERT_TRUE((*client)->Send("DELETE", "/c", {}).ok());
+  }
+  server->Stop();
+  server->Wait();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("\"GET /a?b=1\" 200"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find("\"DELETE /c\" 200"), std::string::npos) << lines[1];
+}
+
+TEST(HttpServer, StopFinishesInFlightRequestAndClosesIdleConnections) {
+  std::atomic<bool> entered{false};
+  std::atomic<bool> release{false};
+  auto s = Server::Start({}, [&](const Request& req) {
+    if (req.path == "/slow") {
+      entered = true;
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return Echo(req);
+  });
+  ASSERT_TRUE(s.ok());
+  auto server = std::move(s).value();
+  auto idle = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(idle.ok());
+  ASSERT_TRUE((*idle)->Send("GET", "/warm", {}).ok());
+  auto busy = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(busy.ok());
+  Result<Response> slow = Status::Internal("not run");
+  std::thread t([&] { slow = (*busy)->Send("GET", "/slow", {}); });
+  while (!entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  server->Stop();
+  release = true;
+  t.join();
+  server->Wait();  // returns: the idle connection was closed, the in-flight one finished
+  ASSERT_TRUE(slow.ok()) << slow.status().ToString();
+  EXPECT_EQ(slow->status, 200);
+  EXPECT_EQ(slow->body, "GET /slow\nbody:");
+  EXPECT_FALSE((*idle)->Send("GET", "/after", {}).ok());
+  EXPECT_FALSE(Client::Connect("127.0.0.1", server->port()).ok() &&
+               (*Client::Connect("127.0.0.1", server->port()))->Send("GET", "/", {}).ok());
+}
+
+TEST(HttpServer, RefusesBadListenAddress) {
+  ServerOptions options;
+  options.host = "not-an-ip";
+  auto s = Server::Start(options, Echo);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(HttpServer, ServesTlsWithCertificateAndKey) {
+  auto dir = std::filesystem::temp_directory_path() / ("entente-tls-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+  std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+      "-keyout " +
+      key + " -out " + cert + " >/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "openssl command not available";
+  ServerOptions options;
+  options.tls_cert = cert;
+  options.tls_key = key;
+  auto server = StartEcho(options);
+  ASSERT_TRUE(server->tls());
+  auto client = Client::Connect("127.0.0.1", server->port(), /*tls=*/true);
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  auto r = (*client)->Send("GET", "/secure?a=1", {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->body, "GET /secure\na=1\nbody:");
+  // A plain-text client gets no HTTP answer from the TLS port.
+  auto plain = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE((*plain)->Send("GET", "/", {}).ok());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(HttpServer, TlsNeedsBothFiles) {
+  ServerOptions options;
+  options.tls_cert = "/nonexistent.pem";
+  auto s = Server::Start(options, Echo);
+  ASSERT_FALSE(s.ok());
+  options.tls_key = "/nonexistent.key";
+  auto s2 = Server::Start(options, Echo);
+  ASSERT_FALSE(s2.ok());
+  EXPECT_NE(s2.status().message().find("tls_cert"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace entente::http
