@@ -22,13 +22,20 @@ thread_local ThreadScratch tls_scratch;
 std::atomic<uint64_t> next_serial{1};
 
 struct ScanContext {
+  std::string_view value;
   const std::vector<uint32_t>* ids;
+  const std::vector<std::unique_ptr<RE2>>* confirm;
   void (*cb)(void*, uint32_t);
   void* ctx;
 };
 
 int OnMatch(unsigned int index, unsigned long long, unsigned long long, unsigned int, void* p) {
   auto* sc = static_cast<ScanContext*>(p);
+  const RE2* re = (*sc->confirm)[index].get();
+  if (re != nullptr &&
+      !RE2::PartialMatch(re2::StringPiece(sc->value.data(), sc->value.size()), *re)) {
+    return 0;
+  }
   sc->cb(sc->ctx, (*sc->ids)[index]);
   return 0;
 }
@@ -57,15 +64,10 @@ bool IsRegexMeta(char c) {
 
 }  // namespace
 
-std::optional<std::string> LikeToRegex(std::string_view like) {
-  bool has_underscore = false, non_ascii = false;
-  for (char c : like) {
-    if (c == '_') has_underscore = true;
-    if (static_cast<unsigned char>(c) >= 0x80) non_ascii = true;
-  }
-  if (has_underscore && non_ascii) return std::nullopt;
+std::string LikeToRegex(std::string_view like) {
   std::string out = "^";
   for (char c : like) {
+    unsigned char u = static_cast<unsigned char>(c);
     if (c == '%') {
       out += ".*";
     } else if (c == '_') {
@@ -73,19 +75,27 @@ std::optional<std::string> LikeToRegex(std::string_view like) {
     } else if (IsRegexMeta(c)) {
       out += '\\';
       out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f ||
-               static_cast<unsigned char>(c) >= 0x80) {
+    } else if (u < 0x20 || u == 0x7f) {
       static const char kHex[] = "0123456789abcdef";
-      unsigned char u = static_cast<unsigned char>(c);
       out += "\\x";
       out += kHex[u >> 4];
       out += kHex[u & 15];
     } else {
-      out += c;
+      out += c;  // printable ASCII, or a byte of a UTF-8 sequence (kept as is)
     }
   }
   out += "\\z";
   return out;
+}
+
+std::unique_ptr<RE2> CompileRe2(const RegexSpec& spec) {
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_encoding(spec.utf8 ? RE2::Options::EncodingUTF8 : RE2::Options::EncodingLatin1);
+  opts.set_dot_nl(spec.dot_all);
+  auto re = std::make_unique<RE2>(spec.expression, opts);
+  if (!re->ok()) return nullptr;
+  return re;
 }
 
 RegexSet::RegexSet() = default;
@@ -96,6 +106,7 @@ RegexSet::RegexSet(RegexSet&& o) noexcept
     : db_(std::exchange(o.db_, nullptr)),
       serial_(o.serial_),
       hs_ids_(std::move(o.hs_ids_)),
+      hs_confirm_(std::move(o.hs_confirm_)),
       re2_(std::move(o.re2_)) {}
 RegexSet& RegexSet::operator=(RegexSet&& o) noexcept {
   if (this != &o) {
@@ -103,6 +114,7 @@ RegexSet& RegexSet::operator=(RegexSet&& o) noexcept {
     db_ = std::exchange(o.db_, nullptr);
     serial_ = o.serial_;
     hs_ids_ = std::move(o.hs_ids_);
+    hs_confirm_ = std::move(o.hs_confirm_);
     re2_ = std::move(o.re2_);
   }
   return *this;
@@ -112,6 +124,15 @@ Result<RegexSet> RegexSet::Build(const std::vector<RegexSpec>& specs,
                                  std::vector<uint32_t>* rejected) {
   RegexSet set;
   std::vector<bool> to_re2(specs.size(), false);
+  // Exact-RE2 expressions that RE2 itself rejects never match; drop them up front.
+  std::vector<std::unique_ptr<RE2>> confirm(specs.size());
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (!specs[i].exact_re2) continue;
+    confirm[i] = CompileRe2(specs[i]);
+    if (confirm[i] == nullptr) {
+      to_re2[i] = true;  // handled (as rejected) below
+    }
+  }
   // Hyperscan names one failing expression per attempt; move it to RE2 and retry.
   while (true) {
     std::vector<const char*> exprs;
@@ -122,6 +143,8 @@ Result<RegexSet> RegexSet::Build(const std::vector<RegexSpec>& specs,
       exprs.push_back(specs[i].expression.c_str());
       unsigned f = HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
       if (specs[i].dot_all) f |= HS_FLAG_DOTALL;
+      if (specs[i].utf8) f |= HS_FLAG_UTF8;
+      if (specs[i].exact_re2) f |= HS_FLAG_PREFILTER;
       flags.push_back(f);
       ids.push_back(static_cast<unsigned>(hs_ids.size()));
       hs_ids.push_back(static_cast<uint32_t>(i));
@@ -136,7 +159,10 @@ Result<RegexSet> RegexSet::Build(const std::vector<RegexSpec>& specs,
       set.db_ = db;
       set.serial_ = next_serial.fetch_add(1);
       set.hs_ids_.reserve(hs_ids.size());
-      for (uint32_t i : hs_ids) set.hs_ids_.push_back(specs[i].id);
+      for (uint32_t i : hs_ids) {
+        set.hs_ids_.push_back(specs[i].id);
+        set.hs_confirm_.push_back(std::move(confirm[i]));
+      }
       break;
     }
     int bad = err != nullptr ? err->expression : -1;
@@ -149,12 +175,8 @@ Result<RegexSet> RegexSet::Build(const std::vector<RegexSpec>& specs,
   }
   for (size_t i = 0; i < specs.size(); ++i) {
     if (!to_re2[i]) continue;
-    RE2::Options opts;
-    opts.set_log_errors(false);
-    opts.set_encoding(RE2::Options::EncodingLatin1);
-    opts.set_dot_nl(specs[i].dot_all);
-    auto re = std::make_unique<RE2>(specs[i].expression, opts);
-    if (!re->ok()) {
+    auto re = specs[i].exact_re2 ? std::move(confirm[i]) : CompileRe2(specs[i]);
+    if (re == nullptr) {
       if (rejected != nullptr) rejected->push_back(specs[i].id);
       continue;
     }
@@ -171,7 +193,7 @@ void RegexSet::ScanImpl(std::string_view value, Callback cb, void* ctx) const {
       // (out of memory) sized_for stays stale and hs_scan below refuses the scratch.
       if (hs_alloc_scratch(db_, &ts.scratch) == HS_SUCCESS) ts.sized_for = serial_;
     }
-    ScanContext sc{&hs_ids_, cb, ctx};
+    ScanContext sc{value, &hs_ids_, &hs_confirm_, cb, ctx};
     if (ts.scratch != nullptr)
       hs_scan(db_, value.data(), static_cast<unsigned>(value.size()), 0, ts.scratch, OnMatch, &sc);
   }
@@ -187,6 +209,9 @@ size_t RegexSet::MemoryBytes() const {
     if (hs_database_size(db_, &sz) == HS_SUCCESS) n += sz;
   }
   for (const Re2Entry& e : re2_) n += static_cast<size_t>(e.re->ProgramSize()) * 16;
+  for (const auto& re : hs_confirm_) {
+    if (re != nullptr) n += static_cast<size_t>(re->ProgramSize()) * 16;
+  }
   return n;
 }
 

@@ -26,15 +26,20 @@ struct hs_database;
 namespace entente::pattern::index {
 
 struct RegexSpec {
-  std::string expression;  // PCRE syntax
+  std::string expression;  // PCRE syntax (RE2 syntax when `exact_re2`)
   bool dot_all = false;    // '.' also matches '\n'
-  uint32_t id = 0;         // reported on a match; ids need not be unique
+  bool utf8 = true;        // expression and scanned values are UTF-8; '.' is one code point
+  // The expression's meaning is RE2's (default options plus dot_all/utf8), as STIX
+  // MATCHES is evaluated by the pattern engine. Hyperscan then only prefilters
+  // (HS_FLAG_PREFILTER: it may over-report, never under-report) and every Hyperscan hit
+  // is confirmed with RE2, so Scan reports exactly RE2's answer.
+  bool exact_re2 = false;
+  uint32_t id = 0;  // reported on a match; ids need not be unique
 };
 
-// Translates a STIX LIKE operand ('%' any run, '_' one character) into an anchored
-// expression matching the same strings byte for byte. nullopt when '_' meets non-ASCII
-// text (one character is then more than one byte) - callers keep those elsewhere.
-std::optional<std::string> LikeToRegex(std::string_view like);
+// Translates a STIX LIKE operand ('%' any run of characters, '_' one character, all
+// else literal) into an anchored expression for a UTF-8 RegexSpec with dot_all.
+std::string LikeToRegex(std::string_view like);
 
 class RegexSet {
  public:
@@ -50,7 +55,8 @@ class RegexSet {
                                 std::vector<uint32_t>* rejected);
 
   // Calls fn(id) for every expression matching somewhere in `value` (at most once per
-  // expression; ids shared by several expressions may repeat).
+  // expression; ids shared by several expressions may repeat). `value` must be valid
+  // UTF-8 when any spec has utf8 (strings from Boost.JSON always are).
   template <typename Fn>
   void Scan(std::string_view value, Fn&& fn) const {
     ScanImpl(value, &CallThunk<Fn>, &fn);
@@ -72,6 +78,8 @@ class RegexSet {
   hs_database* db_ = nullptr;
   uint64_t serial_ = 0;           // unique per compiled database; keys the per-thread scratch
   std::vector<uint32_t> hs_ids_;  // Hyperscan expression index -> id
+  // Hyperscan expression index -> RE2 confirming its hits (null: Hyperscan is exact).
+  std::vector<std::unique_ptr<re2::RE2>> hs_confirm_;
   struct Re2Entry {
     std::unique_ptr<re2::RE2> re;
     uint32_t id;
