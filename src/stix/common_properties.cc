@@ -1,0 +1,249 @@
+// The common properties of STIX 2.1 objects (spec section 3), the property-name rule, the
+// generic rule that `*_ref` / `*_refs` properties hold identifiers, external references,
+// granular markings and extensions.
+#include <string>
+
+#include "stix/checks.h"
+#include "stix/identifiers.h"
+
+namespace entente::stix::detail {
+namespace {
+
+constexpr std::string_view kIdentity[] = {"identity"};
+constexpr std::string_view kMarkingDefinition[] = {"marking-definition"};
+
+// Target types of reference properties common to every type.
+constexpr RefRule kCommonRefs[] = {
+    {"created_by_ref", kIdentity},
+    {"object_marking_refs", kMarkingDefinition},
+};
+
+RefTargets TargetsOf(const TypeInfo* info, std::string_view property) {
+  for (const RefRule& r : kCommonRefs) {
+    if (r.property == property) return r.targets;
+  }
+  if (info) {
+    for (const RefRule& r : info->refs) {
+      if (r.property == property) return r.targets;
+    }
+  }
+  return {};
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+void CheckExternalReferences(Checker& c, const json::value& v) {
+  const Path p = Prop("external_references");
+  const json::array* list = ExpectList(c, p, v);
+  if (!list) return;
+  for (size_t i = 0; i < list->size(); ++i) {
+    const Path ip = p.At(i);
+    const json::object* ref = ExpectObject(c, ip, (*list)[i]);
+    if (!ref) continue;
+    if (const json::value* s = ref->if_contains("source_name")) {
+      ExpectString(c, ip.Key("source_name"), *s);
+    } else {
+      c.Report(ip.Key("source_name"), "required-property",
+               "source_name is required in an external reference");
+    }
+    for (std::string_view name : {std::string_view("description"), std::string_view("url"),
+                                  std::string_view("external_id")}) {
+      if (const json::value* f = ref->if_contains(name)) ExpectString(c, ip.Key(name), *f);
+    }
+    if (!ref->contains("description") && !ref->contains("url") && !ref->contains("external_id")) {
+      c.Report(ip, "external-reference",
+               "an external reference needs at least one of description, url or external_id");
+    }
+    if (const json::value* h = ref->if_contains("hashes")) ExpectHashes(c, ip.Key("hashes"), *h);
+  }
+}
+
+// Follows a granular-marking selector ("description", "kill_chain_phases.[0].phase_name")
+// through the object; false when a step does not exist.
+bool SelectorResolves(const json::object& obj, std::string_view selector) {
+  const json::value* current = nullptr;
+  const json::object* as_object = &obj;
+  size_t pos = 0;
+  while (pos <= selector.size()) {
+    size_t dot = selector.find('.', pos);
+    if (dot == std::string_view::npos) dot = selector.size();
+    const std::string_view step = selector.substr(pos, dot - pos);
+    if (step.empty()) return false;
+    if (step.front() == '[') {
+      if (step.size() < 3 || step.back() != ']') return false;
+      if (!current || !current->is_array()) return false;
+      size_t index = 0;
+      for (char ch : step.substr(1, step.size() - 2)) {
+        if (ch < '0' || ch > '9') return false;
+        index = index * 10 + static_cast<size_t>(ch - '0');
+        if (index > 1'000'000'000) return false;
+      }
+      const json::array& arr = current->get_array();
+      if (index >= arr.size()) return false;
+      current = &arr[index];
+    } else {
+      if (current) as_object = current->is_object() ? &current->get_object() : nullptr;
+      if (!as_object) return false;
+      current = as_object->if_contains(step);
+      if (!current) return false;
+    }
+    pos = dot + 1;
+  }
+  return true;
+}
+
+void CheckGranularMarkings(Checker& c, const json::value& v) {
+  const Path p = Prop("granular_markings");
+  const json::array* list = ExpectList(c, p, v);
+  if (!list) return;
+  for (size_t i = 0; i < list->size(); ++i) {
+    const Path ip = p.At(i);
+    const json::object* gm = ExpectObject(c, ip, (*list)[i]);
+    if (!gm) continue;
+    const json::value* ref = gm->if_contains("marking_ref");
+    const json::value* lang = gm->if_contains("lang");
+    if ((ref != nullptr) == (lang != nullptr)) {
+      c.Report(ip, "granular-marking", "a granular marking has exactly one of marking_ref or lang");
+    }
+    if (ref) ExpectIdentifier(c, ip.Key("marking_ref"), *ref, kMarkingDefinition);
+    if (lang) ExpectString(c, ip.Key("lang"), *lang);
+    const json::value* selectors = gm->if_contains("selectors");
+    if (!selectors) {
+      c.Report(ip.Key("selectors"), "required-property",
+               "selectors is required in a granular marking");
+      continue;
+    }
+    const Path sp = ip.Key("selectors");
+    const json::array* sel = ExpectList(c, sp, *selectors);
+    if (!sel) continue;
+    for (size_t j = 0; j < sel->size(); ++j) {
+      const json::string* s = ExpectString(c, sp.At(j), (*sel)[j]);
+      if (s && !SelectorResolves(c.obj(), *s)) {
+        c.Report(sp.At(j), "granular-selector",
+                 "selector \"" + std::string(*s) +
+                     "\" does not name a property or list item of this object");
+      }
+    }
+  }
+}
+
+constexpr std::string_view kExtensionTypes[] = {
+    "new-sdo", "new-sco", "new-sro", "property-extension", "toplevel-property-extension"};
+
+void CheckExtensions(Checker& c, const json::value& v) {
+  const Path p = Prop("extensions");
+  const json::object* exts = ExpectObject(c, p, v);
+  if (!exts) return;
+  if (exts->empty()) {
+    c.Report(p, "empty-dictionary", "must not be an empty dictionary (omit it instead)");
+    return;
+  }
+  for (const auto& [key, value] : *exts) {
+    const Path kp = p.Key(key);
+    const std::string_view name(key);
+    const bool definition_ref = name.starts_with("extension-definition--");
+    if (definition_ref) {
+      if (CheckIdentifier(name) != IdProblem::kOk) {
+        c.Report(kp, "extension-name",
+                 "an extension key must be extension-definition--<RFC 4122 UUID>");
+      }
+    } else if (!EndsWith(name, "-ext") || !IsValidTypeName(name)) {
+      c.Report(kp, "extension-name",
+               "an extension key is an extension-definition id or a predefined name ending "
+               "in -ext");
+    }
+    const json::object* ext = ExpectObject(c, kp, value);
+    if (!ext) continue;
+    if (const json::value* et = ext->if_contains("extension_type")) {
+      ExpectEnum(c, kp.Key("extension_type"), *et, kExtensionTypes);
+    }
+    for (const auto& [ek, ev] : *ext) {
+      const std::string_view en(ek);
+      if (EndsWith(en, "_ref")) {
+        ExpectIdentifier(c, kp.Key(ek), ev, {});
+      } else if (EndsWith(en, "_refs")) {
+        ExpectIdentifierList(c, kp.Key(ek), ev, {});
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void CheckCommonProperties(Checker& c, const TypeInfo* info) {
+  const Category category = info ? info->category : Category::kCustom;
+  const std::string_view type = c.type();
+  if (!IsValidTypeName(type)) {
+    c.Report(Prop("type"), "type-name",
+             "a type name is 3-250 characters of a-z, 0-9 and '-', without \"--\"");
+  }
+
+  // id: type--UUID with the object's own type.
+  if (const json::value* id = c.Require("id")) {
+    const Path p = Prop("id");
+    if (ExpectIdentifier(c, p, *id, {})) {
+      const std::string_view s(id->get_string());
+      if (s.substr(0, s.find("--")) != type) {
+        c.Report(p, "id-type-mismatch",
+                 "the id must start with the object's type \"" + std::string(type) + "--\"");
+      }
+    }
+  }
+
+  const bool sco = category == Category::kSco;
+  const bool custom = category == Category::kCustom;
+  const bool versioned = !sco && !custom;
+
+  const json::value* spec_version = versioned ? c.Require("spec_version") : c.Get("spec_version");
+  if (spec_version) {
+    const json::string* s = ExpectString(c, Prop("spec_version"), *spec_version);
+    if (s && *s != "2.1") {
+      c.Report(Prop("spec_version"), "spec-version",
+               "must be \"2.1\" for STIX 2.1 content, not \"" + std::string(*s) + "\"");
+    }
+  }
+
+  if (!sco) {
+    const bool has_modified = category != Category::kMarkingDefinition;
+    const json::value* created = versioned ? c.Require("created") : c.Get("created");
+    if (created) ExpectTimestamp(c, Prop("created"), *created, 3);
+    const json::value* modified =
+        versioned && has_modified ? c.Require("modified") : c.Get("modified");
+    if (modified) ExpectTimestamp(c, Prop("modified"), *modified, 3);
+    CheckOrder(c, "created", "modified", false, "modified-before-created");
+
+    if (category == Category::kExtensionDefinition) c.Require("created_by_ref");
+    if (const json::value* v = c.Get("revoked")) ExpectBool(c, Prop("revoked"), *v);
+    if (const json::value* v = c.Get("labels")) ExpectStringList(c, Prop("labels"), *v);
+    if (const json::value* v = c.Get("confidence"))
+      ExpectInteger(c, Prop("confidence"), *v, 0, 100);
+    if (const json::value* v = c.Get("lang")) ExpectString(c, Prop("lang"), *v);
+    if (const json::value* v = c.Get("external_references")) CheckExternalReferences(c, *v);
+  } else {
+    if (const json::value* v = c.Get("defanged")) ExpectBool(c, Prop("defanged"), *v);
+  }
+  if (const json::value* v = c.Get("granular_markings")) CheckGranularMarkings(c, *v);
+  if (const json::value* v = c.Get("extensions")) CheckExtensions(c, *v);
+
+  // Every top-level property: its name, and the reference rule by suffix.
+  for (const auto& [key, value] : c.obj()) {
+    const std::string_view name(key);
+    if (!IsValidPropertyName(name)) {
+      c.Report(Prop(name), "property-name",
+               "property names are 3-250 characters of a-z, 0-9 and '_'");
+    }
+    // Custom "x_" properties are left alone: the specification makes embedded references
+    // end in _ref/_refs, not every such name a reference (ATT&CK ships
+    // "x_mitre_data_source_ref": "").
+    if (name.starts_with("x_")) continue;
+    if (EndsWith(name, "_ref")) {
+      ExpectIdentifier(c, Prop(name), value, TargetsOf(info, name));
+    } else if (EndsWith(name, "_refs")) {
+      ExpectIdentifierList(c, Prop(name), value, TargetsOf(info, name));
+    }
+  }
+}
+
+}  // namespace entente::stix::detail
