@@ -1,0 +1,304 @@
+#include "pattern/matcher.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "pattern/parser.h"
+
+namespace entente::pattern {
+namespace {
+
+namespace json = boost::json;
+
+// Matches `text` against `observations` (JSON text); fails the test on parse errors.
+MatchResult RunMatch(std::string_view text, std::string_view observations,
+                     StixVersion version = StixVersion::k21, const MatchOptions& options = {}) {
+  Result<Pattern> p = ParsePattern(text);
+  EXPECT_TRUE(p.ok()) << p.status().message();
+  if (!p.ok()) return {};
+  Result<Matcher> m = Matcher::Compile(*p, options);
+  EXPECT_TRUE(m.ok());
+  Result<ObservationSet> set = LoadObservations(json::parse(observations), version);
+  EXPECT_TRUE(set.ok()) << set.status().message();
+  if (!m.ok() || !set.ok()) return {};
+  return m->Match(*set);
+}
+
+bool Matches(std::string_view text, std::string_view observations,
+             StixVersion version = StixVersion::k21) {
+  return RunMatch(text, observations, version).matched;
+}
+
+// A STIX 2.1 bundle with one observed-data over the given SCOs (JSON objects text).
+std::string Bundle21(const std::string& scos, const std::string& refs,
+                     const std::string& first = "2020-01-01T00:00:00Z",
+                     const std::string& last = "2020-01-01T00:00:00Z", int n = 1) {
+  return R"({"type":"bundle","id":"bundle--1","objects":[)" + scos +
+         R"(,{"type":"observed-data","id":"observed-data--1","first_observed":")" + first +
+         R"(","last_observed":")" + last + R"(","number_observed":)" + std::to_string(n) +
+         R"(,"object_refs":[)" + refs + "]}]}";
+}
+
+const char* kFile =
+    R"({"type":"file","id":"file--1","name":"foo.dll","size":4096,
+        "hashes":{"SHA-256":"aec0","MD5":"cead"},"magic_number_hex":"FFD8",
+        "created":"2014-01-13T07:03:17Z","parent_directory_ref":"directory--1",
+        "extensions":{"windows-pebinary-ext":{"sections":[{"entropy":6.5},{"entropy":7.5}]}}})";
+const char* kDir = R"({"type":"directory","id":"directory--1","path":"C:\\Windows\\System32"})";
+
+std::string FileBundle() {
+  return Bundle21(std::string(kFile) + "," + kDir, R"("file--1","directory--1")");
+}
+
+TEST(MatcherTest, Equality) {
+  EXPECT_TRUE(Matches("[file:name = 'foo.dll']", FileBundle()));
+  EXPECT_FALSE(Matches("[file:name = 'Foo.dll']", FileBundle()));
+  EXPECT_TRUE(Matches("[file:name != 'bar.dll']", FileBundle()));
+  EXPECT_TRUE(Matches("[file:size = 4096]", FileBundle()));
+  EXPECT_FALSE(Matches("[file:size = '4096']", FileBundle()));  // string vs number
+  EXPECT_FALSE(Matches("[file:nope != 'x']", FileBundle()));    // missing never matches
+}
+
+TEST(MatcherTest, HashKeysAreCaseSensitive) {
+  EXPECT_TRUE(Matches("[file:hashes.'SHA-256' = 'aec0']", FileBundle()));
+  EXPECT_FALSE(Matches("[file:hashes.'sha-256' = 'aec0']", FileBundle()));
+  EXPECT_TRUE(Matches("[file:hashes.MD5 = 'cead']", FileBundle()));
+}
+
+TEST(MatcherTest, Ordering) {
+  EXPECT_TRUE(Matches("[file:size > 4000]", FileBundle()));
+  EXPECT_TRUE(Matches("[file:size <= 4096]", FileBundle()));
+  EXPECT_FALSE(Matches("[file:size < 4096]", FileBundle()));
+  EXPECT_TRUE(Matches("[file:size >= 4095.5]", FileBundle()));
+  EXPECT_TRUE(Matches("[file:name < 'goo']", FileBundle()));
+  EXPECT_TRUE(Matches("[file:created = t'2014-01-13T07:03:17.000Z']", FileBundle()));
+  EXPECT_TRUE(Matches("[file:created < t'2015-01-01T00:00:00Z']", FileBundle()));
+}
+
+TEST(MatcherTest, NotNegatesTheOperator) {
+  EXPECT_TRUE(Matches("[file:name NOT = 'bar.dll']", FileBundle()));
+  EXPECT_FALSE(Matches("[file:name NOT = 'foo.dll']", FileBundle()));
+  EXPECT_FALSE(Matches("[file:name NOT LIKE 'foo%']", FileBundle()));
+  EXPECT_FALSE(Matches("[file:missing NOT = 'x']", FileBundle()));
+}
+
+TEST(MatcherTest, InSet) {
+  EXPECT_TRUE(Matches("[file:name IN ('a', 'foo.dll')]", FileBundle()));
+  EXPECT_FALSE(Matches("[file:name IN ('a', 'b')]", FileBundle()));
+  EXPECT_TRUE(Matches("[file:size NOT IN (1, 2)]", FileBundle()));
+  EXPECT_FALSE(Matches("[file:size IN ()]", FileBundle()));
+}
+
+TEST(MatcherTest, LikeEscapesEverythingButWildcards) {
+  EXPECT_TRUE(Matches("[file:name LIKE 'foo%']", FileBundle()));
+  EXPECT_TRUE(Matches("[file:name LIKE 'fo_.dll']", FileBundle()));
+  EXPECT_FALSE(Matches("[file:name LIKE 'fo_']", FileBundle()));
+  EXPECT_FALSE(Matches("[file:name LIKE 'foo.dl']", FileBundle()));   // whole value
+  EXPECT_FALSE(Matches("[file:name LIKE 'foo.dl+']", FileBundle()));  // '+' is literal
+  EXPECT_FALSE(Matches("[file:name LIKE 'foo_dll.*']", FileBundle()));
+}
+
+TEST(MatcherTest, MatchesIsAnUnanchoredRe2Search) {
+  EXPECT_TRUE(Matches("[file:name MATCHES 'o+\\\\.d']", FileBundle()));
+  EXPECT_TRUE(Matches("[file:name MATCHES '^foo\\\\.dll$']", FileBundle()));
+  EXPECT_FALSE(Matches("[file:name MATCHES '^oo']", FileBundle()));
+  EXPECT_FALSE(Matches("[file:size MATCHES '4096']", FileBundle()));  // not a string
+}
+
+TEST(MatcherTest, MatchesOnBinaryPropertyUsesBytes) {
+  std::string art = Bundle21(
+      R"({"type":"artifact","id":"artifact--1","payload_bin":"1MOyoQIABAA="})", R"("artifact--1")");
+  EXPECT_TRUE(
+      Matches(R"([artifact:payload_bin MATCHES '\\xd4\\xc3\\xb2\\xa1\\x02\\x00\\x04\\x00'])", art));
+  EXPECT_TRUE(Matches("[artifact:payload_bin = h'd4c3b2a102000400']", art));
+  EXPECT_TRUE(Matches("[artifact:payload_bin = b'1MOyoQIABAA=']", art));
+  EXPECT_FALSE(Matches("[artifact:payload_bin = h'd4c3']", art));
+}
+
+TEST(MatcherTest, HexAgainstHexProperty) {
+  EXPECT_TRUE(Matches("[file:magic_number_hex = h'ffd8']", FileBundle()));
+  EXPECT_FALSE(Matches("[file:magic_number_hex = h'ffd9']", FileBundle()));
+}
+
+TEST(MatcherTest, ListsAndExtensions) {
+  EXPECT_TRUE(
+      Matches("[file:extensions.'windows-pebinary-ext'.sections[*].entropy > 7.0]", FileBundle()));
+  EXPECT_FALSE(
+      Matches("[file:extensions.'windows-pebinary-ext'.sections[0].entropy > 7.0]", FileBundle()));
+  EXPECT_TRUE(
+      Matches("[file:extensions.'windows-pebinary-ext'.sections[1].entropy > 7.0]", FileBundle()));
+  EXPECT_FALSE(
+      Matches("[file:extensions.'windows-pebinary-ext'.sections[5].entropy > 0]", FileBundle()));
+  EXPECT_FALSE(
+      Matches("[file:extensions.'windows-pebinary-ext'.sections[-1].entropy > 0]", FileBundle()));
+}
+
+TEST(MatcherTest, ExistsAndRefs) {
+  EXPECT_TRUE(Matches("[EXISTS file:hashes.MD5]", FileBundle()));
+  EXPECT_FALSE(Matches("[EXISTS file:hashes.SHA1]", FileBundle()));
+  EXPECT_TRUE(
+      Matches(R"([file:parent_directory_ref.path = 'C:\\Windows\\System32'])", FileBundle()));
+  EXPECT_TRUE(Matches("[file:parent_directory_ref = 'directory--1']", FileBundle()));
+}
+
+std::string Traffic21() {
+  return Bundle21(
+      R"({"type":"ipv4-addr","id":"ipv4-addr--1","value":"198.51.100.7"},
+         {"type":"ipv6-addr","id":"ipv6-addr--1","value":"2001:db8:dead:beef::1"},
+         {"type":"domain-name","id":"domain-name--1","value":"example.com",
+          "resolves_to_refs":["ipv4-addr--1","ipv6-addr--1"]},
+         {"type":"network-traffic","id":"network-traffic--1","dst_ref":"ipv4-addr--1",
+          "src_ref":"ipv6-addr--1","dst_port":443,"protocols":["tcp"]})",
+      R"("ipv4-addr--1","ipv6-addr--1","domain-name--1","network-traffic--1")");
+}
+
+TEST(MatcherTest, CidrSubsetSuperset) {
+  EXPECT_TRUE(Matches("[ipv4-addr:value ISSUBSET '198.51.100.0/24']", Traffic21()));
+  EXPECT_FALSE(Matches("[ipv4-addr:value ISSUBSET '198.51.101.0/24']", Traffic21()));
+  EXPECT_TRUE(Matches("[network-traffic:dst_ref.value ISSUBSET '198.0.0.0/8']", Traffic21()));
+  EXPECT_TRUE(Matches(
+      "[network-traffic:src_ref.value ISSUBSET '2001:0db8:dead:beef:0000:0000:0000:0000/64']",
+      Traffic21()));
+  EXPECT_FALSE(Matches("[network-traffic:src_ref.value ISSUBSET '0.0.0.0/0']", Traffic21()));
+  EXPECT_TRUE(Matches("[ipv4-addr:value ISSUPERSET '198.51.100.7']", Traffic21()));
+  EXPECT_FALSE(Matches("[ipv4-addr:value ISSUPERSET '198.51.100.0/24']", Traffic21()));
+}
+
+TEST(MatcherTest, RefsListsDereference) {
+  EXPECT_TRUE(Matches("[domain-name:resolves_to_refs[*].value = '198.51.100.7']", Traffic21()));
+  EXPECT_TRUE(
+      Matches("[domain-name:resolves_to_refs[1].value = '2001:db8:dead:beef::1']", Traffic21()));
+  EXPECT_FALSE(
+      Matches("[domain-name:resolves_to_refs[0].value = '2001:db8:dead:beef::1']", Traffic21()));
+  EXPECT_TRUE(
+      Matches("[network-traffic:dst_ref.type = 'ipv4-addr' AND "
+              "network-traffic:dst_port = 443]",
+              Traffic21()));
+}
+
+TEST(MatcherTest, SameTypeAndNeedsOneObject) {
+  std::string two = Bundle21(
+      R"({"type":"file","id":"file--a","name":"a","size":1},
+         {"type":"file","id":"file--b","name":"b","size":2})",
+      R"("file--a","file--b")");
+  EXPECT_TRUE(Matches("[file:name = 'a' AND file:size = 1]", two));
+  EXPECT_FALSE(Matches("[file:name = 'a' AND file:size = 2]", two));
+  EXPECT_TRUE(Matches("[file:name = 'a' OR file:size = 2]", two));
+  // Mixed types: each part is satisfied by some object of its type in the same observed-data.
+  std::string mixed = Bundle21(
+      R"({"type":"file","id":"file--a","name":"a"},
+         {"type":"process","id":"process--a","name":"p"})",
+      R"("file--a","process--a")");
+  EXPECT_TRUE(Matches("[file:name = 'a' AND process:name = 'p']", mixed));
+  EXPECT_FALSE(Matches("[file:name = 'a' AND process:name = 'q']", mixed));
+}
+
+// STIX 2.0: embedded objects keyed "0", "1", refs by those keys.
+const char* kObserved20 = R"([
+  {"type":"observed-data","id":"observed-data--a","first_observed":"2020-01-01T00:00:00Z",
+   "last_observed":"2020-01-01T00:00:10Z","number_observed":1,
+   "objects":{"0":{"type":"ipv4-addr","value":"10.0.0.5"},
+              "1":{"type":"network-traffic","dst_ref":"0","dst_port":53,"protocols":["udp"]}}},
+  {"type":"observed-data","id":"observed-data--b","first_observed":"2020-01-01T00:01:00Z",
+   "last_observed":"2020-01-01T00:01:00Z","number_observed":2,
+   "objects":{"0":{"type":"domain-name","value":"evil.example"}}}
+])";
+
+TEST(MatcherTest, Stix20EmbeddedObjects) {
+  EXPECT_TRUE(
+      Matches("[network-traffic:dst_ref.value = '10.0.0.5']", kObserved20, StixVersion::k20));
+  EXPECT_TRUE(
+      Matches("[network-traffic:dst_ref.value ISSUBSET '10.0.0.0/8' AND "
+              "network-traffic:dst_port = 53]",
+              kObserved20, StixVersion::k20));
+  EXPECT_FALSE(
+      Matches("[network-traffic:dst_ref.value = '10.0.0.6']", kObserved20, StixVersion::k20));
+}
+
+TEST(MatcherTest, ObservationOperators) {
+  auto v = StixVersion::k20;
+  EXPECT_TRUE(Matches("[ipv4-addr:value = '10.0.0.5'] AND [domain-name:value = 'evil.example']",
+                      kObserved20, v));
+  // AND needs two different observed-data.
+  EXPECT_FALSE(Matches("[ipv4-addr:value = '10.0.0.5'] AND [network-traffic:dst_port = 53]",
+                       kObserved20, v));
+  EXPECT_TRUE(Matches("[ipv4-addr:value = '1.1.1.1'] OR [domain-name:value = 'evil.example']",
+                      kObserved20, v));
+  EXPECT_TRUE(
+      Matches("[ipv4-addr:value = '10.0.0.5'] FOLLOWEDBY [domain-name:value = 'evil.example']",
+              kObserved20, v));
+  EXPECT_FALSE(
+      Matches("[domain-name:value = 'evil.example'] FOLLOWEDBY [ipv4-addr:value = '10.0.0.5']",
+              kObserved20, v));
+}
+
+TEST(MatcherTest, Qualifiers) {
+  auto v = StixVersion::k20;
+  const char* both = "([ipv4-addr:value = '10.0.0.5'] AND [domain-name:value = 'evil.example'])";
+  EXPECT_TRUE(Matches(std::string(both) + " WITHIN 60 SECONDS", kObserved20, v));
+  EXPECT_FALSE(Matches(std::string(both) + " WITHIN 59 SECONDS", kObserved20, v));
+  EXPECT_TRUE(Matches("[domain-name:value = 'evil.example'] REPEATS 2 TIMES", kObserved20, v));
+  EXPECT_FALSE(Matches("[domain-name:value = 'evil.example'] REPEATS 3 TIMES", kObserved20, v));
+  EXPECT_TRUE(
+      Matches("[ipv4-addr:value = '10.0.0.5' OR domain-name:value = 'evil.example'] "
+              "REPEATS 3 TIMES",
+              kObserved20, v));
+  EXPECT_TRUE(
+      Matches("[ipv4-addr:value = '10.0.0.5'] START t'2020-01-01T00:00:00Z' "
+              "STOP t'2020-01-01T00:00:11Z'",
+              kObserved20, v));
+  EXPECT_FALSE(
+      Matches("[ipv4-addr:value = '10.0.0.5'] START t'2020-01-01T00:00:00Z' "
+              "STOP t'2020-01-01T00:00:10Z'",
+              kObserved20, v));
+}
+
+TEST(MatcherTest, BareObjectsWithoutObservedData) {
+  EXPECT_TRUE(Matches("[file:name = 'x']", R"({"type":"file","id":"file--1","name":"x"})"));
+  EXPECT_FALSE(Matches("[file:name = 'x'] WITHIN 5 SECONDS",
+                       R"({"type":"file","id":"file--1","name":"x"})"));
+}
+
+TEST(MatcherTest, BindingsJsonNamesObservedData) {
+  Result<Pattern> p = ParsePattern(
+      "[ipv4-addr:value = '10.0.0.5'] FOLLOWEDBY [domain-name:value = 'evil.example']");
+  ASSERT_TRUE(p.ok());
+  Result<Matcher> m = Matcher::Compile(*p);
+  ASSERT_TRUE(m.ok());
+  Result<ObservationSet> set = LoadObservations(json::parse(kObserved20), StixVersion::k20);
+  ASSERT_TRUE(set.ok());
+  MatchResult r = m->Match(*set);
+  ASSERT_TRUE(r.matched);
+  json::value out = json::parse(m->BindingsJson(r, *set));
+  EXPECT_EQ(out.at("matched"), true);
+  const json::array& b = out.at("bindings").as_array();
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b[0].at("observed_data").as_array()[0], "observed-data--a");
+  EXPECT_EQ(b[1].at("observed_data").as_array()[0], "observed-data--b");
+  EXPECT_EQ(b[1].at("pattern"), "[domain-name:value = 'evil.example']");
+}
+
+TEST(MatcherTest, HostilePatternStaysBounded) {
+  // 64 observed-data that all match; 12-way AND would need 64^12 combinations.
+  std::string arr = "[";
+  for (int i = 0; i < 64; ++i) {
+    if (i > 0) arr += ",";
+    arr += R"({"type":"observed-data","id":"observed-data--)" + std::to_string(i) +
+           R"(","first_observed":"2020-01-01T00:00:00Z","last_observed":"2020-01-01T00:00:00Z",)"
+           R"("number_observed":1,"objects":{"0":{"type":"x","v":1}}})";
+  }
+  arr += "]";
+  std::string pat;
+  for (int i = 0; i < 70; ++i) pat += (i ? " AND " : "") + std::string("[x:v = 1]");
+  MatchResult r = RunMatch(pat, arr, StixVersion::k20);
+  EXPECT_FALSE(r.matched);  // 70 distinct observed-data do not exist
+  EXPECT_EQ(r.status.code(), StatusCode::kResourceExhausted) << r.status.ToString();
+
+  std::string small;
+  for (int i = 0; i < 3; ++i) small += (i ? " AND " : "") + std::string("[x:v = 1]");
+  EXPECT_TRUE(RunMatch(small, arr, StixVersion::k20).matched);
+}
+
+}  // namespace
+}  // namespace entente::pattern
