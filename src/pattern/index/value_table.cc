@@ -82,6 +82,10 @@ bool ValueTable::KeyEquals(uint32_t offset, uint32_t field, std::string_view val
   return std::memcmp(p + 8, value.data(), value.size()) == 0;
 }
 
+std::string_view ValueTable::KeyAt(uint32_t offset, uint32_t* field) const {
+  return KeyValue(arena_, offset, field);
+}
+
 const ValueTable::Slot* ValueTable::Find(uint32_t field, std::string_view value,
                                          uint64_t hash) const {
   size_t cap = slots_.size();

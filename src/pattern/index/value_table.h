@@ -51,6 +51,22 @@ class ValueTable {
     return Find(field, value, HashKey(field, value)) != nullptr;
   }
 
+  // Calls fn(field, value, indicator) for every entry, in no particular order.
+  template <typename Fn>
+  void ForEachEntry(Fn&& fn) const {
+    for (const Slot& s : slots_) {
+      if (s.key == kEmpty) continue;
+      uint32_t field;
+      std::string_view value = KeyAt(s.key, &field);
+      if ((s.posting & kMultiBit) == 0) {
+        fn(field, value, s.posting);
+        continue;
+      }
+      const uint32_t* p = &multi_[s.posting & ~kMultiBit];
+      for (uint32_t i = 1; i <= p[0]; ++i) fn(field, value, p[i]);
+    }
+  }
+
   size_t key_count() const { return key_count_; }
   // Bytes held by the table's own arrays (slots, arena, postings).
   size_t MemoryBytes() const;
@@ -68,6 +84,7 @@ class ValueTable {
 
   const Slot* Find(uint32_t field, std::string_view value, uint64_t hash) const;
   bool KeyEquals(uint32_t offset, uint32_t field, std::string_view value) const;
+  std::string_view KeyAt(uint32_t offset, uint32_t* field) const;
 
   std::vector<Slot> slots_;
   std::vector<char> arena_;      // per key: u32 field, u32 length, bytes

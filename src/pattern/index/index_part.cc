@@ -1,0 +1,295 @@
+#include "pattern/index/index_part.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <utility>
+
+namespace entente::pattern::index {
+namespace {
+
+constexpr uint32_t kNoIndicator = 0xffffffffu;
+constexpr uint32_t kIdField = 0xfffffffeu;  // hash seed for ids, never a real field
+
+std::string FieldKey(const std::string& type, const std::vector<std::string>& keys) {
+  std::string k = type;
+  for (const std::string& s : keys) {
+    k += '\x1f';
+    k += s;
+  }
+  return k;
+}
+
+uint32_t SlotOf(uint64_t hash, size_t cap) {
+  return static_cast<uint32_t>((static_cast<uint64_t>(static_cast<uint32_t>(hash)) * cap) >> 32);
+}
+
+std::string_view TypeOf(const boost::json::object& o) {
+  const boost::json::value* v = o.if_contains("type");
+  if (v == nullptr || !v->is_string()) return {};
+  return {v->get_string().data(), v->get_string().size()};
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const IndexPart>> IndexPart::Build(std::vector<IndicatorInput> inputs) {
+  auto part = std::make_shared<IndexPart>();
+  IndexPart& p = *part;
+  size_t n = inputs.size();
+  if (n >= kIdField) return Status::ResourceExhausted("index: too many indicators in one part");
+  p.kinds_.resize(n);
+  p.id_offsets_.resize(n);
+
+  std::map<std::string, uint32_t> field_ids;
+  auto field_of = [&](const Leaf& leaf) {
+    std::string key = FieldKey(leaf.object_type, leaf.keys);
+    auto [it, inserted] = field_ids.emplace(key, static_cast<uint32_t>(p.fields_.size()));
+    if (inserted) {
+      Field f;
+      f.object_type = leaf.object_type;
+      f.keys = leaf.keys;
+      p.fields_.push_back(std::move(f));
+    }
+    return it->second;
+  };
+  std::map<std::string, uint32_t> type_ids;
+  auto type_of = [&](const std::string& type) {
+    auto [it, inserted] = type_ids.emplace(type, static_cast<uint32_t>(p.types_.size()));
+    if (inserted) p.types_.push_back(TypeEntry{type, {}, {}});
+    return it->second;
+  };
+
+  // Pass 1: ids, kinds, and the regular expressions (an expression no engine compiles
+  // demotes its indicator to kGated, so the exact matcher decides it).
+  std::map<uint32_t, std::vector<RegexSpec>> specs_by_field;
+  for (uint32_t i = 0; i < n; ++i) {
+    IndicatorInput& in = inputs[i];
+    if (in.id.size() > 0xffff) return Status::InvalidArgument("index: id longer than 65535 bytes");
+    p.id_offsets_[i] = static_cast<uint32_t>(p.ids_.size());
+    uint16_t len = static_cast<uint16_t>(in.id.size());
+    char b[2];
+    std::memcpy(b, &len, 2);
+    p.ids_.insert(p.ids_.end(), b, b + 2);
+    p.ids_.insert(p.ids_.end(), in.id.begin(), in.id.end());
+    p.kinds_[i] = static_cast<uint8_t>(in.pattern.kind);
+    if (in.pattern.kind == PatternClass::kGated) continue;
+    for (const Leaf& leaf : in.pattern.leaves) {
+      if (leaf.op != LeafOp::kLike && leaf.op != LeafOp::kMatches) continue;
+      uint32_t f = field_of(leaf);
+      RegexSpec spec;
+      spec.id = static_cast<uint32_t>(p.regex_terms_.size());
+      spec.utf8 = true;
+      if (leaf.op == LeafOp::kLike) {
+        spec.expression = LikeToRegex(leaf.literal);
+        spec.dot_all = true;
+      } else {
+        spec.expression = leaf.literal;
+        spec.exact_re2 = true;
+      }
+      specs_by_field[f].push_back(std::move(spec));
+      p.regex_terms_.push_back(RegexTerm{i, f, leaf.op, leaf.literal});
+    }
+  }
+  for (auto& [f, specs] : specs_by_field) {
+    std::vector<uint32_t> rejected;
+    auto set = RegexSet::Build(specs, &rejected);
+    if (!set.ok()) return set.status();
+    for (uint32_t term : rejected) {
+      p.kinds_[p.regex_terms_[term].indicator] = static_cast<uint8_t>(PatternClass::kGated);
+    }
+    p.fields_[f].regex = std::make_unique<RegexSet>(std::move(set).value());
+  }
+
+  // Pass 2: equality and CIDR leaves, gated types, exact matchers.
+  ValueTableBuilder equal;
+  std::map<uint32_t, CidrSetBuilder> cidr_by_field;
+  for (uint32_t i = 0; i < n; ++i) {
+    IndicatorInput& in = inputs[i];
+    PatternClass kind = static_cast<PatternClass>(p.kinds_[i]);
+    if (kind != PatternClass::kSimple && in.exact == nullptr) {
+      return Status::InvalidArgument("index: indicator " + in.id +
+                                     " needs the pattern evaluator (no exact matcher given)");
+    }
+    if (in.exact != nullptr) p.extras_.push_back(Extra{i, in.exact, in.pattern.object_types});
+    if (kind == PatternClass::kGated) {
+      for (const std::string& t : in.pattern.object_types) p.types_[type_of(t)].gated.push_back(i);
+      continue;
+    }
+    for (const Leaf& leaf : in.pattern.leaves) {
+      if (leaf.op == LeafOp::kEqual) {
+        uint32_t f = field_of(leaf);
+        p.fields_[f].has_equal = true;
+        equal.Add(f, leaf.literal, i);
+      } else if (leaf.op == LeafOp::kIsSubset) {
+        auto blk = ParseIpBlock(leaf.literal);
+        if (!blk) {
+          return Status::InvalidArgument("index: indicator " + in.id + ": ISSUBSET operand '" +
+                                         leaf.literal + "' is not an IP address or CIDR");
+        }
+        uint32_t f = field_of(leaf);
+        cidr_by_field[f].Add(*blk, i);
+        p.cidr_terms_.push_back(CidrTerm{f, i, leaf.literal});
+      }
+    }
+  }
+  if (!equal.Build(&p.equal_)) return Status::ResourceExhausted("index: value table too large");
+  for (auto& [f, builder] : cidr_by_field) {
+    p.fields_[f].cidr = std::make_unique<CidrSet>();
+    builder.Build(p.fields_[f].cidr.get());
+  }
+  for (uint32_t f = 0; f < p.fields_.size(); ++f) {
+    p.types_[type_of(p.fields_[f].object_type)].fields.push_back(f);
+  }
+
+  // Id lookup: open addressing over indicator numbers, verified against the id arena.
+  size_t cap = n + n / 4 + 8;
+  p.id_slots_.assign(cap, kNoIndicator);
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t s = SlotOf(HashKey(kIdField, inputs[i].id), cap);
+    while (p.id_slots_[s] != kNoIndicator) s = s + 1 == cap ? 0 : s + 1;
+    p.id_slots_[s] = i;
+  }
+  p.ids_.shrink_to_fit();
+  p.regex_terms_.shrink_to_fit();
+  p.cidr_terms_.shrink_to_fit();
+  p.extras_.shrink_to_fit();
+  return std::shared_ptr<const IndexPart>(std::move(part));
+}
+
+std::string_view IndexPart::id(uint32_t n) const {
+  const char* p = ids_.data() + id_offsets_[n];
+  uint16_t len;
+  std::memcpy(&len, p, 2);
+  return {p + 2, len};
+}
+
+const ExactMatcher* IndexPart::exact(uint32_t n) const {
+  auto it = std::lower_bound(extras_.begin(), extras_.end(), n,
+                             [](const Extra& e, uint32_t v) { return e.indicator < v; });
+  return it != extras_.end() && it->indicator == n ? it->exact.get() : nullptr;
+}
+
+std::optional<uint32_t> IndexPart::Find(std::string_view want) const {
+  size_t cap = id_slots_.size();
+  if (cap == 0) return std::nullopt;
+  uint32_t s = SlotOf(HashKey(kIdField, want), cap);
+  while (id_slots_[s] != kNoIndicator) {
+    if (id(id_slots_[s]) == want) return id_slots_[s];
+    s = s + 1 == cap ? 0 : s + 1;
+  }
+  return std::nullopt;
+}
+
+void IndexPart::Probe(const ObservationView& obs, std::vector<uint32_t>* direct,
+                      std::vector<uint32_t>* to_confirm) const {
+  for (const boost::json::object* o : obs.objects) {
+    std::string_view type = TypeOf(*o);
+    const TypeEntry* entry = nullptr;
+    for (const TypeEntry& t : types_) {
+      if (t.object_type == type) {
+        entry = &t;
+        break;
+      }
+    }
+    if (entry == nullptr) continue;
+    to_confirm->insert(to_confirm->end(), entry->gated.begin(), entry->gated.end());
+    for (uint32_t f : entry->fields) {
+      const Field& field = fields_[f];
+      const boost::json::string* s = StringAt(*o, field.keys);
+      if (s == nullptr) continue;
+      std::string_view value(s->data(), s->size());
+      if (field.has_equal) {
+        equal_.ForEach(f, value, [&](uint32_t i) { Emit(i, direct, to_confirm); });
+      }
+      if (field.cidr != nullptr) {
+        if (auto blk = ParseIpBlock(value)) {
+          field.cidr->ForEachContaining(*blk, [&](uint32_t i) { Emit(i, direct, to_confirm); });
+        }
+      }
+      if (field.regex != nullptr) {
+        field.regex->Scan(
+            value, [&](uint32_t term) { Emit(regex_terms_[term].indicator, direct, to_confirm); });
+      }
+    }
+  }
+}
+
+std::vector<IndicatorInput> IndexPart::ExportImpl(const std::vector<bool>& keep) const {
+  std::vector<IndicatorInput> all(size());
+  for (uint32_t i = 0; i < size(); ++i) {
+    if (!keep[i]) continue;
+    all[i].id = std::string(id(i));
+    all[i].pattern.kind = kind(i);
+  }
+  for (const Extra& e : extras_) {
+    if (!keep[e.indicator]) continue;
+    all[e.indicator].exact = e.exact;
+    all[e.indicator].pattern.object_types = e.object_types;
+  }
+  auto add_leaf = [&](uint32_t i, uint32_t f, LeafOp op, std::string_view literal) {
+    if (!keep[i] || kind(i) == PatternClass::kGated) return;
+    Leaf l;
+    l.object_type = fields_[f].object_type;
+    l.keys = fields_[f].keys;
+    l.op = op;
+    l.literal = std::string(literal);
+    all[i].pattern.leaves.push_back(std::move(l));
+  };
+  equal_.ForEachEntry(
+      [&](uint32_t f, std::string_view v, uint32_t i) { add_leaf(i, f, LeafOp::kEqual, v); });
+  for (const CidrTerm& t : cidr_terms_)
+    add_leaf(t.indicator, t.field, LeafOp::kIsSubset, t.literal);
+  for (const RegexTerm& t : regex_terms_) add_leaf(t.indicator, t.field, t.op, t.literal);
+  std::vector<IndicatorInput> out;
+  for (uint32_t i = 0; i < size(); ++i) {
+    if (!keep[i]) continue;
+    IndicatorInput& in = all[i];
+    if (in.pattern.object_types.empty()) {
+      for (const Leaf& l : in.pattern.leaves) in.pattern.object_types.push_back(l.object_type);
+      std::sort(in.pattern.object_types.begin(), in.pattern.object_types.end());
+      in.pattern.object_types.erase(
+          std::unique(in.pattern.object_types.begin(), in.pattern.object_types.end()),
+          in.pattern.object_types.end());
+    }
+    out.push_back(std::move(in));
+  }
+  return out;
+}
+
+IndexPart::Stats IndexPart::GetStats() const {
+  Stats s;
+  s.indicators = size();
+  for (uint8_t k : kinds_) {
+    switch (static_cast<PatternClass>(k)) {
+      case PatternClass::kSimple:
+        ++s.simple;
+        break;
+      case PatternClass::kPrefiltered:
+        ++s.prefiltered;
+        break;
+      case PatternClass::kGated:
+        ++s.gated;
+        break;
+    }
+  }
+  s.equality_keys = equal_.key_count();
+  s.bytes = equal_.MemoryBytes() + kinds_.capacity() + id_offsets_.capacity() * 4 +
+            ids_.capacity() + id_slots_.capacity() * 4 + extras_.capacity() * sizeof(Extra) +
+            regex_terms_.capacity() * sizeof(RegexTerm) + cidr_terms_.capacity() * sizeof(CidrTerm);
+  for (const RegexTerm& t : regex_terms_) s.bytes += t.literal.capacity();
+  for (const CidrTerm& t : cidr_terms_) s.bytes += t.literal.capacity();
+  for (const Field& f : fields_) {
+    if (f.cidr) {
+      s.cidr_blocks += f.cidr->block_count();
+      s.bytes += f.cidr->MemoryBytes();
+    }
+    if (f.regex) {
+      s.regexes += f.regex->size();
+      s.regexes_in_re2 += f.regex->re2_count();
+      s.bytes += f.regex->MemoryBytes();
+    }
+  }
+  return s;
+}
+
+}  // namespace entente::pattern::index

@@ -1,0 +1,136 @@
+// IndexPart: an immutable compiled set of indicators - the unit the IndicatorIndex
+// snapshots are made of (a large base part and a small delta part).
+//
+// Built once by IndexPart::Build, then read-only: Probe and every accessor are safe for
+// concurrent use. Indicators are numbered 0..size()-1 in input order. Memory: per
+// simple equality indicator one ValueTable slot (12 bytes at 80 % load), its key in the
+// table's arena (8 bytes + the value), its id in an id arena (2 bytes + the id), and a
+// 4-byte id-hash slot and 4-byte offset.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "entente/status.h"
+#include "pattern/index/cidr_set.h"
+#include "pattern/index/classify.h"
+#include "pattern/index/observation.h"
+#include "pattern/index/regex_set.h"
+#include "pattern/index/value_table.h"
+#include "pattern/observations.h"
+
+namespace entente::pattern::index {
+
+struct ExactResult {
+  bool matched = false;
+  size_t observation = 0;  // matched: index in the set of (the first) matching observation
+  bool gave_up = false;    // the evaluator hit a bound and could not decide (not matched)
+};
+
+// Decides exactly whether one pattern matches a set of observations - the pattern
+// engine's own answer (see ExactFromPattern). Implementations must be safe for
+// concurrent use.
+class ExactMatcher {
+ public:
+  virtual ~ExactMatcher() = default;
+  virtual ExactResult Match(const ObservationSet& observations) const = 0;
+};
+
+// One indicator ready to be indexed.
+struct IndicatorInput {
+  std::string id;
+  Classified pattern;
+  // Required unless pattern.kind is kSimple (and then used only when the index is asked
+  // to confirm simple hits).
+  std::shared_ptr<const ExactMatcher> exact;
+};
+
+class IndexPart {
+ public:
+  // Fails (invalid-argument naming the id) when an indicator that needs an exact
+  // matcher has none, or internal when Hyperscan fails as a whole.
+  static Result<std::shared_ptr<const IndexPart>> Build(std::vector<IndicatorInput> inputs);
+
+  // Adds to `direct` the indicators the fast structures prove to match the observation
+  // (kSimple), and to `to_confirm` those the exact matcher must decide over the whole
+  // record (kPrefiltered with a leaf hit, kGated whose types occur). Both may hold
+  // duplicates; neither is cleared.
+  void Probe(const ObservationView& obs, std::vector<uint32_t>* direct,
+             std::vector<uint32_t>* to_confirm) const;
+
+  size_t size() const { return id_offsets_.size(); }
+  std::string_view id(uint32_t n) const;
+  PatternClass kind(uint32_t n) const { return static_cast<PatternClass>(kinds_[n]); }
+  const ExactMatcher* exact(uint32_t n) const;
+  std::optional<uint32_t> Find(std::string_view id) const;
+
+  // Rebuilds the inputs of every indicator for which keep(n) is true (used to merge
+  // parts). Leaves come back in a different but equivalent order.
+  template <typename Keep>
+  std::vector<IndicatorInput> Export(Keep&& keep) const {
+    std::vector<bool> k(size());
+    for (uint32_t n = 0; n < size(); ++n) k[n] = keep(n);
+    return ExportImpl(k);
+  }
+
+  struct Stats {
+    size_t indicators = 0, simple = 0, prefiltered = 0, gated = 0;
+    size_t equality_keys = 0, cidr_blocks = 0, regexes = 0, regexes_in_re2 = 0;
+    size_t bytes = 0;  // the part's own arrays and structures
+  };
+  Stats GetStats() const;
+
+ private:
+  struct Field {
+    std::string object_type;
+    std::vector<std::string> keys;
+    bool has_equal = false;
+    std::unique_ptr<CidrSet> cidr;    // ISSUBSET leaves on this field
+    std::unique_ptr<RegexSet> regex;  // LIKE/MATCHES leaves; ids index regex_terms_
+  };
+  struct TypeEntry {
+    std::string object_type;
+    std::vector<uint32_t> fields;
+    std::vector<uint32_t> gated;  // kGated indicators naming this type
+  };
+  struct RegexTerm {
+    uint32_t indicator;
+    uint32_t field;
+    LeafOp op;
+    std::string literal;
+  };
+  struct CidrTerm {
+    uint32_t field;
+    uint32_t indicator;
+    std::string literal;
+  };
+
+  std::vector<IndicatorInput> ExportImpl(const std::vector<bool>& keep) const;
+  void Emit(uint32_t n, std::vector<uint32_t>* direct, std::vector<uint32_t>* to_confirm) const {
+    (kinds_[n] == static_cast<uint8_t>(PatternClass::kSimple) ? direct : to_confirm)->push_back(n);
+  }
+
+  std::vector<Field> fields_;
+  std::vector<TypeEntry> types_;
+  ValueTable equal_;
+  std::vector<RegexTerm> regex_terms_;
+  std::vector<CidrTerm> cidr_terms_;  // kept to export; CidrSet postings are indicators
+  std::vector<uint8_t> kinds_;
+  std::vector<uint32_t> id_offsets_;  // into ids_: u16 length then bytes
+  std::vector<char> ids_;
+  std::vector<uint32_t> id_slots_;  // open addressing over indicator numbers, ~0u empty
+  // Exact matchers and object types of the indicators that are not kSimple, sorted.
+  struct Extra {
+    uint32_t indicator;
+    std::shared_ptr<const ExactMatcher> exact;
+    std::vector<std::string> object_types;
+  };
+  std::vector<Extra> extras_;
+};
+
+}  // namespace entente::pattern::index

@@ -1,0 +1,214 @@
+#include "pattern/index/indicator_index.h"
+
+#include <algorithm>
+
+#include "pattern/parser.h"
+
+namespace entente::pattern::index {
+namespace {
+
+class MatcherExact final : public ExactMatcher {
+ public:
+  explicit MatcherExact(Matcher m) : m_(std::move(m)) {}
+  ExactResult Match(const ObservationSet& set) const override {
+    MatchResult r = m_.Match(set);
+    ExactResult out;
+    out.matched = r.matched;
+    out.gave_up = !r.matched && !r.status.ok();
+    if (r.matched && !r.binding.empty()) out.observation = r.binding.front().observation;
+    return out;
+  }
+
+ private:
+  Matcher m_;
+};
+
+void SortUnique(std::vector<uint32_t>* v) {
+  std::sort(v->begin(), v->end());
+  v->erase(std::unique(v->begin(), v->end()), v->end());
+}
+
+}  // namespace
+
+std::shared_ptr<const ExactMatcher> ExactFromMatcher(Matcher matcher) {
+  return std::make_shared<MatcherExact>(std::move(matcher));
+}
+
+void IndexSnapshot::MatchRecord(const boost::json::value& record, std::vector<Hit>* hits,
+                                MatchCounters* counters) const {
+  MatchCounters local;
+  MatchCounters& c = counters != nullptr ? *counters : local;
+  ++c.records;
+  std::vector<ObservationView> views = ViewsOf(record);
+  const IndexPart* parts[2] = {base_.get(), delta_.get()};
+  // Reused per thread: matching allocates nothing in the steady state.
+  thread_local std::vector<uint32_t> direct[2], confirm[2];
+  for (int p = 0; p < 2; ++p) confirm[p].clear();
+  for (size_t v = 0; v < views.size(); ++v) {
+    ++c.observations;
+    for (int p = 0; p < 2; ++p) {
+      direct[p].clear();
+      parts[p]->Probe(views[v], &direct[p], &confirm[p]);
+      if (direct[p].empty()) continue;
+      SortUnique(&direct[p]);
+      for (uint32_t n : direct[p]) {
+        if (p == 0 && (*base_removed_)[n]) continue;
+        if (confirm_simple_ && parts[p]->exact(n) != nullptr) {
+          confirm[p].push_back(n);
+          continue;
+        }
+        ++c.fast_hits;
+        hits->push_back(Hit{std::string(parts[p]->id(n)), std::string(views[v].id()), v});
+      }
+    }
+  }
+  if (confirm[0].empty() && confirm[1].empty()) return;
+  auto set = LoadObservations(record, StixVersion::k21);
+  if (!set.ok()) {
+    ++c.bad_records;
+    return;
+  }
+  for (int p = 0; p < 2; ++p) {
+    SortUnique(&confirm[p]);
+    for (uint32_t n : confirm[p]) {
+      if (p == 0 && (*base_removed_)[n]) continue;
+      const ExactMatcher* exact = parts[p]->exact(n);
+      if (exact == nullptr) continue;  // Build guarantees one for non-simple indicators
+      ++c.evaluations;
+      ExactResult r = exact->Match(*set);
+      if (r.gave_up) ++c.gave_up;
+      if (!r.matched) continue;
+      ++c.evaluated_hits;
+      const auto& obs = set->observations();
+      std::string obs_id = r.observation < obs.size() ? obs[r.observation].id : "";
+      hits->push_back(Hit{std::string(parts[p]->id(n)), std::move(obs_id), r.observation});
+    }
+  }
+}
+
+size_t IndexSnapshot::size() const { return base_->size() - base_removed_count_ + delta_->size(); }
+
+IndexSnapshot::Stats IndexSnapshot::GetStats() const {
+  Stats s;
+  s.base = base_->GetStats();
+  s.delta = delta_->GetStats();
+  s.removed_in_base = base_removed_count_;
+  return s;
+}
+
+IndicatorIndex::IndicatorIndex(IndexOptions options) : options_(std::move(options)) {
+  base_ = IndexPart::Build({}).value();
+  base_removed_ = std::make_shared<const std::vector<bool>>();
+  Status s = Publish(false);
+  (void)s;  // building empty parts cannot fail
+}
+
+Status IndicatorIndex::Add(const std::vector<IndicatorSpec>& specs,
+                           std::vector<std::pair<std::string, Status>>* rejected) {
+  // Parse and compile outside the lock.
+  std::vector<IndicatorInput> inputs;
+  inputs.reserve(specs.size());
+  for (const IndicatorSpec& spec : specs) {
+    ParseOptions po;
+    po.version = spec.version;
+    auto parsed = ParsePattern(spec.pattern, po);
+    if (!parsed.ok()) {
+      if (rejected != nullptr) rejected->emplace_back(spec.id, parsed.status());
+      continue;
+    }
+    IndicatorInput in;
+    in.id = spec.id;
+    in.pattern = Classify(*parsed);
+    if (in.pattern.kind != PatternClass::kSimple || options_.confirm_simple) {
+      auto m = Matcher::Compile(*parsed, options_.match_options);
+      if (!m.ok()) {
+        if (rejected != nullptr) rejected->emplace_back(spec.id, m.status());
+        continue;
+      }
+      in.exact = ExactFromMatcher(std::move(m).value());
+    }
+    inputs.push_back(std::move(in));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<bool>* removed = nullptr;  // copied on first write
+  std::shared_ptr<std::vector<bool>> removed_copy;
+  for (IndicatorInput& in : inputs) {
+    if (auto n = base_->Find(in.id); n && !(*base_removed_)[*n]) {
+      if (removed == nullptr) {
+        removed_copy = std::make_shared<std::vector<bool>>(*base_removed_);
+        removed = removed_copy.get();
+      }
+      (*removed)[*n] = true;
+      ++base_removed_count_;
+    }
+    auto it = delta_pos_.find(in.id);
+    if (it != delta_pos_.end()) {
+      delta_[it->second] = std::move(in);
+    } else {
+      delta_pos_.emplace(in.id, delta_.size());
+      delta_.push_back(std::move(in));
+    }
+  }
+  if (removed_copy != nullptr) base_removed_ = removed_copy;
+  size_t live_base = base_->size() - base_removed_count_;
+  bool merge = delta_.size() > std::max(options_.min_delta, live_base / 8);
+  return Publish(merge);
+}
+
+Status IndicatorIndex::Remove(const std::vector<std::string>& ids) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::shared_ptr<std::vector<bool>> removed_copy;
+  bool delta_changed = false;
+  for (const std::string& id : ids) {
+    if (auto n = base_->Find(id); n && !(*base_removed_)[*n]) {
+      if (removed_copy == nullptr) {
+        removed_copy = std::make_shared<std::vector<bool>>(*base_removed_);
+      }
+      (*removed_copy)[*n] = true;
+      ++base_removed_count_;
+    }
+    auto it = delta_pos_.find(id);
+    if (it != delta_pos_.end()) {
+      size_t pos = it->second;
+      delta_pos_.erase(it);
+      if (pos + 1 != delta_.size()) {
+        delta_[pos] = std::move(delta_.back());
+        delta_pos_[delta_[pos].id] = pos;
+      }
+      delta_.pop_back();
+      delta_changed = true;
+    }
+  }
+  if (removed_copy == nullptr && !delta_changed) return Status::Ok();
+  if (removed_copy != nullptr) base_removed_ = removed_copy;
+  return Publish(false);
+}
+
+Status IndicatorIndex::Publish(bool merge) {
+  auto snap = std::make_shared<IndexSnapshot>();
+  snap->confirm_simple_ = options_.confirm_simple;
+  if (merge) {
+    const std::vector<bool>& removed = *base_removed_;
+    std::vector<IndicatorInput> all = base_->Export([&](uint32_t n) { return !removed[n]; });
+    all.reserve(all.size() + delta_.size());
+    for (IndicatorInput& in : delta_) all.push_back(std::move(in));
+    delta_.clear();
+    delta_pos_.clear();
+    auto base = IndexPart::Build(std::move(all));
+    // On failure the unmerged additions are lost; the published snapshot stays as it was.
+    if (!base.ok()) return base.status();
+    base_ = *base;
+    base_removed_ = std::make_shared<const std::vector<bool>>(base_->size(), false);
+    base_removed_count_ = 0;
+  }
+  auto delta = IndexPart::Build(delta_);
+  if (!delta.ok()) return delta.status();
+  snap->base_ = base_;
+  snap->base_removed_ = base_removed_;
+  snap->base_removed_count_ = base_removed_count_;
+  snap->delta_ = *delta;
+  current_.store(std::shared_ptr<const IndexSnapshot>(std::move(snap)));
+  return Status::Ok();
+}
+
+}  // namespace entente::pattern::index

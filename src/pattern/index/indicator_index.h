@@ -1,0 +1,129 @@
+// IndicatorIndex: millions of STIX indicators compiled into one matcher, updated while
+// observations are being matched.
+//
+// Matching: IndexSnapshot::MatchRecord takes one record (a JSON line or a whole bundle,
+// split into observations as observation.h says) and reports every indicator whose
+// pattern matches it - the same answer as running pattern::Matcher for each pattern on
+// pattern::LoadObservations(record) on its own. Single-observation patterns made of
+// equality / IN / ISSUBSET / LIKE / MATCHES comparisons are answered by the hash table,
+// the CIDR set and the Hyperscan database alone; every other pattern is evaluated by
+// pattern::Matcher, but only on records the index cannot rule out (see classify.h).
+//
+// Concurrency contract (RCU style): an IndexSnapshot is immutable and safe for any
+// number of concurrent MatchRecord calls; it stays valid, and keeps answering with the
+// indicators it was taken with, for as long as the caller holds the shared_ptr.
+// IndicatorIndex::Add/Remove may be called from any thread (they serialise on an
+// internal mutex); each builds new immutable parts and publishes a new snapshot with
+// one atomic store, so snapshot() never blocks on a writer and a reader never sees half
+// an update. A batch passed to one Add or Remove call becomes visible all at once.
+// Matcher threads typically call snapshot() once per batch of records.
+//
+// Update cost: a snapshot is a large base part plus a small delta part and a set of
+// removed base indicators. Add rebuilds only the delta; when the delta outgrows
+// max(min_delta, live base / 8) indicators, base and delta are merged into a new base
+// (amortised O(1) rebuild work per added indicator).
+#pragma once
+
+#include <atomic>
+#include <boost/json/value.hpp>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "entente/status.h"
+#include "pattern/index/index_part.h"
+#include "pattern/matcher.h"
+
+namespace entente::pattern::index {
+
+struct IndicatorSpec {
+  std::string id;       // e.g. "indicator--…"; unique key of the indicator in the index
+  std::string pattern;  // STIX patterning text
+  StixVersion version = StixVersion::k21;
+};
+
+struct IndexOptions {
+  // Also confirm fast-path hits with pattern::Matcher (slower; for cross-checking).
+  bool confirm_simple = false;
+  size_t min_delta = 4096;
+  MatchOptions match_options;
+};
+
+struct Hit {
+  std::string indicator;       // the indicator id
+  std::string observation_id;  // the observed-data id, "" for a bare SCO
+  size_t observation = 0;      // index of the observation in the record
+};
+
+// Counts added to by MatchRecord (per caller; not shared between threads).
+struct MatchCounters {
+  uint64_t records = 0, observations = 0;
+  uint64_t fast_hits = 0;       // hits decided by the fast structures alone
+  uint64_t evaluations = 0;     // pattern::Matcher runs
+  uint64_t evaluated_hits = 0;  // of those, matches
+  uint64_t gave_up = 0;         // evaluations cut short by a bound (reported as no match)
+  uint64_t bad_records = 0;     // records pattern::LoadObservations refused
+};
+
+// Wraps pattern::Matcher as the index's ExactMatcher.
+std::shared_ptr<const ExactMatcher> ExactFromMatcher(Matcher matcher);
+
+class IndexSnapshot {
+ public:
+  // Appends the hits for `record`: one per (indicator, observation) for fast-path hits,
+  // one per indicator (naming the first observation of a satisfying binding) for
+  // evaluated ones. Hits come in no particular order.
+  void MatchRecord(const boost::json::value& record, std::vector<Hit>* hits,
+                   MatchCounters* counters = nullptr) const;
+
+  size_t size() const;  // live indicators
+  struct Stats {
+    IndexPart::Stats base, delta;
+    size_t removed_in_base = 0;
+  };
+  Stats GetStats() const;
+
+ private:
+  friend class IndicatorIndex;
+  std::shared_ptr<const IndexPart> base_, delta_;
+  std::shared_ptr<const std::vector<bool>> base_removed_;
+  size_t base_removed_count_ = 0;
+  bool confirm_simple_ = false;
+};
+
+class IndicatorIndex {
+ public:
+  explicit IndicatorIndex(IndexOptions options = {});
+
+  // Parses and adds `specs`, replacing indicators with the same id (the last one wins
+  // within a batch). A spec whose pattern does not parse or compile is skipped and
+  // listed in `rejected` with its error (invalid-argument/resource-exhausted naming the
+  // offset); the others are published together. Returns non-OK only when the index
+  // itself cannot be built (internal: Hyperscan failed as a whole); the previous
+  // snapshot then stays published and additions not yet merged are dropped.
+  Status Add(const std::vector<IndicatorSpec>& specs,
+             std::vector<std::pair<std::string, Status>>* rejected = nullptr);
+  // Removes the indicators with these ids; unknown ids are ignored.
+  Status Remove(const std::vector<std::string>& ids);
+
+  // The current snapshot (never null). Lock-free for readers.
+  std::shared_ptr<const IndexSnapshot> snapshot() const { return current_.load(); }
+
+ private:
+  Status Publish(bool merge);  // requires mu_
+
+  const IndexOptions options_;
+  std::mutex mu_;
+  std::shared_ptr<const IndexPart> base_;
+  std::shared_ptr<const std::vector<bool>> base_removed_;
+  size_t base_removed_count_ = 0;
+  std::vector<IndicatorInput> delta_;
+  std::unordered_map<std::string, size_t> delta_pos_;
+  std::atomic<std::shared_ptr<const IndexSnapshot>> current_;
+};
+
+}  // namespace entente::pattern::index

@@ -1,0 +1,47 @@
+// ObservationView: the SCOs one observation shows - what one observed-data reports, or
+// one bare SCO - found in a JSON record without copying it. The index's fast path reads
+// these; the exact evaluator reads pattern::ObservationSet, loaded from the same record
+// only when needed.
+//
+// A view only points into JSON it does not own: the record must outlive it. It is a
+// plain value; reading it from several threads is safe.
+//
+// A record (one JSON value) splits as pattern::LoadObservations splits it:
+//   - a bundle or a JSON array: one view per observed-data in it; when it holds no
+//     observed-data, one view per object with a "type";
+//   - one observed-data: one view;
+//   - any other object with a "type" (a bare SCO): one view of that object.
+// An observed-data's SCOs are the objects its STIX 2.1 `object_refs` name elsewhere in the
+// record (unresolved refs are ignored), or without object_refs its STIX 2.0 `objects` map.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace entente::pattern::index {
+
+struct ObservationView {
+  // The observed-data the objects come from; null for bare SCOs.
+  const boost::json::object* observed_data = nullptr;
+  // The SCOs, in the order the observed-data lists them.
+  std::vector<const boost::json::object*> objects;
+
+  // observed-data `id`, or "" when there is none.
+  std::string_view id() const;
+  // observed-data `last_observed`, or "" when there is none.
+  std::string_view last_observed() const;
+};
+
+// Splits one record into views (see above). Anything else yields nothing.
+std::vector<ObservationView> ViewsOf(const boost::json::value& record);
+
+// The string at `keys` inside `object` (e.g. {"hashes", "SHA-256"}), or nullptr when a
+// step is missing or the value is not a string.
+const boost::json::string* StringAt(const boost::json::object& object,
+                                    const std::vector<std::string>& keys);
+
+}  // namespace entente::pattern::index
