@@ -1,0 +1,482 @@
+#include "taxii/handler.h"
+
+#include <algorithm>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <vector>
+
+#include "common/env.h"
+#include "common/timestamp.h"
+#include "http/query.h"
+#include "stix/stix.h"
+#include "taxii/filters.h"
+#include "taxii/pages.h"
+#include "taxii/responses.h"
+
+namespace entente::taxii {
+
+namespace {
+
+constexpr uint64_t kSmallBodyLimit = 64 * 1024;
+
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> parts;
+  while (!path.empty()) {
+    size_t slash = path.find('/');
+    std::string_view part = path.substr(0, slash);
+    if (!part.empty()) parts.push_back(part);
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return parts;
+}
+
+bool Contains(const std::vector<std::string>& list, std::string_view v) {
+  return std::find(list.begin(), list.end(), v) != list.end();
+}
+
+http::Response NotFound() {
+  return TaxiiError(404, "Not Found", "no such resource, or it is not visible to you");
+}
+
+http::Response MethodNotAllowed(std::string allow) {
+  http::Response res = TaxiiError(405, "Method Not Allowed", "allowed: " + allow);
+  res.SetHeader("Allow", std::move(allow));
+  return res;
+}
+
+std::string RootUrl(std::string_view name) { return "/" + std::string(name) + "/"; }
+
+// The version a manifest or versions page shows: the stored version normalised to
+// microseconds, else (objects with neither modified nor created) the date_added.
+std::string ShownVersion(const store::ObjectRow& row) {
+  if (row.version.empty()) return FormatTimestamp(row.date_added_us, 6);
+  auto ts = ParseTimestamp(row.version);
+  return ts.ok() ? FormatTimestamp(ts->micros, 6) : std::string(row.version);
+}
+
+}  // namespace
+
+TaxiiHandler::TaxiiHandler(store::Store& store, const ServerOptions& options, Ingestor& ingestor)
+    : store_(store), options_(options), ingestor_(ingestor) {}
+
+uint64_t TaxiiHandler::BodyLimit(const http::Request& head) {
+  if (head.method != "POST") return kSmallBodyLimit;
+  auto parts = SplitPath(head.path);
+  if (parts.empty()) return kSmallBodyLimit;
+  auto root = FindRoot(parts[0]);
+  if (!root.ok() || root->max_content_length <= 0) return kSmallBodyLimit;
+  return static_cast<uint64_t>(root->max_content_length);
+}
+
+Result<TaxiiHandler::Caller> TaxiiHandler::Authenticate(const http::Request& req) {
+  auto header = req.Header("Authorization");
+  if (!header) return Status::Unauthenticated("a token is required (Authorization: missing)");
+  auto secret = http::ExtractToken(*header);
+  if (!secret.ok()) return secret.status();
+  auto token = store_.FindTokenByHash(Sha256Hex(*secret));
+  if (!token.ok()) {
+    if (token.status().code() == StatusCode::kNotFound) {
+      return Status::Unauthenticated("unknown or revoked token (Authorization: token)");
+    }
+    return token.status();
+  }
+  auto org = store_.GetOrganisation(token->org_id);
+  if (!org.ok()) {
+    if (org.status().code() == StatusCode::kNotFound) {
+      return Status::Unauthenticated("the token's organisation no longer exists");
+    }
+    return org.status();
+  }
+  Caller c;
+  c.org_id = org->id;
+  c.requester.org_id = org->id;
+  c.requester.identity_id = org->identity_id;
+  c.requester.client_of = org->client_of;
+  c.requester.communities = org->communities;
+  c.requester.individual_id = token->individual_id;
+  return c;
+}
+
+Result<store::ApiRoot> TaxiiHandler::FindRoot(std::string_view name) {
+  auto roots = store_.ListApiRoots();
+  if (!roots.ok()) return roots.status();
+  for (auto& r : *roots) {
+    if (r.name == name) return std::move(r);
+  }
+  return Status::NotFound("no API root " + std::string(name));
+}
+
+Result<TaxiiHandler::Access> TaxiiHandler::FindCollection(const Caller& caller,
+                                                          std::string_view root,
+                                                          std::string_view id) {
+  auto c = store_.GetCollection(id);
+  if (!c.ok()) return c.status();
+  Access a;
+  a.collection = std::move(c).value();
+  a.can_read = Contains(a.collection.readers, caller.org_id);
+  a.can_write = Contains(a.collection.writers, caller.org_id);
+  if (a.collection.api_root != root || (!a.can_read && !a.can_write)) {
+    return Status::NotFound("no collection " + std::string(id));
+  }
+  return a;
+}
+
+http::Response TaxiiHandler::Handle(const http::Request& req) {
+  auto caller = Authenticate(req);
+  if (!caller.ok()) {
+    if (caller.status().code() == StatusCode::kUnauthenticated) {
+      return TaxiiError(401, "Unauthorized", caller.status().message());
+    }
+    return TaxiiErrorFromStatus(caller.status());
+  }
+  http::Response res = [&]() -> http::Response {
+    if (!AcceptsTaxii(req.Header("Accept"))) {
+      return TaxiiError(406, "Not Acceptable",
+                        "this server answers with " + std::string(kTaxiiMediaType));
+    }
+    auto parts = SplitPath(req.path);
+    const std::string& m = req.method;
+    if (parts.size() == 1 && parts[0] == "taxii2") {
+      if (m != "GET") return MethodNotAllowed("GET");
+      return Discovery(*caller);
+    }
+    if (parts.empty()) return NotFound();
+    auto root = FindRoot(parts[0]);
+    if (!root.ok()) {
+      return root.status().code() == StatusCode::kNotFound ? NotFound()
+                                                           : TaxiiErrorFromStatus(root.status());
+    }
+    if (parts.size() == 1) {
+      if (m != "GET") return MethodNotAllowed("GET");
+      return ApiRootInfo(*root);
+    }
+    if (parts[1] == "status" && parts.size() == 3) {
+      if (m != "GET") return MethodNotAllowed("GET");
+      return StatusResource(*caller, *root, parts[2]);
+    }
+    if (parts[1] != "collections") return NotFound();
+    if (parts.size() == 2) {
+      if (m != "GET") return MethodNotAllowed("GET");
+      return Collections(*caller, *root);
+    }
+    auto access = FindCollection(*caller, root->name, parts[2]);
+    if (!access.ok()) {
+      return access.status().code() == StatusCode::kNotFound
+                 ? NotFound()
+                 : TaxiiErrorFromStatus(access.status());
+    }
+    if (parts.size() == 3) {
+      if (m != "GET") return MethodNotAllowed("GET");
+      return CollectionInfo(*access);
+    }
+    if (parts[3] == "manifest" && parts.size() == 4) {
+      if (m != "GET") return MethodNotAllowed("GET");
+      return Manifest(req, *caller, *access);
+    }
+    if (parts[3] != "objects") return NotFound();
+    if (parts.size() == 4) {
+      if (m == "GET") return GetObjects(req, *caller, *access, "");
+      if (m == "POST") return PostObjects(req, *caller, *root, *access);
+      return MethodNotAllowed("GET, POST");
+    }
+    if (parts.size() == 5) {
+      if (m == "GET") return GetObjects(req, *caller, *access, parts[4]);
+      if (m == "DELETE") return DeleteObject(req, *caller, *access, parts[4]);
+      return MethodNotAllowed("GET, DELETE");
+    }
+    if (parts.size() == 6 && parts[5] == "versions") {
+      if (m != "GET") return MethodNotAllowed("GET");
+      return Versions(req, *caller, *access, parts[4]);
+    }
+    return NotFound();
+  }();
+  res.log_user = caller->org_id;
+  return res;
+}
+
+http::Response TaxiiHandler::Discovery(const Caller& caller) {
+  auto settings = store_.GetSettings();
+  store::NodeSettings s;
+  if (settings.ok()) {
+    s = std::move(settings).value();
+  } else if (settings.status().code() != StatusCode::kNotFound) {
+    return TaxiiErrorFromStatus(settings.status());
+  }
+  auto roots = store_.ListApiRoots();
+  if (!roots.ok()) return TaxiiErrorFromStatus(roots.status());
+  boost::json::object out;
+  out["title"] = s.title.empty() ? (s.name.empty() ? "entente" : s.name) : s.title;
+  if (!s.description.empty()) out["description"] = s.description;
+  if (!s.contact.empty()) out["contact"] = s.contact;
+  boost::json::array urls;
+  std::string default_root;
+  for (const auto& r : *roots) {
+    urls.emplace_back(RootUrl(r.name));
+    if (r.name == s.default_api_root) default_root = RootUrl(r.name);
+  }
+  if (!default_root.empty()) out["default"] = default_root;
+  if (!urls.empty()) out["api_roots"] = std::move(urls);
+  return TaxiiJson(200, boost::json::serialize(out));
+}
+
+http::Response TaxiiHandler::ApiRootInfo(const store::ApiRoot& root) {
+  boost::json::object out;
+  out["title"] = root.title.empty() ? root.name : root.title;
+  if (!root.description.empty()) out["description"] = root.description;
+  out["versions"] = boost::json::array{std::string(kTaxiiMediaType)};
+  out["max_content_length"] = root.max_content_length;
+  return TaxiiJson(200, boost::json::serialize(out));
+}
+
+namespace {
+
+boost::json::object CollectionJson(const store::Collection& c, bool can_read, bool can_write) {
+  boost::json::object o;
+  o["id"] = c.id;
+  o["title"] = c.title;
+  if (!c.description.empty()) o["description"] = c.description;
+  o["can_read"] = can_read;
+  o["can_write"] = can_write;
+  o["media_types"] = boost::json::array{std::string(kStixMediaType)};
+  return o;
+}
+
+}  // namespace
+
+http::Response TaxiiHandler::Collections(const Caller& caller, const store::ApiRoot& root) {
+  auto list = store_.ListCollections(root.name);
+  if (!list.ok()) return TaxiiErrorFromStatus(list.status());
+  boost::json::array arr;
+  for (const auto& c : *list) {
+    bool r = Contains(c.readers, caller.org_id), w = Contains(c.writers, caller.org_id);
+    if (r || w) arr.push_back(CollectionJson(c, r, w));
+  }
+  boost::json::object out;
+  if (!arr.empty()) out["collections"] = std::move(arr);
+  return TaxiiJson(200, boost::json::serialize(out));
+}
+
+http::Response TaxiiHandler::CollectionInfo(const Access& a) {
+  return TaxiiJson(200,
+                   boost::json::serialize(CollectionJson(a.collection, a.can_read, a.can_write)));
+}
+
+Result<bool> TaxiiHandler::ObjectVisible(const Caller& caller, const std::string& collection_id,
+                                         std::string_view object_id) {
+  store::ObjectQuery q;
+  q.collection_id = collection_id;
+  q.ids.emplace_back(object_id);
+  q.match_all = true;
+  bool visible = false;
+  Status s = store_.ScanObjects(q, [&](const store::ObjectRow& row) {
+    if (!policy::MayRead(caller.requester, row.labels)) return store::ScanAction::kContinue;
+    visible = true;
+    return store::ScanAction::kStop;
+  });
+  if (!s.ok()) return s;
+  return visible;
+}
+
+namespace {
+
+// Page envelope head: {"more":…[,"next":…],"<list>":[
+std::string EnvelopeHead(const PageInfo& info) {
+  std::string head = info.more ? "{\"more\":true" : "{\"more\":false";
+  if (info.more) head += ",\"next\":\"" + EncodeCursor(info.cursor_us) + "\"";
+  return head;
+}
+
+}  // namespace
+
+http::Response TaxiiHandler::GetObjects(const http::Request& req, const Caller& caller,
+                                        const Access& access, std::string_view object_id) {
+  if (!access.can_read) return TaxiiError(403, "Forbidden", "you may not read this collection");
+  FilterSupport support;
+  if (!object_id.empty()) support.match_id = support.match_type = false;
+  auto filters =
+      ParseFilters(req.query, support, options_.default_page_size, options_.max_page_size);
+  if (!filters.ok()) return TaxiiErrorFromStatus(filters.status());
+  filters->query.collection_id = access.collection.id;
+  if (!object_id.empty()) filters->query.ids = {std::string(object_id)};
+  std::string objects;
+  objects.reserve(filters->limit * 512);
+  PageInfo info;
+  Status s = ScanPage(
+      store_, filters->query, caller.requester, filters->limit,
+      [&](const store::ObjectRow& row) {
+        objects += objects.empty() ? '[' : ',';
+        objects.append(row.json);
+      },
+      &info);
+  if (!s.ok()) return TaxiiErrorFromStatus(s);
+  if (info.count == 0 && !object_id.empty()) {
+    auto visible = ObjectVisible(caller, access.collection.id, object_id);
+    if (!visible.ok()) return TaxiiErrorFromStatus(visible.status());
+    if (!*visible) return NotFound();
+  }
+  std::string body = EnvelopeHead(info);
+  if (info.count > 0) {
+    body.reserve(body.size() + objects.size() + 16);
+    body += ",\"objects\":";
+    body += objects;
+    body += ']';
+  }
+  body += '}';
+  http::Response res = TaxiiJson(200, std::move(body));
+  SetDateAddedHeaders(info, filters->lower_bound_us(), &res.headers);
+  return res;
+}
+
+http::Response TaxiiHandler::Manifest(const http::Request& req, const Caller& caller,
+                                      const Access& access) {
+  if (!access.can_read) return TaxiiError(403, "Forbidden", "you may not read this collection");
+  auto filters =
+      ParseFilters(req.query, FilterSupport{}, options_.default_page_size, options_.max_page_size);
+  if (!filters.ok()) return TaxiiErrorFromStatus(filters.status());
+  filters->query.collection_id = access.collection.id;
+  std::string entries;
+  PageInfo info;
+  Status s = ScanPage(
+      store_, filters->query, caller.requester, filters->limit,
+      [&](const store::ObjectRow& row) {
+        entries += entries.empty() ? '[' : ',';
+        entries +=
+            "{\"id\":" + JsonQuote(row.id) + ",\"date_added\":\"" +
+            FormatTimestamp(row.date_added_us, 6) + "\",\"version\":\"" + ShownVersion(row) +
+            "\",\"media_type\":\"application/stix+json;version=" + std::string(row.spec_version) +
+            "\"}";
+      },
+      &info);
+  if (!s.ok()) return TaxiiErrorFromStatus(s);
+  std::string body = EnvelopeHead(info);
+  if (info.count > 0) body += ",\"objects\":" + entries + "]";
+  body += '}';
+  http::Response res = TaxiiJson(200, std::move(body));
+  SetDateAddedHeaders(info, filters->lower_bound_us(), &res.headers);
+  return res;
+}
+
+http::Response TaxiiHandler::Versions(const http::Request& req, const Caller& caller,
+                                      const Access& access, std::string_view object_id) {
+  if (!access.can_read) return TaxiiError(403, "Forbidden", "you may not read this collection");
+  FilterSupport support;
+  support.match_id = support.match_type = support.match_version = false;
+  support.default_all_versions = true;
+  auto filters =
+      ParseFilters(req.query, support, options_.default_page_size, options_.max_page_size);
+  if (!filters.ok()) return TaxiiErrorFromStatus(filters.status());
+  filters->query.collection_id = access.collection.id;
+  filters->query.ids = {std::string(object_id)};
+  std::string versions;
+  PageInfo info;
+  Status s = ScanPage(
+      store_, filters->query, caller.requester, filters->limit,
+      [&](const store::ObjectRow& row) {
+        versions += versions.empty() ? '[' : ',';
+        versions += "\"" + ShownVersion(row) + "\"";
+      },
+      &info);
+  if (!s.ok()) return TaxiiErrorFromStatus(s);
+  if (info.count == 0) {
+    auto visible = ObjectVisible(caller, access.collection.id, object_id);
+    if (!visible.ok()) return TaxiiErrorFromStatus(visible.status());
+    if (!*visible) return NotFound();
+  }
+  std::string body = EnvelopeHead(info);
+  if (info.count > 0) body += ",\"versions\":" + versions + "]";
+  body += '}';
+  http::Response res = TaxiiJson(200, std::move(body));
+  SetDateAddedHeaders(info, filters->lower_bound_us(), &res.headers);
+  return res;
+}
+
+http::Response TaxiiHandler::DeleteObject(const http::Request& req, const Caller& caller,
+                                          const Access& access, std::string_view object_id) {
+  // Deleting needs both rights: the caller must see what it removes.
+  if (!access.can_read || !access.can_write) {
+    return TaxiiError(403, "Forbidden", "deleting needs read and write access to the collection");
+  }
+  FilterSupport support;
+  support.match_id = support.match_type = false;
+  auto filters = ParseFilters(req.query, support, options_.max_page_size, options_.max_page_size);
+  if (!filters.ok()) return TaxiiErrorFromStatus(filters.status());
+  filters->query.collection_id = access.collection.id;
+  filters->query.ids = {std::string(object_id)};
+  filters->query.added_after_us.reset();
+  std::vector<std::string> versions;
+  Status s = store_.ScanObjects(filters->query, [&](const store::ObjectRow& row) {
+    if (policy::MayRead(caller.requester, row.labels)) versions.emplace_back(row.version);
+    return store::ScanAction::kContinue;
+  });
+  if (!s.ok()) return TaxiiErrorFromStatus(s);
+  if (versions.empty()) return NotFound();
+  auto removed = store_.DeleteObject(access.collection.id, object_id, versions);
+  if (!removed.ok()) return TaxiiErrorFromStatus(removed.status());
+  http::Response res;
+  res.status = 200;
+  return res;
+}
+
+http::Response TaxiiHandler::PostObjects(const http::Request& req, const Caller& caller,
+                                         const store::ApiRoot& root, const Access& access) {
+  if (!access.can_write) {
+    return TaxiiError(403, "Forbidden", "you may not write to this collection");
+  }
+  if (!IsTaxiiContentType(req.Header("Content-Type"))) {
+    return TaxiiError(415, "Unsupported Media Type",
+                      "Content-Type must be " + std::string(kTaxiiMediaType));
+  }
+  if (root.max_content_length > 0 &&
+      req.body.size() > static_cast<uint64_t>(root.max_content_length)) {
+    return TaxiiError(413, "Payload Too Large",
+                      "the envelope is larger than max_content_length (" +
+                          std::to_string(root.max_content_length) + " bytes)");
+  }
+  stix::ParseLimits limits;
+  limits.max_bytes = req.body.size() + 1;
+  limits.max_depth = options_.max_json_depth;
+  auto parsed = stix::ParseJson(req.body, limits);
+  if (!parsed.ok()) {
+    if (parsed.status().code() == StatusCode::kResourceExhausted) {
+      return TaxiiError(413, "Payload Too Large", parsed.status().message());
+    }
+    return TaxiiError(400, "Bad Request",
+                      "the body is not valid JSON: " + parsed.status().message());
+  }
+  if (!parsed->is_object()) {
+    return TaxiiError(400, "Bad Request",
+                      "the body must be a TAXII envelope object (envelope: type)");
+  }
+  auto& envelope = parsed->get_object();
+  auto it = envelope.find("objects");
+  if (it == envelope.end() || !it->value().is_array()) {
+    return TaxiiError(400, "Bad Request",
+                      "the envelope needs an \"objects\" array (objects: required-property)");
+  }
+  auto& objects = it->value().get_array();
+  if (objects.size() > options_.max_objects_per_envelope) {
+    return TaxiiError(413, "Payload Too Large",
+                      "the envelope holds " + std::to_string(objects.size()) +
+                          " objects; at most " + std::to_string(options_.max_objects_per_envelope) +
+                          " are accepted");
+  }
+  auto status = ingestor_.Submit(access.collection, caller.org_id, std::move(objects));
+  if (!status.ok()) return TaxiiErrorFromStatus(status.status());
+  return TaxiiJson(202, StatusJson(*status));
+}
+
+http::Response TaxiiHandler::StatusResource(const Caller& caller, const store::ApiRoot& root,
+                                            std::string_view status_id) {
+  auto status = store_.GetStatus(status_id);
+  if (!status.ok()) {
+    return status.status().code() == StatusCode::kNotFound ? NotFound()
+                                                           : TaxiiErrorFromStatus(status.status());
+  }
+  if (status->owner_org != caller.org_id || status->api_root != root.name) return NotFound();
+  return TaxiiJson(200, StatusJson(*status));
+}
+
+}  // namespace entente::taxii

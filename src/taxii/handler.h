@@ -1,0 +1,79 @@
+// taxii/handler.h: the TAXII 2.1 endpoints as one http::Handler.
+//
+// Routes (docs/cli.md): /taxii2/, /{root}/, /{root}/collections/, /{root}/collections/
+// {id}/, .../objects/ (GET, POST), .../objects/{object-id}/ (GET, DELETE),
+// .../objects/{object-id}/versions/, .../manifest/, /{root}/status/{status-id}/.
+//
+// Every request is authenticated from its token (401 otherwise). A collection the
+// requester may neither read nor write is answered 404, like one that does not exist;
+// every object row passes policy::MayRead before it is served, counted or deleted, and
+// rows the gate refuses are skipped as if absent. Status resources are visible only to
+// the organisation that created them.
+//
+// Safe for concurrent use: the handler holds no mutable state besides the store and the
+// Ingestor, both of which are.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "http/message.h"
+#include "policy/policy.h"
+#include "store/store.h"
+#include "taxii/ingest.h"
+#include "taxii/server.h"
+
+namespace entente::taxii {
+
+class TaxiiHandler {
+ public:
+  TaxiiHandler(store::Store& store, const ServerOptions& options, Ingestor& ingestor);
+
+  http::Response Handle(const http::Request& req);
+  // The body limit for a request, from its head: the API root's max_content_length for
+  // a POST to objects, a small limit otherwise.
+  uint64_t BodyLimit(const http::Request& head);
+
+ private:
+  struct Caller {
+    std::string org_id;
+    policy::Requester requester;
+  };
+  struct Access {
+    store::Collection collection;
+    bool can_read = false;
+    bool can_write = false;
+  };
+
+  Result<Caller> Authenticate(const http::Request& req);
+  Result<store::ApiRoot> FindRoot(std::string_view name);
+  // 404 when the collection is missing, in another root, or neither readable nor
+  // writable by the caller.
+  Result<Access> FindCollection(const Caller& caller, std::string_view root, std::string_view id);
+
+  http::Response Discovery(const Caller& caller);
+  http::Response ApiRootInfo(const store::ApiRoot& root);
+  http::Response Collections(const Caller& caller, const store::ApiRoot& root);
+  http::Response CollectionInfo(const Access& access);
+  http::Response GetObjects(const http::Request& req, const Caller& caller, const Access& access,
+                            std::string_view object_id);
+  http::Response PostObjects(const http::Request& req, const Caller& caller,
+                             const store::ApiRoot& root, const Access& access);
+  http::Response DeleteObject(const http::Request& req, const Caller& caller, const Access& access,
+                              std::string_view object_id);
+  http::Response Manifest(const http::Request& req, const Caller& caller, const Access& access);
+  http::Response Versions(const http::Request& req, const Caller& caller, const Access& access,
+                          std::string_view object_id);
+  http::Response StatusResource(const Caller& caller, const store::ApiRoot& root,
+                                std::string_view status_id);
+  // True when at least one version of `object_id` is visible to the caller.
+  Result<bool> ObjectVisible(const Caller& caller, const std::string& collection_id,
+                             std::string_view object_id);
+
+  store::Store& store_;
+  const ServerOptions& options_;
+  Ingestor& ingestor_;
+};
+
+}  // namespace entente::taxii

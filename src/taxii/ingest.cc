@@ -1,0 +1,185 @@
+#include "taxii/ingest.h"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "common/timestamp.h"
+#include "policy/policy.h"
+#include "taxii/responses.h"
+
+namespace entente::taxii {
+
+namespace {
+
+std::string DescribeFindings(const std::vector<stix::Finding>& findings) {
+  std::string out;
+  for (size_t i = 0; i < findings.size() && i < 5; ++i) {
+    if (!out.empty()) out += "; ";
+    const auto& f = findings[i];
+    out += (f.property.empty() ? std::string("(object)") : f.property) + ": " + f.rule + ": " +
+           f.message;
+  }
+  if (findings.size() > 5) out += "; and " + std::to_string(findings.size() - 5) + " more";
+  return out;
+}
+
+std::string StringField(const boost::json::object& obj, std::string_view key) {
+  auto it = obj.find(key);
+  if (it != obj.end() && it->value().is_string()) return std::string(it->value().get_string());
+  return "";
+}
+
+void AppendDetails(std::string* out, const char* name,
+                   const std::vector<store::StatusDetail>& details) {
+  *out += ",\"";
+  *out += name;
+  *out += "\":[";
+  for (size_t i = 0; i < details.size(); ++i) {
+    const auto& d = details[i];
+    if (i) *out += ',';
+    *out += "{\"id\":" + JsonQuote(d.id) + ",\"version\":" + JsonQuote(d.version);
+    if (!d.message.empty()) *out += ",\"message\":" + JsonQuote(d.message);
+    *out += '}';
+  }
+  *out += ']';
+}
+
+}  // namespace
+
+std::string StatusJson(const store::StatusRecord& s) {
+  std::string out = "{\"id\":" + JsonQuote(s.id) + ",\"status\":" + JsonQuote(s.status) +
+                    ",\"request_timestamp\":\"" + FormatTimestamp(s.request_timestamp_us, 6) +
+                    "\",\"total_count\":" + std::to_string(s.total_count) +
+                    ",\"success_count\":" + std::to_string(s.successes.size()) +
+                    ",\"failure_count\":" + std::to_string(s.failures.size()) +
+                    ",\"pending_count\":" + std::to_string(s.pendings.size());
+  AppendDetails(&out, "successes", s.successes);
+  AppendDetails(&out, "failures", s.failures);
+  AppendDetails(&out, "pendings", s.pendings);
+  out += '}';
+  return out;
+}
+
+Ingestor::Ingestor(store::Store& store, IngestOptions options, Clock& clock, Random& random)
+    : store_(store), options_(std::move(options)), clock_(clock), random_(random) {
+  if (options_.chunk_size == 0) options_.chunk_size = 1;
+  worker_ = std::thread([this] { Run(); });
+}
+
+Ingestor::~Ingestor() { Stop(); }
+
+void Ingestor::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection,
+                                             const std::string& org_id,
+                                             boost::json::array objects) {
+  store::StatusRecord status;
+  status.id = NewUuid4(random_);
+  status.api_root = collection.api_root;
+  status.owner_org = org_id;
+  status.request_timestamp_us = clock_.NowMicros();
+  status.total_count = static_cast<int64_t>(objects.size());
+  if (objects.size() <= options_.async_threshold) {
+    status.status = "complete";
+    Process(collection, org_id, objects, &status);
+    ENTENTE_RETURN_IF_ERROR(store_.PutStatus(status));
+    return status;
+  }
+  status.status = "pending";
+  for (const auto& v : objects) {
+    store::StatusDetail d;
+    if (v.is_object()) {
+      d.id = StringField(v.get_object(), "id");
+      d.version = StringField(v.get_object(), "modified");
+      if (d.version.empty()) d.version = StringField(v.get_object(), "created");
+    }
+    status.pendings.push_back(std::move(d));
+  }
+  ENTENTE_RETURN_IF_ERROR(store_.PutStatus(status));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return Status::Unavailable("the server is stopping");
+    queue_.push_back(Job{collection, org_id, std::move(objects), status});
+  }
+  cv_.notify_one();
+  return status;
+}
+
+void Ingestor::Run() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is done
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    job.status.pendings.clear();
+    Process(job.collection, job.org_id, job.objects, &job.status);
+    job.status.status = "complete";
+    // A failure here leaves the status pending; the objects stored stay stored.
+    (void)store_.PutStatus(job.status);
+  }
+}
+
+void Ingestor::Process(const store::Collection& collection, const std::string& org_id,
+                       const boost::json::array& objects, store::StatusRecord* status) {
+  std::vector<store::NewObject> batch;
+  auto flush = [&] {
+    if (batch.empty()) return;
+    auto added = store_.AddObjects(collection.id, batch);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      store::StatusDetail d{batch[i].id, batch[i].version, ""};
+      if (!added.ok()) {
+        d.message = "not stored: " + added.status().message();
+        status->failures.push_back(std::move(d));
+        continue;
+      }
+      if (d.version.empty()) d.version = FormatTimestamp((*added)[i].date_added_us, 6);
+      if ((*added)[i].outcome == store::AddOutcome::kDuplicate) {
+        d.message = "already present";
+      }
+      status->successes.push_back(std::move(d));
+    }
+    batch.clear();
+  };
+  for (const auto& v : objects) {
+    if (!v.is_object()) {
+      status->failures.push_back({"", "", "objects[]: object-type: not a JSON object"});
+      continue;
+    }
+    const auto& obj = v.get_object();
+    auto key = stix::KeyOf(obj);
+    if (!key.ok()) {
+      status->failures.push_back(
+          {StringField(obj, "id"), StringField(obj, "modified"), key.status().message()});
+      continue;
+    }
+    auto findings = stix::ValidateObject(obj, options_.validate);
+    if (!findings.empty()) {
+      status->failures.push_back({key->id, key->version, DescribeFindings(findings)});
+      continue;
+    }
+    store::NewObject n;
+    n.id = key->id;
+    n.type = key->type;
+    n.spec_version = key->spec_version;
+    n.version = key->version;
+    n.version_us = key->version_us;
+    n.json = boost::json::serialize(obj);
+    n.labels = policy::LabelObject(obj, collection.default_tlp, org_id);
+    batch.push_back(std::move(n));
+    if (batch.size() >= options_.chunk_size) flush();
+  }
+  flush();
+}
+
+}  // namespace entente::taxii

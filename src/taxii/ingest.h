@@ -1,0 +1,78 @@
+// taxii/ingest.h: adding a POSTed envelope to a collection and tracking its status.
+//
+// Ingestor validates every object of an envelope (stix::ValidateObject), labels it for
+// the policy gate (policy::LabelObject with the collection's default TLP and the
+// contributing organisation), stores the valid ones with Store::AddObjects in chunks
+// (one transaction per chunk) and records successes (stored or already present),
+// failures (with the property and rule that failed) and pendings in a TAXII status
+// resource persisted through Store::PutStatus. Envelopes larger than the threshold are
+// queued: the caller gets a "pending" status at once and one background thread
+// completes it. Invalid objects never affect the others.
+//
+// Safe for concurrent use. Stop() processes what is queued, then joins the worker; the
+// store must outlive the Ingestor.
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "common/env.h"
+#include "entente/status.h"
+#include "stix/stix.h"
+#include "store/store.h"
+
+namespace entente::taxii {
+
+struct IngestOptions {
+  size_t async_threshold = 1000;
+  size_t chunk_size = 500;
+  stix::ValidateOptions validate;
+};
+
+class Ingestor {
+ public:
+  Ingestor(store::Store& store, IngestOptions options, Clock& clock = SystemClock(),
+           Random& random = SystemRandom());
+  ~Ingestor();
+  Ingestor(const Ingestor&) = delete;
+  Ingestor& operator=(const Ingestor&) = delete;
+
+  // Adds `objects` (the envelope's "objects" array) to `collection` on behalf of
+  // `org_id`. Returns the status resource: complete, or pending when queued.
+  Result<store::StatusRecord> Submit(const store::Collection& collection, const std::string& org_id,
+                                     boost::json::array objects);
+
+  void Stop();
+
+ private:
+  struct Job {
+    store::Collection collection;
+    std::string org_id;
+    boost::json::array objects;
+    store::StatusRecord status;
+  };
+  // Validates and stores, filling successes/failures; leaves pendings empty.
+  void Process(const store::Collection& collection, const std::string& org_id,
+               const boost::json::array& objects, store::StatusRecord* status);
+  void Run();
+
+  store::Store& store_;
+  IngestOptions options_;
+  Clock& clock_;
+  Random& random_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+// The status resource as TAXII JSON.
+std::string StatusJson(const store::StatusRecord& status);
+
+}  // namespace entente::taxii

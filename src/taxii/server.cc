@@ -1,0 +1,86 @@
+#include "taxii/server.h"
+
+#include <condition_variable>
+#include <mutex>
+
+#include "http/server.h"
+#include "taxii/handler.h"
+#include "taxii/ingest.h"
+
+namespace entente::taxii {
+
+namespace {
+
+class TaxiiServerImpl final : public TaxiiServer {
+ public:
+  TaxiiServerImpl(store::Store& store, ServerOptions options)
+      : options_(std::move(options)),
+        ingestor_(store, IngestOptions{options_.async_threshold, 500, options_.validate}),
+        handler_(store, options_, ingestor_) {}
+
+  ~TaxiiServerImpl() override { Stop(); }
+
+  Status Init() {
+    http::ServerOptions h;
+    h.host = options_.host;
+    h.port = options_.port;
+    h.threads = options_.threads;
+    h.tls_cert = options_.tls_cert;
+    h.tls_key = options_.tls_key;
+    h.read_timeout_seconds = options_.read_timeout_seconds;
+    h.body_limit_for = [this](const http::Request& head) { return handler_.BodyLimit(head); };
+    if (options_.access_log) {
+      h.access_log = [this](const http::AccessLogEntry& e) { options_.access_log(e.ToLine()); };
+    }
+    auto server = http::Server::Start(
+        std::move(h), [this](const http::Request& req) { return handler_.Handle(req); });
+    if (!server.ok()) {
+      ingestor_.Stop();
+      return server.status();
+    }
+    http_ = std::move(server).value();
+    return Status::Ok();
+  }
+
+  uint16_t port() const override { return http_->port(); }
+  std::string scheme() const override { return http_->tls() ? "https" : "http"; }
+
+  void Stop() override {
+    std::lock_guard<std::mutex> stop_lock(stop_mu_);
+    if (stopped_) return;
+    if (http_) {
+      http_->Stop();
+      http_->Wait();
+    }
+    ingestor_.Stop();
+    std::lock_guard<std::mutex> lock(mu_);
+    stopped_ = true;
+    cv_.notify_all();
+  }
+
+  void Wait() override {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return stopped_; });
+  }
+
+ private:
+  ServerOptions options_;
+  Ingestor ingestor_;
+  TaxiiHandler handler_;
+  std::unique_ptr<http::Server> http_;
+  std::mutex stop_mu_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<TaxiiServer>> TaxiiServer::Start(store::Store& store,
+                                                        ServerOptions options) {
+  auto server = std::make_unique<TaxiiServerImpl>(store, std::move(options));
+  ENTENTE_RETURN_IF_ERROR(server->Init());
+  return std::unique_ptr<TaxiiServer>(std::move(server));
+}
+
+}  // namespace entente::taxii

@@ -1,0 +1,214 @@
+#include "taxii/testing/memory_store.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace entente::taxii::testing {
+
+using namespace entente::store;  // NOLINT(google-build-using-namespace): .cc only
+
+Status MemoryStore::PutSettings(const NodeSettings& settings) {
+  std::lock_guard<std::mutex> lock(mu_);
+  settings_ = settings;
+  return Status::Ok();
+}
+
+Result<NodeSettings> MemoryStore::GetSettings() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!settings_) return Status::NotFound("node settings not set");
+  return *settings_;
+}
+
+Status MemoryStore::PutOrganisation(const Organisation& org) {
+  std::lock_guard<std::mutex> lock(mu_);
+  orgs_[org.id] = org;
+  return Status::Ok();
+}
+
+Result<Organisation> MemoryStore::GetOrganisation(std::string_view id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = orgs_.find(id);
+  if (it == orgs_.end()) return Status::NotFound("no organisation " + std::string(id));
+  return it->second;
+}
+
+Result<std::vector<Organisation>> MemoryStore::ListOrganisations() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Organisation> out;
+  for (const auto& [k, v] : orgs_) out.push_back(v);
+  return out;
+}
+
+Status MemoryStore::DeleteOrganisation(std::string_view id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (orgs_.erase(std::string(id)) == 0) return Status::NotFound("no organisation");
+  std::erase_if(tokens_, [&](const auto& kv) { return kv.second.first.org_id == id; });
+  return Status::Ok();
+}
+
+Status MemoryStore::AddToken(const TokenInfo& info, std::string_view secret_sha256_hex) {
+  std::lock_guard<std::mutex> lock(mu_);
+  tokens_[std::string(secret_sha256_hex)] = {info, std::string(secret_sha256_hex)};
+  return Status::Ok();
+}
+
+Result<TokenInfo> MemoryStore::FindTokenByHash(std::string_view secret_sha256_hex) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = tokens_.find(secret_sha256_hex);
+  if (it == tokens_.end()) return Status::NotFound("no such token");
+  return it->second.first;
+}
+
+Result<std::vector<TokenInfo>> MemoryStore::ListTokens(std::string_view org_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<TokenInfo> out;
+  for (const auto& [k, v] : tokens_) {
+    if (org_id.empty() || v.first.org_id == org_id) out.push_back(v.first);
+  }
+  return out;
+}
+
+Status MemoryStore::RevokeToken(std::string_view token_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t n =
+      std::erase_if(tokens_, [&](const auto& kv) { return kv.second.first.token_id == token_id; });
+  return n ? Status::Ok() : Status::NotFound("no such token");
+}
+
+Status MemoryStore::PutApiRoot(const ApiRoot& root) {
+  std::lock_guard<std::mutex> lock(mu_);
+  roots_[root.name] = root;
+  return Status::Ok();
+}
+
+Result<std::vector<ApiRoot>> MemoryStore::ListApiRoots() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<ApiRoot> out;
+  for (const auto& [k, v] : roots_) out.push_back(v);
+  return out;
+}
+
+Status MemoryStore::PutCollection(const Collection& c) {
+  std::lock_guard<std::mutex> lock(mu_);
+  colls_[c.id].meta = c;
+  return Status::Ok();
+}
+
+Result<Collection> MemoryStore::GetCollection(std::string_view id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = colls_.find(id);
+  if (it == colls_.end()) return Status::NotFound("no collection " + std::string(id));
+  return it->second.meta;
+}
+
+Result<std::vector<Collection>> MemoryStore::ListCollections(std::string_view api_root) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Collection> out;
+  for (const auto& [k, v] : colls_) {
+    if (api_root.empty() || v.meta.api_root == api_root) out.push_back(v.meta);
+  }
+  return out;
+}
+
+Status MemoryStore::DeleteCollection(std::string_view id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return colls_.erase(std::string(id)) ? Status::Ok() : Status::NotFound("no collection");
+}
+
+Result<std::vector<AddResult>> MemoryStore::AddObjects(std::string_view collection_id,
+                                                       const std::vector<NewObject>& objects) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = colls_.find(collection_id);
+  if (it == colls_.end()) return Status::NotFound("no collection " + std::string(collection_id));
+  Coll& c = it->second;
+  std::vector<AddResult> results;
+  for (const auto& obj : objects) {
+    AddResult r;
+    auto dup = std::find_if(c.rows.begin(), c.rows.end(), [&](const Row& row) {
+      return row.object.id == obj.id && row.object.version == obj.version;
+    });
+    if (dup != c.rows.end()) {
+      r.outcome = AddOutcome::kDuplicate;
+      r.date_added_us = dup->date_added_us;
+    } else {
+      int64_t now = std::max(clock_.NowMicros(), c.last_added_us + 1);
+      c.last_added_us = now;
+      c.rows.push_back({now, obj});
+      r.date_added_us = now;
+    }
+    results.push_back(r);
+  }
+  return results;
+}
+
+Status MemoryStore::ScanObjects(const ObjectQuery& query,
+                                const std::function<ScanAction(const ObjectRow&)>& visit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = colls_.find(query.collection_id);
+  if (it == colls_.end()) return Status::NotFound("no collection " + query.collection_id);
+  const auto& rows = it->second.rows;
+  // First and last version of every id (by version time).
+  std::unordered_map<std::string_view, std::pair<int64_t, int64_t>> span;
+  for (const auto& row : rows) {
+    auto [e, inserted] =
+        span.try_emplace(row.object.id, row.object.version_us, row.object.version_us);
+    if (!inserted) {
+      e->second.first = std::min(e->second.first, row.object.version_us);
+      e->second.second = std::max(e->second.second, row.object.version_us);
+    }
+  }
+  auto in = [](const std::vector<std::string>& list, const std::string& v) {
+    return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
+  };
+  for (const auto& row : rows) {
+    const NewObject& o = row.object;
+    if (query.added_after_us && row.date_added_us <= *query.added_after_us) continue;
+    if (!in(query.ids, o.id) || !in(query.types, o.type) ||
+        !in(query.spec_versions, o.spec_version)) {
+      continue;
+    }
+    const auto& s = span[o.id];
+    bool version_ok = query.match_all || (query.match_first && o.version_us == s.first) ||
+                      (query.match_last && o.version_us == s.second) ||
+                      std::find(query.version_us.begin(), query.version_us.end(), o.version_us) !=
+                          query.version_us.end();
+    if (!version_ok) continue;
+    ObjectRow r{row.date_added_us, o.id, o.type, o.spec_version, o.version, o.json, o.labels};
+    if (visit(r) == ScanAction::kStop) break;
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> MemoryStore::DeleteObject(std::string_view collection_id, std::string_view id,
+                                          const std::vector<std::string>& versions) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = colls_.find(collection_id);
+  if (it == colls_.end()) return Status::NotFound("no collection");
+  return static_cast<int64_t>(std::erase_if(it->second.rows, [&](const Row& row) {
+    return row.object.id == id &&
+           (versions.empty() ||
+            std::find(versions.begin(), versions.end(), row.object.version) != versions.end());
+  }));
+}
+
+Result<int64_t> MemoryStore::CountObjects(std::string_view collection_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = colls_.find(collection_id);
+  if (it == colls_.end()) return Status::NotFound("no collection");
+  return static_cast<int64_t>(it->second.rows.size());
+}
+
+Status MemoryStore::PutStatus(const StatusRecord& status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  statuses_[status.id] = status;
+  return Status::Ok();
+}
+
+Result<StatusRecord> MemoryStore::GetStatus(std::string_view id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = statuses_.find(id);
+  if (it == statuses_.end()) return Status::NotFound("no status " + std::string(id));
+  return it->second;
+}
+
+}  // namespace entente::taxii::testing

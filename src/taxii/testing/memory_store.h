@@ -1,0 +1,73 @@
+// taxii/testing/memory_store.h: an in-memory store::Store for TAXII tests.
+//
+// Implements the Store contract (date_added strictly increasing per collection,
+// duplicate versions not stored twice, version matching first/last/all/explicit) with
+// linear scans; meant for tests and benchmarks that must not depend on the SQLite
+// backend. Safe for concurrent use (one mutex); a ScanObjects visitor runs with the
+// mutex held, so it must not call back into the store.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/env.h"
+#include "store/store.h"
+
+namespace entente::taxii::testing {
+
+class MemoryStore final : public store::Store {
+ public:
+  explicit MemoryStore(Clock& clock = SystemClock()) : clock_(clock) {}
+
+  Status PutSettings(const store::NodeSettings& settings) override;
+  Result<store::NodeSettings> GetSettings() override;
+  Status PutOrganisation(const store::Organisation& org) override;
+  Result<store::Organisation> GetOrganisation(std::string_view id) override;
+  Result<std::vector<store::Organisation>> ListOrganisations() override;
+  Status DeleteOrganisation(std::string_view id) override;
+  Status AddToken(const store::TokenInfo& info, std::string_view secret_sha256_hex) override;
+  Result<store::TokenInfo> FindTokenByHash(std::string_view secret_sha256_hex) override;
+  Result<std::vector<store::TokenInfo>> ListTokens(std::string_view org_id) override;
+  Status RevokeToken(std::string_view token_id) override;
+  Status PutApiRoot(const store::ApiRoot& root) override;
+  Result<std::vector<store::ApiRoot>> ListApiRoots() override;
+  Status PutCollection(const store::Collection& c) override;
+  Result<store::Collection> GetCollection(std::string_view id) override;
+  Result<std::vector<store::Collection>> ListCollections(std::string_view api_root) override;
+  Status DeleteCollection(std::string_view id) override;
+  Result<std::vector<store::AddResult>> AddObjects(
+      std::string_view collection_id, const std::vector<store::NewObject>& objects) override;
+  Status ScanObjects(
+      const store::ObjectQuery& query,
+      const std::function<store::ScanAction(const store::ObjectRow&)>& visit) override;
+  Result<int64_t> DeleteObject(std::string_view collection_id, std::string_view id,
+                               const std::vector<std::string>& versions) override;
+  Result<int64_t> CountObjects(std::string_view collection_id) override;
+  Status PutStatus(const store::StatusRecord& status) override;
+  Result<store::StatusRecord> GetStatus(std::string_view id) override;
+
+ private:
+  struct Row {
+    int64_t date_added_us;
+    store::NewObject object;
+  };
+  struct Coll {
+    store::Collection meta;
+    std::vector<Row> rows;  // in date_added order
+    int64_t last_added_us = 0;
+  };
+
+  Clock& clock_;
+  std::mutex mu_;
+  std::optional<store::NodeSettings> settings_;
+  std::map<std::string, store::Organisation, std::less<>> orgs_;
+  std::map<std::string, std::pair<store::TokenInfo, std::string>, std::less<>> tokens_;
+  std::map<std::string, store::ApiRoot, std::less<>> roots_;
+  std::map<std::string, Coll, std::less<>> colls_;
+  std::map<std::string, store::StatusRecord, std::less<>> statuses_;
+};
+
+}  // namespace entente::taxii::testing
