@@ -124,16 +124,24 @@ Result<std::vector<AddResult>> MemoryStore::AddObjects(std::string_view collecti
   std::vector<AddResult> results;
   for (const auto& obj : objects) {
     AddResult r;
-    auto dup = std::find_if(c.rows.begin(), c.rows.end(), [&](const Row& row) {
-      return row.object.id == obj.id && row.object.version == obj.version;
-    });
-    if (dup != c.rows.end()) {
+    std::string key = obj.id + '\n' + obj.version;
+    if (c.keys.count(key)) {
       r.outcome = AddOutcome::kDuplicate;
-      r.date_added_us = dup->date_added_us;
+      for (const auto& row : c.rows) {
+        if (row.object.id == obj.id && row.object.version == obj.version) {
+          r.date_added_us = row.date_added_us;
+        }
+      }
     } else {
       int64_t now = std::max(clock_.NowMicros(), c.last_added_us + 1);
       c.last_added_us = now;
       c.rows.push_back({now, obj});
+      c.keys.insert(std::move(key));
+      auto [e, inserted] = c.span.try_emplace(obj.id, obj.version_us, obj.version_us);
+      if (!inserted) {
+        e->second.first = std::min(e->second.first, obj.version_us);
+        e->second.second = std::max(e->second.second, obj.version_us);
+      }
       r.date_added_us = now;
     }
     results.push_back(r);
@@ -146,28 +154,24 @@ Status MemoryStore::ScanObjects(const ObjectQuery& query,
   std::lock_guard<std::mutex> lock(mu_);
   auto it = colls_.find(query.collection_id);
   if (it == colls_.end()) return Status::NotFound("no collection " + query.collection_id);
-  const auto& rows = it->second.rows;
-  // First and last version of every id (by version time).
-  std::unordered_map<std::string_view, std::pair<int64_t, int64_t>> span;
-  for (const auto& row : rows) {
-    auto [e, inserted] =
-        span.try_emplace(row.object.id, row.object.version_us, row.object.version_us);
-    if (!inserted) {
-      e->second.first = std::min(e->second.first, row.object.version_us);
-      e->second.second = std::max(e->second.second, row.object.version_us);
-    }
-  }
+  const Coll& c = it->second;
+  const auto& rows = c.rows;
   auto in = [](const std::vector<std::string>& list, const std::string& v) {
     return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
   };
-  for (const auto& row : rows) {
+  auto start = rows.begin();
+  if (query.added_after_us) {
+    start = std::upper_bound(rows.begin(), rows.end(), *query.added_after_us,
+                             [](int64_t t, const Row& row) { return t < row.date_added_us; });
+  }
+  for (auto row_it = start; row_it != rows.end(); ++row_it) {
+    const Row& row = *row_it;
     const NewObject& o = row.object;
-    if (query.added_after_us && row.date_added_us <= *query.added_after_us) continue;
     if (!in(query.ids, o.id) || !in(query.types, o.type) ||
         !in(query.spec_versions, o.spec_version)) {
       continue;
     }
-    const auto& s = span[o.id];
+    const auto& s = c.span.at(o.id);
     bool version_ok = query.match_all || (query.match_first && o.version_us == s.first) ||
                       (query.match_last && o.version_us == s.second) ||
                       std::find(query.version_us.begin(), query.version_us.end(), o.version_us) !=

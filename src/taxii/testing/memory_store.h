@@ -2,15 +2,17 @@
 //
 // Implements the Store contract (date_added strictly increasing per collection,
 // duplicate versions not stored twice, version matching first/last/all/explicit) with
-// linear scans; meant for tests and benchmarks that must not depend on the SQLite
-// backend. Safe for concurrent use (one mutex); a ScanObjects visitor runs with the
-// mutex held, so it must not call back into the store.
+// an index of keys and version spans; meant for tests and benchmarks that must not depend on the
+// SQLite backend. Safe for concurrent use (one mutex); a ScanObjects visitor runs with the mutex
+// held, so it must not call back into the store.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/env.h"
@@ -58,6 +60,10 @@ class MemoryStore final : public store::Store {
     store::Collection meta;
     std::vector<Row> rows;  // in date_added order
     int64_t last_added_us = 0;
+    std::unordered_set<std::string> keys;  // id + '\n' + version of every row
+    // First and last version time of every id.
+    std::unordered_map<std::string, std::pair<int64_t, int64_t>> span;
+    void RecomputeSpan(const std::string& id);
   };
 
   Clock& clock_;
