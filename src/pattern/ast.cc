@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -55,11 +56,13 @@ std::string Base64Encode(const std::string& bytes) {
   return out;
 }
 
+// Shortest text that reads back as the same double, never in exponent form (the
+// pattern grammar has no exponents), always with a '.'.
 std::string FormatDouble(double d) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", d);
-  std::string s = buf;
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  char buf[400];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
+  std::string s = ec == std::errc() ? std::string(buf, end) : std::string("0");
+  if (s.find('.') == std::string::npos) s += ".0";
   return s;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <utility>
 
@@ -426,6 +427,9 @@ class Parser {
       case TokenKind::kFloat:
         c.kind = Constant::Kind::kFloat;
         c.float_value = std::strtod(std::string(tok_.text).c_str(), nullptr);
+        if (!std::isfinite(c.float_value)) {
+          return ErrorAt(tok_.offset, "float constant out of range");
+        }
         break;
       case TokenKind::kTrue:
       case TokenKind::kFalse:
