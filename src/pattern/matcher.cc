@@ -155,7 +155,7 @@ class Evaluation {
           std::vector<Binding> next;
           for (const Binding& l : out) {
             for (const Binding& r : right) {
-              if (!Spend()) break;
+              if (!Spend(1 + l.observations.size() + r.observations.size())) break;
               if (!Disjoint(l, r)) continue;
               if (followed && !(l.timed && r.timed && l.last <= r.first)) continue;
               if (!Keep(next, Merge(l, r))) break;
@@ -206,7 +206,7 @@ class Evaluation {
           Binding acc = in[i];
           int64_t count = acc.weight;
           for (size_t j = i + 1; j < in.size() && count < q.repeats; ++j) {
-            if (!Spend()) break;
+            if (!Spend(1 + acc.observations.size() + in[j].observations.size())) break;
             if (!Disjoint(acc, in[j])) continue;
             int64_t w = in[j].weight;
             acc = Merge(acc, in[j]);
@@ -343,7 +343,10 @@ class Evaluation {
     auto it = impl_.compiled.find(&c);
     if (it != impl_.compiled.end()) compiled = &it->second;
     for (const Reached& r : values) {
-      if (!Spend()) return false;
+      // Regular expressions and string work cost in proportion to the value's length.
+      size_t cost = 1;
+      if (r.value->is_string()) cost += r.value->get_string().size() / 64;
+      if (!Spend(cost)) return false;
       std::optional<bool> result = Apply(c, compiled, r);
       if (result.has_value() && *result != c.negated) return true;
     }
