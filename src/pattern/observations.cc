@@ -116,6 +116,9 @@ Result<ObservationSet> LoadObservations(const json::value& input, StixVersion ve
   if (!any_observed_data) {
     for (const json::object* o : top) {
       Observation obs;
+      if (const json::value* id = o->if_contains("id"); id != nullptr && id->is_string()) {
+        obs.id = std::string(id->get_string());
+      }
       obs.objects.push_back(o);
       set.observations_.push_back(std::move(obs));
     }

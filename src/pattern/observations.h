@@ -34,7 +34,7 @@
 namespace entente::pattern {
 
 struct Observation {
-  std::string id;                         // observed-data id; "" for a bare object
+  std::string id;  // observed-data id; a bare object's own id ("" when it has none)
   std::optional<int64_t> first_observed;  // micros since the epoch
   std::optional<int64_t> last_observed;
   int64_t number_observed = 1;
