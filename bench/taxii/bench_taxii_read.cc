@@ -163,8 +163,8 @@ int main(int argc, char** argv) {
            p = b.find("{\"type\":", p + 8)) {
         ++seen;
       }
-      size_t n = b.find("\"next\":\"");
-      if (b.compare(0, 12, "{\"more\":true") != 0 || n == std::string::npos) break;
+      size_t n = b.rfind("\"next\":\"");
+      if (b.rfind("\"more\":true") == std::string::npos || n == std::string::npos) break;
       next = b.substr(n + 8, b.find('"', n + 8) - (n + 8));
     }
     double s = Now() - start;

@@ -301,14 +301,17 @@ http::Response TaxiiHandler::GetObjects(const http::Request& req, const Caller& 
   if (!filters.ok()) return TaxiiErrorFromStatus(filters.status());
   filters->query.collection_id = access.collection.id;
   if (!object_id.empty()) filters->query.ids = {std::string(object_id)};
-  std::string objects;
-  objects.reserve(filters->limit * 512);
+  // The stored JSON text is copied into the envelope as is (never re-parsed). The
+  // objects come first so the page is built in one buffer; "more"/"next" follow.
+  std::string body;
+  body.reserve(filters->limit * 512 + 64);
+  body = "{\"objects\":[";
   PageInfo info;
   Status s = ScanPage(
       store_, filters->query, caller.requester, filters->limit,
       [&](const store::ObjectRow& row) {
-        objects += objects.empty() ? '[' : ',';
-        objects.append(row.json);
+        if (body.size() > 12) body += ',';
+        body.append(row.json);
       },
       &info);
   if (!s.ok()) return TaxiiErrorFromStatus(s);
@@ -317,12 +320,11 @@ http::Response TaxiiHandler::GetObjects(const http::Request& req, const Caller& 
     if (!visible.ok()) return TaxiiErrorFromStatus(visible.status());
     if (!*visible) return NotFound();
   }
-  std::string body = EnvelopeHead(info);
-  if (info.count > 0) {
-    body.reserve(body.size() + objects.size() + 16);
-    body += ",\"objects\":";
-    body += objects;
-    body += ']';
+  if (info.count == 0) {
+    body = EnvelopeHead(info);
+  } else {
+    body += "],";
+    body.append(EnvelopeHead(info), 1);  // without its '{'
   }
   body += '}';
   http::Response res = TaxiiJson(200, std::move(body));

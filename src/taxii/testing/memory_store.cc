@@ -135,13 +135,13 @@ Result<std::vector<AddResult>> MemoryStore::AddObjects(std::string_view collecti
     } else {
       int64_t now = std::max(clock_.NowMicros(), c.last_added_us + 1);
       c.last_added_us = now;
-      c.rows.push_back({now, obj});
       c.keys.insert(std::move(key));
       auto [e, inserted] = c.span.try_emplace(obj.id, obj.version_us, obj.version_us);
       if (!inserted) {
         e->second.first = std::min(e->second.first, obj.version_us);
         e->second.second = std::max(e->second.second, obj.version_us);
       }
+      c.rows.push_back({now, obj, &e->second});
       r.date_added_us = now;
     }
     results.push_back(r);
@@ -171,7 +171,7 @@ Status MemoryStore::ScanObjects(const ObjectQuery& query,
         !in(query.spec_versions, o.spec_version)) {
       continue;
     }
-    const auto& s = c.span.at(o.id);
+    const auto& s = *row.span;
     bool version_ok = query.match_all || (query.match_first && o.version_us == s.first) ||
                       (query.match_last && o.version_us == s.second) ||
                       std::find(query.version_us.begin(), query.version_us.end(), o.version_us) !=

@@ -55,6 +55,7 @@ class MemoryStore final : public store::Store {
   struct Row {
     int64_t date_added_us;
     store::NewObject object;
+    const std::pair<int64_t, int64_t>* span;  // entry of Coll::span for object.id
   };
   struct Coll {
     store::Collection meta;
