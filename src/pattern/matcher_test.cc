@@ -300,5 +300,35 @@ TEST(MatcherTest, HostilePatternStaysBounded) {
   EXPECT_TRUE(RunMatch(small, arr, StixVersion::k20).matched);
 }
 
+TEST(MatcherTest, ReferenceFanOutOnTenKilobytesStaysBounded) {
+  // One ~10 KB observed-data: 60 objects, each referring to 10 others, so a path through
+  // four `_refs[*]` steps reaches 10^4 values per object, and 300 such regex comparisons.
+  std::string objects;
+  for (int i = 0; i < 60; ++i) {
+    if (i > 0) objects += ",";
+    objects +=
+        "\"" + std::to_string(i) + R"(":{"type":"x","s":"aaaaaaaaaaaaaaaaaaaa","child_refs":[)";
+    for (int j = 0; j < 60; j += 6) objects += (j ? ",\"" : "\"") + std::to_string(j) + "\"";
+    objects += "]}";
+  }
+  std::string obs = R"([{"type":"observed-data","id":"observed-data--1","number_observed":1,)"
+                    R"("first_observed":"2020-01-01T00:00:00Z","objects":{)" +
+                    objects + "}}]";
+  EXPECT_LT(obs.size(), 12000u);
+  std::string pat = "[";
+  for (int i = 0; i < 300; ++i) {
+    pat += (i ? " OR " : "") +
+           std::string(
+               "x:child_refs[*].child_refs[*].child_refs[*].child_refs[*].s MATCHES '(a|aa)*b'");
+  }
+  pat += "]";
+  MatchResult r = RunMatch(pat, obs, StixVersion::k20);
+  EXPECT_FALSE(r.matched);
+  EXPECT_EQ(r.status.code(), StatusCode::kResourceExhausted);
+  // The same shape that does match is found before the budget runs out.
+  EXPECT_TRUE(
+      RunMatch("[x:child_refs[*].child_refs[*].s MATCHES '^a+$']", obs, StixVersion::k20).matched);
+}
+
 }  // namespace
 }  // namespace entente::pattern

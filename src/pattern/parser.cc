@@ -64,7 +64,8 @@ class Parser {
   Status Enter(int depth) const {
     if (depth > options_.max_depth) {
       return LimitAt(tok_.offset, "pattern nesting deeper than " +
-                                      std::to_string(options_.max_depth) + " levels");
+                                      std::to_string(options_.max_depth) +
+                                      " levels of brackets and parentheses");
     }
     return Status::Ok();
   }
@@ -78,7 +79,7 @@ class Parser {
     ENTENTE_RETURN_IF_ERROR(Enter(depth));
     size_t position = tok_.offset;
     ObservationExpr first;
-    ENTENTE_RETURN_IF_ERROR(ParseObsLevel(first, depth + 1, op));
+    ENTENTE_RETURN_IF_ERROR(ParseObsLevel(first, depth, op));
     if (tok_.kind != op) {
       out = std::move(first);
       return Status::Ok();
@@ -90,7 +91,7 @@ class Parser {
     while (tok_.kind == op) {
       ENTENTE_RETURN_IF_ERROR(Advance());
       ObservationExpr next;
-      ENTENTE_RETURN_IF_ERROR(ParseObsLevel(next, depth + 1, op));
+      ENTENTE_RETURN_IF_ERROR(ParseObsLevel(next, depth, op));
       out.children.push_back(std::move(next));
     }
     return Status::Ok();
@@ -214,8 +215,8 @@ class Parser {
     size_t position = tok_.offset;
     auto sub = [&](ComparisonExpr& e) {
       return op == TokenKind::kOr
-                 ? ParseCompChain(e, depth + 1, TokenKind::kAnd, ComparisonExpr::Kind::kAnd)
-                 : ParsePropTest(e, depth + 1);
+                 ? ParseCompChain(e, depth, TokenKind::kAnd, ComparisonExpr::Kind::kAnd)
+                 : ParsePropTest(e, depth);
     };
     ComparisonExpr first;
     ENTENTE_RETURN_IF_ERROR(sub(first));

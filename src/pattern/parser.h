@@ -35,7 +35,7 @@ namespace entente::pattern {
 struct ParseOptions {
   StixVersion version = StixVersion::k21;
   size_t max_length = 64 * 1024;  // bytes of pattern text
-  int max_depth = 64;             // nesting of ( [ and operator chains
+  int max_depth = 64;             // nesting of '(' and '[' (each counts one level)
   size_t max_comparisons = 1024;  // comparisons in the whole pattern
   size_t max_observations = 256;  // bracketed observation expressions
   size_t max_qualifiers = 64;     // WITHIN / REPEATS / START-STOP, whole pattern

@@ -197,6 +197,20 @@ TEST(ParserTest, LimitsAreResourceExhausted) {
   EXPECT_EQ(p.status().code(), StatusCode::kResourceExhausted);
 }
 
+TEST(ParserTest, DepthCountsBracketsAndParentheses) {
+  ParseOptions options;
+  options.max_depth = 4;
+  // Three parentheses plus the bracket: four levels, allowed.
+  EXPECT_TRUE(ParsePattern("((([a:b = 1])))", options).ok());
+  Result<Pattern> p = ParsePattern("(((([a:b = 1]))))", options);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), StatusCode::kResourceExhausted);
+  // Long flat chains are not nesting.
+  std::string chain = "[a:b = 1]";
+  for (int i = 0; i < 50; ++i) chain += " AND [a:b = 1] OR [a:b = 2] FOLLOWEDBY [a:b = 3]";
+  EXPECT_TRUE(ParsePattern(chain, options).ok());
+}
+
 TEST(ParserTest, FormatParseErrorPutsCaretUnderOffset) {
   std::string text = "[file:name = 'a' AND]";
   Result<Pattern> p = ParsePattern(text);
