@@ -61,6 +61,24 @@ size_t HexLengthOf(std::string_view algorithm) {
 
 }  // namespace
 
+bool IsBase64(std::string_view s) {
+  if (s.size() % 4 != 0) return false;
+  size_t padding = 0;
+  for (char ch : s) {
+    if (ch == '=') {
+      ++padding;
+      continue;
+    }
+    if (padding > 0) return false;
+    const bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                    (ch >= '0' && ch <= '9') || ch == '+' || ch == '/';
+    if (!ok) return false;
+  }
+  return padding <= 2;
+}
+
+bool IsHexBinary(std::string_view s) { return s.size() % 2 == 0 && IsHexString(s); }
+
 std::string Path::Render() const {
   std::string prefix = parent ? parent->Render() : std::string();
   if (index != kNoIndex) return prefix + "[" + std::to_string(index) + "]";

@@ -93,6 +93,10 @@ void ExpectHashes(Checker& c, const Path& p, const json::value& v);
 // A list of kill-chain-phase (required-property on kill_chain_name / phase_name).
 void ExpectKillChainPhases(Checker& c, const Path& p, const json::value& v);
 
+// The binary type (base64, RFC 4648, padded) and the hex type (an even number of hex digits).
+bool IsBase64(std::string_view s);
+bool IsHexBinary(std::string_view s);
+
 // Top-level conveniences.
 void RequireAll(Checker& c, std::initializer_list<std::string_view> names);
 std::optional<Timestamp> TimestampProperty(Checker& c, std::string_view name, bool required);

@@ -129,6 +129,101 @@ void CheckGranularMarkings(Checker& c, const json::value& v) {
   }
 }
 
+// A marking definition must not mark itself (object or granular markings).
+void CheckNoSelfMarking(Checker& c) {
+  if (c.id().empty()) return;
+  if (const json::value* v = c.Get("object_marking_refs"); v && v->is_array()) {
+    const json::array& refs = v->get_array();
+    for (size_t i = 0; i < refs.size(); ++i) {
+      if (refs[i].is_string() && refs[i].get_string() == c.id()) {
+        c.Report(Prop("object_marking_refs").At(i), "marking-self-reference",
+                 "a marking definition must not mark itself");
+      }
+    }
+  }
+  if (const json::value* v = c.Get("granular_markings"); v && v->is_array()) {
+    const json::array& gms = v->get_array();
+    for (size_t i = 0; i < gms.size(); ++i) {
+      const json::value* ref =
+          gms[i].is_object() ? gms[i].get_object().if_contains("marking_ref") : nullptr;
+      if (ref && ref->is_string() && ref->get_string() == c.id()) {
+        c.Report(Prop("granular_markings").At(i).Key("marking_ref"), "marking-self-reference",
+                 "a marking definition must not mark itself");
+      }
+    }
+  }
+}
+
+constexpr std::string_view kAnyObservable[] = {"*sco"};
+constexpr std::string_view kArtifact[] = {"artifact"};
+constexpr std::string_view kFile[] = {"file"};
+constexpr std::string_view kSocketFamilies[] = {"AF_UNSPEC",  "AF_INET",  "AF_IPX",  "AF_APPLETALK",
+                                                "AF_NETBIOS", "AF_INET6", "AF_IRDA", "AF_BTH"};
+
+// The extensions predefined by the specification (section 6): the object type they extend,
+// their required properties (empty: at least one property) and their reference targets.
+struct PredefinedExtension {
+  std::string_view name;
+  std::string_view object_type;
+  std::span<const std::string_view> required;
+  std::string_view ref_property;
+  RefTargets ref_targets;
+};
+
+constexpr std::string_view kArchiveRequired[] = {"contains_refs"};
+constexpr std::string_view kHttpRequired[] = {"request_method", "request_value"};
+constexpr std::string_view kIcmpRequired[] = {"icmp_type_hex", "icmp_code_hex"};
+constexpr std::string_view kSocketRequired[] = {"address_family"};
+constexpr std::string_view kPeRequired[] = {"pe_type"};
+
+constexpr PredefinedExtension kPredefinedExtensions[] = {
+    {"archive-ext", "file", kArchiveRequired, "contains_refs", kAnyObservable},
+    {"ntfs-ext", "file", {}, "", {}},
+    {"pdf-ext", "file", {}, "", {}},
+    {"raster-image-ext", "file", {}, "", {}},
+    {"windows-pebinary-ext", "file", kPeRequired, "", {}},
+    {"http-request-ext", "network-traffic", kHttpRequired, "message_body_data_ref", kArtifact},
+    {"icmp-ext", "network-traffic", kIcmpRequired, "", {}},
+    {"socket-ext", "network-traffic", kSocketRequired, "", {}},
+    {"tcp-ext", "network-traffic", {}, "", {}},
+    {"unix-account-ext", "user-account", {}, "", {}},
+    {"windows-process-ext", "process", {}, "", {}},
+    {"windows-service-ext", "process", {}, "service_dll_refs", kFile},
+};
+
+const PredefinedExtension* FindPredefined(std::string_view name) {
+  for (const PredefinedExtension& e : kPredefinedExtensions) {
+    if (e.name == name) return &e;
+  }
+  return nullptr;
+}
+
+void CheckPredefinedExtension(Checker& c, const Path& p, const PredefinedExtension& e,
+                              const json::object& ext) {
+  if (c.type() != e.object_type) {
+    c.Report(p, "extension-object-type",
+             std::string(e.name) + " extends " + std::string(e.object_type) + " objects only");
+  }
+  for (std::string_view name : e.required) {
+    if (!ext.contains(name)) {
+      c.Report(p.Key(name), "required-property",
+               std::string(name) + " is required in " + std::string(e.name));
+    }
+  }
+  if (const json::value* v = ext.if_contains("address_family"); v && e.name == "socket-ext") {
+    ExpectEnum(c, p.Key("address_family"), *v, kSocketFamilies);
+  }
+  if (!e.ref_property.empty()) {
+    if (const json::value* v = ext.if_contains(e.ref_property)) {
+      if (EndsWith(e.ref_property, "_refs")) {
+        ExpectIdentifierList(c, p.Key(e.ref_property), *v, e.ref_targets);
+      } else {
+        ExpectIdentifier(c, p.Key(e.ref_property), *v, e.ref_targets);
+      }
+    }
+  }
+}
+
 constexpr std::string_view kExtensionTypes[] = {
     "new-sdo", "new-sco", "new-sro", "property-extension", "toplevel-property-extension"};
 
@@ -156,11 +251,19 @@ void CheckExtensions(Checker& c, const json::value& v) {
     }
     const json::object* ext = ExpectObject(c, kp, value);
     if (!ext) continue;
+    if (ext->empty()) {
+      c.Report(kp, "empty-dictionary", "an extension holds at least one property");
+      continue;
+    }
+    const PredefinedExtension* predefined = definition_ref ? nullptr : FindPredefined(name);
+    if (predefined) CheckPredefinedExtension(c, kp, *predefined, *ext);
     if (const json::value* et = ext->if_contains("extension_type")) {
       ExpectEnum(c, kp.Key("extension_type"), *et, kExtensionTypes);
     }
     for (const auto& [ek, ev] : *ext) {
       const std::string_view en(ek);
+      if (predefined && en == predefined->ref_property) continue;
+      if (en.starts_with("x_")) continue;
       if (EndsWith(en, "_ref")) {
         ExpectIdentifier(c, kp.Key(ek), ev, {});
       } else if (EndsWith(en, "_refs")) {
@@ -225,6 +328,7 @@ void CheckCommonProperties(Checker& c, const TypeInfo* info) {
     if (const json::value* v = c.Get("defanged")) ExpectBool(c, Prop("defanged"), *v);
   }
   if (const json::value* v = c.Get("granular_markings")) CheckGranularMarkings(c, *v);
+  if (category == Category::kMarkingDefinition) CheckNoSelfMarking(c);
   if (const json::value* v = c.Get("extensions")) CheckExtensions(c, *v);
 
   // Every top-level property: its name, and the reference rule by suffix.
@@ -233,6 +337,19 @@ void CheckCommonProperties(Checker& c, const TypeInfo* info) {
     if (!IsValidPropertyName(name)) {
       c.Report(Prop(name), "property-name",
                "property names are 3-250 characters of a-z, 0-9 and '_'");
+    }
+    if (value.is_null()) {
+      c.Report(Prop(name), "null-value", "STIX has no null values; omit the property instead");
+      continue;
+    }
+    if (value.is_array() && value.get_array().empty()) {
+      c.Report(Prop(name), "empty-list", "must not be an empty list (omit the property instead)");
+      continue;
+    }
+    if (EndsWith(name, "_hex") && !(value.is_string() && IsHexBinary(value.get_string()))) {
+      c.Report(Prop(name), "hex-format", "a _hex property holds an even number of hex digits");
+    } else if (EndsWith(name, "_bin") && !(value.is_string() && IsBase64(value.get_string()))) {
+      c.Report(Prop(name), "binary-format", "a _bin property holds base64");
     }
     // Custom "x_" properties are left alone: the specification makes embedded references
     // end in _ref/_refs, not every such name a reference (ATT&CK ships

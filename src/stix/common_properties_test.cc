@@ -172,6 +172,21 @@ TEST(CommonPropertiesTest, Extensions) {
       With(Campaign(), "extensions", R"({")" + def + R"(": {"extension_type": "new-thing"}})"),
       "enum", "extensions." + def + ".extension_type"));
   EXPECT_TRUE(Breaks(With(Campaign(), "extensions", "{}"), "empty-dictionary", "extensions"));
+  EXPECT_TRUE(Breaks(With(Campaign(), "extensions", R"({")" + def + R"(": {}})"),
+                     "empty-dictionary", "extensions." + def));
+}
+
+TEST(CommonPropertiesTest, GenericValueRules) {
+  EXPECT_TRUE(Breaks(With(Campaign(), "x_acme_list", "[]"), "empty-list", "x_acme_list"));
+  EXPECT_TRUE(Breaks(With(Campaign(), "x_acme_note", "null"), "null-value", "x_acme_note"));
+  EXPECT_TRUE(
+      Breaks(With(Campaign(), "x_acme_magic_hex", R"("abc")"), "hex-format", "x_acme_magic_hex"));
+  EXPECT_TRUE(RulesOf(With(Campaign(), "x_acme_magic_hex", R"("00ff")")).empty());
+  EXPECT_TRUE(Breaks(With(Campaign(), "x_acme_blob_bin", R"("not base64")"), "binary-format",
+                     "x_acme_blob_bin"));
+  EXPECT_TRUE(RulesOf(With(Campaign(), "x_acme_blob_bin", R"("aGk=")")).empty());
+  // One problem, one finding, even when a generic and a specific rule both see it.
+  EXPECT_EQ(RulesOf(With(Campaign(), "labels", "[]")), std::vector<std::string>{"empty-list"});
 }
 
 TEST(CommonPropertiesTest, CustomObjectsNeedOnlyTypeAndId) {

@@ -46,6 +46,17 @@ TEST(MetaTest, ValidMarkingDefinitions) {
 
 TEST(MetaTest, MarkingDefinitionRules) {
   EXPECT_TRUE(Breaks(With(TlpGreen(), "created", ""), "required-property", "created"));
+  EXPECT_TRUE(Breaks(With(Statement(), "object_marking_refs",
+                          R"(["marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168"])"),
+                     "marking-self-reference", "object_marking_refs[0]"));
+  EXPECT_TRUE(RulesOf(With(Statement(), "object_marking_refs",
+                           R"(["marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"])"))
+                  .empty());
+  EXPECT_TRUE(
+      Breaks(With(Statement(), "granular_markings",
+                  R"([{"marking_ref": "marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168",
+                               "selectors": ["definition"]}])"),
+             "marking-self-reference", "granular_markings[0].marking_ref"));
   EXPECT_TRUE(Breaks(With(Statement(), "definition", ""), "required-property", "definition"));
   EXPECT_TRUE(Breaks(With(Statement(), "definition", R"({"text": "x"})"), "required-property",
                      "definition.statement"));

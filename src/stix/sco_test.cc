@@ -25,7 +25,7 @@ boost::json::object Sco(const std::string& type, const std::string& extra) {
 
 TEST(ScoTest, MinimalValidObjects) {
   const std::pair<std::string, std::string> cases[] = {
-      {"artifact", R"("payload_bin": "VBORw0KGgoAAAANSUhEUgAAADI=")"},
+      {"artifact", R"("payload_bin": "iVBORw0KGgoAAAANSUhEUgAAADI=")"},
       {"artifact",
        R"("url": "https://x.example/a", "hashes": {"MD5": "d41d8cd98f00b204e9800998ecf8427e"})"},
       {"autonomous-system", R"("number": 15139)"},
@@ -186,6 +186,38 @@ TEST(ScoTest, NetworkTraffic) {
 TEST(ScoTest, WindowsRegistryDataType) {
   EXPECT_TRUE(Breaks(Sco("windows-registry-key", R"("values": [{"data_type": "REG_STRING"}])"),
                      "enum", "values[0].data_type"));
+}
+
+TEST(ScoTest, PredefinedExtensions) {
+  const std::string nt = R"("protocols": ["tcp"], "src_ref": )" + Id("ipv4-addr");
+  EXPECT_TRUE(RulesOf(Sco("network-traffic", nt + R"(, "extensions": {
+      "http-request-ext": {"request_method": "get", "request_value": "/",
+                           "message_body_data_ref": )" +
+                                                 Id("artifact") + R"(},
+      "socket-ext": {"address_family": "AF_INET"}, "tcp-ext": {"src_flags_hex": "00000002"}})"))
+                  .empty());
+  EXPECT_TRUE(Breaks(Sco("network-traffic",
+                         nt + R"(, "extensions": {"http-request-ext": {"request_method": "get"}})"),
+                     "required-property", "extensions.http-request-ext.request_value"));
+  EXPECT_TRUE(Breaks(Sco("network-traffic",
+                         nt + R"(, "extensions": {"socket-ext": {"address_family": "AF_MARS"}})"),
+                     "enum", "extensions.socket-ext.address_family"));
+  EXPECT_TRUE(Breaks(Sco("network-traffic", nt + R"(, "extensions": {"http-request-ext": {
+      "request_method": "get", "request_value": "/", "message_body_data_ref": )" +
+                                                Id("file") + "}}"),
+                     "ref-type", "extensions.http-request-ext.message_body_data_ref"));
+  EXPECT_TRUE(Breaks(Sco("file", R"("name": "a", "extensions": {"archive-ext": {"comment": "c"}})"),
+                     "required-property", "extensions.archive-ext.contains_refs"));
+  EXPECT_TRUE(
+      Breaks(Sco("file",
+                 R"("name": "a", "extensions": {"windows-pebinary-ext": {"machine_hex": "014c"}})"),
+             "required-property", "extensions.windows-pebinary-ext.pe_type"));
+  EXPECT_TRUE(
+      Breaks(Sco("url", R"("value": "a", "extensions": {"archive-ext": {"contains_refs": [)" +
+                            Id("file") + "]}}"),
+             "extension-object-type", "extensions.archive-ext"));
+  EXPECT_TRUE(Breaks(Sco("file", R"("name": "a", "extensions": {"ntfs-ext": {}})"),
+                     "empty-dictionary", "extensions.ntfs-ext"));
 }
 
 TEST(ScoTest, Extensions) {

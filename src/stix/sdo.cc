@@ -152,6 +152,65 @@ void Note(Checker& c) {
   ObjectRefs(c);
 }
 
+// One reference inside the deprecated `objects` container: a key of the container whose
+// object has an allowed type.
+void CheckEmbeddedRef(Checker& c, const Path& p, const json::value& v, const json::object& dict,
+                      RefTargets targets) {
+  const json::string* key = ExpectString(c, p, v);
+  if (!key) return;
+  const json::value* target = dict.if_contains(*key);
+  if (!target) {
+    c.Report(p, "observable-ref-unresolved",
+             "\"" + std::string(*key) + "\" is not a key of this observed-data's objects");
+    return;
+  }
+  if (targets.empty() || !target->is_object()) return;
+  const json::value* type = target->get_object().if_contains("type");
+  if (!type || !type->is_string()) return;
+  const std::string_view t(type->get_string());
+  for (std::string_view allowed : targets) {
+    if (allowed == t || (allowed == "*sco" && IsScoType(t))) return;
+  }
+  c.Report(p, "ref-type", "refers to a " + std::string(t) + " object, which is not allowed here");
+}
+
+// The deprecated observable container: each entry is an object with a type, and its
+// references name other entries of the same container.
+void CheckEmbeddedObservables(Checker& c, const json::object& dict) {
+  const Path p = Prop("objects");
+  for (const auto& [key, value] : dict) {
+    const Path kp = p.Key(key);
+    const json::object* entry = ExpectObject(c, kp, value);
+    if (!entry) continue;
+    const json::value* type = entry->if_contains("type");
+    if (!type) {
+      c.Report(kp.Key("type"), "required-property", "an embedded observable has a type");
+      continue;
+    }
+    if (!ExpectString(c, kp.Key("type"), *type)) continue;
+    const TypeInfo* info = FindType(std::string_view(type->get_string()));
+    for (const auto& [pk, pv] : *entry) {
+      const std::string_view name(pk);
+      const bool one = name.ends_with("_ref");
+      const bool many = name.ends_with("_refs");
+      if ((!one && !many) || name.starts_with("x_")) continue;
+      RefTargets targets;
+      if (info) {
+        for (const RefRule& r : info->refs) {
+          if (r.property == name) targets = r.targets;
+        }
+      }
+      if (one) {
+        CheckEmbeddedRef(c, kp.Key(pk), pv, dict, targets);
+      } else if (const json::array* list = ExpectList(c, kp.Key(pk), pv)) {
+        for (size_t i = 0; i < list->size(); ++i) {
+          CheckEmbeddedRef(c, kp.Key(pk).At(i), (*list)[i], dict, targets);
+        }
+      }
+    }
+  }
+}
+
 void ObservedData(Checker& c) {
   TimestampProperty(c, "first_observed", true);
   TimestampProperty(c, "last_observed", true);
@@ -169,6 +228,8 @@ void ObservedData(Checker& c) {
     const json::object* dict = ExpectObject(c, Prop("objects"), *objects);
     if (dict && dict->empty()) {
       c.Report(Prop("objects"), "empty-dictionary", "must hold at least one object");
+    } else if (dict) {
+      CheckEmbeddedObservables(c, *dict);
     }
   }
 }

@@ -200,8 +200,19 @@ TEST(SdoTest, ObservedData) {
                      "objects-xor-object-refs", "object_refs"));
   // The deprecated embedded form is still valid STIX 2.1.
   EXPECT_TRUE(RulesOf(Sdo("observed-data", times + R"("number_observed": 1,
-      "objects": {"0": {"type": "file", "name": "a", "parent_directory_ref": "1"}})"))
+      "objects": {"0": {"type": "file", "name": "a", "parent_directory_ref": "1"},
+                  "1": {"type": "directory", "path": "/tmp"}})"))
                   .empty());
+  EXPECT_TRUE(Breaks(Sdo("observed-data", times + R"("number_observed": 1,
+      "objects": {"0": {"type": "file", "name": "a", "parent_directory_ref": "7"}})"),
+                     "observable-ref-unresolved", "objects.0.parent_directory_ref"));
+  EXPECT_TRUE(Breaks(Sdo("observed-data", times + R"("number_observed": 1,
+      "objects": {"0": {"type": "file", "name": "a", "parent_directory_ref": "1"},
+                  "1": {"type": "file", "name": "b"}})"),
+                     "ref-type", "objects.0.parent_directory_ref"));
+  EXPECT_TRUE(Breaks(Sdo("observed-data", times + R"("number_observed": 1,
+      "objects": {"0": {"name": "a"}})"),
+                     "required-property", "objects.0.type"));
 }
 
 TEST(SdoTest, OpinionEnum) {

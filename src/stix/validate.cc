@@ -63,6 +63,16 @@ std::vector<Finding> ValidateObject(const boost::json::object& obj,
   const detail::TypeInfo* info = detail::FindType(std::string_view(type->get_string()));
   detail::CheckCommonProperties(c, info);
   if (info) info->validate(c);
+  // Generic and specific rules may both catch one problem: keep the first report.
+  if (findings.size() > 1) {
+    std::vector<Finding> unique;
+    for (Finding& f : findings) {
+      bool seen = false;
+      for (const Finding& u : unique) seen |= u.property == f.property && u.rule == f.rule;
+      if (!seen) unique.push_back(std::move(f));
+    }
+    findings.swap(unique);
+  }
   return findings;
 }
 
