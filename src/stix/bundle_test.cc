@@ -80,6 +80,14 @@ TEST(KeyOfTest, UsesModifiedThenCreated) {
   EXPECT_EQ(sco->version_us, 0);
 }
 
+TEST(KeyOfTest, ErrorNamesTheVersionProperty) {
+  auto key = KeyOf(Obj(R"({"type": "marking-definition",
+      "id": "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", "created": "2017"})"));
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.status().message().rfind("created: timestamp-format", 0), 0u)
+      << key.status().message();
+}
+
 TEST(KeyOfTest, Errors) {
   EXPECT_EQ(KeyOf(Obj(R"({"id": "url--6ba7b810-9dad-51d1-b0b4-00c04fd430c8"})")).status().code(),
             StatusCode::kInvalidArgument);

@@ -101,16 +101,21 @@ Result<ObjectKey> KeyOf(const boost::json::object& obj) {
   if (const auto* sv = obj.if_contains("spec_version"); sv && sv->is_string()) {
     key.spec_version = std::string(sv->get_string());
   }
-  const boost::json::value* version = obj.if_contains("modified");
-  if (!version) version = obj.if_contains("created");
+  std::string_view version_name = "modified";
+  const boost::json::value* version = obj.if_contains(version_name);
+  if (!version) {
+    version_name = "created";
+    version = obj.if_contains(version_name);
+  }
   if (version) {
     if (!version->is_string()) {
-      return Status::InvalidArgument(
-          "modified: type-string: the version timestamp is not a string");
+      return Status::InvalidArgument(std::string(version_name) +
+                                     ": type-string: the version timestamp is not a string");
     }
     auto ts = ParseTimestamp(std::string_view(version->get_string()));
     if (!ts.ok()) {
-      return Status::InvalidArgument("modified: timestamp-format: " + ts.status().message());
+      return Status::InvalidArgument(std::string(version_name) +
+                                     ": timestamp-format: " + ts.status().message());
     }
     key.version = std::string(version->get_string());
     key.version_us = ts->micros;
