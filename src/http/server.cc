@@ -282,7 +282,8 @@ class ServerImpl final : public Server {
     }
   }
 
-  static Response PlainError(int status, const std::string& message) {
+  Response PlainError(int status, const std::string& message) const {
+    if (options_.error_response) return options_.error_response(status, message);
     Response res;
     res.status = status;
     res.SetHeader("Content-Type", "text/plain; charset=utf-8");
@@ -293,11 +294,12 @@ class ServerImpl final : public Server {
   template <class Stream>
   asio::awaitable<void> WriteError(Stream& stream, int status, const std::string& message,
                                    const std::string& remote, const Request* req = nullptr) {
+    Response res = PlainError(status, message);
     bhttp::response<bhttp::string_body> out;
     out.version(11);
     out.result(static_cast<unsigned>(status));
-    out.set(bhttp::field::content_type, "text/plain; charset=utf-8");
-    out.body() = message + "\n";
+    for (auto& [k, v] : res.headers) out.set(k, v);
+    out.body() = std::move(res.body);
     out.keep_alive(false);
     out.prepare_payload();
     beast::get_lowest_layer(stream).expires_after(Timeout());

@@ -47,6 +47,10 @@ struct ServerOptions {
   std::function<uint64_t(const Request& head)> body_limit_for;
   int read_timeout_seconds = 30;
   std::function<void(const AccessLogEntry&)> access_log;
+  // When set, builds the responses the server itself sends (400 malformed request or
+  // query, 413 body too large, 431 header too large, 500 handler exception) so that
+  // they follow the application's error format; default: text/plain.
+  std::function<Response(int status, const std::string& message)> error_response;
 };
 
 class Server {

@@ -6,6 +6,7 @@
 #include "http/server.h"
 #include "taxii/handler.h"
 #include "taxii/ingest.h"
+#include "taxii/responses.h"
 
 namespace entente::taxii {
 
@@ -28,6 +29,13 @@ class TaxiiServerImpl final : public TaxiiServer {
     h.tls_cert = options_.tls_cert;
     h.tls_key = options_.tls_key;
     h.read_timeout_seconds = options_.read_timeout_seconds;
+    h.error_response = [](int status, const std::string& message) {
+      const char* title = status == 413   ? "Payload Too Large"
+                          : status == 431 ? "Request Header Fields Too Large"
+                          : status >= 500 ? "Internal Server Error"
+                                          : "Bad Request";
+      return TaxiiError(status, title, message);
+    };
     h.body_limit_for = [this](const http::Request& head) { return handler_.BodyLimit(head); };
     if (options_.access_log) {
       h.access_log = [this](const http::AccessLogEntry& e) { options_.access_log(e.ToLine()); };

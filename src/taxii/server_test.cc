@@ -205,6 +205,7 @@ TEST_F(TaxiiServerTest, PostRejectsBadEnvelopes) {
   auto huge = f.Send("POST", url, f.alpha.token,
                      "{\"objects\":[\"" + std::string(300 * 1024, 'a') + "\"]}", ct);
   EXPECT_EQ(huge.status, 413);
+  EXPECT_EQ(TaxiiFixture::Json(huge).at("http_status"), "413");  // a TAXII error resource
   // Deeper than the JSON depth limit.
   auto deep = f.Send("POST", url, f.alpha.token,
                      "{\"objects\":" + std::string(200, '[') + std::string(200, ']') + "}", ct);
