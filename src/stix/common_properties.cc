@@ -34,6 +34,15 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+// Properties of the hex type end in _hex and those of the binary type in _bin.
+void CheckEncodedValue(Checker& c, const Path& p, std::string_view name, const json::value& v) {
+  if (EndsWith(name, "_hex") && !(v.is_string() && IsHexBinary(v.get_string()))) {
+    c.Report(p, "hex-format", "a _hex property holds an even number of hex digits");
+  } else if (EndsWith(name, "_bin") && !(v.is_string() && IsBase64(v.get_string()))) {
+    c.Report(p, "binary-format", "a _bin property holds base64");
+  }
+}
+
 void CheckExternalReferences(Checker& c, const json::value& v) {
   const Path p = Prop("external_references");
   const json::array* list = ExpectList(c, p, v);
@@ -262,6 +271,7 @@ void CheckExtensions(Checker& c, const json::value& v) {
     }
     for (const auto& [ek, ev] : *ext) {
       const std::string_view en(ek);
+      CheckEncodedValue(c, kp.Key(ek), en, ev);
       if (predefined && en == predefined->ref_property) continue;
       if (en.starts_with("x_")) continue;
       if (EndsWith(en, "_ref")) {
@@ -346,11 +356,7 @@ void CheckCommonProperties(Checker& c, const TypeInfo* info) {
       c.Report(Prop(name), "empty-list", "must not be an empty list (omit the property instead)");
       continue;
     }
-    if (EndsWith(name, "_hex") && !(value.is_string() && IsHexBinary(value.get_string()))) {
-      c.Report(Prop(name), "hex-format", "a _hex property holds an even number of hex digits");
-    } else if (EndsWith(name, "_bin") && !(value.is_string() && IsBase64(value.get_string()))) {
-      c.Report(Prop(name), "binary-format", "a _bin property holds base64");
-    }
+    CheckEncodedValue(c, Prop(name), name, value);
     // Custom "x_" properties are left alone: the specification makes embedded references
     // end in _ref/_refs, not every such name a reference (ATT&CK ships
     // "x_mitre_data_source_ref": "").

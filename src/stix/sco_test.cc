@@ -216,6 +216,10 @@ TEST(ScoTest, PredefinedExtensions) {
       Breaks(Sco("url", R"("value": "a", "extensions": {"archive-ext": {"contains_refs": [)" +
                             Id("file") + "]}}"),
              "extension-object-type", "extensions.archive-ext"));
+  EXPECT_TRUE(Breaks(
+      Sco("network-traffic",
+          nt + R"(, "extensions": {"icmp-ext": {"icmp_type_hex": "zz", "icmp_code_hex": "00"}})"),
+      "hex-format", "extensions.icmp-ext.icmp_type_hex"));
   EXPECT_TRUE(Breaks(Sco("file", R"("name": "a", "extensions": {"ntfs-ext": {}})"),
                      "empty-dictionary", "extensions.ntfs-ext"));
 }
