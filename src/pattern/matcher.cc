@@ -43,9 +43,8 @@ std::string LikeToRegex(const std::string& like) {
 }
 
 struct CompiledComparison {
-  std::unique_ptr<RE2> regex;         // LIKE and MATCHES
-  std::unique_ptr<RE2> regex_latin1;  // MATCHES on decoded binary (`_bin`) properties
-  std::optional<Cidr> cidr;           // ISSUBSET / ISSUPERSET
+  std::unique_ptr<RE2> regex;  // LIKE and MATCHES
+  std::optional<Cidr> cidr;    // ISSUBSET / ISSUPERSET
 };
 
 // A value reached by an object path, with the last key name (to know `_bin`/`_hex`).
@@ -444,10 +443,11 @@ class Evaluation {
         return RE2::FullMatch(std::string_view(v.get_string()), *compiled->regex);
       case CompareOp::kMatches: {
         if (!v.is_string() || compiled == nullptr || !compiled->regex) return std::nullopt;
-        if (EndsWith(r.key, "_bin") && compiled->regex_latin1) {
+        if (compiled->regex->options().encoding() == RE2::Options::EncodingLatin1) {
+          if (!EndsWith(r.key, "_bin")) return std::nullopt;
           std::optional<std::string> bytes = DecodeBase64(v.get_string());
           if (!bytes) return std::nullopt;
-          return RE2::PartialMatch(*bytes, *compiled->regex_latin1);
+          return RE2::PartialMatch(*bytes, *compiled->regex);
         }
         return RE2::PartialMatch(std::string_view(v.get_string()), *compiled->regex);
       }
@@ -481,9 +481,16 @@ Status Matcher::Impl::PrepareComparisons(const ComparisonExpr& e) {
     if (c.op == CompareOp::kLike || c.op == CompareOp::kMatches) {
       RE2::Options ro;
       ro.set_log_errors(false);
-      ro.set_max_mem(8 << 20);
+      ro.set_max_mem(1 << 20);
       if (c.op == CompareOp::kLike) ro.set_dot_nl(true);
       std::string re = c.op == CompareOp::kLike ? LikeToRegex(c.value.text) : c.value.text;
+      // A MATCHES on a binary (`_bin`) property runs on the decoded bytes (Latin-1); any
+      // other on the UTF-8 text. The path's last key decides, so only one is compiled.
+      const PathStep& last = c.path.steps.back();
+      if (c.op == CompareOp::kMatches && last.kind == PathStep::Kind::kKey &&
+          EndsWith(last.key, "_bin")) {
+        ro.set_encoding(RE2::Options::EncodingLatin1);
+      }
       auto regex = std::make_unique<RE2>(re, ro);
       if (!regex->ok()) {
         return Status::InvalidArgument(
@@ -491,11 +498,6 @@ Status Matcher::Impl::PrepareComparisons(const ComparisonExpr& e) {
             ": regular expression not supported by RE2: " + regex->error());
       }
       compiled[&c].regex = std::move(regex);
-      if (c.op == CompareOp::kMatches) {
-        ro.set_encoding(RE2::Options::EncodingLatin1);
-        auto latin1 = std::make_unique<RE2>(re, ro);
-        if (latin1->ok()) compiled[&c].regex_latin1 = std::move(latin1);
-      }
     }
     if (c.op == CompareOp::kIsSubset || c.op == CompareOp::kIsSuperset) {
       std::optional<Cidr> cidr = ParseCidr(c.value.text);

@@ -21,6 +21,9 @@ Status LimitAt(size_t offset, const std::string& what) {
   return Status::ResourceExhausted("at offset " + std::to_string(offset) + ": " + what);
 }
 
+// Memory budget of one compiled regular expression (RE2 fails to compile beyond it).
+constexpr int64_t kRegexMaxMem = 1 << 20;
+
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -391,13 +394,19 @@ class Parser {
     if (c.op == CompareOp::kMatches) {
       RE2::Options ro;
       ro.set_log_errors(false);
-      ro.set_max_mem(8 << 20);
+      ro.set_max_mem(kRegexMaxMem);
       RE2 re(v.text, ro);
       if (!re.ok()) {
         return ErrorAt(v.position,
                        "regular expression not supported by RE2 (linear-time "
                        "subset of PCRE): " +
                            re.error());
+      }
+      regex_program_size_ += static_cast<size_t>(std::max(re.ProgramSize(), 0));
+      if (regex_program_size_ > options_.max_regex_program_size) {
+        return LimitAt(v.position, "regular expressions too large in total (over " +
+                                       std::to_string(options_.max_regex_program_size) +
+                                       " RE2 instructions)");
       }
     }
     if (c.op == CompareOp::kIsSubset || c.op == CompareOp::kIsSuperset) {
@@ -552,6 +561,7 @@ class Parser {
   size_t observations_ = 0;
   size_t comparisons_ = 0;
   size_t qualifiers_ = 0;
+  size_t regex_program_size_ = 0;
 };
 
 }  // namespace

@@ -42,6 +42,9 @@ struct ParseOptions {
   int64_t max_repeats = 1000;     // largest n in REPEATS n TIMES
   size_t max_set_size = 4096;     // members of one IN set
   size_t max_path_steps = 32;     // steps of one object path
+  // Sum of the compiled sizes (RE2 program instructions) of all MATCHES expressions:
+  // bounds compile time and memory for patterns full of large counted repetitions.
+  size_t max_regex_program_size = 200'000;
 };
 
 Result<Pattern> ParsePattern(std::string_view text, const ParseOptions& options = {});

@@ -211,6 +211,19 @@ TEST(ParserTest, DepthCountsBracketsAndParentheses) {
   EXPECT_TRUE(ParsePattern(chain, options).ok());
 }
 
+TEST(ParserTest, RegexSizeIsBoundedPerPattern) {
+  // One large counted repetition is fine; a thousand of them exceed the total budget.
+  EXPECT_TRUE(ParsePattern(R"([a:b MATCHES '[^a]{1000}\\w{1000}'])").ok());
+  std::string many = "[";
+  for (int i = 0; i < 1000; ++i)
+    many += std::string(i ? " OR " : "") + R"(a:b MATCHES '[^a]{1000}\\w{1000}')";
+  many += "]";
+  Result<Pattern> p = ParsePattern(many);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(p.status().message().find("too large in total"), std::string::npos);
+}
+
 TEST(ParserTest, FormatParseErrorPutsCaretUnderOffset) {
   std::string text = "[file:name = 'a' AND]";
   Result<Pattern> p = ParsePattern(text);
