@@ -1,0 +1,28 @@
+// Registration of each node subcommand group (one file per group, see command.h).
+// Internal to cli/.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/command.h"
+#include "stix/stix.h"
+
+namespace entente::cli {
+
+void RegisterInitCommand(CLI::App& app, CommandContext& ctx);
+void RegisterOrgCommands(CLI::App& app, CommandContext& ctx);
+void RegisterTokenCommands(CLI::App& app, CommandContext& ctx);
+void RegisterApiRootCommands(CLI::App& app, CommandContext& ctx);
+void RegisterCollectionCommands(CLI::App& app, CommandContext& ctx);
+void RegisterIngestCommand(CLI::App& app, CommandContext& ctx);
+void RegisterExportCommand(CLI::App& app, CommandContext& ctx);
+void RegisterValidateCommand(CLI::App& app, CommandContext& ctx);
+void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
+
+// The validation options of ingest/validate/serve: indicator patterns are checked by the
+// pattern engine when this binary was built with it, otherwise not at all.
+stix::ValidateOptions NodeValidateOptions();
+// True when NodeValidateOptions() checks patterns.
+bool PatternsChecked();
+
+}  // namespace entente::cli

@@ -1,0 +1,186 @@
+#include "cli/node_util.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "common/env.h"
+
+namespace entente::cli {
+
+void AddDataOption(CLI::App* cmd, std::string* data) {
+  cmd->add_option("--data", *data,
+                  "node data folder (default: $ENTENTE_DATA, else ./entente-data)");
+}
+
+std::string ResolveDataDir(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  const char* env = std::getenv("ENTENTE_DATA");
+  if (env != nullptr && env[0] != '\0') return env;
+  return "./entente-data";
+}
+
+std::string StorePathIn(const std::string& dir) {
+  if (!dir.empty() && dir.back() == '/') return dir + "entente.db";
+  return dir + "/entente.db";
+}
+
+Result<std::unique_ptr<store::Store>> OpenNodeStore(const std::string& dir) {
+  std::string path = StorePathIn(dir);
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    return Status::IoError("no initialised node in " + dir +
+                           " (--data: run `entente init` first or point --data / "
+                           "$ENTENTE_DATA at a node folder)");
+  }
+#ifdef ENTENTE_HAVE_STORE
+  auto opened = store::OpenSqliteStore(path);
+#else
+  Result<std::unique_ptr<store::Store>> opened =
+      Status::Unavailable("this entente binary was built without the SQLite store");
+#endif
+  if (!opened.ok()) {
+    return Status(opened.status().code(), "cannot open " + path + ": " + opened.status().message());
+  }
+  return std::move(opened).value();
+}
+
+void PrintError(std::string_view message) {
+  std::cout.flush();
+  std::string line = "entente: ";
+  line += message;
+  line += '\n';
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
+}
+
+int Fail(const Status& status) {
+  PrintError(status.message().empty() ? status.ToString() : status.message());
+  return status.code() == StatusCode::kIoError ? kExitUsage : kExitNo;
+}
+
+int UsageError(std::string_view message) {
+  PrintError(message);
+  return kExitUsage;
+}
+
+Result<std::string> ReadInputFile(const std::string& path) {
+  if (path == "-") {
+    std::string data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    if (std::cin.bad()) return Status::IoError("cannot read standard input");
+    return data;
+  }
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return Status::IoError("cannot read " + path + " (FILE: cannot open)");
+  struct stat st;
+  if (::fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    std::fclose(f);
+    return Status::IoError("cannot read " + path + " (FILE: is a directory)");
+  }
+  std::string data;
+  if (st.st_size > 0) data.reserve(static_cast<size_t>(st.st_size));
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) data.append(buf, n);
+  bool error = std::ferror(f) != 0;
+  std::fclose(f);
+  if (error) return Status::IoError("cannot read " + path + " (FILE: read error)");
+  return data;
+}
+
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    std::string_view item = text.substr(start, comma - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    start = comma + 1;
+  }
+  return out;
+}
+
+bool IsUuid(std::string_view t) {
+  if (t.size() != 36) return false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsIdentityId(std::string_view text) {
+  constexpr std::string_view kPrefix = "identity--";
+  return text.substr(0, kPrefix.size()) == kPrefix && IsUuid(text.substr(kPrefix.size()));
+}
+
+bool IsOrgId(std::string_view t) {
+  if (t.empty() || t.size() > 64) return false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum && (i == 0 || (c != '-' && c != '_' && c != '.'))) return false;
+  }
+  return true;
+}
+
+std::string NewTokenId() {
+  uint8_t raw[4];
+  SystemRandom().Fill(raw, sizeof(raw));
+  char hex[9];
+  std::snprintf(hex, sizeof(hex), "%02x%02x%02x%02x", raw[0], raw[1], raw[2], raw[3]);
+  return std::string("tok_") + hex;
+}
+
+void PrintTable(const std::vector<std::string>& headers,
+                const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width(headers.size(), 0);
+  for (size_t i = 0; i < headers.size(); ++i) width[i] = headers[i].size();
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size() && i < width.size(); ++i) {
+      width[i] = std::max(width[i], row[i].size());
+    }
+  }
+  auto print_row = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (size_t i = 0; i < width.size(); ++i) {
+      const std::string& cell = i < row.size() ? row[i] : std::string();
+      line += cell;
+      if (i + 1 < width.size()) line.append(width[i] - cell.size() + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    std::cout << line << '\n';
+  };
+  print_row(headers);
+  for (const auto& row : rows) print_row(row);
+  std::cout.flush();
+}
+
+Status CheckOrgsExist(store::Store& store, const std::vector<std::string>& ids,
+                      std::string_view flag) {
+  for (const auto& id : ids) {
+    auto org = store.GetOrganisation(id);
+    if (!org.ok()) {
+      if (org.status().code() == StatusCode::kNotFound) {
+        return Status::NotFound("unknown organisation '" + id + "' (" + std::string(flag) +
+                                ": must name an organisation added with `entente org add`)");
+      }
+      return org.status();
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace entente::cli

@@ -1,0 +1,65 @@
+// Helpers shared by the node subcommands: the data folder, the store inside it, error
+// printing, exit codes, input files, identifier checks and plain tables.
+//
+// Only cli/ prints; these helpers write to stdout/stderr and are meant for the `entente`
+// process's main thread.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "entente/status.h"
+#include "store/store.h"
+
+namespace entente::cli {
+
+// Exit codes of docs/cli.md.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitNo = 1;     // the command ran; the answer is "no" / invalid content
+inline constexpr int kExitUsage = 2;  // usage error or unreadable input
+
+// Adds `--data DIR` to `cmd`; the value stays empty unless given.
+void AddDataOption(CLI::App* cmd, std::string* data);
+// The data folder: the flag, else $ENTENTE_DATA, else ./entente-data.
+std::string ResolveDataDir(const std::string& flag);
+// DIR/entente.db
+std::string StorePathIn(const std::string& dir);
+
+// Opens the store of an initialised node (io-error if DIR holds none).
+Result<std::unique_ptr<store::Store>> OpenNodeStore(const std::string& dir);
+
+// Prints "entente: <message>" on stderr.
+void PrintError(std::string_view message);
+// Prints the status's message as above and returns its exit code (io-error: 2, else 1).
+int Fail(const Status& status);
+// A usage error: prints and returns 2.
+int UsageError(std::string_view message);
+
+// Reads a whole file ("-" = stdin); io-error naming the file when it cannot be read.
+Result<std::string> ReadInputFile(const std::string& path);
+
+// "a,b,,c" -> {"a","b","c"} (empty items dropped, spaces trimmed).
+std::vector<std::string> SplitList(std::string_view text);
+
+// Lower-case canonical UUID "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx".
+bool IsUuid(std::string_view text);
+// "identity--" followed by a UUID.
+bool IsIdentityId(std::string_view text);
+// Organisation ids: 1-64 characters from [a-z0-9._-], starting with a letter or digit.
+bool IsOrgId(std::string_view text);
+
+// A public token id "tok_" + 8 random hex digits (not the secret).
+std::string NewTokenId();
+
+// Prints rows as left-aligned columns separated by two spaces, headers first.
+void PrintTable(const std::vector<std::string>& headers,
+                const std::vector<std::vector<std::string>>& rows);
+
+// Loads each organisation id of `ids`; not-found naming `flag` for an unknown one.
+Status CheckOrgsExist(store::Store& store, const std::vector<std::string>& ids,
+                      std::string_view flag);
+
+}  // namespace entente::cli
