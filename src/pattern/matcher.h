@@ -20,7 +20,8 @@
 //     compare bytes with a property decoded from base64 (name ending in `_bin`), from hex
 //     (ending in `_hex`), or with the raw bytes of another string.
 //   - LIKE: SQL wildcards, % any run, _ one character, everything else literal, whole
-//     value. MATCHES: RE2 search anywhere in the value (anchor with ^…$ yourself).
+//     value. MATCHES: RE2 search anywhere in the value (anchor with ^…$ yourself); on
+//     a `_bin` property, on its base64-decoded bytes (Latin-1: '\\xd4' is one byte).
 //   - ISSUBSET: the property (address or CIDR) lies inside the constant's CIDR;
 //     ISSUPERSET: the property's CIDR contains the constant. IPv4 and IPv6.
 //   Inside one observation expression [ … ]
