@@ -403,6 +403,7 @@ http::Response TaxiiHandler::DeleteObject(const http::Request& req, const Caller
   }
   FilterSupport support;
   support.match_id = support.match_type = false;
+  support.default_all_versions = true;  // without match[version], every version goes
   auto filters = ParseFilters(req.query, support, options_.max_page_size, options_.max_page_size);
   if (!filters.ok()) return TaxiiErrorFromStatus(filters.status());
   filters->query.collection_id = access.collection.id;

@@ -1,7 +1,9 @@
 #include "taxii/testing/fixture.h"
 
 #include <boost/json/parse.hpp>
+#include <filesystem>
 #include <map>
+#include <stdexcept>
 #include <thread>
 
 #include "common/env.h"
@@ -34,7 +36,9 @@ Org MakeOrg(store::Store& s, const std::string& id, const std::string& client_of
 
 }  // namespace
 
-TaxiiFixture::TaxiiFixture(ServerOptions options) : store_(std::make_unique<MemoryStore>()) {
+TaxiiFixture::TaxiiFixture(ServerOptions options) : store_(MakeTestStore(&cleanup_dir_)) {
+  // Test code: gtest reports the exception as a failure of the test being set up.
+  if (!store_) throw std::runtime_error("the test store could not be opened");
   store::NodeSettings settings;
   settings.name = "node-a";
   settings.title = "Node A";
@@ -78,11 +82,18 @@ TaxiiFixture::TaxiiFixture(ServerOptions options) : store_(std::make_unique<Memo
   options.host = "127.0.0.1";
   options.port = 0;
   auto server = TaxiiServer::Start(*store_, std::move(options));
-  if (server.ok()) server_ = std::move(server).value();
+  if (!server.ok()) throw std::runtime_error("server: " + server.status().ToString());
+  server_ = std::move(server).value();
 }
 
 TaxiiFixture::~TaxiiFixture() {
   if (server_) server_->Stop();
+  server_.reset();
+  store_.reset();
+  if (!cleanup_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(cleanup_dir_, ec);
+  }
 }
 
 http::Response TaxiiFixture::Send(const std::string& method, const std::string& target,

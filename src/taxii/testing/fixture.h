@@ -6,6 +6,7 @@
 // beta_red for a beta person named as an individual recipient. Collections in API root
 // "api": shared (read alpha/beta/gamma, write alpha/beta, default AMBER), private (read
 // and write alpha only), dropbox (write beta only). Not thread-safe except Send.
+// The store comes from MakeTestStore().
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -24,6 +25,11 @@ struct Org {
   std::string identity;
   std::string token;
 };
+
+// The store the fixture runs on. Defined by the test executable: an in-memory store
+// (memory_store_factory.cc) or the SQLite store (sqlite_store_factory.cc). A directory
+// to remove afterwards may be returned in `cleanup_dir`.
+std::unique_ptr<store::Store> MakeTestStore(std::string* cleanup_dir);
 
 class TaxiiFixture {
  public:
@@ -53,7 +59,8 @@ class TaxiiFixture {
   std::string shared_id, private_id, dropbox_id;
 
  private:
-  std::unique_ptr<MemoryStore> store_;
+  std::string cleanup_dir_;
+  std::unique_ptr<store::Store> store_;
   std::unique_ptr<TaxiiServer> server_;
 };
 
