@@ -1,7 +1,11 @@
 // Starts the real server on 127.0.0.1 port 0 and talks to it over TCP.
 #include "http/server.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -177,6 +181,38 @@ TEST(HttpServer, StopFinishesInFlightRequestAndClosesIdleConnections) {
   EXPECT_FALSE((*idle)->Send("GET", "/after", {}).ok());
   EXPECT_FALSE(Client::Connect("127.0.0.1", server->port()).ok() &&
                (*Client::Connect("127.0.0.1", server->port()))->Send("GET", "/", {}).ok());
+}
+
+// Opens a raw TCP connection, sends `bytes`, and returns what recv() saw: 0 when the
+// server closed the connection, -1 when nothing happened within 20 seconds (the default timeout is
+// 30).
+int SendAndAwaitClose(uint16_t port, const std::string& bytes) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return -2;
+  timeval tv{20, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  (void)send(fd, bytes.data(), bytes.size(), 0);
+  char buf[256];
+  ssize_t n;
+  do {
+    n = recv(fd, buf, sizeof buf, 0);
+  } while (n > 0);  // a response, if any, then the close
+  close(fd);
+  return n == 0 ? 0 : -1;
+}
+
+TEST(HttpServer, ReadTimeoutClosesStalledConnections) {
+  ServerOptions options;
+  options.read_timeout_seconds = 1;
+  auto server = StartEcho(options);
+  EXPECT_EQ(SendAndAwaitClose(server->port(), "GET / HTTP/1.1\r\nHost: x\r\n"), 0);
+  EXPECT_EQ(SendAndAwaitClose(server->port(),
+                              "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc"),
+            0);
 }
 
 TEST(HttpServer, RefusesBadListenAddress) {
