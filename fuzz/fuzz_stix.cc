@@ -1,9 +1,11 @@
 // Fuzz target for stix/: JSON parsing under limits, then bundle or object validation,
-// finding serialisation and KeyOf. Any crash, sanitizer report or assert is a bug.
+// finding serialisation, KeyOf and deterministic SCO ids. Any crash, sanitizer report or assert is
+// a bug.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "stix/deterministic_id.h"
 #include "stix/stix.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -28,6 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else if (value->is_object()) {
     findings = ValidateObject(value->get_object(), options);
     (void)KeyOf(value->get_object());
+    (void)DeterministicScoId(value->get_object());
   } else {
     findings = ValidateBundle(*value, options);
   }

@@ -1,0 +1,209 @@
+#include "stix/deterministic_id.h"
+
+#include <algorithm>
+#include <boost/uuid/name_generator_sha1.hpp>
+#include <boost/uuid/uuid_io.hpp>
+#include <charconv>
+#include <initializer_list>
+#include <string_view>
+#include <vector>
+
+namespace entente::stix {
+namespace {
+
+namespace json = boost::json;
+
+void AppendString(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char ch : s) {
+    const auto u = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (u < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[u >> 4]);
+          out.push_back(kHex[u & 0xf]);
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void AppendCanonical(std::string& out, const json::value& v) {
+  char buf[64];
+  switch (v.kind()) {
+    case json::kind::null:
+      out += "null";
+      return;
+    case json::kind::bool_:
+      out += v.get_bool() ? "true" : "false";
+      return;
+    case json::kind::int64: {
+      auto r = std::to_chars(buf, buf + sizeof buf, v.get_int64());
+      out.append(buf, r.ptr);
+      return;
+    }
+    case json::kind::uint64: {
+      auto r = std::to_chars(buf, buf + sizeof buf, v.get_uint64());
+      out.append(buf, r.ptr);
+      return;
+    }
+    case json::kind::double_: {
+      const double d = v.get_double();
+      if (d == static_cast<double>(static_cast<int64_t>(d)) && d > -9.0e15 && d < 9.0e15) {
+        auto r = std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(d));
+        out.append(buf, r.ptr);
+      } else {
+        auto r = std::to_chars(buf, buf + sizeof buf, d);
+        out.append(buf, r.ptr);
+      }
+      return;
+    }
+    case json::kind::string:
+      AppendString(out, v.get_string());
+      return;
+    case json::kind::array: {
+      out.push_back('[');
+      bool first = true;
+      for (const json::value& item : v.get_array()) {
+        if (!first) out.push_back(',');
+        first = false;
+        AppendCanonical(out, item);
+      }
+      out.push_back(']');
+      return;
+    }
+    case json::kind::object: {
+      std::vector<const json::key_value_pair*> members;
+      for (const json::key_value_pair& kv : v.get_object()) members.push_back(&kv);
+      std::sort(members.begin(), members.end(), [](const auto* a, const auto* b) {
+        return std::string_view(a->key()) < std::string_view(b->key());
+      });
+      out.push_back('{');
+      bool first = true;
+      for (const json::key_value_pair* kv : members) {
+        if (!first) out.push_back(',');
+        first = false;
+        AppendString(out, kv->key());
+        out.push_back(':');
+        AppendCanonical(out, kv->value());
+      }
+      out.push_back('}');
+      return;
+    }
+  }
+}
+
+struct ContributingProperties {
+  std::string_view type;
+  std::initializer_list<std::string_view> properties;
+};
+
+// STIX 2.1 section 6: the ID-contributing properties of each SCO type (process has none).
+const ContributingProperties kContributing[] = {
+    {"artifact", {"hashes", "payload_bin"}},
+    {"autonomous-system", {"number"}},
+    {"directory", {"path"}},
+    {"domain-name", {"value"}},
+    {"email-addr", {"value"}},
+    {"email-message", {"from_ref", "subject", "body"}},
+    {"file", {"hashes", "name", "extensions", "parent_directory_ref"}},
+    {"ipv4-addr", {"value"}},
+    {"ipv6-addr", {"value"}},
+    {"mac-addr", {"value"}},
+    {"mutex", {"name"}},
+    {"network-traffic",
+     {"start", "end", "src_ref", "dst_ref", "src_port", "dst_port", "protocols", "extensions"}},
+    {"software", {"name", "cpe", "swid", "vendor", "version"}},
+    {"url", {"value"}},
+    {"user-account", {"account_type", "user_id", "account_login"}},
+    {"windows-registry-key", {"key", "values"}},
+    {"x509-certificate", {"hashes", "serial_number"}},
+};
+
+// The one hash that contributes to an id.
+json::value OneHash(const json::value& hashes) {
+  if (!hashes.is_object() || hashes.get_object().empty()) return hashes;
+  const json::object& h = hashes.get_object();
+  for (std::string_view preferred : {"MD5", "SHA-1", "SHA-256", "SHA-512"}) {
+    if (const json::value* v = h.if_contains(preferred)) {
+      json::object one;
+      one[preferred] = *v;
+      return one;
+    }
+  }
+  const json::key_value_pair* first = nullptr;
+  for (const json::key_value_pair& kv : h) {
+    if (!first || std::string_view(kv.key()) < std::string_view(first->key())) first = &kv;
+  }
+  json::object one;
+  one[first->key()] = first->value();
+  return one;
+}
+
+}  // namespace
+
+std::string CanonicalJson(const json::value& value) {
+  std::string out;
+  AppendCanonical(out, value);
+  return out;
+}
+
+Result<std::string> DeterministicScoId(const json::object& sco) {
+  const json::value* type = sco.if_contains("type");
+  if (!type || !type->is_string()) {
+    return Status::InvalidArgument("type: required-property: the object has no string type");
+  }
+  const std::string_view type_name(type->get_string());
+  const ContributingProperties* spec = nullptr;
+  for (const ContributingProperties& c : kContributing) {
+    if (c.type == type_name) spec = &c;
+  }
+  if (!spec) {
+    return Status::InvalidArgument("type: " + std::string(type_name) +
+                                   " has no ID-contributing properties; use a random id");
+  }
+  json::object contributing;
+  for (std::string_view name : spec->properties) {
+    const json::value* v = sco.if_contains(name);
+    if (!v) continue;
+    contributing[name] = name == "hashes" ? OneHash(*v) : *v;
+  }
+  if (contributing.empty()) {
+    return Status::InvalidArgument(std::string(type_name) +
+                                   ": none of the ID-contributing properties is present; use a "
+                                   "random id");
+  }
+  static const boost::uuids::name_generator_sha1 kGenerator(
+      boost::uuids::uuid{{0x00, 0xab, 0xed, 0xb4, 0xaa, 0x42, 0x46, 0x6c, 0x9c, 0x01, 0xfe, 0xd2,
+                          0x33, 0x15, 0xa9, 0xb7}});
+  const std::string canonical = CanonicalJson(contributing);
+  const boost::uuids::uuid id = kGenerator(canonical.data(), canonical.size());
+  return std::string(type_name) + "--" + boost::uuids::to_string(id);
+}
+
+}  // namespace entente::stix
