@@ -12,6 +12,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include "cli/command.h"
 #include "pattern/matcher.h"
@@ -89,7 +90,8 @@ int RunMatch(const PatternArgs& args) {
     std::cerr << "entente: " << args.file << ": not valid JSON: " << ec.message() << "\n";
     return 2;
   }
-  Result<pattern::ObservationSet> set = pattern::LoadObservations(doc, VersionOf(args.version));
+  Result<pattern::ObservationSet> set =
+      pattern::LoadObservations(std::move(doc), VersionOf(args.version));
   if (!set.ok()) {
     std::cerr << "entente: " << args.file << ": " << set.status().message() << "\n";
     return 2;

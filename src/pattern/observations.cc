@@ -1,6 +1,7 @@
 #include "pattern/observations.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "common/timestamp.h"
 
@@ -35,8 +36,12 @@ const json::object* ObservationSet::Resolve(const Observation& obs, std::string_
 }
 
 Result<ObservationSet> LoadObservations(const json::value& input, StixVersion version) {
+  return LoadObservations(json::value(input), version);
+}
+
+Result<ObservationSet> LoadObservations(json::value&& input, StixVersion version) {
   ObservationSet set;
-  auto doc = std::make_shared<const json::value>(input);
+  auto doc = std::make_shared<const json::value>(std::move(input));
   set.doc_ = doc;
   std::vector<const json::object*> top;
   if (doc->is_array()) {

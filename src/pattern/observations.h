@@ -51,7 +51,7 @@ class ObservationSet {
   const boost::json::object* Resolve(const Observation& obs, std::string_view ref) const;
 
  private:
-  friend Result<ObservationSet> LoadObservations(const boost::json::value&, StixVersion);
+  friend Result<ObservationSet> LoadObservations(boost::json::value&&, StixVersion);
   std::shared_ptr<const boost::json::value> doc_;
   std::vector<Observation> observations_;
   std::unordered_map<std::string, const boost::json::object*> by_id_;
@@ -60,5 +60,7 @@ class ObservationSet {
 // Errors (kInvalidArgument): input is not an object/array/bundle; an observed-data has
 // neither `objects` nor `object_refs`, or they have the wrong JSON type.
 Result<ObservationSet> LoadObservations(const boost::json::value& input, StixVersion version);
+// Same, taking the document over instead of copying it.
+Result<ObservationSet> LoadObservations(boost::json::value&& input, StixVersion version);
 
 }  // namespace entente::pattern
