@@ -24,6 +24,7 @@ class MatcherExact final : public ExactMatcher {
 };
 
 void SortUnique(std::vector<uint32_t>* v) {
+  if (v->size() < 2) return;
   std::sort(v->begin(), v->end());
   v->erase(std::unique(v->begin(), v->end()), v->end());
 }
@@ -39,10 +40,12 @@ void IndexSnapshot::MatchRecord(const boost::json::value& record, std::vector<Hi
   MatchCounters local;
   MatchCounters& c = counters != nullptr ? *counters : local;
   ++c.records;
-  std::vector<ObservationView> views = ViewsOf(record);
-  const IndexPart* parts[2] = {base_.get(), delta_.get()};
   // Reused per thread: matching allocates nothing in the steady state.
+  thread_local ViewSet view_set;
   thread_local std::vector<uint32_t> direct[2], confirm[2];
+  ViewsOf(record, &view_set);
+  const std::vector<ObservationView>& views = view_set.views;
+  const IndexPart* parts[2] = {base_.get(), delta_.get()};
   for (int p = 0; p < 2; ++p) confirm[p].clear();
   for (size_t v = 0; v < views.size(); ++v) {
     ++c.observations;

@@ -18,27 +18,47 @@ bool IsObservedData(const boost::json::object& o) {
 }
 
 // Builds the observation for one observed-data; `by_id` resolves 2.1 object_refs.
-ObservationView FromObservedData(
-    const boost::json::object& od,
-    const std::unordered_map<std::string_view, const boost::json::object*>& by_id) {
+using ById = std::unordered_map<std::string_view, const boost::json::object*>;
+
+// Appends the view of one observed-data; `by_id` resolves 2.1 object_refs. The view's
+// span is set by Finish once all objects are in place.
+void FromObservedData(const boost::json::object& od, const ById& by_id, ViewSet* out,
+                      std::vector<uint32_t>* starts) {
   ObservationView obs;
   obs.observed_data = &od;
+  starts->push_back(static_cast<uint32_t>(out->objects.size()));
+  auto& objects = out->objects;
   // As pattern::LoadObservations (STIX 2.1): the embedded map only without object_refs.
   const boost::json::value* refs = od.if_contains("object_refs");
   const boost::json::value* objs = od.if_contains("objects");
   if (refs == nullptr && objs != nullptr && objs->is_object()) {
     for (const auto& kv : objs->get_object()) {
-      if (kv.value().is_object()) obs.objects.push_back(&kv.value().get_object());
+      if (kv.value().is_object()) objects.push_back(&kv.value().get_object());
     }
   }
   if (refs != nullptr && refs->is_array()) {
     for (const boost::json::value& r : refs->get_array()) {
       if (!r.is_string()) continue;
       auto it = by_id.find(std::string_view(r.get_string().data(), r.get_string().size()));
-      if (it != by_id.end()) obs.objects.push_back(it->second);
+      if (it != by_id.end()) objects.push_back(it->second);
     }
   }
-  return obs;
+  out->views.push_back(obs);
+}
+
+void AddBare(const boost::json::object* o, ViewSet* out, std::vector<uint32_t>* starts) {
+  starts->push_back(static_cast<uint32_t>(out->objects.size()));
+  out->objects.push_back(o);
+  out->views.push_back(ObservationView{});
+}
+
+// Points each view's span at its objects (views[i] owns objects[starts[i], starts[i+1])).
+void Finish(ViewSet* out, const std::vector<uint32_t>& starts) {
+  const boost::json::object* const* base = out->objects.data();
+  for (size_t i = 0; i < out->views.size(); ++i) {
+    size_t end = i + 1 < starts.size() ? starts[i + 1] : out->objects.size();
+    out->views[i].objects = {base + starts[i], end - starts[i]};
+  }
 }
 
 }  // namespace
@@ -49,29 +69,37 @@ std::string_view ObservationView::last_observed() const {
   return StringField(observed_data, "last_observed");
 }
 
-std::vector<ObservationView> ViewsOf(const boost::json::value& record) {
-  std::vector<ObservationView> out;
+ViewSet ViewsOf(const boost::json::value& record) {
+  ViewSet set;
+  ViewsOf(record, &set);
+  return set;
+}
+
+void ViewsOf(const boost::json::value& record, ViewSet* out) {
+  out->views.clear();
+  out->objects.clear();
+  thread_local std::vector<uint32_t> starts;
+  starts.clear();
   const boost::json::array* items = record.if_array();
   if (items == nullptr) {
     const boost::json::object* top = record.if_object();
-    if (top == nullptr) return out;
+    if (top == nullptr) return;
     std::string_view type = StringField(top, "type");
     if (type != "bundle") {
-      static const std::unordered_map<std::string_view, const boost::json::object*> kNone;
+      static const ById kNone;
       if (type == "observed-data") {
-        out.push_back(FromObservedData(*top, kNone));
+        FromObservedData(*top, kNone, out, &starts);
       } else if (!type.empty()) {
-        ObservationView v;
-        v.objects.push_back(top);
-        out.push_back(std::move(v));
+        AddBare(top, out, &starts);
       }
-      return out;
+      Finish(out, starts);
+      return;
     }
     const boost::json::value* objects = top->if_contains("objects");
-    if (objects == nullptr || !objects->is_array()) return out;
+    if (objects == nullptr || !objects->is_array()) return;
     items = &objects->get_array();
   }
-  std::unordered_map<std::string_view, const boost::json::object*> by_id;
+  ById by_id;
   bool any_observed_data = false;
   for (const boost::json::value& v : *items) {
     const boost::json::object* o = v.if_object();
@@ -87,14 +115,12 @@ std::vector<ObservationView> ViewsOf(const boost::json::value& record) {
     const boost::json::object* o = v.if_object();
     if (o == nullptr) continue;
     if (any_observed_data) {
-      if (IsObservedData(*o)) out.push_back(FromObservedData(*o, by_id));
+      if (IsObservedData(*o)) FromObservedData(*o, by_id, out, &starts);
     } else if (!StringField(o, "type").empty()) {
-      ObservationView view;
-      view.objects.push_back(o);
-      out.push_back(std::move(view));
+      AddBare(o, out, &starts);
     }
   }
-  return out;
+  Finish(out, starts);
 }
 
 const boost::json::string* StringAt(const boost::json::object& object,

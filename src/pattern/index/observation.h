@@ -18,6 +18,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,8 +28,8 @@ namespace entente::pattern::index {
 struct ObservationView {
   // The observed-data the objects come from; null for bare SCOs.
   const boost::json::object* observed_data = nullptr;
-  // The SCOs, in the order the observed-data lists them.
-  std::vector<const boost::json::object*> objects;
+  // The SCOs, in the order the observed-data lists them (points into a ViewSet).
+  std::span<const boost::json::object* const> objects;
 
   // observed-data `id`, or "" when there is none.
   std::string_view id() const;
@@ -36,8 +37,16 @@ struct ObservationView {
   std::string_view last_observed() const;
 };
 
-// Splits one record into views (see above). Anything else yields nothing.
-std::vector<ObservationView> ViewsOf(const boost::json::value& record);
+// The views of one record. Reusable: ViewsOf clears it but keeps its capacity, so that
+// matching a stream allocates nothing per record in the steady state.
+struct ViewSet {
+  std::vector<ObservationView> views;
+  std::vector<const boost::json::object*> objects;  // storage behind the views' spans
+};
+
+// Splits one record into views (see above); anything else yields none.
+void ViewsOf(const boost::json::value& record, ViewSet* out);
+ViewSet ViewsOf(const boost::json::value& record);
 
 // The string at `keys` inside `object` (e.g. {"hashes", "SHA-256"}), or nullptr when a
 // step is missing or the value is not a string.

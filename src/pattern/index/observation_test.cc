@@ -11,7 +11,8 @@ TEST(ObservationTest, StixTwoZeroEmbeddedObjects) {
   auto v = boost::json::parse(R"({"type":"observed-data","id":"observed-data--1",
     "last_observed":"2024-01-01T00:00:00Z",
     "objects":{"0":{"type":"ipv4-addr","value":"1.2.3.4"},"1":{"type":"file","name":"a"}}})");
-  auto views = ViewsOf(v);
+  auto set = ViewsOf(v);
+  const auto& views = set.views;
   ASSERT_EQ(views.size(), 1u);
   EXPECT_EQ(views[0].id(), "observed-data--1");
   EXPECT_EQ(views[0].last_observed(), "2024-01-01T00:00:00Z");
@@ -25,7 +26,8 @@ TEST(ObservationTest, StixTwoOneBundleResolvesRefs) {
     {"type":"ipv4-addr","id":"ipv4-addr--a","value":"1.2.3.4"},
     {"type":"observed-data","id":"observed-data--2","object_refs":["domain-name--b"]},
     {"type":"domain-name","id":"domain-name--b","value":"evil.example"}]})");
-  auto views = ViewsOf(v);
+  auto set = ViewsOf(v);
+  const auto& views = set.views;
   ASSERT_EQ(views.size(), 2u);
   EXPECT_EQ(views[0].id(), "observed-data--1");
   ASSERT_EQ(views[0].objects.size(), 1u);  // the unresolvable ref is ignored
@@ -35,14 +37,15 @@ TEST(ObservationTest, StixTwoOneBundleResolvesRefs) {
 
 TEST(ObservationTest, BareScosAndScoBundles) {
   auto one = boost::json::parse(R"({"type":"url","value":"http://x/"})");
-  auto views = ViewsOf(one);
+  auto set = ViewsOf(one);
+  const auto& views = set.views;
   ASSERT_EQ(views.size(), 1u);
   EXPECT_EQ(views[0].id(), "");
   EXPECT_EQ(views[0].objects.size(), 1u);
   auto many = boost::json::parse(R"([{"type":"url","value":"a"},{"type":"url","value":"b"},3])");
-  EXPECT_EQ(ViewsOf(many).size(), 2u);
-  EXPECT_TRUE(ViewsOf(boost::json::parse("42")).empty());
-  EXPECT_TRUE(ViewsOf(boost::json::parse(R"({"no":"type"})")).empty());
+  EXPECT_EQ(ViewsOf(many).views.size(), 2u);
+  EXPECT_TRUE(ViewsOf(boost::json::parse("42")).views.empty());
+  EXPECT_TRUE(ViewsOf(boost::json::parse(R"({"no":"type"})")).views.empty());
 }
 
 TEST(ObservationTest, StringAtFollowsKeysAndWantsAString) {

@@ -3,6 +3,7 @@
 #include <hs/hs.h>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <atomic>
 #include <utility>
 
@@ -12,7 +13,9 @@ namespace {
 // One Hyperscan scratch per thread, grown to fit every database the thread scans.
 struct ThreadScratch {
   hs_scratch_t* scratch = nullptr;
-  uint64_t sized_for = 0;  // serial of the last RegexSet it was grown for
+  // Serials of the RegexSets it has been grown for: Hyperscan lets one scratch serve
+  // every database hs_alloc_scratch was called with.
+  std::vector<uint64_t> sized_for;
   ~ThreadScratch() {
     if (scratch != nullptr) hs_free_scratch(scratch);
   }
@@ -188,10 +191,13 @@ Result<RegexSet> RegexSet::Build(const std::vector<RegexSpec>& specs,
 void RegexSet::ScanImpl(std::string_view value, Callback cb, void* ctx) const {
   if (db_ != nullptr) {
     ThreadScratch& ts = tls_scratch;
-    if (ts.sized_for != serial_) {
-      // Grows the scratch if this database needs more; keeps it otherwise. On failure
-      // (out of memory) sized_for stays stale and hs_scan below refuses the scratch.
-      if (hs_alloc_scratch(db_, &ts.scratch) == HS_SUCCESS) ts.sized_for = serial_;
+    if (std::find(ts.sized_for.begin(), ts.sized_for.end(), serial_) == ts.sized_for.end()) {
+      // Grows the scratch if this database needs more. On failure (out of memory) the
+      // serial is not recorded and hs_scan below refuses the too-small scratch.
+      if (hs_alloc_scratch(db_, &ts.scratch) == HS_SUCCESS) {
+        if (ts.sized_for.size() >= 64) ts.sized_for.erase(ts.sized_for.begin());
+        ts.sized_for.push_back(serial_);
+      }
     }
     ScanContext sc{value, &hs_ids_, &hs_confirm_, cb, ctx};
     if (ts.scratch != nullptr)

@@ -1,0 +1,454 @@
+// bench_pattern_index: builds the compiled indicator index from feed-shaped data and
+// measures build time, memory per indicator, single-thread matching throughput and
+// per-observation latency. Prints one JSON object (machine-readable) on stdout.
+//
+//   bench_pattern_index [--indicators N] [--observations M] [--data DIR] [--hit-percent P]
+//
+// Indicators (N, default 1,000,000): values from maltrail-static.tsv.gz (real domains,
+// IPs, URLs) and ipsum.txt.gz, plus generated MD5/SHA-256 hashes, as equality patterns;
+// N/10 CIDR ranges (ISSUBSET, real maltrail CIDRs then /24 and /16 networks of feed IPs);
+// N/100 LIKE/MATCHES on url:value and file:name; N/1000 multi-observation patterns with
+// qualifiers (evaluated by pattern::Matcher). Observations (M, default 1,000,000 drawn
+// from a pool of 200,000 distinct records): STIX 2.0 observed-data lines with one or two
+// SCOs, P % (default 5) carrying an indicator value, the rest benign values from the MISP
+// warninglists (Cloudflare top domains, public DNS resolvers, cloud ranges).
+#include <malloc.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "pattern/index/cidr_set.h"
+#include "pattern/index/indicator_index.h"
+#include "pattern/index/value_table.h"
+
+namespace idx = entente::pattern::index;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+size_t RssBytes() {
+  std::ifstream f("/proc/self/statm");
+  size_t pages = 0, resident = 0;
+  f >> pages >> resident;
+  return resident * 4096;
+}
+
+std::vector<std::string> ReadGzLines(const std::string& path) {
+  std::vector<std::string> out;
+  std::string cmd = "zcat '" + path + "'";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return out;
+  char buf[8192];
+  while (fgets(buf, sizeof buf, p) != nullptr) {
+    size_t n = strlen(buf);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) --n;
+    out.emplace_back(buf, n);
+  }
+  pclose(p);
+  return out;
+}
+
+std::vector<std::string> WarningList(const std::string& path) {
+  std::vector<std::string> out;
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  boost::system::error_code ec;
+  auto v = boost::json::parse(ss.str(), ec);
+  if (ec || !v.is_object()) return out;
+  if (auto* l = v.as_object().if_contains("list"); l && l->is_array()) {
+    for (const auto& s : l->as_array()) {
+      if (s.is_string()) out.emplace_back(s.as_string());
+    }
+  }
+  return out;
+}
+
+std::string Hex(std::mt19937_64& rng, size_t n) {
+  static const char* kHex = "0123456789abcdef";
+  std::string s(n, '0');
+  for (auto& c : s) c = kHex[rng() & 15];
+  return s;
+}
+
+std::string Quote(const std::string& s) {  // STIX pattern string literal
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+bool Plain(const std::string& s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) {
+      return false;
+    }
+  }
+  return !s.empty();
+}
+
+struct Feed {
+  std::vector<std::string> ips, domains, urls, cidrs;
+};
+
+Feed LoadFeed(const std::string& dir) {
+  Feed f;
+  auto lines = ReadGzLines(dir + "/iocs/maltrail-static.tsv.gz");
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::string v = lines[i].substr(0, lines[i].find('\t'));
+    if (!Plain(v)) continue;
+    if (v.find('/') != std::string::npos && v.find("://") == std::string::npos &&
+        idx::ParseIpBlock(v)) {
+      f.cidrs.push_back(v);
+      continue;
+    }
+    std::string host = v.substr(0, v.find(':'));
+    if (v.find('/') == std::string::npos && idx::ParseIpBlock(host) &&
+        host.find('.') != std::string::npos) {
+      f.ips.push_back(host);
+    } else if (v.find('/') != std::string::npos) {
+      f.urls.push_back(v.rfind("http", 0) == 0 ? v : "http://" + v);
+    } else {
+      f.domains.push_back(v);
+    }
+  }
+  for (const auto& l : ReadGzLines(dir + "/iocs/ipsum.txt.gz")) {
+    if (l.empty() || l[0] == '#') continue;
+    f.ips.push_back(l.substr(0, l.find('\t')));
+  }
+  auto dedupe = [](std::vector<std::string>& v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+  };
+  dedupe(f.ips);
+  dedupe(f.domains);
+  dedupe(f.urls);
+  dedupe(f.cidrs);
+  return f;
+}
+
+std::string NetworkOf(const std::string& ip, int prefix) {
+  auto b = idx::ParseIpBlock(ip + "/" + std::to_string(prefix));
+  if (!b) return "";
+  uint32_t v = static_cast<uint32_t>(b->bits >> 96);
+  return std::to_string(v >> 24) + "." + std::to_string((v >> 16) & 255) + "." +
+         std::to_string((v >> 8) & 255) + "." + std::to_string(v & 255) + "/" +
+         std::to_string(prefix);
+}
+
+boost::json::object Sco(const char* type, const std::string& value) {
+  return boost::json::object{{"type", type}, {"value", value}};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t n_ind = 1'000'000, n_obs = 1'000'000, hit_percent = 5;
+  std::string dir = "/work/shared/data";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--indicators")
+      n_ind = std::stoul(argv[i + 1]);
+    else if (a == "--observations")
+      n_obs = std::stoul(argv[i + 1]);
+    else if (a == "--data")
+      dir = argv[i + 1];
+    else if (a == "--hit-percent")
+      hit_percent = std::stoul(argv[i + 1]);
+    else {
+      std::cerr << "usage: bench_pattern_index [--indicators N] [--observations M] [--data DIR] "
+                   "[--hit-percent P]\n";
+      return 2;
+    }
+  }
+  std::mt19937_64 rng(12345);
+  auto t_load0 = Clock::now();
+  Feed feed = LoadFeed(dir);
+  auto benign_domains = WarningList(dir + "/benign/warninglist-cloudflare-top100k.json");
+  auto benign_ips = WarningList(dir + "/benign/warninglist-public-dns-v4.json");
+  if (feed.ips.empty() || feed.domains.empty() || benign_domains.empty()) {
+    std::cerr << "bench_pattern_index: cannot read the data under " << dir << "\n";
+    return 2;
+  }
+  auto t_load1 = Clock::now();
+
+  // ---- Indicators ----
+  size_t n_cidr = n_ind / 10, n_regex = n_ind / 100, n_multi = n_ind / 1000;
+  size_t n_eq = n_ind - n_cidr - n_regex - n_multi;
+  std::vector<idx::IndicatorSpec> specs;
+  specs.reserve(n_ind);
+  std::vector<std::pair<const char*, std::string>> hit_values;  // (type, value) to observe
+  auto add = [&](std::string pattern) {
+    char id[64];
+    snprintf(id, sizeof id, "indicator--%08zx-0000-4000-8000-%012zx", specs.size(),
+             specs.size() * 7919);
+    specs.push_back({id, std::move(pattern), entente::pattern::StixVersion::k21});
+  };
+  size_t ip_i = 0, dom_i = 0, url_i = 0;
+  for (size_t i = 0; i < n_eq; ++i) {
+    switch (i % 10) {
+      case 0:
+      case 1:
+      case 2:
+        if (ip_i < feed.ips.size()) {
+          const std::string& v = feed.ips[ip_i++];
+          add("[ipv4-addr:value = " + Quote(v) + "]");
+          hit_values.push_back({"ipv4-addr", v});
+          break;
+        }
+        [[fallthrough]];
+      case 3:
+      case 4:
+      case 5:
+        if (dom_i < feed.domains.size()) {
+          const std::string& v = feed.domains[dom_i++];
+          add("[domain-name:value = " + Quote(v) + "]");
+          hit_values.push_back({"domain-name", v});
+          break;
+        }
+        [[fallthrough]];
+      case 6:
+      case 7:
+        if (url_i < feed.urls.size()) {
+          const std::string& v = feed.urls[url_i++];
+          add("[url:value = " + Quote(v) + "]");
+          hit_values.push_back({"url", v});
+          break;
+        }
+        [[fallthrough]];
+      default: {
+        bool sha = rng() & 1;
+        std::string h = Hex(rng, sha ? 64 : 32);
+        add(std::string("[file:hashes.") + (sha ? "'SHA-256'" : "MD5") + " = '" + h + "']");
+        hit_values.push_back({sha ? "file-sha256" : "file-md5", h});
+      }
+    }
+  }
+  std::vector<std::string> cidrs = feed.cidrs;
+  for (size_t i = 0; cidrs.size() < n_cidr && i < feed.ips.size(); ++i) {
+    cidrs.push_back(NetworkOf(feed.ips[(i * 7) % feed.ips.size()], i % 4 == 0 ? 16 : 24));
+  }
+  std::sort(cidrs.begin(), cidrs.end());
+  cidrs.erase(std::unique(cidrs.begin(), cidrs.end()), cidrs.end());
+  for (size_t i = 0; i < n_cidr; ++i) {
+    add("[ipv4-addr:value ISSUBSET '" + cidrs[i % cidrs.size()] + "']");
+  }
+  for (size_t i = 0; i < n_regex; ++i) {
+    const std::string& d = feed.domains[(i * 131) % feed.domains.size()];
+    switch (i % 4) {
+      case 0:
+        add("[url:value LIKE " + Quote("http://" + d + "/%") + "]");
+        break;
+      case 1:
+        add("[file:name LIKE " + Quote("%" + Hex(rng, 6) + "%.exe") + "]");
+        break;
+      case 2:
+        add("[url:value MATCHES " + Quote("^https?://[a-z0-9.-]*" + Hex(rng, 8)) + "]");
+        break;
+      default:
+        add("[domain-name:value MATCHES " + Quote("^[a-z]{3,8}" + Hex(rng, 5) + "\\.") + "]");
+    }
+  }
+  for (size_t i = 0; i < n_multi; ++i) {
+    const std::string& ip = feed.ips[(i * 17) % feed.ips.size()];
+    const std::string& d = feed.domains[(i * 29) % feed.domains.size()];
+    if (i % 2 == 0) {
+      add("([ipv4-addr:value = " + Quote(ip) + "] FOLLOWEDBY [domain-name:value = " + Quote(d) +
+          "]) WITHIN 300 SECONDS");
+    } else {
+      add("[domain-name:value = " + Quote(d) + "] REPEATS 3 TIMES");
+    }
+  }
+  auto pattern_bytes = [&] {
+    size_t b = 0;
+    for (auto& s : specs) b += s.pattern.size() + s.id.size();
+    return b;
+  }();
+
+  // ---- Build ----
+  malloc_trim(0);
+  size_t rss0 = RssBytes();
+  idx::IndicatorIndex index;
+  std::vector<std::pair<std::string, entente::Status>> rejected;
+  auto t_build0 = Clock::now();
+  entente::Status st = index.Add(specs, &rejected);
+  auto t_build1 = Clock::now();
+  if (!st.ok()) {
+    std::cerr << "build failed: " << st.ToString() << "\n";
+    return 1;
+  }
+  for (size_t i = 0; i < rejected.size() && i < 3; ++i) {
+    std::cerr << "rejected " << rejected[i].first << ": " << rejected[i].second.ToString() << "\n";
+  }
+  size_t n_specs = specs.size();
+  specs.clear();
+  specs.shrink_to_fit();
+  malloc_trim(0);
+  size_t rss1 = RssBytes();
+  auto snap = index.snapshot();
+  auto stats = snap->GetStats();
+
+  // ---- Observations: a pool of parsed records, cycled ----
+  size_t pool_n = std::min<size_t>(n_obs, 200'000);
+  std::vector<boost::json::value> pool;
+  std::vector<std::string> pool_text;
+  pool.reserve(pool_n);
+  std::uniform_int_distribution<size_t> pct(0, 99);
+  for (size_t i = 0; i < pool_n; ++i) {
+    boost::json::object objects;
+    size_t n_sco = 1 + (rng() % 2);
+    for (size_t k = 0; k < n_sco; ++k) {
+      boost::json::object sco;
+      if (pct(rng) < hit_percent && !hit_values.empty()) {
+        auto& [type, v] = hit_values[rng() % hit_values.size()];
+        if (std::strcmp(type, "file-md5") == 0) {
+          sco = {{"type", "file"}, {"hashes", {{"MD5", v}}}};
+        } else if (std::strcmp(type, "file-sha256") == 0) {
+          sco = {{"type", "file"}, {"hashes", {{"SHA-256", v}}}};
+        } else {
+          sco = Sco(type, v);
+        }
+      } else {
+        switch (rng() % 5) {
+          case 0:
+            sco = Sco("ipv4-addr", benign_ips[rng() % benign_ips.size()]);
+            break;
+          case 1:
+            sco = Sco("domain-name", benign_domains[rng() % benign_domains.size()]);
+            break;
+          case 2:
+            sco = Sco("url",
+                      "https://" + benign_domains[rng() % benign_domains.size()] + "/index.html");
+            break;
+          case 3:
+            sco = {{"type", "file"},
+                   {"name", "setup-" + Hex(rng, 4) + ".msi"},
+                   {"hashes", {{"SHA-256", Hex(rng, 64)}}}};
+            break;
+          default:
+            sco = Sco("ipv4-addr", "192.0.2." + std::to_string(rng() % 256));
+        }
+      }
+      objects[std::to_string(k)] = std::move(sco);
+    }
+    char id[80];
+    snprintf(id, sizeof id, "observed-data--%08zx-0000-4000-8000-000000000000", i);
+    boost::json::object od{{"type", "observed-data"},
+                           {"id", id},
+                           {"first_observed", "2026-01-01T00:00:00Z"},
+                           {"last_observed", "2026-01-01T00:00:00Z"},
+                           {"number_observed", 1},
+                           {"objects", std::move(objects)}};
+    pool.emplace_back(std::move(od));
+    pool_text.push_back(boost::json::serialize(pool.back()));
+  }
+
+  // ---- Match: parsed records, single thread, per-record latency ----
+  idx::MatchCounters counters;
+  std::vector<idx::Hit> hits;
+  std::vector<uint32_t> lat_ns(n_obs);
+  auto t_match0 = Clock::now();
+  for (size_t i = 0; i < n_obs; ++i) {
+    auto a = Clock::now();
+    hits.clear();
+    snap->MatchRecord(pool[i % pool_n], &hits, &counters);
+    lat_ns[i] = static_cast<uint32_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - a).count());
+  }
+  auto t_match1 = Clock::now();
+  std::sort(lat_ns.begin(), lat_ns.end());
+  auto pctl = [&](double q) {
+    return lat_ns[std::min(lat_ns.size() - 1, size_t(q * lat_ns.size()))];
+  };
+
+  // ---- Match from text: JSON parse + match (what `entente match` does per line) ----
+  size_t n_text = std::min<size_t>(n_obs, 300'000);
+  boost::json::monotonic_resource* unused = nullptr;
+  (void)unused;
+  auto t_text0 = Clock::now();
+  boost::json::parser parser;
+  idx::MatchCounters text_counters;
+  for (size_t i = 0; i < n_text; ++i) {
+    parser.reset();
+    parser.write(pool_text[i % pool_n]);
+    boost::json::value v = parser.release();
+    hits.clear();
+    snap->MatchRecord(v, &hits, &text_counters);
+  }
+  auto t_text1 = Clock::now();
+
+  // ---- Raw hash-table probe rate on the loaded index's equality keys ----
+  idx::ValueTableBuilder vb;
+  size_t n_keys = std::min<size_t>(hit_values.size(), 2'000'000);
+  for (size_t i = 0; i < n_keys; ++i) vb.Add(static_cast<uint32_t>(i & 3), hit_values[i].second, i);
+  idx::ValueTable vt;
+  vb.Build(&vt);
+  std::vector<uint32_t> probe_idx(1'000'000);
+  for (auto& p : probe_idx) p = static_cast<uint32_t>(rng() % n_keys);
+  uint64_t found = 0;
+  auto t_probe0 = Clock::now();
+  for (uint32_t p : probe_idx) {
+    found += vt.ForEach(p & 3, hit_values[p].second, [](uint32_t) {});
+  }
+  auto t_probe1 = Clock::now();
+
+  double match_s = Seconds(t_match0, t_match1);
+  double obs_per_s = counters.observations / match_s;
+  boost::json::object out{
+      {"indicators", n_specs},
+      {"indicators_rejected", rejected.size()},
+      {"equality", stats.base.simple - n_cidr - n_regex},
+      {"cidr", n_cidr},
+      {"like_matches", n_regex},
+      {"multi_observation", n_multi},
+      {"classes",
+       {{"simple", stats.base.simple},
+        {"prefiltered", stats.base.prefiltered},
+        {"gated", stats.base.gated}}},
+      {"equality_keys", stats.base.equality_keys},
+      {"cidr_blocks", stats.base.cidr_blocks},
+      {"regexes", stats.base.regexes},
+      {"regexes_in_re2", stats.base.regexes_in_re2},
+      {"data_load_seconds", Seconds(t_load0, t_load1)},
+      {"build_seconds", Seconds(t_build0, t_build1)},
+      {"rss_delta_bytes", rss1 - rss0},
+      {"rss_bytes_per_indicator", double(rss1 - rss0) / n_specs},
+      {"structure_bytes", stats.base.bytes + stats.delta.bytes},
+      {"structure_bytes_per_indicator", double(stats.base.bytes + stats.delta.bytes) / n_specs},
+      {"input_pattern_and_id_bytes_per_indicator", double(pattern_bytes) / n_specs},
+      {"observations", counters.observations},
+      {"records", counters.records},
+      {"hits", counters.fast_hits + counters.evaluated_hits},
+      {"fast_hits", counters.fast_hits},
+      {"evaluations", counters.evaluations},
+      {"evaluated_hits", counters.evaluated_hits},
+      {"match_seconds", match_s},
+      {"observations_per_second_one_core", obs_per_s},
+      {"latency_ns_p50", pctl(0.50)},
+      {"latency_ns_p99", pctl(0.99)},
+      {"latency_ns_p999", pctl(0.999)},
+      {"latency_ns_max", lat_ns.back()},
+      {"text_observations", n_text},
+      {"text_parse_and_match_per_second", n_text / Seconds(t_text0, t_text1)},
+      {"raw_probe_keys", n_keys},
+      {"raw_probes_per_second", probe_idx.size() / Seconds(t_probe0, t_probe1)},
+      {"raw_probe_found", found},
+  };
+  std::cout << boost::json::serialize(out) << "\n";
+  return 0;
+}
