@@ -314,9 +314,11 @@ void CheckOrder(Checker& c, std::string_view earlier, std::string_view later, bo
 }
 
 void RequireOneOf(Checker& c, std::initializer_list<std::string_view> names) {
-  std::string list;
   for (std::string_view name : names) {
     if (c.Get(name)) return;
+  }
+  std::string list;
+  for (std::string_view name : names) {
     if (!list.empty()) list += ", ";
     list += name;
   }
