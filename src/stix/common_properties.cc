@@ -1,6 +1,7 @@
 // The common properties of STIX 2.1 objects (spec section 3), the property-name rule, the
 // generic rule that `*_ref` / `*_refs` properties hold identifiers, external references,
 // granular markings and extensions.
+#include <optional>
 #include <string>
 
 #include "stix/checks.h"
@@ -283,6 +284,99 @@ void CheckExtensions(Checker& c, const json::value& v) {
   }
 }
 
+// The common properties of an object, found in one pass over its members (lookups of
+// absent keys would each scan the whole object).
+struct CommonProperties {
+  const json::value* id = nullptr;
+  const json::value* spec_version = nullptr;
+  const json::value* created = nullptr;
+  const json::value* modified = nullptr;
+  const json::value* created_by_ref = nullptr;
+  const json::value* revoked = nullptr;
+  const json::value* labels = nullptr;
+  const json::value* confidence = nullptr;
+  const json::value* lang = nullptr;
+  const json::value* external_references = nullptr;
+  const json::value* granular_markings = nullptr;
+  const json::value* extensions = nullptr;
+  const json::value* defanged = nullptr;
+
+  void Note(std::string_view name, const json::value* v) {
+    switch (name.size()) {
+      case 2:
+        if (name == "id") id = v;
+        break;
+      case 4:
+        if (name == "lang") lang = v;
+        break;
+      case 6:
+        if (name == "labels") labels = v;
+        break;
+      case 7:
+        if (name == "created") created = v;
+        if (name == "revoked") revoked = v;
+        break;
+      case 8:
+        if (name == "modified") modified = v;
+        if (name == "defanged") defanged = v;
+        break;
+      case 10:
+        if (name == "confidence") confidence = v;
+        if (name == "extensions") extensions = v;
+        break;
+      case 12:
+        if (name == "spec_version") spec_version = v;
+        break;
+      case 14:
+        if (name == "created_by_ref") created_by_ref = v;
+        break;
+      case 17:
+        if (name == "granular_markings") granular_markings = v;
+        break;
+      case 19:
+        if (name == "external_references") external_references = v;
+        break;
+      default:
+        break;
+    }
+  }
+};
+
+// Property names, values no STIX property may have, and the generic reference rule.
+void CheckMember(Checker& c, const TypeInfo* info, std::string_view name,
+                 const json::value& value) {
+  if (!IsValidPropertyName(name)) {
+    c.Report(Prop(name), "property-name",
+             "property names are 3-250 characters of a-z, 0-9 and '_'");
+  }
+  if (value.is_null()) {
+    c.Report(Prop(name), "null-value", "STIX has no null values; omit the property instead");
+    return;
+  }
+  if (value.is_array() && value.get_array().empty()) {
+    c.Report(Prop(name), "empty-list", "must not be an empty list (omit the property instead)");
+    return;
+  }
+  CheckEncodedValue(c, Prop(name), name, value);
+  // Custom "x_" properties are left alone: the specification makes embedded references
+  // end in _ref/_refs, not every such name a reference (ATT&CK ships
+  // "x_mitre_data_source_ref": "").
+  if (name.starts_with("x_")) return;
+  if (EndsWith(name, "_ref")) {
+    ExpectIdentifier(c, Prop(name), value, TargetsOf(info, name));
+  } else if (EndsWith(name, "_refs")) {
+    ExpectIdentifierList(c, Prop(name), value, TargetsOf(info, name));
+  }
+}
+
+const json::value* Required(Checker& c, const json::value* v, std::string_view name) {
+  if (!v) {
+    c.Report(Prop(name), "required-property",
+             std::string(name) + " is required on " + std::string(c.type()) + " objects");
+  }
+  return v;
+}
+
 }  // namespace
 
 void CheckCommonProperties(Checker& c, const TypeInfo* info) {
@@ -293,13 +387,19 @@ void CheckCommonProperties(Checker& c, const TypeInfo* info) {
              "a type name is 3-250 characters of a-z, 0-9 and '-', without \"--\"");
   }
 
+  CommonProperties common;
+  for (const auto& [key, value] : c.obj()) {
+    const std::string_view name(key);
+    common.Note(name, &value);
+    CheckMember(c, info, name, value);
+  }
+
   // id: type--UUID with the object's own type.
-  if (const json::value* id = c.Require("id")) {
-    const Path p = Prop("id");
-    if (ExpectIdentifier(c, p, *id, {})) {
+  if (const json::value* id = Required(c, common.id, "id")) {
+    if (ExpectIdentifier(c, Prop("id"), *id, {})) {
       const std::string_view s(id->get_string());
       if (s.substr(0, s.find("--")) != type) {
-        c.Report(p, "id-type-mismatch",
+        c.Report(Prop("id"), "id-type-mismatch",
                  "the id must start with the object's type \"" + std::string(type) + "--\"");
       }
     }
@@ -309,7 +409,8 @@ void CheckCommonProperties(Checker& c, const TypeInfo* info) {
   const bool custom = category == Category::kCustom;
   const bool versioned = !sco && !custom;
 
-  const json::value* spec_version = versioned ? c.Require("spec_version") : c.Get("spec_version");
+  const json::value* spec_version =
+      versioned ? Required(c, common.spec_version, "spec_version") : common.spec_version;
   if (spec_version) {
     const json::string* s = ExpectString(c, Prop("spec_version"), *spec_version);
     if (s && *s != "2.1") {
@@ -320,53 +421,33 @@ void CheckCommonProperties(Checker& c, const TypeInfo* info) {
 
   if (!sco) {
     const bool has_modified = category != Category::kMarkingDefinition;
-    const json::value* created = versioned ? c.Require("created") : c.Get("created");
-    if (created) ExpectTimestamp(c, Prop("created"), *created, 3);
+    const json::value* created =
+        versioned ? Required(c, common.created, "created") : common.created;
     const json::value* modified =
-        versioned && has_modified ? c.Require("modified") : c.Get("modified");
-    if (modified) ExpectTimestamp(c, Prop("modified"), *modified, 3);
-    CheckOrder(c, "created", "modified", false, "modified-before-created");
+        versioned && has_modified ? Required(c, common.modified, "modified") : common.modified;
+    std::optional<Timestamp> created_ts;
+    std::optional<Timestamp> modified_ts;
+    if (created) created_ts = ExpectTimestamp(c, Prop("created"), *created, 3);
+    if (modified) modified_ts = ExpectTimestamp(c, Prop("modified"), *modified, 3);
+    if (created_ts && modified_ts && modified_ts->micros < created_ts->micros) {
+      c.Report(Prop("modified"), "modified-before-created",
+               "modified must be later than or equal to created");
+    }
 
-    if (category == Category::kExtensionDefinition) c.Require("created_by_ref");
-    if (const json::value* v = c.Get("revoked")) ExpectBool(c, Prop("revoked"), *v);
-    if (const json::value* v = c.Get("labels")) ExpectStringList(c, Prop("labels"), *v);
-    if (const json::value* v = c.Get("confidence"))
-      ExpectInteger(c, Prop("confidence"), *v, 0, 100);
-    if (const json::value* v = c.Get("lang")) ExpectString(c, Prop("lang"), *v);
-    if (const json::value* v = c.Get("external_references")) CheckExternalReferences(c, *v);
+    if (category == Category::kExtensionDefinition) {
+      Required(c, common.created_by_ref, "created_by_ref");
+    }
+    if (common.revoked) ExpectBool(c, Prop("revoked"), *common.revoked);
+    if (common.labels) ExpectStringList(c, Prop("labels"), *common.labels);
+    if (common.confidence) ExpectInteger(c, Prop("confidence"), *common.confidence, 0, 100);
+    if (common.lang) ExpectString(c, Prop("lang"), *common.lang);
+    if (common.external_references) CheckExternalReferences(c, *common.external_references);
   } else {
-    if (const json::value* v = c.Get("defanged")) ExpectBool(c, Prop("defanged"), *v);
+    if (common.defanged) ExpectBool(c, Prop("defanged"), *common.defanged);
   }
-  if (const json::value* v = c.Get("granular_markings")) CheckGranularMarkings(c, *v);
+  if (common.granular_markings) CheckGranularMarkings(c, *common.granular_markings);
   if (category == Category::kMarkingDefinition) CheckNoSelfMarking(c);
-  if (const json::value* v = c.Get("extensions")) CheckExtensions(c, *v);
-
-  // Every top-level property: its name, and the reference rule by suffix.
-  for (const auto& [key, value] : c.obj()) {
-    const std::string_view name(key);
-    if (!IsValidPropertyName(name)) {
-      c.Report(Prop(name), "property-name",
-               "property names are 3-250 characters of a-z, 0-9 and '_'");
-    }
-    if (value.is_null()) {
-      c.Report(Prop(name), "null-value", "STIX has no null values; omit the property instead");
-      continue;
-    }
-    if (value.is_array() && value.get_array().empty()) {
-      c.Report(Prop(name), "empty-list", "must not be an empty list (omit the property instead)");
-      continue;
-    }
-    CheckEncodedValue(c, Prop(name), name, value);
-    // Custom "x_" properties are left alone: the specification makes embedded references
-    // end in _ref/_refs, not every such name a reference (ATT&CK ships
-    // "x_mitre_data_source_ref": "").
-    if (name.starts_with("x_")) continue;
-    if (EndsWith(name, "_ref")) {
-      ExpectIdentifier(c, Prop(name), value, TargetsOf(info, name));
-    } else if (EndsWith(name, "_refs")) {
-      ExpectIdentifierList(c, Prop(name), value, TargetsOf(info, name));
-    }
-  }
+  if (common.extensions) CheckExtensions(c, *common.extensions);
 }
 
 }  // namespace entente::stix::detail
