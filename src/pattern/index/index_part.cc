@@ -1,8 +1,11 @@
 #include "pattern/index/index_part.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <functional>
 #include <map>
+#include <thread>
 #include <utility>
 
 namespace entente::pattern::index {
@@ -31,6 +34,22 @@ std::string_view TypeOf(const boost::json::object& o) {
 }
 
 }  // namespace
+
+void ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
+  size_t threads = std::min<size_t>(n, std::max(1u, std::thread::hardware_concurrency()));
+  if (threads <= 1) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> pool;
+  for (size_t t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (size_t i = next++; i < n; i = next++) fn(i);
+    });
+  }
+  for (auto& th : pool) th.join();
+}
 
 Result<std::shared_ptr<const IndexPart>> IndexPart::Build(std::vector<IndicatorInput> inputs) {
   auto part = std::make_shared<IndexPart>();
@@ -90,14 +109,19 @@ Result<std::shared_ptr<const IndexPart>> IndexPart::Build(std::vector<IndicatorI
       p.regex_terms_.push_back(RegexTerm{i, f, leaf.op, leaf.literal});
     }
   }
-  for (auto& [f, specs] : specs_by_field) {
-    std::vector<uint32_t> rejected;
-    auto set = RegexSet::Build(specs, &rejected);
-    if (!set.ok()) return set.status();
-    for (uint32_t term : rejected) {
+  // Hyperscan compiles dominate the build: one database per field, compiled in parallel.
+  std::vector<std::pair<uint32_t, std::vector<RegexSpec>*>> jobs;
+  for (auto& [f, specs] : specs_by_field) jobs.emplace_back(f, &specs);
+  std::vector<std::optional<Result<RegexSet>>> built(jobs.size());
+  std::vector<std::vector<uint32_t>> rejected(jobs.size());
+  ParallelFor(jobs.size(),
+              [&](size_t j) { built[j].emplace(RegexSet::Build(*jobs[j].second, &rejected[j])); });
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    if (!built[j]->ok()) return built[j]->status();
+    for (uint32_t term : rejected[j]) {
       p.kinds_[p.regex_terms_[term].indicator] = static_cast<uint8_t>(PatternClass::kGated);
     }
-    p.fields_[f].regex = std::make_unique<RegexSet>(std::move(set).value());
+    p.fields_[jobs[j].first].regex = std::make_unique<RegexSet>(std::move(*built[j]).value());
   }
 
   // Pass 2: equality and CIDR leaves, gated types, exact matchers.

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,9 @@
 #include "pattern/observations.h"
 
 namespace entente::pattern::index {
+
+// Runs fn(0..n-1) on up to hardware_concurrency threads and waits for all of them.
+void ParallelFor(size_t n, const std::function<void(size_t)>& fn);
 
 struct ExactResult {
   bool matched = false;

@@ -108,30 +108,45 @@ IndicatorIndex::IndicatorIndex(IndexOptions options) : options_(std::move(option
 
 Status IndicatorIndex::Add(const std::vector<IndicatorSpec>& specs,
                            std::vector<std::pair<std::string, Status>>* rejected) {
-  // Parse and compile outside the lock.
-  std::vector<IndicatorInput> inputs;
-  inputs.reserve(specs.size());
-  for (const IndicatorSpec& spec : specs) {
-    ParseOptions po;
-    po.version = spec.version;
-    auto parsed = ParsePattern(spec.pattern, po);
-    if (!parsed.ok()) {
-      if (rejected != nullptr) rejected->emplace_back(spec.id, parsed.status());
-      continue;
-    }
-    IndicatorInput in;
-    in.id = spec.id;
-    in.pattern = Classify(*parsed);
-    if (in.pattern.kind != PatternClass::kSimple || options_.confirm_simple) {
-      auto m = Matcher::Compile(*parsed, options_.match_options);
-      if (!m.ok()) {
-        if (rejected != nullptr) rejected->emplace_back(spec.id, m.status());
+  // Parse and compile outside the lock, in parallel chunks (order is kept).
+  constexpr size_t kChunk = 16384;
+  size_t chunks = (specs.size() + kChunk - 1) / kChunk;
+  std::vector<std::vector<IndicatorInput>> chunk_inputs(chunks);
+  std::vector<std::vector<std::pair<std::string, Status>>> chunk_rejected(chunks);
+  ParallelFor(chunks, [&](size_t c) {
+    size_t end = std::min(specs.size(), (c + 1) * kChunk);
+    for (size_t i = c * kChunk; i < end; ++i) {
+      const IndicatorSpec& spec = specs[i];
+      ParseOptions po;
+      po.version = spec.version;
+      auto parsed = ParsePattern(spec.pattern, po);
+      if (!parsed.ok()) {
+        chunk_rejected[c].emplace_back(spec.id, parsed.status());
         continue;
       }
-      in.exact = ExactFromMatcher(std::move(m).value());
+      IndicatorInput in;
+      in.id = spec.id;
+      in.pattern = Classify(*parsed);
+      if (in.pattern.kind != PatternClass::kSimple || options_.confirm_simple) {
+        auto m = Matcher::Compile(*parsed, options_.match_options);
+        if (!m.ok()) {
+          chunk_rejected[c].emplace_back(spec.id, m.status());
+          continue;
+        }
+        in.exact = ExactFromMatcher(std::move(m).value());
+      }
+      chunk_inputs[c].push_back(std::move(in));
     }
-    inputs.push_back(std::move(in));
+  });
+  std::vector<IndicatorInput> inputs;
+  inputs.reserve(specs.size());
+  for (size_t c = 0; c < chunks; ++c) {
+    for (IndicatorInput& in : chunk_inputs[c]) inputs.push_back(std::move(in));
+    if (rejected != nullptr) {
+      for (auto& r : chunk_rejected[c]) rejected->push_back(std::move(r));
+    }
   }
+  chunk_inputs.clear();
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<bool>* removed = nullptr;  // copied on first write
   std::shared_ptr<std::vector<bool>> removed_copy;
