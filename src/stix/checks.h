@@ -143,6 +143,14 @@ std::span<const TypeInfo> MetaTypes();
 const TypeInfo* FindType(std::string_view type);
 bool IsScoType(std::string_view type);
 
+// Reports "ref-type" for each identifier in the top-level reference property `property`
+// (one id or a list) whose type is a known type of a category in `forbidden`; custom types
+// pass. `expected` completes "must refer to ...".
+void ForbidRefCategories(Checker& c, std::string_view property,
+                         std::initializer_list<Category> forbidden, std::string_view expected);
+// The category of a known type; kCustom otherwise.
+Category CategoryOf(std::string_view type);
+
 // The common properties of the object's category, property names, and the generic
 // `_ref` / `_refs` rule (common_properties.cc).
 void CheckCommonProperties(Checker& c, const TypeInfo* info);

@@ -220,6 +220,10 @@ void ObservedData(Checker& c) {
   }
   const json::value* objects = c.Get("objects");
   const json::value* refs = c.Get("object_refs");
+  ForbidRefCategories(c, "object_refs",
+                      {Category::kSdo, Category::kMarkingDefinition, Category::kLanguageContent,
+                       Category::kExtensionDefinition},
+                      "an SCO or SRO");
   if ((objects != nullptr) == (refs != nullptr)) {
     c.Report(Prop(objects ? "object_refs" : "objects"), "objects-xor-object-refs",
              "observed-data has exactly one of objects or object_refs");

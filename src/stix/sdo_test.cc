@@ -43,8 +43,8 @@ TEST(SdoTest, MinimalValidObjects) {
       {"malware-analysis", R"("product": "av", "result": "malicious")"},
       {"note", R"("content": "n", )" + refs},
       {"observed-data", R"("first_observed": "2020-01-01T00:00:00Z",
-                           "last_observed": "2020-01-01T00:00:00Z", "number_observed": 1, )" +
-                            refs},
+                           "last_observed": "2020-01-01T00:00:00Z", "number_observed": 1,
+                           "object_refs": ["url--6ba7b810-9dad-41d1-b0b4-00c04fd430c8"])"},
       {"opinion", R"("opinion": "agree", )" + refs},
       {"report", R"("name": "r", "published": "2020-01-01T00:00:00Z", )" + refs},
       {"threat-actor", R"("name": "t")"},
@@ -184,6 +184,14 @@ TEST(SdoTest, ObservedData) {
   const std::string refs = R"("object_refs": ["file--6ba7b810-9dad-41d1-b0b4-00c04fd430c8"])";
   EXPECT_TRUE(
       RulesOf(Sdo("observed-data", times + R"("number_observed": 999999999, )" + refs)).empty());
+  EXPECT_TRUE(Breaks(Sdo("observed-data", times + R"("number_observed": 1,
+      "object_refs": ["file--6ba7b810-9dad-41d1-b0b4-00c04fd430c8",
+                      "indicator--6ba7b810-9dad-41d1-b0b4-00c04fd430c8"])"),
+                     "ref-type", "object_refs[1]"));
+  EXPECT_TRUE(RulesOf(Sdo("observed-data", times + R"("number_observed": 1,
+      "object_refs": ["file--6ba7b810-9dad-41d1-b0b4-00c04fd430c8",
+                      "relationship--6ba7b810-9dad-41d1-b0b4-00c04fd430c8"])"))
+                  .empty());
   EXPECT_TRUE(Breaks(Sdo("observed-data", times + R"("number_observed": 0, )" + refs), "range",
                      "number_observed"));
   EXPECT_TRUE(Breaks(Sdo("observed-data", times + R"("number_observed": 1000000000, )" + refs),

@@ -26,6 +26,12 @@ void Relationship(Checker& c) {
   // Form and target checks of *_ref happen in the generic reference rule.
   c.Require("source_ref");
   c.Require("target_ref");
+  for (std::string_view end : {"source_ref", "target_ref"}) {
+    ForbidRefCategories(c, end,
+                        {Category::kSro, Category::kMarkingDefinition, Category::kLanguageContent,
+                         Category::kExtensionDefinition},
+                        "an SDO or SCO");
+  }
   TimestampProperty(c, "start_time", false);
   TimestampProperty(c, "stop_time", false);
   CheckOrder(c, "start_time", "stop_time", true, "stop-time-before-start-time");
@@ -33,6 +39,10 @@ void Relationship(Checker& c) {
 
 void Sighting(Checker& c) {
   c.Require("sighting_of_ref");
+  ForbidRefCategories(c, "sighting_of_ref",
+                      {Category::kSco, Category::kSro, Category::kMarkingDefinition,
+                       Category::kLanguageContent, Category::kExtensionDefinition},
+                      "an SDO");
   if (const json::value* v = c.Get("count")) ExpectInteger(c, Prop("count"), *v, 0, 999'999'999);
   TimestampProperty(c, "first_seen", false);
   TimestampProperty(c, "last_seen", false);

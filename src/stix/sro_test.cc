@@ -56,6 +56,19 @@ TEST(SroTest, RelationshipRules) {
   EXPECT_TRUE(RulesOf(With(Relationship(), "relationship_type", R"("x-acme-funds")")).empty());
   EXPECT_TRUE(Breaks(With(Relationship(), "source_ref", R"("indicator")"), "identifier-format",
                      "source_ref"));
+  EXPECT_TRUE(Breaks(
+      With(Relationship(), "target_ref", R"("relationship--44298a74-ba52-4f0c-87a3-1824e67d7fad")"),
+      "ref-type", "target_ref"));
+  EXPECT_TRUE(Breaks(With(Relationship(), "source_ref",
+                          R"("marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da")"),
+                     "ref-type", "source_ref"));
+  // SCOs and custom objects are fine ends.
+  EXPECT_TRUE(RulesOf(With(Relationship(), "target_ref",
+                           R"("ipv4-addr--44298a74-ba52-4f0c-87a3-1824e67d7fad")"))
+                  .empty());
+  EXPECT_TRUE(RulesOf(With(Relationship(), "target_ref",
+                           R"("x-mitre-tactic--44298a74-ba52-4f0c-87a3-1824e67d7fad")"))
+                  .empty());
   EXPECT_TRUE(Breaks(With(Relationship(), "stop_time", R"("2016-04-06T20:06:37Z")"),
                      "stop-time-before-start-time", "stop_time"));
 }
@@ -69,6 +82,12 @@ TEST(SroTest, SightingRules) {
   EXPECT_TRUE(
       Breaks(With(Sighting(), "sighting_of_ref", ""), "required-property", "sighting_of_ref"));
   EXPECT_TRUE(RulesOf(With(Sighting(), "count", "999999999")).empty());
+  EXPECT_TRUE(Breaks(
+      With(Sighting(), "sighting_of_ref", R"("ipv4-addr--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")"),
+      "ref-type", "sighting_of_ref"));
+  EXPECT_TRUE(RulesOf(With(Sighting(), "sighting_of_ref",
+                           R"("x-acme-alert--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")"))
+                  .empty());
   EXPECT_TRUE(Breaks(With(Sighting(), "count", "1000000000"), "range", "count"));
   EXPECT_TRUE(Breaks(With(Sighting(), "count", "-1"), "range", "count"));
   EXPECT_TRUE(Breaks(With(Sighting(), "last_seen", R"("2016-04-06T20:08:30Z")"),

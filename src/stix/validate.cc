@@ -31,6 +31,38 @@ const TypeInfo* FindType(std::string_view type) {
   return it == types.end() ? nullptr : it->second;
 }
 
+Category CategoryOf(std::string_view type) {
+  const TypeInfo* info = FindType(type);
+  return info ? info->category : Category::kCustom;
+}
+
+void ForbidRefCategories(Checker& c, std::string_view property,
+                         std::initializer_list<Category> forbidden, std::string_view expected) {
+  const json::value* v = c.Get(property);
+  if (!v) return;
+  auto check = [&](const Path& p, const json::value& item) {
+    if (!item.is_string()) return;
+    const std::string_view id(item.get_string());
+    const size_t sep = id.find("--");
+    if (sep == std::string_view::npos) return;
+    const std::string_view type = id.substr(0, sep);
+    const Category category = CategoryOf(type);
+    for (Category f : forbidden) {
+      if (category == f) {
+        c.Report(p, "ref-type",
+                 "must refer to " + std::string(expected) + ", not " + std::string(type));
+        return;
+      }
+    }
+  };
+  if (v->is_array()) {
+    const json::array& list = v->get_array();
+    for (size_t i = 0; i < list.size(); ++i) check(Prop(property).At(i), list[i]);
+  } else {
+    check(Prop(property), *v);
+  }
+}
+
 bool IsScoType(std::string_view type) {
   const TypeInfo* info = FindType(type);
   return info && info->category == Category::kSco;
