@@ -47,7 +47,9 @@ struct Connection {
 class ServerImpl final : public Server {
  public:
   ServerImpl(ServerOptions options, Handler handler)
-      : options_(std::move(options)), handler_(std::move(handler)), acceptor_(ioc_) {}
+      : options_(std::move(options)),
+        handler_(std::move(handler)),
+        acceptor_(asio::make_strand(ioc_)) {}
 
   ~ServerImpl() override {
     Stop();
