@@ -1,0 +1,91 @@
+"""Crash safety: kill -9 the server while a client POSTs; every object whose POST was
+acknowledged (a status naming it as a success) is there after a restart."""
+import random
+import threading
+import time
+import unittest
+import urllib.parse
+
+import harness
+from harness import NodeTest, indicator
+
+ITERATIONS = 3
+
+
+class CrashTest(NodeTest):
+    def stored_ids(self, token, objects_path):
+        ids = set()
+        cursor = None
+        for _ in range(1000):
+            q = objects_path + "?match[version]=all&limit=1000"
+            if cursor:
+                q += "&next=" + urllib.parse.quote(cursor, safe="")
+            r = self.node.request("GET", q, token=token)
+            self.assertEqual(r.status, 200, r)
+            doc = r.json()
+            ids.update(o["id"] for o in doc.get("objects", []))
+            if not doc.get("more"):
+                return ids
+            cursor = doc["next"]
+        self.fail("pagination did not end")
+
+    def test_acknowledged_objects_survive_kill_9(self):
+        self.node.add_org("w")
+        tw = self.node.token("w")
+        cid = self.node.collection("crash", read=["w"], write=["w"], tlp="clear")
+        objects = "/api/collections/%s/objects/" % cid
+        rng = random.Random()
+        acked = set()
+        for it in range(ITERATIONS):
+            self.node.start()
+            stop = threading.Event()
+            mine = []
+
+            def writer():
+                n = 0
+                while not stop.is_set():
+                    batch = [indicator(n + k) for k in range(10)]
+                    n += 10
+                    try:
+                        r = self.node_request_port(port, "POST", objects, tw, batch)
+                    except Exception:
+                        return  # the server is gone
+                    if r is None or r.status != 202:
+                        continue
+                    doc = r.json()
+                    if doc.get("status") == "complete":
+                        mine.extend(s["id"] for s in doc.get("successes", []))
+                        if not doc.get("successes") and doc.get("success_count") == len(batch):
+                            mine.extend(o["id"] for o in batch)
+
+            port = self.node.port
+            t = threading.Thread(target=writer, daemon=True)
+            t.start()
+            time.sleep(rng.uniform(0.3, 1.0))
+            self.node.kill()  # SIGKILL
+            stop.set()
+            t.join(timeout=30)
+            self.assertFalse(t.is_alive())
+            acked.update(mine)
+            self.assertGreater(len(mine), 0, "iteration %d acknowledged nothing" % it)
+            self.node.start()
+            missing = acked - self.stored_ids(tw, objects)
+            self.assertEqual(missing, set(), "acknowledged objects lost after kill -9")
+            self.node.kill()
+
+    def node_request_port(self, port, method, path, token, objs):
+        import http.client
+        import json
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            conn.request(method, path, body=json.dumps({"objects": objs}),
+                         headers={"Accept": harness.TAXII, "Content-Type": harness.TAXII,
+                                  "Authorization": "Bearer " + token})
+            resp = conn.getresponse()
+            return harness.Response(resp.status, {}, resp.read())
+        finally:
+            conn.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
