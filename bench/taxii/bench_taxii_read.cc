@@ -4,7 +4,7 @@
 // store scan, policy gate, envelope building, HTTP transfer, client read).
 //
 //   bench_taxii_read [--count N] [--limit L] [--threads T] [--store memory|sqlite]
-//                    [--dir DIR] [--passes P]
+//                    [--dir DIR] [--passes P] [--visible-every K]
 //
 // Prints one JSON line per pass.
 #include <chrono>
@@ -60,6 +60,10 @@ int main(int argc, char** argv) {
   int threads = std::stoi(Arg(argc, argv, "--threads", "1"));
   int passes = std::stoi(Arg(argc, argv, "--passes", "3"));
   std::string kind = Arg(argc, argv, "--store", "memory");
+  // Every K-th object is TLP:CLEAR; the others are AMBER for another organisation, so
+  // the gate hides them and pages scan K rows per object served.
+  size_t visible_every = std::stoull(Arg(argc, argv, "--visible-every", "1"));
+  if (visible_every == 0) visible_every = 1;
 
   std::unique_ptr<store::Store> st;
   if (kind == "memory") {
@@ -117,7 +121,7 @@ int main(int argc, char** argv) {
     o.spec_version = "2.1";
     o.version = "2024-01-01T00:00:00.000Z";
     o.version_us = ParseTimestamp(o.version)->micros;
-    o.labels.tlp = policy::Tlp::kClear;
+    o.labels.tlp = i % visible_every == 0 ? policy::Tlp::kClear : policy::Tlp::kAmber;
     o.labels.owner_org = "publisher";
     batch.push_back(std::move(o));
     if (batch.size() == 10000 || i + 1 == count) {
@@ -169,14 +173,16 @@ int main(int argc, char** argv) {
     }
     double s = Now() - start;
     std::printf(
-        "{\"bench\":\"taxii_read\",\"store\":\"%s\",\"count\":%zu,\"seen\":%zu,\"limit\":%s,"
+        "{\"bench\":\"taxii_read\",\"store\":\"%s\",\"count\":%zu,\"visible_every\":%zu,"
+        "\"seen\":%zu,\"limit\":%s,"
         "\"server_threads\":%d,\"pages\":%zu,\"seconds\":%.3f,\"objects_per_s\":%.0f,"
         "\"mb_per_s\":%.1f}\n",
-        kind.c_str(), count, seen, limit.c_str(), threads, pages, s, seen / s,
+        kind.c_str(), count, visible_every, seen, limit.c_str(), threads, pages, s, seen / s,
         body_bytes / s / 1e6);
     std::fflush(stdout);
-    if (seen != count) {
-      std::fprintf(stderr, "saw %zu of %zu objects\n", seen, count);
+    size_t expected = (count + visible_every - 1) / visible_every;
+    if (seen != expected) {
+      std::fprintf(stderr, "saw %zu of %zu objects\n", seen, expected);
       return 1;
     }
   }
