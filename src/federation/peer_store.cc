@@ -1,0 +1,326 @@
+#include "federation/peer_store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <initializer_list>
+#include <variant>
+
+namespace entente::federation {
+namespace {
+
+namespace json = boost::json;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS fed_peers (
+  name TEXT PRIMARY KEY,
+  config TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fed_checkpoints (
+  peer TEXT NOT NULL,
+  direction TEXT NOT NULL,
+  remote_collection TEXT NOT NULL,
+  local_collection TEXT NOT NULL,
+  added_after TEXT NOT NULL DEFAULT '',
+  next_cursor TEXT NOT NULL DEFAULT '',
+  pushed_until_us INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (peer, direction, remote_collection, local_collection)
+);
+CREATE TABLE IF NOT EXISTS fed_provenance (
+  collection TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  version TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  path TEXT NOT NULL,
+  PRIMARY KEY (collection, object_id, version)
+);
+CREATE TABLE IF NOT EXISTS fed_status (
+  peer TEXT PRIMARY KEY,
+  last_attempt_us INTEGER NOT NULL DEFAULT 0,
+  last_success_us INTEGER NOT NULL DEFAULT 0,
+  lag_us INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  pulled INTEGER NOT NULL DEFAULT 0,
+  pushed INTEGER NOT NULL DEFAULT 0,
+  withheld INTEGER NOT NULL DEFAULT 0,
+  refused INTEGER NOT NULL DEFAULT 0,
+  failures INTEGER NOT NULL DEFAULT 0
+);
+)sql";
+
+using Param = std::variant<std::string_view, int64_t>;
+
+Status SqliteError(sqlite3* db, std::string_view what) {
+  const int code = sqlite3_errcode(db);
+  std::string msg = std::string(what) + ": " + sqlite3_errmsg(db);
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return Status::Unavailable(msg);
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) return Status::Corruption(msg);
+  return Status::IoError(msg);
+}
+
+// One prepared statement with bound parameters; finalized on destruction.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql, std::initializer_list<Param> params) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
+      status_ = SqliteError(db, "prepare");
+      return;
+    }
+    int i = 1;
+    for (const auto& p : params) {
+      int rc;
+      if (const auto* s = std::get_if<std::string_view>(&p)) {
+        rc = sqlite3_bind_text(stmt_, i, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+      } else {
+        rc = sqlite3_bind_int64(stmt_, i, std::get<int64_t>(p));
+      }
+      if (rc != SQLITE_OK) {
+        status_ = SqliteError(db, "bind");
+        return;
+      }
+      ++i;
+    }
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  const Status& status() const { return status_; }
+  // True when a row is available; errors end up in status().
+  bool Step() {
+    if (!status_.ok()) return false;
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) status_ = SqliteError(db_, "step");
+    return false;
+  }
+  Status Run() {
+    Step();
+    return status_;
+  }
+  std::string Text(int col) {
+    const auto* p = sqlite3_column_text(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+  int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  Status status_;
+};
+
+const char* DirName(Direction d) { return d == Direction::kPull ? "pull" : "push"; }
+
+Result<Peer> DecodePeer(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return Status::Corruption("fed_peers.config is not a JSON object");
+  return PeerFromJson(v.get_object());
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PeerStore>> PeerStore::Open(const std::string& db_path) {
+  sqlite3* db = nullptr;
+  const int rc =
+      sqlite3_open_v2(db_path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    Status s = Status::IoError("cannot open " + db_path + ": " +
+                               (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+    sqlite3_close(db);
+    return s;
+  }
+  ::chmod(db_path.c_str(), 0600);
+  sqlite3_busy_timeout(db, 5000);
+  std::unique_ptr<PeerStore> store(new PeerStore(db));
+  ENTENTE_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL"));
+  ENTENTE_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=FULL"));
+  ENTENTE_RETURN_IF_ERROR(store->Exec(kSchema));
+  return store;
+}
+
+PeerStore::~PeerStore() { sqlite3_close(db_); }
+
+Status PeerStore::Exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Status::IoError("federation schema: " + msg);
+  }
+  return Status::Ok();
+}
+
+Status PeerStore::AddPeer(const Peer& peer) {
+  ENTENTE_RETURN_IF_ERROR(ValidatePeer(peer));
+  const std::string config = json::serialize(PeerToJson(peer));
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_, "INSERT INTO fed_peers(name, config) VALUES(?, ?) ON CONFLICT(name) DO NOTHING",
+         {peer.name, config});
+  ENTENTE_RETURN_IF_ERROR(s.Run());
+  if (sqlite3_changes(db_) == 0) {
+    return Status::AlreadyExists("a peer with this name exists (name: " + peer.name + ")");
+  }
+  return Status::Ok();
+}
+
+Status PeerStore::PutPeer(const Peer& peer) {
+  ENTENTE_RETURN_IF_ERROR(ValidatePeer(peer));
+  const std::string config = json::serialize(PeerToJson(peer));
+  std::lock_guard<std::mutex> lock(mu_);
+  return Stmt(db_, "INSERT OR REPLACE INTO fed_peers(name, config) VALUES(?, ?)",
+              {peer.name, config})
+      .Run();
+}
+
+Result<Peer> PeerStore::GetPeer(std::string_view name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_, "SELECT config FROM fed_peers WHERE name = ?", {name});
+  if (!s.Step()) {
+    if (!s.status().ok()) return s.status();
+    return Status::NotFound("no such peer (name: " + std::string(name) + ")");
+  }
+  return DecodePeer(s.Text(0));
+}
+
+Result<std::vector<Peer>> PeerStore::ListPeers() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_, "SELECT config FROM fed_peers ORDER BY name", {});
+  std::vector<Peer> out;
+  while (s.Step()) {
+    auto p = DecodePeer(s.Text(0));
+    if (!p.ok()) return p.status();
+    out.push_back(std::move(*p));
+  }
+  if (!s.status().ok()) return s.status();
+  return out;
+}
+
+Status PeerStore::RemovePeer(std::string_view name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ENTENTE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  Stmt del(db_, "DELETE FROM fed_peers WHERE name = ?", {name});
+  Status s = del.Run();
+  const int removed = sqlite3_changes(db_);
+  if (s.ok()) s = Stmt(db_, "DELETE FROM fed_checkpoints WHERE peer = ?", {name}).Run();
+  if (s.ok()) s = Stmt(db_, "DELETE FROM fed_status WHERE peer = ?", {name}).Run();
+  if (!s.ok() || removed == 0) {
+    (void)Exec("ROLLBACK");
+    if (!s.ok()) return s;
+    return Status::NotFound("no such peer (name: " + std::string(name) + ")");
+  }
+  return Exec("COMMIT");
+}
+
+Result<Checkpoint> PeerStore::GetCheckpoint(std::string_view peer, Direction dir,
+                                            const CollectionLink& link) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_,
+         "SELECT added_after, next_cursor, pushed_until_us FROM fed_checkpoints WHERE peer = ? "
+         "AND direction = ? AND remote_collection = ? AND local_collection = ?",
+         {peer, DirName(dir), link.remote, link.local});
+  Checkpoint cp;
+  if (s.Step()) {
+    cp.added_after = s.Text(0);
+    cp.next = s.Text(1);
+    cp.pushed_until_us = s.Int(2);
+  }
+  if (!s.status().ok()) return s.status();
+  return cp;
+}
+
+Status PeerStore::PutCheckpoint(std::string_view peer, Direction dir, const CollectionLink& link,
+                                const Checkpoint& cp) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return Stmt(db_,
+              "INSERT OR REPLACE INTO fed_checkpoints(peer, direction, remote_collection, "
+              "local_collection, added_after, next_cursor, pushed_until_us) "
+              "VALUES(?, ?, ?, ?, ?, ?, ?)",
+              {peer, DirName(dir), link.remote, link.local, cp.added_after, cp.next,
+               cp.pushed_until_us})
+      .Run();
+}
+
+Status PeerStore::RecordProvenance(std::string_view collection,
+                                   const std::vector<ProvenanceEntry>& entries) {
+  if (entries.empty()) return Status::Ok();
+  std::lock_guard<std::mutex> lock(mu_);
+  ENTENTE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  for (const auto& e : entries) {
+    json::array path;
+    for (const auto& n : e.provenance.path) path.emplace_back(n);
+    const std::string path_text = json::serialize(path);
+    Status s = Stmt(db_,
+                    "INSERT OR IGNORE INTO fed_provenance(collection, object_id, version, origin, "
+                    "path) VALUES(?, ?, ?, ?, ?)",
+                    {collection, e.object_id, e.version, e.provenance.origin, path_text})
+                   .Run();
+    if (!s.ok()) {
+      (void)Exec("ROLLBACK");
+      return s;
+    }
+  }
+  return Exec("COMMIT");
+}
+
+Result<std::optional<Provenance>> PeerStore::GetProvenance(std::string_view collection,
+                                                           std::string_view object_id,
+                                                           std::string_view version) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_,
+         "SELECT origin, path FROM fed_provenance WHERE collection = ? AND object_id = ? AND "
+         "version = ?",
+         {collection, object_id, version});
+  if (!s.Step()) {
+    if (!s.status().ok()) return s.status();
+    return std::optional<Provenance>();
+  }
+  Provenance p;
+  p.origin = s.Text(0);
+  boost::system::error_code ec;
+  json::value v = json::parse(s.Text(1), ec);
+  if (ec || !v.is_array()) return Status::Corruption("fed_provenance.path is not a JSON array");
+  for (const auto& e : v.get_array()) {
+    if (e.is_string()) p.path.emplace_back(e.get_string());
+  }
+  return std::optional<Provenance>(std::move(p));
+}
+
+Result<PeerStatus> PeerStore::GetStatus(std::string_view peer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_,
+         "SELECT last_attempt_us, last_success_us, lag_us, last_error, pulled, pushed, withheld, "
+         "refused, failures FROM fed_status WHERE peer = ?",
+         {peer});
+  PeerStatus st;
+  if (s.Step()) {
+    st.last_attempt_us = s.Int(0);
+    st.last_success_us = s.Int(1);
+    st.lag_us = s.Int(2);
+    st.last_error = s.Text(3);
+    st.pulled = s.Int(4);
+    st.pushed = s.Int(5);
+    st.withheld = s.Int(6);
+    st.refused = s.Int(7);
+    st.failures = s.Int(8);
+  }
+  if (!s.status().ok()) return s.status();
+  return st;
+}
+
+Status PeerStore::PutStatus(std::string_view peer, const PeerStatus& st) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return Stmt(db_,
+              "INSERT OR REPLACE INTO fed_status(peer, last_attempt_us, last_success_us, lag_us, "
+              "last_error, pulled, pushed, withheld, refused, failures) "
+              "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              {peer, st.last_attempt_us, st.last_success_us, st.lag_us, st.last_error, st.pulled,
+               st.pushed, st.withheld, st.refused, st.failures})
+      .Run();
+}
+
+}  // namespace entente::federation

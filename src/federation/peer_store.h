@@ -1,0 +1,101 @@
+// federation/peer_store: the federation state kept in the node's SQLite file.
+//
+// Tables of their own (prefix fed_) in DIR/entente.db, on a separate sqlite3
+// connection (WAL, busy_timeout): the configured peers, per-peer per-collection
+// checkpoints, the provenance of object versions that came from peers, and per-peer
+// status. Bound parameters only. Opening the store makes the file mode 0600 because
+// peer tokens are kept there as given.
+//
+// A PeerStore is safe for concurrent use (one mutex around its connection).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "entente/status.h"
+#include "federation/peer.h"
+
+struct sqlite3;
+
+namespace entente::federation {
+
+enum class Direction { kPull, kPush };
+
+// Where a collection link resumes.
+struct Checkpoint {
+  // Pull: the last X-TAXII-Date-Added-Last seen (the next added_after), and the `next`
+  // cursor of an unfinished paging, if any.
+  std::string added_after;
+  std::string next;
+  // Push: date_added (microseconds) of the last local row handled.
+  int64_t pushed_until_us = 0;
+};
+
+// Where an object version came from: the origin node first, then the nodes it passed
+// through to reach this one.
+struct Provenance {
+  std::string origin;
+  std::vector<std::string> path;  // includes origin as its first element
+};
+
+struct PeerStatus {
+  int64_t last_attempt_us = 0;
+  int64_t last_success_us = 0;
+  int64_t lag_us = 0;  // age of the newest object pulled, at the time it was pulled
+  std::string last_error;
+  int64_t pulled = 0;    // objects stored from the peer (new versions)
+  int64_t pushed = 0;    // objects sent and acknowledged
+  int64_t withheld = 0;  // objects the gate kept from the peer
+  int64_t refused = 0;   // objects received and refused
+  int64_t failures = 0;  // consecutive failed rounds
+};
+
+class PeerStore {
+ public:
+  // Opens `db_path` (created if missing) and creates the fed_ tables.
+  static Result<std::unique_ptr<PeerStore>> Open(const std::string& db_path);
+  ~PeerStore();
+  PeerStore(const PeerStore&) = delete;
+  PeerStore& operator=(const PeerStore&) = delete;
+
+  // Peers. AddPeer fails with already-exists for a known name; PutPeer replaces.
+  Status AddPeer(const Peer& peer);
+  Status PutPeer(const Peer& peer);
+  Result<Peer> GetPeer(std::string_view name);
+  Result<std::vector<Peer>> ListPeers();
+  // Removes the peer, its checkpoints and status (provenance stays: it is history).
+  Status RemovePeer(std::string_view name);
+
+  Result<Checkpoint> GetCheckpoint(std::string_view peer, Direction dir,
+                                   const CollectionLink& link);
+  Status PutCheckpoint(std::string_view peer, Direction dir, const CollectionLink& link,
+                       const Checkpoint& cp);
+
+  // Records provenance for versions stored from a peer; an existing row is kept.
+  struct ProvenanceEntry {
+    std::string object_id;
+    std::string version;
+    Provenance provenance;
+  };
+  Status RecordProvenance(std::string_view collection, const std::vector<ProvenanceEntry>& entries);
+  // nullopt when the version has no recorded provenance (it was made here).
+  Result<std::optional<Provenance>> GetProvenance(std::string_view collection,
+                                                  std::string_view object_id,
+                                                  std::string_view version);
+
+  Result<PeerStatus> GetStatus(std::string_view peer);  // zeroes when none yet
+  Status PutStatus(std::string_view peer, const PeerStatus& status);
+
+ private:
+  explicit PeerStore(sqlite3* db) : db_(db) {}
+  Status Exec(const char* sql);
+  std::mutex mu_;
+  sqlite3* db_;
+};
+
+}  // namespace entente::federation

@@ -1,0 +1,117 @@
+#include "federation/peer_store.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "common/env.h"
+
+namespace entente::federation {
+namespace {
+
+constexpr const char* kCol1 = "11111111-1111-4111-8111-111111111111";
+
+class PeerStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("fed-" + NewUuid4());
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "entente.db").string();
+    auto s = PeerStore::Open(path_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  Peer MakePeer(const std::string& name) {
+    Peer p;
+    p.name = name;
+    p.api_root_url = "http://127.0.0.1:1/api/";
+    p.token = "ent_x";
+    p.jurisdiction = "DE";
+    p.pull = {{kCol1, kCol1}};
+    return p;
+  }
+  std::filesystem::path dir_;
+  std::string path_;
+  std::unique_ptr<PeerStore> store_;
+};
+
+TEST_F(PeerStoreTest, FileIsPrivate) {
+  struct stat st {};
+  ASSERT_EQ(::stat(path_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+}
+
+TEST_F(PeerStoreTest, AddGetListRemove) {
+  ASSERT_TRUE(store_->AddPeer(MakePeer("b")).ok());
+  ASSERT_TRUE(store_->AddPeer(MakePeer("a")).ok());
+  EXPECT_EQ(store_->AddPeer(MakePeer("a")).code(), StatusCode::kAlreadyExists);
+  Peer bad = MakePeer("c");
+  bad.jurisdiction = "xx";
+  EXPECT_EQ(store_->AddPeer(bad).code(), StatusCode::kInvalidArgument);
+  auto list = store_->ListPeers();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].name, "a");
+  auto got = store_->GetPeer("b");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->pull.size(), 1u);
+  EXPECT_EQ(store_->GetPeer("zz").status().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store_->RemovePeer("a").ok());
+  EXPECT_EQ(store_->RemovePeer("a").code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->ListPeers()->size(), 1u);
+}
+
+TEST_F(PeerStoreTest, CheckpointsAreKeptPerPeerDirectionAndLink) {
+  CollectionLink link{kCol1, kCol1};
+  auto cp = store_->GetCheckpoint("a", Direction::kPull, link);
+  ASSERT_TRUE(cp.ok());
+  EXPECT_EQ(cp->added_after, "");
+  Checkpoint c;
+  c.added_after = "2026-01-01T00:00:00.000001Z";
+  c.next = "abc";
+  ASSERT_TRUE(store_->PutCheckpoint("a", Direction::kPull, link, c).ok());
+  Checkpoint p;
+  p.pushed_until_us = 42;
+  ASSERT_TRUE(store_->PutCheckpoint("a", Direction::kPush, link, p).ok());
+  EXPECT_EQ(store_->GetCheckpoint("a", Direction::kPull, link)->next, "abc");
+  EXPECT_EQ(store_->GetCheckpoint("a", Direction::kPush, link)->pushed_until_us, 42);
+  EXPECT_EQ(store_->GetCheckpoint("b", Direction::kPull, link)->added_after, "");
+}
+
+TEST_F(PeerStoreTest, ProvenanceFirstRecordWins) {
+  PeerStore::ProvenanceEntry e{"indicator--1", "2026-01-01T00:00:00.000Z", {"de", {"de"}}};
+  ASSERT_TRUE(store_->RecordProvenance(kCol1, {e}).ok());
+  PeerStore::ProvenanceEntry later{"indicator--1", "2026-01-01T00:00:00.000Z", {"fr", {"fr"}}};
+  ASSERT_TRUE(store_->RecordProvenance(kCol1, {later}).ok());
+  auto p = store_->GetProvenance(kCol1, "indicator--1", "2026-01-01T00:00:00.000Z");
+  ASSERT_TRUE(p.ok());
+  ASSERT_TRUE(p->has_value());
+  EXPECT_EQ((*p)->origin, "de");
+  EXPECT_EQ((*p)->path, std::vector<std::string>{"de"});
+  auto none = store_->GetProvenance(kCol1, "indicator--2", "");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+}
+
+TEST_F(PeerStoreTest, StatusRoundTripAndSurvivesReopen) {
+  PeerStatus st;
+  st.pulled = 3;
+  st.last_error = "unavailable: connection refused";
+  ASSERT_TRUE(store_->PutStatus("a", st).ok());
+  store_.reset();
+  auto reopened = PeerStore::Open(path_);
+  ASSERT_TRUE(reopened.ok());
+  auto back = (*reopened)->GetStatus("a");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->pulled, 3);
+  EXPECT_EQ(back->last_error, "unavailable: connection refused");
+  EXPECT_EQ((*reopened)->GetStatus("none")->pulled, 0);
+}
+
+}  // namespace
+}  // namespace entente::federation
