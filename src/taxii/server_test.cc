@@ -3,10 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
 #include <concepts>
+#include <cstdlib>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -546,6 +549,49 @@ TEST(TaxiiServerLifecycle, StopThenWaitReturnsAndPortIsClosed) {
   EXPECT_EQ(lines.load(), 1);
   auto client = http::testing::Client::Connect("127.0.0.1", f.server().port());
   EXPECT_TRUE(!client.ok() || !(*client)->Send("GET", "/taxii2/", {}).ok());
+}
+
+}  // namespace
+}  // namespace entente::taxii
+
+namespace entente::taxii {
+namespace {
+
+TEST(TaxiiServerTls, ServesHttpsWithCertificateAndKey) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("entente-taxii-tls-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+  std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -keyout " + key +
+      " -out " + cert + " >/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "openssl command not available";
+  ServerOptions options;
+  options.tls_cert = cert;
+  options.tls_key = key;
+  testing::TaxiiFixture f(options);
+  EXPECT_EQ(f.server().scheme(), "https");
+  auto client = http::testing::Client::Connect("127.0.0.1", f.server().port(), /*tls=*/true);
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  auto res = (*client)->Send("GET", "/taxii2/", {{"Authorization", "Bearer " + f.alpha.token}});
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(testing::TaxiiFixture::Json(*res).at("title"), "Node A");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(TaxiiServerStart, BadTlsFilesAreAnError) {
+  std::string cleanup_dir;
+  auto store = testing::MakeTestStore(&cleanup_dir);
+  ASSERT_NE(store, nullptr);
+  ServerOptions options;
+  options.tls_cert = "/nonexistent/cert.pem";
+  options.tls_key = "/nonexistent/key.pem";
+  auto s = TaxiiServer::Start(*store, options);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("tls_cert"), std::string::npos) << s.status().message();
+  store.reset();
+  if (!cleanup_dir.empty()) std::filesystem::remove_all(cleanup_dir);
 }
 
 }  // namespace
