@@ -6,12 +6,14 @@ import harness
 from harness import NodeTest, indicator
 
 
-def all_pages(test, node, token, path, limit, max_pages=2000, between=None):
+def all_pages(test, node, token, path, limit, max_pages=2000, before=None):
     """Follows `next` until more is false (bounded). Returns the list of (id, version)
     pairs in page order; checks the date-added headers on every page."""
     seen = []
     cursor = None
     for _ in range(max_pages):
+        if before:
+            before()
         q = "%s?match[version]=all&limit=%d" % (path, limit)
         if cursor:
             q += "&next=" + urllib.parse.quote(cursor, safe="")
@@ -23,8 +25,6 @@ def all_pages(test, node, token, path, limit, max_pages=2000, between=None):
         items = doc.get("objects", [])
         test.assertLessEqual(len(items), limit)
         seen += [(o["id"], o.get("modified", o.get("version"))) for o in items]
-        if between:
-            between()
         if not doc.get("more"):
             return seen
         test.assertIn("next", doc, "more without next")
@@ -75,7 +75,12 @@ class FlowTest(NodeTest):
         t = threading.Thread(target=writer, daemon=True)
         t.start()
         started.wait(timeout=60)
-        pages = all_pages(self, self.node, self.tw, self.objects, limit=7)
+        acked_before_last_page = []
+
+        def snapshot():
+            acked_before_last_page[:] = list(acked)
+
+        pages = all_pages(self, self.node, self.tw, self.objects, limit=7, before=snapshot)
         t.join(timeout=120)
         self.assertFalse(t.is_alive(), "writer did not finish")
         self.assertEqual(errors, [])
@@ -84,6 +89,9 @@ class FlowTest(NodeTest):
         self.assertEqual(len(pages), len(set(pages)), "a page repeated an object")
         ids = [p[0] for p in pages]
         self.assertTrue(set(o["id"] for o in initial) <= set(ids), "pagination skipped objects")
+        # Everything acknowledged before the last page was asked for is on some page.
+        self.assertEqual(set(acked_before_last_page) - set(ids), set(),
+                         "pagination skipped objects written while it ran")
         self.assertEqual(sorted(p[0] for p in tail), sorted([o["id"] for o in initial] + acked))
         # Resuming the concurrent walk from its end finds exactly the rest.
         self.assertTrue(set(ids) <= set(p[0] for p in tail))
