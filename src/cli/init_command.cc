@@ -53,8 +53,10 @@ bool IsNodeName(std::string_view t) {
   return true;
 }
 
-// mkdir -p for the parents, then DIR itself with mode 0700.
-Status MakeDataDir(const std::string& dir) {
+// mkdir -p for the parents, then DIR itself with mode 0700; `*created` tells whether DIR
+// is new.
+Status MakeDataDir(const std::string& dir, bool* created) {
+  *created = false;
   struct stat st;
   if (::stat(dir.c_str(), &st) == 0) {
     if (!S_ISDIR(st.st_mode)) {
@@ -71,8 +73,11 @@ Status MakeDataDir(const std::string& dir) {
       return Status::IoError("cannot create " + parent + ": " + std::strerror(errno));
     }
   }
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return Status::IoError("cannot create " + dir + ": " + std::strerror(errno));
+  if (::mkdir(dir.c_str(), 0700) != 0) {
+    if (errno != EEXIST)
+      return Status::IoError("cannot create " + dir + ": " + std::strerror(errno));
+  } else {
+    *created = true;
   }
   ::chmod(dir.c_str(), 0700);  // in case the umask removed bits we want (it cannot add any)
   return Status::Ok();
@@ -148,18 +153,17 @@ int RunInit(const InitOptions& o) {
     return Fail(Status::AlreadyExists(dir + " already holds an initialised node (--data: "
                                             "choose an empty or new folder)"));
   }
-  if (Status s = MakeDataDir(dir); !s.ok()) return Fail(s);
-
-#ifdef ENTENTE_HAVE_STORE
-  store::SqliteOptions options;
-  options.create_if_missing = true;
-  auto opened = store::OpenSqliteStore(db, options);
-#else
-  Result<std::unique_ptr<store::Store> > opened =
-      Status::Unavailable("this entente binary was built without the SQLite store");
-#endif
-  if (!opened.ok()) {
+  bool created = false;
+  if (Status s = MakeDataDir(dir, &created); !s.ok()) return Fail(s);
+  // On failure, leave the folder as it was: an initialised node is never half-made.
+  auto undo = [&] {
     RemoveStoreFiles(db);
+    if (created) ::rmdir(dir.c_str());
+  };
+
+  auto opened = OpenStoreFile(db, true);
+  if (!opened.ok()) {
+    undo();
     return Fail(
         Status(opened.status().code(), "cannot create " + db + ": " + opened.status().message()));
   }
@@ -168,7 +172,7 @@ int RunInit(const InitOptions& o) {
   Status s = Populate(*store, o, &secret);
   store.reset();
   if (!s.ok()) {
-    RemoveStoreFiles(db);
+    undo();
     return Fail(s);
   }
   if (Status r = WriteReadme(dir); !r.ok()) PrintError(r.message() + " (continuing)");

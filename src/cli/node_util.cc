@@ -38,16 +38,31 @@ Result<std::unique_ptr<store::Store>> OpenNodeStore(const std::string& dir) {
                            " (--data: run `entente init` first or point --data / "
                            "$ENTENTE_DATA at a node folder)");
   }
-#ifdef ENTENTE_HAVE_STORE
-  auto opened = store::OpenSqliteStore(path);
-#else
-  Result<std::unique_ptr<store::Store>> opened =
-      Status::Unavailable("this entente binary was built without the SQLite store");
-#endif
+  auto opened = OpenStoreFile(path, false);
   if (!opened.ok()) {
     return Status(opened.status().code(), "cannot open " + path + ": " + opened.status().message());
   }
   return std::move(opened).value();
+}
+
+namespace {
+StoreOpener& TestOpener() {
+  static StoreOpener opener;
+  return opener;
+}
+}  // namespace
+
+void SetStoreOpenerForTesting(StoreOpener opener) { TestOpener() = std::move(opener); }
+
+Result<std::unique_ptr<store::Store>> OpenStoreFile(const std::string& path, bool create) {
+  if (TestOpener()) return TestOpener()(path, create);
+#ifdef ENTENTE_HAVE_STORE
+  store::SqliteOptions options;
+  options.create_if_missing = create;
+  return store::OpenSqliteStore(path, options);
+#else
+  return Status::Unavailable("this entente binary was built without the SQLite store");
+#endif
 }
 
 void PrintError(std::string_view message) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,6 +31,14 @@ std::string StorePathIn(const std::string& dir);
 
 // Opens the store of an initialised node (io-error if DIR holds none).
 Result<std::unique_ptr<store::Store>> OpenNodeStore(const std::string& dir);
+
+// Opens the store file at `path` (creating it when `create`): the SQLite store, or the
+// opener installed by SetStoreOpenerForTesting.
+Result<std::unique_ptr<store::Store>> OpenStoreFile(const std::string& path, bool create);
+using StoreOpener =
+    std::function<Result<std::unique_ptr<store::Store>>(const std::string& path, bool create)>;
+// Tests substitute an in-memory store; pass {} to restore the default. Not thread-safe.
+void SetStoreOpenerForTesting(StoreOpener opener);
 
 // Prints "entente: <message>" on stderr.
 void PrintError(std::string_view message);
