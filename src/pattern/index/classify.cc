@@ -44,7 +44,12 @@ bool LeavesOf(const Comparison& c, std::vector<Leaf>* out) {
       add(LeafOp::kLike, c.value.text);
       return true;
     case CompareOp::kMatches:
+      // pattern::Matcher runs MATCHES on a `_bin` property over the base64-decoded bytes.
       if (c.value.kind != Constant::Kind::kString) return false;
+      if (base.keys.back().size() >= 4 &&
+          base.keys.back().compare(base.keys.back().size() - 4, 4, "_bin") == 0) {
+        return false;
+      }
       add(LeafOp::kMatches, c.value.text);
       return true;
     default:

@@ -6,7 +6,8 @@
 //   path LIKE 'text'                                                       -> Hyperscan
 //   path MATCHES 'regex'                                                   -> Hyperscan + RE2
 // where the path is the object type followed only by plain keys (file:hashes.'SHA-256',
-// not refs, not list indexes) and the comparison is not negated.
+// not refs, not list indexes), the comparison is not negated, and a MATCHES is not on a
+// `_bin` property (the evaluator decodes those first).
 //
 // A pattern is then
 //   kSimple      - one bracketed observation expression, no qualifier, whose comparison

@@ -44,7 +44,7 @@ TEST(ClassifyTest, NegationRefsListsAndOtherOperatorsAreGated) {
        {"[file:name NOT = 'a']", "[file:name != 'a']", "[file:size > 10]",
         "[network-traffic:dst_ref.value = '1.2.3.4']", "[email-message:to_refs[*].value = 'a']",
         "[file:name = 'a' OR file:size = 3]", "[network-traffic:dst_port = 443]",
-        "[ipv4-addr:value ISSUPERSET '10.0.0.0/8']",
+        "[ipv4-addr:value ISSUPERSET '10.0.0.0/8']", "[artifact:payload_bin MATCHES '^MZ']",
         "[file:name IN ('a', 'b') AND file:x = 'c' "
         "OR file:name NOT LIKE 'x%']"}) {
     Classified c = Of(text);

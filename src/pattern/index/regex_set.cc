@@ -96,6 +96,7 @@ std::unique_ptr<RE2> CompileRe2(const RegexSpec& spec) {
   opts.set_log_errors(false);
   opts.set_encoding(spec.utf8 ? RE2::Options::EncodingUTF8 : RE2::Options::EncodingLatin1);
   opts.set_dot_nl(spec.dot_all);
+  opts.set_max_mem(1 << 20);  // as pattern::Matcher compiles them
   auto re = std::make_unique<RE2>(spec.expression, opts);
   if (!re->ok()) return nullptr;
   return re;
