@@ -61,6 +61,13 @@ def indicator(n=None, modified=None, **extra):
     return obj
 
 
+def instant(ts):
+    """An RFC 3339 UTC timestamp as (seconds text, microseconds) so that equal instants
+    written with different precision compare equal."""
+    base, _, frac = ts.rstrip("Z").partition(".")
+    return (base, int((frac + "000000")[:6]))
+
+
 def envelope(objects):
     return json.dumps({"objects": objects})
 

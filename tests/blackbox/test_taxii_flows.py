@@ -126,7 +126,8 @@ class FlowTest(NodeTest):
         self.post([dict(base, modified=versions[2], name="v3")])  # re-sent
         r = self.node.request("GET", self.objects + base["id"] + "/versions/", token=self.tw)
         self.assertEqual(r.status, 200, r)
-        self.assertEqual(sorted(r.json()["versions"]), versions)
+        self.assertEqual(sorted(map(harness.instant, r.json()["versions"])),
+                         sorted(map(harness.instant, versions)))
         r = self.node.request("GET", self.objects + "?match[version]=all", token=self.tw)
         self.assertEqual(sorted(o["modified"] for o in r.json()["objects"]), versions)
         r = self.node.request("GET", self.objects + base["id"] + "/?match[version]=%s,%s"
