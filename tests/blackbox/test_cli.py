@@ -216,6 +216,34 @@ class IngestExportTest(NodeTest):
         self.assertEqual({o["id"] for o in json.loads(r.stdout)["objects"]},
                          {obj["id"], obj2["id"]})
 
+    def test_export_as_an_organisation_follows_tlp(self):
+        self.node.add_org("own")
+        rec = self.node.add_org("rec")
+        self.node.add_org("oth")
+        cid = self.node.collection("tlp", read=["own", "rec", "oth"], write=["own"])
+        amber = harness.indicator(1, object_marking_refs=[harness.TLP["amber"]],
+                                  extensions={harness.AUDIENCE_EXT: {
+                                      "extension_type": "property-extension",
+                                      "recipients": [rec]}})
+        clear = harness.indicator(2, object_marking_refs=[harness.TLP["clear"]])
+        p = os.path.join(self.tmp, "tlp.json")
+        with open(p, "w") as f:
+            json.dump({"type": "bundle", "id": "bundle--" + str(uuid.uuid4()),
+                       "objects": [amber, clear]}, f)
+        r = self.node.cli("ingest", "--collection", cid, "--as", "own", "--no-progress", p)
+        self.assertEqual(r.returncode, 0, r)
+
+        def exported(*who):
+            r = self.node.cli("export", "--collection", cid, *who)
+            self.assertEqual(r.returncode, 0, r)
+            return sorted(o["id"] for o in json.loads(r.stdout)["objects"])
+
+        both = sorted([amber["id"], clear["id"]])
+        self.assertEqual(exported(), both)
+        self.assertEqual(exported("--as", "own"), both)
+        self.assertEqual(exported("--as", "rec"), both)
+        self.assertEqual(exported("--as", "oth"), [clear["id"]])
+
     def test_invalid_objects_are_counted_and_skipped(self):
         cid = self.node.collection("inv")
         bad = harness.indicator(1, modified="2020-01-01T00:00:00.000Z")
