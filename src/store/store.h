@@ -25,6 +25,10 @@
 #include "entente/status.h"
 #include "policy/policy.h"
 
+namespace entente {
+class Clock;  // common/env.h
+}  // namespace entente
+
 namespace entente::store {
 
 struct NodeSettings {
@@ -185,6 +189,10 @@ struct SqliteOptions {
   bool create_if_missing = false;
   // "FULL" survives power loss; "NORMAL" survives a process crash only.
   std::string synchronous = "FULL";
+  // Source of date_added; nullptr = SystemClock(). Must outlive the store.
+  Clock* clock = nullptr;
+  // How long a statement waits for another process's write lock before kUnavailable.
+  int busy_timeout_ms = 5000;
 };
 
 // Opens (or creates) the SQLite store at `path` in WAL mode.

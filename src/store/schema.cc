@@ -1,0 +1,107 @@
+#include "store/schema.h"
+
+#include <string>
+
+namespace entente::store {
+namespace {
+
+// Version 1. Objects are appended by rowid (never keyed on the random STIX id);
+// collections are referred to by an integer.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE settings (
+  k INTEGER PRIMARY KEY CHECK (k = 1),
+  name TEXT NOT NULL, jurisdiction TEXT NOT NULL, title TEXT NOT NULL,
+  description TEXT NOT NULL, contact TEXT NOT NULL, default_api_root TEXT NOT NULL);
+
+CREATE TABLE organisations (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL, sector TEXT NOT NULL,
+  identity_id TEXT NOT NULL, client_of TEXT NOT NULL,
+  communities TEXT NOT NULL,  -- JSON array of names
+  admin INTEGER NOT NULL);
+
+CREATE TABLE tokens (
+  token_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, label TEXT NOT NULL,
+  individual_id TEXT NOT NULL, created_us INTEGER NOT NULL,
+  hash TEXT NOT NULL);  -- SHA-256 hex of the secret, never the secret
+CREATE UNIQUE INDEX tokens_hash ON tokens (hash);
+CREATE INDEX tokens_org ON tokens (org_id);
+
+CREATE TABLE api_roots (
+  name TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL,
+  max_content_length INTEGER NOT NULL);
+
+CREATE TABLE collections (
+  seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, api_root TEXT NOT NULL,
+  title TEXT NOT NULL, description TEXT NOT NULL, default_tlp INTEGER NOT NULL,
+  last_added_us INTEGER NOT NULL DEFAULT 0);  -- greatest date_added ever assigned
+
+CREATE TABLE grants (
+  collection INTEGER NOT NULL REFERENCES collections (seq) ON DELETE CASCADE,
+  kind INTEGER NOT NULL,  -- 0 read, 1 write
+  pos INTEGER NOT NULL, org_id TEXT NOT NULL,
+  PRIMARY KEY (collection, kind, pos)) WITHOUT ROWID;
+
+CREATE TABLE objects (
+  seq INTEGER PRIMARY KEY,
+  collection INTEGER NOT NULL REFERENCES collections (seq) ON DELETE CASCADE,
+  date_added_us INTEGER NOT NULL, id TEXT NOT NULL, version TEXT NOT NULL,
+  version_us INTEGER NOT NULL, type TEXT NOT NULL, spec_version TEXT NOT NULL,
+  tlp INTEGER NOT NULL, audience TEXT NOT NULL, owner_org TEXT NOT NULL,
+  is_first INTEGER NOT NULL, is_last INTEGER NOT NULL, json TEXT NOT NULL);
+CREATE UNIQUE INDEX objects_key ON objects (collection, id, version);
+CREATE INDEX objects_added ON objects (collection, date_added_us);
+
+CREATE TABLE tombstones (
+  collection INTEGER NOT NULL REFERENCES collections (seq) ON DELETE CASCADE,
+  id TEXT NOT NULL, version TEXT NOT NULL, deleted_at_us INTEGER NOT NULL);
+CREATE INDEX tombstones_key ON tombstones (collection, id);
+
+CREATE TABLE statuses (
+  id TEXT PRIMARY KEY, api_root TEXT NOT NULL, owner_org TEXT NOT NULL,
+  status TEXT NOT NULL, request_timestamp_us INTEGER NOT NULL, total_count INTEGER NOT NULL,
+  successes TEXT NOT NULL, failures TEXT NOT NULL, pendings TEXT NOT NULL);  -- JSON arrays
+)sql";
+
+// kMigrations[i] brings the schema from version i to version i + 1.
+constexpr const char* kMigrations[] = {kSchemaV1};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
+
+Result<int> UserVersion(Connection& conn) {
+  auto st = conn.Prepare("PRAGMA user_version");
+  if (!st.ok()) return st.status();
+  int rc = st->Step();
+  if (rc != SQLITE_ROW) return SqliteError(rc, conn.db(), "read schema version");
+  return static_cast<int>(st->Int(0));
+}
+
+}  // namespace
+
+Status Migrate(Connection& conn) {
+  for (;;) {
+    ENTENTE_RETURN_IF_ERROR(conn.ExecScript("BEGIN IMMEDIATE", "begin schema migration"));
+    auto version = UserVersion(conn);
+    if (!version.ok()) {
+      (void)conn.ExecScript("ROLLBACK", "rollback");
+      return version.status();
+    }
+    int v = *version;
+    if (v == kSchemaVersion) return conn.ExecScript("COMMIT", "commit schema check");
+    if (v < 0 || v > kSchemaVersion) {
+      (void)conn.ExecScript("ROLLBACK", "rollback");
+      return Status::Corruption("database schema version " + std::to_string(v) +
+                                " is newer than this entente (" + std::to_string(kSchemaVersion) +
+                                ")");
+    }
+    // user_version cannot be bound; the number comes from this code, not from input.
+    std::string step =
+        std::string(kMigrations[v]) + "\nPRAGMA user_version = " + std::to_string(v + 1) + ";";
+    Status s = conn.ExecScript(step.c_str(), "migrate schema to version " + std::to_string(v + 1));
+    if (!s.ok()) {
+      (void)conn.ExecScript("ROLLBACK", "rollback");
+      return s;
+    }
+    ENTENTE_RETURN_IF_ERROR(conn.ExecScript("COMMIT", "commit schema migration"));
+  }
+}
+
+}  // namespace entente::store

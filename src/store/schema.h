@@ -1,0 +1,18 @@
+// schema: the SQLite store's tables and their migrations.
+//
+// The schema version lives in PRAGMA user_version. Migrate() brings a database from
+// any older version to kSchemaVersion, one step per version, each step in its own
+// write transaction; a database newer than this binary is refused. Call it on the
+// writer connection before any other use; it is not safe for concurrent use.
+#pragma once
+
+#include "entente/status.h"
+#include "store/sqlite_db.h"
+
+namespace entente::store {
+
+inline constexpr int kSchemaVersion = 1;
+
+Status Migrate(Connection& conn);
+
+}  // namespace entente::store

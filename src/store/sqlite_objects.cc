@@ -1,0 +1,277 @@
+// SqliteStore: object versions (add, scan, delete, count).
+#include <algorithm>
+#include <string>
+
+#include "store/records.h"
+#include "store/sqlite_store.h"
+
+namespace entente::store {
+namespace {
+
+// One version of the object being added that is already stored.
+struct StoredVersion {
+  int64_t seq = 0;
+  int64_t version_us = 0;
+};
+
+// Appends " AND <column> IN (?n, ...)" for `count` parameters starting at *next.
+void AppendIn(std::string* sql, const char* column, size_t count, int* next) {
+  if (count == 0) return;
+  *sql += " AND ";
+  *sql += column;
+  *sql += " IN (";
+  for (size_t i = 0; i < count; ++i) {
+    if (i > 0) *sql += ", ";
+    *sql += '?';
+    *sql += std::to_string((*next)++);
+  }
+  *sql += ')';
+}
+
+}  // namespace
+
+Result<std::vector<AddResult>> SqliteStore::AddObjects(std::string_view collection_id,
+                                                       const std::vector<NewObject>& objects) {
+  for (const auto& o : objects) {
+    if (o.id.empty()) return Status::InvalidArgument("object to add has an empty id");
+  }
+  std::vector<AddResult> results;
+  Status s = InWriteTransaction("add objects", [&](Connection& c) -> Status {
+    results.clear();
+    results.reserve(objects.size());
+    auto coll = c.Prepare("SELECT seq, last_added_us FROM collections WHERE id = ?1");
+    if (!coll.ok()) return coll.status();
+    coll->Bind(1, collection_id);
+    int rc = coll->Step();
+    if (rc == SQLITE_DONE) return Status::NotFound("no collection " + std::string(collection_id));
+    if (rc != SQLITE_ROW) return SqliteError(rc, c.db(), "add objects: find collection");
+    const int64_t seq = coll->Int(0);
+    int64_t last_added = coll->Int(1);
+    coll->Reset();
+
+    auto find = c.Prepare(
+        "SELECT seq, version, version_us, is_first, is_last, date_added_us FROM objects "
+        "WHERE collection = ?1 AND id = ?2 AND (version = ?3 OR is_first = 1 OR is_last = 1)");
+    auto clear_first = c.Prepare("UPDATE objects SET is_first = 0 WHERE seq = ?1");
+    auto clear_last = c.Prepare("UPDATE objects SET is_last = 0 WHERE seq = ?1");
+    auto insert = c.Prepare(
+        "INSERT INTO objects (collection, date_added_us, id, version, version_us, type, "
+        "spec_version, tlp, audience, owner_org, is_first, is_last, json) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+    for (auto* st : {&find, &clear_first, &clear_last, &insert}) {
+      if (!st->ok()) return st->status();
+    }
+    // One clock reading per transaction; date_added still increases strictly per row.
+    const int64_t now = clock_->NowMicros();
+    std::string audience;
+    for (const NewObject& o : objects) {
+      find->Bind(1, seq);
+      find->BindStatic(2, o.id);
+      find->BindStatic(3, o.version);
+      std::optional<int64_t> duplicate_added;
+      std::optional<StoredVersion> first, last;
+      while ((rc = find->Step()) == SQLITE_ROW) {
+        if (find->Text(1) == o.version) duplicate_added = find->Int(5);
+        if (find->Int(3) != 0) first = StoredVersion{find->Int(0), find->Int(2)};
+        if (find->Int(4) != 0) last = StoredVersion{find->Int(0), find->Int(2)};
+      }
+      find->Reset();
+      if (rc != SQLITE_DONE) return SqliteError(rc, c.db(), "add objects: look up " + o.id);
+      if (duplicate_added) {
+        results.push_back({AddOutcome::kDuplicate, *duplicate_added});
+        continue;
+      }
+      // Ties keep the version stored first.
+      bool is_first = !first || o.version_us < first->version_us;
+      bool is_last = !last || o.version_us > last->version_us;
+      if (is_first && first) {
+        clear_first->Bind(1, first->seq);
+        ENTENTE_RETURN_IF_ERROR(clear_first->Exec("add objects: move first version"));
+        clear_first->Reset();
+      }
+      if (is_last && last) {
+        clear_last->Bind(1, last->seq);
+        ENTENTE_RETURN_IF_ERROR(clear_last->Exec("add objects: move last version"));
+        clear_last->Reset();
+      }
+      int64_t added = std::max(now, last_added + 1);
+      last_added = added;
+      audience = policy::EncodeAudience(o.labels.audience);
+      insert->Bind(1, seq);
+      insert->Bind(2, added);
+      insert->BindStatic(3, o.id);
+      insert->BindStatic(4, o.version);
+      insert->Bind(5, o.version_us);
+      insert->BindStatic(6, o.type);
+      insert->BindStatic(7, o.spec_version);
+      insert->Bind(8, static_cast<int64_t>(o.labels.tlp));
+      insert->BindStatic(9, audience);
+      insert->BindStatic(10, o.labels.owner_org);
+      insert->Bind(11, int64_t{is_first ? 1 : 0});
+      insert->Bind(12, int64_t{is_last ? 1 : 0});
+      insert->BindStatic(13, o.json);
+      ENTENTE_RETURN_IF_ERROR(insert->Exec("add objects: insert " + o.id));
+      insert->Reset();
+      results.push_back({AddOutcome::kAdded, added});
+    }
+    auto mark = c.Prepare("UPDATE collections SET last_added_us = ?2 WHERE seq = ?1");
+    if (!mark.ok()) return mark.status();
+    mark->Bind(1, seq);
+    mark->Bind(2, last_added);
+    return mark->Exec("add objects: record last date_added");
+  });
+  if (!s.ok()) return s;
+  return results;
+}
+
+Status SqliteStore::ScanObjects(const ObjectQuery& q,
+                                const std::function<ScanAction(const ObjectRow&)>& visit) {
+  auto r = BorrowReader();
+  if (!r.ok()) return r.status();
+  Connection& c = **r;
+  auto seq = CollectionSeq(c, q.collection_id);
+  if (!seq.ok()) return seq.status();
+
+  // The SQL text carries placeholders only; its shape depends on which filters are set.
+  std::string sql =
+      "SELECT date_added_us, id, type, spec_version, version, json, tlp, audience, owner_org "
+      "FROM objects WHERE collection = ?1";
+  int next = 2;
+  const bool after = q.added_after_us.has_value();
+  if (after) sql += " AND date_added_us > ?" + std::to_string(next++);
+  const int ids_at = next;
+  AppendIn(&sql, "id", q.ids.size(), &next);
+  const int types_at = next;
+  AppendIn(&sql, "type", q.types.size(), &next);
+  const int specs_at = next;
+  AppendIn(&sql, "spec_version", q.spec_versions.size(), &next);
+  const int versions_at = next;
+  if (!q.match_all) {
+    std::string any;
+    auto add = [&any](const std::string& term) { any += (any.empty() ? "" : " OR ") + term; };
+    if (q.match_first) add("is_first = 1");
+    if (q.match_last) add("is_last = 1");
+    if (!q.version_us.empty()) {
+      std::string in = "version_us IN (";
+      for (size_t i = 0; i < q.version_us.size(); ++i) {
+        in += (i > 0 ? ", ?" : "?") + std::to_string(next++);
+      }
+      add(in + ")");
+    }
+    sql += any.empty() ? " AND 0" : " AND (" + any + ")";
+  }
+  sql += " ORDER BY date_added_us";
+
+  auto st = c.Prepare(sql);
+  if (!st.ok()) return st.status();
+  st->Bind(1, *seq);
+  if (after) st->Bind(2, *q.added_after_us);
+  for (size_t i = 0; i < q.ids.size(); ++i) st->BindStatic(ids_at + static_cast<int>(i), q.ids[i]);
+  for (size_t i = 0; i < q.types.size(); ++i) {
+    st->BindStatic(types_at + static_cast<int>(i), q.types[i]);
+  }
+  for (size_t i = 0; i < q.spec_versions.size(); ++i) {
+    st->BindStatic(specs_at + static_cast<int>(i), q.spec_versions[i]);
+  }
+  if (!q.match_all) {
+    for (size_t i = 0; i < q.version_us.size(); ++i) {
+      st->Bind(versions_at + static_cast<int>(i), q.version_us[i]);
+    }
+  }
+
+  ObjectRow row;
+  int rc;
+  while ((rc = st->Step()) == SQLITE_ROW) {
+    row.date_added_us = st->Int(0);
+    row.id = st->Text(1);
+    row.type = st->Text(2);
+    row.spec_version = st->Text(3);
+    row.version = st->Text(4);
+    row.json = st->Text(5);
+    row.labels.tlp = TlpFromColumn(st->Int(6));
+    std::string_view audience = st->Text(7);
+    if (audience.empty()) {
+      row.labels.audience = {};
+    } else {
+      row.labels.audience = policy::DecodeAudience(audience);
+    }
+    std::string_view owner = st->Text(8);
+    row.labels.owner_org.assign(owner.data(), owner.size());
+    if (visit(row) == ScanAction::kStop) return Status::Ok();
+  }
+  if (rc != SQLITE_DONE) return SqliteError(rc, c.db(), "scan objects");
+  return Status::Ok();
+}
+
+Result<int64_t> SqliteStore::DeleteObject(std::string_view collection_id, std::string_view id,
+                                          const std::vector<std::string>& versions) {
+  int64_t removed = 0;
+  Status s = InWriteTransaction("delete object", [&](Connection& c) -> Status {
+    removed = 0;
+    auto seq = CollectionSeq(c, collection_id);
+    if (!seq.ok()) return seq.status();
+    auto list = c.Prepare("SELECT seq, version FROM objects WHERE collection = ?1 AND id = ?2");
+    if (!list.ok()) return list.status();
+    list->Bind(1, *seq);
+    list->Bind(2, id);
+    std::vector<std::pair<int64_t, std::string>> doomed;
+    int rc;
+    while ((rc = list->Step()) == SQLITE_ROW) {
+      std::string_view v = list->Text(1);
+      if (versions.empty() || std::find(versions.begin(), versions.end(), v) != versions.end()) {
+        doomed.emplace_back(list->Int(0), std::string(v));
+      }
+    }
+    list->Reset();
+    if (rc != SQLITE_DONE) return SqliteError(rc, c.db(), "delete object: list versions");
+    if (doomed.empty()) return Status::Ok();
+
+    auto del = c.Prepare("DELETE FROM objects WHERE seq = ?1");
+    auto tomb = c.Prepare(
+        "INSERT INTO tombstones (collection, id, version, deleted_at_us) VALUES (?1, ?2, ?3, ?4)");
+    if (!del.ok()) return del.status();
+    if (!tomb.ok()) return tomb.status();
+    const int64_t now = clock_->NowMicros();
+    for (const auto& [row_seq, version] : doomed) {
+      del->Bind(1, row_seq);
+      ENTENTE_RETURN_IF_ERROR(del->Exec("delete object: remove version"));
+      del->Reset();
+      tomb->Bind(1, *seq);
+      tomb->Bind(2, id);
+      tomb->Bind(3, version);
+      tomb->Bind(4, now);
+      ENTENTE_RETURN_IF_ERROR(tomb->Exec("delete object: write tombstone"));
+      tomb->Reset();
+    }
+    removed = static_cast<int64_t>(doomed.size());
+    // The remaining versions elect their first and last again (ties: stored first).
+    auto flags = c.Prepare(
+        "UPDATE objects SET "
+        "is_first = (seq = (SELECT seq FROM objects WHERE collection = ?1 AND id = ?2 "
+        "ORDER BY version_us ASC, seq ASC LIMIT 1)), "
+        "is_last = (seq = (SELECT seq FROM objects WHERE collection = ?1 AND id = ?2 "
+        "ORDER BY version_us DESC, seq ASC LIMIT 1)) "
+        "WHERE collection = ?1 AND id = ?2");
+    if (!flags.ok()) return flags.status();
+    flags->Bind(1, *seq);
+    flags->Bind(2, id);
+    return flags->Exec("delete object: update first/last flags");
+  });
+  if (!s.ok()) return s;
+  return removed;
+}
+
+Result<int64_t> SqliteStore::CountObjects(std::string_view collection_id) {
+  auto r = BorrowReader();
+  if (!r.ok()) return r.status();
+  auto seq = CollectionSeq(**r, collection_id);
+  if (!seq.ok()) return seq.status();
+  auto st = (*r)->Prepare("SELECT count(*) FROM objects WHERE collection = ?1");
+  if (!st.ok()) return st.status();
+  st->Bind(1, *seq);
+  int rc = st->Step();
+  if (rc != SQLITE_ROW) return SqliteError(rc, (*r)->db(), "count objects");
+  return st->Int(0);
+}
+
+}  // namespace entente::store

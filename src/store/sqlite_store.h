@@ -1,0 +1,104 @@
+// SqliteStore: the embedded Store on one SQLite file in WAL mode.
+//
+// Safe for concurrent use from many threads, and from several processes on the same
+// file. Writes go through one writer connection behind a mutex, each call in one
+// BEGIN IMMEDIATE transaction (another process's writer makes it wait up to the busy
+// timeout, then kUnavailable). Reads borrow a connection from a small pool, one per
+// thread at a time, so readers never wait for the writer (WAL snapshots). Every
+// connection caches its prepared statements; every value is a bound parameter.
+//
+// Objects are appended by rowid; date_added is assigned inside the write transaction
+// as max(clock, last date_added of the collection + 1), the last value being kept in
+// the collections row so that it never goes back, even after deletions. The flags
+// is_first / is_last mark the versions of an id with the smallest / greatest
+// version_us (on ties the version stored first), so match[version]=first|last is a
+// column check. Use through OpenSqliteStore() (store.h); this header is for the
+// store's own files.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/env.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
+
+namespace entente::store {
+
+class SqliteStore final : public Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, const SqliteOptions& options);
+  ~SqliteStore() override = default;
+
+  Status PutSettings(const NodeSettings& settings) override;
+  Result<NodeSettings> GetSettings() override;
+
+  Status PutOrganisation(const Organisation& org) override;
+  Result<Organisation> GetOrganisation(std::string_view id) override;
+  Result<std::vector<Organisation>> ListOrganisations() override;
+  Status DeleteOrganisation(std::string_view id) override;
+
+  Status AddToken(const TokenInfo& info, std::string_view secret_sha256_hex) override;
+  Result<TokenInfo> FindTokenByHash(std::string_view secret_sha256_hex) override;
+  Result<std::vector<TokenInfo>> ListTokens(std::string_view org_id) override;
+  Status RevokeToken(std::string_view token_id) override;
+
+  Status PutApiRoot(const ApiRoot& root) override;
+  Result<std::vector<ApiRoot>> ListApiRoots() override;
+  Status PutCollection(const Collection& c) override;
+  Result<Collection> GetCollection(std::string_view id) override;
+  Result<std::vector<Collection>> ListCollections(std::string_view api_root) override;
+  Status DeleteCollection(std::string_view id) override;
+
+  Result<std::vector<AddResult>> AddObjects(std::string_view collection_id,
+                                            const std::vector<NewObject>& objects) override;
+  Status ScanObjects(const ObjectQuery& query,
+                     const std::function<ScanAction(const ObjectRow&)>& visit) override;
+  Result<int64_t> DeleteObject(std::string_view collection_id, std::string_view id,
+                               const std::vector<std::string>& versions) override;
+  Result<int64_t> CountObjects(std::string_view collection_id) override;
+
+  Status PutStatus(const StatusRecord& status) override;
+  Result<StatusRecord> GetStatus(std::string_view id) override;
+
+ private:
+  // A read connection borrowed from the pool; goes back to it on destruction.
+  class Reader {
+   public:
+    Reader(SqliteStore* store, std::unique_ptr<Connection> conn)
+        : store_(store), conn_(std::move(conn)) {}
+    Reader(Reader&&) = default;
+    Reader& operator=(Reader&&) = delete;
+    ~Reader();
+    Connection& operator*() { return *conn_; }
+    Connection* operator->() { return conn_.get(); }
+
+   private:
+    SqliteStore* store_;
+    std::unique_ptr<Connection> conn_;
+  };
+
+  SqliteStore(std::string path, SqliteOptions options, std::unique_ptr<Connection> writer);
+
+  Result<Reader> BorrowReader();
+  // Runs `body` on the writer connection inside BEGIN IMMEDIATE ... COMMIT; rolls back
+  // when it returns an error. `op` names the operation in error messages.
+  Status InWriteTransaction(std::string_view op, const std::function<Status(Connection&)>& body);
+  // The integer key of a collection, or kNotFound.
+  static Result<int64_t> CollectionSeq(Connection& conn, std::string_view collection_id);
+  static Status ReadGrants(Connection& conn, int64_t seq, Collection* c);
+
+  const std::string path_;
+  const SqliteOptions options_;
+  Clock* const clock_;
+
+  std::mutex write_mu_;
+  std::unique_ptr<Connection> writer_;  // guarded by write_mu_
+
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;  // guarded by pool_mu_
+};
+
+}  // namespace entente::store

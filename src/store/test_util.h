@@ -1,0 +1,59 @@
+// Helpers for the store's tests: a temporary folder, a settable clock, object builders.
+#pragma once
+
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "common/env.h"
+#include "store/store.h"
+
+namespace entente::store::testing {
+
+// A clock that returns what the test sets. Safe for concurrent use.
+class ManualClock : public Clock {
+ public:
+  explicit ManualClock(int64_t now = 1'700'000'000'000'000) : now_(now) {}
+  int64_t NowMicros() override { return now_.load(); }
+  void Set(int64_t now) { now_.store(now); }
+
+ private:
+  std::atomic<int64_t> now_;
+};
+
+// A fresh folder under the system temp dir, removed with everything in it at the end.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("entente-store-test-" + std::to_string(getpid()) + "-" + std::to_string(++counter));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string File(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline NewObject MakeObject(const std::string& id, const std::string& version, int64_t version_us,
+                            const std::string& type = "indicator") {
+  NewObject o;
+  o.id = id;
+  o.type = type;
+  o.spec_version = "2.1";
+  o.version = version;
+  o.version_us = version_us;
+  o.json = R"({"type":")" + type + R"(","id":")" + id + R"(","modified":")" + version + R"("})";
+  o.labels.owner_org = "org-a";
+  return o;
+}
+
+}  // namespace entente::store::testing
