@@ -60,7 +60,12 @@ Result<std::shared_ptr<const IndexPart>> IndexPart::Build(std::vector<IndicatorI
   p.id_offsets_.resize(n);
 
   std::map<std::string, uint32_t> field_ids;
+  uint32_t last_field = kNoIndicator;  // feeds repeat one field many times in a row
   auto field_of = [&](const Leaf& leaf) {
+    if (last_field != kNoIndicator && p.fields_[last_field].keys == leaf.keys &&
+        p.fields_[last_field].object_type == leaf.object_type) {
+      return last_field;
+    }
     std::string key = FieldKey(leaf.object_type, leaf.keys);
     auto [it, inserted] = field_ids.emplace(key, static_cast<uint32_t>(p.fields_.size()));
     if (inserted) {
@@ -69,6 +74,7 @@ Result<std::shared_ptr<const IndexPart>> IndexPart::Build(std::vector<IndicatorI
       f.keys = leaf.keys;
       p.fields_.push_back(std::move(f));
     }
+    last_field = it->second;
     return it->second;
   };
   std::map<std::string, uint32_t> type_ids;
@@ -109,9 +115,24 @@ Result<std::shared_ptr<const IndexPart>> IndexPart::Build(std::vector<IndicatorI
       p.regex_terms_.push_back(RegexTerm{i, f, leaf.op, leaf.literal});
     }
   }
-  // Hyperscan compiles dominate the build: one database per field, compiled in parallel.
+  // Hyperscan compiles dominate the build and grow faster than linearly with the number
+  // of expressions: databases of at most kRegexChunk expressions, compiled in parallel.
+  constexpr size_t kRegexChunk = 4096;
+  std::vector<std::vector<RegexSpec>> chunks;
   std::vector<std::pair<uint32_t, std::vector<RegexSpec>*>> jobs;
-  for (auto& [f, specs] : specs_by_field) jobs.emplace_back(f, &specs);
+  for (auto& [f, specs] : specs_by_field) {
+    for (size_t b = 0; b < specs.size(); b += kRegexChunk) {
+      size_t e = std::min(specs.size(), b + kRegexChunk);
+      chunks.emplace_back(std::make_move_iterator(specs.begin() + b),
+                          std::make_move_iterator(specs.begin() + e));
+    }
+  }
+  {
+    size_t c = 0;
+    for (auto& [f, specs] : specs_by_field) {
+      for (size_t b = 0; b < specs.size(); b += kRegexChunk) jobs.emplace_back(f, &chunks[c++]);
+    }
+  }
   std::vector<std::optional<Result<RegexSet>>> built(jobs.size());
   std::vector<std::vector<uint32_t>> rejected(jobs.size());
   ParallelFor(jobs.size(),
@@ -121,7 +142,7 @@ Result<std::shared_ptr<const IndexPart>> IndexPart::Build(std::vector<IndicatorI
     for (uint32_t term : rejected[j]) {
       p.kinds_[p.regex_terms_[term].indicator] = static_cast<uint8_t>(PatternClass::kGated);
     }
-    p.fields_[jobs[j].first].regex = std::make_unique<RegexSet>(std::move(*built[j]).value());
+    p.fields_[jobs[j].first].regex.push_back(std::move(*built[j]).value());
   }
 
   // Pass 2: equality and CIDR leaves, gated types, exact matchers.
@@ -230,9 +251,9 @@ void IndexPart::Probe(const ObservationView& obs, std::vector<uint32_t>* direct,
           field.cidr->ForEachContaining(*blk, [&](uint32_t i) { Emit(i, direct, to_confirm); });
         }
       }
-      if (field.regex != nullptr) {
-        field.regex->Scan(
-            value, [&](uint32_t term) { Emit(regex_terms_[term].indicator, direct, to_confirm); });
+      for (const RegexSet& set : field.regex) {
+        set.Scan(value,
+                 [&](uint32_t term) { Emit(regex_terms_[term].indicator, direct, to_confirm); });
       }
     }
   }
@@ -307,10 +328,10 @@ IndexPart::Stats IndexPart::GetStats() const {
       s.cidr_blocks += f.cidr->block_count();
       s.bytes += f.cidr->MemoryBytes();
     }
-    if (f.regex) {
-      s.regexes += f.regex->size();
-      s.regexes_in_re2 += f.regex->re2_count();
-      s.bytes += f.regex->MemoryBytes();
+    for (const RegexSet& r : f.regex) {
+      s.regexes += r.size();
+      s.regexes_in_re2 += r.re2_count();
+      s.bytes += r.MemoryBytes();
     }
   }
   return s;

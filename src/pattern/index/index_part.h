@@ -94,8 +94,8 @@ class IndexPart {
     std::string object_type;
     std::vector<std::string> keys;
     bool has_equal = false;
-    std::unique_ptr<CidrSet> cidr;    // ISSUBSET leaves on this field
-    std::unique_ptr<RegexSet> regex;  // LIKE/MATCHES leaves; ids index regex_terms_
+    std::unique_ptr<CidrSet> cidr;  // ISSUBSET leaves on this field
+    std::vector<RegexSet> regex;    // LIKE/MATCHES leaves, in chunks; ids index regex_terms_
   };
   struct TypeEntry {
     std::string object_type;

@@ -148,6 +148,7 @@ Status IndicatorIndex::Add(const std::vector<IndicatorSpec>& specs,
   }
   chunk_inputs.clear();
   std::lock_guard<std::mutex> lock(mu_);
+  delta_pos_.reserve(delta_.size() + inputs.size());
   std::vector<bool>* removed = nullptr;  // copied on first write
   std::shared_ptr<std::vector<bool>> removed_copy;
   for (IndicatorInput& in : inputs) {
