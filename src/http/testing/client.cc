@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <type_traits>
 
 namespace entente::http::testing {
 
@@ -17,13 +18,18 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
-template <class Stream>
-class ClientImpl final : public Client {
- public:
-  template <class... Args>
-  explicit ClientImpl(std::string host, Args&&... args)
-      : host_(std::move(host)), stream_(std::forward<Args>(args)...) {}
+// Owns its io_context (and TLS context) so that a Client may outlive any other object.
+struct ClientContexts {
+  asio::io_context io_context;
+  asio::ssl::context ssl_context{asio::ssl::context::tls_client};
+};
 
+template <class Stream>
+class ClientImpl final : public Client, private ClientContexts {
+ public:
+  explicit ClientImpl(std::string host) : host_(std::move(host)), stream_(MakeStream()) {}
+
+  asio::io_context& ioc() { return io_context; }
   Stream& stream() { return stream_; }
 
   Result<Response> Send(const std::string& method, const std::string& target,
@@ -67,6 +73,15 @@ class ClientImpl final : public Client {
     return res;
   }
 
+  Stream MakeStream() {
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      return Stream(io_context);
+    } else {
+      ssl_context.set_verify_mode(asio::ssl::verify_none);
+      return Stream(io_context, ssl_context);
+    }
+  }
+
   std::string host_;
   Stream stream_;
   beast::flat_buffer buffer_;
@@ -75,23 +90,21 @@ class ClientImpl final : public Client {
 }  // namespace
 
 Result<std::unique_ptr<Client>> Client::Connect(const std::string& host, uint16_t port, bool tls) {
-  // The io_context must outlive the stream: keep one per thread for the process.
-  static thread_local asio::io_context ioc;
-  static thread_local asio::ssl::context ssl_ctx(asio::ssl::context::tls_client);
   boost::system::error_code ec;
-  tcp::resolver resolver(ioc);
-  auto endpoints = resolver.resolve(host, std::to_string(port), ec);
-  if (ec) return Status::Unavailable("resolve: " + ec.message());
   if (!tls) {
-    auto client = std::make_unique<ClientImpl<beast::tcp_stream>>(host, ioc);
+    auto client = std::make_unique<ClientImpl<beast::tcp_stream>>(host);
+    tcp::resolver resolver(client->ioc());
+    auto endpoints = resolver.resolve(host, std::to_string(port), ec);
+    if (ec) return Status::Unavailable("resolve: " + ec.message());
     client->stream().connect(endpoints, ec);
     if (ec) return Status::Unavailable("connect: " + ec.message());
     client->stream().socket().set_option(tcp::no_delay(true), ec);
     return std::unique_ptr<Client>(std::move(client));
   }
-  ssl_ctx.set_verify_mode(asio::ssl::verify_none);
-  auto client =
-      std::make_unique<ClientImpl<beast::ssl_stream<beast::tcp_stream>>>(host, ioc, ssl_ctx);
+  auto client = std::make_unique<ClientImpl<beast::ssl_stream<beast::tcp_stream>>>(host);
+  tcp::resolver resolver(client->ioc());
+  auto endpoints = resolver.resolve(host, std::to_string(port), ec);
+  if (ec) return Status::Unavailable("resolve: " + ec.message());
   beast::get_lowest_layer(client->stream()).connect(endpoints, ec);
   if (ec) return Status::Unavailable("connect: " + ec.message());
   client->stream().handshake(asio::ssl::stream_base::client, ec);
