@@ -135,7 +135,12 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
   // The SQL text carries placeholders only; its shape depends on which filters are set.
   std::string sql =
       "SELECT date_added_us, id, type, spec_version, version, json, tlp, audience, owner_org "
-      "FROM objects WHERE collection = ?1";
+      "FROM objects";
+  // With ids, read their few versions through the key index and sort them; otherwise
+  // walk the collection in date_added order (the planner, without statistics, would
+  // walk the whole collection for an id lookup too).
+  sql += q.ids.empty() ? " INDEXED BY objects_added" : " INDEXED BY objects_key";
+  sql += " WHERE collection = ?1";
   int next = 2;
   const bool after = q.added_after_us.has_value();
   if (after) sql += " AND date_added_us > ?" + std::to_string(next++);

@@ -370,3 +370,34 @@ TEST_F(ObjectsTest, SecondStoreOnSameFileSeesWritesAndKeepsOrder) {
 
 }  // namespace
 }  // namespace entente::store
+
+namespace entente::store {
+namespace {
+
+TEST_F(ObjectsTest, ManyQueryShapesOutgrowTheStatementCache) {
+  Add({MakeObject("x--0", "v", 1), MakeObject("x--1", "v", 1)});
+  // Each list length is a different SQL text; past the cache limit statements are
+  // prepared for one use and must still work.
+  for (size_t n = 1; n <= Connection::kMaxCached + 20; ++n) {
+    ObjectQuery q;
+    for (size_t i = 0; i < n; ++i) q.ids.push_back("x--" + std::to_string(i));
+    ASSERT_EQ(Scan(q).size(), std::min<size_t>(n, 2)) << n;
+  }
+}
+
+TEST(SqliteError, MapsCodes) {
+  EXPECT_EQ(SqliteError(SQLITE_BUSY, nullptr, "op").code(), StatusCode::kUnavailable);
+  EXPECT_EQ(SqliteError(SQLITE_CONSTRAINT_UNIQUE, nullptr, "op").code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(SqliteError(SQLITE_CONSTRAINT_FOREIGNKEY, nullptr, "op").code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(SqliteError(SQLITE_IOERR_FSYNC, nullptr, "op").code(), StatusCode::kIoError);
+  EXPECT_EQ(SqliteError(SQLITE_FULL, nullptr, "op").code(), StatusCode::kIoError);
+  EXPECT_EQ(SqliteError(SQLITE_CORRUPT, nullptr, "op").code(), StatusCode::kCorruption);
+  Status s = SqliteError(SQLITE_MISUSE, nullptr, "add objects");
+  EXPECT_EQ(s.code(), StatusCode::kInternal);
+  EXPECT_EQ(s.message().rfind("add objects: ", 0), 0u) << s.message();
+}
+
+}  // namespace
+}  // namespace entente::store

@@ -1,0 +1,329 @@
+// bench_store_ingest: ingest N indicator objects into a fresh SQLite store in batches,
+// then page through the collection as a TAXII client does (limit per page, resuming
+// after the last date_added seen). Prints one JSON line per phase.
+//
+//   bench_store_ingest [--count N] [--batch B] [--page P] [--synchronous FULL|NORMAL]
+//                      [--dir D] [--iocs file.tsv.gz] [--validate]
+//
+// Objects are shaped like real feed data: STIX 2.1 indicators (~460 bytes) whose
+// patterns carry the URLs, IPs and domains of maltrail-static.tsv.gz, and one in ten a
+// newer version of an earlier indicator.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common/timestamp.h"
+#include "store/store.h"
+#ifdef ENTENTE_BENCH_HAVE_STIX
+#include "stix/stix.h"
+#endif
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace json = boost::json;
+using entente::store::NewObject;
+
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+// CPU time of this (single-threaded) process: on a shared machine it says what the
+// work costs better than wall time does.
+double CpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+struct Options {
+  int64_t count = 1'000'000;
+  int batch = 1000;
+  int page = 1000;
+  std::string synchronous = "FULL";
+  std::string dir;
+  std::string iocs = "/work/shared/data/iocs/maltrail-static.tsv.gz";
+  bool validate = false;
+};
+
+struct Ioc {
+  std::string value, category, family;
+};
+
+// Reads the IOC table through zcat (value \t category \t family, one header line).
+std::vector<Ioc> LoadIocs(const std::string& path, size_t max) {
+  std::vector<Ioc> out;
+  std::string cmd = "zcat '" + path + "'";
+  FILE* f = popen(cmd.c_str(), "r");
+  if (f == nullptr) return out;
+  char line[4096];
+  bool header = true;
+  while (out.size() < max && fgets(line, sizeof line, f) != nullptr) {
+    if (header) {
+      header = false;
+      continue;
+    }
+    std::string s(line);
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    size_t t1 = s.find('\t'), t2 = t1 == std::string::npos ? t1 : s.find('\t', t1 + 1);
+    if (t2 == std::string::npos) continue;
+    out.push_back({s.substr(0, t1), s.substr(t1 + 1, t2 - t1 - 1), s.substr(t2 + 1)});
+  }
+  pclose(f);
+  return out;
+}
+
+std::string PatternFor(const std::string& value) {
+  std::string escaped;
+  for (char c : value) {
+    if (c == '\'' || c == '\\') escaped += '\\';
+    escaped += c;
+  }
+  if (value.rfind("http://", 0) == 0 || value.rfind("https://", 0) == 0) {
+    return "[url:value = '" + escaped + "']";
+  }
+  std::string host = escaped.substr(0, escaped.find(':'));
+  bool ip = !host.empty() && host.find_first_not_of("0123456789.") == std::string::npos;
+  return ip ? "[ipv4-addr:value = '" + host + "']" : "[domain-name:value = '" + host + "']";
+}
+
+class ObjectMaker {
+ public:
+  explicit ObjectMaker(std::vector<Ioc> iocs) : iocs_(std::move(iocs)) {}
+
+  // Object number i; every tenth is a newer version of object i - 5.
+  NewObject Make(int64_t i) {
+    bool new_version = i % 10 == 9;
+    int64_t base = new_version ? i - 5 : i;
+    const Ioc& ioc = iocs_[static_cast<size_t>(base) % iocs_.size()];
+    const int64_t created = kEpoch + base * 1000;
+    const int64_t modified = new_version ? created + 86'400'000'000 : created;
+    std::string created_s = entente::FormatTimestamp(created, 3);
+    std::string modified_s = entente::FormatTimestamp(modified, 3);
+    json::object o;
+    o["type"] = "indicator";
+    o["spec_version"] = "2.1";
+    o["id"] = "indicator--" + Uuid(base);
+    o["created"] = created_s;
+    o["modified"] = modified_s;
+    o["name"] = ioc.family + " " + ioc.category + " indicator";
+    o["indicator_types"] = json::array{"malicious-activity"};
+    o["pattern"] = PatternFor(ioc.value);
+    o["pattern_type"] = "stix";
+    o["pattern_version"] = "2.1";
+    o["valid_from"] = created_s;
+    o["labels"] = json::array{json::string(ioc.family)};
+    o["object_marking_refs"] =
+        json::array{"marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"};  // TLP:GREEN
+    NewObject n;
+    n.id = "indicator--" + Uuid(base);
+    n.type = "indicator";
+    n.spec_version = "2.1";
+    n.version = modified_s;
+    n.version_us = modified;
+    n.json = json::serialize(o);
+    n.labels.tlp = entente::policy::Tlp::kGreen;
+    n.labels.owner_org = "org-bench";
+    return n;
+  }
+
+ private:
+  static constexpr int64_t kEpoch = 1'700'000'000'000'000;
+
+  static std::string Uuid(int64_t n) {
+    std::mt19937_64 rng(static_cast<uint64_t>(n) * 0x9E3779B97F4A7C15ull + 1);
+    uint64_t a = rng(), b = rng();
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                  static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
+                  static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
+                  static_cast<unsigned long long>(b & 0xffffffffffffull));
+    return buf;
+  }
+
+  std::vector<Ioc> iocs_;
+};
+
+int64_t FileSize(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
+}
+
+bool ParseArgs(int argc, char** argv, Options* o) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
+    const char* v = nullptr;
+    if (a == "--validate") {
+      o->validate = true;
+    } else if ((a == "--count" || a == "--batch" || a == "--page" || a == "--synchronous" ||
+                a == "--dir" || a == "--iocs") &&
+               (v = next()) != nullptr) {
+      if (a == "--count") o->count = std::atoll(v);
+      if (a == "--batch") o->batch = std::atoi(v);
+      if (a == "--page") o->page = std::atoi(v);
+      if (a == "--synchronous") o->synchronous = v;
+      if (a == "--dir") o->dir = v;
+      if (a == "--iocs") o->iocs = v;
+    } else {
+      std::fprintf(stderr,
+                   "usage: %s [--count N] [--batch B] [--page P] [--synchronous S] "
+                   "[--dir D] [--iocs F] [--validate]\n",
+                   argv[0]);
+      return false;
+    }
+  }
+  return o->count > 0 && o->batch > 0 && o->page > 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt;
+  if (!ParseArgs(argc, argv, &opt)) return 2;
+#ifndef ENTENTE_BENCH_HAVE_STIX
+  if (opt.validate) {
+    std::fprintf(stderr, "built without entente_stix: --validate unavailable\n");
+    return 2;
+  }
+#endif
+  bool own_dir = opt.dir.empty();
+  if (own_dir) {
+    opt.dir = (std::filesystem::temp_directory_path() / ("bench-store-" + std::to_string(getpid())))
+                  .string();
+  }
+  std::filesystem::create_directories(opt.dir);
+  const std::string path = opt.dir + "/entente.db";
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + "-wal");
+  std::filesystem::remove(path + "-shm");
+
+  auto iocs = LoadIocs(opt.iocs, static_cast<size_t>(opt.count));
+  if (iocs.empty()) {
+    std::fprintf(stderr, "no IOCs read from %s\n", opt.iocs.c_str());
+    return 1;
+  }
+  ObjectMaker maker(std::move(iocs));
+
+  entente::store::SqliteOptions so;
+  so.create_if_missing = true;
+  so.synchronous = opt.synchronous;
+  auto opened = entente::store::OpenSqliteStore(path, so);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "%s\n", opened.status().ToString().c_str());
+    return 1;
+  }
+  auto& store = *opened;
+  const std::string coll = "9f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
+  if (!store->PutCollection({coll, "cti", "bench", "", entente::policy::Tlp::kGreen, {}, {}})
+           .ok()) {
+    return 1;
+  }
+
+  // ---- ingest ----
+  Clock::duration store_time{}, validate_time{}, make_time{};
+  double store_cpu = 0;
+  int64_t bytes = 0, added = 0, invalid = 0;
+  std::vector<NewObject> batch;
+  for (int64_t i = 0; i < opt.count;) {
+    batch.clear();
+    auto t0 = Clock::now();
+    for (; i < opt.count && static_cast<int>(batch.size()) < opt.batch; ++i) {
+      batch.push_back(maker.Make(i));
+      bytes += static_cast<int64_t>(batch.back().json.size());
+    }
+    auto t1 = Clock::now();
+    make_time += t1 - t0;
+#ifdef ENTENTE_BENCH_HAVE_STIX
+    if (opt.validate) {
+      for (const auto& n : batch) {
+        auto v = entente::stix::ParseJson(n.json);
+        if (!v.ok() || !v->is_object() || !entente::stix::ValidateObject(v->get_object()).empty()) {
+          ++invalid;
+        }
+      }
+      auto t2 = Clock::now();
+      validate_time += t2 - t1;
+      t1 = t2;
+    }
+#endif
+    double c0 = CpuSeconds();
+    auto r = store->AddObjects(coll, batch);
+    store_time += Clock::now() - t1;
+    store_cpu += CpuSeconds() - c0;
+    if (!r.ok()) {
+      std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
+      return 1;
+    }
+    for (const auto& a : *r) added += a.outcome == entente::store::AddOutcome::kAdded;
+  }
+  const int64_t db_bytes = FileSize(path), wal_bytes = FileSize(path + "-wal");
+  const double st = Seconds(store_time), vt = Seconds(validate_time);
+  std::printf(
+      "{\"phase\":\"ingest\",\"objects\":%lld,\"added\":%lld,\"batch\":%d,\"synchronous\":\"%s\","
+      "\"avg_object_bytes\":%.0f,\"store_seconds\":%.3f,\"store_objects_per_s\":%.0f,"
+      "\"store_cpu_seconds\":%.3f,\"store_objects_per_cpu_s\":%.0f,"
+      "\"validate\":%s,\"invalid\":%lld,\"validate_seconds\":%.3f,"
+      "\"validate_and_store_objects_per_s\":%.0f,\"generate_seconds\":%.3f,"
+      "\"db_bytes\":%lld,\"wal_bytes\":%lld,\"disk_bytes_per_object\":%.0f}\n",
+      static_cast<long long>(opt.count), static_cast<long long>(added), opt.batch,
+      opt.synchronous.c_str(), static_cast<double>(bytes) / static_cast<double>(opt.count), st,
+      static_cast<double>(opt.count) / st, store_cpu, static_cast<double>(opt.count) / store_cpu,
+      opt.validate ? "true" : "false", static_cast<long long>(invalid), vt,
+      static_cast<double>(opt.count) / (st + vt), Seconds(make_time),
+      static_cast<long long>(db_bytes), static_cast<long long>(wal_bytes),
+      static_cast<double>(db_bytes + wal_bytes) / static_cast<double>(opt.count));
+  std::fflush(stdout);
+
+  // ---- paginated scan, as a TAXII client pages with the date_added cursor ----
+  for (bool all_versions : {false, true}) {
+    int64_t rows = 0, pages = 0, scanned_bytes = 0;
+    uint64_t checksum = 0;
+    std::optional<int64_t> cursor;
+    auto t0 = Clock::now();
+    double c0 = CpuSeconds();
+    for (;;) {
+      entente::store::ObjectQuery q;
+      q.collection_id = coll;
+      q.added_after_us = cursor;
+      q.match_all = all_versions;
+      q.match_last = !all_versions;
+      int n = 0;
+      auto s = store->ScanObjects(q, [&](const entente::store::ObjectRow& r) {
+        scanned_bytes += static_cast<int64_t>(r.json.size());
+        checksum += static_cast<unsigned char>(r.json[r.json.size() / 2]);
+        cursor = r.date_added_us;
+        return ++n == opt.page ? entente::store::ScanAction::kStop
+                               : entente::store::ScanAction::kContinue;
+      });
+      if (!s.ok()) {
+        std::fprintf(stderr, "%s\n", s.ToString().c_str());
+        return 1;
+      }
+      rows += n;
+      ++pages;
+      if (n < opt.page) break;
+    }
+    double secs = Seconds(Clock::now() - t0);
+    double cpu = CpuSeconds() - c0;
+    std::printf(
+        "{\"phase\":\"scan\",\"versions\":\"%s\",\"page\":%d,\"pages\":%lld,\"objects\":%lld,"
+        "\"seconds\":%.3f,\"objects_per_s\":%.0f,\"cpu_seconds\":%.3f,\"objects_per_cpu_s\":%.0f,"
+        "\"mb_per_s\":%.1f,\"checksum\":%llu}\n",
+        all_versions ? "all" : "last", opt.page, static_cast<long long>(pages),
+        static_cast<long long>(rows), secs, static_cast<double>(rows) / secs, cpu,
+        static_cast<double>(rows) / cpu, static_cast<double>(scanned_bytes) / secs / 1e6,
+        static_cast<unsigned long long>(checksum));
+    std::fflush(stdout);
+  }
+  store.reset();
+  if (own_dir) std::filesystem::remove_all(opt.dir);
+  return 0;
+}
