@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS fed_checkpoints (
   local_collection TEXT NOT NULL,
   added_after TEXT NOT NULL DEFAULT '',
   next_cursor TEXT NOT NULL DEFAULT '',
+  next_last TEXT NOT NULL DEFAULT '',
   pushed_until_us INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (peer, direction, remote_collection, local_collection)
 );
@@ -220,7 +221,8 @@ Result<Checkpoint> PeerStore::GetCheckpoint(std::string_view peer, Direction dir
                                             const CollectionLink& link) {
   std::lock_guard<std::mutex> lock(mu_);
   Stmt s(db_,
-         "SELECT added_after, next_cursor, pushed_until_us FROM fed_checkpoints WHERE peer = ? "
+         "SELECT added_after, next_cursor, pushed_until_us, next_last FROM fed_checkpoints WHERE "
+         "peer = ? "
          "AND direction = ? AND remote_collection = ? AND local_collection = ?",
          {peer, DirName(dir), link.remote, link.local});
   Checkpoint cp;
@@ -228,6 +230,7 @@ Result<Checkpoint> PeerStore::GetCheckpoint(std::string_view peer, Direction dir
     cp.added_after = s.Text(0);
     cp.next = s.Text(1);
     cp.pushed_until_us = s.Int(2);
+    cp.next_last = s.Text(3);
   }
   if (!s.status().ok()) return s.status();
   return cp;
@@ -238,10 +241,10 @@ Status PeerStore::PutCheckpoint(std::string_view peer, Direction dir, const Coll
   std::lock_guard<std::mutex> lock(mu_);
   return Stmt(db_,
               "INSERT OR REPLACE INTO fed_checkpoints(peer, direction, remote_collection, "
-              "local_collection, added_after, next_cursor, pushed_until_us) "
-              "VALUES(?, ?, ?, ?, ?, ?, ?)",
+              "local_collection, added_after, next_cursor, pushed_until_us, next_last) "
+              "VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
               {peer, DirName(dir), link.remote, link.local, cp.added_after, cp.next,
-               cp.pushed_until_us})
+               cp.pushed_until_us, cp.next_last})
       .Run();
 }
 

@@ -32,6 +32,9 @@ struct Checkpoint {
   // cursor of an unfinished paging, if any.
   std::string added_after;
   std::string next;
+  // X-TAXII-Date-Added-Last of the newest page read through `next` (becomes added_after
+  // when the paging ends).
+  std::string next_last;
   // Push: date_added (microseconds) of the last local row handled.
   int64_t pushed_until_us = 0;
 };

@@ -1,0 +1,278 @@
+#include "federation/peer_sync.h"
+
+#include <algorithm>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include "common/timestamp.h"
+#include "policy/egress.h"
+#include "policy/policy.h"
+
+namespace entente::federation {
+namespace {
+
+namespace json = boost::json;
+
+bool Contains(const std::vector<std::string>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+Status Prefixed(const Status& s, const std::string& prefix) {
+  return Status(s.code(), prefix + s.message());
+}
+
+}  // namespace
+
+std::string OwnerForPeer(const Peer& peer) {
+  return peer.local_org.empty() ? "peer:" + peer.name : peer.local_org;
+}
+
+Result<std::vector<std::string>> EgressPath(PeerStore& peers, const std::vector<Peer>& all_peers,
+                                            const std::string& local_node,
+                                            std::string_view collection, std::string_view id,
+                                            std::string_view version, std::string_view owner_org) {
+  auto prov = peers.GetProvenance(collection, id, version);
+  if (!prov.ok()) return prov.status();
+  std::vector<std::string> path;
+  if (prov->has_value()) path = (*prov)->path;
+  for (const Peer& p : all_peers) {
+    if (owner_org == OwnerForPeer(p) && !Contains(path, p.name)) path.insert(path.begin(), p.name);
+  }
+  if (path.empty()) path.push_back(local_node);
+  return path;
+}
+
+PeerSyncer::PeerSyncer(store::Store& store, PeerStore& peers, std::string local_node, Peer peer,
+                       SyncLimits limits, std::unique_ptr<TaxiiClient> client, LogFn log,
+                       Clock& clock)
+    : store_(store),
+      peers_(peers),
+      local_node_(std::move(local_node)),
+      peer_(std::move(peer)),
+      limits_(std::move(limits)),
+      client_(std::move(client)),
+      log_(std::move(log)),
+      clock_(clock) {}
+
+void PeerSyncer::Log(const std::string& line) {
+  if (log_) log_("federation: peer " + peer_.name + ": " + line);
+}
+
+Status PeerSyncer::RunRound(RoundReport* report) {
+  local_identities_.clear();
+  auto orgs = store_.ListOrganisations();
+  if (!orgs.ok()) return orgs.status();
+  for (const auto& o : *orgs) {
+    if (!o.identity_id.empty()) local_identities_.push_back(o.identity_id);
+  }
+  Status first_error;
+  int64_t budget = peer_.quota;
+  for (const auto& link : peer_.pull) {
+    Status s = Pull(link, &budget, report);
+    if (!s.ok() && first_error.ok()) first_error = s;
+  }
+  budget = peer_.quota;
+  for (const auto& link : peer_.push) {
+    Status s = Push(link, &budget, report);
+    if (!s.ok() && first_error.ok()) first_error = s;
+  }
+  return first_error;
+}
+
+std::string PeerSyncer::RefusalReason(const json::object& obj) {
+  auto findings = stix::ValidateObject(obj, limits_.validate);
+  if (!findings.empty()) {
+    const auto& f = findings.front();
+    return "invalid (" + f.property + ": " + f.rule + ") " + f.message;
+  }
+  const json::value* by = obj.if_contains("created_by_ref");
+  if (by && by->is_string()) {
+    const std::string creator(by->get_string());
+    if (Contains(local_identities_, creator)) {
+      return "forged provenance: created_by_ref " + creator + " is an organisation of this node";
+    }
+    if (!Contains(peer_.recipients, creator)) {
+      return "created_by_ref " + creator + " is not an organisation living on the peer";
+    }
+  }
+  return "";
+}
+
+bool PeerSyncer::HeldLocally(const std::string& collection, const stix::ObjectKey& key) {
+  bool held = false;
+  store::ObjectQuery q;
+  q.collection_id = collection;
+  q.ids = {key.id};
+  q.match_last = false;
+  q.match_all = true;
+  (void)store_.ScanObjects(q, [&](const store::ObjectRow& row) {
+    held = row.version == key.version;
+    return held ? store::ScanAction::kStop : store::ScanAction::kContinue;
+  });
+  return held;
+}
+
+Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport* report) {
+  const std::string where = "pull " + link.remote + " -> " + link.local + ": ";
+  auto collection = store_.GetCollection(link.local);
+  if (!collection.ok()) return Prefixed(collection.status(), where + "local collection: ");
+  auto cp = peers_.GetCheckpoint(peer_.name, Direction::kPull, link);
+  if (!cp.ok()) return cp.status();
+  Checkpoint c = *cp;
+  const std::string owner = OwnerForPeer(peer_);
+  while (*budget > 0) {
+    ObjectsQuery q;
+    q.limit =
+        static_cast<size_t>(std::min<int64_t>(*budget, static_cast<int64_t>(limits_.page_size)));
+    q.added_after = c.added_after;
+    q.next = c.next;
+    auto page = client_->GetObjects(link.remote, q);
+    if (!page.ok()) {
+      if (!c.next.empty() && (page.status().code() == StatusCode::kNotFound ||
+                              page.status().code() == StatusCode::kInvalidArgument)) {
+        // The cursor may have expired: resume from added_after next round.
+        c.next.clear();
+        c.next_last.clear();
+        (void)peers_.PutCheckpoint(peer_.name, Direction::kPull, link, c);
+      }
+      return Prefixed(page.status(), where);
+    }
+    std::vector<store::NewObject> batch;
+    std::vector<PeerStore::ProvenanceEntry> provenance;
+    for (json::object& obj : page->objects) {
+      const json::value* idv = obj.if_contains("id");
+      const std::string id = idv && idv->is_string() ? std::string(idv->get_string()) : "(no id)";
+      auto key = stix::KeyOf(obj);
+      std::string reason = key.ok() ? RefusalReason(obj) : key.status().message();
+      if (key.ok() && reason.rfind("forged provenance", 0) == 0 && HeldLocally(link.local, *key)) {
+        ++report->duplicates;  // our own object coming back: a duplicate, not a forgery
+        continue;
+      }
+      std::string text;
+      if (reason.empty()) {
+        text = json::serialize(obj);
+        if (text.size() > limits_.max_object_bytes) {
+          reason = "object larger than " + std::to_string(limits_.max_object_bytes) + " bytes";
+        }
+      }
+      if (!reason.empty()) {
+        ++report->refused;
+        Log("refused " + id + " from collection " + link.remote + ": " + reason);
+        continue;
+      }
+      store::NewObject n;
+      n.id = key->id;
+      n.type = key->type;
+      n.spec_version = key->spec_version;
+      n.version = key->version;
+      n.version_us = key->version_us;
+      n.labels = policy::LabelObject(obj, collection->default_tlp, owner);
+      n.json = std::move(text);
+      provenance.push_back({key->id, key->version, {peer_.name, {peer_.name}}});
+      batch.push_back(std::move(n));
+    }
+    // Provenance first: a version must never be stored without it (a crash in between
+    // leaves provenance for a version not yet stored, which is harmless).
+    ENTENTE_RETURN_IF_ERROR(peers_.RecordProvenance(link.local, provenance));
+    if (!batch.empty()) {
+      auto added = store_.AddObjects(link.local, batch);
+      if (!added.ok()) return Prefixed(added.status(), where + "store: ");
+      for (const auto& a : *added) {
+        if (a.outcome == store::AddOutcome::kAdded) {
+          ++report->pulled;
+        } else {
+          ++report->duplicates;
+        }
+      }
+    }
+    if (!page->objects.empty() && !page->date_added_last.empty()) {
+      c.next_last = page->date_added_last;
+      auto ts = ParseTimestamp(page->date_added_last);
+      if (ts.ok()) report->lag_us = std::max<int64_t>(0, clock_.NowMicros() - ts->micros);
+    }
+    if (page->more && !page->next.empty()) {
+      c.next = page->next;
+    } else {
+      c.next.clear();
+      if (!c.next_last.empty()) c.added_after = c.next_last;
+      c.next_last.clear();
+    }
+    // Only now, after the store committed, does the checkpoint move.
+    ENTENTE_RETURN_IF_ERROR(peers_.PutCheckpoint(peer_.name, Direction::kPull, link, c));
+    *budget -= static_cast<int64_t>(page->objects.size());
+    if (!page->more || page->objects.empty()) break;
+  }
+  return Status::Ok();
+}
+
+Status PeerSyncer::Push(const CollectionLink& link, int64_t* budget, RoundReport* report) {
+  const std::string where = "push " + link.local + " -> " + link.remote + ": ";
+  auto cp = peers_.GetCheckpoint(peer_.name, Direction::kPush, link);
+  if (!cp.ok()) return cp.status();
+  Checkpoint c = *cp;
+  auto all_peers = peers_.ListPeers();
+  if (!all_peers.ok()) return all_peers.status();
+  const policy::PeerProfile profile = ProfileOf(peer_);
+  struct Row {
+    int64_t date_added_us;
+    std::string id, version, json;
+    policy::Labels labels;
+  };
+  while (*budget > 0) {
+    const size_t want =
+        static_cast<size_t>(std::min<int64_t>(*budget, static_cast<int64_t>(limits_.page_size)));
+    std::vector<Row> rows;
+    store::ObjectQuery q;
+    q.collection_id = link.local;
+    if (c.pushed_until_us > 0) q.added_after_us = c.pushed_until_us;
+    q.match_last = false;
+    q.match_all = true;
+    Status s = store_.ScanObjects(q, [&](const store::ObjectRow& row) {
+      rows.push_back({row.date_added_us, std::string(row.id), std::string(row.version),
+                      std::string(row.json), row.labels});
+      return rows.size() >= want ? store::ScanAction::kStop : store::ScanAction::kContinue;
+    });
+    if (!s.ok()) return Prefixed(s, where + "scan: ");
+    if (rows.empty()) break;
+    std::string envelope = "{\"objects\":[";
+    size_t sending = 0;
+    for (const Row& row : rows) {
+      auto parsed = stix::ParseJson(row.json);
+      if (!parsed.ok() || !parsed->is_object()) {
+        ++report->withheld;
+        Log("stored object " + row.id + " does not parse; not sent");
+        continue;
+      }
+      auto path = EgressPath(peers_, *all_peers, local_node_, link.local, row.id, row.version,
+                             row.labels.owner_org);
+      if (!path.ok()) return path.status();
+      policy::EgressDecision d =
+          policy::DecideEgress(profile, row.labels, parsed->get_object(), *path);
+      if (!d.send) {
+        ++report->withheld;
+        continue;
+      }
+      if (sending++ > 0) envelope += ',';
+      envelope += json::serialize(d.object);
+    }
+    envelope += "]}";
+    if (sending > 0) {
+      auto st = client_->PostEnvelope(link.remote, envelope);
+      if (!st.ok()) return Prefixed(st.status(), where);
+      report->pushed +=
+          st->status == "complete" ? st->success_count : static_cast<int64_t>(sending);
+      report->rejected_by_peer += st->failure_count;
+      for (size_t i = 0; i < st->failures.size() && i < 5; ++i) {
+        Log("the peer refused " + st->failures[i]);
+      }
+    }
+    // The peer acknowledged (or nothing had to leave): move on.
+    c.pushed_until_us = rows.back().date_added_us;
+    ENTENTE_RETURN_IF_ERROR(peers_.PutCheckpoint(peer_.name, Direction::kPush, link, c));
+    *budget -= static_cast<int64_t>(rows.size());
+    if (rows.size() < want) break;
+  }
+  return Status::Ok();
+}
+
+}  // namespace entente::federation

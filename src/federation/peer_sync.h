@@ -1,0 +1,101 @@
+// federation/peer_sync: one sync round with one peer — pull, then push.
+//
+// Pull (per --pull link): GET the remote collection's objects page by page from the
+// checkpoint (added_after = last X-TAXII-Date-Added-Last, or the saved `next` cursor),
+// at most `quota` objects per round. Every received object is checked like a client's
+// POST (stix::ValidateObject, size and depth limits) and refused — logged and counted,
+// never stored — when it is invalid, when its created_by_ref names an organisation that
+// does not live on that peer, or when it claims to be made by an organisation of this
+// node (forged provenance). Accepted objects are labelled (policy::LabelObject with the
+// local collection's default TLP), their provenance recorded (this peer), and stored
+// with Store::AddObjects (a version already held is not stored again). The checkpoint
+// advances only after the store has committed.
+//
+// Push (per --push link): scan the local collection from the push checkpoint (every
+// version, in date_added order), ask policy::DecideEgress for each version with its
+// provenance path, POST what may leave in envelopes of at most page_size objects, and
+// advance the checkpoint once the peer has answered with a status resource. Objects
+// that came from this peer (provenance, or owned by the peer's local organisation)
+// never go back to it.
+//
+// A PeerSyncer is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/env.h"
+#include "entente/status.h"
+#include "federation/peer.h"
+#include "federation/peer_store.h"
+#include "federation/taxii_client.h"
+#include "stix/stix.h"
+#include "store/store.h"
+
+namespace entente::federation {
+
+struct SyncLimits {
+  size_t page_size = 100;                      // objects per GET page and per POST envelope
+  size_t max_object_bytes = 10 * 1024 * 1024;  // one serialized object
+  stix::ValidateOptions validate;
+};
+
+struct RoundReport {
+  int64_t pulled = 0;      // new versions stored
+  int64_t duplicates = 0;  // versions received that were already held
+  int64_t refused = 0;     // received and refused
+  int64_t pushed = 0;      // sent and acknowledged
+  int64_t withheld = 0;    // kept from the peer by the gate
+  int64_t rejected_by_peer = 0;
+  int64_t lag_us = -1;  // now - date_added on the peer of the newest object pulled; -1 none
+};
+
+using LogFn = std::function<void(const std::string& line)>;
+
+class PeerSyncer {
+ public:
+  // `local_node` is this node's name (the origin recorded for objects made here).
+  PeerSyncer(store::Store& store, PeerStore& peers, std::string local_node, Peer peer,
+             SyncLimits limits, std::unique_ptr<TaxiiClient> client, LogFn log,
+             Clock& clock = SystemClock());
+
+  // Runs one round; the report counts what was done even when an error stopped it.
+  Status RunRound(RoundReport* report);
+
+  const Peer& peer() const { return peer_; }
+
+ private:
+  Status Pull(const CollectionLink& link, int64_t* budget, RoundReport* report);
+  Status Push(const CollectionLink& link, int64_t* budget, RoundReport* report);
+  // Why an object received from the peer is refused, or "" when it is accepted.
+  std::string RefusalReason(const boost::json::object& obj);
+  // True if this exact version is already stored in `collection`.
+  bool HeldLocally(const std::string& collection, const stix::ObjectKey& key);
+  void Log(const std::string& line);
+
+  store::Store& store_;
+  PeerStore& peers_;
+  std::string local_node_;
+  Peer peer_;
+  SyncLimits limits_;
+  std::unique_ptr<TaxiiClient> client_;
+  LogFn log_;
+  Clock& clock_;
+  std::vector<std::string> local_identities_;  // identity ids of this node's organisations
+};
+
+// The provenance path of a local object version as egress sees it (origin first):
+// the recorded provenance, else this node; objects owned by a peer's local
+// organisation or stored from a peer also name that peer.
+Result<std::vector<std::string>> EgressPath(PeerStore& peers, const std::vector<Peer>& all_peers,
+                                            const std::string& local_node,
+                                            std::string_view collection, std::string_view id,
+                                            std::string_view version, std::string_view owner_org);
+
+// The owner recorded for objects stored from `peer`: its local organisation, else
+// "peer:<name>".
+std::string OwnerForPeer(const Peer& peer);
+
+}  // namespace entente::federation

@@ -1,0 +1,82 @@
+// federation/sync: the federation loop that runs inside `entente serve`.
+//
+// Federation::Start opens the federation tables in the node's SQLite file (db_path,
+// usually DIR/entente.db) and starts one supervisor thread, which every poll interval
+// reloads the configured peers and keeps exactly one worker thread per peer (peers
+// added, changed or removed with `entente peer …` while the node runs are picked up).
+// Each worker runs sync rounds with its peer (federation/peer_sync.h): pull, then push,
+// at most `quota` objects each way per round, then waits the poll interval. A peer that
+// is down, slow, answers garbage or over-large pages fails its round; the worker logs
+// the error, records it in the peer's status and retries with capped exponential
+// backoff with jitter, while the other peers' workers go on unaffected.
+//
+// Stop() asks every worker to finish its current request and joins them; it is safe to
+// call more than once and from any thread; the destructor calls it. `store` must
+// outlive the Federation.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "common/env.h"
+#include "entente/status.h"
+#include "federation/backoff.h"
+#include "federation/peer_store.h"
+#include "federation/peer_sync.h"
+#include "store/store.h"
+
+namespace entente::federation {
+
+struct FederationOptions {
+  int poll_interval_ms = 200;  // an object reaches an entitled peer within ~2 polls
+  SyncLimits limits;
+  BackoffPolicy backoff;
+  int connect_timeout_ms = 5000;
+  int io_timeout_ms = 30000;
+  size_t max_response_bytes = 32 * 1024 * 1024;
+  LogFn log;                 // called from worker threads, possibly concurrently; empty = quiet
+  Clock* clock = nullptr;    // default SystemClock()
+  Random* random = nullptr;  // default SystemRandom()
+};
+
+// The client options this node uses for `peer`.
+ClientOptions ClientOptionsFor(const Peer& peer, const FederationOptions& options);
+
+// Runs one sync round with `peer` on the caller's thread and records its status.
+Status SyncPeerOnce(store::Store& store, PeerStore& peers, const Peer& peer,
+                    const FederationOptions& options, RoundReport* report = nullptr);
+
+class Federation {
+ public:
+  static Result<std::unique_ptr<Federation>> Start(store::Store& store, const std::string& db_path,
+                                                   FederationOptions options = {});
+  ~Federation();
+  Federation(const Federation&) = delete;
+  Federation& operator=(const Federation&) = delete;
+
+  void Stop();
+
+ private:
+  struct Worker;
+  Federation(store::Store& store, std::unique_ptr<PeerStore> peers, FederationOptions options);
+  void Supervise();
+  void RunWorker(Worker* worker);
+  // Waits up to `micros` or until stopping; returns false when stopping.
+  bool WaitFor(Worker* worker, int64_t micros);
+
+  store::Store& store_;
+  std::unique_ptr<PeerStore> peers_;
+  FederationOptions options_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::map<std::string, std::unique_ptr<Worker>> workers_;  // supervisor thread only
+  std::thread supervisor_;
+};
+
+}  // namespace entente::federation

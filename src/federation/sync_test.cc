@@ -1,0 +1,317 @@
+// Two in-process nodes (TAXII server over the in-memory store each) exchanging objects
+// through PeerSyncer rounds and the Federation loop.
+#include "federation/sync.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "federation/peer_sync.h"
+#include "taxii/testing/fixture.h"
+
+namespace entente::federation {
+namespace {
+
+using taxii::testing::Audience;
+using taxii::testing::Indicator;
+using taxii::testing::kAmber;
+using taxii::testing::kClear;
+using taxii::testing::kGreen;
+using taxii::testing::kRed;
+using taxii::testing::NewId;
+using taxii::testing::TaxiiFixture;
+
+std::string Marking(const char* m) {
+  return std::string("\"object_marking_refs\":[\"") + m + "\"]";
+}
+
+std::string Url(TaxiiFixture& fx) {
+  return "http://127.0.0.1:" + std::to_string(fx.server().port()) + "/api/";
+}
+
+// id -> json of the last version of every object in `collection`.
+std::map<std::string, std::string> Objects(store::Store& s, const std::string& collection) {
+  std::map<std::string, std::string> out;
+  store::ObjectQuery q;
+  q.collection_id = collection;
+  (void)s.ScanObjects(q, [&](const store::ObjectRow& row) {
+    out[std::string(row.id)] = std::string(row.json);
+    return store::ScanAction::kContinue;
+  });
+  return out;
+}
+
+class SyncTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("fed-sync-" + NewUuid4());
+    std::filesystem::create_directories(dir_);
+    a_ = std::make_unique<TaxiiFixture>();
+    b_ = std::make_unique<TaxiiFixture>();
+    store::NodeSettings sb = *b_->store().GetSettings();
+    sb.name = "node-b";
+    ASSERT_TRUE(b_->store().PutSettings(sb).ok());
+    auto pa = PeerStore::Open((dir_ / "a.db").string());
+    auto pb = PeerStore::Open((dir_ / "b.db").string());
+    ASSERT_TRUE(pa.ok() && pb.ok());
+    peers_a_ = std::move(*pa);
+    peers_b_ = std::move(*pb);
+    options_.log = [this](const std::string& line) {
+      std::lock_guard<std::mutex> lock(log_mu_);
+      log_ += line + "\n";
+    };
+  }
+  void TearDown() override {
+    a_.reset();
+    b_.reset();
+    peers_a_.reset();
+    peers_b_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Node A's view of node B: A pushes its shared collection to B's, with B's alpha token.
+  Peer PeerBOnA() {
+    Peer p;
+    p.name = "node-b";
+    p.api_root_url = Url(*b_);
+    p.token = b_->alpha.token;
+    p.jurisdiction = "DE";
+    p.communities = {"eu-csirts"};
+    p.recipients = {b_->alpha.identity};
+    p.push = {{b_->shared_id, a_->shared_id}};
+    p.local_org = "beta";  // B's pushes to A arrive with A's beta token
+    return p;
+  }
+  // Node B's view of node A: B pulls A's shared collection with A's beta token.
+  Peer PeerAOnB() {
+    Peer p;
+    p.name = "node-a";
+    p.api_root_url = Url(*a_);
+    p.token = a_->beta.token;
+    p.jurisdiction = "FR";
+    p.communities = {"eu-csirts"};
+    p.recipients = {a_->alpha.identity, a_->beta.identity};
+    p.pull = {{a_->shared_id, b_->shared_id}};
+    p.local_org = "alpha";  // A's pushes to B arrive with B's alpha token
+    return p;
+  }
+
+  Status Round(store::Store& s, PeerStore& peers, const Peer& p, RoundReport* r) {
+    EXPECT_TRUE(peers.PutPeer(p).ok());
+    return SyncPeerOnce(s, peers, p, options_, r);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<TaxiiFixture> a_, b_;
+  std::unique_ptr<PeerStore> peers_a_, peers_b_;
+  FederationOptions options_;
+  std::mutex log_mu_;
+  std::string log_;
+};
+
+TEST_F(SyncTest, PushSendsOnlyWhatTheGateAllows) {
+  const std::string by = "\"created_by_ref\":\"" + a_->alpha.identity + "\"";
+  std::map<std::string, bool> expect_sent;
+  auto add = [&](const std::string& extra, bool sent) {
+    std::string id = NewId("indicator");
+    expect_sent[id] = sent;
+    auto res = a_->PostObjects(a_->shared_id, a_->alpha.token,
+                               {Indicator(id, "2026-01-01T00:00:00.000Z", by + "," + extra)});
+    ASSERT_EQ(res.status, 202) << res.body;
+  };
+  add(Marking(kClear), true);
+  add(Marking(kGreen) + "," + Audience("communities", {"eu-csirts"}), true);
+  add(Marking(kGreen) + "," + Audience("communities", {"other-community"}), false);
+  add(Marking(kGreen), false);  // names no community: stays here
+  add(Marking(kAmber) + "," + Audience("recipients", {b_->alpha.identity}), true);
+  add(Marking(kAmber) + "," + Audience("recipients", {"identity--" + NewUuid4()}), false);
+  add(Marking(kRed) + "," + Audience("individuals", {"identity--" + NewUuid4()}), false);
+
+  RoundReport r;
+  Status s = Round(a_->store(), *peers_a_, PeerBOnA(), &r);
+  ASSERT_TRUE(s.ok()) << s.ToString() << log_;
+  EXPECT_EQ(r.pushed, 3);
+  EXPECT_EQ(r.withheld, 4);
+  auto on_b = Objects(b_->store(), b_->shared_id);
+  for (const auto& [id, sent] : expect_sent) {
+    EXPECT_EQ(on_b.count(id), sent ? 1u : 0u) << id;
+  }
+  // Idempotent: a second round sends nothing more.
+  RoundReport again;
+  ASSERT_TRUE(Round(a_->store(), *peers_a_, PeerBOnA(), &again).ok());
+  EXPECT_EQ(again.pushed, 0);
+  EXPECT_EQ(again.withheld, 0);
+}
+
+TEST_F(SyncTest, SovereigntyRulesApplyOnTheWayOut) {
+  Peer p = PeerBOnA();
+  p.rules = {{"email-addr", "value", policy::SovereigntyAction::kKeyedHash},
+             {"user-account", "", policy::SovereigntyAction::kWithhold}};
+  p.hash_key = "shared-secret-key-0123";
+  const std::string email_id = "email-addr--" + NewUuid4();
+  const std::string account_id = "user-account--" + NewUuid4();
+  auto res =
+      a_->PostObjects(a_->shared_id, a_->alpha.token,
+                      {"{\"type\":\"email-addr\",\"spec_version\":\"2.1\",\"id\":\"" + email_id +
+                           "\",\"value\":\"jane@example.org\"," + Marking(kClear) + "}",
+                       "{\"type\":\"user-account\",\"spec_version\":\"2.1\",\"id\":\"" +
+                           account_id + "\",\"user_id\":\"jdoe\"," + Marking(kClear) + "}"});
+  ASSERT_EQ(res.status, 202) << res.body;
+  RoundReport r;
+  Status s = Round(a_->store(), *peers_a_, p, &r);
+  ASSERT_TRUE(s.ok()) << s.ToString() << log_;
+  auto on_b = Objects(b_->store(), b_->shared_id);
+  EXPECT_EQ(on_b.count(account_id), 0u);
+  EXPECT_EQ(on_b.count(email_id), 0u);  // the id of a hashed SCO changes too
+  bool hashed_seen = false;
+  for (const auto& [id, json] : on_b) {
+    EXPECT_EQ(json.find("jane@example.org"), std::string::npos) << json;
+    EXPECT_EQ(json.find("jdoe"), std::string::npos) << json;
+    if (json.find(policy::KeyedHash(p.hash_key, "jane@example.org")) != std::string::npos) {
+      hashed_seen = true;
+    }
+  }
+  EXPECT_TRUE(hashed_seen) << "the keyed hash of the address should arrive";
+}
+
+TEST_F(SyncTest, PullStoresWithProvenanceAndRefusesStrangers) {
+  const std::string ok_id = NewId("indicator");
+  const std::string stranger_id = NewId("indicator");
+  auto res = a_->PostObjects(
+      a_->shared_id, a_->alpha.token,
+      {Indicator(ok_id, "2026-01-01T00:00:00.000Z",
+                 "\"created_by_ref\":\"" + a_->alpha.identity + "\"," + Marking(kClear)),
+       Indicator(stranger_id, "2026-01-01T00:00:00.000Z",
+                 "\"created_by_ref\":\"identity--" + NewUuid4() + "\"," + Marking(kClear))});
+  ASSERT_EQ(res.status, 202) << res.body;
+  RoundReport r;
+  Status s = Round(b_->store(), *peers_b_, PeerAOnB(), &r);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(r.pulled, 1);
+  EXPECT_EQ(r.refused, 1);
+  EXPECT_NE(log_.find(stranger_id), std::string::npos) << log_;
+  auto on_b = Objects(b_->store(), b_->shared_id);
+  EXPECT_EQ(on_b.count(ok_id), 1u);
+  EXPECT_EQ(on_b.count(stranger_id), 0u);
+  auto prov = peers_b_->GetProvenance(b_->shared_id, ok_id, "2026-01-01T00:00:00.000Z");
+  ASSERT_TRUE(prov.ok() && prov->has_value());
+  EXPECT_EQ((*prov)->origin, "node-a");
+
+  // Nothing new: nothing pulled, the checkpoint holds.
+  RoundReport again;
+  ASSERT_TRUE(Round(b_->store(), *peers_b_, PeerAOnB(), &again).ok());
+  EXPECT_EQ(again.pulled + again.duplicates + again.refused, 0);
+}
+
+TEST_F(SyncTest, ForgedOriginIsRefused) {
+  // A object claiming to be made by one of B's own organisations, which B never made.
+  const std::string id = NewId("indicator");
+  Peer p = PeerAOnB();
+  p.recipients.push_back(b_->alpha.identity);  // even when listed on the peer
+  auto res = a_->PostObjects(
+      a_->shared_id, a_->alpha.token,
+      {Indicator(id, "2026-01-01T00:00:00.000Z",
+                 "\"created_by_ref\":\"" + b_->alpha.identity + "\"," + Marking(kClear))});
+  ASSERT_EQ(res.status, 202);
+  RoundReport r;
+  ASSERT_TRUE(Round(b_->store(), *peers_b_, p, &r).ok());
+  EXPECT_EQ(r.refused, 1);
+  EXPECT_NE(log_.find("forged provenance"), std::string::npos) << log_;
+  EXPECT_EQ(Objects(b_->store(), b_->shared_id).count(id), 0u);
+}
+
+TEST_F(SyncTest, PullPagesWithinTheQuotaAndResumes) {
+  std::vector<std::string> objects;
+  for (int i = 0; i < 25; ++i) {
+    objects.push_back(Indicator(NewId("indicator"), "2026-01-01T00:00:00.000Z", Marking(kClear)));
+  }
+  ASSERT_EQ(a_->PostObjects(a_->shared_id, a_->alpha.token, objects).status, 202);
+  options_.limits.page_size = 4;
+  Peer p = PeerAOnB();
+  p.quota = 10;
+  int64_t total = 0;
+  for (int round = 0; round < 3; ++round) {
+    RoundReport r;
+    ASSERT_TRUE(Round(b_->store(), *peers_b_, p, &r).ok());
+    EXPECT_LE(r.pulled, 10 + 3);  // a page never overshoots the quota by more than a page
+    total += r.pulled;
+  }
+  EXPECT_EQ(total, 25);
+  EXPECT_EQ(Objects(b_->store(), b_->shared_id).size(), 25u);
+}
+
+TEST_F(SyncTest, BidirectionalPairDoesNotLoop) {
+  // A pushes to B; B pushes to A (same pair of collections).
+  Peer b_on_a = PeerBOnA();
+  Peer a_on_b = PeerAOnB();
+  a_on_b.pull.clear();
+  a_on_b.push = {{a_->shared_id, b_->shared_id}};
+  a_on_b.token = a_->beta.token;
+  ASSERT_EQ(
+      a_->PostObjects(a_->shared_id, a_->alpha.token,
+                      {Indicator(NewId("indicator"), "2026-01-01T00:00:00.000Z", Marking(kClear))})
+          .status,
+      202);
+  ASSERT_EQ(
+      b_->PostObjects(b_->shared_id, b_->beta.token,
+                      {Indicator(NewId("indicator"), "2026-01-01T00:00:00.000Z", Marking(kClear))})
+          .status,
+      202);
+  int64_t pushed_late = 0;
+  for (int round = 0; round < 4; ++round) {
+    RoundReport ra, rb;
+    ASSERT_TRUE(Round(a_->store(), *peers_a_, b_on_a, &ra).ok()) << log_;
+    ASSERT_TRUE(Round(b_->store(), *peers_b_, a_on_b, &rb).ok()) << log_;
+    if (round >= 1) pushed_late += ra.pushed + rb.pushed;
+  }
+  EXPECT_EQ(pushed_late, 0) << "objects travelled back: " << log_;
+  EXPECT_EQ(Objects(a_->store(), a_->shared_id).size(), 2u);
+  EXPECT_EQ(Objects(b_->store(), b_->shared_id).size(), 2u);
+  EXPECT_EQ(*a_->store().CountObjects(a_->shared_id), 2);
+  EXPECT_EQ(*b_->store().CountObjects(b_->shared_id), 2);
+}
+
+TEST_F(SyncTest, FederationLoopDeliversAndSurvivesADeadPeer) {
+  // On B: one dead peer and node A; the dead one must not hold A's objects back.
+  Peer dead = PeerAOnB();
+  dead.name = "dead";
+  dead.api_root_url = "http://127.0.0.1:1/api/";
+  ASSERT_TRUE(peers_b_->PutPeer(dead).ok());
+  ASSERT_TRUE(peers_b_->PutPeer(PeerAOnB()).ok());
+  FederationOptions o = options_;
+  o.poll_interval_ms = 20;
+  o.backoff.initial_us = 50'000;
+  auto fed = Federation::Start(b_->store(), (dir_ / "b.db").string(), o);
+  ASSERT_TRUE(fed.ok()) << fed.status().ToString();
+  const std::string id = NewId("indicator");
+  ASSERT_EQ(a_->PostObjects(a_->shared_id, a_->alpha.token,
+                            {Indicator(id, "2026-01-01T00:00:00.000Z", Marking(kClear))})
+                .status,
+            202);
+  bool arrived = false;
+  for (int i = 0; i < 500 && !arrived; ++i) {  // bounded wait, no timing assertion
+    arrived = Objects(b_->store(), b_->shared_id).count(id) == 1;
+    if (!arrived) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(arrived);
+  bool dead_recorded = false;
+  for (int i = 0; i < 500 && !dead_recorded; ++i) {
+    auto st = peers_b_->GetStatus("dead");
+    dead_recorded = st.ok() && st->failures > 0 && !st->last_error.empty();
+    if (!dead_recorded) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(dead_recorded);
+  (*fed)->Stop();
+  auto a_status = peers_b_->GetStatus("node-a");
+  ASSERT_TRUE(a_status.ok());
+  EXPECT_EQ(a_status->pulled, 1);
+  EXPECT_EQ(a_status->last_error, "");
+  EXPECT_NE(peers_b_->GetStatus("dead")->last_error.find("unavailable"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace entente::federation
