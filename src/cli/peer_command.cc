@@ -1,0 +1,378 @@
+// `entente peer add|list|status|remove|explain|sync`: the peers this node federates with.
+//
+// The peers live in the federation tables of DIR/entente.db (federation/peer_store.h);
+// `entente serve` picks changes up while it runs.
+// Compiled as a stub that explains itself when the binary is built without
+// federation/ (the entente_federation target defines ENTENTE_HAVE_FEDERATION).
+#ifdef ENTENTE_HAVE_FEDERATION
+
+#include <boost/json.hpp>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "cli/country.h"
+#include "cli/node_commands.h"
+#include "cli/node_util.h"
+#include "common/timestamp.h"
+#include "federation/peer.h"
+#include "federation/peer_store.h"
+#include "federation/peer_sync.h"
+#include "federation/sync.h"
+#include "policy/egress.h"
+#include "stix/stix.h"
+
+namespace entente::cli {
+namespace {
+
+namespace fed = entente::federation;
+
+struct Node {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<fed::PeerStore> peers;
+};
+
+Result<Node> OpenNode(const std::string& data) {
+  const std::string dir = ResolveDataDir(data);
+  auto store = OpenNodeStore(dir);
+  if (!store.ok()) return store.status();
+  auto peers = fed::PeerStore::Open(StorePathIn(dir));
+  if (!peers.ok()) return peers.status();
+  return Node{std::move(*store), std::move(*peers)};
+}
+
+std::string Age(int64_t then_us, int64_t now_us) {
+  if (then_us <= 0) return "never";
+  const int64_t s = (now_us - then_us) / 1'000'000;
+  if (s < 120) return std::to_string(s) + "s ago";
+  if (s < 7200) return std::to_string(s / 60) + "m ago";
+  return std::to_string(s / 3600) + "h ago";
+}
+
+std::string Duration(int64_t us) {
+  if (us < 1000) return std::to_string(us) + "us";
+  if (us < 10'000'000) return std::to_string(us / 1000) + "ms";
+  return std::to_string(us / 1'000'000) + "s";
+}
+
+struct PeerAddOptions {
+  std::string data;
+  std::string name;
+  std::string url;
+  std::string token;
+  std::string user;
+  std::string jurisdiction;
+  std::vector<std::string> communities;
+  std::vector<std::string> recipients;
+  std::vector<std::string> rules;
+  std::string hash_key;
+  std::vector<std::string> pull;
+  std::vector<std::string> push;
+  std::string pin_sha256;
+  std::string pin_pem_file;
+  std::string local_org;
+  int64_t quota = 1000;
+};
+
+int RunPeerAdd(const PeerAddOptions& o) {
+  fed::Peer p;
+  p.name = o.name;
+  p.api_root_url = o.url;
+  if (!p.api_root_url.empty() && p.api_root_url.back() != '/') p.api_root_url += '/';
+  p.token = o.token;
+  p.username = o.user;
+  p.jurisdiction = o.jurisdiction;
+  if (!IsAssignedCountryCode(o.jurisdiction)) {
+    return Fail(Status::InvalidArgument(
+        "invalid jurisdiction '" + o.jurisdiction +
+        "' (--jurisdiction: an assigned ISO 3166-1 alpha-2 code in upper case, e.g. DE)"));
+  }
+  p.communities = o.communities;
+  p.recipients = o.recipients;
+  for (const auto& text : o.rules) {
+    auto rule = fed::ParseRule(text);
+    if (!rule.ok()) return Fail(rule.status());
+    p.rules.push_back(*rule);
+  }
+  p.hash_key = o.hash_key;
+  for (const auto& text : o.pull) {
+    auto link = fed::ParsePullLink(text);
+    if (!link.ok()) return Fail(link.status());
+    p.pull.push_back(*link);
+  }
+  for (const auto& text : o.push) {
+    auto link = fed::ParsePushLink(text);
+    if (!link.ok()) return Fail(link.status());
+    p.push.push_back(*link);
+  }
+  p.pin_sha256 = o.pin_sha256;
+  for (char& c : p.pin_sha256) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!o.pin_pem_file.empty()) {
+    auto pem = ReadInputFile(o.pin_pem_file);
+    if (!pem.ok()) return Fail(pem.status());
+    p.pin_pem = *pem;
+  }
+  p.local_org = o.local_org;
+  p.quota = o.quota;
+  if (Status s = fed::ValidatePeer(p); !s.ok()) return Fail(s);
+  // The client checks the URL and pin the same way it will use them.
+  if (auto c = fed::TaxiiClient::Create(fed::ClientOptionsFor(p, {})); !c.ok()) {
+    return Fail(c.status());
+  }
+  auto node = OpenNode(o.data);
+  if (!node.ok()) return Fail(node.status());
+  for (const auto& link : p.pull) {
+    if (auto c = node->store->GetCollection(link.local); !c.ok()) {
+      return Fail(Status::NotFound("unknown local collection " + link.local +
+                                   " (--pull: REMOTE[:LOCAL] must name a local collection)"));
+    }
+  }
+  for (const auto& link : p.push) {
+    if (auto c = node->store->GetCollection(link.local); !c.ok()) {
+      return Fail(Status::NotFound("unknown local collection " + link.local +
+                                   " (--push: LOCAL[:REMOTE] must name a local collection)"));
+    }
+  }
+  if (!p.local_org.empty()) {
+    if (auto org = node->store->GetOrganisation(p.local_org); !org.ok()) {
+      return Fail(Status::NotFound("unknown organisation '" + p.local_org +
+                                   "' (--local-org: the organisation whose token the peer uses "
+                                   "here)"));
+    }
+  }
+  if (Status s = node->peers->AddPeer(p); !s.ok()) return Fail(s);
+  std::cout << "peer " << p.name << " added" << std::endl;
+  return kExitOk;
+}
+
+struct PeerListOptions {
+  std::string data;
+  bool json = false;
+};
+
+int RunPeerList(const PeerListOptions& o) {
+  auto node = OpenNode(o.data);
+  if (!node.ok()) return Fail(node.status());
+  auto peers = node->peers->ListPeers();
+  if (!peers.ok()) return Fail(peers.status());
+  const int64_t now = SystemClock().NowMicros();
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& p : *peers) {
+    auto st = node->peers->GetStatus(p.name);
+    if (!st.ok()) return Fail(st.status());
+    if (o.json) {
+      boost::json::object j;
+      j["name"] = p.name;
+      j["url"] = p.api_root_url;
+      j["jurisdiction"] = p.jurisdiction;
+      j["last_attempt"] = st->last_attempt_us ? FormatTimestamp(st->last_attempt_us, 6) : "";
+      j["last_sync"] = st->last_success_us ? FormatTimestamp(st->last_success_us, 6) : "";
+      j["lag_us"] = st->lag_us;
+      j["failures"] = st->failures;
+      j["last_error"] = st->last_error;
+      j["pulled"] = st->pulled;
+      j["pushed"] = st->pushed;
+      j["withheld"] = st->withheld;
+      j["refused"] = st->refused;
+      std::cout << boost::json::serialize(j) << '\n';
+      continue;
+    }
+    rows.push_back({p.name, p.api_root_url, p.jurisdiction, std::to_string(p.pull.size()),
+                    std::to_string(p.push.size()), Age(st->last_success_us, now),
+                    Duration(st->lag_us), std::to_string(st->failures), std::to_string(st->pulled),
+                    std::to_string(st->pushed), std::to_string(st->withheld),
+                    std::to_string(st->refused), st->last_error});
+  }
+  if (!o.json) {
+    PrintTable({"NAME", "URL", "JURISDICTION", "PULL", "PUSH", "LAST-SYNC", "LAG", "FAILURES",
+                "PULLED", "PUSHED", "WITHHELD", "REFUSED", "LAST-ERROR"},
+               rows);
+  }
+  std::cout.flush();
+  return kExitOk;
+}
+
+struct PeerNameOptions {
+  std::string data;
+  std::string name;
+};
+
+int RunPeerRemove(const PeerNameOptions& o) {
+  auto node = OpenNode(o.data);
+  if (!node.ok()) return Fail(node.status());
+  if (Status s = node->peers->RemovePeer(o.name); !s.ok()) return Fail(s);
+  return kExitOk;
+}
+
+int RunPeerSync(const PeerNameOptions& o) {
+  auto node = OpenNode(o.data);
+  if (!node.ok()) return Fail(node.status());
+  auto peer = node->peers->GetPeer(o.name);
+  if (!peer.ok()) return Fail(peer.status());
+  fed::FederationOptions options;
+  options.limits.validate = NodeValidateOptions();
+  options.log = [](const std::string& line) { std::cerr << line << std::endl; };
+  fed::RoundReport r;
+  Status s = fed::SyncPeerOnce(*node->store, *node->peers, *peer, options, &r);
+  std::cout << "pulled " << r.pulled << ", duplicate " << r.duplicates << ", refused " << r.refused
+            << ", pushed " << r.pushed << ", withheld " << r.withheld << std::endl;
+  if (!s.ok()) return Fail(s);
+  return kExitOk;
+}
+
+struct PeerExplainOptions {
+  std::string data;
+  std::string name;
+  std::string collection;
+  std::string object;
+  std::string version;
+};
+
+int RunPeerExplain(const PeerExplainOptions& o) {
+  auto node = OpenNode(o.data);
+  if (!node.ok()) return Fail(node.status());
+  auto peer = node->peers->GetPeer(o.name);
+  if (!peer.ok()) return Fail(peer.status());
+  auto all = node->peers->ListPeers();
+  if (!all.ok()) return Fail(all.status());
+  auto settings = node->store->GetSettings();
+  if (!settings.ok()) return Fail(settings.status());
+  store::ObjectQuery q;
+  q.collection_id = o.collection;
+  q.ids = {o.object};
+  q.match_last = false;
+  q.match_all = true;
+  struct Row {
+    std::string version, json;
+    policy::Labels labels;
+  };
+  std::optional<Row> chosen;
+  Status scan = node->store->ScanObjects(q, [&](const store::ObjectRow& row) {
+    if (o.version.empty() || row.version == o.version) {
+      // The newest version (by version time, then date_added) unless one is named.
+      chosen = Row{std::string(row.version), std::string(row.json), row.labels};
+    }
+    return store::ScanAction::kContinue;
+  });
+  if (!scan.ok()) return Fail(scan);
+  if (!chosen) {
+    return Fail(Status::NotFound("no such object version in collection " + o.collection +
+                                 " (--object: " + o.object + ")"));
+  }
+  auto parsed = stix::ParseJson(chosen->json);
+  if (!parsed.ok() || !parsed->is_object()) return Fail(Status::Corruption("stored object"));
+  auto path = fed::EgressPath(*node->peers, *all, settings->name, o.collection, o.object,
+                              chosen->version, chosen->labels.owner_org);
+  if (!path.ok()) return Fail(path.status());
+  policy::EgressDecision d =
+      policy::DecideEgress(fed::ProfileOf(*peer), chosen->labels, parsed->get_object(), *path);
+  std::string route;
+  for (const auto& n : *path) route += (route.empty() ? "" : " -> ") + n;
+  std::cout << "peer: " << peer->name << " (" << peer->jurisdiction << ")\n"
+            << "object: " << o.object << " version "
+            << (chosen->version.empty() ? "-" : chosen->version) << "\n"
+            << "tlp: " << policy::TlpName(chosen->labels.tlp) << "\n"
+            << "audience: " << policy::EncodeAudience(chosen->labels.audience) << "\n"
+            << "provenance: " << route << "\n"
+            << "decision: " << (d.send ? "send" : "withhold") << "\n";
+  if (!d.reason.empty()) std::cout << "reason: " << d.reason << "\n";
+  for (const auto& c : d.changes) std::cout << "change: " << c << "\n";
+  if (d.send) std::cout << boost::json::serialize(d.object) << "\n";
+  std::cout.flush();
+  return d.send ? kExitOk : kExitNo;
+}
+
+}  // namespace
+
+void RegisterPeerCommands(CLI::App& app, CommandContext& ctx) {
+  CLI::App* peer = app.add_subcommand("peer", "Manage federation peers");
+  peer->require_subcommand(1);
+
+  auto add = std::make_shared<PeerAddOptions>();
+  CLI::App* cmd = peer->add_subcommand("add", "Add a peer node");
+  AddDataOption(cmd, &add->data);
+  cmd->add_option("NAME", add->name, "the peer node's name (as in provenance)")->required();
+  cmd->add_option("--url", add->url, "its TAXII API root URL, e.g. https://host:9440/api/")
+      ->required();
+  cmd->add_option("--token", add->token, "the token this node presents there")->required();
+  cmd->add_option("--user", add->user, "use HTTP Basic with this user name and the token");
+  cmd->add_option("--jurisdiction", add->jurisdiction, "its ISO 3166-1 alpha-2 code")->required();
+  cmd->add_option("--community", add->communities, "trust community present there (repeatable)");
+  cmd->add_option("--recipient", add->recipients,
+                  "identity id of an organisation living there (repeatable)");
+  cmd->add_option("--rule", add->rules, "sovereignty rule TYPE[.PROPERTY]=withhold|redact|hash");
+  cmd->add_option("--hash-key", add->hash_key, "key of keyed hashes (shared with the peer)");
+  cmd->add_option("--pull", add->pull, "REMOTE_COLLECTION_ID[:LOCAL_COLLECTION_ID] (repeatable)");
+  cmd->add_option("--push", add->push, "LOCAL_COLLECTION_ID[:REMOTE_COLLECTION_ID] (repeatable)");
+  cmd->add_option("--pin-sha256", add->pin_sha256, "SHA-256 of the peer's DER certificate");
+  cmd->add_option("--pin-pem", add->pin_pem_file, "PEM file of the peer's certificate to pin");
+  cmd->add_option("--local-org", add->local_org,
+                  "local organisation whose token the peer uses to push here");
+  cmd->add_option("--quota", add->quota, "objects per sync round each way (default 1000)");
+  cmd->callback([add, &ctx] { ctx.exit_code = RunPeerAdd(*add); });
+
+  auto list = std::make_shared<PeerListOptions>();
+  cmd = peer->add_subcommand("list", "List peers with last sync, lag, errors and counts");
+  AddDataOption(cmd, &list->data);
+  cmd->add_flag("--json", list->json, "one JSON object per line");
+  cmd->callback([list, &ctx] { ctx.exit_code = RunPeerList(*list); });
+
+  auto status = std::make_shared<PeerListOptions>();
+  cmd = peer->add_subcommand("status", "Peer status as JSON lines (same as list --json)");
+  AddDataOption(cmd, &status->data);
+  cmd->callback([status, &ctx] {
+    PeerListOptions o = *status;
+    o.json = true;
+    ctx.exit_code = RunPeerList(o);
+  });
+
+  auto remove = std::make_shared<PeerNameOptions>();
+  cmd = peer->add_subcommand("remove", "Remove a peer, its checkpoints and status");
+  AddDataOption(cmd, &remove->data);
+  cmd->add_option("NAME", remove->name, "peer name")->required();
+  cmd->callback([remove, &ctx] { ctx.exit_code = RunPeerRemove(*remove); });
+
+  auto sync = std::make_shared<PeerNameOptions>();
+  cmd = peer->add_subcommand("sync", "Run one sync round with a peer now");
+  AddDataOption(cmd, &sync->data);
+  cmd->add_option("NAME", sync->name, "peer name")->required();
+  cmd->callback([sync, &ctx] { ctx.exit_code = RunPeerSync(*sync); });
+
+  auto explain = std::make_shared<PeerExplainOptions>();
+  cmd = peer->add_subcommand("explain", "What would leave this node for the peer, and why");
+  AddDataOption(cmd, &explain->data);
+  cmd->add_option("NAME", explain->name, "peer name")->required();
+  cmd->add_option("--collection", explain->collection, "local collection id")->required();
+  cmd->add_option("--object", explain->object, "object id")->required();
+  cmd->add_option("--version", explain->version, "a version (default: the newest)");
+  cmd->callback([explain, &ctx] { ctx.exit_code = RunPeerExplain(*explain); });
+}
+
+}  // namespace entente::cli
+
+#else  // !ENTENTE_HAVE_FEDERATION
+
+#include <iostream>
+
+#include "cli/command.h"
+
+namespace entente::cli {
+
+void RegisterPeerCommands(CLI::App& app, CommandContext& ctx) {
+  CLI::App* peer = app.add_subcommand("peer", "Manage federation peers (not built in)");
+  peer->allow_extras();
+  peer->callback([&ctx] {
+    std::cerr << "entente: this binary was built without federation (peer: not available)"
+              << std::endl;
+    ctx.exit_code = 2;
+  });
+}
+
+}  // namespace entente::cli
+
+#endif  // ENTENTE_HAVE_FEDERATION
