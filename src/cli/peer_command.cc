@@ -254,7 +254,7 @@ int RunPeerExplain(const PeerExplainOptions& o) {
   std::optional<Row> chosen;
   Status scan = node->store->ScanObjects(q, [&](const store::ObjectRow& row) {
     if (o.version.empty() || row.version == o.version) {
-      // The newest version (by version time, then date_added) unless one is named.
+      // The most recently added version unless one is named.
       chosen = Row{std::string(row.version), std::string(row.json), row.labels};
     }
     return store::ScanAction::kContinue;
@@ -349,7 +349,7 @@ void RegisterPeerCommands(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("NAME", explain->name, "peer name")->required();
   cmd->add_option("--collection", explain->collection, "local collection id")->required();
   cmd->add_option("--object", explain->object, "object id")->required();
-  cmd->add_option("--version", explain->version, "a version (default: the newest)");
+  cmd->add_option("--version", explain->version, "a version (default: the most recently added)");
   cmd->callback([explain, &ctx] { ctx.exit_code = RunPeerExplain(*explain); });
 }
 

@@ -234,8 +234,7 @@ Status PeerSyncer::Push(const CollectionLink& link, int64_t* budget, RoundReport
     });
     if (!s.ok()) return Prefixed(s, where + "scan: ");
     if (rows.empty()) break;
-    std::string envelope = "{\"objects\":[";
-    size_t sending = 0;
+    std::vector<std::string> outgoing;
     for (const Row& row : rows) {
       auto parsed = stix::ParseJson(row.json);
       if (!parsed.ok() || !parsed->is_object()) {
@@ -252,25 +251,57 @@ Status PeerSyncer::Push(const CollectionLink& link, int64_t* budget, RoundReport
         ++report->withheld;
         continue;
       }
-      if (sending++ > 0) envelope += ',';
-      envelope += json::serialize(d.object);
+      outgoing.push_back(json::serialize(d.object));
     }
-    envelope += "]}";
-    if (sending > 0) {
-      auto st = client_->PostEnvelope(link.remote, envelope);
-      if (!st.ok()) return Prefixed(st.status(), where);
-      report->pushed +=
-          st->status == "complete" ? st->success_count : static_cast<int64_t>(sending);
-      report->rejected_by_peer += st->failure_count;
-      for (size_t i = 0; i < st->failures.size() && i < 5; ++i) {
-        Log("the peer refused " + st->failures[i]);
+    // Envelopes of at most max_envelope_bytes (one object may exceed it alone).
+    size_t begin = 0, bytes = 0;
+    for (size_t i = 0; i <= outgoing.size(); ++i) {
+      const bool flush = i == outgoing.size() ||
+                         (i > begin && bytes + outgoing[i].size() + 1 > limits_.max_envelope_bytes);
+      if (flush && i > begin) {
+        ENTENTE_RETURN_IF_ERROR(
+            Prefixed(SendObjects(link.remote, outgoing, begin, i, report), where));
+        begin = i;
+        bytes = 0;
       }
+      if (i < outgoing.size()) bytes += outgoing[i].size() + 1;
     }
     // The peer acknowledged (or nothing had to leave): move on.
     c.pushed_until_us = rows.back().date_added_us;
     ENTENTE_RETURN_IF_ERROR(peers_.PutCheckpoint(peer_.name, Direction::kPush, link, c));
     *budget -= static_cast<int64_t>(rows.size());
     if (rows.size() < want) break;
+  }
+  return Status::Ok();
+}
+
+Status PeerSyncer::SendObjects(const std::string& remote, const std::vector<std::string>& objects,
+                               size_t begin, size_t end, RoundReport* report) {
+  std::string envelope = "{\"objects\":[";
+  for (size_t i = begin; i < end; ++i) {
+    if (i > begin) envelope += ',';
+    envelope += objects[i];
+  }
+  envelope += "]}";
+  auto st = client_->PostEnvelope(remote, envelope);
+  if (!st.ok()) {
+    if (st.status().code() != StatusCode::kResourceExhausted) return st.status();
+    if (end - begin > 1) {
+      // The peer refuses envelopes this large: halve.
+      const size_t mid = begin + (end - begin) / 2;
+      ENTENTE_RETURN_IF_ERROR(SendObjects(remote, objects, begin, mid, report));
+      return SendObjects(remote, objects, mid, end, report);
+    }
+    ++report->rejected_by_peer;
+    Log("the peer refuses an object of " + std::to_string(objects[begin].size()) +
+        " bytes as too large: " + st.status().message());
+    return Status::Ok();
+  }
+  const int64_t sent = static_cast<int64_t>(end - begin);
+  report->pushed += st->status == "complete" ? st->success_count : sent;
+  report->rejected_by_peer += st->failure_count;
+  for (size_t i = 0; i < st->failures.size() && i < 5; ++i) {
+    Log("the peer refused " + st->failures[i]);
   }
   return Status::Ok();
 }

@@ -39,6 +39,7 @@ namespace entente::federation {
 struct SyncLimits {
   size_t page_size = 100;                      // objects per GET page and per POST envelope
   size_t max_object_bytes = 10 * 1024 * 1024;  // one serialized object
+  size_t max_envelope_bytes = 1024 * 1024;     // one POST body (halved on 413)
   stix::ValidateOptions validate;
 };
 
@@ -71,6 +72,10 @@ class PeerSyncer {
   Status Push(const CollectionLink& link, int64_t* budget, RoundReport* report);
   // Why an object received from the peer is refused, or "" when it is accepted.
   std::string RefusalReason(const boost::json::object& obj);
+  // POSTs objects[begin, end) as one envelope; on 413 halves it, and skips (logging) an
+  // object the peer refuses as too large on its own.
+  Status SendObjects(const std::string& remote, const std::vector<std::string>& objects,
+                     size_t begin, size_t end, RoundReport* report);
   // True if this exact version is already stored in `collection`.
   bool HeldLocally(const std::string& collection, const stix::ObjectKey& key);
   void Log(const std::string& line);

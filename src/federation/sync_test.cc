@@ -147,6 +147,25 @@ TEST_F(SyncTest, PushSendsOnlyWhatTheGateAllows) {
   EXPECT_EQ(again.withheld, 0);
 }
 
+TEST_F(SyncTest, EnvelopesTooLargeForThePeerAreSplit) {
+  // B's API root accepts 256 KiB per request; five objects of ~100 KB do not fit in one.
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(NewId("indicator"));
+    auto res = a_->PostObjects(
+        a_->shared_id, a_->alpha.token,
+        {Indicator(ids.back(), "2026-01-01T00:00:00.000Z",
+                   Marking(kClear) + ",\"description\":\"" + std::string(100 * 1000, 'x') + "\"")});
+    ASSERT_EQ(res.status, 202) << res.body;
+  }
+  RoundReport r;
+  Status s = Round(a_->store(), *peers_a_, PeerBOnA(), &r);
+  ASSERT_TRUE(s.ok()) << s.ToString() << log_;
+  EXPECT_EQ(r.pushed, 5);
+  auto on_b = Objects(b_->store(), b_->shared_id);
+  for (const auto& id : ids) EXPECT_EQ(on_b.count(id), 1u) << id;
+}
+
 TEST_F(SyncTest, SovereigntyRulesApplyOnTheWayOut) {
   Peer p = PeerBOnA();
   p.rules = {{"email-addr", "value", policy::SovereigntyAction::kKeyedHash},
