@@ -1,9 +1,15 @@
 // The node commands end to end, in process: each test runs `entente …` argument lists
 // through the real CLI11 app on an in-memory store and checks stdout, stderr, exit code
 // and the store's contents.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <cstdio>
@@ -12,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/command.h"
@@ -407,6 +414,81 @@ TEST_F(CommandsTest, ValidateReportsFindingsOnStdout) {
   r = Run({"validate", broken});
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err.rfind("entente: ", 0), 0u);
+}
+
+// One HTTP/1.1 GET on loopback; returns the status line.
+std::string HttpGetStatusLine(uint16_t port, const std::string& path, const std::string& token) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    ::close(fd);
+    return "connect failed";
+  }
+  std::string request = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" +
+                        "Accept: application/taxii+json;version=2.1\r\n" +
+                        "Authorization: Bearer " + token + "\r\nConnection: close\r\n\r\n";
+  (void)!::write(fd, request.data(), request.size());
+  std::string response;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof(buf))) > 0) response.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return response.substr(0, response.find("\r\n"));
+}
+
+TEST_F(CommandsTest, ServePrintsTheRealPortServesAndStopsOnSigterm) {
+  std::string token = Init();
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  std::fflush(stdout);
+  int saved_stdout = ::dup(STDOUT_FILENO);
+  ::dup2(pipe_fds[1], STDOUT_FILENO);
+  ::close(pipe_fds[1]);
+
+  int exit_code = -1;
+  std::thread serve([&] {
+    std::vector<std::string> args = {"entente",  "serve",       "--data",    dir_,
+                                     "--listen", "127.0.0.1:0", "--threads", "2"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    CLI::App app{"test", "entente"};
+    CommandContext ctx;
+    RegisterNodeCommands(app, ctx);
+    app.parse(static_cast<int>(argv.size()), argv.data());
+    exit_code = ctx.exit_code;
+  });
+  std::string line;
+  char c;
+  while (::read(pipe_fds[0], &c, 1) == 1 && c != '\n') line += c;
+  ::dup2(saved_stdout, STDOUT_FILENO);
+  ::close(saved_stdout);
+
+  const std::string prefix = "listening on http://127.0.0.1:";
+  ASSERT_EQ(line.rfind(prefix, 0), 0u) << line;
+  ASSERT_EQ(line.substr(line.size() - 8), "/taxii2/") << line;
+  int port = std::stoi(line.substr(prefix.size()));
+  EXPECT_GT(port, 0);
+  EXPECT_NE(HttpGetStatusLine(static_cast<uint16_t>(port), "/taxii2/", token).find(" 200"),
+            std::string::npos);
+  EXPECT_NE(HttpGetStatusLine(static_cast<uint16_t>(port), "/taxii2/", "ent_wrong").find(" 401"),
+            std::string::npos);
+
+  pthread_kill(serve.native_handle(), SIGTERM);
+  serve.join();
+  ::close(pipe_fds[0]);
+  EXPECT_EQ(exit_code, 0);
+}
+
+TEST_F(CommandsTest, ServeRejectsBadListenAddress) {
+  Init();
+  RunResult r = Run({"serve", "--data", dir_, "--listen", "127.0.0.1"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--listen"), std::string::npos);
+  r = Run({"serve", "--data", dir_, "--tls-cert", "x.pem"});
+  EXPECT_EQ(r.code, 2);
 }
 
 }  // namespace
