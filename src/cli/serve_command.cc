@@ -14,6 +14,9 @@
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
 #include "taxii/server.h"
+#ifdef ENTENTE_HAVE_FEDERATION
+#include "federation/sync.h"
+#endif
 
 namespace entente::cli {
 namespace {
@@ -78,10 +81,19 @@ int RunServe(const ServeOptions& o) {
           std::to_string(options.threads) + " threads; indicator patterns " +
           (PatternsChecked() ? "checked" : "not checked") + "; stop with Ctrl-C or SIGTERM");
 
+#ifdef ENTENTE_HAVE_FEDERATION
+  auto federation =
+      federation::Federation::Start(**store, StorePathIn(ResolveDataDir(o.data)),
+                                    {.limits = {.validate = options.validate}, .log = LogLine});
+  if (!federation.ok()) return Fail(federation.status());
+#endif
   int sig = 0;
   sigwait(&stop_signals, &sig);
   LogLine(std::string("entente: ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
           " received, finishing in-flight requests");
+#ifdef ENTENTE_HAVE_FEDERATION
+  (*federation)->Stop();
+#endif
   (*server)->Stop();
   server->reset();
   store->reset();

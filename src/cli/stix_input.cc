@@ -14,15 +14,15 @@ Result<LoadedFile> LoadStixFile(const std::string& path) {
                       " (FILE: a STIX bundle, array or object)");
   }
   LoadedFile file;
-  file.doc = std::move(parsed).value();
-  if (file.doc.is_array()) {
-    const auto& array = file.doc.get_array();
+  file.doc = std::make_unique<boost::json::value>(std::move(parsed).value());
+  if (file.doc->is_array()) {
+    const auto& array = file.doc->get_array();
     file.items.reserve(array.size());
     for (const auto& v : array) file.items.push_back(&v);
     return file;
   }
-  if (file.doc.is_object()) {
-    const auto& obj = file.doc.get_object();
+  if (file.doc->is_object()) {
+    const auto& obj = file.doc->get_object();
     const boost::json::value* type = obj.if_contains("type");
     if (type != nullptr && type->is_string() && type->get_string() == "bundle") {
       file.is_bundle = true;
@@ -34,7 +34,7 @@ Result<LoadedFile> LoadStixFile(const std::string& path) {
       return file;
     }
   }
-  file.items.push_back(&file.doc);
+  file.items.push_back(file.doc.get());
   return file;
 }
 
@@ -42,7 +42,7 @@ stix::Finding NotAnObjectFinding(const LoadedFile& file, size_t index) {
   stix::Finding f;
   if (file.is_bundle) {
     f.property = "objects[" + std::to_string(index) + "]";
-  } else if (file.doc.is_array()) {
+  } else if (file.doc->is_array()) {
     f.property = "[" + std::to_string(index) + "]";
   }
   f.rule = "type-object";

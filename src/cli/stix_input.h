@@ -6,6 +6,7 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,8 @@
 namespace entente::cli {
 
 struct LoadedFile {
-  boost::json::value doc;
+  // On the heap so that `items` stays valid when the LoadedFile is moved.
+  std::unique_ptr<boost::json::value> doc;
   bool is_bundle = false;
   // The candidate objects, in file order: bundle.objects[i], array[i], or the document.
   std::vector<const boost::json::value*> items;

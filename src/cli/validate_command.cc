@@ -29,7 +29,7 @@ int RunValidate(const ValidateCmdOptions& o) {
     }
     std::vector<stix::Finding> findings;
     if (file->is_bundle) {
-      findings = stix::ValidateBundle(file->doc, options);
+      findings = stix::ValidateBundle(*file->doc, options);
     } else {
       for (size_t i = 0; i < file->items.size(); ++i) {
         const boost::json::value& item = *file->items[i];
