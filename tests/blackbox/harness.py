@@ -1,6 +1,6 @@
 """Black-box harness: drives the real `entente` binary (CLI and TAXII server) on loopback.
 
-ENTENTE_BIN names the binary; ENTENTE_SHARED_DATA the shared data folder (STIX samples).
+ENTENTE_BIN names the binary; ENTENTE_SHARED_DATA the test data folder (tests/data: real STIX samples).
 Every wait is bounded; every server a test starts is killed when the test ends.
 """
 import base64
@@ -19,7 +19,7 @@ import uuid
 BIN = os.environ.get("ENTENTE_BIN", "entente")
 SHARED_DATA = os.environ.get(
     "ENTENTE_SHARED_DATA",
-    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data"))
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data"))
 STIX_DIR = os.path.join(SHARED_DATA, "stix")
 TAXII = "application/taxii+json;version=2.1"
 STIX = "application/stix+json;version=2.1"
