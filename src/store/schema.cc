@@ -62,8 +62,24 @@ CREATE TABLE statuses (
   successes TEXT NOT NULL, failures TEXT NOT NULL, pendings TEXT NOT NULL);  -- JSON arrays
 )sql";
 
+// Version 2. Objects are found by a keyed 64-bit hash of their id (store/id_key.h)
+// instead of the id text: the index is about five times narrower, so bulk ingest
+// rewrites far fewer pages. (collection, id, version) stays unique: AddObjects looks a
+// version up before it inserts, under the single writer. The secret comes from
+// SQLite's randomblob (ChaCha20 seeded from the operating system).
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE keys (
+  k INTEGER PRIMARY KEY CHECK (k = 1),
+  id_key_secret BLOB NOT NULL CHECK (length(id_key_secret) = 16));
+INSERT INTO keys (k, id_key_secret) VALUES (1, randomblob(16));
+ALTER TABLE objects ADD COLUMN id_key INTEGER NOT NULL DEFAULT 0;
+UPDATE objects SET id_key = entente_id_key((SELECT id_key_secret FROM keys WHERE k = 1), id);
+DROP INDEX objects_key;
+CREATE INDEX objects_id ON objects (collection, id_key);
+)sql";
+
 // kMigrations[i] brings the schema from version i to version i + 1.
-constexpr const char* kMigrations[] = {kSchemaV1};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 Result<int> UserVersion(Connection& conn) {
@@ -76,7 +92,7 @@ Result<int> UserVersion(Connection& conn) {
 
 }  // namespace
 
-Status Migrate(Connection& conn) {
+Status Migrate(Connection& conn, int target) {
   for (;;) {
     ENTENTE_RETURN_IF_ERROR(conn.ExecScript("BEGIN IMMEDIATE", "begin schema migration"));
     auto version = UserVersion(conn);
@@ -85,7 +101,9 @@ Status Migrate(Connection& conn) {
       return version.status();
     }
     int v = *version;
-    if (v == kSchemaVersion) return conn.ExecScript("COMMIT", "commit schema check");
+    if (v >= target && v <= kSchemaVersion) {
+      return conn.ExecScript("COMMIT", "commit schema check");
+    }
     if (v < 0 || v > kSchemaVersion) {
       (void)conn.ExecScript("ROLLBACK", "rollback");
       return Status::Corruption("database schema version " + std::to_string(v) +

@@ -3,7 +3,8 @@
 // The schema version lives in PRAGMA user_version. Migrate() brings a database from
 // any older version to kSchemaVersion, one step per version, each step in its own
 // write transaction; a database newer than this binary is refused. Call it on the
-// writer connection before any other use; it is not safe for concurrent use.
+// writer connection, after RegisterIdKeyFunction (store/id_key.h), before any other
+// use; it is not safe for concurrent use.
 #pragma once
 
 #include "entente/status.h"
@@ -11,8 +12,9 @@
 
 namespace entente::store {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
-Status Migrate(Connection& conn);
+// `target` below kSchemaVersion is for tests of the migrations themselves.
+Status Migrate(Connection& conn, int target = kSchemaVersion);
 
 }  // namespace entente::store

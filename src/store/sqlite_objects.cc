@@ -51,13 +51,14 @@ Result<std::vector<AddResult>> SqliteStore::AddObjects(std::string_view collecti
 
     auto find = c.Prepare(
         "SELECT seq, version, version_us, is_first, is_last, date_added_us FROM objects "
-        "WHERE collection = ?1 AND id = ?2 AND (version = ?3 OR is_first = 1 OR is_last = 1)");
+        "WHERE collection = ?1 AND id_key = ?4 AND id = ?2 "
+        "AND (version = ?3 OR is_first = 1 OR is_last = 1)");
     auto clear_first = c.Prepare("UPDATE objects SET is_first = 0 WHERE seq = ?1");
     auto clear_last = c.Prepare("UPDATE objects SET is_last = 0 WHERE seq = ?1");
     auto insert = c.Prepare(
         "INSERT INTO objects (collection, date_added_us, id, version, version_us, type, "
-        "spec_version, tlp, audience, owner_org, is_first, is_last, json) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+        "spec_version, tlp, audience, owner_org, is_first, is_last, json, id_key) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
     for (auto* st : {&find, &clear_first, &clear_last, &insert}) {
       if (!st->ok()) return st->status();
     }
@@ -65,9 +66,11 @@ Result<std::vector<AddResult>> SqliteStore::AddObjects(std::string_view collecti
     const int64_t now = clock_->NowMicros();
     std::string audience;
     for (const NewObject& o : objects) {
+      const int64_t id_key = keyer_.KeyOf(o.id);
       find->Bind(1, seq);
       find->BindStatic(2, o.id);
       find->BindStatic(3, o.version);
+      find->Bind(4, id_key);
       std::optional<int64_t> duplicate_added;
       std::optional<StoredVersion> first, last;
       while ((rc = find->Step()) == SQLITE_ROW) {
@@ -110,6 +113,7 @@ Result<std::vector<AddResult>> SqliteStore::AddObjects(std::string_view collecti
       insert->Bind(11, int64_t{is_first ? 1 : 0});
       insert->Bind(12, int64_t{is_last ? 1 : 0});
       insert->BindStatic(13, o.json);
+      insert->Bind(14, id_key);
       ENTENTE_RETURN_IF_ERROR(insert->Exec("add objects: insert " + o.id));
       insert->Reset();
       results.push_back({AddOutcome::kAdded, added});
@@ -139,11 +143,13 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
   // With ids, read their few versions through the key index and sort them; otherwise
   // walk the collection in date_added order (the planner, without statistics, would
   // walk the whole collection for an id lookup too).
-  sql += q.ids.empty() ? " INDEXED BY objects_added" : " INDEXED BY objects_key";
+  sql += q.ids.empty() ? " INDEXED BY objects_added" : " INDEXED BY objects_id";
   sql += " WHERE collection = ?1";
   int next = 2;
   const bool after = q.added_after_us.has_value();
   if (after) sql += " AND date_added_us > ?" + std::to_string(next++);
+  const int id_keys_at = next;
+  AppendIn(&sql, "id_key", q.ids.size(), &next);
   const int ids_at = next;
   AppendIn(&sql, "id", q.ids.size(), &next);
   const int types_at = next;
@@ -171,7 +177,10 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
   if (!st.ok()) return st.status();
   st->Bind(1, *seq);
   if (after) st->Bind(2, *q.added_after_us);
-  for (size_t i = 0; i < q.ids.size(); ++i) st->BindStatic(ids_at + static_cast<int>(i), q.ids[i]);
+  for (size_t i = 0; i < q.ids.size(); ++i) {
+    st->Bind(id_keys_at + static_cast<int>(i), keyer_.KeyOf(q.ids[i]));
+    st->BindStatic(ids_at + static_cast<int>(i), q.ids[i]);
+  }
   for (size_t i = 0; i < q.types.size(); ++i) {
     st->BindStatic(types_at + static_cast<int>(i), q.types[i]);
   }
@@ -215,10 +224,13 @@ Result<int64_t> SqliteStore::DeleteObject(std::string_view collection_id, std::s
     removed = 0;
     auto seq = CollectionSeq(c, collection_id);
     if (!seq.ok()) return seq.status();
-    auto list = c.Prepare("SELECT seq, version FROM objects WHERE collection = ?1 AND id = ?2");
+    const int64_t id_key = keyer_.KeyOf(id);
+    auto list = c.Prepare(
+        "SELECT seq, version FROM objects WHERE collection = ?1 AND id_key = ?3 AND id = ?2");
     if (!list.ok()) return list.status();
     list->Bind(1, *seq);
     list->Bind(2, id);
+    list->Bind(3, id_key);
     std::vector<std::pair<int64_t, std::string>> doomed;
     int rc;
     while ((rc = list->Step()) == SQLITE_ROW) {
@@ -252,14 +264,15 @@ Result<int64_t> SqliteStore::DeleteObject(std::string_view collection_id, std::s
     // The remaining versions elect their first and last again (ties: stored first).
     auto flags = c.Prepare(
         "UPDATE objects SET "
-        "is_first = (seq = (SELECT seq FROM objects WHERE collection = ?1 AND id = ?2 "
-        "ORDER BY version_us ASC, seq ASC LIMIT 1)), "
-        "is_last = (seq = (SELECT seq FROM objects WHERE collection = ?1 AND id = ?2 "
-        "ORDER BY version_us DESC, seq ASC LIMIT 1)) "
-        "WHERE collection = ?1 AND id = ?2");
+        "is_first = (seq = (SELECT seq FROM objects WHERE collection = ?1 AND id_key = ?3 "
+        "AND id = ?2 ORDER BY version_us ASC, seq ASC LIMIT 1)), "
+        "is_last = (seq = (SELECT seq FROM objects WHERE collection = ?1 AND id_key = ?3 "
+        "AND id = ?2 ORDER BY version_us DESC, seq ASC LIMIT 1)) "
+        "WHERE collection = ?1 AND id_key = ?3 AND id = ?2");
     if (!flags.ok()) return flags.status();
     flags->Bind(1, *seq);
     flags->Bind(2, id);
+    flags->Bind(3, id_key);
     return flags->Exec("delete object: update first/last flags");
   });
   if (!s.ok()) return s;

@@ -67,21 +67,25 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const std::string& path,
       return Status::IoError("cannot put " + path + " in WAL mode (got " + st->String(0) + ")");
     }
   }
-  // A larger page cache keeps the random-order unique index (collection, id, version)
-  // in memory during bulk ingest; checkpointing every 32 MiB of WAL instead of 4 MiB
-  // writes each hot index page to the database file less often (20k -> 31k objects/s
-  // in bench_store_ingest, docs/benchmarks-store.md).
+  // A larger page cache keeps the random-order id index in memory during bulk ingest; checkpointing
+  // every 32 MiB of WAL instead of 4 MiB writes each hot index page to the database file less often
+  // (20k -> 31k objects/s in bench_store_ingest, docs/benchmarks-store.md).
   ENTENTE_RETURN_IF_ERROR((*writer)->ExecScript(
       "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=8192", "set writer cache"));
+  ENTENTE_RETURN_IF_ERROR(RegisterIdKeyFunction(**writer));
   ENTENTE_RETURN_IF_ERROR(Migrate(**writer));
-  return std::unique_ptr<Store>(new SqliteStore(path, std::move(opts), std::move(writer).value()));
+  auto keyer = LoadIdKeyer(**writer);
+  if (!keyer.ok()) return keyer.status();
+  return std::unique_ptr<Store>(
+      new SqliteStore(path, std::move(opts), std::move(writer).value(), *keyer));
 }
 
 SqliteStore::SqliteStore(std::string path, SqliteOptions options,
-                         std::unique_ptr<Connection> writer)
+                         std::unique_ptr<Connection> writer, IdKeyer keyer)
     : path_(std::move(path)),
       options_(std::move(options)),
       clock_(options_.clock != nullptr ? options_.clock : &SystemClock()),
+      keyer_(keyer),
       writer_(std::move(writer)) {}
 
 SqliteStore::Reader::~Reader() {

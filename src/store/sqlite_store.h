@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/env.h"
+#include "store/id_key.h"
 #include "store/sqlite_db.h"
 #include "store/store.h"
 
@@ -80,7 +81,8 @@ class SqliteStore final : public Store {
     std::unique_ptr<Connection> conn_;
   };
 
-  SqliteStore(std::string path, SqliteOptions options, std::unique_ptr<Connection> writer);
+  SqliteStore(std::string path, SqliteOptions options, std::unique_ptr<Connection> writer,
+              IdKeyer keyer);
 
   Result<Reader> BorrowReader();
   // Runs `body` on the writer connection inside BEGIN IMMEDIATE ... COMMIT; rolls back
@@ -93,6 +95,7 @@ class SqliteStore final : public Store {
   const std::string path_;
   const SqliteOptions options_;
   Clock* const clock_;
+  const IdKeyer keyer_;
 
   std::mutex write_mu_;
   std::unique_ptr<Connection> writer_;  // guarded by write_mu_

@@ -6,6 +6,11 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "store/id_key.h"
+#include "store/schema.h"
 #include "store/test_util.h"
 
 namespace entente::store {
@@ -71,7 +76,7 @@ TEST(SqliteStoreOpen, FilesAreOwnerOnlyAndWal) {
   sqlite3_finalize(st);
   ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(st, 0), 1);
+  EXPECT_EQ(sqlite3_column_int(st, 0), kSchemaVersion);
   sqlite3_finalize(st);
   sqlite3_close(db);
 }
@@ -279,6 +284,61 @@ TEST(SqliteStore, ReopenKeepsEverything) {
   EXPECT_EQ(store->GetCollection("c-1")->default_tlp, policy::Tlp::kClear);
   EXPECT_EQ(*store->CountObjects("c-1"), 2);
   EXPECT_EQ(store->GetStatus("s-1")->total_count, 2);
+}
+
+}  // namespace
+}  // namespace entente::store
+
+namespace entente::store {
+namespace {
+
+// A node written by schema version 1 (objects indexed by id text) opens under version 2
+// (objects found by a keyed hash of the id): its objects are found by id and a re-sent
+// version is still recognised as a duplicate.
+TEST(SqliteStoreMigration, Version1ObjectsAreFoundAfterMigration) {
+  testing::TempDir dir;
+  const std::string path = dir.File("db");
+  {
+    ASSERT_EQ(::close(::open(path.c_str(), O_CREAT | O_RDWR, 0600)), 0);
+    auto conn = Connection::Open(path, SQLITE_OPEN_READWRITE, 1000, "NORMAL");
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    ASSERT_TRUE(RegisterIdKeyFunction(**conn).ok());
+    ASSERT_TRUE(Migrate(**conn, 1).ok());
+    ASSERT_TRUE(
+        (*conn)
+            ->ExecScript("INSERT INTO collections (seq, id, api_root, title, description, "
+                         "default_tlp) VALUES (1, 'c1', 'api', 't', '', 2);"
+                         "INSERT INTO objects (collection, date_added_us, id, version, version_us, "
+                         "type, spec_version, tlp, audience, owner_org, is_first, is_last, json) "
+                         "VALUES (1, 10, 'indicator--a', '2020-01-01T00:00:00.000Z', 1, "
+                         "'indicator', '2.1', 2, '', 'org-a', 1, 1, '{}');",
+                         "write a version 1 node")
+            .ok());
+  }
+  SqliteOptions o;
+  o.synchronous = "NORMAL";
+  auto store = OpenSqliteStore(path, o);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+
+  ObjectQuery q;
+  q.collection_id = "c1";
+  q.ids = {"indicator--a"};
+  q.match_all = true;
+  int seen = 0;
+  ASSERT_TRUE((*store)
+                  ->ScanObjects(q,
+                                [&](const ObjectRow& row) {
+                                  EXPECT_EQ(row.id, "indicator--a");
+                                  ++seen;
+                                  return ScanAction::kContinue;
+                                })
+                  .ok());
+  EXPECT_EQ(seen, 1);
+
+  auto again = (*store)->AddObjects(
+      "c1", {testing::MakeObject("indicator--a", "2020-01-01T00:00:00.000Z", 1)});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ((*again)[0].outcome, AddOutcome::kDuplicate);
 }
 
 }  // namespace
