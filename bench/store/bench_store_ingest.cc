@@ -4,6 +4,10 @@
 //
 //   bench_store_ingest [--count N] [--batch B] [--page P] [--synchronous FULL|NORMAL]
 //                      [--dir D] [--iocs file.tsv.gz] [--validate]
+//   bench_store_ingest --count N --write-bundle FILE
+//
+// --write-bundle writes the same N objects as one STIX bundle and stores nothing: the
+// input of bench/store/ingest_cli.sh, which times `entente ingest` end to end.
 //
 // Objects are shaped like real feed data: STIX 2.1 indicators (~460 bytes) whose
 // patterns carry the URLs, IPs and domains of maltrail-static.tsv.gz, and one in ten a
@@ -51,6 +55,7 @@ struct Options {
   std::string dir;
   std::string iocs = "/work/shared/data/iocs/maltrail-static.tsv.gz";
   bool validate = false;
+  std::string write_bundle;  // when set: write the objects as a bundle file and stop
 };
 
 struct Ioc {
@@ -156,6 +161,30 @@ int64_t FileSize(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
 }
 
+// Writes objects 0..count-1 as one bundle; 0 on success.
+int WriteBundle(ObjectMaker& maker, int64_t count, const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "w");
+  if (f == nullptr) {
+    std::fprintf(stderr, "cannot write %s: %s\n", path.c_str(), std::strerror(errno));
+    return 1;
+  }
+  std::fputs(R"({"type":"bundle","id":"bundle--6a1f8b52-3c4d-4e5f-8a9b-0c1d2e3f4a5b","objects":[)",
+             f);
+  for (int64_t i = 0; i < count; ++i) {
+    if (i > 0) std::fputc(',', f);
+    const std::string json = maker.Make(i).json;
+    std::fwrite(json.data(), 1, json.size(), f);
+    std::fputc('\n', f);
+  }
+  std::fputs("]}\n", f);
+  if (std::fclose(f) != 0) {
+    std::fprintf(stderr, "cannot write %s: %s\n", path.c_str(), std::strerror(errno));
+    return 1;
+  }
+  std::fprintf(stderr, "wrote %lld objects to %s\n", static_cast<long long>(count), path.c_str());
+  return 0;
+}
+
 bool ParseArgs(int argc, char** argv, Options* o) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -164,7 +193,7 @@ bool ParseArgs(int argc, char** argv, Options* o) {
     if (a == "--validate") {
       o->validate = true;
     } else if ((a == "--count" || a == "--batch" || a == "--page" || a == "--synchronous" ||
-                a == "--dir" || a == "--iocs") &&
+                a == "--dir" || a == "--iocs" || a == "--write-bundle") &&
                (v = next()) != nullptr) {
       if (a == "--count") o->count = std::atoll(v);
       if (a == "--batch") o->batch = std::atoi(v);
@@ -172,10 +201,11 @@ bool ParseArgs(int argc, char** argv, Options* o) {
       if (a == "--synchronous") o->synchronous = v;
       if (a == "--dir") o->dir = v;
       if (a == "--iocs") o->iocs = v;
+      if (a == "--write-bundle") o->write_bundle = v;
     } else {
       std::fprintf(stderr,
                    "usage: %s [--count N] [--batch B] [--page P] [--synchronous S] "
-                   "[--dir D] [--iocs F] [--validate]\n",
+                   "[--dir D] [--iocs F] [--validate] [--write-bundle FILE]\n",
                    argv[0]);
       return false;
     }
@@ -211,6 +241,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   ObjectMaker maker(std::move(iocs));
+  if (!opt.write_bundle.empty()) return WriteBundle(maker, opt.count, opt.write_bundle);
 
   entente::store::SqliteOptions so;
   so.create_if_missing = true;
