@@ -20,7 +20,10 @@
 namespace entente::cli {
 namespace {
 
-constexpr size_t kBatchSize = 1000;
+// Objects per transaction: larger batches rewrite each hot index page less often
+// (docs/benchmarks-store.md); a crash loses at most the batch being written, which
+// `entente ingest` had not yet acknowledged.
+constexpr size_t kBatchSize = 10000;
 
 struct IngestOptions {
   std::string data;

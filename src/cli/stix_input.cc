@@ -1,5 +1,7 @@
 #include "cli/stix_input.h"
 
+#include <boost/json/monotonic_resource.hpp>
+
 #include "cli/node_util.h"
 
 namespace entente::cli {
@@ -7,7 +9,13 @@ namespace entente::cli {
 Result<LoadedFile> LoadStixFile(const std::string& path) {
   auto text = ReadInputFile(path);
   if (!text.ok()) return text.status();
-  auto parsed = stix::ParseJson(*text);
+  // The operator's own files may be larger than what the TAXII server accepts from a
+  // client; the document is held in memory (about four times its size once parsed).
+  stix::ParseLimits limits;
+  limits.max_bytes = kMaxInputFileBytes;
+  // One arena for the whole document: it is built once, read, and dropped at once.
+  auto parsed = stix::ParseJson(
+      *text, limits, boost::json::make_shared_resource<boost::json::monotonic_resource>());
   if (!parsed.ok()) {
     return Status(parsed.status().code(),
                   path + " is not readable JSON: " + parsed.status().message() +

@@ -23,7 +23,10 @@ struct LoadedFile {
   std::vector<const boost::json::value*> items;
 };
 
-// Reads and parses `path` ("-" = stdin) with stix::ParseJson's default limits.
+inline constexpr size_t kMaxInputFileBytes = size_t{2} << 30;  // 2 GiB
+
+// Reads and parses `path` ("-" = stdin) with stix::ParseJson's default limits, except
+// that a file may hold up to kMaxInputFileBytes.
 // io-error when it cannot be read; invalid-argument / resource-exhausted when it is not
 // JSON within the limits (the message names the file). Both mean "unreadable input".
 Result<LoadedFile> LoadStixFile(const std::string& path);

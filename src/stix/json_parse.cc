@@ -8,7 +8,8 @@
 
 namespace entente::stix {
 
-Result<boost::json::value> ParseJson(std::string_view text, const ParseLimits& limits) {
+Result<boost::json::value> ParseJson(std::string_view text, const ParseLimits& limits,
+                                     boost::json::storage_ptr sp) {
   if (text.size() > limits.max_bytes) {
     return Status::ResourceExhausted("json: the document is " + std::to_string(text.size()) +
                                      " bytes, over the limit of " +
@@ -17,6 +18,7 @@ Result<boost::json::value> ParseJson(std::string_view text, const ParseLimits& l
   boost::json::parse_options opts;
   opts.max_depth = limits.max_depth;
   boost::json::stream_parser parser({}, opts);
+  parser.reset(std::move(sp));
   boost::system::error_code ec;
   const size_t consumed = parser.write_some(text.data(), text.size(), ec);
   if (!ec && consumed < text.size()) {
