@@ -1,6 +1,7 @@
 // `entente ingest`: validates STIX input files and stores the valid objects in a
 // collection, labelled by the policy gate. This path is measured: each file is parsed
-// once, objects are serialized once and stored in batches of kBatchSize per transaction.
+// once, objects are serialized once and stored in batches of kBatchSize per transaction,
+// on a writer thread while the next batch is validated.
 #include <unistd.h>
 
 #include <boost/json/serialize.hpp>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/batch_writer.h"
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
 #include "cli/progress.h"
@@ -38,12 +40,12 @@ class Ingester {
  public:
   Ingester(store::Store& store, const store::Collection& collection, std::string owner,
            bool show_progress)
-      : store_(store),
-        collection_(collection),
+      : collection_(collection),
         owner_(std::move(owner)),
         show_progress_(show_progress),
         options_(NodeValidateOptions()),
-        start_(std::chrono::steady_clock::now()) {
+        start_(std::chrono::steady_clock::now()),
+        writer_(store, collection.id) {
     batch_.reserve(kBatchSize);
   }
 
@@ -81,19 +83,14 @@ class Ingester {
     return Status::Ok();
   }
 
-  Status Flush() {
+  // Hands the current batch to the writer thread (the last call waits for every write).
+  Status Flush(bool last = false) {
     if (!batch_.empty()) {
-      auto results = store_.AddObjects(collection_.id, batch_);
-      if (!results.ok()) return results.status();
-      for (const auto& r : *results) {
-        if (r.outcome == store::AddOutcome::kAdded) {
-          ++added_;
-        } else {
-          ++duplicate_;
-        }
-      }
-      batch_.clear();
+      ENTENTE_RETURN_IF_ERROR(writer_.Submit(std::move(batch_)));
+      batch_ = {};
+      batch_.reserve(kBatchSize);
     }
+    if (last) ENTENTE_RETURN_IF_ERROR(writer_.Finish());
     DrawProgress();
     return Status::Ok();
   }
@@ -102,8 +99,8 @@ class Ingester {
     if (show_progress_ && drawn_) std::fputc('\n', stderr);
   }
 
-  int64_t added() const { return added_; }
-  int64_t duplicate() const { return duplicate_; }
+  int64_t added() const { return writer_.added(); }
+  int64_t duplicate() const { return writer_.duplicate(); }
   int64_t invalid() const { return invalid_; }
   int64_t done() const { return done_; }
   double Seconds() const {
@@ -134,14 +131,14 @@ class Ingester {
     drawn_ = true;
   }
 
-  store::Store& store_;
   const store::Collection& collection_;
   std::string owner_;
   bool show_progress_;
   stix::ValidateOptions options_;
   std::chrono::steady_clock::time_point start_;
   std::vector<store::NewObject> batch_;
-  int64_t total_ = 0, done_ = 0, added_ = 0, duplicate_ = 0, invalid_ = 0;
+  BatchWriter writer_;
+  int64_t total_ = 0, done_ = 0, invalid_ = 0;
   bool drawn_ = false;
 };
 
@@ -194,7 +191,7 @@ int RunIngest(const IngestOptions& o) {
       return Fail(s);
     }
   }
-  Status s = ingester.Flush();
+  Status s = ingester.Flush(/*last=*/true);
   ingester.Finish();
   if (!s.ok()) return Fail(s);
   std::cout << "added " << ingester.added() << ", duplicate " << ingester.duplicate()
