@@ -80,6 +80,9 @@ class SharedStore final : public store::Store {
   Result<int64_t> CountObjects(std::string_view c) override { return s_->CountObjects(c); }
   Status PutStatus(const store::StatusRecord& s) override { return s_->PutStatus(s); }
   Result<store::StatusRecord> GetStatus(std::string_view id) override { return s_->GetStatus(id); }
+  Result<std::vector<store::StatusRecord>> ListPendingStatuses() override {
+    return s_->ListPendingStatuses();
+  }
 
  private:
   std::shared_ptr<MemoryStore> s_;

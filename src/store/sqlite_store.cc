@@ -506,28 +506,54 @@ Status SqliteStore::PutStatus(const StatusRecord& s) {
   });
 }
 
+namespace {
+
+constexpr const char* kStatusColumns =
+    "SELECT id, api_root, owner_org, status, request_timestamp_us, total_count, successes, "
+    "failures, pendings FROM statuses ";
+
+Result<StatusRecord> StatusFromRow(Statement& st) {
+  StatusRecord s;
+  s.id = st.String(0);
+  s.api_root = st.String(1);
+  s.owner_org = st.String(2);
+  s.status = st.String(3);
+  s.request_timestamp_us = st.Int(4);
+  s.total_count = st.Int(5);
+  ENTENTE_RETURN_IF_ERROR(DecodeDetails(st.Text(6), &s.successes));
+  ENTENTE_RETURN_IF_ERROR(DecodeDetails(st.Text(7), &s.failures));
+  ENTENTE_RETURN_IF_ERROR(DecodeDetails(st.Text(8), &s.pendings));
+  return s;
+}
+
+}  // namespace
+
 Result<StatusRecord> SqliteStore::GetStatus(std::string_view id) {
   auto r = BorrowReader();
   if (!r.ok()) return r.status();
-  auto st = (*r)->Prepare(
-      "SELECT id, api_root, owner_org, status, request_timestamp_us, total_count, successes, "
-      "failures, pendings FROM statuses WHERE id = ?1");
+  auto st = (*r)->Prepare(std::string(kStatusColumns) + "WHERE id = ?1");
   if (!st.ok()) return st.status();
   st->Bind(1, id);
   int rc = st->Step();
   if (rc == SQLITE_DONE) return Status::NotFound("no status " + std::string(id));
   if (rc != SQLITE_ROW) return SqliteError(rc, (*r)->db(), "get status");
-  StatusRecord s;
-  s.id = st->String(0);
-  s.api_root = st->String(1);
-  s.owner_org = st->String(2);
-  s.status = st->String(3);
-  s.request_timestamp_us = st->Int(4);
-  s.total_count = st->Int(5);
-  ENTENTE_RETURN_IF_ERROR(DecodeDetails(st->Text(6), &s.successes));
-  ENTENTE_RETURN_IF_ERROR(DecodeDetails(st->Text(7), &s.failures));
-  ENTENTE_RETURN_IF_ERROR(DecodeDetails(st->Text(8), &s.pendings));
-  return s;
+  return StatusFromRow(*st);
+}
+
+Result<std::vector<StatusRecord>> SqliteStore::ListPendingStatuses() {
+  auto r = BorrowReader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->Prepare(std::string(kStatusColumns) + "WHERE status = 'pending'");
+  if (!st.ok()) return st.status();
+  std::vector<StatusRecord> out;
+  int rc;
+  while ((rc = st->Step()) == SQLITE_ROW) {
+    auto s = StatusFromRow(*st);
+    if (!s.ok()) return s.status();
+    out.push_back(std::move(s).value());
+  }
+  if (rc != SQLITE_DONE) return SqliteError(rc, (*r)->db(), "list pending statuses");
+  return out;
 }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,

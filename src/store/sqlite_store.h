@@ -63,6 +63,7 @@ class SqliteStore final : public Store {
 
   Status PutStatus(const StatusRecord& status) override;
   Result<StatusRecord> GetStatus(std::string_view id) override;
+  Result<std::vector<StatusRecord>> ListPendingStatuses() override;
 
  private:
   // A read connection borrowed from the pool; goes back to it on destruction.

@@ -183,6 +183,8 @@ class Store {
   // TAXII status resources.
   virtual Status PutStatus(const StatusRecord& status) = 0;  // insert or replace
   virtual Result<StatusRecord> GetStatus(std::string_view id) = 0;
+  // Every status still "pending": after a crash, the envelopes that were never finished.
+  virtual Result<std::vector<StatusRecord>> ListPendingStatuses() = 0;
 };
 
 struct SqliteOptions {

@@ -77,6 +77,21 @@ void Ingestor::Stop() {
   if (worker_.joinable()) worker_.join();
 }
 
+Status CompleteInterruptedStatuses(store::Store& store) {
+  auto pending = store.ListPendingStatuses();
+  if (!pending.ok()) return pending.status();
+  for (store::StatusRecord& status : *pending) {
+    for (store::StatusDetail& d : status.pendings) {
+      d.message = "not processed: the node stopped before this object was stored; send it again";
+      status.failures.push_back(std::move(d));
+    }
+    status.pendings.clear();
+    status.status = "complete";
+    ENTENTE_RETURN_IF_ERROR(store.PutStatus(status));
+  }
+  return Status::Ok();
+}
+
 Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection,
                                              const std::string& org_id,
                                              boost::json::array objects) {

@@ -72,6 +72,12 @@ class Ingestor {
   std::thread worker_;
 };
 
+// Finishes the statuses left "pending" by a node that stopped abruptly (their envelope
+// was held in memory only): each pending object becomes a failure that asks the client
+// to send it again (a copy already stored is then reported as already present), and the
+// status becomes "complete". Called before a server starts accepting requests.
+Status CompleteInterruptedStatuses(store::Store& store);
+
 // The status resource as TAXII JSON.
 std::string StatusJson(const store::StatusRecord& status);
 

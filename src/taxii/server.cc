@@ -86,6 +86,7 @@ class TaxiiServerImpl final : public TaxiiServer {
 
 Result<std::unique_ptr<TaxiiServer>> TaxiiServer::Start(store::Store& store,
                                                         ServerOptions options) {
+  ENTENTE_RETURN_IF_ERROR(CompleteInterruptedStatuses(store));
   auto server = std::make_unique<TaxiiServerImpl>(store, std::move(options));
   ENTENTE_RETURN_IF_ERROR(server->Init());
   return std::unique_ptr<TaxiiServer>(std::move(server));

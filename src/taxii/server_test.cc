@@ -1,5 +1,6 @@
 // End-to-end tests: the real TAXII server on 127.0.0.1, an in-memory store, a Beast client.
 #include "taxii/server.h"
+#include "taxii/ingest.h"
 
 #include <gtest/gtest.h>
 
@@ -251,6 +252,38 @@ TEST(TaxiiServerAsync, LargeEnvelopeIsPendingThenCompletes) {
   EXPECT_EQ(status.at("failure_count"), 1);
   EXPECT_EQ(status.at("pending_count"), 0);
   EXPECT_EQ(*f.store().CountObjects(f.shared_id), 10);
+}
+
+// A node that stopped abruptly leaves the statuses of unfinished envelopes pending; at
+// the next start they complete, each unprocessed object a failure asking to resend it.
+TEST_F(TaxiiServerTest, InterruptedEnvelopeCompletesAsFailuresOnRestart) {
+  store::StatusRecord left;
+  left.id = "5a1e1f0c-0d5b-4c61-9a55-3f7c2b1d0e99";
+  left.api_root = "api";
+  left.owner_org = f.alpha.id;
+  left.status = "pending";
+  left.request_timestamp_us = 1'700'000'000'000'000;
+  left.total_count = 3;
+  left.successes.push_back({"indicator--a", "2024-01-01T00:00:00.000Z", ""});
+  left.pendings.push_back({"indicator--b", "2024-01-01T00:00:00.000Z", ""});
+  left.pendings.push_back({"indicator--c", "2024-01-01T00:00:00.000Z", ""});
+  ASSERT_TRUE(f.store().PutStatus(left).ok());
+
+  ASSERT_TRUE(CompleteInterruptedStatuses(f.store()).ok());
+
+  auto status = TaxiiFixture::Json(f.Get("/api/status/" + left.id + "/", f.alpha.token));
+  EXPECT_EQ(status.at("status"), "complete");
+  EXPECT_EQ(status.at("total_count"), 3);
+  EXPECT_EQ(status.at("success_count"), 1);
+  EXPECT_EQ(status.at("failure_count"), 2);
+  EXPECT_EQ(status.at("pending_count"), 0);
+  const auto& failure = status.at("failures").at(0);
+  EXPECT_EQ(failure.at("id"), "indicator--b");
+  EXPECT_NE(std::string(failure.at("message").get_string()).find("send it again"),
+            std::string::npos);
+  auto pending = f.store().ListPendingStatuses();
+  ASSERT_TRUE(pending.ok());
+  EXPECT_TRUE(pending->empty());
 }
 
 TEST_F(TaxiiServerTest, StatusIsVisibleOnlyToItsCreator) {

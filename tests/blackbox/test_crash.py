@@ -73,6 +73,31 @@ class CrashTest(NodeTest):
             self.assertEqual(missing, set(), "acknowledged objects lost after kill -9")
             self.node.kill()
 
+    def test_envelope_pending_at_kill_9_completes_after_restart(self):
+        """A large envelope is answered "pending" and processed in the background; if the
+        node dies first, the restarted node completes the status: what was stored is a
+        success, the rest a failure asking to resend, nothing stays pending."""
+        self.node.add_org("w")
+        tw = self.node.token("w")
+        cid = self.node.collection("big", read=["w"], write=["w"], tlp="clear")
+        objects = "/api/collections/%s/objects/" % cid
+        self.node.start()
+        batch = [indicator(100000 + k) for k in range(6000)]
+        r = self.node.request("POST", objects, token=tw, body=harness.envelope(batch))
+        self.assertEqual(r.status, 202, r)
+        doc = r.json()
+        self.assertEqual(doc["status"], "pending")
+        self.node.kill()  # SIGKILL, most likely while the envelope is being stored
+        self.node.start()
+        status = harness.wait_status(self.node, tw, "/api/status/%s/" % doc["id"], timeout=30)
+        self.assertEqual(status["pending_count"], 0, status["status"])
+        self.assertEqual(status["success_count"] + status["failure_count"], len(batch))
+        stored = self.stored_ids(tw, objects)
+        for s in status.get("successes", []):
+            self.assertIn(s["id"], stored)
+        for f in status.get("failures", []):
+            self.assertIn("send it again", f["message"])
+
     def node_request_port(self, port, method, path, token, objs):
         import http.client
         import json

@@ -208,6 +208,15 @@ Status MemoryStore::PutStatus(const StatusRecord& status) {
   return Status::Ok();
 }
 
+Result<std::vector<StatusRecord>> MemoryStore::ListPendingStatuses() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<StatusRecord> out;
+  for (const auto& [id, status] : statuses_) {
+    if (status.status == "pending") out.push_back(status);
+  }
+  return out;
+}
+
 Result<StatusRecord> MemoryStore::GetStatus(std::string_view id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = statuses_.find(id);

@@ -50,6 +50,7 @@ class MemoryStore final : public store::Store {
   Result<int64_t> CountObjects(std::string_view collection_id) override;
   Status PutStatus(const store::StatusRecord& status) override;
   Result<store::StatusRecord> GetStatus(std::string_view id) override;
+  Result<std::vector<store::StatusRecord>> ListPendingStatuses() override;
 
  private:
   struct Row {
