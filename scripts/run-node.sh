@@ -5,7 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/install-deps.sh"
-"$root/scripts/build.sh"
+ENTENTE_TARGETS=entente "$root/scripts/build.sh"  # the node binary only, not the tests
 bin="${ENTENTE_BUILD_DIR:-$root/build}/entente"
 export ENTENTE_DATA="${ENTENTE_DATA:-$PWD/entente-data}"
 listen="${ENTENTE_LISTEN:-127.0.0.1:9440}"
