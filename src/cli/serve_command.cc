@@ -82,9 +82,11 @@ int RunServe(const ServeOptions& o) {
           (PatternsChecked() ? "checked" : "not checked") + "; stop with Ctrl-C or SIGTERM");
 
 #ifdef ENTENTE_HAVE_FEDERATION
-  auto federation =
-      federation::Federation::Start(**store, StorePathIn(ResolveDataDir(o.data)),
-                                    {.limits = {.validate = options.validate}, .log = LogLine});
+  federation::FederationOptions fed_options;
+  fed_options.limits.validate = options.validate;
+  fed_options.log = LogLine;
+  auto federation = federation::Federation::Start(**store, StorePathIn(ResolveDataDir(o.data)),
+                                                  std::move(fed_options));
   if (!federation.ok()) return Fail(federation.status());
 #endif
   int sig = 0;

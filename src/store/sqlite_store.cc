@@ -67,17 +67,21 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const std::string& path,
       return Status::IoError("cannot put " + path + " in WAL mode (got " + st->String(0) + ")");
     }
   }
-  // A larger page cache keeps the random-order id index in memory during bulk ingest; checkpointing
-  // every 32 MiB of WAL instead of 4 MiB writes each hot index page to the database file less often
-  // (20k -> 31k objects/s in bench_store_ingest, docs/benchmarks-store.md).
-  ENTENTE_RETURN_IF_ERROR((*writer)->ExecScript(
-      "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=8192", "set writer cache"));
+  // A larger page cache keeps the random-order id index in memory during bulk ingest.
+  // Checkpoints run on their own thread (store/checkpointer.h), every 32 MiB of WAL
+  // rather than SQLite's 4 MiB, so each hot index page reaches the database file less
+  // often and the writer never waits for one (docs/benchmarks-store.md).
+  ENTENTE_RETURN_IF_ERROR((*writer)->ExecScript("PRAGMA cache_size=-65536", "set writer cache"));
   ENTENTE_RETURN_IF_ERROR(RegisterIdKeyFunction(**writer));
   ENTENTE_RETURN_IF_ERROR(Migrate(**writer));
   auto keyer = LoadIdKeyer(**writer);
   if (!keyer.ok()) return keyer.status();
-  return std::unique_ptr<Store>(
+  auto checkpointer = Checkpointer::Start(path, **writer, opts.busy_timeout_ms, opts.synchronous);
+  if (!checkpointer.ok()) return checkpointer.status();
+  std::unique_ptr<SqliteStore> store(
       new SqliteStore(path, std::move(opts), std::move(writer).value(), *keyer));
+  store->checkpointer_ = std::move(checkpointer).value();
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 SqliteStore::SqliteStore(std::string path, SqliteOptions options,

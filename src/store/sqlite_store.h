@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/env.h"
+#include "store/checkpointer.h"
 #include "store/id_key.h"
 #include "store/sqlite_db.h"
 #include "store/store.h"
@@ -100,6 +101,8 @@ class SqliteStore final : public Store {
 
   std::mutex write_mu_;
   std::unique_ptr<Connection> writer_;  // guarded by write_mu_
+  // Declared after writer_: destroyed first, while the writer connection still exists.
+  std::unique_ptr<Checkpointer> checkpointer_;
 
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;  // guarded by pool_mu_
