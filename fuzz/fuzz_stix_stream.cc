@@ -1,6 +1,6 @@
-// Fuzz target for stix::StreamReader: whatever the input and however it is cut into
-// chunks (the first byte chooses the chunk size), the reader must agree with Boost.JSON's
-// whole-document parse: the same items in the same order when it parses, an error when
+// Fuzz target for stix::StreamReader and stix::JsonSyntaxChecker: whatever the input and however it
+// is cut into chunks (the first byte chooses the chunk size), the reader must agree with
+// Boost.JSON's whole-document parse: the same items in the same order when it parses, an error when
 // it does not. Any disagreement aborts.
 #include <boost/json.hpp>
 #include <cstddef>
@@ -55,6 +55,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (s.ok()) s = reader.Finish();
 
   auto whole = ParseJson(text, limits);
+  JsonSyntaxChecker checker(limits);
+  entente::Status checked;
+  for (size_t at = 0; at < text.size() && checked.ok(); at += chunk) {
+    checked = checker.Write(text.substr(at, chunk));
+  }
+  if (checked.ok()) checked = checker.Finish();
+  if (checked.ok() != whole.ok()) std::abort();
   // The reader refuses a repeated top-level member, which the whole parse accepts.
   if (!s.ok() && s.message().find("twice") != std::string::npos) return 0;
   if (whole.ok() != s.ok()) std::abort();

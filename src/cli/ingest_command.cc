@@ -49,37 +49,34 @@ class Ingester {
     batch_.reserve(kBatchSize);
   }
 
-  // Validates and queues every object of `file`; store errors abort.
-  Status AddFile(const LoadedFile& file) {
-    total_ += static_cast<int64_t>(file.items.size());
-    for (size_t i = 0; i < file.items.size(); ++i) {
-      const boost::json::value& item = *file.items[i];
-      ++done_;
-      if (!item.is_object()) {
-        Report({NotAnObjectFinding(file, i)});
-        continue;
-      }
-      const boost::json::object& obj = item.get_object();
-      std::vector<stix::Finding> findings = stix::ValidateObject(obj, options_);
-      if (!findings.empty()) {
-        Report(findings);
-        continue;
-      }
-      auto key = stix::KeyOf(obj);
-      if (!key.ok()) {
-        Report({stix::Finding{"", "id", "id-format", key.status().message()}});
-        continue;
-      }
-      store::NewObject& o = batch_.emplace_back();
-      o.id = std::move(key->id);
-      o.type = std::move(key->type);
-      o.spec_version = std::move(key->spec_version);
-      o.version = std::move(key->version);
-      o.version_us = key->version_us;
-      o.json = boost::json::serialize(obj);
-      o.labels = policy::LabelObject(obj, collection_.default_tlp, owner_);
-      if (batch_.size() >= kBatchSize) ENTENTE_RETURN_IF_ERROR(Flush());
+  // Validates `item` (the index-th of its file) and queues it for the writer when
+  // valid; returns only store errors, which abort the ingest.
+  Status AddItem(const boost::json::value& item, size_t index, stix::DocumentShape shape) {
+    ++done_;
+    if (!item.is_object()) {
+      Report({NotAnObjectFinding(shape, index)});
+      return Status::Ok();
     }
+    const boost::json::object& obj = item.get_object();
+    std::vector<stix::Finding> findings = stix::ValidateObject(obj, options_);
+    if (!findings.empty()) {
+      Report(findings);
+      return Status::Ok();
+    }
+    auto key = stix::KeyOf(obj);
+    if (!key.ok()) {
+      Report({stix::Finding{"", "id", "id-format", key.status().message()}});
+      return Status::Ok();
+    }
+    store::NewObject& o = batch_.emplace_back();
+    o.id = std::move(key->id);
+    o.type = std::move(key->type);
+    o.spec_version = std::move(key->spec_version);
+    o.version = std::move(key->version);
+    o.version_us = key->version_us;
+    o.json = boost::json::serialize(obj);
+    o.labels = policy::LabelObject(obj, collection_.default_tlp, owner_);
+    if (batch_.size() >= kBatchSize) return Flush();
     return Status::Ok();
   }
 
@@ -123,7 +120,6 @@ class Ingester {
     if (!show_progress_) return;
     ProgressState state;
     state.done = done_;
-    state.total = total_;
     state.seconds = Seconds();
     std::string line = "\r\x1b[K" + FormatProgress(state);
     std::fwrite(line.data(), 1, line.size(), stderr);
@@ -138,7 +134,7 @@ class Ingester {
   std::chrono::steady_clock::time_point start_;
   std::vector<store::NewObject> batch_;
   BatchWriter writer_;
-  int64_t total_ = 0, done_ = 0, invalid_ = 0;
+  int64_t done_ = 0, invalid_ = 0;  // the total is unknown: files are streamed
   bool drawn_ = false;
 };
 
@@ -180,15 +176,28 @@ int RunIngest(const IngestOptions& o) {
   Ingester ingester(**store, *collection, owner, show);
   bool unreadable = false;
   for (const auto& path : o.files) {
-    auto file = LoadStixFile(path);
-    if (!file.ok()) {
-      PrintError(file.status().message());
-      unreadable = true;
-      continue;
+    // A file that is not one JSON document is refused before any of it is stored
+    // (standard input cannot be read twice: its objects before a syntax error are kept).
+    if (path != "-") {
+      if (Status s = CheckJsonFile(path); !s.ok()) {
+        PrintError(s.message());
+        unreadable = true;
+        continue;
+      }
     }
-    if (Status s = ingester.AddFile(*file); !s.ok()) {
+    Status store_error;
+    auto summary = StreamStixFile(
+        path, [&](const boost::json::value& item, size_t index, stix::DocumentShape shape) {
+          store_error = ingester.AddItem(item, index, shape);
+          return store_error;
+        });
+    if (!store_error.ok()) {
       ingester.Finish();
-      return Fail(s);
+      return Fail(store_error);
+    }
+    if (!summary.ok()) {
+      PrintError(summary.status().message());
+      unreadable = true;
     }
   }
   Status s = ingester.Flush(/*last=*/true);

@@ -1,56 +1,89 @@
 #include "cli/stix_input.h"
 
-#include <boost/json/monotonic_resource.hpp>
+#include <sys/stat.h>
 
-#include "cli/node_util.h"
+#include <cstdio>
+#include <memory>
 
 namespace entente::cli {
+namespace {
 
-Result<LoadedFile> LoadStixFile(const std::string& path) {
-  auto text = ReadInputFile(path);
-  if (!text.ok()) return text.status();
-  // The operator's own files may be larger than what the TAXII server accepts from a
-  // client; the document is held in memory (about four times its size once parsed).
+constexpr size_t kChunkBytes = 1 << 20;
+
+// The operator's own files have no size limit (the TAXII server's limits are for
+// clients); nesting depth stays bounded.
+stix::ParseLimits FileLimits() {
   stix::ParseLimits limits;
-  limits.max_bytes = kMaxInputFileBytes;
-  // One arena for the whole document: it is built once, read, and dropped at once.
-  auto parsed = stix::ParseJson(
-      *text, limits, boost::json::make_shared_resource<boost::json::monotonic_resource>());
-  if (!parsed.ok()) {
-    return Status(parsed.status().code(),
-                  path + " is not readable JSON: " + parsed.status().message() +
-                      " (FILE: a STIX bundle, array or object)");
+  limits.max_bytes = static_cast<size_t>(-1);
+  return limits;
+}
+
+struct FileCloser {
+  void operator()(FILE* f) const {
+    if (f != nullptr && f != stdin) std::fclose(f);
   }
-  LoadedFile file;
-  file.doc = std::make_unique<boost::json::value>(std::move(parsed).value());
-  if (file.doc->is_array()) {
-    const auto& array = file.doc->get_array();
-    file.items.reserve(array.size());
-    for (const auto& v : array) file.items.push_back(&v);
-    return file;
+};
+
+// Opens `path` ("-" = stdin) for reading, refusing directories.
+Result<std::unique_ptr<FILE, FileCloser>> OpenInput(const std::string& path) {
+  if (path == "-") return std::unique_ptr<FILE, FileCloser>(stdin);
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return Status::IoError("cannot read " + path + " (FILE: cannot open)");
+  std::unique_ptr<FILE, FileCloser> file(f);
+  struct stat st;
+  if (::fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return Status::IoError("cannot read " + path + " (FILE: is a directory)");
   }
-  if (file.doc->is_object()) {
-    const auto& obj = file.doc->get_object();
-    const boost::json::value* type = obj.if_contains("type");
-    if (type != nullptr && type->is_string() && type->get_string() == "bundle") {
-      file.is_bundle = true;
-      const boost::json::value* objects = obj.if_contains("objects");
-      if (objects != nullptr && objects->is_array()) {
-        file.items.reserve(objects->get_array().size());
-        for (const auto& v : objects->get_array()) file.items.push_back(&v);
-      }
-      return file;
-    }
-  }
-  file.items.push_back(file.doc.get());
   return file;
 }
 
-stix::Finding NotAnObjectFinding(const LoadedFile& file, size_t index) {
+// Feeds the whole input to `sink` (Write/Finish), chunk by chunk.
+template <typename Sink>
+Status Pump(const std::string& path, Sink& sink) {
+  auto file = OpenInput(path);
+  if (!file.ok()) return file.status();
+  const std::string name = path == "-" ? "standard input" : path;
+  auto fail = [&](const Status& s) {
+    if (s.code() != StatusCode::kInvalidArgument && s.code() != StatusCode::kResourceExhausted) {
+      return s;
+    }
+    return Status(s.code(), name + " is not readable JSON: " + s.message() +
+                                " (FILE: a STIX bundle, array or object)");
+  };
+  std::unique_ptr<char[]> buf(new char[kChunkBytes]);
+  size_t n;
+  while ((n = std::fread(buf.get(), 1, kChunkBytes, file->get())) > 0) {
+    Status s = sink.Write(std::string_view(buf.get(), n));
+    if (!s.ok()) return fail(s);
+  }
+  if (std::ferror(file->get()) != 0)
+    return Status::IoError("cannot read " + name + " (read error)");
+  Status s = sink.Finish();
+  return s.ok() ? s : fail(s);
+}
+
+}  // namespace
+
+Result<StixFileSummary> StreamStixFile(const std::string& path, const StixItemFn& on_item) {
+  stix::StreamReader* self = nullptr;
+  stix::StreamReader reader([&](const boost::json::value& item,
+                                size_t index) { return on_item(item, index, self->shape()); },
+                            FileLimits());
+  self = &reader;
+  ENTENTE_RETURN_IF_ERROR(Pump(path, reader));
+  return StixFileSummary{reader.shape(), reader.envelope()};
+}
+
+Status CheckJsonFile(const std::string& path) {
+  stix::JsonSyntaxChecker checker(FileLimits());
+  return Pump(path, checker);
+}
+
+stix::Finding NotAnObjectFinding(stix::DocumentShape shape, size_t index) {
   stix::Finding f;
-  if (file.is_bundle) {
+  if (shape == stix::DocumentShape::kBundle) {
     f.property = "objects[" + std::to_string(index) + "]";
-  } else if (file.doc->is_array()) {
+  } else if (shape == stix::DocumentShape::kArray) {
     f.property = "[" + std::to_string(index) + "]";
   }
   f.rule = "type-object";

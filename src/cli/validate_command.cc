@@ -20,33 +20,40 @@ int RunValidate(const ValidateCmdOptions& o) {
   bool unreadable = false;
   bool findings_seen = false;
   std::string out;
+  auto emit = [&](const stix::Finding& f) {
+    out += f.ToJsonLine();
+    out += '\n';
+    findings_seen = true;
+    if (out.size() >= (1 << 16)) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      out.clear();
+    }
+  };
   for (const auto& path : o.files) {
-    auto file = LoadStixFile(path);
-    if (!file.ok()) {
-      PrintError(file.status().message());
+    auto summary = StreamStixFile(
+        path, [&](const boost::json::value& item, size_t index, stix::DocumentShape shape) {
+          if (!item.is_object()) {
+            emit(NotAnObjectFinding(shape, index));
+          } else {
+            for (const auto& f : stix::ValidateObject(item.get_object(), options)) emit(f);
+          }
+          return Status::Ok();
+        });
+    if (!summary.ok()) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      out.clear();
+      std::fflush(stdout);
+      PrintError(summary.status().message());
       unreadable = true;
       continue;
     }
-    std::vector<stix::Finding> findings;
-    if (file->is_bundle) {
-      findings = stix::ValidateBundle(*file->doc, options);
-    } else {
-      for (size_t i = 0; i < file->items.size(); ++i) {
-        const boost::json::value& item = *file->items[i];
-        if (!item.is_object()) {
-          findings.push_back(NotAnObjectFinding(*file, i));
-          continue;
-        }
-        for (auto& f : stix::ValidateObject(item.get_object(), options)) {
-          findings.push_back(std::move(f));
-        }
+    // The bundle's own properties (its objects were checked one by one above).
+    if (summary->shape == stix::DocumentShape::kBundle) {
+      for (const auto& f :
+           stix::ValidateBundle(boost::json::value(std::move(summary->envelope)), options)) {
+        emit(f);
       }
     }
-    for (const auto& f : findings) {
-      out += f.ToJsonLine();
-      out += '\n';
-    }
-    findings_seen = findings_seen || !findings.empty();
     std::fwrite(out.data(), 1, out.size(), stdout);
     out.clear();
   }

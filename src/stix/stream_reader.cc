@@ -89,6 +89,7 @@ struct StreamReader::Handler {
         item_level = 1;
       } else if (level == 1 && root_is_object && bundle_typed && root_key == "objects" &&
                  root_key_pending) {
+        reader->shape_ = DocumentShape::kBundle;
         root_key_pending = false;  // the key is dropped with its streamed array
         ++streamed_members;
         item_level = 2;
@@ -249,54 +250,70 @@ Status StreamReader::Emit(const json::value& item) {
   return s;
 }
 
-Status StreamReader::Write(std::string_view chunk) {
-  if (!callback_error_.ok()) return callback_error_;
-  if (chunk.size() > limits_.max_bytes - std::min(offset_, limits_.max_bytes)) {
+namespace {
+
+// Feeds `chunk` to `parser`; only whitespace may follow a complete document. `offset`
+// counts the bytes consumed before this chunk and is advanced.
+template <typename Parser>
+Status FeedParser(Parser& parser, std::string_view chunk, const ParseLimits& limits, size_t* offset,
+                  const Status& callback_error) {
+  if (chunk.size() > limits.max_bytes - std::min(*offset, limits.max_bytes)) {
     return Status::ResourceExhausted("json: the document is over the limit of " +
-                                     std::to_string(limits_.max_bytes) + " bytes");
+                                     std::to_string(limits.max_bytes) + " bytes");
   }
   error_code ec;
   size_t done = 0;
   while (done < chunk.size()) {
-    if (parser_->done()) {
-      // Only whitespace may follow the document.
+    if (parser.done()) {
       for (; done < chunk.size(); ++done) {
         char c = chunk[done];
         if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
           return Status::InvalidArgument("json: extra data after the document at byte offset " +
-                                         std::to_string(offset_ + done));
+                                         std::to_string(*offset + done));
         }
       }
       break;
     }
-    size_t n = parser_->write_some(true, chunk.data() + done, chunk.size() - done, ec);
-    done += n;
+    done += parser.write_some(true, chunk.data() + done, chunk.size() - done, ec);
     if (ec) {
-      if (!callback_error_.ok()) return callback_error_;
-      const std::string where = " at byte offset " + std::to_string(offset_ + done);
+      if (!callback_error.ok()) return callback_error;
+      const std::string where = " at byte offset " + std::to_string(*offset + done);
       if (ec == json::error::too_deep) {
         return Status::ResourceExhausted("json: nesting deeper than " +
-                                         std::to_string(limits_.max_depth) + where);
+                                         std::to_string(limits.max_depth) + where);
       }
       return Status::InvalidArgument("json: " + ec.message() + where);
     }
   }
-  offset_ += chunk.size();
+  *offset += chunk.size();
   return Status::Ok();
+}
+
+// Ends the document: a number at the very end is only complete now.
+template <typename Parser>
+Status FinishParser(Parser& parser, size_t offset, const Status& callback_error) {
+  if (parser.done()) return Status::Ok();
+  error_code ec;
+  parser.write_some(false, nullptr, 0, ec);
+  if (!callback_error.ok()) return callback_error;
+  if (ec || !parser.done()) {
+    return Status::InvalidArgument(
+        "json: " + (ec ? ec.message() : std::string("incomplete document")) + " at byte offset " +
+        std::to_string(offset));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status StreamReader::Write(std::string_view chunk) {
+  if (!callback_error_.ok()) return callback_error_;
+  return FeedParser(*parser_, chunk, limits_, &offset_, callback_error_);
 }
 
 Status StreamReader::Finish() {
   if (!callback_error_.ok()) return callback_error_;
-  if (!parser_->done()) {
-    error_code ec;
-    parser_->write_some(false, nullptr, 0, ec);
-    if (!callback_error_.ok()) return callback_error_;
-    if (ec || !parser_->done()) {
-      return Status::InvalidArgument(
-          "json: " + (ec ? ec.message() : std::string("incomplete document")) + " at byte offset " +
-          std::to_string(offset_));
-    }
-  }
+  ENTENTE_RETURN_IF_ERROR(FinishParser(*parser_, offset_, callback_error_));
   Handler& h = parser_->handler();
   if (shape_ == DocumentShape::kArray) return Status::Ok();
   json::value doc = h.rest.release();
@@ -318,5 +335,42 @@ Status StreamReader::Finish() {
   }
   return Status::Ok();
 }
+
+// Accepts every event: the parser alone decides whether the text is JSON.
+struct JsonSyntaxChecker::Handler {
+  static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+  bool on_document_begin(error_code&) { return true; }
+  bool on_document_end(error_code&) { return true; }
+  bool on_array_begin(error_code&) { return true; }
+  bool on_array_end(std::size_t, error_code&) { return true; }
+  bool on_object_begin(error_code&) { return true; }
+  bool on_object_end(std::size_t, error_code&) { return true; }
+  bool on_string_part(json::string_view, std::size_t, error_code&) { return true; }
+  bool on_string(json::string_view, std::size_t, error_code&) { return true; }
+  bool on_key_part(json::string_view, std::size_t, error_code&) { return true; }
+  bool on_key(json::string_view, std::size_t, error_code&) { return true; }
+  bool on_number_part(json::string_view, error_code&) { return true; }
+  bool on_int64(std::int64_t, json::string_view, error_code&) { return true; }
+  bool on_uint64(std::uint64_t, json::string_view, error_code&) { return true; }
+  bool on_double(double, json::string_view, error_code&) { return true; }
+  bool on_bool(bool, error_code&) { return true; }
+  bool on_null(error_code&) { return true; }
+  bool on_comment_part(json::string_view, error_code&) { return true; }
+  bool on_comment(json::string_view, error_code&) { return true; }
+};
+
+JsonSyntaxChecker::JsonSyntaxChecker(const ParseLimits& limits)
+    : limits_(limits), parser_(std::make_unique<json::basic_parser<Handler>>(Options(limits))) {}
+
+JsonSyntaxChecker::~JsonSyntaxChecker() = default;
+
+Status JsonSyntaxChecker::Write(std::string_view chunk) {
+  return FeedParser(*parser_, chunk, limits_, &offset_, Status::Ok());
+}
+
+Status JsonSyntaxChecker::Finish() { return FinishParser(*parser_, offset_, Status::Ok()); }
 
 }  // namespace entente::stix

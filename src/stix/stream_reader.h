@@ -50,7 +50,8 @@ class StreamReader {
   // Marks the end of the text; hands over items still held (see above).
   Status Finish();
 
-  // Valid after Finish. kObject: the document itself was the one item.
+  // Known from the first item on (a bundle whose items come at Finish reads kObject
+  // until then), final after Finish. kObject: the document itself was the one item.
   DocumentShape shape() const { return shape_; }
   // kBundle: the bundle without the items handed over (its "objects" member is absent
   // when they were streamed). kObject: the object. kArray: empty.
@@ -72,6 +73,26 @@ class StreamReader {
   Status callback_error_;
   DocumentShape shape_ = DocumentShape::kUnknown;
   boost::json::object envelope_;
+};
+
+// Checks that text fed in chunks is one JSON document within `limits`, building
+// nothing: a cheap first pass before a reader whose items have effects. Errors as
+// StreamReader's. Not thread-safe.
+class JsonSyntaxChecker {
+ public:
+  explicit JsonSyntaxChecker(const ParseLimits& limits = {});
+  ~JsonSyntaxChecker();
+  JsonSyntaxChecker(const JsonSyntaxChecker&) = delete;
+  JsonSyntaxChecker& operator=(const JsonSyntaxChecker&) = delete;
+
+  Status Write(std::string_view chunk);
+  Status Finish();
+
+ private:
+  struct Handler;
+  ParseLimits limits_;
+  std::unique_ptr<boost::json::basic_parser<Handler>> parser_;
+  size_t offset_ = 0;
 };
 
 }  // namespace entente::stix

@@ -148,6 +148,19 @@ TEST(StreamReaderTest, CallbackErrorStopsTheReader) {
   EXPECT_EQ(reader.Finish().code(), StatusCode::kUnavailable);
 }
 
+TEST(JsonSyntaxCheckerTest, AgreesWithTheReaderOnWhatIsJson) {
+  for (const char* text : {R"({"type":"bundle","objects":[{"a":1}]})", "[1, 2.5, \"x\"]", "7",
+                           R"({"a":)", "[1,2] 3", "", R"({"a":"\q"})", "  -0.5e2 "}) {
+    SCOPED_TRACE(text);
+    JsonSyntaxChecker checker;
+    Status s;
+    const std::string_view all(text);
+    for (size_t at = 0; at < all.size() && s.ok(); at += 2) s = checker.Write(all.substr(at, 2));
+    if (s.ok()) s = checker.Finish();
+    EXPECT_EQ(s.ok(), ReadInChunks(text, 2).status.ok()) << s.ToString();
+  }
+}
+
 // Every real bundle in tests/data, cut at random places, reads as Boost.JSON parses it.
 TEST(StreamReaderTest, RealBundlesAtRandomChunkSizes) {
   namespace fs = std::filesystem;
