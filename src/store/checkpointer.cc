@@ -1,5 +1,7 @@
 #include "store/checkpointer.h"
 
+#include <pthread.h>
+
 namespace entente::store {
 namespace {
 
@@ -48,6 +50,7 @@ void Checkpointer::Notify(int wal_pages) {
 }
 
 void Checkpointer::Run() {
+  pthread_setname_np(pthread_self(), "wal-checkpoint");  // as top -H and perf show it
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mu_);
