@@ -12,6 +12,7 @@
 // when entente found the match (UTC). With --stats a summary goes to stderr.
 // Exit: 0 done; 1 done, but some indicators or observation lines were invalid (each is
 // named on stderr); 2 usage error or unreadable input.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <fstream>
@@ -169,58 +170,90 @@ int Run(const MatchArgs& args) {
       return 2;
     }
     in = &f;
+  } else {
+    // std::cin, synchronised with stdio, never says that more input is buffered (so
+    // lines could not be batched); read the same descriptor through a filebuf instead.
+    f.open("/dev/stdin", std::ios::binary);
+    if (f) in = &f;
   }
   std::shared_ptr<const pattern::index::IndexSnapshot> snap = index.snapshot();
   pattern::index::MatchCounters counters;
   std::vector<pattern::index::Hit> hits;
   HitWriter writer;
   uint64_t hit_count = 0, bad_lines = 0;
-  auto match = [&](const boost::json::value& record, uint64_t line) {
+  // Lines already buffered are parsed into one reused arena and matched together (up
+  // to kBatch), so that their hash-table probes overlap; a line that arrives alone, as
+  // on an interactive stream, is matched at once.
+  constexpr size_t kBatch = 256;
+  boost::json::monotonic_resource arena;
+  boost::json::parser parser(boost::json::storage_ptr(), JsonOptions());
+  std::vector<boost::json::value> batch;
+  std::vector<const boost::json::value*> batch_ptrs;
+  std::vector<uint64_t> batch_lines;
+  auto flush = [&] {
+    if (batch.empty()) return;
+    batch_ptrs.clear();
+    for (const auto& v : batch) batch_ptrs.push_back(&v);
     hits.clear();
-    snap->MatchRecord(record, &hits, &counters);
-    for (const auto& h : hits) writer.Write(h, line);
+    snap->MatchBatch(batch_ptrs, &hits, &counters);
+    // In input order, as when lines were matched one at a time.
+    std::stable_sort(hits.begin(), hits.end(),
+                     [](const auto& a, const auto& b) { return a.record < b.record; });
+    for (const auto& h : hits) writer.Write(h, batch_lines[h.record]);
     hit_count += hits.size();
     if (!hits.empty()) std::cout.flush();
+    batch.clear();
+    batch_lines.clear();
+    arena.release();
   };
   std::string line;
   uint64_t line_no = 0;
   bool first = true;
   while (std::getline(*in, line)) {
     ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    boost::system::error_code ec;
-    if (line.size() > kMaxRecordBytes) {
-      std::cerr << "entente: line " << line_no << ": longer than " << kMaxRecordBytes << " bytes\n";
-      ++bad_lines;
-      continue;
-    }
-    boost::json::value record = boost::json::parse(line, ec, {}, JsonOptions());
-    if (ec && first) {
-      // Not JSON lines: the whole input is one document (e.g. a pretty-printed bundle).
-      std::ostringstream rest;
-      rest << line << '\n' << in->rdbuf();
-      std::string text = std::move(rest).str();
-      if (text.size() > kMaxIndicatorFileBytes) {
-        std::cerr << "entente: observations: larger than " << kMaxIndicatorFileBytes << " bytes\n";
-        return 2;
+    if (line.find_first_not_of(" \t\r") != std::string::npos) {
+      if (line.size() > kMaxRecordBytes) {
+        std::cerr << "entente: line " << line_no << ": longer than " << kMaxRecordBytes
+                  << " bytes\n";
+        ++bad_lines;
+        first = false;
+      } else {
+        boost::system::error_code ec;
+        parser.reset(&arena);
+        parser.write(line, ec);
+        if (ec && first) {
+          // Not JSON lines: the whole input is one document (e.g. a pretty-printed bundle).
+          std::ostringstream rest;
+          rest << line << '\n' << in->rdbuf();
+          std::string text = std::move(rest).str();
+          if (text.size() > kMaxIndicatorFileBytes) {
+            std::cerr << "entente: observations: larger than " << kMaxIndicatorFileBytes
+                      << " bytes\n";
+            return 2;
+          }
+          boost::json::value record = boost::json::parse(text, ec, {}, JsonOptions());
+          if (ec) {
+            std::cerr << "entente: " << args.observations << ": not valid JSON: " << ec.message()
+                      << "\n";
+            return 2;
+          }
+          batch.push_back(std::move(record));
+          batch_lines.push_back(line_no);
+          break;
+        }
+        first = false;
+        if (ec) {
+          std::cerr << "entente: line " << line_no << ": not valid JSON: " << ec.message() << "\n";
+          ++bad_lines;
+        } else {
+          batch.push_back(parser.release());
+          batch_lines.push_back(line_no);
+        }
       }
-      record = boost::json::parse(text, ec, {}, JsonOptions());
-      if (ec) {
-        std::cerr << "entente: " << args.observations << ": not valid JSON: " << ec.message()
-                  << "\n";
-        return 2;
-      }
-      match(record, line_no);
-      break;
     }
-    first = false;
-    if (ec) {
-      std::cerr << "entente: line " << line_no << ": not valid JSON: " << ec.message() << "\n";
-      ++bad_lines;
-      continue;
-    }
-    match(record, line_no);
+    if (batch.size() >= kBatch || in->rdbuf()->in_avail() <= 0) flush();
   }
+  flush();
   std::cout.flush();
   if (in->bad()) {
     std::cerr << "entente: error reading " << args.observations << "\n";

@@ -15,6 +15,30 @@ U128 MaskOf(int prefix) { return prefix == 0 ? 0 : ~static_cast<U128>(0) << (128
 
 }  // namespace
 
+std::optional<uint32_t> ParseIpv4(std::string_view text) {
+  // The dotted quad inet_pton(AF_INET) accepts: exactly four decimal octets of 1-3
+  // digits, each at most 255, no leading zero ("01"), nothing else.
+  uint32_t out = 0;
+  size_t i = 0, n = text.size();
+  for (int octet = 0; octet < 4; ++octet) {
+    if (octet > 0) {
+      if (i >= n || text[i] != '.') return std::nullopt;
+      ++i;
+    }
+    size_t start = i;
+    uint32_t v = 0;
+    while (i < n && text[i] >= '0' && text[i] <= '9' && i - start < 3) {
+      v = v * 10 + static_cast<uint32_t>(text[i] - '0');
+      ++i;
+    }
+    size_t digits = i - start;
+    if (digits == 0 || v > 255 || (digits > 1 && text[start] == '0')) return std::nullopt;
+    out = (out << 8) | v;
+  }
+  if (i != n) return std::nullopt;
+  return out;
+}
+
 std::optional<IpBlock> ParseIpBlock(std::string_view text) {
   if (text.empty() || text.size() > 64) return std::nullopt;
   std::string_view addr = text;
@@ -30,19 +54,21 @@ std::optional<IpBlock> ParseIpBlock(std::string_view text) {
       prefix = prefix * 10 + (c - '0');
     }
   }
-  char buf[65];
-  std::memcpy(buf, addr.data(), addr.size());
-  buf[addr.size()] = '\0';
   IpBlock b;
-  unsigned char raw[16] = {};
   if (addr.find(':') == std::string_view::npos) {
-    if (inet_pton(AF_INET, buf, raw) != 1) return std::nullopt;
+    // As inet_pton on a C string (and so the pattern evaluator): text after a NUL
+    // byte is not seen.
+    auto v4 = ParseIpv4(addr.substr(0, addr.find('\0')));
+    if (!v4) return std::nullopt;
     if (prefix > 32) return std::nullopt;
     b.v6 = false;
     b.prefix = prefix < 0 ? 32 : prefix;
-    for (int i = 0; i < 4; ++i) b.bits = (b.bits << 8) | raw[i];
-    b.bits <<= 96;
+    b.bits = static_cast<U128>(*v4) << 96;
   } else {
+    char buf[65];
+    std::memcpy(buf, addr.data(), addr.size());
+    buf[addr.size()] = '\0';
+    unsigned char raw[16] = {};
     if (inet_pton(AF_INET6, buf, raw) != 1) return std::nullopt;
     if (prefix > 128) return std::nullopt;
     b.v6 = true;
@@ -56,6 +82,13 @@ std::optional<IpBlock> ParseIpBlock(std::string_view text) {
 
 int32_t CidrSet::LastStartingAtOrBefore(const Family& f, U128 addr) {
   size_t lo = 0, hi = f.nodes.size();  // first node with start > addr is in [lo, hi]
+  if (!f.buckets.empty()) {
+    // Nodes whose start shares the address's top 16 bits are [buckets[b], buckets[b+1]);
+    // every earlier node starts before the address.
+    size_t b = static_cast<size_t>(addr >> 112);
+    lo = f.buckets[b];
+    hi = f.buckets[b + 1];
+  }
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
     if (f.nodes[mid].start <= addr) {
@@ -69,7 +102,9 @@ int32_t CidrSet::LastStartingAtOrBefore(const Family& f, U128 addr) {
 
 size_t CidrSet::MemoryBytes() const {
   return (v4_.nodes.capacity() + v6_.nodes.capacity()) * sizeof(Node) +
-         (v4_.postings.capacity() + v6_.postings.capacity()) * sizeof(uint32_t);
+         (v4_.postings.capacity() + v6_.postings.capacity() + v4_.buckets.capacity() +
+          v6_.buckets.capacity()) *
+             sizeof(uint32_t);
 }
 
 void CidrSetBuilder::Add(const IpBlock& block, uint32_t indicator) {
@@ -112,6 +147,15 @@ void CidrSetBuilder::Build(CidrSet* out) {
   }
   entries_.clear();
   entries_.shrink_to_fit();
+  for (CidrSet::Family* f : {&out->v4_, &out->v6_}) {
+    if (f->nodes.size() < CidrSet::kMinBucketed) continue;
+    f->buckets.assign((size_t{1} << 16) + 1, 0);
+    size_t k = 0;
+    for (size_t b = 0; b <= (size_t{1} << 16); ++b) {
+      while (k < f->nodes.size() && static_cast<size_t>(f->nodes[k].start >> 112) < b) ++k;
+      f->buckets[b] = static_cast<uint32_t>(k);
+    }
+  }
 }
 
 }  // namespace entente::pattern::index

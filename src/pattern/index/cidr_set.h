@@ -3,7 +3,8 @@
 // Built once by CidrSetBuilder, then read-only and safe for concurrent queries. CIDR
 // blocks form a laminar family (two blocks are either nested or disjoint), so the set is
 // a sorted array of distinct blocks, each with the index of its innermost enclosing
-// block. A query binary-searches the last block starting at or before the address and
+// block. A query binary-searches (within the address's /16 when the family is large) the
+// last block starting at or before the address and
 // walks up the enclosing chain (at most 32 or 128 steps, usually one or two), reporting
 // every block that contains the query. Duplicate blocks share one entry with a posting
 // list of indicators.
@@ -24,6 +25,10 @@ struct IpBlock {
   unsigned __int128 bits = 0;
   int prefix = 0;
 };
+
+// Parses a dotted-quad IPv4 address exactly as inet_pton(AF_INET) does (four decimal
+// octets, no leading zeros), without copying it; the address in host order.
+std::optional<uint32_t> ParseIpv4(std::string_view text);
 
 // Parses "a.b.c.d", "a.b.c.d/n", an IPv6 address or "addr/n" (inet_pton syntax). Host
 // bits below the prefix are cleared. nullopt if the text is not an address.
@@ -62,7 +67,11 @@ class CidrSet {
   struct Family {
     std::vector<Node> nodes;  // sorted by start, then prefix ascending (outer first)
     std::vector<uint32_t> postings;
+    // With at least kMinBucketed nodes: buckets[b] is the first node whose start's top 16
+    // bits are >= b (65,537 entries), so a query searches only its own /16's nodes.
+    std::vector<uint32_t> buckets;
   };
+  static constexpr size_t kMinBucketed = 1024;
 
   static bool Contains(const Node& n, unsigned __int128 addr) {
     if (n.prefix == 0) return true;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "pattern/codec.h"
+
 namespace entente::pattern::index {
 namespace {
 
@@ -50,6 +52,65 @@ TEST(CidrSetTest, ParsesAddressesAndBlocks) {
   EXPECT_FALSE(ParseIpBlock("2001:db8::/129"));
   EXPECT_FALSE(ParseIpBlock("evil.example"));
   EXPECT_FALSE(ParseIpBlock(""));
+}
+
+// The index's own IPv4 parser must accept exactly what the pattern evaluator's
+// (pattern::ParseCidr, inet_pton on a C string) accepts, with the same result.
+TEST(CidrSetTest, ParsesExactlyAsTheEvaluator) {
+  std::mt19937 rng(11);
+  const std::string alphabet = std::string("0123456789./:af ", 16) + std::string(1, '\0');
+  std::vector<std::string> cases = {"1.2.3.4",
+                                    "01.2.3.4",
+                                    "1.2.3.04",
+                                    "0.0.0.0",
+                                    "255.255.255.255",
+                                    "256.1.1.1",
+                                    "1.2.3",
+                                    "1.2.3.4.",
+                                    "1.2.3.4/0",
+                                    "1..2.3",
+                                    "1.2.3.4 ",
+                                    "+1.2.3.4",
+                                    "1234.1.1.1",
+                                    "1.2.3.4/32",
+                                    "00.1.1.1",
+                                    "10.0.0.0/08",
+                                    std::string("1.2.3.4\0junk", 12),
+                                    std::string("1.2\0", 4)};
+  for (int i = 0; i < 200000; ++i) {
+    std::string s;
+    if (i % 2 == 0) {
+      // Near-addresses: four octets (some too large or zero-padded), maybe a prefix,
+      // then maybe one byte changed.
+      for (int o = 0; o < 4; ++o) {
+        if (o > 0) s += '.';
+        if (rng() % 16 == 0) s += '0';
+        s += std::to_string(rng() % 8 == 0 ? rng() % 1000 : rng() % 256);
+      }
+      if (rng() % 3 == 0) s += "/" + std::to_string(rng() % 40);
+      if (rng() % 3 == 0) s[rng() % s.size()] = alphabet[rng() % alphabet.size()];
+    } else {
+      size_t len = 1 + rng() % 18;
+      for (size_t k = 0; k < len; ++k) {
+        s += rng() % 4 != 0 ? "0123456789.."[rng() % 12] : alphabet[rng() % alphabet.size()];
+      }
+    }
+    cases.push_back(s);
+  }
+  size_t accepted = 0;
+  for (const std::string& text : cases) {
+    auto mine = ParseIpBlock(text);
+    auto ref = ParseCidr(text);
+    ASSERT_EQ(mine.has_value(), ref.has_value()) << "'" << text << "'";
+    if (!mine) continue;
+    ++accepted;
+    ASSERT_EQ(mine->v6, ref->v6) << text;
+    ASSERT_EQ(mine->prefix, ref->prefix) << text;
+    unsigned __int128 bits = 0;
+    for (int b = 0; b < 16; ++b) bits = (bits << 8) | ref->addr[b];
+    ASSERT_TRUE(mine->bits == bits) << text;
+  }
+  EXPECT_GT(accepted, 20000u);
 }
 
 TEST(CidrSetTest, ReportsEveryEnclosingBlock) {

@@ -58,6 +58,9 @@ Result<std::shared_ptr<const IndexPart>> IndexPart::Build(std::vector<IndicatorI
   if (n >= kIdField) return Status::ResourceExhausted("index: too many indicators in one part");
   p.kinds_.resize(n);
   p.id_offsets_.resize(n);
+  size_t id_bytes = 0;
+  for (const IndicatorInput& in : inputs) id_bytes += 2 + in.id.size();
+  p.ids_.reserve(id_bytes);
 
   std::map<std::string, uint32_t> field_ids;
   uint32_t last_field = kNoIndicator;  // feeds repeat one field many times in a row
@@ -183,7 +186,29 @@ Result<std::shared_ptr<const IndexPart>> IndexPart::Build(std::vector<IndicatorI
     builder.Build(p.fields_[f].cidr.get());
   }
   for (uint32_t f = 0; f < p.fields_.size(); ++f) {
-    p.types_[type_of(p.fields_[f].object_type)].fields.push_back(f);
+    uint32_t t = type_of(p.fields_[f].object_type);
+    p.types_[t].fields.push_back(f);
+    if (p.types_[t].keys < 0) {
+      p.types_[t].keys = static_cast<int32_t>(p.key_nodes_.size());
+      p.key_nodes_.emplace_back();
+    }
+    int32_t node = p.types_[t].keys;
+    const std::vector<std::string>& keys = p.fields_[f].keys;
+    for (size_t k = 0; k < keys.size(); ++k) {
+      std::vector<KeyEdge>& edges = p.key_nodes_[node].edges;
+      size_t e = 0;
+      while (e < edges.size() && edges[e].key != keys[k]) ++e;
+      if (e == edges.size()) edges.push_back(KeyEdge{keys[k], -1, -1});
+      if (k + 1 == keys.size()) {
+        p.key_nodes_[node].edges[e].field = static_cast<int32_t>(f);
+      } else {
+        if (p.key_nodes_[node].edges[e].child < 0) {
+          p.key_nodes_[node].edges[e].child = static_cast<int32_t>(p.key_nodes_.size());
+          p.key_nodes_.emplace_back();
+        }
+        node = p.key_nodes_[node].edges[e].child;
+      }
+    }
   }
 
   // Id lookup: open addressing over indicator numbers, verified against the id arena.
@@ -194,7 +219,6 @@ Result<std::shared_ptr<const IndexPart>> IndexPart::Build(std::vector<IndicatorI
     while (p.id_slots_[s] != kNoIndicator) s = s + 1 == cap ? 0 : s + 1;
     p.id_slots_[s] = i;
   }
-  p.ids_.shrink_to_fit();
   p.regex_terms_.shrink_to_fit();
   p.cidr_terms_.shrink_to_fit();
   p.extras_.shrink_to_fit();
@@ -225,8 +249,49 @@ std::optional<uint32_t> IndexPart::Find(std::string_view want) const {
   return std::nullopt;
 }
 
-void IndexPart::Probe(const ObservationView& obs, std::vector<uint32_t>* direct,
-                      std::vector<uint32_t>* to_confirm) const {
+void IndexPart::Visit(uint32_t f, std::string_view value, uint32_t view, ProbeBatch* batch) const {
+  const Field& field = fields_[f];
+  if (field.has_equal) {
+    uint64_t hash = HashKey(f, value);
+    equal_.Prefetch(hash);
+    batch->equality.push_back(ProbeBatch::Equality{view, f, value, hash, 0});
+  }
+  if (field.cidr != nullptr) {
+    if (auto blk = ParseIpBlock(value)) {
+      field.cidr->ForEachContaining(*blk, [&](uint32_t i) { Emit(view, i, batch); });
+    }
+  }
+  for (const RegexSet& set : field.regex) {
+    set.Scan(value, [&](uint32_t term) { Emit(view, regex_terms_[term].indicator, batch); });
+  }
+}
+
+void IndexPart::Walk(const boost::json::object& o, int32_t node, uint32_t view,
+                     ProbeBatch* batch) const {
+  const std::vector<KeyEdge>& edges = key_nodes_[node].edges;
+  for (const auto& member : o) {
+    std::string_view key = member.key();
+    for (const KeyEdge& e : edges) {
+      if (e.key.size() != key.size() || std::memcmp(e.key.data(), key.data(), key.size()) != 0) {
+        continue;
+      }
+      const boost::json::value& v = member.value();
+      if (e.field >= 0) {
+        if (const boost::json::string* s = v.if_string()) {
+          Visit(static_cast<uint32_t>(e.field), std::string_view(s->data(), s->size()), view,
+                batch);
+        }
+      }
+      if (e.child >= 0) {
+        if (const boost::json::object* child = v.if_object()) Walk(*child, e.child, view, batch);
+      }
+      break;
+    }
+  }
+}
+
+void IndexPart::Collect(const ObservationView& obs, uint32_t view, ProbeBatch* batch) const {
+  if (types_.empty()) return;
   for (const boost::json::object* o : obs.objects) {
     std::string_view type = TypeOf(*o);
     const TypeEntry* entry = nullptr;
@@ -237,26 +302,20 @@ void IndexPart::Probe(const ObservationView& obs, std::vector<uint32_t>* direct,
       }
     }
     if (entry == nullptr) continue;
-    to_confirm->insert(to_confirm->end(), entry->gated.begin(), entry->gated.end());
-    for (uint32_t f : entry->fields) {
-      const Field& field = fields_[f];
-      const boost::json::string* s = StringAt(*o, field.keys);
-      if (s == nullptr) continue;
-      std::string_view value(s->data(), s->size());
-      if (field.has_equal) {
-        equal_.ForEach(f, value, [&](uint32_t i) { Emit(i, direct, to_confirm); });
-      }
-      if (field.cidr != nullptr) {
-        if (auto blk = ParseIpBlock(value)) {
-          field.cidr->ForEachContaining(*blk, [&](uint32_t i) { Emit(i, direct, to_confirm); });
-        }
-      }
-      for (const RegexSet& set : field.regex) {
-        set.Scan(value,
-                 [&](uint32_t term) { Emit(regex_terms_[term].indicator, direct, to_confirm); });
-      }
-    }
+    for (uint32_t n : entry->gated) batch->to_confirm.push_back(ProbeBatch::Found{view, n});
+    if (entry->keys >= 0) Walk(*o, entry->keys, view, batch);
   }
+}
+
+void IndexPart::Resolve(ProbeBatch* batch) const {
+  // The slots were prefetched by Collect; find each key's candidate slot by its tag and
+  // prefetch that key's bytes, then verify the keys.
+  for (ProbeBatch::Equality& q : batch->equality) q.slot = equal_.FirstTagMatch(q.hash);
+  for (const ProbeBatch::Equality& q : batch->equality) {
+    equal_.ForEachFrom(q.field, q.value, q.hash, q.slot,
+                       [&](uint32_t i) { Emit(q.view, i, batch); });
+  }
+  batch->equality.clear();
 }
 
 std::vector<IndicatorInput> IndexPart::ExportImpl(const std::vector<bool>& keep) const {

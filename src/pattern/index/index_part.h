@@ -54,18 +54,53 @@ struct IndicatorInput {
   std::shared_ptr<const ExactMatcher> exact;
 };
 
+// Scratch space for probing a batch of observations against one IndexPart: what
+// IndexPart::Collect gathers and IndexPart::Resolve completes. Observations are named by
+// the caller's `view` numbers. Reusable (Clear keeps the capacity); one per thread.
+struct ProbeBatch {
+  struct Equality {
+    uint32_t view;
+    uint32_t field;
+    std::string_view value;  // points into the observation's JSON
+    uint64_t hash;
+    uint32_t slot;
+  };
+  struct Found {
+    uint32_t view;
+    uint32_t indicator;
+    bool operator<(const Found& o) const {
+      return view != o.view ? view < o.view : indicator < o.indicator;
+    }
+    bool operator==(const Found&) const = default;
+  };
+  std::vector<Equality> equality;  // pending hash-table probes
+  // Indicators the fast structures prove to match the view (kSimple), and those the
+  // exact matcher must decide over the view's whole record (kPrefiltered with a leaf
+  // hit, kGated whose types occur). Both may hold duplicates.
+  std::vector<Found> direct, to_confirm;
+  void Clear() {
+    equality.clear();
+    direct.clear();
+    to_confirm.clear();
+  }
+};
+
 class IndexPart {
  public:
   // Fails (invalid-argument naming the id) when an indicator that needs an exact
   // matcher has none, or internal when Hyperscan fails as a whole.
   static Result<std::shared_ptr<const IndexPart>> Build(std::vector<IndicatorInput> inputs);
 
-  // Adds to `direct` the indicators the fast structures prove to match the observation
-  // (kSimple), and to `to_confirm` those the exact matcher must decide over the whole
-  // record (kPrefiltered with a leaf hit, kGated whose types occur). Both may hold
-  // duplicates; neither is cleared.
-  void Probe(const ObservationView& obs, std::vector<uint32_t>* direct,
-             std::vector<uint32_t>* to_confirm) const;
+  // Probing happens in two steps so that the hash-table cache misses of a whole batch
+  // overlap. Collect reads the observation's objects in one pass over their members
+  // (only the properties some indicator names), answers CIDR and regex leaves at once
+  // and queues each equality probe (hashed, its slot prefetched); Resolve then runs the
+  // queued probes. Results go to batch->direct / batch->to_confirm under `view`.
+  void Collect(const ObservationView& obs, uint32_t view, ProbeBatch* batch) const;
+  void Resolve(ProbeBatch* batch) const;
+  // Starts loading what id(n) reads.
+  void PrefetchIdOffset(uint32_t n) const { __builtin_prefetch(&id_offsets_[n]); }
+  void PrefetchId(uint32_t n) const { __builtin_prefetch(ids_.data() + id_offsets_[n]); }
 
   size_t size() const { return id_offsets_.size(); }
   std::string_view id(uint32_t n) const;
@@ -101,6 +136,17 @@ class IndexPart {
     std::string object_type;
     std::vector<uint32_t> fields;
     std::vector<uint32_t> gated;  // kGated indicators naming this type
+    int32_t keys = -1;            // root of the type's key tree in key_nodes_
+  };
+  // The property paths of a type's fields as a tree of keys, so that one pass over an
+  // object's members finds every indexed property (instead of one lookup per field).
+  struct KeyEdge {
+    std::string key;
+    int32_t field = -1;  // the field whose path ends here (its value must be a string)
+    int32_t child = -1;  // longer paths continue in key_nodes_[child] (value an object)
+  };
+  struct KeyNode {
+    std::vector<KeyEdge> edges;
   };
   struct RegexTerm {
     uint32_t indicator;
@@ -115,12 +161,16 @@ class IndexPart {
   };
 
   std::vector<IndicatorInput> ExportImpl(const std::vector<bool>& keep) const;
-  void Emit(uint32_t n, std::vector<uint32_t>* direct, std::vector<uint32_t>* to_confirm) const {
-    (kinds_[n] == static_cast<uint8_t>(PatternClass::kSimple) ? direct : to_confirm)->push_back(n);
+  void Emit(uint32_t view, uint32_t n, ProbeBatch* batch) const {
+    (kinds_[n] == static_cast<uint8_t>(PatternClass::kSimple) ? batch->direct : batch->to_confirm)
+        .push_back(ProbeBatch::Found{view, n});
   }
+  void Walk(const boost::json::object& o, int32_t node, uint32_t view, ProbeBatch* batch) const;
+  void Visit(uint32_t f, std::string_view value, uint32_t view, ProbeBatch* batch) const;
 
   std::vector<Field> fields_;
   std::vector<TypeEntry> types_;
+  std::vector<KeyNode> key_nodes_;
   ValueTable equal_;
   std::vector<RegexTerm> regex_terms_;
   std::vector<CidrTerm> cidr_terms_;  // kept to export; CidrSet postings are indicators

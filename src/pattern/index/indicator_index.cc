@@ -23,12 +23,6 @@ class MatcherExact final : public ExactMatcher {
   Matcher m_;
 };
 
-void SortUnique(std::vector<uint32_t>* v) {
-  if (v->size() < 2) return;
-  std::sort(v->begin(), v->end());
-  v->erase(std::unique(v->begin(), v->end()), v->end());
-}
-
 }  // namespace
 
 std::shared_ptr<const ExactMatcher> ExactFromMatcher(Matcher matcher) {
@@ -37,54 +31,130 @@ std::shared_ptr<const ExactMatcher> ExactFromMatcher(Matcher matcher) {
 
 void IndexSnapshot::MatchRecord(const boost::json::value& record, std::vector<Hit>* hits,
                                 MatchCounters* counters) const {
+  const boost::json::value* one = &record;
+  MatchBatch(std::span<const boost::json::value* const>(&one, 1), hits, counters);
+}
+
+namespace {
+
+// Per-thread scratch of MatchBatch: matching allocates nothing in the steady state.
+struct BatchScratch {
+  std::vector<ViewSet> sets;  // one per record of the batch
+  struct View {
+    uint32_t record;
+    uint32_t local;  // index of the view in its record
+    const ObservationView* view;
+  };
+  std::vector<View> views;
+  ProbeBatch probe[2];
+  struct Confirm {
+    uint32_t record;
+    uint32_t part;
+    uint32_t indicator;
+    bool operator<(const Confirm& o) const {
+      if (record != o.record) return record < o.record;
+      return part != o.part ? part < o.part : indicator < o.indicator;
+    }
+    bool operator==(const Confirm&) const = default;
+  };
+  std::vector<Confirm> confirm;
+};
+
+// The id a hit names for observation `n` of a record: the observed-data's id, or for a
+// bare SCO (evaluated hits only) the SCO's own id.
+std::string_view ObservationIdOf(const ViewSet& set, size_t n, bool bare_own_id) {
+  if (n >= set.views.size()) return {};
+  const ObservationView& v = set.views[n];
+  if (v.observed_data != nullptr || !bare_own_id || v.objects.empty()) return v.id();
+  const boost::json::value* id = v.objects.front()->if_contains("id");
+  if (id == nullptr || !id->is_string()) return {};
+  return {id->get_string().data(), id->get_string().size()};
+}
+
+}  // namespace
+
+void IndexSnapshot::MatchBatch(std::span<const boost::json::value* const> records,
+                               std::vector<Hit>* hits, MatchCounters* counters) const {
   MatchCounters local;
   MatchCounters& c = counters != nullptr ? *counters : local;
-  ++c.records;
-  // Reused per thread: matching allocates nothing in the steady state.
-  thread_local ViewSet view_set;
-  thread_local std::vector<uint32_t> direct[2], confirm[2];
-  ViewsOf(record, &view_set);
-  const std::vector<ObservationView>& views = view_set.views;
+  c.records += records.size();
+  thread_local BatchScratch scratch;
+  BatchScratch& s = scratch;
+  if (s.sets.size() < records.size()) s.sets.resize(records.size());
+  s.views.clear();
+  s.confirm.clear();
   const IndexPart* parts[2] = {base_.get(), delta_.get()};
-  for (int p = 0; p < 2; ++p) confirm[p].clear();
-  for (size_t v = 0; v < views.size(); ++v) {
-    ++c.observations;
-    for (int p = 0; p < 2; ++p) {
-      direct[p].clear();
-      parts[p]->Probe(views[v], &direct[p], &confirm[p]);
-      if (direct[p].empty()) continue;
-      SortUnique(&direct[p]);
-      for (uint32_t n : direct[p]) {
-        if (p == 0 && (*base_removed_)[n]) continue;
-        if (confirm_simple_ && parts[p]->exact(n) != nullptr) {
-          confirm[p].push_back(n);
-          continue;
-        }
-        ++c.fast_hits;
-        hits->push_back(Hit{std::string(parts[p]->id(n)), std::string(views[v].id()), v});
-      }
+  for (ProbeBatch& pb : s.probe) pb.Clear();
+
+  // 1. Split the records into observations and collect what to probe.
+  for (size_t r = 0; r < records.size(); ++r) {
+    ViewsOf(*records[r], &s.sets[r]);
+    const std::vector<ObservationView>& views = s.sets[r].views;
+    for (size_t v = 0; v < views.size(); ++v) {
+      uint32_t g = static_cast<uint32_t>(s.views.size());
+      s.views.push_back(
+          BatchScratch::View{static_cast<uint32_t>(r), static_cast<uint32_t>(v), &views[v]});
+      for (int p = 0; p < 2; ++p) parts[p]->Collect(views[v], g, &s.probe[p]);
     }
   }
-  if (confirm[0].empty() && confirm[1].empty()) return;
-  auto set = LoadObservations(record, StixVersion::k21);
-  if (!set.ok()) {
-    ++c.bad_records;
-    return;
-  }
+  c.observations += s.views.size();
+
+  // 2. The hash-table probes of the whole batch, then the fast-path hits.
   for (int p = 0; p < 2; ++p) {
-    SortUnique(&confirm[p]);
-    for (uint32_t n : confirm[p]) {
-      if (p == 0 && (*base_removed_)[n]) continue;
-      const ExactMatcher* exact = parts[p]->exact(n);
+    const IndexPart& part = *parts[p];
+    ProbeBatch& pb = s.probe[p];
+    part.Resolve(&pb);
+    std::vector<ProbeBatch::Found>& direct = pb.direct;
+    if (direct.size() > 1) {
+      std::sort(direct.begin(), direct.end());
+      direct.erase(std::unique(direct.begin(), direct.end()), direct.end());
+    }
+    for (const ProbeBatch::Found& f : direct) part.PrefetchIdOffset(f.indicator);
+    for (const ProbeBatch::Found& f : direct) part.PrefetchId(f.indicator);
+    for (const ProbeBatch::Found& f : direct) {
+      if (p == 0 && (*base_removed_)[f.indicator]) continue;
+      const BatchScratch::View& view = s.views[f.view];
+      if (confirm_simple_ && part.exact(f.indicator) != nullptr) {
+        s.confirm.push_back(
+            BatchScratch::Confirm{view.record, static_cast<uint32_t>(p), f.indicator});
+        continue;
+      }
+      ++c.fast_hits;
+      hits->push_back(Hit{part.id(f.indicator), view.view->id(), view.local, view.record});
+    }
+    for (const ProbeBatch::Found& f : pb.to_confirm) {
+      s.confirm.push_back(
+          BatchScratch::Confirm{s.views[f.view].record, static_cast<uint32_t>(p), f.indicator});
+    }
+  }
+  if (s.confirm.empty()) return;
+
+  // 3. The exact evaluator, once per (record, indicator) the fast path could not decide.
+  std::sort(s.confirm.begin(), s.confirm.end());
+  s.confirm.erase(std::unique(s.confirm.begin(), s.confirm.end()), s.confirm.end());
+  for (size_t i = 0; i < s.confirm.size();) {
+    uint32_t r = s.confirm[i].record;
+    size_t end = i;
+    while (end < s.confirm.size() && s.confirm[end].record == r) ++end;
+    auto set = LoadObservations(*records[r], StixVersion::k21);
+    if (!set.ok()) {
+      ++c.bad_records;
+      i = end;
+      continue;
+    }
+    for (; i < end; ++i) {
+      const BatchScratch::Confirm& cf = s.confirm[i];
+      if (cf.part == 0 && (*base_removed_)[cf.indicator]) continue;
+      const IndexPart& part = *parts[cf.part];
+      const ExactMatcher* exact = part.exact(cf.indicator);
       if (exact == nullptr) continue;  // Build guarantees one for non-simple indicators
       ++c.evaluations;
-      ExactResult r = exact->Match(*set);
-      if (r.gave_up) ++c.gave_up;
-      if (!r.matched) continue;
+      ExactResult res = exact->Match(*set);
+      if (res.gave_up) ++c.gave_up;
+      if (!res.matched) continue;
       ++c.evaluated_hits;
-      const auto& obs = set->observations();
-      std::string obs_id = r.observation < obs.size() ? obs[r.observation].id : "";
-      hits->push_back(Hit{std::string(parts[p]->id(n)), std::move(obs_id), r.observation});
+      hits->push_back(Hit{part.id(cf.indicator), ObservationIdOf(s.sets[r], res.observation, true),
+                          res.observation, r});
     }
   }
 }

@@ -29,7 +29,9 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -53,10 +55,14 @@ struct IndexOptions {
   MatchOptions match_options;
 };
 
+// One match. The views point into the snapshot (indicator) and into the matched record
+// (observation_id): they stay valid while the caller holds both.
 struct Hit {
-  std::string indicator;       // the indicator id
-  std::string observation_id;  // the observed-data id, "" for a bare SCO
-  size_t observation = 0;      // index of the observation in the record
+  std::string_view indicator;       // the indicator id
+  std::string_view observation_id;  // the observed-data id; "" for a bare SCO on the fast
+                                    // path, the SCO's own id (if any) when evaluated
+  size_t observation = 0;           // index of the observation in the record
+  size_t record = 0;                // MatchBatch: index of the record in the batch
 };
 
 // Counts added to by MatchRecord (per caller; not shared between threads).
@@ -79,6 +85,11 @@ class IndexSnapshot {
   // evaluated ones. Hits come in no particular order.
   void MatchRecord(const boost::json::value& record, std::vector<Hit>* hits,
                    MatchCounters* counters = nullptr) const;
+  // The same for several records at once (Hit::record says which): the hash-table
+  // probes of the whole batch are issued together so that their cache misses overlap.
+  // A few hundred records per call is plenty.
+  void MatchBatch(std::span<const boost::json::value* const> records, std::vector<Hit>* hits,
+                  MatchCounters* counters = nullptr) const;
 
   size_t size() const;  // live indicators
   struct Stats {

@@ -22,7 +22,7 @@ std::set<std::string> HitIds(const IndexSnapshot& snap, const boost::json::value
   std::vector<Hit> hits;
   snap.MatchRecord(record, &hits);
   std::set<std::string> ids;
-  for (const Hit& h : hits) ids.insert(h.indicator);
+  for (const Hit& h : hits) ids.insert(std::string(h.indicator));
   return ids;
 }
 
@@ -53,7 +53,7 @@ TEST(IndicatorIndexTest, SimpleIndicatorsHitWithTheirObservation) {
   std::vector<Hit> hits;
   snap->MatchRecord(record, &hits);
   std::set<std::pair<std::string, std::string>> got;
-  for (const Hit& h : hits) got.insert({h.indicator, h.observation_id});
+  for (const Hit& h : hits) got.insert({std::string(h.indicator), std::string(h.observation_id)});
   EXPECT_EQ(
       got, (std::set<std::pair<std::string, std::string>>{{"indicator--ip", "observed-data--a"},
                                                           {"indicator--net", "observed-data--a"},
@@ -319,8 +319,24 @@ void CheckEquivalence(uint64_t seed, bool confirm_simple) {
   auto snap = index.snapshot();
   ASSERT_EQ(snap->size(), refs.size());
   size_t total_hits = 0;
-  for (int r = 0; r < 400; ++r) {
-    boost::json::value record = gen.Record();
+  std::vector<boost::json::value> records;
+  for (int r = 0; r < 400; ++r) records.push_back(gen.Record());
+  // MatchBatch over batches of 1..64 records must answer as MatchRecord does.
+  std::vector<std::set<std::string>> batched(records.size());
+  for (size_t b = 0; b < records.size();) {
+    size_t n = std::min(records.size() - b, 1 + gen.Pick(64));
+    std::vector<const boost::json::value*> ptrs;
+    for (size_t i = b; i < b + n; ++i) ptrs.push_back(&records[i]);
+    std::vector<Hit> hits;
+    snap->MatchBatch(ptrs, &hits);
+    for (const Hit& h : hits) {
+      ASSERT_LT(h.record, n);
+      batched[b + h.record].insert(std::string(h.indicator));
+    }
+    b += n;
+  }
+  for (size_t r = 0; r < records.size(); ++r) {
+    const boost::json::value& record = records[r];
     auto set = LoadObservations(record, StixVersion::k21);
     ASSERT_TRUE(set.ok()) << set.status().ToString();
     std::set<std::string> want;
@@ -328,6 +344,7 @@ void CheckEquivalence(uint64_t seed, bool confirm_simple) {
       if (ref.matcher.Match(*set).matched) want.insert(ref.id);
     }
     std::set<std::string> got = HitIds(*snap, record);
+    EXPECT_EQ(batched[r], got) << "batch and single record differ on record " << r;
     total_hits += want.size();
     if (got != want) {
       std::string diff;

@@ -28,7 +28,8 @@ inline uint32_t SlotOf(uint64_t hash, size_t capacity) {
 
 inline uint32_t TagOf(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
 
-void PutU32(std::vector<char>& arena, uint32_t v) {
+template <typename Arena>
+void PutU32(Arena& arena, uint32_t v) {
   char b[4];
   std::memcpy(b, &v, 4);
   arena.insert(arena.end(), b, b + 4);
@@ -40,7 +41,8 @@ uint32_t GetU32(const char* p) {
   return v;
 }
 
-std::string_view KeyValue(const std::vector<char>& arena, uint32_t off, uint32_t* field) {
+template <typename Arena>
+std::string_view KeyValue(const Arena& arena, uint32_t off, uint32_t* field) {
   *field = GetU32(arena.data() + off);
   uint32_t len = GetU32(arena.data() + off + 4);
   return {arena.data() + off + 8, len};
@@ -90,8 +92,12 @@ const ValueTable::Slot* ValueTable::Find(uint32_t field, std::string_view value,
                                          uint64_t hash) const {
   size_t cap = slots_.size();
   if (cap == 0) return nullptr;
-  uint32_t i = SlotOf(hash, cap);
-  uint32_t tag = TagOf(hash);
+  return FindFrom(field, value, TagOf(hash), SlotOf(hash, cap));
+}
+
+const ValueTable::Slot* ValueTable::FindFrom(uint32_t field, std::string_view value, uint32_t tag,
+                                             uint32_t i) const {
+  size_t cap = slots_.size();
   while (true) {
     const Slot& s = slots_[i];
     if (s.key == kEmpty) return nullptr;
@@ -144,6 +150,7 @@ bool ValueTableBuilder::Build(ValueTable* out) {
   size_t cap = keys == 0 ? 0 : keys + keys / 4 + 8;
   out->slots_.assign(cap, ValueTable::Slot{});
   out->key_count_ = keys;
+  out->arena_.reserve(arena_.size());  // every key once at most
 
   size_t i = 0;
   while (i < entries_.size()) {
@@ -182,7 +189,6 @@ bool ValueTableBuilder::Build(ValueTable* out) {
     out->slots_[s] = ValueTable::Slot{TagOf(h), off, posting};
     i = j;
   }
-  out->arena_.shrink_to_fit();
   out->multi_.shrink_to_fit();
   entries_.clear();
   entries_.shrink_to_fit();

@@ -37,14 +37,7 @@ class ValueTable {
   size_t ForEachHashed(uint32_t field, std::string_view value, uint64_t hash, Fn&& fn) const {
     const Slot* slot = Find(field, value, hash);
     if (slot == nullptr) return 0;
-    if ((slot->posting & kMultiBit) == 0) {
-      fn(slot->posting);
-      return 1;
-    }
-    const uint32_t* p = &multi_[slot->posting & ~kMultiBit];
-    uint32_t n = p[0];
-    for (uint32_t i = 1; i <= n; ++i) fn(p[i]);
-    return n;
+    return Emit(*slot, fn);
   }
 
   // Starts loading the slot a key with this hash lands in, so that a caller probing a
@@ -53,6 +46,37 @@ class ValueTable {
     if (!slots_.empty()) __builtin_prefetch(&slots_[SlotIndex(hash)]);
   }
 
+  // Staged lookup for callers that probe a batch of keys with several cache misses in
+  // flight: Prefetch(hash) first; later FirstTagMatch(hash) walks the (now cached) probe
+  // sequence to the first slot whose tag matches and prefetches that slot's key; later
+  // still ForEachFrom(field, value, hash, slot, fn) verifies the key there and carries
+  // on probing if it was a different key with the same tag. Together they report
+  // exactly what ForEachHashed reports. FirstTagMatch returns kNoSlot when the key is
+  // certainly absent.
+  static constexpr uint32_t kNoSlot = 0xffffffffu;
+  uint32_t FirstTagMatch(uint64_t hash) const {
+    size_t cap = slots_.size();
+    if (cap == 0) return kNoSlot;
+    uint32_t i = SlotIndex(hash);
+    uint32_t tag = static_cast<uint32_t>(hash >> 32);
+    while (true) {
+      const Slot& s = slots_[i];
+      if (s.key == kEmpty) return kNoSlot;
+      if (s.tag == tag) {
+        __builtin_prefetch(arena_.data() + s.key);
+        return i;
+      }
+      if (++i == cap) i = 0;
+    }
+  }
+  template <typename Fn>
+  size_t ForEachFrom(uint32_t field, std::string_view value, uint64_t hash, uint32_t slot,
+                     Fn&& fn) const {
+    if (slot == kNoSlot) return 0;
+    const Slot* s = FindFrom(field, value, static_cast<uint32_t>(hash >> 32), slot);
+    if (s == nullptr) return 0;
+    return Emit(*s, fn);
+  }
   bool Contains(uint32_t field, std::string_view value) const {
     return Find(field, value, HashKey(field, value)) != nullptr;
   }
@@ -88,7 +112,20 @@ class ValueTable {
     uint32_t posting = 0;   // indicator number, or kMultiBit | offset into multi_
   };
 
+  template <typename Fn>
+  size_t Emit(const Slot& slot, Fn&& fn) const {
+    if ((slot.posting & kMultiBit) == 0) {
+      fn(slot.posting);
+      return 1;
+    }
+    const uint32_t* p = &multi_[slot.posting & ~kMultiBit];
+    uint32_t n = p[0];
+    for (uint32_t i = 1; i <= n; ++i) fn(p[i]);
+    return n;
+  }
   const Slot* Find(uint32_t field, std::string_view value, uint64_t hash) const;
+  // Linear probing from slot `i` (on the key's probe sequence) for the key.
+  const Slot* FindFrom(uint32_t field, std::string_view value, uint32_t tag, uint32_t i) const;
   uint32_t SlotIndex(uint64_t hash) const {
     return static_cast<uint32_t>(
         (static_cast<uint64_t>(static_cast<uint32_t>(hash)) * slots_.size()) >> 32);
