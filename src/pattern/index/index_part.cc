@@ -105,12 +105,12 @@ Result<std::shared_ptr<const IndexPart>> IndexPart::Build(std::vector<IndicatorI
       if (leaf.op != LeafOp::kLike && leaf.op != LeafOp::kMatches) continue;
       uint32_t f = field_of(leaf);
       RegexSpec spec;
-      spec.id = static_cast<uint32_t>(p.regex_terms_.size());
-      spec.utf8 = true;
+      uint32_t term = static_cast<uint32_t>(p.regex_terms_.size());
       if (leaf.op == LeafOp::kLike) {
-        spec.expression = LikeToRegex(leaf.literal);
-        spec.dot_all = true;
+        spec = LikeSpec(leaf.literal, term);
       } else {
+        spec.id = term;
+        spec.utf8 = true;
         spec.expression = leaf.literal;
         spec.exact_re2 = true;
       }
@@ -118,28 +118,30 @@ Result<std::shared_ptr<const IndexPart>> IndexPart::Build(std::vector<IndicatorI
       p.regex_terms_.push_back(RegexTerm{i, f, leaf.op, leaf.literal});
     }
   }
-  // Hyperscan compiles dominate the build and grow faster than linearly with the number
-  // of expressions: databases of at most kRegexChunk expressions, compiled in parallel.
+  // Hyperscan compiles of expressions dominate the build and grow faster than linearly
+  // with their number: databases of at most kRegexChunk expressions, compiled in
+  // parallel. Literal tests (most LIKEs) compile quickly: all of a field's in one set.
   constexpr size_t kRegexChunk = 4096;
-  std::vector<std::vector<RegexSpec>> chunks;
-  std::vector<std::pair<uint32_t, std::vector<RegexSpec>*>> jobs;
+  std::vector<std::pair<uint32_t, std::vector<RegexSpec>>> jobs;
   for (auto& [f, specs] : specs_by_field) {
-    for (size_t b = 0; b < specs.size(); b += kRegexChunk) {
-      size_t e = std::min(specs.size(), b + kRegexChunk);
-      chunks.emplace_back(std::make_move_iterator(specs.begin() + b),
-                          std::make_move_iterator(specs.begin() + e));
+    std::vector<RegexSpec> literal, expr;
+    for (RegexSpec& sp : specs) {
+      (sp.literal_kind == LiteralKind::kNone ? expr : literal).push_back(std::move(sp));
+    }
+    if (!literal.empty()) jobs.emplace_back(f, std::move(literal));
+    for (size_t b = 0; b < expr.size(); b += kRegexChunk) {
+      size_t e = std::min(expr.size(), b + kRegexChunk);
+      jobs.emplace_back(f, std::vector<RegexSpec>(std::make_move_iterator(expr.begin() + b),
+                                                  std::make_move_iterator(expr.begin() + e)));
     }
   }
-  {
-    size_t c = 0;
-    for (auto& [f, specs] : specs_by_field) {
-      for (size_t b = 0; b < specs.size(); b += kRegexChunk) jobs.emplace_back(f, &chunks[c++]);
-    }
-  }
+  // Largest first, so that two threads finish together.
+  std::stable_sort(jobs.begin(), jobs.end(),
+                   [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
   std::vector<std::optional<Result<RegexSet>>> built(jobs.size());
   std::vector<std::vector<uint32_t>> rejected(jobs.size());
   ParallelFor(jobs.size(),
-              [&](size_t j) { built[j].emplace(RegexSet::Build(*jobs[j].second, &rejected[j])); });
+              [&](size_t j) { built[j].emplace(RegexSet::Build(jobs[j].second, &rejected[j])); });
   for (size_t j = 0; j < jobs.size(); ++j) {
     if (!built[j]->ok()) return built[j]->status();
     for (uint32_t term : rejected[j]) {

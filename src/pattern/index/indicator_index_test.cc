@@ -267,10 +267,21 @@ class Gen {
   std::vector<std::string> domains_{"evil.example", "bad.example", "good.example", "x.test"};
   std::vector<std::string> paths_{"/", "/gate.php", "/a/b", "/GATE.PHP"};
   std::vector<std::string> names_{"a.exe", "b.dll", "report.pdf", "caf\xc3\xa9.txt"};
-  std::vector<std::string> likes_{"http://evil%", "%.php", "%/a/_", "http://_.test/", "%"};
+  // Literal LIKE tests (exact, prefix, suffix, contains, any, empty) and expressions.
+  std::vector<std::string> likes_{"http://evil%",
+                                  "%.php",
+                                  "%/a/_",
+                                  "http://_.test/",
+                                  "%",
+                                  "%gate%",
+                                  "http://evil.example/gate.php",
+                                  "%%",
+                                  "",
+                                  "%evil%.php"};
   std::vector<std::string> regexes_{"^http://(evil|bad)\\\\.", "gate\\\\.php$", "(?i)GATE", "b$",
                                     "/a/."};
-  std::vector<std::string> name_likes_{"%.exe", "caf_.txt", "_.dll", "report%"};
+  std::vector<std::string> name_likes_{"%.exe",   "caf_.txt", "_.dll",
+                                       "report%", "a.exe",    "%\xc3\xa9%"};
 };
 
 struct Reference {

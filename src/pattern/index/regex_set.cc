@@ -91,6 +91,89 @@ std::string LikeToRegex(std::string_view like) {
   return out;
 }
 
+namespace {
+
+// Strictly valid UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0, n = s.size();
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xc2 && c <= 0xdf) {
+      len = 2;
+      cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      len = 3;
+      cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (size_t k = 1; k < len; ++k) {
+      unsigned char d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+// Longer literals stay expressions, as pattern::Matcher's RE2 (1 MiB program budget) is
+// then not certain to compile them.
+constexpr size_t kMaxLiteral = 4096;
+
+}  // namespace
+
+RegexSpec LikeSpec(std::string_view like, uint32_t id) {
+  RegexSpec spec;
+  spec.id = id;
+  spec.dot_all = true;
+  bool valid = IsValidUtf8(like);
+  size_t lead = 0, trail = 0;
+  while (lead < like.size() && like[lead] == '%') ++lead;
+  while (trail < like.size() - lead && like[like.size() - 1 - trail] == '%') ++trail;
+  std::string_view core = like.substr(lead, like.size() - lead - trail);
+  bool has_underscore = like.find('_') != std::string_view::npos;
+  // The expression: LikeToRegex's, minus what a search (unanchored) makes redundant.
+  std::string full = LikeToRegex(like);  // "^" ... "\\z"
+  std::string_view body(full);
+  body = body.substr(1, body.size() - 3);
+  if (lead > 0) {
+    body = body.substr(2);  // ".*"
+  } else {
+    spec.expression = "^";
+  }
+  if (trail > 0 && body.size() >= 2) body = body.substr(0, body.size() - 2);
+  spec.expression += body;
+  if (trail == 0) spec.expression += "\\z";
+  spec.utf8 = !valid || has_underscore;
+  if (!valid || core.find_first_of("%_") != std::string_view::npos || core.size() > kMaxLiteral) {
+    return spec;
+  }
+  spec.literal = std::string(core);
+  if (core.empty()) {
+    spec.literal_kind = lead + trail > 0 ? LiteralKind::kAny : LiteralKind::kExact;
+  } else if (lead == 0) {
+    spec.literal_kind = trail == 0 ? LiteralKind::kExact : LiteralKind::kPrefix;
+  } else {
+    spec.literal_kind = trail == 0 ? LiteralKind::kSuffix : LiteralKind::kContains;
+  }
+  return spec;
+}
+
 std::unique_ptr<RE2> CompileRe2(const RegexSpec& spec) {
   RE2::Options opts;
   opts.set_log_errors(false);
@@ -105,9 +188,15 @@ std::unique_ptr<RE2> CompileRe2(const RegexSpec& spec) {
 RegexSet::RegexSet() = default;
 RegexSet::~RegexSet() {
   if (db_ != nullptr) hs_free_database(db_);
+  if (lit_db_ != nullptr) hs_free_database(lit_db_);
 }
 RegexSet::RegexSet(RegexSet&& o) noexcept
-    : db_(std::exchange(o.db_, nullptr)),
+    : lit_db_(std::exchange(o.lit_db_, nullptr)),
+      lit_serial_(o.lit_serial_),
+      literals_(std::move(o.literals_)),
+      any_ids_(std::move(o.any_ids_)),
+      empty_ids_(std::move(o.empty_ids_)),
+      db_(std::exchange(o.db_, nullptr)),
       serial_(o.serial_),
       hs_ids_(std::move(o.hs_ids_)),
       hs_confirm_(std::move(o.hs_confirm_)),
@@ -115,6 +204,12 @@ RegexSet::RegexSet(RegexSet&& o) noexcept
 RegexSet& RegexSet::operator=(RegexSet&& o) noexcept {
   if (this != &o) {
     if (db_ != nullptr) hs_free_database(db_);
+    if (lit_db_ != nullptr) hs_free_database(lit_db_);
+    lit_db_ = std::exchange(o.lit_db_, nullptr);
+    lit_serial_ = o.lit_serial_;
+    literals_ = std::move(o.literals_);
+    any_ids_ = std::move(o.any_ids_);
+    empty_ids_ = std::move(o.empty_ids_);
     db_ = std::exchange(o.db_, nullptr);
     serial_ = o.serial_;
     hs_ids_ = std::move(o.hs_ids_);
@@ -124,9 +219,64 @@ RegexSet& RegexSet::operator=(RegexSet&& o) noexcept {
   return *this;
 }
 
-Result<RegexSet> RegexSet::Build(const std::vector<RegexSpec>& specs,
+Result<RegexSet> RegexSet::Build(const std::vector<RegexSpec>& all_specs,
                                  std::vector<uint32_t>* rejected) {
   RegexSet set;
+  // Literal tests first: one Hyperscan literal database (no SOM needed: a prefix occurs
+  // at offset 0 exactly when its first occurrence ends at its length).
+  std::vector<RegexSpec> specs;
+  {
+    std::vector<const char*> lits;
+    std::vector<size_t> lens;
+    std::vector<unsigned> flags, ids;
+    std::vector<const RegexSpec*> lit_specs;
+    for (const RegexSpec& sp : all_specs) {
+      switch (sp.literal_kind) {
+        case LiteralKind::kNone:
+          specs.push_back(sp);
+          break;
+        case LiteralKind::kAny:
+          set.any_ids_.push_back(sp.id);
+          break;
+        case LiteralKind::kExact:
+          if (sp.literal.empty()) {
+            set.empty_ids_.push_back(sp.id);
+            break;
+          }
+          [[fallthrough]];
+        default:
+          lit_specs.push_back(&sp);
+      }
+    }
+    for (const RegexSpec* sp : lit_specs) {
+      lits.push_back(sp->literal.data());
+      lens.push_back(sp->literal.size());
+      // A suffix needs its last occurrence, so every occurrence is reported.
+      flags.push_back(sp->literal_kind == LiteralKind::kSuffix ? 0 : HS_FLAG_SINGLEMATCH);
+      ids.push_back(static_cast<unsigned>(ids.size()));
+    }
+    if (!lits.empty()) {
+      hs_database_t* db = nullptr;
+      hs_compile_error_t* err = nullptr;
+      if (hs_compile_lit_multi(lits.data(), flags.data(), ids.data(), lens.data(),
+                               static_cast<unsigned>(lits.size()), HS_MODE_BLOCK, nullptr, &db,
+                               &err) == HS_SUCCESS) {
+        set.lit_db_ = db;
+        set.lit_serial_ = next_serial.fetch_add(1);
+        for (const RegexSpec* sp : lit_specs) {
+          set.literals_.push_back(
+              Literal{sp->id, sp->literal_kind, static_cast<uint32_t>(sp->literal.size())});
+        }
+      } else {
+        hs_free_compile_error(err);
+        // Fall back to the specs' expressions.
+        for (const RegexSpec* sp : lit_specs) {
+          specs.push_back(*sp);
+          specs.back().literal_kind = LiteralKind::kNone;
+        }
+      }
+    }
+  }
   std::vector<bool> to_re2(specs.size(), false);
   // Exact-RE2 expressions that RE2 itself rejects never match; drop them up front.
   std::vector<std::unique_ptr<RE2>> confirm(specs.size());
@@ -189,20 +339,71 @@ Result<RegexSet> RegexSet::Build(const std::vector<RegexSpec>& specs,
   return set;
 }
 
-void RegexSet::ScanImpl(std::string_view value, Callback cb, void* ctx) const {
-  if (db_ != nullptr) {
-    ThreadScratch& ts = tls_scratch;
-    if (std::find(ts.sized_for.begin(), ts.sized_for.end(), serial_) == ts.sized_for.end()) {
-      // Grows the scratch if this database needs more. On failure (out of memory) the
-      // serial is not recorded and hs_scan below refuses the too-small scratch.
-      if (hs_alloc_scratch(db_, &ts.scratch) == HS_SUCCESS) {
-        if (ts.sized_for.size() >= 64) ts.sized_for.erase(ts.sized_for.begin());
-        ts.sized_for.push_back(serial_);
-      }
+namespace {
+
+// The calling thread's scratch, grown for `db` if it has not been yet. On failure (out
+// of memory) the serial is not recorded and hs_scan refuses the too-small scratch.
+hs_scratch_t* ScratchFor(const hs_database_t* db, uint64_t serial) {
+  ThreadScratch& ts = tls_scratch;
+  if (std::find(ts.sized_for.begin(), ts.sized_for.end(), serial) == ts.sized_for.end()) {
+    if (hs_alloc_scratch(db, &ts.scratch) == HS_SUCCESS) {
+      if (ts.sized_for.size() >= 64) ts.sized_for.erase(ts.sized_for.begin());
+      ts.sized_for.push_back(serial);
     }
+  }
+  return ts.scratch;
+}
+
+struct LiteralContext {
+  size_t size;
+  const void* literals;
+  void (*cb)(void*, uint32_t);
+  void* ctx;
+};
+
+}  // namespace
+
+int RegexSet::OnLiteral(unsigned int index, unsigned long long, unsigned long long to, unsigned int,
+                        void* p) {
+  auto* lc = static_cast<LiteralContext*>(p);
+  const Literal& l = (*static_cast<const std::vector<Literal>*>(lc->literals))[index];
+  bool ok = false;
+  switch (l.kind) {
+    case LiteralKind::kExact:
+      ok = to == l.length && lc->size == l.length;
+      break;
+    case LiteralKind::kPrefix:
+      ok = to == l.length;
+      break;
+    case LiteralKind::kSuffix:
+      ok = to == lc->size;
+      break;
+    default:
+      ok = true;
+  }
+  if (ok) lc->cb(lc->ctx, l.id);
+  return 0;
+}
+
+void RegexSet::ScanImpl(std::string_view value, Callback cb, void* ctx) const {
+  for (uint32_t id : any_ids_) cb(ctx, id);
+  if (value.empty()) {
+    for (uint32_t id : empty_ids_) cb(ctx, id);
+  }
+  if (lit_db_ != nullptr && !value.empty()) {
+    hs_scratch_t* scratch = ScratchFor(lit_db_, lit_serial_);
+    LiteralContext lc{value.size(), &literals_, cb, ctx};
+    if (scratch != nullptr) {
+      hs_scan(lit_db_, value.data(), static_cast<unsigned>(value.size()), 0, scratch, OnLiteral,
+              &lc);
+    }
+  }
+  if (db_ != nullptr) {
+    hs_scratch_t* scratch = ScratchFor(db_, serial_);
     ScanContext sc{value, &hs_ids_, &hs_confirm_, cb, ctx};
-    if (ts.scratch != nullptr)
-      hs_scan(db_, value.data(), static_cast<unsigned>(value.size()), 0, ts.scratch, OnMatch, &sc);
+    if (scratch != nullptr) {
+      hs_scan(db_, value.data(), static_cast<unsigned>(value.size()), 0, scratch, OnMatch, &sc);
+    }
   }
   for (const Re2Entry& e : re2_) {
     if (RE2::PartialMatch(re2::StringPiece(value.data(), value.size()), *e.re)) cb(ctx, e.id);
@@ -210,10 +411,12 @@ void RegexSet::ScanImpl(std::string_view value, Callback cb, void* ctx) const {
 }
 
 size_t RegexSet::MemoryBytes() const {
-  size_t n = hs_ids_.capacity() * 4 + re2_.capacity() * sizeof(Re2Entry);
-  if (db_ != nullptr) {
+  size_t n = hs_ids_.capacity() * 4 + re2_.capacity() * sizeof(Re2Entry) +
+             literals_.capacity() * sizeof(Literal) +
+             (any_ids_.capacity() + empty_ids_.capacity()) * 4;
+  for (const hs_database_t* db : {db_, lit_db_}) {
     size_t sz = 0;
-    if (hs_database_size(db_, &sz) == HS_SUCCESS) n += sz;
+    if (db != nullptr && hs_database_size(db, &sz) == HS_SUCCESS) n += sz;
   }
   for (const Re2Entry& e : re2_) n += static_cast<size_t>(e.re->ProgramSize()) * 16;
   for (const auto& re : hs_confirm_) {

@@ -25,6 +25,16 @@ struct hs_database;
 
 namespace entente::pattern::index {
 
+// A test that needs no regular expression (see LikeSpec).
+enum class LiteralKind : uint8_t {
+  kNone,      // use `expression`
+  kExact,     // value == literal
+  kPrefix,    // value starts with literal
+  kSuffix,    // value ends with literal
+  kContains,  // literal occurs in value
+  kAny,       // always (LIKE '%')
+};
+
 struct RegexSpec {
   std::string expression;  // PCRE syntax (RE2 syntax when `exact_re2`)
   bool dot_all = false;    // '.' also matches '\n'
@@ -35,11 +45,24 @@ struct RegexSpec {
   // is confirmed with RE2, so Scan reports exactly RE2's answer.
   bool exact_re2 = false;
   uint32_t id = 0;  // reported on a match; ids need not be unique
+  // When not kNone, Scan tests `literal` (bytes, case-sensitive) this way instead: such
+  // specs go into a Hyperscan literal database, far quicker to compile than the same
+  // strings as expressions. `expression` must still say the same (it is the fallback).
+  LiteralKind literal_kind = LiteralKind::kNone;
+  std::string literal;
 };
 
 // Translates a STIX LIKE operand ('%' any run of characters, '_' one character, all
 // else literal) into an anchored expression for a UTF-8 RegexSpec with dot_all.
 std::string LikeToRegex(std::string_view like);
+
+// The spec for a STIX LIKE operand, meaning what pattern::Matcher's RE2 full match of
+// it means on UTF-8 values: a literal test when the operand is valid UTF-8 whose only
+// wildcards are runs of '%' at its ends ('abc', 'abc%', '%abc', '%abc%', '%'); otherwise
+// LikeToRegex's expression without a leading '^.*' / trailing '.*\z', in UTF-8 mode only
+// when the operand has a '_' (for valid UTF-8 text and operand, '%' runs and literal bytes
+// match the same byte-wise as code point by code point).
+RegexSpec LikeSpec(std::string_view like, uint32_t id);
 
 class RegexSet {
  public:
@@ -62,7 +85,9 @@ class RegexSet {
     ScanImpl(value, &CallThunk<Fn>, &fn);
   }
 
-  size_t size() const { return hs_ids_.size() + re2_.size(); }
+  size_t size() const {
+    return hs_ids_.size() + re2_.size() + literals_.size() + any_ids_.size() + empty_ids_.size();
+  }
   size_t hyperscan_count() const { return hs_ids_.size(); }
   size_t re2_count() const { return re2_.size(); }
   size_t MemoryBytes() const;
@@ -75,6 +100,19 @@ class RegexSet {
   }
   void ScanImpl(std::string_view value, Callback cb, void* ctx) const;
 
+  struct Literal {
+    uint32_t id;
+    LiteralKind kind;
+    uint32_t length;
+  };
+  static int OnLiteral(unsigned int index, unsigned long long from, unsigned long long to,
+                       unsigned int flags, void* ctx);
+
+  hs_database* lit_db_ = nullptr;  // literal specs (kExact/kPrefix/kSuffix/kContains)
+  uint64_t lit_serial_ = 0;
+  std::vector<Literal> literals_;  // lit_db_ expression index -> what to check
+  std::vector<uint32_t> any_ids_;  // kAny, and kExact '' (empty_ids_)
+  std::vector<uint32_t> empty_ids_;
   hs_database* db_ = nullptr;
   uint64_t serial_ = 0;           // unique per compiled database; keys the per-thread scratch
   std::vector<uint32_t> hs_ids_;  // Hyperscan expression index -> id

@@ -1,8 +1,11 @@
 #include "pattern/index/regex_set.h"
 
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 
 #include <algorithm>
+#include <random>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -83,6 +86,82 @@ TEST(RegexSetTest, LikeTranslationIsAnchoredAndLiteral) {
   EXPECT_EQ(ScanAll(*set, "caf\xc3\xa9"), std::vector<uint32_t>{3});  // '_' is a character
   EXPECT_EQ(ScanAll(*set, "cafe"), std::vector<uint32_t>{3});
   EXPECT_EQ(ScanAll(*set, "caf"), std::vector<uint32_t>{});
+}
+
+// STIX LIKE as pattern::Matcher decides it: an RE2 full match, UTF-8, '.' matching '\n'.
+bool LikeReference(const std::string& like, const std::string& value) {
+  std::string re = "(?s)", literal;
+  auto flush = [&] {
+    re += RE2::QuoteMeta(literal);
+    literal.clear();
+  };
+  for (char c : like) {
+    if (c == '%' || c == '_') {
+      flush();
+      re += c == '%' ? ".*" : ".";
+    } else {
+      literal += c;
+    }
+  }
+  flush();
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_dot_nl(true);
+  RE2 r(re, o);
+  return r.ok() && RE2::FullMatch(value, r);
+}
+
+TEST(RegexSetTest, LikeSpecsTakeTheLiteralPathWhenTheyCan) {
+  EXPECT_EQ(LikeSpec("abc", 0).literal_kind, LiteralKind::kExact);
+  EXPECT_EQ(LikeSpec("abc%", 0).literal_kind, LiteralKind::kPrefix);
+  EXPECT_EQ(LikeSpec("%%abc", 0).literal_kind, LiteralKind::kSuffix);
+  EXPECT_EQ(LikeSpec("%abc%", 0).literal_kind, LiteralKind::kContains);
+  EXPECT_EQ(LikeSpec("%%", 0).literal_kind, LiteralKind::kAny);
+  EXPECT_EQ(LikeSpec("", 0).literal_kind, LiteralKind::kExact);
+  EXPECT_EQ(LikeSpec("a%c", 0).literal_kind, LiteralKind::kNone);
+  EXPECT_EQ(LikeSpec("ab_", 0).literal_kind, LiteralKind::kNone);
+  EXPECT_TRUE(LikeSpec("ab_", 0).utf8);
+  EXPECT_FALSE(LikeSpec("a%c", 0).utf8);
+  EXPECT_EQ(LikeSpec("caf\xc3", 0).literal_kind, LiteralKind::kNone);  // invalid UTF-8
+  EXPECT_TRUE(LikeSpec("caf\xc3", 0).utf8);
+}
+
+// Every LIKE shape (literal tests, trimmed expressions, '_' in UTF-8) answers as the
+// evaluator does, on random operands and values, several specs per set.
+TEST(RegexSetTest, LikeSpecsAgreeWithTheEvaluatorOnRandomInputs) {
+  std::mt19937 rng(5);
+  const std::vector<std::string> op_parts = {"a", "b", "%", "_", "\xc3\xa9", ".", "\n"};
+  const std::vector<std::string> value_parts = {"a", "b", "\xc3\xa9", ".", "\n", "ab"};
+  size_t matches = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::string> likes;
+    std::vector<RegexSpec> specs;
+    for (uint32_t i = 0; i < 8; ++i) {
+      std::string like;
+      size_t n = rng() % 6;
+      for (size_t k = 0; k < n; ++k) like += op_parts[rng() % op_parts.size()];
+      likes.push_back(like);
+      specs.push_back(LikeSpec(like, i));
+    }
+    std::vector<uint32_t> rejected;
+    auto set = RegexSet::Build(specs, &rejected);
+    ASSERT_TRUE(set.ok());
+    ASSERT_TRUE(rejected.empty());
+    for (int v = 0; v < 40; ++v) {
+      std::string value;
+      size_t n = rng() % 7;
+      for (size_t k = 0; k < n; ++k) value += value_parts[rng() % value_parts.size()];
+      std::vector<uint32_t> want;
+      for (uint32_t i = 0; i < likes.size(); ++i) {
+        if (LikeReference(likes[i], value)) want.push_back(i);
+      }
+      std::vector<uint32_t> got = ScanAll(*set, value);
+      got.erase(std::unique(got.begin(), got.end()), got.end());
+      matches += want.size();
+      ASSERT_EQ(got, want) << "value '" << value << "'";
+    }
+  }
+  EXPECT_GT(matches, 1000u);
 }
 
 TEST(RegexSetTest, ScansConcurrentlyFromManyThreads) {
