@@ -78,6 +78,10 @@ class SharedStore final : public store::Store {
     return s_->DeleteObject(c, id, v);
   }
   Result<int64_t> CountObjects(std::string_view c) override { return s_->CountObjects(c); }
+  Result<std::vector<store::Tombstone>> ListTombstones(std::string_view c, int64_t after,
+                                                       size_t limit) override {
+    return s_->ListTombstones(c, after, limit);
+  }
   Status PutStatus(const store::StatusRecord& s) override { return s_->PutStatus(s); }
   Result<store::StatusRecord> GetStatus(std::string_view id) override { return s_->GetStatus(id); }
   Result<std::vector<store::StatusRecord>> ListPendingStatuses() override {

@@ -179,6 +179,7 @@ int RunPeerList(const PeerListOptions& o) {
       j["pushed"] = st->pushed;
       j["withheld"] = st->withheld;
       j["refused"] = st->refused;
+      j["deleted"] = st->deleted;
       std::cout << boost::json::serialize(j) << '\n';
       continue;
     }
@@ -220,7 +221,8 @@ int RunPeerSync(const PeerNameOptions& o) {
   fed::RoundReport r;
   Status s = fed::SyncPeerOnce(*node->store, *node->peers, *peer, options, &r);
   std::cout << "pulled " << r.pulled << ", duplicate " << r.duplicates << ", refused " << r.refused
-            << ", pushed " << r.pushed << ", withheld " << r.withheld << std::endl;
+            << ", pushed " << r.pushed << ", withheld " << r.withheld << ", deleted " << r.deleted
+            << std::endl;
   if (!s.ok()) return Fail(s);
   return kExitOk;
 }

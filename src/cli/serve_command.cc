@@ -27,6 +27,7 @@ struct ServeOptions {
   int threads = 0;
   std::string tls_cert;
   std::string tls_key;
+  bool no_federation = false;
 };
 
 void LogLine(const std::string& line) {
@@ -82,19 +83,23 @@ int RunServe(const ServeOptions& o) {
           (PatternsChecked() ? "checked" : "not checked") + "; stop with Ctrl-C or SIGTERM");
 
 #ifdef ENTENTE_HAVE_FEDERATION
-  federation::FederationOptions fed_options;
-  fed_options.limits.validate = options.validate;
-  fed_options.log = LogLine;
-  auto federation = federation::Federation::Start(**store, StorePathIn(ResolveDataDir(o.data)),
-                                                  std::move(fed_options));
-  if (!federation.ok()) return Fail(federation.status());
+  std::unique_ptr<federation::Federation> federation;
+  if (!o.no_federation) {
+    federation::FederationOptions fed_options;
+    fed_options.limits.validate = options.validate;
+    fed_options.log = LogLine;
+    auto started = federation::Federation::Start(**store, StorePathIn(ResolveDataDir(o.data)),
+                                                 std::move(fed_options));
+    if (!started.ok()) return Fail(started.status());
+    federation = std::move(*started);
+  }
 #endif
   int sig = 0;
   sigwait(&stop_signals, &sig);
   LogLine(std::string("entente: ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
           " received, finishing in-flight requests");
 #ifdef ENTENTE_HAVE_FEDERATION
-  (*federation)->Stop();
+  if (federation) federation->Stop();
 #endif
   (*server)->Stop();
   server->reset();
@@ -114,6 +119,8 @@ void RegisterServeCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--threads", o->threads, "serving threads (default: one per core, at least 2)");
   cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate chain (serve HTTPS)");
   cmd->add_option("--tls-key", o->tls_key, "PEM private key");
+  cmd->add_flag("--no-federation", o->no_federation,
+                "serve TAXII only; do not sync with peers (`entente peer sync` still does)");
   cmd->callback([o, &ctx] { ctx.exit_code = RunServe(*o); });
 }
 

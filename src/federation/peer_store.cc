@@ -1,5 +1,6 @@
 #include "federation/peer_store.h"
 
+#include <openssl/sha.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -7,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <initializer_list>
+#include <tuple>
 #include <variant>
 
 namespace entente::federation {
@@ -38,6 +40,23 @@ CREATE TABLE IF NOT EXISTS fed_provenance (
   path TEXT NOT NULL,
   PRIMARY KEY (collection, object_id, version)
 );
+-- Push links get a small number, so that fed_pushed stays narrow.
+CREATE TABLE IF NOT EXISTS fed_links (
+  seq INTEGER PRIMARY KEY,
+  peer TEXT NOT NULL,
+  local_collection TEXT NOT NULL,
+  remote_collection TEXT NOT NULL,
+  UNIQUE (peer, local_collection, remote_collection)
+);
+-- Versions a peer acknowledged, so that their deletion follows them there: a 64-bit key
+-- of (object id, version) (VersionKey), and the id the peer holds when sovereignty
+-- rules changed it (NULL when the same).
+CREATE TABLE IF NOT EXISTS fed_pushed (
+  link INTEGER NOT NULL,
+  version_key INTEGER NOT NULL,
+  remote_id TEXT,
+  PRIMARY KEY (link, version_key)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS fed_status (
   peer TEXT PRIMARY KEY,
   last_attempt_us INTEGER NOT NULL DEFAULT 0,
@@ -52,7 +71,7 @@ CREATE TABLE IF NOT EXISTS fed_status (
 );
 )sql";
 
-using Param = std::variant<std::string_view, int64_t>;
+using Param = std::variant<std::string_view, int64_t, std::monostate>;
 
 Status SqliteError(sqlite3* db, std::string_view what) {
   const int code = sqlite3_errcode(db);
@@ -62,7 +81,8 @@ Status SqliteError(sqlite3* db, std::string_view what) {
   return Status::IoError(msg);
 }
 
-// One prepared statement with bound parameters; finalized on destruction.
+// One prepared statement with bound parameters; finalized on destruction. Rebind()
+// runs it again with other parameters (bulk writes prepare once).
 class Stmt {
  public:
   Stmt(sqlite3* db, const char* sql, std::initializer_list<Param> params) : db_(db) {
@@ -70,23 +90,17 @@ class Stmt {
       status_ = SqliteError(db, "prepare");
       return;
     }
-    int i = 1;
-    for (const auto& p : params) {
-      int rc;
-      if (const auto* s = std::get_if<std::string_view>(&p)) {
-        rc = sqlite3_bind_text(stmt_, i, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
-      } else {
-        rc = sqlite3_bind_int64(stmt_, i, std::get<int64_t>(p));
-      }
-      if (rc != SQLITE_OK) {
-        status_ = SqliteError(db, "bind");
-        return;
-      }
-      ++i;
-    }
+    Bind(params);
   }
   ~Stmt() { sqlite3_finalize(stmt_); }
   const Status& status() const { return status_; }
+  // Resets the statement and binds `params` (NULL for a std::monostate).
+  void Rebind(std::initializer_list<Param> params) {
+    if (!status_.ok()) return;
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    Bind(params);
+  }
   // True when a row is available; errors end up in status().
   bool Step() {
     if (!status_.ok()) return false;
@@ -106,8 +120,28 @@ class Stmt {
              : std::string();
   }
   int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
+  bool IsNull(int col) { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
  private:
+  void Bind(std::initializer_list<Param> params) {
+    int i = 1;
+    for (const auto& p : params) {
+      int rc;
+      if (const auto* s = std::get_if<std::string_view>(&p)) {
+        rc = sqlite3_bind_text(stmt_, i, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+      } else if (const auto* n = std::get_if<int64_t>(&p)) {
+        rc = sqlite3_bind_int64(stmt_, i, *n);
+      } else {
+        rc = sqlite3_bind_null(stmt_, i);
+      }
+      if (rc != SQLITE_OK) {
+        status_ = SqliteError(db_, "bind");
+        return;
+      }
+      ++i;
+    }
+  }
+
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   Status status_;
@@ -141,7 +175,123 @@ Result<std::unique_ptr<PeerStore>> PeerStore::Open(const std::string& db_path) {
   ENTENTE_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL"));
   ENTENTE_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=FULL"));
   ENTENTE_RETURN_IF_ERROR(store->Exec(kSchema));
+  // Files made before deletions travelled lack these columns.
+  for (const auto& [table, column, ddl] :
+       {std::tuple{"fed_checkpoints", "tombstones_until",
+                   "ALTER TABLE fed_checkpoints ADD COLUMN tombstones_until INTEGER NOT NULL "
+                   "DEFAULT 0"},
+        std::tuple{"fed_status", "deleted",
+                   "ALTER TABLE fed_status ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0"}}) {
+    bool present = false;
+    Stmt info(db, "SELECT 1 FROM pragma_table_info(?) WHERE name = ?",
+              {std::string_view(table), std::string_view(column)});
+    present = info.Step();
+    ENTENTE_RETURN_IF_ERROR(info.status());
+    if (!present) ENTENTE_RETURN_IF_ERROR(store->Exec(ddl));
+  }
   return store;
+}
+
+int64_t PeerStore::VersionKey(std::string_view id, std::string_view version) {
+  std::string text;
+  text.reserve(id.size() + version.size() + 1);
+  text.append(id);
+  text += '\n';
+  text.append(version);
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), md);
+  uint64_t key = 0;
+  for (int i = 0; i < 8; ++i) key = (key << 8) | md[i];
+  return static_cast<int64_t>(key);
+}
+
+Result<int64_t> PeerStore::LinkSeq(std::string_view peer, const CollectionLink& link, bool create) {
+  if (create) {
+    ENTENTE_RETURN_IF_ERROR(Stmt(db_,
+                                 "INSERT OR IGNORE INTO fed_links(peer, local_collection, "
+                                 "remote_collection) VALUES(?, ?, ?)",
+                                 {peer, link.local, link.remote})
+                                .Run());
+  }
+  Stmt s(db_,
+         "SELECT seq FROM fed_links WHERE peer = ? AND local_collection = ? AND "
+         "remote_collection = ?",
+         {peer, link.local, link.remote});
+  if (s.Step()) return s.Int(0);
+  if (!s.status().ok()) return s.status();
+  return int64_t{0};  // no such link yet: nothing was pushed through it
+}
+
+Status PeerStore::CommitPush(std::string_view peer, const CollectionLink& link,
+                             const Checkpoint& cp, const std::vector<PushedVersion>& pushed) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ENTENTE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  auto body = [&]() -> Status {
+    if (!pushed.empty()) {
+      auto seq = LinkSeq(peer, link, /*create=*/true);
+      if (!seq.ok()) return seq.status();
+      Stmt ins(db_,
+               "INSERT OR REPLACE INTO fed_pushed(link, version_key, remote_id) VALUES(?, ?, ?)",
+               {});
+      for (const auto& v : pushed) {
+        if (v.remote_id.empty()) {
+          ins.Rebind({*seq, VersionKey(v.id, v.version), std::monostate()});
+        } else {
+          ins.Rebind({*seq, VersionKey(v.id, v.version), std::string_view(v.remote_id)});
+        }
+        ENTENTE_RETURN_IF_ERROR(ins.Run());
+      }
+    }
+    return PutCheckpointLocked(peer, Direction::kPush, link, cp);
+  };
+  Status s = body();
+  if (!s.ok()) {
+    (void)Exec("ROLLBACK");
+    return s;
+  }
+  return Exec("COMMIT");
+}
+
+Result<std::optional<std::string>> PeerStore::PushedAs(std::string_view peer,
+                                                       const CollectionLink& link,
+                                                       std::string_view id,
+                                                       std::string_view version) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto seq = LinkSeq(peer, link, /*create=*/false);
+  if (!seq.ok()) return seq.status();
+  if (*seq == 0) return std::optional<std::string>();
+  Stmt s(db_, "SELECT remote_id FROM fed_pushed WHERE link = ? AND version_key = ?",
+         {*seq, VersionKey(id, version)});
+  if (!s.Step()) {
+    if (!s.status().ok()) return s.status();
+    return std::optional<std::string>();
+  }
+  return std::optional<std::string>(s.IsNull(0) ? std::string(id) : s.Text(0));
+}
+
+Status PeerStore::CommitDeletions(std::string_view peer, const CollectionLink& link,
+                                  const Checkpoint& cp,
+                                  const std::vector<std::pair<std::string, std::string>>& deleted) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ENTENTE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  auto body = [&]() -> Status {
+    auto seq = LinkSeq(peer, link, /*create=*/false);
+    if (!seq.ok()) return seq.status();
+    if (*seq != 0 && !deleted.empty()) {
+      Stmt del(db_, "DELETE FROM fed_pushed WHERE link = ? AND version_key = ?", {});
+      for (const auto& [id, version] : deleted) {
+        del.Rebind({*seq, VersionKey(id, version)});
+        ENTENTE_RETURN_IF_ERROR(del.Run());
+      }
+    }
+    return PutCheckpointLocked(peer, Direction::kPush, link, cp);
+  };
+  Status s = body();
+  if (!s.ok()) {
+    (void)Exec("ROLLBACK");
+    return s;
+  }
+  return Exec("COMMIT");
 }
 
 PeerStore::~PeerStore() { sqlite3_close(db_); }
@@ -209,6 +359,12 @@ Status PeerStore::RemovePeer(std::string_view name) {
   const int removed = sqlite3_changes(db_);
   if (s.ok()) s = Stmt(db_, "DELETE FROM fed_checkpoints WHERE peer = ?", {name}).Run();
   if (s.ok()) s = Stmt(db_, "DELETE FROM fed_status WHERE peer = ?", {name}).Run();
+  if (s.ok()) {
+    s = Stmt(db_, "DELETE FROM fed_pushed WHERE link IN (SELECT seq FROM fed_links WHERE peer = ?)",
+             {name})
+            .Run();
+  }
+  if (s.ok()) s = Stmt(db_, "DELETE FROM fed_links WHERE peer = ?", {name}).Run();
   if (!s.ok() || removed == 0) {
     (void)Exec("ROLLBACK");
     if (!s.ok()) return s;
@@ -221,7 +377,8 @@ Result<Checkpoint> PeerStore::GetCheckpoint(std::string_view peer, Direction dir
                                             const CollectionLink& link) {
   std::lock_guard<std::mutex> lock(mu_);
   Stmt s(db_,
-         "SELECT added_after, next_cursor, pushed_until_us, next_last FROM fed_checkpoints WHERE "
+         "SELECT added_after, next_cursor, pushed_until_us, next_last, tombstones_until FROM "
+         "fed_checkpoints WHERE "
          "peer = ? "
          "AND direction = ? AND remote_collection = ? AND local_collection = ?",
          {peer, DirName(dir), link.remote, link.local});
@@ -231,6 +388,7 @@ Result<Checkpoint> PeerStore::GetCheckpoint(std::string_view peer, Direction dir
     cp.next = s.Text(1);
     cp.pushed_until_us = s.Int(2);
     cp.next_last = s.Text(3);
+    cp.tombstones_until = s.Int(4);
   }
   if (!s.status().ok()) return s.status();
   return cp;
@@ -239,12 +397,17 @@ Result<Checkpoint> PeerStore::GetCheckpoint(std::string_view peer, Direction dir
 Status PeerStore::PutCheckpoint(std::string_view peer, Direction dir, const CollectionLink& link,
                                 const Checkpoint& cp) {
   std::lock_guard<std::mutex> lock(mu_);
+  return PutCheckpointLocked(peer, dir, link, cp);
+}
+
+Status PeerStore::PutCheckpointLocked(std::string_view peer, Direction dir,
+                                      const CollectionLink& link, const Checkpoint& cp) {
   return Stmt(db_,
               "INSERT OR REPLACE INTO fed_checkpoints(peer, direction, remote_collection, "
-              "local_collection, added_after, next_cursor, pushed_until_us, next_last) "
-              "VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+              "local_collection, added_after, next_cursor, pushed_until_us, next_last, "
+              "tombstones_until) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
               {peer, DirName(dir), link.remote, link.local, cp.added_after, cp.next,
-               cp.pushed_until_us, cp.next_last})
+               cp.pushed_until_us, cp.next_last, cp.tombstones_until})
       .Run();
 }
 
@@ -253,15 +416,16 @@ Status PeerStore::RecordProvenance(std::string_view collection,
   if (entries.empty()) return Status::Ok();
   std::lock_guard<std::mutex> lock(mu_);
   ENTENTE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  Stmt ins(db_,
+           "INSERT OR IGNORE INTO fed_provenance(collection, object_id, version, origin, "
+           "path) VALUES(?, ?, ?, ?, ?)",
+           {});
   for (const auto& e : entries) {
     json::array path;
     for (const auto& n : e.provenance.path) path.emplace_back(n);
     const std::string path_text = json::serialize(path);
-    Status s = Stmt(db_,
-                    "INSERT OR IGNORE INTO fed_provenance(collection, object_id, version, origin, "
-                    "path) VALUES(?, ?, ?, ?, ?)",
-                    {collection, e.object_id, e.version, e.provenance.origin, path_text})
-                   .Run();
+    ins.Rebind({collection, e.object_id, e.version, e.provenance.origin, path_text});
+    Status s = ins.Run();
     if (!s.ok()) {
       (void)Exec("ROLLBACK");
       return s;
@@ -297,7 +461,7 @@ Result<PeerStatus> PeerStore::GetStatus(std::string_view peer) {
   std::lock_guard<std::mutex> lock(mu_);
   Stmt s(db_,
          "SELECT last_attempt_us, last_success_us, lag_us, last_error, pulled, pushed, withheld, "
-         "refused, failures FROM fed_status WHERE peer = ?",
+         "refused, failures, deleted FROM fed_status WHERE peer = ?",
          {peer});
   PeerStatus st;
   if (s.Step()) {
@@ -310,6 +474,7 @@ Result<PeerStatus> PeerStore::GetStatus(std::string_view peer) {
     st.withheld = s.Int(6);
     st.refused = s.Int(7);
     st.failures = s.Int(8);
+    st.deleted = s.Int(9);
   }
   if (!s.status().ok()) return s.status();
   return st;
@@ -319,10 +484,10 @@ Status PeerStore::PutStatus(std::string_view peer, const PeerStatus& st) {
   std::lock_guard<std::mutex> lock(mu_);
   return Stmt(db_,
               "INSERT OR REPLACE INTO fed_status(peer, last_attempt_us, last_success_us, lag_us, "
-              "last_error, pulled, pushed, withheld, refused, failures) "
-              "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              "last_error, pulled, pushed, withheld, refused, failures, deleted) "
+              "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
               {peer, st.last_attempt_us, st.last_success_us, st.lag_us, st.last_error, st.pulled,
-               st.pushed, st.withheld, st.refused, st.failures})
+               st.pushed, st.withheld, st.refused, st.failures, st.deleted})
       .Run();
 }
 

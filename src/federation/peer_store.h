@@ -2,9 +2,10 @@
 //
 // Tables of their own (prefix fed_) in DIR/entente.db, on a separate sqlite3
 // connection (WAL, busy_timeout): the configured peers, per-peer per-collection
-// checkpoints, the provenance of object versions that came from peers, and per-peer
-// status. Bound parameters only. Opening the store makes the file mode 0600 because
-// peer tokens are kept there as given.
+// checkpoints, the provenance of object versions that came from peers, which versions
+// each peer acknowledged (so that their deletions follow them), and per-peer status. Bound
+// parameters only. Opening the store makes the file mode 0600 because peer tokens are kept there as
+// given.
 //
 // A PeerStore is safe for concurrent use (one mutex around its connection).
 #pragma once
@@ -15,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "entente/status.h"
@@ -35,8 +37,17 @@ struct Checkpoint {
   // X-TAXII-Date-Added-Last of the newest page read through `next` (becomes added_after
   // when the paging ends).
   std::string next_last;
-  // Push: date_added (microseconds) of the last local row handled.
+  // Push: date_added (microseconds) of the last local row handled, and the seq of the
+  // last local tombstone handled (store::Tombstone::seq).
   int64_t pushed_until_us = 0;
+  int64_t tombstones_until = 0;
+};
+
+// One version a peer acknowledged, as the peer holds it.
+struct PushedVersion {
+  std::string id;
+  std::string version;
+  std::string remote_id;  // the id it has on the peer when sovereignty changed it; else ""
 };
 
 // Where an object version came from: the origin node first, then the nodes it passed
@@ -56,6 +67,7 @@ struct PeerStatus {
   int64_t withheld = 0;  // objects the gate kept from the peer
   int64_t refused = 0;   // objects received and refused
   int64_t failures = 0;  // consecutive failed rounds
+  int64_t deleted = 0;   // deletions sent and acknowledged
 };
 
 class PeerStore {
@@ -79,6 +91,22 @@ class PeerStore {
   Status PutCheckpoint(std::string_view peer, Direction dir, const CollectionLink& link,
                        const Checkpoint& cp);
 
+  // Moves a push checkpoint and records the versions the peer just acknowledged, in one
+  // transaction (a crash leaves neither or both).
+  Status CommitPush(std::string_view peer, const CollectionLink& link, const Checkpoint& cp,
+                    const std::vector<PushedVersion>& pushed);
+  // The id under which version (id, version) of link.local was acknowledged by the peer
+  // in link.remote, or nullopt when it never was (or its deletion was already sent).
+  Result<std::optional<std::string>> PushedAs(std::string_view peer, const CollectionLink& link,
+                                              std::string_view id, std::string_view version);
+  // Moves a push checkpoint past tombstones handled and forgets the pushed versions
+  // (id, version) the peer deleted, in one transaction.
+  Status CommitDeletions(std::string_view peer, const CollectionLink& link, const Checkpoint& cp,
+                         const std::vector<std::pair<std::string, std::string>>& deleted);
+  // The 64-bit key fed_pushed uses for a version (the first 8 bytes of SHA-256 of
+  // "id\nversion"; a collision would only send one needless DELETE).
+  static int64_t VersionKey(std::string_view id, std::string_view version);
+
   // Records provenance for versions stored from a peer; an existing row is kept.
   struct ProvenanceEntry {
     std::string object_id;
@@ -97,6 +125,11 @@ class PeerStore {
  private:
   explicit PeerStore(sqlite3* db) : db_(db) {}
   Status Exec(const char* sql);
+  // The caller holds mu_.
+  Status PutCheckpointLocked(std::string_view peer, Direction dir, const CollectionLink& link,
+                             const Checkpoint& cp);
+  // The number of a push link (0 when unknown and !create). The caller holds mu_.
+  Result<int64_t> LinkSeq(std::string_view peer, const CollectionLink& link, bool create);
   std::mutex mu_;
   sqlite3* db_;
 };

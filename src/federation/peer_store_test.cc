@@ -1,6 +1,7 @@
 #include "federation/peer_store.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -111,6 +112,80 @@ TEST_F(PeerStoreTest, StatusRoundTripAndSurvivesReopen) {
   EXPECT_EQ(back->pulled, 3);
   EXPECT_EQ(back->last_error, "unavailable: connection refused");
   EXPECT_EQ((*reopened)->GetStatus("none")->pulled, 0);
+}
+
+TEST_F(PeerStoreTest, PushedVersionsAreRememberedPerLinkUntilDeleted) {
+  CollectionLink link{kCol1, "22222222-2222-4222-8222-222222222222"};
+  CollectionLink other{kCol1, "33333333-3333-4333-8333-333333333333"};
+  // Nothing pushed yet, not even a link.
+  EXPECT_FALSE(store_->PushedAs("a", link, "indicator--1", "v1")->has_value());
+  Checkpoint c;
+  c.pushed_until_us = 7;
+  ASSERT_TRUE(
+      store_
+          ->CommitPush("a", link, c,
+                       {{"indicator--1", "v1", ""}, {"email-addr--1", "", "email-addr--hashed"}})
+          .ok());
+  EXPECT_EQ(store_->GetCheckpoint("a", Direction::kPush, link)->pushed_until_us, 7);
+  EXPECT_EQ(store_->PushedAs("a", link, "indicator--1", "v1")->value(), "indicator--1");
+  EXPECT_EQ(store_->PushedAs("a", link, "email-addr--1", "")->value(), "email-addr--hashed");
+  EXPECT_FALSE(store_->PushedAs("a", link, "indicator--1", "v2")->has_value());
+  EXPECT_FALSE(store_->PushedAs("b", link, "indicator--1", "v1")->has_value());
+  EXPECT_FALSE(store_->PushedAs("a", other, "indicator--1", "v1")->has_value());
+
+  c.tombstones_until = 5;
+  ASSERT_TRUE(store_->CommitDeletions("a", link, c, {{"indicator--1", "v1"}}).ok());
+  EXPECT_FALSE(store_->PushedAs("a", link, "indicator--1", "v1")->has_value());
+  auto cp = store_->GetCheckpoint("a", Direction::kPush, link);
+  EXPECT_EQ(cp->tombstones_until, 5);
+  EXPECT_EQ(cp->pushed_until_us, 7);
+
+  // Removing the peer forgets what it holds.
+  Peer peer = MakePeer("a");
+  ASSERT_TRUE(store_->AddPeer(peer).ok());
+  ASSERT_TRUE(store_->RemovePeer("a").ok());
+  EXPECT_FALSE(store_->PushedAs("a", link, "email-addr--1", "")->has_value());
+}
+
+TEST_F(PeerStoreTest, FilesFromBeforeDeletionsTravelledGainTheirColumns) {
+  store_.reset();
+  std::filesystem::remove(path_);
+  {
+    // The tables as the first federation release made them.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE fed_checkpoints (peer TEXT NOT NULL, direction TEXT NOT "
+                           "NULL, remote_collection TEXT NOT NULL, local_collection TEXT NOT "
+                           "NULL, added_after TEXT NOT NULL DEFAULT '', next_cursor TEXT NOT NULL "
+                           "DEFAULT '', next_last TEXT NOT NULL DEFAULT '', pushed_until_us "
+                           "INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (peer, direction, "
+                           "remote_collection, local_collection));"
+                           "INSERT INTO fed_checkpoints VALUES ('a', 'push', 'r', 'l', '', '', "
+                           "'', 99);"
+                           "CREATE TABLE fed_status (peer TEXT PRIMARY KEY, last_attempt_us "
+                           "INTEGER NOT NULL DEFAULT 0, last_success_us INTEGER NOT NULL DEFAULT "
+                           "0, lag_us INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL "
+                           "DEFAULT '', pulled INTEGER NOT NULL DEFAULT 0, pushed INTEGER NOT "
+                           "NULL DEFAULT 0, withheld INTEGER NOT NULL DEFAULT 0, refused INTEGER "
+                           "NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0);"
+                           "INSERT INTO fed_status (peer, pushed) VALUES ('a', 4);",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto s = PeerStore::Open(path_);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  auto cp = (*s)->GetCheckpoint("a", Direction::kPush, {"r", "l"});
+  ASSERT_TRUE(cp.ok()) << cp.status().ToString();
+  EXPECT_EQ(cp->pushed_until_us, 99);
+  EXPECT_EQ(cp->tombstones_until, 0);
+  auto st = (*s)->GetStatus("a");
+  ASSERT_TRUE(st.ok()) << st.status().ToString();
+  EXPECT_EQ(st->pushed, 4);
+  EXPECT_EQ(st->deleted, 0);
+  s->reset();
+  EXPECT_TRUE(PeerStore::Open(path_).ok());  // and opens again
 }
 
 }  // namespace

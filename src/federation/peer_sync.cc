@@ -71,11 +71,15 @@ Status PeerSyncer::RunRound(RoundReport* report) {
     Status s = Pull(link, &budget, report);
     if (!s.ok() && first_error.ok()) first_error = s;
   }
+  if (budget <= 0) report->more = true;
   budget = peer_.quota;
   for (const auto& link : peer_.push) {
     Status s = Push(link, &budget, report);
+    // Deletions follow the objects (the peer may hold a version only once it is pushed).
+    if (s.ok()) s = PushDeletions(link, &budget, report);
     if (!s.ok() && first_error.ok()) first_error = s;
   }
+  if (budget <= 0) report->more = true;
   return first_error;
 }
 
@@ -234,7 +238,7 @@ Status PeerSyncer::Push(const CollectionLink& link, int64_t* budget, RoundReport
     });
     if (!s.ok()) return Prefixed(s, where + "scan: ");
     if (rows.empty()) break;
-    std::vector<std::string> outgoing;
+    std::vector<Outgoing> outgoing;
     for (const Row& row : rows) {
       auto parsed = stix::ParseJson(row.json);
       if (!parsed.ok() || !parsed->is_object()) {
@@ -251,36 +255,91 @@ Status PeerSyncer::Push(const CollectionLink& link, int64_t* budget, RoundReport
         ++report->withheld;
         continue;
       }
-      outgoing.push_back(json::serialize(d.object));
+      Outgoing out;
+      out.version.id = row.id;
+      out.version.version = row.version;
+      if (const json::value* id = d.object.if_contains("id");
+          id && id->is_string() && id->get_string() != row.id) {
+        out.version.remote_id = std::string(id->get_string());  // a hashed SCO
+      }
+      out.json = json::serialize(d.object);
+      outgoing.push_back(std::move(out));
     }
     // Envelopes of at most max_envelope_bytes (one object may exceed it alone).
     size_t begin = 0, bytes = 0;
     for (size_t i = 0; i <= outgoing.size(); ++i) {
-      const bool flush = i == outgoing.size() ||
-                         (i > begin && bytes + outgoing[i].size() + 1 > limits_.max_envelope_bytes);
+      const bool flush = i == outgoing.size() || (i > begin && bytes + outgoing[i].json.size() + 1 >
+                                                                   limits_.max_envelope_bytes);
       if (flush && i > begin) {
         ENTENTE_RETURN_IF_ERROR(
             Prefixed(SendObjects(link.remote, outgoing, begin, i, report), where));
         begin = i;
         bytes = 0;
       }
-      if (i < outgoing.size()) bytes += outgoing[i].size() + 1;
+      if (i < outgoing.size()) bytes += outgoing[i].json.size() + 1;
     }
-    // The peer acknowledged (or nothing had to leave): move on.
+    // The peer acknowledged (or nothing had to leave): move on, remembering what it holds.
+    std::vector<PushedVersion> acknowledged;
+    for (Outgoing& o : outgoing) {
+      if (o.acknowledged) acknowledged.push_back(std::move(o.version));
+    }
     c.pushed_until_us = rows.back().date_added_us;
-    ENTENTE_RETURN_IF_ERROR(peers_.PutCheckpoint(peer_.name, Direction::kPush, link, c));
+    ENTENTE_RETURN_IF_ERROR(peers_.CommitPush(peer_.name, link, c, acknowledged));
     *budget -= static_cast<int64_t>(rows.size());
     if (rows.size() < want) break;
   }
   return Status::Ok();
 }
 
-Status PeerSyncer::SendObjects(const std::string& remote, const std::vector<std::string>& objects,
+Status PeerSyncer::PushDeletions(const CollectionLink& link, int64_t* budget, RoundReport* report) {
+  const std::string where = "push deletions " + link.local + " -> " + link.remote + ": ";
+  auto cp = peers_.GetCheckpoint(peer_.name, Direction::kPush, link);
+  if (!cp.ok()) return cp.status();
+  Checkpoint c = *cp;
+  while (*budget > 0) {
+    const size_t want =
+        static_cast<size_t>(std::min<int64_t>(*budget, static_cast<int64_t>(limits_.page_size)));
+    auto tombstones = store_.ListTombstones(link.local, c.tombstones_until, want);
+    if (!tombstones.ok()) return Prefixed(tombstones.status(), where + "tombstones: ");
+    if (tombstones->empty()) break;
+    std::vector<std::pair<std::string, std::string>> done;
+    Status failed;
+    for (const store::Tombstone& t : *tombstones) {
+      auto remote_id = peers_.PushedAs(peer_.name, link, t.id, t.version);
+      if (!remote_id.ok()) {
+        failed = remote_id.status();
+        break;
+      }
+      stix::ObjectKey key;
+      key.id = t.id;
+      key.version = t.version;
+      // Not sent there, or stored here again since: nothing to delete on the peer.
+      if (remote_id->has_value() && !HeldLocally(link.local, key)) {
+        Status s = client_->DeleteObject(link.remote, **remote_id, t.version);
+        if (!s.ok() && s.code() != StatusCode::kNotFound) {
+          failed = Prefixed(s, where);
+          break;
+        }
+        ++report->deleted;
+        done.emplace_back(t.id, t.version);
+      }
+      c.tombstones_until = t.seq;
+      --*budget;
+    }
+    // Commit what the peer answered, even when a later DELETE failed.
+    ENTENTE_RETURN_IF_ERROR(peers_.CommitDeletions(peer_.name, link, c, done));
+    if (!failed.ok()) return failed;
+    if (tombstones->size() < want) break;
+  }
+  return Status::Ok();
+}
+
+Status PeerSyncer::SendObjects(const std::string& remote, std::vector<Outgoing>& objects,
                                size_t begin, size_t end, RoundReport* report) {
   std::string envelope = "{\"objects\":[";
   for (size_t i = begin; i < end; ++i) {
     if (i > begin) envelope += ',';
-    envelope += objects[i];
+    envelope += objects[i].json;
   }
   envelope += "]}";
   auto st = client_->PostEnvelope(remote, envelope);
@@ -293,7 +352,7 @@ Status PeerSyncer::SendObjects(const std::string& remote, const std::vector<std:
       return SendObjects(remote, objects, mid, end, report);
     }
     ++report->rejected_by_peer;
-    Log("the peer refuses an object of " + std::to_string(objects[begin].size()) +
+    Log("the peer refuses an object of " + std::to_string(objects[begin].json.size()) +
         " bytes as too large: " + st.status().message());
     return Status::Ok();
   }
@@ -302,6 +361,17 @@ Status PeerSyncer::SendObjects(const std::string& remote, const std::vector<std:
   report->rejected_by_peer += st->failure_count;
   for (size_t i = 0; i < st->failures.size() && i < 5; ++i) {
     Log("the peer refused " + st->failures[i]);
+  }
+  // Failures are listed as "id: message"; every other object is held by the peer now
+  // (pending ones too: their status is not polled yet).
+  std::vector<std::string_view> refused;
+  for (const std::string& f : st->failures) {
+    refused.push_back(std::string_view(f).substr(0, f.find(": ")));
+  }
+  for (size_t i = begin; i < end; ++i) {
+    const std::string& id =
+        objects[i].version.remote_id.empty() ? objects[i].version.id : objects[i].version.remote_id;
+    objects[i].acknowledged = std::find(refused.begin(), refused.end(), id) == refused.end();
   }
   return Status::Ok();
 }

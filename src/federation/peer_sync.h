@@ -14,9 +14,17 @@
 // Push (per --push link): scan the local collection from the push checkpoint (every
 // version, in date_added order), ask policy::DecideEgress for each version with its
 // provenance path, POST what may leave in envelopes of at most page_size objects, and
-// advance the checkpoint once the peer has answered with a status resource. Objects
-// that came from this peer (provenance, or owned by the peer's local organisation)
-// never go back to it.
+// advance the checkpoint once the peer has answered with a status resource, recording
+// which versions the peer acknowledged (PeerStore::CommitPush). Objects that came from
+// this peer (provenance, or owned by the peer's local organisation) never go back to it.
+//
+// Deletions (per --push link, after the objects): read the local collection's
+// tombstones from the push link's tombstone checkpoint and, for each deleted version
+// the peer acknowledged, send DELETE …/objects/{id}/?match[version]=… (under the id
+// the peer holds it by). A version deleted and then stored again here is not deleted
+// there. A peer that never received the version is not asked; one that answers 404
+// already lacks it. The checkpoint advances as the peer answers, so a deletion is
+// sent once (again only if a crash falls between the answer and the commit).
 //
 // A PeerSyncer is used by one thread at a time.
 #pragma once
@@ -50,6 +58,9 @@ struct RoundReport {
   int64_t pushed = 0;      // sent and acknowledged
   int64_t withheld = 0;    // kept from the peer by the gate
   int64_t rejected_by_peer = 0;
+  int64_t deleted = 0;  // deletions sent to the peer and acknowledged (200 or 404)
+  // The quota ran out in a direction: more may be waiting, start the next round at once.
+  bool more = false;
   int64_t lag_us = -1;  // now - date_added on the peer of the newest object pulled; -1 none
 };
 
@@ -70,12 +81,19 @@ class PeerSyncer {
  private:
   Status Pull(const CollectionLink& link, int64_t* budget, RoundReport* report);
   Status Push(const CollectionLink& link, int64_t* budget, RoundReport* report);
+  Status PushDeletions(const CollectionLink& link, int64_t* budget, RoundReport* report);
   // Why an object received from the peer is refused, or "" when it is accepted.
   std::string RefusalReason(const boost::json::object& obj);
-  // POSTs objects[begin, end) as one envelope; on 413 halves it, and skips (logging) an
-  // object the peer refuses as too large on its own.
-  Status SendObjects(const std::string& remote, const std::vector<std::string>& objects,
-                     size_t begin, size_t end, RoundReport* report);
+  // One object about to leave: its JSON as sent, and the version the peer will hold.
+  struct Outgoing {
+    std::string json;
+    PushedVersion version;
+    bool acknowledged = false;
+  };
+  // POSTs objects[begin, end) as one envelope and marks what the peer accepted; on 413
+  // halves it, and skips (logging) an object the peer refuses as too large on its own.
+  Status SendObjects(const std::string& remote, std::vector<Outgoing>& objects, size_t begin,
+                     size_t end, RoundReport* report);
   // True if this exact version is already stored in `collection`.
   bool HeldLocally(const std::string& collection, const stix::ObjectKey& key);
   void Log(const std::string& line);

@@ -38,6 +38,7 @@ void RecordRound(PeerStore& peers, const std::string& name, const Status& result
   s.pushed += r.pushed;
   s.withheld += r.withheld;
   s.refused += r.refused + r.rejected_by_peer;
+  s.deleted += r.deleted;
   if (r.lag_us >= 0) s.lag_us = r.lag_us;
   if (result.ok()) {
     s.last_success_us = now;
@@ -52,7 +53,7 @@ void RecordRound(PeerStore& peers, const std::string& name, const Status& result
 
 bool SameStatusWorthSkipping(const Status& result, const RoundReport& r) {
   return result.ok() && r.pulled == 0 && r.pushed == 0 && r.withheld == 0 && r.refused == 0 &&
-         r.rejected_by_peer == 0 && r.duplicates == 0;
+         r.rejected_by_peer == 0 && r.duplicates == 0 && r.deleted == 0;
 }
 
 }  // namespace
@@ -192,7 +193,8 @@ void Federation::RunWorker(Worker* worker) {
       RecordRound(*peers_, worker->name, result, report, now);
       last_recorded_us = now;
     }
-    int64_t wait_us = int64_t{options_.poll_interval_ms} * 1000;
+    // A backlog is worked through round after round; a quiet peer is polled.
+    int64_t wait_us = report.more ? 0 : int64_t{options_.poll_interval_ms} * 1000;
     if (result.ok()) {
       if (!last_error.empty() && options_.log) {
         options_.log("federation: peer " + worker->name + ": back in sync");

@@ -5,7 +5,8 @@
 // reloads the configured peers and keeps exactly one worker thread per peer (peers
 // added, changed or removed with `entente peer …` while the node runs are picked up).
 // Each worker runs sync rounds with its peer (federation/peer_sync.h): pull, then push,
-// at most `quota` objects each way per round, then waits the poll interval. A peer that
+// at most `quota` objects each way per round, then waits the poll interval — unless the
+// quota ran out, when a backlog is waiting and the next round starts at once. A peer that
 // is down, slow, answers garbage or over-large pages fails its round; the worker logs
 // the error, records it in the peer's status and retries with capped exponential
 // backoff with jitter, while the other peers' workers go on unaffected.

@@ -147,6 +147,120 @@ TEST_F(SyncTest, PushSendsOnlyWhatTheGateAllows) {
   EXPECT_EQ(again.withheld, 0);
 }
 
+// id -> every version held in `collection`, in date_added order.
+std::map<std::string, std::vector<std::string>> Versions(store::Store& s,
+                                                         const std::string& collection) {
+  std::map<std::string, std::vector<std::string>> out;
+  store::ObjectQuery q;
+  q.collection_id = collection;
+  q.match_last = false;
+  q.match_all = true;
+  (void)s.ScanObjects(q, [&](const store::ObjectRow& row) {
+    out[std::string(row.id)].emplace_back(row.version);
+    return store::ScanAction::kContinue;
+  });
+  return out;
+}
+
+TEST_F(SyncTest, DeletionsFollowWhatWasPushedAndOnlyThat) {
+  Peer p = PeerBOnA();
+  p.rules = {{"email-addr", "value", policy::SovereigntyAction::kKeyedHash}};
+  p.hash_key = "shared-secret-key-0123";
+  const std::string whole = NewId("indicator");           // deleted entirely on A
+  const std::string partly = NewId("indicator");          // one of two versions deleted
+  const std::string withheld = NewId("indicator");        // never left A
+  const std::string back = NewId("indicator");            // deleted, then stored again on A
+  const std::string email = "email-addr--" + NewUuid4();  // its id changes on the way
+  const std::string v1 = "2026-01-01T00:00:00.000Z", v2 = "2026-01-02T00:00:00.000Z";
+  auto res = a_->PostObjects(
+      a_->shared_id, a_->alpha.token,
+      {Indicator(whole, v1, Marking(kClear)), Indicator(partly, v1, Marking(kClear)),
+       Indicator(partly, v2, Marking(kClear)),
+       Indicator(withheld, v1,
+                 Marking(kAmber) + "," + Audience("recipients", {"identity--" + NewUuid4()})),
+       Indicator(back, v1, Marking(kClear)),
+       "{\"type\":\"email-addr\",\"spec_version\":\"2.1\",\"id\":\"" + email +
+           "\",\"value\":\"jane@example.org\"," + Marking(kClear) + "}"});
+  ASSERT_EQ(res.status, 202) << res.body;
+  RoundReport first;
+  ASSERT_TRUE(Round(a_->store(), *peers_a_, p, &first).ok()) << log_;
+  EXPECT_EQ(first.pushed, 5);
+  EXPECT_EQ(first.deleted, 0);
+  const size_t on_b_before = Objects(b_->store(), b_->shared_id).size();
+  ASSERT_EQ(on_b_before, 4u);  // whole, partly, back, the hashed address
+
+  store::Store& a = a_->store();
+  ASSERT_EQ(*a.DeleteObject(a_->shared_id, whole, {}), 1);
+  ASSERT_EQ(*a.DeleteObject(a_->shared_id, partly, {v1}), 1);
+  ASSERT_EQ(*a.DeleteObject(a_->shared_id, withheld, {}), 1);
+  ASSERT_EQ(*a.DeleteObject(a_->shared_id, back, {}), 1);
+  ASSERT_EQ(*a.DeleteObject(a_->shared_id, email, {}), 1);
+  ASSERT_EQ(a_->PostObjects(a_->shared_id, a_->alpha.token, {Indicator(back, v1, Marking(kClear))})
+                .status,
+            202);
+
+  RoundReport second;
+  ASSERT_TRUE(Round(a, *peers_a_, p, &second).ok()) << log_;
+  EXPECT_EQ(second.deleted, 3) << log_;  // whole, partly@v1, the address (by its hashed id)
+  auto on_b = Versions(b_->store(), b_->shared_id);
+  EXPECT_EQ(on_b.count(whole), 0u);
+  EXPECT_EQ(on_b[partly], std::vector<std::string>{v2});
+  EXPECT_EQ(on_b[back], std::vector<std::string>{v1});  // stored again on A: stays on B
+  for (const auto& [id, versions] : on_b) EXPECT_NE(id.rfind("email-addr--", 0), 0u) << id;
+
+  // Not sent again.
+  RoundReport third;
+  ASSERT_TRUE(Round(a, *peers_a_, p, &third).ok()) << log_;
+  EXPECT_EQ(third.deleted, 0);
+  EXPECT_EQ(third.pushed, 0);
+  auto st = peers_a_->GetStatus("node-b");
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->deleted, 3);
+}
+
+TEST_F(SyncTest, DeletionAlreadyGoneOnThePeerIsNotAnError) {
+  const std::string id = NewId("indicator");
+  ASSERT_EQ(a_->PostObjects(a_->shared_id, a_->alpha.token,
+                            {Indicator(id, "2026-01-01T00:00:00.000Z", Marking(kClear))})
+                .status,
+            202);
+  RoundReport r;
+  ASSERT_TRUE(Round(a_->store(), *peers_a_, PeerBOnA(), &r).ok()) << log_;
+  ASSERT_EQ(*b_->store().DeleteObject(b_->shared_id, id, {}), 1);  // B's analysts removed it
+  ASSERT_EQ(*a_->store().DeleteObject(a_->shared_id, id, {}), 1);
+  RoundReport again;
+  ASSERT_TRUE(Round(a_->store(), *peers_a_, PeerBOnA(), &again).ok()) << log_;
+  EXPECT_EQ(again.deleted, 1);
+}
+
+TEST_F(SyncTest, NewVersionsAndRevocationsTravelAsVersions) {
+  const std::string id = NewId("indicator");
+  const std::string v1 = "2026-01-01T00:00:00.000Z", v2 = "2026-01-02T00:00:00.000Z",
+                    v3 = "2026-01-03T00:00:00.000Z";
+  ASSERT_EQ(
+      a_->PostObjects(a_->shared_id, a_->alpha.token, {Indicator(id, v1, Marking(kClear))}).status,
+      202);
+  RoundReport r1;
+  ASSERT_TRUE(Round(a_->store(), *peers_a_, PeerBOnA(), &r1).ok()) << log_;
+  ASSERT_EQ(a_->PostObjects(a_->shared_id, a_->alpha.token,
+                            {Indicator(id, v2, Marking(kClear) + ",\"description\":\"corrected\"")})
+                .status,
+            202);
+  RoundReport r2;
+  ASSERT_TRUE(Round(a_->store(), *peers_a_, PeerBOnA(), &r2).ok()) << log_;
+  EXPECT_EQ(r2.pushed, 1);
+  ASSERT_EQ(a_->PostObjects(a_->shared_id, a_->alpha.token,
+                            {Indicator(id, v3, Marking(kClear) + ",\"revoked\":true")})
+                .status,
+            202);
+  RoundReport r3;
+  ASSERT_TRUE(Round(a_->store(), *peers_a_, PeerBOnA(), &r3).ok()) << log_;
+  EXPECT_EQ(r3.pushed, 1);
+  EXPECT_EQ(Versions(b_->store(), b_->shared_id)[id], (std::vector<std::string>{v1, v2, v3}));
+  const std::string last = Objects(b_->store(), b_->shared_id)[id];
+  EXPECT_NE(last.find("\"revoked\":true"), std::string::npos) << last;
+}
+
 TEST_F(SyncTest, EnvelopesTooLargeForThePeerAreSplit) {
   // B's API root accepts 256 KiB per request; five objects of ~100 KB do not fit in one.
   std::vector<std::string> ids;

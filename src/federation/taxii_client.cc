@@ -309,6 +309,15 @@ class ClientImpl final : public TaxiiClient {
     return ParseStatusResource(*v);
   }
 
+  Status DeleteObject(const std::string& collection_id, const std::string& object_id,
+                      const std::string& version) override {
+    std::string target = url_.path + "collections/" + EncodeQueryValue(collection_id) +
+                         "/objects/" + EncodeQueryValue(object_id) + "/";
+    if (!version.empty()) target += "?match%5Bversion%5D=" + EncodeQueryValue(version);
+    auto res = Do(bhttp::verb::delete_, target, "", "delete object");
+    return res.status();
+  }
+
   Result<StatusResource> GetStatus(const std::string& status_id) override {
     auto res = Do(bhttp::verb::get, url_.path + "status/" + EncodeQueryValue(status_id) + "/", "",
                   "status");

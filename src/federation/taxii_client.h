@@ -85,6 +85,11 @@ class TaxiiClient {
                                               const std::string& envelope_json) = 0;
   // GET {api_root}status/{id}/
   virtual Result<StatusResource> GetStatus(const std::string& status_id) = 0;
+  // DELETE {api_root}collections/{id}/objects/{object_id}/?match[version]={version}
+  // (every version of the object when `version` is empty). not-found when the server
+  // holds no such version (already deleted, or never received).
+  virtual Status DeleteObject(const std::string& collection_id, const std::string& object_id,
+                              const std::string& version) = 0;
 };
 
 // SHA-256 fingerprint (64 lower-case hex digits) of the first certificate in `pem`.

@@ -101,6 +101,38 @@ TEST(TaxiiClientTest, BasicAuthAndStatus) {
   EXPECT_EQ(again->total_count, 1);
 }
 
+TEST(TaxiiClientTest, DeletesOneVersionThenAllAndSaysNotFoundForWhatIsGone) {
+  TaxiiFixture fx;
+  auto client = MakeClient({.api_root_url = UrlOf(fx.server().port()), .token = fx.alpha.token});
+  ASSERT_TRUE(client);
+  const std::string id = NewId("indicator");
+  ASSERT_TRUE(
+      client
+          ->PostEnvelope(fx.shared_id, Envelope({Indicator(id, "2026-01-01T00:00:00.000Z"),
+                                                 Indicator(id, "2026-01-02T00:00:00.000Z"),
+                                                 Indicator(id, "2026-01-03T00:00:00.000Z")}))
+          .ok());
+  auto versions = [&] {
+    std::set<std::string> out;
+    auto page = client->GetObjects(fx.shared_id, {.match = {{"id", id}, {"version", "all"}}});
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    if (page.ok()) {
+      for (const auto& o : page->objects) out.insert(std::string(o.at("modified").as_string()));
+    }
+    return out;
+  };
+  Status s = client->DeleteObject(fx.shared_id, id, "2026-01-02T00:00:00.000Z");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(versions(),
+            (std::set<std::string>{"2026-01-01T00:00:00.000Z", "2026-01-03T00:00:00.000Z"}));
+  EXPECT_EQ(client->DeleteObject(fx.shared_id, id, "2026-01-02T00:00:00.000Z").code(),
+            StatusCode::kNotFound);
+  ASSERT_TRUE(client->DeleteObject(fx.shared_id, id, "").ok());  // every version
+  EXPECT_TRUE(versions().empty());
+  EXPECT_EQ(client->DeleteObject(fx.shared_id, NewId("indicator"), "").code(),
+            StatusCode::kNotFound);
+}
+
 TEST(TaxiiClientTest, WrongTokenIsUnauthenticated) {
   TaxiiFixture fx;
   auto client = MakeClient({.api_root_url = UrlOf(fx.server().port()), .token = "ent_wrong"});

@@ -61,6 +61,8 @@ class SqliteStore final : public Store {
   Result<int64_t> DeleteObject(std::string_view collection_id, std::string_view id,
                                const std::vector<std::string>& versions) override;
   Result<int64_t> CountObjects(std::string_view collection_id) override;
+  Result<std::vector<Tombstone>> ListTombstones(std::string_view collection_id, int64_t after_seq,
+                                                size_t limit) override;
 
   Status PutStatus(const StatusRecord& status) override;
   Result<StatusRecord> GetStatus(std::string_view id) override;

@@ -122,6 +122,14 @@ struct ObjectQuery {
 
 enum class ScanAction { kContinue, kStop };
 
+// A deleted object version, as DeleteObject remembers it.
+struct Tombstone {
+  int64_t seq = 0;  // strictly increasing within a collection: resume after it
+  std::string id;
+  std::string version;  // empty when the object had neither modified nor created
+  int64_t deleted_at_us = 0;
+};
+
 struct StatusDetail {
   std::string id;
   std::string version;
@@ -179,6 +187,11 @@ class Store {
   virtual Result<int64_t> DeleteObject(std::string_view collection_id, std::string_view id,
                                        const std::vector<std::string>& versions) = 0;
   virtual Result<int64_t> CountObjects(std::string_view collection_id) = 0;
+  // The tombstones of `collection_id` with seq > after_seq, in seq order, at most
+  // `limit` of them (kNotFound without the collection). A version deleted, added again
+  // and deleted again has two tombstones.
+  virtual Result<std::vector<Tombstone>> ListTombstones(std::string_view collection_id,
+                                                        int64_t after_seq, size_t limit) = 0;
 
   // TAXII status resources.
   virtual Status PutStatus(const StatusRecord& status) = 0;  // insert or replace

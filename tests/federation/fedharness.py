@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 import uuid
@@ -93,10 +94,10 @@ class Node:
     def url(self):
         return "http://127.0.0.1:%d/api/" % self.port
 
-    def start(self, port=0, timeout=30):
+    def start(self, port=0, timeout=30, extra=()):
         self.stderr = open(self.stderr_path, "a")
         self.proc = subprocess.Popen(
-            [BIN, "serve", "--data", self.dir, "--listen", "127.0.0.1:%d" % port],
+            [BIN, "serve", "--data", self.dir, "--listen", "127.0.0.1:%d" % port] + list(extra),
             stdout=subprocess.PIPE, stderr=self.stderr, text=True)
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -156,6 +157,21 @@ class Node:
                        "objects": objects}, f)
         return self.ok("ingest", "--collection", collection, "--as", org, path)
 
+    def kill(self):
+        """SIGKILL: no chance to finish anything."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+            self.proc.stdout.close()
+            self.stderr.close()
+            self.proc = None
+
+    def versions(self, collection):
+        """Every stored (id, version) pair of `collection`, as a list (duplicates kept)."""
+        bundle = json.loads(self.ok("export", "--collection", collection, "--all-versions"))
+        return [(o["id"], o.get("modified", o.get("created", "")))
+                for o in bundle.get("objects", [])]
+
     def stored(self, collection):
         """Every object the node holds in `collection`, as the local operator sees it
         (export without --as): id -> object (last version)."""
@@ -197,3 +213,86 @@ class FederationCase(unittest.TestCase):
         n = Node(self.tmp, name, jurisdiction)
         self.nodes.append(n)
         return n
+
+
+class GateProxy:
+    """A TCP proxy on 127.0.0.1 in front of `target_port`, for cutting a sync at an exact
+    point: after the `hold_after`-th request whose first bytes are `marker` (for example
+    b"POST /api/collections/"), answers from the server are no longer passed back (the
+    request itself is), and `held` is set. `release()` passes everything again; new
+    connections always go to the current `target_port`."""
+
+    def __init__(self, target_port, marker=b"", hold_after=0):
+        self.target_port = target_port
+        self.marker = marker
+        self.hold_after = hold_after
+        self.seen = 0
+        self.held = threading.Event()
+        self.lock = threading.Lock()
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.closing = False
+        self.conns = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def url(self):
+        return "http://127.0.0.1:%d/api/" % self.port
+
+    def release(self):
+        with self.lock:
+            self.marker = b""
+            self.held.clear()
+
+    def close(self):
+        self.closing = True
+        self.sock.close()
+        for c in list(self.conns):
+            try:
+                c.close()
+            except OSError:
+                pass
+
+    def _accept(self):
+        while not self.closing:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            try:
+                server = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+            except OSError:
+                client.close()
+                continue
+            server.settimeout(None)
+            self.conns += [client, server]
+            threading.Thread(target=self._pipe, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(server, client, False),
+                             daemon=True).start()
+
+    def _pipe(self, src, dst, upstream):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                if upstream:
+                    with self.lock:
+                        if self.marker and data.startswith(self.marker):
+                            self.seen += 1
+                            if self.seen >= self.hold_after:
+                                self.held.set()
+                else:
+                    while self.held.is_set() and not self.closing:
+                        time.sleep(0.01)  # the answer waits here, unseen by the client
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass

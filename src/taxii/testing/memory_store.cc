@@ -188,11 +188,47 @@ Result<int64_t> MemoryStore::DeleteObject(std::string_view collection_id, std::s
   std::lock_guard<std::mutex> lock(mu_);
   auto it = colls_.find(collection_id);
   if (it == colls_.end()) return Status::NotFound("no collection");
-  return static_cast<int64_t>(std::erase_if(it->second.rows, [&](const Row& row) {
-    return row.object.id == id &&
-           (versions.empty() ||
-            std::find(versions.begin(), versions.end(), row.object.version) != versions.end());
-  }));
+  Coll& c = it->second;
+  const int64_t now = clock_.NowMicros();
+  const auto removed = std::erase_if(c.rows, [&](const Row& row) {
+    if (row.object.id != id ||
+        (!versions.empty() &&
+         std::find(versions.begin(), versions.end(), row.object.version) == versions.end())) {
+      return false;
+    }
+    c.keys.erase(row.object.id + '\n' + row.object.version);
+    c.tombstones.push_back({++last_tombstone_seq_, row.object.id, row.object.version, now});
+    return true;
+  });
+  if (removed > 0) c.RecomputeSpan(std::string(id));
+  return static_cast<int64_t>(removed);
+}
+
+void MemoryStore::Coll::RecomputeSpan(const std::string& id) {
+  // The entry stays (rows point into it); without rows it is simply unused.
+  auto e = span.find(id);
+  if (e == span.end()) return;
+  bool any = false;
+  for (const Row& row : rows) {
+    if (row.object.id != id) continue;
+    const int64_t v = row.object.version_us;
+    e->second = any ? std::pair{std::min(e->second.first, v), std::max(e->second.second, v)}
+                    : std::pair{v, v};
+    any = true;
+  }
+}
+
+Result<std::vector<Tombstone>> MemoryStore::ListTombstones(std::string_view collection_id,
+                                                           int64_t after_seq, size_t limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = colls_.find(collection_id);
+  if (it == colls_.end()) return Status::NotFound("no collection " + std::string(collection_id));
+  const auto& all = it->second.tombstones;
+  auto start = std::upper_bound(all.begin(), all.end(), after_seq,
+                                [](int64_t s, const Tombstone& t) { return s < t.seq; });
+  std::vector<Tombstone> out;
+  for (auto t = start; t != all.end() && out.size() < limit; ++t) out.push_back(*t);
+  return out;
 }
 
 Result<int64_t> MemoryStore::CountObjects(std::string_view collection_id) {

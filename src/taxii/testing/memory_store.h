@@ -48,6 +48,8 @@ class MemoryStore final : public store::Store {
   Result<int64_t> DeleteObject(std::string_view collection_id, std::string_view id,
                                const std::vector<std::string>& versions) override;
   Result<int64_t> CountObjects(std::string_view collection_id) override;
+  Result<std::vector<store::Tombstone>> ListTombstones(std::string_view collection_id,
+                                                       int64_t after_seq, size_t limit) override;
   Status PutStatus(const store::StatusRecord& status) override;
   Result<store::StatusRecord> GetStatus(std::string_view id) override;
   Result<std::vector<store::StatusRecord>> ListPendingStatuses() override;
@@ -66,6 +68,7 @@ class MemoryStore final : public store::Store {
     // First and last version time of every id.
     std::unordered_map<std::string, std::pair<int64_t, int64_t>> span;
     void RecomputeSpan(const std::string& id);
+    std::vector<store::Tombstone> tombstones;  // in seq order
   };
 
   Clock& clock_;
@@ -76,6 +79,7 @@ class MemoryStore final : public store::Store {
   std::map<std::string, store::ApiRoot, std::less<>> roots_;
   std::map<std::string, Coll, std::less<>> colls_;
   std::map<std::string, store::StatusRecord, std::less<>> statuses_;
+  int64_t last_tombstone_seq_ = 0;
 };
 
 }  // namespace entente::taxii::testing
