@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "pattern/index/fast_classify.h"
 #include "pattern/parser.h"
 
 namespace entente::pattern::index {
@@ -189,12 +190,17 @@ Status IndicatorIndex::Add(const std::vector<IndicatorSpec>& specs,
       const IndicatorSpec& spec = specs[i];
       ParseOptions po;
       po.version = spec.version;
+      IndicatorInput in;
+      if (!options_.confirm_simple && FastClassify(spec.pattern, po, &in.pattern)) {
+        in.id = spec.id;
+        chunk_inputs[c].push_back(std::move(in));
+        continue;
+      }
       auto parsed = ParsePattern(spec.pattern, po);
       if (!parsed.ok()) {
         chunk_rejected[c].emplace_back(spec.id, parsed.status());
         continue;
       }
-      IndicatorInput in;
       in.id = spec.id;
       in.pattern = Classify(*parsed);
       if (in.pattern.kind != PatternClass::kSimple || options_.confirm_simple) {
@@ -218,6 +224,10 @@ Status IndicatorIndex::Add(const std::vector<IndicatorSpec>& specs,
   }
   chunk_inputs.clear();
   std::lock_guard<std::mutex> lock(mu_);
+  size_t live = base_->size() - base_removed_count_;
+  if (delta_.size() + inputs.size() > std::max(options_.min_delta, live / 8)) {
+    return MergeWith(std::move(inputs));  // a merge follows anyway: skip indexing the delta
+  }
   delta_pos_.reserve(delta_.size() + inputs.size());
   std::vector<bool>* removed = nullptr;  // copied on first write
   std::shared_ptr<std::vector<bool>> removed_copy;
@@ -270,6 +280,56 @@ Status IndicatorIndex::Remove(const std::vector<std::string>& ids) {
   }
   if (removed_copy == nullptr && !delta_changed) return Status::Ok();
   if (removed_copy != nullptr) base_removed_ = removed_copy;
+  return Publish(false);
+}
+
+Status IndicatorIndex::MergeWith(std::vector<IndicatorInput> batch) {
+  // Base indicators the batch replaces are dropped with the removed ones.
+  std::vector<bool> keep(base_->size());
+  for (uint32_t n = 0; n < keep.size(); ++n) keep[n] = !(*base_removed_)[n];
+  for (const IndicatorInput& in : batch) {
+    if (auto n = base_->Find(in.id)) keep[*n] = false;
+  }
+  std::vector<IndicatorInput> all = base_->Export([&](uint32_t n) { return keep[n]; });
+  size_t first = all.size();
+  all.reserve(first + delta_.size() + batch.size());
+  for (IndicatorInput& in : delta_) all.push_back(std::move(in));
+  for (IndicatorInput& in : batch) all.push_back(std::move(in));
+  batch.clear();
+  // The delta and the batch may repeat an id: the last one wins (open addressing over
+  // positions, walked from the end).
+  size_t tail = all.size() - first;
+  size_t cap = 16;
+  while (cap < 2 * tail) cap *= 2;
+  std::vector<uint32_t> seen(cap, 0xffffffffu);
+  std::vector<bool> dead(tail, false);
+  for (size_t k = tail; k-- > 0;) {
+    const std::string& id = all[first + k].id;
+    size_t slot = HashKey(0, id) & (cap - 1);
+    while (seen[slot] != 0xffffffffu) {
+      if (all[first + seen[slot]].id == id) {
+        dead[k] = true;
+        break;
+      }
+      slot = (slot + 1) & (cap - 1);
+    }
+    if (!dead[k]) seen[slot] = static_cast<uint32_t>(k);
+  }
+  size_t w = first;
+  for (size_t k = 0; k < tail; ++k) {
+    if (dead[k]) continue;
+    if (w != first + k) all[w] = std::move(all[first + k]);
+    ++w;
+  }
+  all.resize(w);
+  delta_.clear();
+  delta_pos_.clear();
+  auto base = IndexPart::Build(std::move(all));
+  // On failure the unmerged additions are lost; the published snapshot stays as it was.
+  if (!base.ok()) return base.status();
+  base_ = *base;
+  base_removed_ = std::make_shared<const std::vector<bool>>(base_->size(), false);
+  base_removed_count_ = 0;
   return Publish(false);
 }
 

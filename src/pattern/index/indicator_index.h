@@ -126,6 +126,8 @@ class IndicatorIndex {
 
  private:
   Status Publish(bool merge);  // requires mu_
+  // Merges base, delta and `batch` (replacing same ids) into a new base; requires mu_.
+  Status MergeWith(std::vector<IndicatorInput> batch);
 
   const IndexOptions options_;
   std::mutex mu_;

@@ -95,6 +95,36 @@ TEST(IndicatorIndexTest, ReplaceAndRemoveAcrossBaseAndDelta) {
   EXPECT_EQ(HitIds(*before, Sco("domain-name", "b.example")), std::set<std::string>{"i--2"});
 }
 
+TEST(IndicatorIndexTest, LastOneWinsInALargeBatch) {
+  IndexOptions opts;
+  opts.min_delta = 2;  // every batch below is merged straight into the base
+  IndicatorIndex index(opts);
+  ASSERT_TRUE(index
+                  .Add({{"i--1", "[domain-name:value = 'a.example']"},
+                        {"i--2", "[domain-name:value = 'b.example']"},
+                        {"i--1", "[domain-name:value = 'c.example']"}})
+                  .ok());
+  auto snap = index.snapshot();
+  EXPECT_EQ(snap->size(), 2u);
+  EXPECT_TRUE(HitIds(*snap, Sco("domain-name", "a.example")).empty());
+  EXPECT_EQ(HitIds(*snap, Sco("domain-name", "c.example")), std::set<std::string>{"i--1"});
+  // A second large batch replaces base indicators and repeats an id of its own.
+  ASSERT_TRUE(index
+                  .Add({{"i--2", "[domain-name:value = 'd.example']"},
+                        {"i--3", "[domain-name:value = 'e.example']"},
+                        {"i--3", "[domain-name:value = 'f.example']"},
+                        {"i--4", "[domain-name:value = 'f.example']"}})
+                  .ok());
+  snap = index.snapshot();
+  EXPECT_EQ(snap->size(), 4u);
+  EXPECT_TRUE(HitIds(*snap, Sco("domain-name", "b.example")).empty());
+  EXPECT_TRUE(HitIds(*snap, Sco("domain-name", "e.example")).empty());
+  EXPECT_EQ(HitIds(*snap, Sco("domain-name", "d.example")), std::set<std::string>{"i--2"});
+  EXPECT_EQ(HitIds(*snap, Sco("domain-name", "f.example")),
+            (std::set<std::string>{"i--3", "i--4"}));
+  EXPECT_EQ(HitIds(*snap, Sco("domain-name", "c.example")), std::set<std::string>{"i--1"});
+}
+
 // ---- Equivalence with per-pattern evaluation on random inputs ----
 
 class Gen {

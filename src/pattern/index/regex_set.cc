@@ -137,6 +137,36 @@ constexpr size_t kMaxLiteral = 4096;
 
 }  // namespace
 
+bool PercentLikeMatches(std::string_view like, std::string_view value) {
+  // Pieces between '%'s; the first must be a prefix and the last a suffix unless a '%'
+  // stands before/after them; the others are found leftmost-first, in order, between.
+  std::vector<std::string_view> pieces;
+  size_t start = 0;
+  while (true) {
+    size_t end = like.find('%', start);
+    if (end == std::string_view::npos) {
+      pieces.push_back(like.substr(start));
+      break;
+    }
+    pieces.push_back(like.substr(start, end - start));
+    start = end + 1;
+  }
+  if (pieces.size() == 1) return value == pieces[0];
+  const std::string_view first = pieces.front(), last = pieces.back();
+  if (value.size() < first.size() + last.size()) return false;
+  if (value.substr(0, first.size()) != first) return false;
+  if (value.substr(value.size() - last.size()) != last) return false;
+  size_t pos = first.size();
+  size_t limit = value.size() - last.size();
+  for (size_t i = 1; i + 1 < pieces.size(); ++i) {
+    if (pieces[i].empty()) continue;
+    size_t at = value.substr(0, limit).find(pieces[i], pos);
+    if (at == std::string_view::npos) return false;
+    pos = at + pieces[i].size();
+  }
+  return pos <= limit;
+}
+
 RegexSpec LikeSpec(std::string_view like, uint32_t id) {
   RegexSpec spec;
   spec.id = id;
@@ -160,7 +190,20 @@ RegexSpec LikeSpec(std::string_view like, uint32_t id) {
   spec.expression += body;
   if (trail == 0) spec.expression += "\\z";
   spec.utf8 = !valid || has_underscore;
-  if (!valid || core.find_first_of("%_") != std::string_view::npos || core.size() > kMaxLiteral) {
+  if (!valid || has_underscore || core.size() > kMaxLiteral) return spec;
+  if (core.find('%') != std::string_view::npos) {
+    // Found by its longest piece, then checked whole.
+    std::string_view longest;
+    size_t start = 0;
+    while (start <= like.size()) {
+      size_t end = like.find('%', start);
+      if (end == std::string_view::npos) end = like.size();
+      if (end - start > longest.size()) longest = like.substr(start, end - start);
+      start = end + 1;
+    }
+    spec.literal_kind = LiteralKind::kLike;
+    spec.literal = std::string(longest);
+    spec.like = std::string(like);
     return spec;
   }
   spec.literal = std::string(core);
@@ -264,8 +307,8 @@ Result<RegexSet> RegexSet::Build(const std::vector<RegexSpec>& all_specs,
         set.lit_db_ = db;
         set.lit_serial_ = next_serial.fetch_add(1);
         for (const RegexSpec* sp : lit_specs) {
-          set.literals_.push_back(
-              Literal{sp->id, sp->literal_kind, static_cast<uint32_t>(sp->literal.size())});
+          set.literals_.push_back(Literal{sp->id, sp->literal_kind,
+                                          static_cast<uint32_t>(sp->literal.size()), sp->like});
         }
       } else {
         hs_free_compile_error(err);
@@ -355,7 +398,7 @@ hs_scratch_t* ScratchFor(const hs_database_t* db, uint64_t serial) {
 }
 
 struct LiteralContext {
-  size_t size;
+  std::string_view value;
   const void* literals;
   void (*cb)(void*, uint32_t);
   void* ctx;
@@ -370,13 +413,16 @@ int RegexSet::OnLiteral(unsigned int index, unsigned long long, unsigned long lo
   bool ok = false;
   switch (l.kind) {
     case LiteralKind::kExact:
-      ok = to == l.length && lc->size == l.length;
+      ok = to == l.length && lc->value.size() == l.length;
       break;
     case LiteralKind::kPrefix:
       ok = to == l.length;
       break;
     case LiteralKind::kSuffix:
-      ok = to == lc->size;
+      ok = to == lc->value.size();
+      break;
+    case LiteralKind::kLike:
+      ok = PercentLikeMatches(l.like, lc->value);
       break;
     default:
       ok = true;
@@ -392,7 +438,7 @@ void RegexSet::ScanImpl(std::string_view value, Callback cb, void* ctx) const {
   }
   if (lit_db_ != nullptr && !value.empty()) {
     hs_scratch_t* scratch = ScratchFor(lit_db_, lit_serial_);
-    LiteralContext lc{value.size(), &literals_, cb, ctx};
+    LiteralContext lc{value, &literals_, cb, ctx};
     if (scratch != nullptr) {
       hs_scan(lit_db_, value.data(), static_cast<unsigned>(value.size()), 0, scratch, OnLiteral,
               &lc);

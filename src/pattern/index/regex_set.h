@@ -33,6 +33,8 @@ enum class LiteralKind : uint8_t {
   kSuffix,    // value ends with literal
   kContains,  // literal occurs in value
   kAny,       // always (LIKE '%')
+  kLike,      // `like` (a LIKE operand with '%' but no '_') matches; `literal` is its
+              // longest '%'-free piece, which must occur for it to match
 };
 
 struct RegexSpec {
@@ -50,7 +52,12 @@ struct RegexSpec {
   // strings as expressions. `expression` must still say the same (it is the fallback).
   LiteralKind literal_kind = LiteralKind::kNone;
   std::string literal;
+  std::string like;  // kLike
 };
+
+// Whether `value` matches a LIKE operand whose only wildcard is '%', byte by byte (the
+// same as code point by code point when both are valid UTF-8).
+bool PercentLikeMatches(std::string_view like, std::string_view value);
 
 // Translates a STIX LIKE operand ('%' any run of characters, '_' one character, all
 // else literal) into an anchored expression for a UTF-8 RegexSpec with dot_all.
@@ -59,9 +66,11 @@ std::string LikeToRegex(std::string_view like);
 // The spec for a STIX LIKE operand, meaning what pattern::Matcher's RE2 full match of
 // it means on UTF-8 values: a literal test when the operand is valid UTF-8 whose only
 // wildcards are runs of '%' at its ends ('abc', 'abc%', '%abc', '%abc%', '%'); otherwise
-// LikeToRegex's expression without a leading '^.*' / trailing '.*\z', in UTF-8 mode only
-// when the operand has a '_' (for valid UTF-8 text and operand, '%' runs and literal bytes
-// match the same byte-wise as code point by code point).
+// kLike when it has '%' elsewhere but no '_' (found by its longest piece, then checked by
+// PercentLikeMatches); otherwise LikeToRegex's expression without a leading '^.*' /
+// trailing '.*\z', in UTF-8 mode only when the operand has a '_' (for valid UTF-8 text
+// and operand, '%' runs and literal bytes match the same byte-wise as code point by code
+// point).
 RegexSpec LikeSpec(std::string_view like, uint32_t id);
 
 class RegexSet {
@@ -104,6 +113,7 @@ class RegexSet {
     uint32_t id;
     LiteralKind kind;
     uint32_t length;
+    std::string like;  // kLike
   };
   static int OnLiteral(unsigned int index, unsigned long long from, unsigned long long to,
                        unsigned int flags, void* ctx);

@@ -118,10 +118,17 @@ TEST(RegexSetTest, LikeSpecsTakeTheLiteralPathWhenTheyCan) {
   EXPECT_EQ(LikeSpec("%abc%", 0).literal_kind, LiteralKind::kContains);
   EXPECT_EQ(LikeSpec("%%", 0).literal_kind, LiteralKind::kAny);
   EXPECT_EQ(LikeSpec("", 0).literal_kind, LiteralKind::kExact);
-  EXPECT_EQ(LikeSpec("a%c", 0).literal_kind, LiteralKind::kNone);
+  EXPECT_EQ(LikeSpec("a%c", 0).literal_kind, LiteralKind::kLike);
+  EXPECT_EQ(LikeSpec("%ab%c%", 0).literal, "ab");
   EXPECT_EQ(LikeSpec("ab_", 0).literal_kind, LiteralKind::kNone);
   EXPECT_TRUE(LikeSpec("ab_", 0).utf8);
-  EXPECT_FALSE(LikeSpec("a%c", 0).utf8);
+  EXPECT_FALSE(LikeSpec("%a%_", 0).literal_kind == LiteralKind::kLike);
+  EXPECT_TRUE(PercentLikeMatches("a%b%c", "abc"));
+  EXPECT_TRUE(PercentLikeMatches("a%b%c", "a-b-b-c"));
+  EXPECT_FALSE(PercentLikeMatches("a%b%c", "acb"));
+  EXPECT_FALSE(PercentLikeMatches("ab%ba", "aba"));  // prefix and suffix may not overlap
+  EXPECT_TRUE(PercentLikeMatches("%x%x%", "xx"));
+  EXPECT_FALSE(PercentLikeMatches("%x%x%", "x"));
   EXPECT_EQ(LikeSpec("caf\xc3", 0).literal_kind, LiteralKind::kNone);  // invalid UTF-8
   EXPECT_TRUE(LikeSpec("caf\xc3", 0).utf8);
 }
