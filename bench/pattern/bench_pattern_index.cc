@@ -3,6 +3,7 @@
 // per-observation latency. Prints one JSON object (machine-readable) on stdout.
 //
 //   bench_pattern_index [--indicators N] [--observations M] [--data DIR] [--hit-percent P]
+//                       [--batch B]   (records per MatchBatch call, default 256)
 //
 // Indicators (N, default 1,000,000): values from maltrail-static.tsv.gz (real domains,
 // IPs, URLs) and ipsum.txt.gz, plus generated MD5/SHA-256 hashes, as equality patterns;
@@ -173,7 +174,7 @@ boost::json::object Sco(const char* type, const std::string& value) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  size_t n_ind = 1'000'000, n_obs = 1'000'000, hit_percent = 5;
+  size_t n_ind = 1'000'000, n_obs = 1'000'000, hit_percent = 5, record_batch = 256;
   std::string dir = "/work/shared/data";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
@@ -185,9 +186,11 @@ int main(int argc, char** argv) {
       dir = argv[i + 1];
     else if (a == "--hit-percent")
       hit_percent = std::stoul(argv[i + 1]);
+    else if (a == "--batch")
+      record_batch = std::max<size_t>(1, std::stoul(argv[i + 1]));
     else {
       std::cerr << "usage: bench_pattern_index [--indicators N] [--observations M] [--data DIR] "
-                   "[--hit-percent P]\n";
+                   "[--hit-percent P] [--batch B]\n";
       return 2;
     }
   }
@@ -387,7 +390,7 @@ int main(int argc, char** argv) {
   // node once warm), then the batch is matched while its records are still in cache:
   // parsing and matching are timed apart (thread CPU time per phase and batch), so the
   // figures say what each costs and what the two cost together.
-  constexpr size_t kRecordBatch = 256;
+  const size_t kRecordBatch = record_batch;
   idx::MatchCounters counters;
   std::vector<idx::Hit> hits;
   std::vector<unsigned char> json_buf(4u << 20);

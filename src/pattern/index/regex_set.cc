@@ -1,6 +1,7 @@
 #include "pattern/index/regex_set.h"
 
 #include <hs/hs.h>
+#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -217,13 +218,45 @@ RegexSpec LikeSpec(std::string_view like, uint32_t id) {
   return spec;
 }
 
-std::unique_ptr<RE2> CompileRe2(const RegexSpec& spec) {
+RE2::Options Re2OptionsFor(const RegexSpec& spec) {
   RE2::Options opts;
   opts.set_log_errors(false);
   opts.set_encoding(spec.utf8 ? RE2::Options::EncodingUTF8 : RE2::Options::EncodingLatin1);
   opts.set_dot_nl(spec.dot_all);
   opts.set_max_mem(1 << 20);  // as pattern::Matcher compiles them
-  auto re = std::make_unique<RE2>(spec.expression, opts);
+  return opts;
+}
+
+// Atoms shorter than this are dropped (the expression then is not filterable).
+constexpr int kMinAtom = 3;
+
+// Whether an exact-RE2 spec can be found through its prefilter atoms alone: RE2 accepts
+// it, every match contains one of its atoms (it is not "unfiltered"), and caseless
+// ASCII matching of the atoms finds every text RE2's lowercasing would: atoms must be
+// ASCII, and under a (?flags) group none may hold 'k' or 's', which Unicode case folding
+// also matches with U+212A and U+017F.
+bool Filterable(const RegexSpec& spec) {
+  if (!spec.exact_re2 || !spec.utf8) return false;
+  re2::FilteredRE2 one(kMinAtom);
+  int id = 0;
+  if (one.Add(spec.expression, Re2OptionsFor(spec), &id) != RE2::NoError) return false;
+  std::vector<std::string> atoms;
+  one.Compile(&atoms);
+  std::vector<int> unfiltered;
+  one.AllPotentials({}, &unfiltered);
+  if (atoms.empty() || !unfiltered.empty()) return false;
+  bool flags = spec.expression.find("(?") != std::string::npos;
+  for (const std::string& a : atoms) {
+    for (char c : a) {
+      if (static_cast<unsigned char>(c) >= 0x80) return false;
+      if (flags && (c == 'k' || c == 's')) return false;
+    }
+  }
+  return true;
+}
+
+std::unique_ptr<RE2> CompileRe2(const RegexSpec& spec) {
+  auto re = std::make_unique<RE2>(spec.expression, Re2OptionsFor(spec));
   if (!re->ok()) return nullptr;
   return re;
 }
@@ -232,9 +265,14 @@ RegexSet::RegexSet() = default;
 RegexSet::~RegexSet() {
   if (db_ != nullptr) hs_free_database(db_);
   if (lit_db_ != nullptr) hs_free_database(lit_db_);
+  if (atom_db_ != nullptr) hs_free_database(atom_db_);
 }
 RegexSet::RegexSet(RegexSet&& o) noexcept
-    : lit_db_(std::exchange(o.lit_db_, nullptr)),
+    : filtered_(std::move(o.filtered_)),
+      filtered_ids_(std::move(o.filtered_ids_)),
+      atom_db_(std::exchange(o.atom_db_, nullptr)),
+      atom_serial_(o.atom_serial_),
+      lit_db_(std::exchange(o.lit_db_, nullptr)),
       lit_serial_(o.lit_serial_),
       literals_(std::move(o.literals_)),
       any_ids_(std::move(o.any_ids_)),
@@ -248,6 +286,11 @@ RegexSet& RegexSet::operator=(RegexSet&& o) noexcept {
   if (this != &o) {
     if (db_ != nullptr) hs_free_database(db_);
     if (lit_db_ != nullptr) hs_free_database(lit_db_);
+    if (atom_db_ != nullptr) hs_free_database(atom_db_);
+    filtered_ = std::move(o.filtered_);
+    filtered_ids_ = std::move(o.filtered_ids_);
+    atom_db_ = std::exchange(o.atom_db_, nullptr);
+    atom_serial_ = o.atom_serial_;
     lit_db_ = std::exchange(o.lit_db_, nullptr);
     lit_serial_ = o.lit_serial_;
     literals_ = std::move(o.literals_);
@@ -317,6 +360,47 @@ Result<RegexSet> RegexSet::Build(const std::vector<RegexSpec>& all_specs,
           specs.push_back(*sp);
           specs.back().literal_kind = LiteralKind::kNone;
         }
+      }
+    }
+  }
+  // Filterable exact-RE2 expressions: a FilteredRE2 and a caseless database of its atoms.
+  {
+    std::vector<RegexSpec> rest, filterable;
+    for (RegexSpec& sp : specs) (Filterable(sp) ? filterable : rest).push_back(std::move(sp));
+    specs = std::move(rest);
+    if (!filterable.empty()) {
+      auto filtered = std::make_unique<re2::FilteredRE2>(kMinAtom);
+      std::vector<uint32_t> ids;
+      for (const RegexSpec& sp : filterable) {
+        int id = 0;
+        if (filtered->Add(sp.expression, Re2OptionsFor(sp), &id) == RE2::NoError) {
+          ids.push_back(sp.id);  // Filterable compiled it alone: always the case here
+        }
+      }
+      std::vector<std::string> atoms;
+      filtered->Compile(&atoms);
+      std::vector<const char*> lits;
+      std::vector<size_t> lens;
+      std::vector<unsigned> flags, lit_ids;
+      for (const std::string& a : atoms) {
+        lits.push_back(a.data());
+        lens.push_back(a.size());
+        flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
+        lit_ids.push_back(static_cast<unsigned>(lit_ids.size()));
+      }
+      hs_database_t* db = nullptr;
+      hs_compile_error_t* err = nullptr;
+      if (!lits.empty() && ids.size() == filterable.size() &&
+          hs_compile_lit_multi(lits.data(), flags.data(), lit_ids.data(), lens.data(),
+                               static_cast<unsigned>(lits.size()), HS_MODE_BLOCK, nullptr, &db,
+                               &err) == HS_SUCCESS) {
+        set.filtered_ = std::move(filtered);
+        set.filtered_ids_ = std::move(ids);
+        set.atom_db_ = db;
+        set.atom_serial_ = next_serial.fetch_add(1);
+      } else {
+        if (err != nullptr) hs_free_compile_error(err);
+        for (RegexSpec& sp : filterable) specs.push_back(std::move(sp));  // the general path
       }
     }
   }
@@ -431,6 +515,25 @@ int RegexSet::OnLiteral(unsigned int index, unsigned long long, unsigned long lo
   return 0;
 }
 
+const std::vector<int>& RegexSet::PotentialsFor(const std::vector<int>& atoms) const {
+  struct Entry {
+    uint64_t serial = 0;
+    std::vector<int> atoms, potentials;
+  };
+  constexpr size_t kEntries = 16;
+  thread_local Entry cache[kEntries];
+  thread_local size_t next = 0;
+  for (Entry& e : cache) {
+    if (e.serial == atom_serial_ && e.atoms == atoms) return e.potentials;
+  }
+  Entry& e = cache[next];
+  next = (next + 1) % kEntries;
+  e.serial = atom_serial_;
+  e.atoms = atoms;
+  filtered_->AllPotentials(atoms, &e.potentials);
+  return e.potentials;
+}
+
 void RegexSet::ScanImpl(std::string_view value, Callback cb, void* ctx) const {
   for (uint32_t id : any_ids_) cb(ctx, id);
   if (value.empty()) {
@@ -442,6 +545,30 @@ void RegexSet::ScanImpl(std::string_view value, Callback cb, void* ctx) const {
     if (scratch != nullptr) {
       hs_scan(lit_db_, value.data(), static_cast<unsigned>(value.size()), 0, scratch, OnLiteral,
               &lc);
+    }
+  }
+  if (atom_db_ != nullptr) {
+    hs_scratch_t* scratch = ScratchFor(atom_db_, atom_serial_);
+    thread_local std::vector<int> atoms;
+    atoms.clear();
+    if (scratch != nullptr) {
+      hs_scan(
+          atom_db_, value.data(), static_cast<unsigned>(value.size()), 0, scratch,
+          [](unsigned int index, unsigned long long, unsigned long long, unsigned int, void* p) {
+            static_cast<std::vector<int>*>(p)->push_back(static_cast<int>(index));
+            return 0;
+          },
+          &atoms);
+    }
+    if (!atoms.empty()) {
+      // The same few atom sets (e.g. "http" and "://" in every URL) recur: their
+      // candidate lists are remembered per thread, as FilteredRE2 allocates computing one.
+      std::sort(atoms.begin(), atoms.end());
+      for (int r : PotentialsFor(atoms)) {
+        if (RE2::PartialMatch(re2::StringPiece(value.data(), value.size()), filtered_->GetRE2(r))) {
+          cb(ctx, filtered_ids_[static_cast<size_t>(r)]);
+        }
+      }
     }
   }
   if (db_ != nullptr) {
@@ -460,7 +587,13 @@ size_t RegexSet::MemoryBytes() const {
   size_t n = hs_ids_.capacity() * 4 + re2_.capacity() * sizeof(Re2Entry) +
              literals_.capacity() * sizeof(Literal) +
              (any_ids_.capacity() + empty_ids_.capacity()) * 4;
-  for (const hs_database_t* db : {db_, lit_db_}) {
+  if (filtered_ != nullptr) {
+    n += filtered_ids_.capacity() * 4;
+    for (int i = 0; i < filtered_->NumRegexps(); ++i) {
+      n += static_cast<size_t>(filtered_->GetRE2(i).ProgramSize()) * 16;
+    }
+  }
+  for (const hs_database_t* db : {db_, lit_db_, atom_db_}) {
     size_t sz = 0;
     if (db != nullptr && hs_database_size(db, &sz) == HS_SUCCESS) n += sz;
   }

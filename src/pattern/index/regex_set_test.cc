@@ -4,6 +4,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <memory>
 #include <random>
 #include <string>
 #include <thread>
@@ -169,6 +170,78 @@ TEST(RegexSetTest, LikeSpecsAgreeWithTheEvaluatorOnRandomInputs) {
     }
   }
   EXPECT_GT(matches, 1000u);
+}
+
+// MATCHES specs (exact RE2), whichever path each takes - RE2 prefilter atoms in a
+// caseless literal database, Hyperscan prefilter, or RE2 alone - answer as RE2 does,
+// including case-insensitive expressions on text with the Kelvin sign and long s (which
+// Unicode case folding matches with 'k' and 's') and other non-ASCII letters.
+TEST(RegexSetTest, ExactRe2SpecsAgreeWithRe2OnRandomInputs) {
+  const std::vector<std::string> parts = {"gate",      "(?i)GATE", "php",         "\\.exe$",
+                                          "^http",     "(?i)ks+",  "caf\xc3\xa9", "(?i)CAF\xc3\x89",
+                                          "[a-z]{3}",  "evil|bad", "x+y",         "(?i:abc)def",
+                                          "s.k",       "^.{2}$",   "(?i)sk",      "(?i)kiss",
+                                          "(?i:task)", "\\d{2}",   "ok",          "(a|bb)c"};
+  const std::vector<std::string> texts = {"gate",
+                                          "GATE",
+                                          "Gate",
+                                          ".exe",
+                                          "http://",
+                                          "ks",
+                                          "KS",
+                                          "\xe2\x84\xaa",  // Kelvin sign
+                                          "\xc5\xbf",      // long s
+                                          "\xe2\x84\xaaiss",
+                                          "ta\xc5\xbfk",
+                                          "caf\xc3\xa9",
+                                          "CAF\xc3\x89",
+                                          "xy",
+                                          "ABCdef",
+                                          "12",
+                                          "bbc",
+                                          "evil",
+                                          "ok",
+                                          "-",
+                                          "php"};
+  std::mt19937 rng(9);
+  size_t matches = 0, filtered = 0;
+  for (int round = 0; round < 200; ++round) {
+    std::vector<RegexSpec> specs;
+    std::vector<std::unique_ptr<RE2>> refs;
+    for (uint32_t i = 0; i < 6; ++i) {
+      std::string expr = parts[rng() % parts.size()];
+      if (rng() % 2) expr += parts[rng() % parts.size()];
+      RegexSpec sp = Spec(expr, i, false, true);
+      specs.push_back(sp);
+      RE2::Options o;
+      o.set_log_errors(false);
+      o.set_max_mem(1 << 20);
+      refs.push_back(std::make_unique<RE2>(expr, o));
+      ASSERT_TRUE(refs.back()->ok()) << expr;
+    }
+    std::vector<uint32_t> rejected;
+    auto set = RegexSet::Build(specs, &rejected);
+    ASSERT_TRUE(set.ok());
+    ASSERT_TRUE(rejected.empty());
+    filtered += set->filtered_count();
+    for (int v = 0; v < 30; ++v) {
+      std::string value;
+      size_t n = 1 + rng() % 4;
+      for (size_t k = 0; k < n; ++k) value += texts[rng() % texts.size()];
+      std::vector<uint32_t> want;
+      for (uint32_t i = 0; i < refs.size(); ++i) {
+        if (RE2::PartialMatch(value, *refs[i])) want.push_back(i);
+      }
+      std::vector<uint32_t> got = ScanAll(*set, value);
+      got.erase(std::unique(got.begin(), got.end()), got.end());
+      matches += want.size();
+      std::string exprs;
+      for (const auto& sp : specs) exprs += " /" + sp.expression + "/";
+      ASSERT_EQ(got, want) << "value '" << value << "' expressions" << exprs;
+    }
+  }
+  EXPECT_GT(matches, 500u);
+  EXPECT_GT(filtered, 300u);  // the atom path is exercised
 }
 
 TEST(RegexSetTest, ScansConcurrentlyFromManyThreads) {
