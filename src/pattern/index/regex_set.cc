@@ -232,11 +232,17 @@ constexpr int kMinAtom = 3;
 
 // Whether an exact-RE2 spec can be found through its prefilter atoms alone: RE2 accepts
 // it, every match contains one of its atoms (it is not "unfiltered"), and caseless
-// ASCII matching of the atoms finds every text RE2's lowercasing would: atoms must be
-// ASCII, and under a (?flags) group none may hold 'k' or 's', which Unicode case folding
-// also matches with U+212A and U+017F.
+// ASCII matching of the atoms finds every text RE2's lowercasing would. For that the
+// expression may name no character beyond U+00FF (written as ASCII, no \x{...}): RE2
+// lowercases U+212A KELVIN SIGN to 'k' and U+0130 to 'i', which caseless ASCII matching
+// of the atom would not find in the text; and under a (?flags) group no atom may hold
+// 'k' or 's', which case folding also matches with U+212A and U+017F.
 bool Filterable(const RegexSpec& spec) {
   if (!spec.exact_re2 || !spec.utf8) return false;
+  for (char c : spec.expression) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  if (spec.expression.find("\\x{") != std::string::npos) return false;
   re2::FilteredRE2 one(kMinAtom);
   int id = 0;
   if (one.Add(spec.expression, Re2OptionsFor(spec), &id) != RE2::NoError) return false;
