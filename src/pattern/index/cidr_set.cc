@@ -88,6 +88,20 @@ int32_t CidrSet::LastStartingAtOrBefore(const Family& f, U128 addr) {
     size_t b = static_cast<size_t>(addr >> 112);
     lo = f.buckets[b];
     hi = f.buckets[b + 1];
+    if (!f.starts32.empty()) {
+      // IPv4: starts and the address have no bits below the top 32.
+      uint32_t a = static_cast<uint32_t>(addr >> 96);
+      const uint32_t* s = f.starts32.data();
+      while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s[mid] <= a) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return static_cast<int32_t>(lo) - 1;
+    }
   }
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
@@ -103,7 +117,7 @@ int32_t CidrSet::LastStartingAtOrBefore(const Family& f, U128 addr) {
 size_t CidrSet::MemoryBytes() const {
   return (v4_.nodes.capacity() + v6_.nodes.capacity()) * sizeof(Node) +
          (v4_.postings.capacity() + v6_.postings.capacity() + v4_.buckets.capacity() +
-          v6_.buckets.capacity()) *
+          v6_.buckets.capacity() + v4_.starts32.capacity()) *
              sizeof(uint32_t);
 }
 
@@ -154,6 +168,11 @@ void CidrSetBuilder::Build(CidrSet* out) {
     for (size_t b = 0; b <= (size_t{1} << 16); ++b) {
       while (k < f->nodes.size() && static_cast<size_t>(f->nodes[k].start >> 112) < b) ++k;
       f->buckets[b] = static_cast<uint32_t>(k);
+    }
+    if (f == &out->v4_) {
+      f->starts32.reserve(f->nodes.size());
+      for (const CidrSet::Node& n : f->nodes)
+        f->starts32.push_back(static_cast<uint32_t>(n.start >> 96));
     }
   }
 }
