@@ -310,9 +310,10 @@ void IndexPart::Collect(const ObservationView& obs, uint32_t view, ProbeBatch* b
 }
 
 void IndexPart::Resolve(ProbeBatch* batch) const {
-  // The slots were prefetched by Collect; find each key's candidate slot by its tag and
-  // prefetch that key's bytes, then verify the keys.
-  for (ProbeBatch::Equality& q : batch->equality) q.slot = equal_.FirstTagMatch(q.hash);
+  // Collect prefetched each key's first control byte. Three passes over the batch -
+  // control bytes, then slot tags, then keys - each prefetching what the next reads.
+  for (ProbeBatch::Equality& q : batch->equality) q.slot = equal_.FirstMetaMatch(q.hash);
+  for (ProbeBatch::Equality& q : batch->equality) q.slot = equal_.FirstTagMatch(q.hash, q.slot);
   for (const ProbeBatch::Equality& q : batch->equality) {
     equal_.ForEachFrom(q.field, q.value, q.hash, q.slot,
                        [&](uint32_t i) { Emit(q.view, i, batch); });

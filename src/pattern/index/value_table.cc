@@ -98,16 +98,21 @@ const ValueTable::Slot* ValueTable::Find(uint32_t field, std::string_view value,
 const ValueTable::Slot* ValueTable::FindFrom(uint32_t field, std::string_view value, uint32_t tag,
                                              uint32_t i) const {
   size_t cap = slots_.size();
+  uint8_t want = static_cast<uint8_t>(0x80 | (tag & 0x7f));
   while (true) {
-    const Slot& s = slots_[i];
-    if (s.key == kEmpty) return nullptr;
-    if (s.tag == tag && KeyEquals(s.key, field, value)) return &s;
+    uint8_t m = meta_[i];
+    if (m == 0) return nullptr;
+    if (m == want) {
+      const Slot& s = slots_[i];
+      if (s.tag == tag && KeyEquals(s.key, field, value)) return &s;
+    }
     if (++i == cap) i = 0;
   }
 }
 
 size_t ValueTable::MemoryBytes() const {
-  return slots_.capacity() * sizeof(Slot) + arena_.capacity() + multi_.capacity() * 4;
+  return slots_.capacity() * sizeof(Slot) + meta_.capacity() + arena_.capacity() +
+         multi_.capacity() * 4;
 }
 
 void ValueTableBuilder::Add(uint32_t field, std::string_view value, uint32_t indicator) {
@@ -149,6 +154,7 @@ bool ValueTableBuilder::Build(ValueTable* out) {
   }
   size_t cap = keys == 0 ? 0 : keys + keys / 4 + 8;
   out->slots_.assign(cap, ValueTable::Slot{});
+  out->meta_.assign(cap, 0);
   out->key_count_ = keys;
   out->arena_.reserve(arena_.size());  // every key once at most
 
@@ -187,6 +193,7 @@ bool ValueTableBuilder::Build(ValueTable* out) {
       if (++s == cap) s = 0;
     }
     out->slots_[s] = ValueTable::Slot{TagOf(h), off, posting};
+    out->meta_[s] = ValueTable::MetaOf(h);
     i = j;
   }
   out->multi_.shrink_to_fit();

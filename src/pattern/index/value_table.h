@@ -40,30 +40,46 @@ class ValueTable {
     return Emit(*slot, fn);
   }
 
-  // Starts loading the slot a key with this hash lands in, so that a caller probing a
-  // batch of keys keeps several cache misses in flight.
+  // Starts loading the control byte a key with this hash starts its probe at, so that a
+  // caller probing a batch of keys keeps several cache misses in flight.
   void Prefetch(uint64_t hash) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[SlotIndex(hash)]);
+    if (!meta_.empty()) __builtin_prefetch(&meta_[SlotIndex(hash)]);
   }
 
-  // Staged lookup for callers that probe a batch of keys with several cache misses in
-  // flight: Prefetch(hash) first; later FirstTagMatch(hash) walks the (now cached) probe
-  // sequence to the first slot whose tag matches and prefetches that slot's key; later
-  // still ForEachFrom(field, value, hash, slot, fn) verifies the key there and carries
-  // on probing if it was a different key with the same tag. Together they report
-  // exactly what ForEachHashed reports. FirstTagMatch returns kNoSlot when the key is
-  // certainly absent.
+  // Staged lookup for callers that probe a batch of keys with several misses in flight:
+  // Prefetch(hash) first; later FirstMetaMatch(hash) scans the (small, mostly cached)
+  // control bytes to the first slot that may hold the key and prefetches that slot;
+  // later FirstTagMatch(hash, slot) checks the slot's 32-bit tag (moving on along the
+  // probe sequence if needed) and prefetches the key's bytes; last ForEachFrom(field,
+  // value, hash, slot, fn) verifies the key and carries on probing if it was another key
+  // with the same tag. Together they report exactly what ForEachHashed reports. Each
+  // returns kNoSlot when the key is certainly absent.
   static constexpr uint32_t kNoSlot = 0xffffffffu;
-  uint32_t FirstTagMatch(uint64_t hash) const {
-    size_t cap = slots_.size();
+  uint32_t FirstMetaMatch(uint64_t hash) const {
+    size_t cap = meta_.size();
     if (cap == 0) return kNoSlot;
     uint32_t i = SlotIndex(hash);
+    uint8_t want = MetaOf(hash);
+    while (true) {
+      uint8_t m = meta_[i];
+      if (m == 0) return kNoSlot;
+      if (m == want) {
+        __builtin_prefetch(&slots_[i]);
+        return i;
+      }
+      if (++i == cap) i = 0;
+    }
+  }
+  uint32_t FirstTagMatch(uint64_t hash, uint32_t i) const {
+    if (i == kNoSlot) return kNoSlot;
+    size_t cap = meta_.size();
+    uint8_t want = MetaOf(hash);
     uint32_t tag = static_cast<uint32_t>(hash >> 32);
     while (true) {
-      const Slot& s = slots_[i];
-      if (s.key == kEmpty) return kNoSlot;
-      if (s.tag == tag) {
-        __builtin_prefetch(arena_.data() + s.key);
+      uint8_t m = meta_[i];
+      if (m == 0) return kNoSlot;
+      if (m == want && slots_[i].tag == tag) {
+        __builtin_prefetch(arena_.data() + slots_[i].key);
         return i;
       }
       if (++i == cap) i = 0;
@@ -130,10 +146,18 @@ class ValueTable {
     return static_cast<uint32_t>(
         (static_cast<uint64_t>(static_cast<uint32_t>(hash)) * slots_.size()) >> 32);
   }
+  // Control byte of an occupied slot: 0x80 | 7 bits of the tag; 0 marks a free slot.
+  static uint8_t MetaOf(uint64_t hash) {
+    return static_cast<uint8_t>(0x80 | ((hash >> 32) & 0x7f));
+  }
   bool KeyEquals(uint32_t offset, uint32_t field, std::string_view value) const;
   std::string_view KeyAt(uint32_t offset, uint32_t* field) const;
 
   std::vector<Slot> slots_;
+  // One control byte per slot (about 1.25 bytes per key): a lookup that finds nothing -
+  // the common case - usually reads only these, which stay in cache far better than the
+  // 12-byte slots.
+  std::vector<uint8_t> meta_;
   std::vector<char> arena_;      // per key: u32 field, u32 length, bytes
   std::vector<uint32_t> multi_;  // count followed by indicator numbers
   size_t key_count_ = 0;
