@@ -118,15 +118,16 @@ Result<std::shared_ptr<const IndexPart>> IndexPart::Build(std::vector<IndicatorI
       p.regex_terms_.push_back(RegexTerm{i, f, leaf.op, leaf.literal});
     }
   }
-  // Hyperscan compiles of expressions dominate the build and grow faster than linearly
-  // with their number: databases of at most kRegexChunk expressions, compiled in
-  // parallel. Literal tests (most LIKEs) compile quickly: all of a field's in one set.
+  // Hyperscan compiles of expressions grow faster than linearly with their number:
+  // databases of at most kRegexChunk expressions, compiled in parallel. Literal tests
+  // (most LIKEs) and MATCHES found by their RE2 atoms compile quickly: all of a field's
+  // in one set, so that a value is scanned once for them.
   constexpr size_t kRegexChunk = 4096;
   std::vector<std::pair<uint32_t, std::vector<RegexSpec>>> jobs;
   for (auto& [f, specs] : specs_by_field) {
     std::vector<RegexSpec> literal, expr;
     for (RegexSpec& sp : specs) {
-      (sp.literal_kind == LiteralKind::kNone ? expr : literal).push_back(std::move(sp));
+      (CompilesAsLiterals(sp) ? literal : expr).push_back(std::move(sp));
     }
     if (!literal.empty()) jobs.emplace_back(f, std::move(literal));
     for (size_t b = 0; b < expr.size(); b += kRegexChunk) {

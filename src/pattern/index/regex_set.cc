@@ -267,17 +267,18 @@ std::unique_ptr<RE2> CompileRe2(const RegexSpec& spec) {
   return re;
 }
 
+bool CompilesAsLiterals(const RegexSpec& spec) {
+  return spec.literal_kind != LiteralKind::kNone || Filterable(spec);
+}
+
 RegexSet::RegexSet() = default;
 RegexSet::~RegexSet() {
   if (db_ != nullptr) hs_free_database(db_);
   if (lit_db_ != nullptr) hs_free_database(lit_db_);
-  if (atom_db_ != nullptr) hs_free_database(atom_db_);
 }
 RegexSet::RegexSet(RegexSet&& o) noexcept
     : filtered_(std::move(o.filtered_)),
       filtered_ids_(std::move(o.filtered_ids_)),
-      atom_db_(std::exchange(o.atom_db_, nullptr)),
-      atom_serial_(o.atom_serial_),
       lit_db_(std::exchange(o.lit_db_, nullptr)),
       lit_serial_(o.lit_serial_),
       literals_(std::move(o.literals_)),
@@ -292,11 +293,8 @@ RegexSet& RegexSet::operator=(RegexSet&& o) noexcept {
   if (this != &o) {
     if (db_ != nullptr) hs_free_database(db_);
     if (lit_db_ != nullptr) hs_free_database(lit_db_);
-    if (atom_db_ != nullptr) hs_free_database(atom_db_);
     filtered_ = std::move(o.filtered_);
     filtered_ids_ = std::move(o.filtered_ids_);
-    atom_db_ = std::exchange(o.atom_db_, nullptr);
-    atom_serial_ = o.atom_serial_;
     lit_db_ = std::exchange(o.lit_db_, nullptr);
     lit_serial_ = o.lit_serial_;
     literals_ = std::move(o.literals_);
@@ -314,100 +312,91 @@ RegexSet& RegexSet::operator=(RegexSet&& o) noexcept {
 Result<RegexSet> RegexSet::Build(const std::vector<RegexSpec>& all_specs,
                                  std::vector<uint32_t>* rejected) {
   RegexSet set;
-  // Literal tests first: one Hyperscan literal database (no SOM needed: a prefix occurs
-  // at offset 0 exactly when its first occurrence ends at its length).
+  // Literal tests and the atoms of filterable exact-RE2 expressions share one Hyperscan
+  // literal database, so that a value is scanned once for both. Literal tests need no
+  // SOM: a prefix occurs at offset 0 exactly when its first occurrence ends at its length.
   std::vector<RegexSpec> specs;
+  std::vector<const RegexSpec*> lit_specs;
+  for (const RegexSpec& sp : all_specs) {
+    switch (sp.literal_kind) {
+      case LiteralKind::kNone:
+        specs.push_back(sp);
+        break;
+      case LiteralKind::kAny:
+        set.any_ids_.push_back(sp.id);
+        break;
+      case LiteralKind::kExact:
+        if (sp.literal.empty()) {
+          set.empty_ids_.push_back(sp.id);
+          break;
+        }
+        [[fallthrough]];
+      default:
+        lit_specs.push_back(&sp);
+    }
+  }
+  std::vector<RegexSpec> filterable;
   {
+    std::vector<RegexSpec> rest;
+    for (RegexSpec& sp : specs) (Filterable(sp) ? filterable : rest).push_back(std::move(sp));
+    specs = std::move(rest);
+  }
+  std::unique_ptr<re2::FilteredRE2> filtered;
+  std::vector<uint32_t> filtered_ids;
+  std::vector<std::string> atoms;
+  if (!filterable.empty()) {
+    filtered = std::make_unique<re2::FilteredRE2>(kMinAtom);
+    for (const RegexSpec& sp : filterable) {
+      int id = 0;
+      if (filtered->Add(sp.expression, Re2OptionsFor(sp), &id) == RE2::NoError) {
+        filtered_ids.push_back(sp.id);  // Filterable compiled it alone: always the case here
+      }
+    }
+    filtered->Compile(&atoms);
+    if (filtered_ids.size() != filterable.size() || atoms.empty()) {
+      filtered.reset();
+      for (RegexSpec& sp : filterable) specs.push_back(std::move(sp));  // the general path
+      filterable.clear();
+      atoms.clear();
+    }
+  }
+  if (!lit_specs.empty() || !atoms.empty()) {
     std::vector<const char*> lits;
     std::vector<size_t> lens;
     std::vector<unsigned> flags, ids;
-    std::vector<const RegexSpec*> lit_specs;
-    for (const RegexSpec& sp : all_specs) {
-      switch (sp.literal_kind) {
-        case LiteralKind::kNone:
-          specs.push_back(sp);
-          break;
-        case LiteralKind::kAny:
-          set.any_ids_.push_back(sp.id);
-          break;
-        case LiteralKind::kExact:
-          if (sp.literal.empty()) {
-            set.empty_ids_.push_back(sp.id);
-            break;
-          }
-          [[fallthrough]];
-        default:
-          lit_specs.push_back(&sp);
-      }
-    }
     for (const RegexSpec* sp : lit_specs) {
       lits.push_back(sp->literal.data());
       lens.push_back(sp->literal.size());
       // A suffix needs its last occurrence, so every occurrence is reported.
       flags.push_back(sp->literal_kind == LiteralKind::kSuffix ? 0 : HS_FLAG_SINGLEMATCH);
-      ids.push_back(static_cast<unsigned>(ids.size()));
     }
-    if (!lits.empty()) {
-      hs_database_t* db = nullptr;
-      hs_compile_error_t* err = nullptr;
-      if (hs_compile_lit_multi(lits.data(), flags.data(), ids.data(), lens.data(),
-                               static_cast<unsigned>(lits.size()), HS_MODE_BLOCK, nullptr, &db,
-                               &err) == HS_SUCCESS) {
-        set.lit_db_ = db;
-        set.lit_serial_ = next_serial.fetch_add(1);
-        for (const RegexSpec* sp : lit_specs) {
-          set.literals_.push_back(Literal{sp->id, sp->literal_kind,
-                                          static_cast<uint32_t>(sp->literal.size()), sp->like});
-        }
-      } else {
-        hs_free_compile_error(err);
-        // Fall back to the specs' expressions.
-        for (const RegexSpec* sp : lit_specs) {
-          specs.push_back(*sp);
-          specs.back().literal_kind = LiteralKind::kNone;
-        }
-      }
+    for (const std::string& a : atoms) {
+      lits.push_back(a.data());
+      lens.push_back(a.size());
+      flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
     }
-  }
-  // Filterable exact-RE2 expressions: a FilteredRE2 and a caseless database of its atoms.
-  {
-    std::vector<RegexSpec> rest, filterable;
-    for (RegexSpec& sp : specs) (Filterable(sp) ? filterable : rest).push_back(std::move(sp));
-    specs = std::move(rest);
-    if (!filterable.empty()) {
-      auto filtered = std::make_unique<re2::FilteredRE2>(kMinAtom);
-      std::vector<uint32_t> ids;
-      for (const RegexSpec& sp : filterable) {
-        int id = 0;
-        if (filtered->Add(sp.expression, Re2OptionsFor(sp), &id) == RE2::NoError) {
-          ids.push_back(sp.id);  // Filterable compiled it alone: always the case here
-        }
+    for (size_t i = 0; i < lits.size(); ++i) ids.push_back(static_cast<unsigned>(i));
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* err = nullptr;
+    if (hs_compile_lit_multi(lits.data(), flags.data(), ids.data(), lens.data(),
+                             static_cast<unsigned>(lits.size()), HS_MODE_BLOCK, nullptr, &db,
+                             &err) == HS_SUCCESS) {
+      set.lit_db_ = db;
+      set.lit_serial_ = next_serial.fetch_add(1);
+      for (const RegexSpec* sp : lit_specs) {
+        set.literals_.push_back(
+            Literal{sp->id, sp->literal_kind, static_cast<uint32_t>(sp->literal.size()), sp->like});
       }
-      std::vector<std::string> atoms;
-      filtered->Compile(&atoms);
-      std::vector<const char*> lits;
-      std::vector<size_t> lens;
-      std::vector<unsigned> flags, lit_ids;
-      for (const std::string& a : atoms) {
-        lits.push_back(a.data());
-        lens.push_back(a.size());
-        flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
-        lit_ids.push_back(static_cast<unsigned>(lit_ids.size()));
+      set.filtered_ = std::move(filtered);
+      set.filtered_ids_ = std::move(filtered_ids);
+    } else {
+      hs_free_compile_error(err);
+      // Fall back to the specs' expressions.
+      for (const RegexSpec* sp : lit_specs) {
+        specs.push_back(*sp);
+        specs.back().literal_kind = LiteralKind::kNone;
       }
-      hs_database_t* db = nullptr;
-      hs_compile_error_t* err = nullptr;
-      if (!lits.empty() && ids.size() == filterable.size() &&
-          hs_compile_lit_multi(lits.data(), flags.data(), lit_ids.data(), lens.data(),
-                               static_cast<unsigned>(lits.size()), HS_MODE_BLOCK, nullptr, &db,
-                               &err) == HS_SUCCESS) {
-        set.filtered_ = std::move(filtered);
-        set.filtered_ids_ = std::move(ids);
-        set.atom_db_ = db;
-        set.atom_serial_ = next_serial.fetch_add(1);
-      } else {
-        if (err != nullptr) hs_free_compile_error(err);
-        for (RegexSpec& sp : filterable) specs.push_back(std::move(sp));  // the general path
-      }
+      for (RegexSpec& sp : filterable) specs.push_back(std::move(sp));
     }
   }
   std::vector<bool> to_re2(specs.size(), false);
@@ -490,6 +479,7 @@ hs_scratch_t* ScratchFor(const hs_database_t* db, uint64_t serial) {
 struct LiteralContext {
   std::string_view value;
   const void* literals;
+  std::vector<int>* atoms;  // FilteredRE2 atoms found (database index - literal count)
   void (*cb)(void*, uint32_t);
   void* ctx;
 };
@@ -499,7 +489,12 @@ struct LiteralContext {
 int RegexSet::OnLiteral(unsigned int index, unsigned long long, unsigned long long to, unsigned int,
                         void* p) {
   auto* lc = static_cast<LiteralContext*>(p);
-  const Literal& l = (*static_cast<const std::vector<Literal>*>(lc->literals))[index];
+  const auto& literals = *static_cast<const std::vector<Literal>*>(lc->literals);
+  if (index >= literals.size()) {
+    lc->atoms->push_back(static_cast<int>(index - literals.size()));
+    return 0;
+  }
+  const Literal& l = literals[index];
   bool ok = false;
   switch (l.kind) {
     case LiteralKind::kExact:
@@ -530,11 +525,11 @@ const std::vector<int>& RegexSet::PotentialsFor(const std::vector<int>& atoms) c
   thread_local Entry cache[kEntries];
   thread_local size_t next = 0;
   for (Entry& e : cache) {
-    if (e.serial == atom_serial_ && e.atoms == atoms) return e.potentials;
+    if (e.serial == lit_serial_ && e.atoms == atoms) return e.potentials;
   }
   Entry& e = cache[next];
   next = (next + 1) % kEntries;
-  e.serial = atom_serial_;
+  e.serial = lit_serial_;
   e.atoms = atoms;
   filtered_->AllPotentials(atoms, &e.potentials);
   return e.potentials;
@@ -547,24 +542,12 @@ void RegexSet::ScanImpl(std::string_view value, Callback cb, void* ctx) const {
   }
   if (lit_db_ != nullptr && !value.empty()) {
     hs_scratch_t* scratch = ScratchFor(lit_db_, lit_serial_);
-    LiteralContext lc{value, &literals_, cb, ctx};
+    thread_local std::vector<int> atoms;
+    atoms.clear();
+    LiteralContext lc{value, &literals_, &atoms, cb, ctx};
     if (scratch != nullptr) {
       hs_scan(lit_db_, value.data(), static_cast<unsigned>(value.size()), 0, scratch, OnLiteral,
               &lc);
-    }
-  }
-  if (atom_db_ != nullptr) {
-    hs_scratch_t* scratch = ScratchFor(atom_db_, atom_serial_);
-    thread_local std::vector<int> atoms;
-    atoms.clear();
-    if (scratch != nullptr) {
-      hs_scan(
-          atom_db_, value.data(), static_cast<unsigned>(value.size()), 0, scratch,
-          [](unsigned int index, unsigned long long, unsigned long long, unsigned int, void* p) {
-            static_cast<std::vector<int>*>(p)->push_back(static_cast<int>(index));
-            return 0;
-          },
-          &atoms);
     }
     if (!atoms.empty()) {
       // The same few atom sets (e.g. "http" and "://" in every URL) recur: their
@@ -599,7 +582,7 @@ size_t RegexSet::MemoryBytes() const {
       n += static_cast<size_t>(filtered_->GetRE2(i).ProgramSize()) * 16;
     }
   }
-  for (const hs_database_t* db : {db_, lit_db_, atom_db_}) {
+  for (const hs_database_t* db : {db_, lit_db_}) {
     size_t sz = 0;
     if (db != nullptr && hs_database_size(db, &sz) == HS_SUCCESS) n += sz;
   }

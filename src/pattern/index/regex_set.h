@@ -74,6 +74,11 @@ std::string LikeToRegex(std::string_view like);
 // point).
 RegexSpec LikeSpec(std::string_view like, uint32_t id);
 
+// True when RegexSet needs no expression database for `spec`: a literal test, or an
+// exact-RE2 expression its RE2 prefilter atoms can find (see RegexSet). Such specs compile
+// quickly in any number; the others are best compiled in bounded chunks.
+bool CompilesAsLiterals(const RegexSpec& spec);
+
 class RegexSet {
  public:
   RegexSet();
@@ -124,14 +129,15 @@ class RegexSet {
                        unsigned int flags, void* ctx);
 
   // Exact-RE2 expressions that RE2's prefilter can rule out by ASCII literal "atoms"
-  // (most real MATCHES): the atoms in one caseless Hyperscan literal database, and RE2
+  // (most real MATCHES): the atoms in the caseless part of lit_db_, and RE2
   // runs only on the expressions whose atoms occur. Compiling this is two orders of
   // magnitude quicker than the same expressions as a Hyperscan database.
   std::unique_ptr<re2::FilteredRE2> filtered_;
   std::vector<uint32_t> filtered_ids_;  // FilteredRE2 index -> id
-  hs_database* atom_db_ = nullptr;
-  uint64_t atom_serial_ = 0;
-  hs_database* lit_db_ = nullptr;  // literal specs (kExact/kPrefix/kSuffix/kContains)
+  // Literal specs (kExact/kPrefix/kSuffix/kContains/kLike), then the FilteredRE2's atoms
+  // (caseless), in one literal database: database index < literals_.size() is a literal
+  // spec, the rest atom index + literals_.size().
+  hs_database* lit_db_ = nullptr;
   uint64_t lit_serial_ = 0;
   std::vector<Literal> literals_;  // lit_db_ expression index -> what to check
   std::vector<uint32_t> any_ids_;  // kAny, and kExact '' (empty_ids_)

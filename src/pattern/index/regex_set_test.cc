@@ -151,10 +151,15 @@ TEST(RegexSetTest, LikeSpecsAgreeWithTheEvaluatorOnRandomInputs) {
       likes.push_back(like);
       specs.push_back(LikeSpec(like, i));
     }
+    // Two MATCHES found by their atoms share the literal database with the LIKEs.
+    specs.push_back(Spec("(?i)aab", 8, false, true));
+    specs.push_back(Spec("b\\.a", 9, false, true));
+    RE2 m8("(?i)aab"), m9("b\\.a");
     std::vector<uint32_t> rejected;
     auto set = RegexSet::Build(specs, &rejected);
     ASSERT_TRUE(set.ok());
     ASSERT_TRUE(rejected.empty());
+    EXPECT_EQ(set->filtered_count(), 2u);
     for (int v = 0; v < 40; ++v) {
       std::string value;
       size_t n = rng() % 7;
@@ -163,6 +168,8 @@ TEST(RegexSetTest, LikeSpecsAgreeWithTheEvaluatorOnRandomInputs) {
       for (uint32_t i = 0; i < likes.size(); ++i) {
         if (LikeReference(likes[i], value)) want.push_back(i);
       }
+      if (RE2::PartialMatch(value, m8)) want.push_back(8);
+      if (RE2::PartialMatch(value, m9)) want.push_back(9);
       std::vector<uint32_t> got = ScanAll(*set, value);
       got.erase(std::unique(got.begin(), got.end()), got.end());
       matches += want.size();
