@@ -168,5 +168,47 @@ TEST(CidrSetTest, AgreesWithLinearScanOnRandomBlocks) {
   }
 }
 
+// Sparse blocks over the whole IPv4 space, many of them wider than a /16, so that most
+// /16 buckets are empty and answered from their precomputed covering block; queries are
+// addresses and blocks anywhere.
+TEST(CidrSetTest, AgreesWithLinearScanOnSparseBlocksAndBlockQueries) {
+  std::mt19937 rng(17);
+  std::vector<std::pair<uint32_t, int>> blocks;
+  CidrSetBuilder b;
+  auto mask = [](int prefix) { return prefix == 0 ? 0u : ~0u << (32 - prefix); };
+  for (uint32_t i = 0; i < 2000; ++i) {
+    int prefix = rng() % 10 < 3 ? static_cast<int>(rng() % 17) : 17 + static_cast<int>(rng() % 16);
+    uint32_t net = static_cast<uint32_t>(rng()) & mask(prefix);
+    blocks.push_back({net, prefix});
+    IpBlock blk;
+    blk.bits = static_cast<unsigned __int128>(net) << 96;
+    blk.prefix = prefix;
+    b.Add(blk, i);
+  }
+  CidrSet s;
+  b.Build(&s);
+  for (int q = 0; q < 20000; ++q) {
+    uint32_t addr = static_cast<uint32_t>(rng());
+    if (q % 2 == 0) {  // inside some block
+      auto [net, prefix] = blocks[rng() % blocks.size()];
+      addr = net | (addr & ~mask(prefix));
+    }
+    int qprefix = q % 5 == 0 ? static_cast<int>(rng() % 33) : 32;
+    addr &= mask(qprefix);
+    std::vector<uint32_t> want;
+    for (uint32_t i = 0; i < blocks.size(); ++i) {
+      auto [net, prefix] = blocks[i];
+      if (prefix <= qprefix && (addr & mask(prefix)) == net) want.push_back(i);
+    }
+    IpBlock qb;
+    qb.bits = static_cast<unsigned __int128>(addr) << 96;
+    qb.prefix = qprefix;
+    std::vector<uint32_t> got;
+    s.ForEachContaining(qb, [&](uint32_t i) { got.push_back(i); });
+    std::sort(got.begin(), got.end());
+    ASSERT_EQ(got, want) << "query " << addr << "/" << qprefix;
+  }
+}
+
 }  // namespace
 }  // namespace entente::pattern::index
