@@ -275,7 +275,7 @@ void IndexPart::Walk(const boost::json::object& o, int32_t node, uint32_t view,
   for (const auto& member : o) {
     std::string_view key = member.key();
     for (const KeyEdge& e : edges) {
-      if (e.key.size() != key.size() || std::memcmp(e.key.data(), key.data(), key.size()) != 0) {
+      if (!SameBytes(e.key, key)) {
         continue;
       }
       const boost::json::value& v = member.value();
@@ -299,7 +299,7 @@ void IndexPart::Collect(const ObservationView& obs, uint32_t view, ProbeBatch* b
     std::string_view type = TypeOf(*o);
     const TypeEntry* entry = nullptr;
     for (const TypeEntry& t : types_) {
-      if (t.object_type == type) {
+      if (SameBytes(t.object_type, type)) {
         entry = &t;
         break;
       }

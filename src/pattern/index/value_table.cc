@@ -81,7 +81,7 @@ uint64_t HashKey(uint32_t field, std::string_view value) {
 bool ValueTable::KeyEquals(uint32_t offset, uint32_t field, std::string_view value) const {
   const char* p = arena_.data() + offset;
   if (GetU32(p) != field || GetU32(p + 4) != value.size()) return false;
-  return std::memcmp(p + 8, value.data(), value.size()) == 0;
+  return SameBytes(std::string_view(p + 8, value.size()), value);
 }
 
 std::string_view ValueTable::KeyAt(uint32_t offset, uint32_t* field) const {

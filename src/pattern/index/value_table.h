@@ -22,6 +22,35 @@ namespace entente::pattern::index {
 // 64-bit hash of (field, value); stable within one process.
 uint64_t HashKey(uint32_t field, std::string_view value);
 
+// a == b for short strings without a call into libc (JSON keys, types, most values):
+// whole words, the last one overlapping.
+inline bool SameBytes(std::string_view a, std::string_view b) {
+  size_t n = a.size();
+  if (n != b.size()) return false;
+  const char *p = a.data(), *q = b.data();
+  auto load8 = [](const char* x) {
+    uint64_t v;
+    __builtin_memcpy(&v, x, 8);
+    return v;
+  };
+  auto load4 = [](const char* x) {
+    uint32_t v;
+    __builtin_memcpy(&v, x, 4);
+    return v;
+  };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+      if (load8(p + i) != load8(q + i)) return false;
+    }
+    return load8(p + n - 8) == load8(q + n - 8);
+  }
+  if (n >= 4) return load4(p) == load4(q) && load4(p + n - 4) == load4(q + n - 4);
+  for (size_t i = 0; i < n; ++i) {
+    if (p[i] != q[i]) return false;
+  }
+  return true;
+}
+
 class ValueTable {
  public:
   ValueTable() = default;

@@ -93,6 +93,18 @@ TEST(ValueTableTest, AgreesWithStdMapOnRandomKeys) {
   }
 }
 
+TEST(ValueTableTest, SameBytesIsStringEquality) {
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 20000; ++i) {
+    std::string a(rng() % 40, 'x');
+    for (char& c : a) c = static_cast<char>(rng() % 3);
+    std::string b = a;
+    if (rng() % 2 && !b.empty()) b[rng() % b.size()] ^= static_cast<char>(1 + rng() % 2);
+    if (rng() % 8 == 0) b.push_back('\0');
+    ASSERT_EQ(SameBytes(a, b), a == b) << a.size();
+  }
+}
+
 TEST(ValueTableTest, HashDependsOnFieldAndEveryByte) {
   EXPECT_NE(HashKey(1, "abc"), HashKey(2, "abc"));
   std::string s(40, 'x');
