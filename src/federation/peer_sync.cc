@@ -130,6 +130,7 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
         static_cast<size_t>(std::min<int64_t>(*budget, static_cast<int64_t>(limits_.page_size)));
     q.added_after = c.added_after;
     q.next = c.next;
+    q.match = {{"version", "all"}};  // every version, not only the last (TAXII's default)
     auto page = client_->GetObjects(link.remote, q);
     if (!page.ok()) {
       if (!c.next.empty() && (page.status().code() == StatusCode::kNotFound ||

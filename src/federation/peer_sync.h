@@ -1,7 +1,8 @@
 // federation/peer_sync: one sync round with one peer — pull, then push.
 //
-// Pull (per --pull link): GET the remote collection's objects page by page from the
-// checkpoint (added_after = last X-TAXII-Date-Added-Last, or the saved `next` cursor),
+// Pull (per --pull link): GET the remote collection's objects, every version
+// (match[version]=all), page by page from the checkpoint (added_after = last
+// X-TAXII-Date-Added-Last, or the saved `next` cursor),
 // at most `quota` objects per round. Every received object is checked like a client's
 // POST (stix::ValidateObject, size and depth limits) and refused — logged and counted,
 // never stored — when it is invalid, when its created_by_ref names an organisation that

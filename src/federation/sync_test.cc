@@ -261,6 +261,20 @@ TEST_F(SyncTest, NewVersionsAndRevocationsTravelAsVersions) {
   EXPECT_NE(last.find("\"revoked\":true"), std::string::npos) << last;
 }
 
+TEST_F(SyncTest, PullFetchesEveryVersionNotOnlyTheLast) {
+  const std::string id = NewId("indicator");
+  const std::string v1 = "2026-01-01T00:00:00.000Z", v2 = "2026-01-02T00:00:00.000Z";
+  ASSERT_EQ(
+      a_->PostObjects(a_->shared_id, a_->alpha.token,
+                      {Indicator(id, v1, Marking(kClear)), Indicator(id, v2, Marking(kClear))})
+          .status,
+      202);
+  RoundReport r;
+  ASSERT_TRUE(Round(b_->store(), *peers_b_, PeerAOnB(), &r).ok()) << log_;
+  EXPECT_EQ(r.pulled, 2);
+  EXPECT_EQ(Versions(b_->store(), b_->shared_id)[id], (std::vector<std::string>{v1, v2}));
+}
+
 TEST_F(SyncTest, EnvelopesTooLargeForThePeerAreSplit) {
   // B's API root accepts 256 KiB per request; five objects of ~100 KB do not fit in one.
   std::vector<std::string> ids;
