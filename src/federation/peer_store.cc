@@ -434,27 +434,61 @@ Status PeerStore::RecordProvenance(std::string_view collection,
   return Exec("COMMIT");
 }
 
-Result<std::optional<Provenance>> PeerStore::GetProvenance(std::string_view collection,
-                                                           std::string_view object_id,
-                                                           std::string_view version) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Stmt s(db_,
-         "SELECT origin, path FROM fed_provenance WHERE collection = ? AND object_id = ? AND "
-         "version = ?",
-         {collection, object_id, version});
-  if (!s.Step()) {
-    if (!s.status().ok()) return s.status();
-    return std::optional<Provenance>();
-  }
+namespace {
+
+Result<Provenance> ProvenanceFromRow(std::string origin, const std::string& path_json) {
   Provenance p;
-  p.origin = s.Text(0);
+  p.origin = std::move(origin);
   boost::system::error_code ec;
-  json::value v = json::parse(s.Text(1), ec);
+  json::value v = json::parse(path_json, ec);
   if (ec || !v.is_array()) return Status::Corruption("fed_provenance.path is not a JSON array");
   for (const auto& e : v.get_array()) {
     if (e.is_string()) p.path.emplace_back(e.get_string());
   }
-  return std::optional<Provenance>(std::move(p));
+  return p;
+}
+
+constexpr char kSelectProvenance[] =
+    "SELECT origin, path FROM fed_provenance WHERE collection = ? AND object_id = ? AND "
+    "version = ?";
+
+}  // namespace
+
+Result<std::optional<Provenance>> PeerStore::GetProvenance(std::string_view collection,
+                                                           std::string_view object_id,
+                                                           std::string_view version) {
+  auto all = GetProvenances(collection, {{object_id, version}});
+  if (!all.ok()) return all.status();
+  return std::move(all->front());
+}
+
+Result<std::vector<std::optional<Provenance>>> PeerStore::GetProvenances(
+    std::string_view collection,
+    const std::vector<std::pair<std::string_view, std::string_view>>& versions) {
+  std::vector<std::optional<Provenance>> out(versions.size());
+  if (versions.empty()) return out;
+  std::lock_guard<std::mutex> lock(mu_);
+  ENTENTE_RETURN_IF_ERROR(Exec("BEGIN"));
+  Status failed;
+  {
+    Stmt s(db_, kSelectProvenance, {collection, versions[0].first, versions[0].second});
+    for (size_t i = 0; i < versions.size() && failed.ok(); ++i) {
+      if (i > 0) s.Rebind({collection, versions[i].first, versions[i].second});
+      if (s.Step()) {
+        auto p = ProvenanceFromRow(s.Text(0), s.Text(1));
+        if (p.ok()) {
+          out[i] = std::move(*p);
+        } else {
+          failed = p.status();
+        }
+      }
+      if (!s.status().ok()) failed = s.status();
+    }
+  }
+  Status end = Exec(failed.ok() ? "COMMIT" : "ROLLBACK");
+  if (!failed.ok()) return failed;
+  ENTENTE_RETURN_IF_ERROR(end);
+  return out;
 }
 
 Result<PeerStatus> PeerStore::GetStatus(std::string_view peer) {

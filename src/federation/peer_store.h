@@ -118,6 +118,11 @@ class PeerStore {
   Result<std::optional<Provenance>> GetProvenance(std::string_view collection,
                                                   std::string_view object_id,
                                                   std::string_view version);
+  // The same for many versions at once (one read transaction, one prepared statement):
+  // the i-th result belongs to versions[i] (id, version).
+  Result<std::vector<std::optional<Provenance>>> GetProvenances(
+      std::string_view collection,
+      const std::vector<std::pair<std::string_view, std::string_view>>& versions);
 
   Result<PeerStatus> GetStatus(std::string_view peer);  // zeroes when none yet
   Status PutStatus(std::string_view peer, const PeerStatus& status);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <chrono>
+#include <thread>
 
 #include "common/timestamp.h"
 #include "policy/egress.h"
@@ -27,19 +29,25 @@ std::string OwnerForPeer(const Peer& peer) {
   return peer.local_org.empty() ? "peer:" + peer.name : peer.local_org;
 }
 
+std::vector<std::string> EgressPathFrom(const std::optional<Provenance>& provenance,
+                                        const std::vector<Peer>& all_peers,
+                                        const std::string& local_node, std::string_view owner_org) {
+  std::vector<std::string> path;
+  if (provenance.has_value()) path = provenance->path;
+  for (const Peer& p : all_peers) {
+    if (owner_org == OwnerForPeer(p) && !Contains(path, p.name)) path.insert(path.begin(), p.name);
+  }
+  if (path.empty()) path.push_back(local_node);
+  return path;
+}
+
 Result<std::vector<std::string>> EgressPath(PeerStore& peers, const std::vector<Peer>& all_peers,
                                             const std::string& local_node,
                                             std::string_view collection, std::string_view id,
                                             std::string_view version, std::string_view owner_org) {
   auto prov = peers.GetProvenance(collection, id, version);
   if (!prov.ok()) return prov.status();
-  std::vector<std::string> path;
-  if (prov->has_value()) path = (*prov)->path;
-  for (const Peer& p : all_peers) {
-    if (owner_org == OwnerForPeer(p) && !Contains(path, p.name)) path.insert(path.begin(), p.name);
-  }
-  if (path.empty()) path.push_back(local_node);
-  return path;
+  return EgressPathFrom(*prov, all_peers, local_node, owner_org);
 }
 
 PeerSyncer::PeerSyncer(store::Store& store, PeerStore& peers, std::string local_node, Peer peer,
@@ -239,19 +247,24 @@ Status PeerSyncer::Push(const CollectionLink& link, int64_t* budget, RoundReport
     });
     if (!s.ok()) return Prefixed(s, where + "scan: ");
     if (rows.empty()) break;
+    std::vector<std::pair<std::string_view, std::string_view>> keys;
+    keys.reserve(rows.size());
+    for (const Row& row : rows) keys.emplace_back(row.id, row.version);
+    auto provenance = peers_.GetProvenances(link.local, keys);
+    if (!provenance.ok()) return provenance.status();
     std::vector<Outgoing> outgoing;
-    for (const Row& row : rows) {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const Row& row = rows[i];
       auto parsed = stix::ParseJson(row.json);
       if (!parsed.ok() || !parsed->is_object()) {
         ++report->withheld;
         Log("stored object " + row.id + " does not parse; not sent");
         continue;
       }
-      auto path = EgressPath(peers_, *all_peers, local_node_, link.local, row.id, row.version,
-                             row.labels.owner_org);
-      if (!path.ok()) return path.status();
+      const std::vector<std::string> path =
+          EgressPathFrom((*provenance)[i], *all_peers, local_node_, row.labels.owner_org);
       policy::EgressDecision d =
-          policy::DecideEgress(profile, row.labels, parsed->get_object(), *path);
+          policy::DecideEgress(profile, row.labels, parsed->get_object(), path);
       if (!d.send) {
         ++report->withheld;
         continue;
@@ -335,6 +348,23 @@ Status PeerSyncer::PushDeletions(const CollectionLink& link, int64_t* budget, Ro
   return Status::Ok();
 }
 
+Result<StatusResource> PeerSyncer::AwaitStatus(const std::string& status_id) {
+  const int64_t deadline = clock_.NowMicros() + limits_.pending_wait_ms * 1000;
+  int64_t delay_ms = 5;
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    auto st = client_->GetStatus(status_id);
+    if (!st.ok()) return Prefixed(st.status(), "status " + status_id + ": ");
+    if (st->status == "complete") return st;
+    if (clock_.NowMicros() >= deadline) {
+      return Status::Unavailable("status " + status_id + " still pending after " +
+                                 std::to_string(limits_.pending_wait_ms) +
+                                 " ms; the envelope will be sent again");
+    }
+    delay_ms = std::min<int64_t>(delay_ms * 2, 500);
+  }
+}
+
 Status PeerSyncer::SendObjects(const std::string& remote, std::vector<Outgoing>& objects,
                                size_t begin, size_t end, RoundReport* report) {
   std::string envelope = "{\"objects\":[";
@@ -357,14 +387,20 @@ Status PeerSyncer::SendObjects(const std::string& remote, std::vector<Outgoing>&
         " bytes as too large: " + st.status().message());
     return Status::Ok();
   }
-  const int64_t sent = static_cast<int64_t>(end - begin);
-  report->pushed += st->status == "complete" ? st->success_count : sent;
+  if (st->status == "pending") {
+    // The peer queued the envelope: what it holds is known only once the status
+    // completes. Until then nothing counts as acknowledged (a peer that stops may drop
+    // a queued envelope), so the checkpoint does not move past it.
+    auto done = AwaitStatus(st->id);
+    if (!done.ok()) return done.status();
+    st = std::move(done);
+  }
+  report->pushed += st->success_count;
   report->rejected_by_peer += st->failure_count;
   for (size_t i = 0; i < st->failures.size() && i < 5; ++i) {
     Log("the peer refused " + st->failures[i]);
   }
-  // Failures are listed as "id: message"; every other object is held by the peer now
-  // (pending ones too: their status is not polled yet).
+  // Failures are listed as "id: message"; every other object is held by the peer now.
   std::vector<std::string_view> refused;
   for (const std::string& f : st->failures) {
     refused.push_back(std::string_view(f).substr(0, f.find(": ")));

@@ -15,7 +15,8 @@
 // Push (per --push link): scan the local collection from the push checkpoint (every
 // version, in date_added order), ask policy::DecideEgress for each version with its
 // provenance path, POST what may leave in envelopes of at most page_size objects, and
-// advance the checkpoint once the peer has answered with a status resource, recording
+// advance the checkpoint once the peer has answered with a complete status resource (a
+// "pending" one is polled until it completes), recording
 // which versions the peer acknowledged (PeerStore::CommitPush). Objects that came from
 // this peer (provenance, or owned by the peer's local organisation) never go back to it.
 //
@@ -33,6 +34,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/env.h"
@@ -46,10 +48,13 @@
 namespace entente::federation {
 
 struct SyncLimits {
-  size_t page_size = 100;                      // objects per GET page and per POST envelope
+  size_t page_size = 1000;                     // objects per GET page and per POST envelope
   size_t max_object_bytes = 10 * 1024 * 1024;  // one serialized object
   size_t max_envelope_bytes = 1024 * 1024;     // one POST body (halved on 413)
   stix::ValidateOptions validate;
+  // How long a pushed envelope the peer answered "pending" is awaited (its status
+  // polled) before the round fails and the envelope is sent again later.
+  int64_t pending_wait_ms = 60'000;
 };
 
 struct RoundReport {
@@ -95,6 +100,8 @@ class PeerSyncer {
   // halves it, and skips (logging) an object the peer refuses as too large on its own.
   Status SendObjects(const std::string& remote, std::vector<Outgoing>& objects, size_t begin,
                      size_t end, RoundReport* report);
+  // Polls the peer's status resource until it is complete (or pending_wait_ms passes).
+  Result<StatusResource> AwaitStatus(const std::string& status_id);
   // True if this exact version is already stored in `collection`.
   bool HeldLocally(const std::string& collection, const stix::ObjectKey& key);
   void Log(const std::string& line);
@@ -117,6 +124,10 @@ Result<std::vector<std::string>> EgressPath(PeerStore& peers, const std::vector<
                                             const std::string& local_node,
                                             std::string_view collection, std::string_view id,
                                             std::string_view version, std::string_view owner_org);
+// The same from provenance already read (PeerStore::GetProvenances for a page).
+std::vector<std::string> EgressPathFrom(const std::optional<Provenance>& provenance,
+                                        const std::vector<Peer>& all_peers,
+                                        const std::string& local_node, std::string_view owner_org);
 
 // The owner recorded for objects stored from `peer`: its local organisation, else
 // "peer:<name>".

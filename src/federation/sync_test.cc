@@ -294,6 +294,82 @@ TEST_F(SyncTest, EnvelopesTooLargeForThePeerAreSplit) {
   for (const auto& id : ids) EXPECT_EQ(on_b.count(id), 1u) << id;
 }
 
+TEST_F(SyncTest, PendingEnvelopesAreAwaitedBeforeTheyCount) {
+  // B queues every envelope over two objects and answers "pending": the push counts an
+  // object only once B's status says it is stored.
+  taxii::ServerOptions queued;
+  queued.async_threshold = 2;
+  b_ = std::make_unique<TaxiiFixture>(queued);
+  std::vector<std::string> ids;
+  std::vector<std::string> objects;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(NewId("indicator"));
+    objects.push_back(Indicator(ids.back(), "2026-01-01T00:00:00.000Z", Marking(kClear)));
+  }
+  ASSERT_EQ(a_->PostObjects(a_->shared_id, a_->alpha.token, objects).status, 202);
+  RoundReport r;
+  Status s = Round(a_->store(), *peers_a_, PeerBOnA(), &r);
+  ASSERT_TRUE(s.ok()) << s.ToString() << log_;
+  EXPECT_EQ(r.pushed, 5);
+  auto on_b = Objects(b_->store(), b_->shared_id);
+  for (const auto& id : ids) EXPECT_EQ(on_b.count(id), 1u) << id;
+}
+
+// A peer that queues every envelope and never finishes it.
+class ForeverPendingPeer : public TaxiiClient {
+ public:
+  Result<boost::json::object> GetCollections() override { return boost::json::object(); }
+  Result<ObjectsPage> GetObjects(const std::string&, const ObjectsQuery&) override {
+    return ObjectsPage();
+  }
+  Result<StatusResource> PostEnvelope(const std::string&, const std::string&) override {
+    ++posts;
+    return Pending();
+  }
+  Result<StatusResource> GetStatus(const std::string&) override {
+    ++polls;
+    return Pending();
+  }
+  Status DeleteObject(const std::string&, const std::string&, const std::string&) override {
+    return Status::Ok();
+  }
+  static StatusResource Pending() {
+    StatusResource st;
+    st.id = "2d086da7-4bdc-4f91-900e-d77486753710";
+    st.status = "pending";
+    st.total_count = st.pending_count = 1;
+    return st;
+  }
+  int posts = 0, polls = 0;
+};
+
+TEST_F(SyncTest, AnEnvelopeThatStaysPendingIsNotAcknowledged) {
+  const std::string id = NewId("indicator");
+  ASSERT_EQ(a_->PostObjects(a_->shared_id, a_->alpha.token,
+                            {Indicator(id, "2026-01-01T00:00:00.000Z", Marking(kClear))})
+                .status,
+            202);
+  const Peer peer = PeerBOnA();
+  ASSERT_TRUE(peers_a_->PutPeer(peer).ok());
+  SyncLimits limits;
+  limits.pending_wait_ms = 30;
+  auto fake = std::make_unique<ForeverPendingPeer>();
+  ForeverPendingPeer* seen = fake.get();
+  PeerSyncer syncer(a_->store(), *peers_a_, "node-a", peer, limits, std::move(fake), nullptr);
+  RoundReport r;
+  Status s = syncer.RunRound(&r);
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
+  EXPECT_NE(s.message().find("still pending"), std::string::npos) << s.message();
+  EXPECT_GE(seen->polls, 1);
+  EXPECT_EQ(r.pushed, 0);
+  // Nothing was acknowledged: the checkpoint did not move and the next round sends again.
+  auto cp = peers_a_->GetCheckpoint(peer.name, Direction::kPush, peer.push[0]);
+  ASSERT_TRUE(cp.ok());
+  EXPECT_EQ(cp->pushed_until_us, 0);
+  ASSERT_FALSE(syncer.RunRound(&r).ok());
+  EXPECT_EQ(seen->posts, 2);
+}
+
 TEST_F(SyncTest, SovereigntyRulesApplyOnTheWayOut) {
   Peer p = PeerBOnA();
   p.rules = {{"email-addr", "value", policy::SovereigntyAction::kKeyedHash},
