@@ -76,7 +76,7 @@ struct PeerAddOptions {
   std::string pin_sha256;
   std::string pin_pem_file;
   std::string local_org;
-  int64_t quota = 1000;
+  int64_t quota = 10000;
 };
 
 int RunPeerAdd(const PeerAddOptions& o) {
@@ -315,7 +315,7 @@ void RegisterPeerCommands(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--pin-pem", add->pin_pem_file, "PEM file of the peer's certificate to pin");
   cmd->add_option("--local-org", add->local_org,
                   "local organisation whose token the peer uses to push here");
-  cmd->add_option("--quota", add->quota, "objects per sync round each way (default 1000)");
+  cmd->add_option("--quota", add->quota, "objects per sync round each way (default 10000)");
   cmd->callback([add, &ctx] { ctx.exit_code = RunPeerAdd(*add); });
 
   auto list = std::make_shared<PeerListOptions>();

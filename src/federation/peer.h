@@ -44,7 +44,7 @@ struct Peer {
   std::string pin_sha256;  // SHA-256 of the peer's DER certificate, 64 lower-case hex
   std::string pin_pem;     // or a pinned certificate in PEM form
   std::string local_org;   // local organisation whose token the peer uses to push here
-  int64_t quota = 1000;    // objects pulled and pushed per sync round, each way
+  int64_t quota = 10000;   // objects pulled and pushed per sync round, each way
 };
 
 // Checks names, URL, ids and rules; invalid-argument naming the field and the rule.

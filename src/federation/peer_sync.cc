@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "common/timestamp.h"
@@ -124,6 +125,24 @@ bool PeerSyncer::HeldLocally(const std::string& collection, const stix::ObjectKe
   return held;
 }
 
+namespace {
+
+// The checkpoint once `page` (fetched from `c`) is stored: inside a paging the `next`
+// cursor, at its end added_after = the last page's X-TAXII-Date-Added-Last.
+Checkpoint AdvancePull(Checkpoint c, const ObjectsPage& page) {
+  if (!page.objects.empty() && !page.date_added_last.empty()) c.next_last = page.date_added_last;
+  if (page.more && !page.next.empty()) {
+    c.next = page.next;
+  } else {
+    c.next.clear();
+    if (!c.next_last.empty()) c.added_after = c.next_last;
+    c.next_last.clear();
+  }
+  return c;
+}
+
+}  // namespace
+
 Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport* report) {
   const std::string where = "pull " + link.remote + " -> " + link.local + ": ";
   auto collection = store_.GetCollection(link.local);
@@ -132,14 +151,20 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
   if (!cp.ok()) return cp.status();
   Checkpoint c = *cp;
   const std::string owner = OwnerForPeer(peer_);
-  while (*budget > 0) {
+  // The next page is requested while this one is checked and stored (the client is used
+  // by the fetching thread only while a fetch is in flight).
+  auto fetch = [this, &link](const Checkpoint& from, int64_t left) {
     ObjectsQuery q;
-    q.limit =
-        static_cast<size_t>(std::min<int64_t>(*budget, static_cast<int64_t>(limits_.page_size)));
-    q.added_after = c.added_after;
-    q.next = c.next;
+    q.limit = static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(limits_.page_size)));
+    q.added_after = from.added_after;
+    q.next = from.next;
     q.match = {{"version", "all"}};  // every version, not only the last (TAXII's default)
-    auto page = client_->GetObjects(link.remote, q);
+    return client_->GetObjects(link.remote, q);
+  };
+  if (*budget <= 0) return Status::Ok();
+  std::future<Result<ObjectsPage>> in_flight = std::async(std::launch::async, fetch, c, *budget);
+  while (in_flight.valid()) {
+    auto page = in_flight.get();
     if (!page.ok()) {
       if (!c.next.empty() && (page.status().code() == StatusCode::kNotFound ||
                               page.status().code() == StatusCode::kInvalidArgument)) {
@@ -149,6 +174,11 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
         (void)peers_.PutCheckpoint(peer_.name, Direction::kPull, link, c);
       }
       return Prefixed(page.status(), where);
+    }
+    const Checkpoint after = AdvancePull(c, *page);
+    *budget -= static_cast<int64_t>(page->objects.size());
+    if (page->more && !page->objects.empty() && *budget > 0) {
+      in_flight = std::async(std::launch::async, fetch, after, *budget);
     }
     std::vector<store::NewObject> batch;
     std::vector<PeerStore::ProvenanceEntry> provenance;
@@ -199,23 +229,72 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
       }
     }
     if (!page->objects.empty() && !page->date_added_last.empty()) {
-      c.next_last = page->date_added_last;
       auto ts = ParseTimestamp(page->date_added_last);
       if (ts.ok()) report->lag_us = std::max<int64_t>(0, clock_.NowMicros() - ts->micros);
     }
-    if (page->more && !page->next.empty()) {
-      c.next = page->next;
-    } else {
-      c.next.clear();
-      if (!c.next_last.empty()) c.added_after = c.next_last;
-      c.next_last.clear();
-    }
     // Only now, after the store committed, does the checkpoint move.
+    c = after;
     ENTENTE_RETURN_IF_ERROR(peers_.PutCheckpoint(peer_.name, Direction::kPull, link, c));
-    *budget -= static_cast<int64_t>(page->objects.size());
-    if (!page->more || page->objects.empty()) break;
   }
   return Status::Ok();
+}
+
+Result<PeerSyncer::PushPage> PeerSyncer::PreparePushPage(const CollectionLink& link,
+                                                         int64_t after_us, size_t want,
+                                                         const policy::PeerProfile& profile,
+                                                         const std::vector<Peer>& all_peers) {
+  struct Row {
+    int64_t date_added_us;
+    std::string id, version, json;
+    policy::Labels labels;
+  };
+  std::vector<Row> rows;
+  store::ObjectQuery q;
+  q.collection_id = link.local;
+  if (after_us > 0) q.added_after_us = after_us;
+  q.match_last = false;
+  q.match_all = true;
+  ENTENTE_RETURN_IF_ERROR(store_.ScanObjects(q, [&](const store::ObjectRow& row) {
+    rows.push_back({row.date_added_us, std::string(row.id), std::string(row.version),
+                    std::string(row.json), row.labels});
+    return rows.size() >= want ? store::ScanAction::kStop : store::ScanAction::kContinue;
+  }));
+  PushPage page;
+  page.rows = rows.size();
+  if (rows.empty()) return page;
+  page.last_date_added_us = rows.back().date_added_us;
+  std::vector<std::pair<std::string_view, std::string_view>> keys;
+  keys.reserve(rows.size());
+  for (const Row& row : rows) keys.emplace_back(row.id, row.version);
+  auto provenance = peers_.GetProvenances(link.local, keys);
+  if (!provenance.ok()) return provenance.status();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Row& row = rows[i];
+    auto parsed = stix::ParseJson(row.json);
+    if (!parsed.ok() || !parsed->is_object()) {
+      ++page.withheld;
+      Log("stored object " + row.id + " does not parse; not sent");
+      continue;
+    }
+    const std::vector<std::string> path =
+        EgressPathFrom((*provenance)[i], all_peers, local_node_, row.labels.owner_org);
+    policy::EgressDecision d =
+        policy::DecideEgress(profile, row.labels, parsed->get_object(), path);
+    if (!d.send) {
+      ++page.withheld;
+      continue;
+    }
+    Outgoing out;
+    out.version.id = row.id;
+    out.version.version = row.version;
+    if (const json::value* id = d.object.if_contains("id");
+        id && id->is_string() && id->get_string() != row.id) {
+      out.version.remote_id = std::string(id->get_string());  // a hashed SCO
+    }
+    out.json = json::serialize(d.object);
+    page.outgoing.push_back(std::move(out));
+  }
+  return page;
 }
 
 Status PeerSyncer::Push(const CollectionLink& link, int64_t* budget, RoundReport* report) {
@@ -226,59 +305,26 @@ Status PeerSyncer::Push(const CollectionLink& link, int64_t* budget, RoundReport
   auto all_peers = peers_.ListPeers();
   if (!all_peers.ok()) return all_peers.status();
   const policy::PeerProfile profile = ProfileOf(peer_);
-  struct Row {
-    int64_t date_added_us;
-    std::string id, version, json;
-    policy::Labels labels;
-  };
-  while (*budget > 0) {
+  // The next page is read and passed through the gate while this one is on the wire.
+  auto prepare = [&](int64_t after_us, int64_t left) {
     const size_t want =
-        static_cast<size_t>(std::min<int64_t>(*budget, static_cast<int64_t>(limits_.page_size)));
-    std::vector<Row> rows;
-    store::ObjectQuery q;
-    q.collection_id = link.local;
-    if (c.pushed_until_us > 0) q.added_after_us = c.pushed_until_us;
-    q.match_last = false;
-    q.match_all = true;
-    Status s = store_.ScanObjects(q, [&](const store::ObjectRow& row) {
-      rows.push_back({row.date_added_us, std::string(row.id), std::string(row.version),
-                      std::string(row.json), row.labels});
-      return rows.size() >= want ? store::ScanAction::kStop : store::ScanAction::kContinue;
-    });
-    if (!s.ok()) return Prefixed(s, where + "scan: ");
-    if (rows.empty()) break;
-    std::vector<std::pair<std::string_view, std::string_view>> keys;
-    keys.reserve(rows.size());
-    for (const Row& row : rows) keys.emplace_back(row.id, row.version);
-    auto provenance = peers_.GetProvenances(link.local, keys);
-    if (!provenance.ok()) return provenance.status();
-    std::vector<Outgoing> outgoing;
-    for (size_t i = 0; i < rows.size(); ++i) {
-      const Row& row = rows[i];
-      auto parsed = stix::ParseJson(row.json);
-      if (!parsed.ok() || !parsed->is_object()) {
-        ++report->withheld;
-        Log("stored object " + row.id + " does not parse; not sent");
-        continue;
-      }
-      const std::vector<std::string> path =
-          EgressPathFrom((*provenance)[i], *all_peers, local_node_, row.labels.owner_org);
-      policy::EgressDecision d =
-          policy::DecideEgress(profile, row.labels, parsed->get_object(), path);
-      if (!d.send) {
-        ++report->withheld;
-        continue;
-      }
-      Outgoing out;
-      out.version.id = row.id;
-      out.version.version = row.version;
-      if (const json::value* id = d.object.if_contains("id");
-          id && id->is_string() && id->get_string() != row.id) {
-        out.version.remote_id = std::string(id->get_string());  // a hashed SCO
-      }
-      out.json = json::serialize(d.object);
-      outgoing.push_back(std::move(out));
+        static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(limits_.page_size)));
+    return PreparePushPage(link, after_us, want, profile, *all_peers);
+  };
+  if (*budget <= 0) return Status::Ok();
+  std::future<Result<PushPage>> next =
+      std::async(std::launch::async, prepare, c.pushed_until_us, *budget);
+  while (next.valid()) {
+    const int64_t asked = std::min<int64_t>(*budget, static_cast<int64_t>(limits_.page_size));
+    auto page = next.get();
+    if (!page.ok()) return Prefixed(page.status(), where + "scan: ");
+    if (page->rows == 0) break;
+    report->withheld += page->withheld;
+    *budget -= static_cast<int64_t>(page->rows);
+    if (static_cast<int64_t>(page->rows) >= asked && *budget > 0) {
+      next = std::async(std::launch::async, prepare, page->last_date_added_us, *budget);
     }
+    std::vector<Outgoing>& outgoing = page->outgoing;
     // Envelopes of at most max_envelope_bytes (one object may exceed it alone).
     size_t begin = 0, bytes = 0;
     for (size_t i = 0; i <= outgoing.size(); ++i) {
@@ -297,10 +343,8 @@ Status PeerSyncer::Push(const CollectionLink& link, int64_t* budget, RoundReport
     for (Outgoing& o : outgoing) {
       if (o.acknowledged) acknowledged.push_back(std::move(o.version));
     }
-    c.pushed_until_us = rows.back().date_added_us;
+    c.pushed_until_us = page->last_date_added_us;
     ENTENTE_RETURN_IF_ERROR(peers_.CommitPush(peer_.name, link, c, acknowledged));
-    *budget -= static_cast<int64_t>(rows.size());
-    if (rows.size() < want) break;
   }
   return Status::Ok();
 }

@@ -28,6 +28,10 @@
 // already lacks it. The checkpoint advances as the peer answers, so a deletion is
 // sent once (again only if a crash falls between the answer and the commit).
 //
+// Within a round the next page is fetched (pull) or read and gated (push) on a helper
+// thread while the current one is stored or sent, so the two nodes work at the same
+// time; checkpoints still move strictly in order, after the store or the peer answered.
+//
 // A PeerSyncer is used by one thread at a time.
 #pragma once
 
@@ -96,6 +100,19 @@ class PeerSyncer {
     PushedVersion version;
     bool acknowledged = false;
   };
+  // One page of the push scan after the gate: what leaves, and how far the scan got.
+  struct PushPage {
+    std::vector<Outgoing> outgoing;
+    size_t rows = 0;  // versions read (sent or withheld)
+    int64_t last_date_added_us = 0;
+    int64_t withheld = 0;
+  };
+  // Reads up to `want` versions added after `after_us` and asks the gate about each.
+  // Runs on a helper thread while the previous page is sent: it touches only the
+  // stores (safe for concurrent use) and the log.
+  Result<PushPage> PreparePushPage(const CollectionLink& link, int64_t after_us, size_t want,
+                                   const policy::PeerProfile& profile,
+                                   const std::vector<Peer>& all_peers);
   // POSTs objects[begin, end) as one envelope and marks what the peer accepted; on 413
   // halves it, and skips (logging) an object the peer refuses as too large on its own.
   Status SendObjects(const std::string& remote, std::vector<Outgoing>& objects, size_t begin,
