@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 #include <cstdio>
 
+#include "stix/stix.h"
+
 namespace entente::policy {
 namespace {
 
@@ -226,6 +228,22 @@ EgressDecision DecideEgress(const PeerProfile& peer, const Labels& labels, const
     }
   }
   RewriteRefs(peer, d.object, &d.changes);
+  if (!d.changes.empty()) {
+    // The peer checks what it receives like a client's POST: an object the rules left
+    // invalid (a redacted required property) would be refused there, so it stays here.
+    // Only findings the changes introduced count: the object as stored is this node's
+    // business.
+    const auto before = stix::ValidateObject(obj);
+    for (const stix::Finding& f : stix::ValidateObject(d.object)) {
+      const bool is_new = std::none_of(before.begin(), before.end(), [&](const stix::Finding& b) {
+        return b.property == f.property && b.rule == f.rule;
+      });
+      if (is_new) {
+        return Withheld("sovereignty: " + d.changes.front() + " leaves an invalid object (" +
+                        f.property + ": " + f.rule + ")");
+      }
+    }
+  }
   d.send = true;
   return d;
 }

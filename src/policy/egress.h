@@ -15,7 +15,9 @@
 // jurisdictions share), so that both sides can still find the same observable without
 // disclosing it. When a value is hashed, the object's id (which for SCOs is derived from
 // that value) and every reference to a hashed object are replaced with an id derived
-// from the same keyed hash, so references stay consistent across objects.
+// from the same keyed hash, so references stay consistent across objects. An object
+// the rules changed must still be valid STIX (the peer validates what it receives): one
+// whose required property was redacted is withheld instead.
 //
 // Pure functions, safe for concurrent use.
 #pragma once

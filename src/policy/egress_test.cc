@@ -94,6 +94,19 @@ TEST(Egress, RedactsAProperty) {
   EXPECT_EQ(d.object.at("value").as_string(), "a@b.example");
 }
 
+TEST(Egress, RedactingARequiredPropertyWithholdsInstead) {
+  // The peer would refuse an email-addr without its value; it is not sent at all.
+  PeerProfile p = Peer();
+  p.rules.push_back({"email-addr", "value", SovereigntyAction::kRedact});
+  auto email = Obj(R"({"type":"email-addr","spec_version":"2.1",
+                       "id":"email-addr--2d1a6a3f-9e1b-5b6c-8e0f-0c6a1d2b3c4d",
+                       "value":"a@b.example"})");
+  EgressDecision d = DecideEgress(p, WithTlp(Tlp::kClear), email, {});
+  EXPECT_FALSE(d.send);
+  EXPECT_NE(d.reason.find("value: redacted leaves an invalid object (value: "), std::string::npos)
+      << d.reason;
+}
+
 TEST(Egress, KeyedHashIsStableAndKeysIdsAndReferences) {
   PeerProfile p = Peer();
   p.rules.push_back({"email-addr", "value", SovereigntyAction::kKeyedHash});
