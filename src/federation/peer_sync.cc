@@ -312,12 +312,30 @@ Status PeerSyncer::Push(const CollectionLink& link, int64_t* budget, RoundReport
     return PreparePushPage(link, after_us, want, profile, *all_peers);
   };
   if (*budget <= 0) return Status::Ok();
+  // What the peer acknowledged is committed with the checkpoint every commit_every
+  // objects and when the round ends, not after every page: the table of acknowledged
+  // versions is keyed by a hash, so each commit rewrites pages all over it. A crash
+  // sends the uncommitted pages again, which the peer reports as already present.
+  std::vector<PushedVersion> acknowledged;
+  int64_t committed_until_us = c.pushed_until_us;
+  auto commit = [&]() -> Status {
+    if (c.pushed_until_us == committed_until_us && acknowledged.empty()) return Status::Ok();
+    Status s = peers_.CommitPush(peer_.name, link, c, acknowledged);
+    if (s.ok()) {
+      acknowledged.clear();
+      committed_until_us = c.pushed_until_us;
+    }
+    return s;
+  };
   std::future<Result<PushPage>> next =
       std::async(std::launch::async, prepare, c.pushed_until_us, *budget);
   while (next.valid()) {
     const int64_t asked = std::min<int64_t>(*budget, static_cast<int64_t>(limits_.page_size));
     auto page = next.get();
-    if (!page.ok()) return Prefixed(page.status(), where + "scan: ");
+    if (!page.ok()) {
+      (void)commit();
+      return Prefixed(page.status(), where + "scan: ");
+    }
     if (page->rows == 0) break;
     report->withheld += page->withheld;
     *budget -= static_cast<int64_t>(page->rows);
@@ -331,22 +349,24 @@ Status PeerSyncer::Push(const CollectionLink& link, int64_t* budget, RoundReport
       const bool flush = i == outgoing.size() || (i > begin && bytes + outgoing[i].json.size() + 1 >
                                                                    limits_.max_envelope_bytes);
       if (flush && i > begin) {
-        ENTENTE_RETURN_IF_ERROR(
-            Prefixed(SendObjects(link.remote, outgoing, begin, i, report), where));
+        Status sent = SendObjects(link.remote, outgoing, begin, i, report);
+        if (!sent.ok()) {
+          (void)commit();  // the pages before this one were acknowledged
+          return Prefixed(sent, where);
+        }
         begin = i;
         bytes = 0;
       }
       if (i < outgoing.size()) bytes += outgoing[i].json.size() + 1;
     }
     // The peer acknowledged (or nothing had to leave): move on, remembering what it holds.
-    std::vector<PushedVersion> acknowledged;
     for (Outgoing& o : outgoing) {
       if (o.acknowledged) acknowledged.push_back(std::move(o.version));
     }
     c.pushed_until_us = page->last_date_added_us;
-    ENTENTE_RETURN_IF_ERROR(peers_.CommitPush(peer_.name, link, c, acknowledged));
+    if (acknowledged.size() >= limits_.commit_every) ENTENTE_RETURN_IF_ERROR(commit());
   }
-  return Status::Ok();
+  return commit();
 }
 
 Status PeerSyncer::PushDeletions(const CollectionLink& link, int64_t* budget, RoundReport* report) {

@@ -16,9 +16,10 @@
 // version, in date_added order), ask policy::DecideEgress for each version with its
 // provenance path, POST what may leave in envelopes of at most page_size objects, and
 // advance the checkpoint once the peer has answered with a complete status resource (a
-// "pending" one is polled until it completes), recording
-// which versions the peer acknowledged (PeerStore::CommitPush). Objects that came from
-// this peer (provenance, or owned by the peer's local organisation) never go back to it.
+// "pending" one is polled until it completes), recording which versions the peer
+// acknowledged (PeerStore::CommitPush, every commit_every objects and at the end of the
+// round: a crash in between sends those pages again, and the peer has them already). Objects that
+// came from this peer (provenance, or owned by the peer's local organisation) never go back to it.
 //
 // Deletions (per --push link, after the objects): read the local collection's
 // tombstones from the push link's tombstone checkpoint and, for each deleted version
@@ -59,6 +60,9 @@ struct SyncLimits {
   // How long a pushed envelope the peer answered "pending" is awaited (its status
   // polled) before the round fails and the envelope is sent again later.
   int64_t pending_wait_ms = 60'000;
+  // Push: acknowledged versions and the checkpoint are committed at least this often
+  // (in objects) and at the end of every round.
+  size_t commit_every = 10'000;
 };
 
 struct RoundReport {
