@@ -162,10 +162,41 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
     return client_->GetObjects(link.remote, q);
   };
   if (*budget <= 0) return Status::Ok();
+  // Checked pages are stored together every commit_every objects and when the round
+  // ends (memory stays bounded by that many objects): provenance is keyed by id, so each
+  // commit rewrites pages all over its table, and fewer commits rewrite fewer pages. `c`
+  // is where the next fetch starts; it is saved only once everything before it is stored.
+  std::vector<store::NewObject> batch;
+  std::vector<PeerStore::ProvenanceEntry> provenance;
+  bool unsaved = false;
+  auto flush = [&]() -> Status {
+    if (!unsaved) return Status::Ok();
+    // Provenance first: a version must never be stored without it (a crash in between
+    // leaves provenance for a version not yet stored, which is harmless).
+    ENTENTE_RETURN_IF_ERROR(peers_.RecordProvenance(link.local, provenance));
+    if (!batch.empty()) {
+      auto added = store_.AddObjects(link.local, batch);
+      if (!added.ok()) return Prefixed(added.status(), where + "store: ");
+      for (const auto& a : *added) {
+        if (a.outcome == store::AddOutcome::kAdded) {
+          ++report->pulled;
+        } else {
+          ++report->duplicates;
+        }
+      }
+    }
+    // Only now, after the store committed, does the checkpoint move.
+    ENTENTE_RETURN_IF_ERROR(peers_.PutCheckpoint(peer_.name, Direction::kPull, link, c));
+    batch.clear();
+    provenance.clear();
+    unsaved = false;
+    return Status::Ok();
+  };
   std::future<Result<ObjectsPage>> in_flight = std::async(std::launch::async, fetch, c, *budget);
   while (in_flight.valid()) {
     auto page = in_flight.get();
     if (!page.ok()) {
+      ENTENTE_RETURN_IF_ERROR(flush());  // what arrived before the failure is kept
       if (!c.next.empty() && (page.status().code() == StatusCode::kNotFound ||
                               page.status().code() == StatusCode::kInvalidArgument)) {
         // The cursor may have expired: resume from added_after next round.
@@ -180,8 +211,6 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
     if (page->more && !page->objects.empty() && *budget > 0) {
       in_flight = std::async(std::launch::async, fetch, after, *budget);
     }
-    std::vector<store::NewObject> batch;
-    std::vector<PeerStore::ProvenanceEntry> provenance;
     for (json::object& obj : page->objects) {
       const json::value* idv = obj.if_contains("id");
       const std::string id = idv && idv->is_string() ? std::string(idv->get_string()) : "(no id)";
@@ -214,29 +243,15 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
       provenance.push_back({key->id, key->version, {peer_.name, {peer_.name}}});
       batch.push_back(std::move(n));
     }
-    // Provenance first: a version must never be stored without it (a crash in between
-    // leaves provenance for a version not yet stored, which is harmless).
-    ENTENTE_RETURN_IF_ERROR(peers_.RecordProvenance(link.local, provenance));
-    if (!batch.empty()) {
-      auto added = store_.AddObjects(link.local, batch);
-      if (!added.ok()) return Prefixed(added.status(), where + "store: ");
-      for (const auto& a : *added) {
-        if (a.outcome == store::AddOutcome::kAdded) {
-          ++report->pulled;
-        } else {
-          ++report->duplicates;
-        }
-      }
-    }
     if (!page->objects.empty() && !page->date_added_last.empty()) {
       auto ts = ParseTimestamp(page->date_added_last);
       if (ts.ok()) report->lag_us = std::max<int64_t>(0, clock_.NowMicros() - ts->micros);
     }
-    // Only now, after the store committed, does the checkpoint move.
     c = after;
-    ENTENTE_RETURN_IF_ERROR(peers_.PutCheckpoint(peer_.name, Direction::kPull, link, c));
+    unsaved = true;
+    if (batch.size() >= limits_.commit_every) ENTENTE_RETURN_IF_ERROR(flush());
   }
-  return Status::Ok();
+  return flush();
 }
 
 Result<PeerSyncer::PushPage> PeerSyncer::PreparePushPage(const CollectionLink& link,

@@ -9,8 +9,9 @@
 // does not live on that peer, or when it claims to be made by an organisation of this
 // node (forged provenance). Accepted objects are labelled (policy::LabelObject with the
 // local collection's default TLP), their provenance recorded (this peer), and stored
-// with Store::AddObjects (a version already held is not stored again). The checkpoint
-// advances only after the store has committed.
+// with Store::AddObjects (a version already held is not stored again) every
+// commit_every objects and at the end of the round. The checkpoint advances only after
+// the store has committed.
 //
 // Push (per --push link): scan the local collection from the push checkpoint (every
 // version, in date_added order), ask policy::DecideEgress for each version with its
@@ -60,8 +61,8 @@ struct SyncLimits {
   // How long a pushed envelope the peer answered "pending" is awaited (its status
   // polled) before the round fails and the envelope is sent again later.
   int64_t pending_wait_ms = 60'000;
-  // Push: acknowledged versions and the checkpoint are committed at least this often
-  // (in objects) and at the end of every round.
+  // Pull stores checked objects, and push records acknowledged versions, with the
+  // checkpoint at least this often (in objects) and at the end of every round.
   size_t commit_every = 10'000;
 };
 
