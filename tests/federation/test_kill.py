@@ -108,10 +108,14 @@ class KillDuringSync(Topology):
         gate = self.proxy(self.a.port, b"GET /api/collections/", 3)
         r = self.b.peer("add", "node-a", "--url", gate.url(), "--token", self.token_for_b_on_a,
                         "--jurisdiction", "FR", "--recipient", self.fr,
-                        "--pull", "%s:%s" % (self.a_col, self.b_col), "--local-org", "from-a")
+                        "--pull", "%s:%s" % (self.a_col, self.b_col), "--local-org", "from-a",
+                        "--quota", "1500")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.b.start()
-        # A answered the third page; B is waiting for it when it dies.
+        # A round stores what it pulled when it ends: with a quota of 1,500 the first round
+        # (pages of 1,000 and 500) is stored, and the paging goes on in the next round from
+        # the saved cursor. A answered that round's first page (the third GET); B is
+        # waiting for it when it dies.
         self.wait_for("A to answer the third page",
                       lambda: self.answered(self.a, "GET", 200) >= 3)
         self.b.kill()
