@@ -190,6 +190,19 @@ TEST(TaxiiClientTest, GarbageIsAnErrorWithReason) {
   }
 }
 
+TEST(TaxiiClientTest, ConnectionDroppedMidPageIsUnavailable) {
+  // The peer announces 5,000 bytes, sends part of a page and closes the connection.
+  const std::string partial = "{\"objects\":[{\"type\":\"indicator\",\"id\":\"indicator--";
+  testing::CannedServer server(
+      "HTTP/1.1 200 OK\r\nContent-Type: application/taxii+json;version=2.1\r\n"
+      "Content-Length: 5000\r\n\r\n" +
+      partial);
+  auto page = MakeClient({.api_root_url = UrlOf(server.port()), .token = "t"})->GetObjects("c", {});
+  ASSERT_FALSE(page.ok());
+  // Unavailable: the sync worker retries with backoff and resumes from its checkpoint.
+  EXPECT_EQ(page.status().code(), StatusCode::kUnavailable) << page.status().ToString();
+}
+
 TEST(TaxiiClientTest, OverLargePageIsRefused) {
   std::string body = "{\"objects\":[],\"x_pad\":\"" + std::string(5000, 'a') + "\"}";
   testing::CannedServer server(
