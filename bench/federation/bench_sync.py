@@ -132,6 +132,7 @@ def run_mode(mode, args, bundle, expected):
             time.sleep(0.1)
         seconds = time.time() - t0
         cpu = cpu_seconds([pair.a, pair.b]) - cpu0
+        peak_mb = {n.name: peak_rss_mb(n) for n in (pair.a, pair.b)}
         held = rows(pair.b, pair.b_col)
         # Latency: single objects on idle nodes.
         latencies = []
@@ -153,6 +154,7 @@ def run_mode(mode, args, bundle, expected):
             "ingest_seconds_on_a": round(pair.ingest_seconds, 2),
             "sync_seconds": round(seconds, 2), "objects_per_s": round(expected / seconds),
             "cpu_seconds_both_nodes": round(cpu, 2), "rows_on_b": held,
+            "peak_rss_mb_after_sync": peak_mb,
             "latency_samples": len(latencies),
             "latency_p50_s": round(statistics.median(latencies), 4),
             "latency_p99_s": round(percentile(latencies, 99), 4),
@@ -185,6 +187,15 @@ def clear_markings(path):
                 f.seek(offset + len(chunk))
             offset += len(chunk)
             carry = fixed[-(len(GREEN) - 1):]
+
+
+def peak_rss_mb(node):
+    """The node's peak resident memory so far (VmHWM), in MiB."""
+    with open("/proc/%d/status" % node.proc.pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024.0, 1)
+    return None
 
 
 def cpu_seconds(nodes):
@@ -227,10 +238,11 @@ def main():
             result["loadavg_end"] = os.getloadavg()[0]
             print(json.dumps(result), flush=True)
             print("  %s: %d objects in %.1f s = %d objects/s (%.1f CPU-s on both nodes); "
-                  "latency p50 %.3f s, p99 %.3f s, max %.3f s over %d objects" %
+                  "latency p50 %.3f s, p99 %.3f s, max %.3f s over %d objects; peak RSS %s MiB" %
                   (mode, expected, result["sync_seconds"], result["objects_per_s"],
                    result["cpu_seconds_both_nodes"], result["latency_p50_s"],
-                   result["latency_p99_s"], result["latency_max_s"], result["latency_samples"]),
+                   result["latency_p99_s"], result["latency_max_s"], result["latency_samples"],
+                   result["peak_rss_mb_after_sync"]),
                   file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
