@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -71,6 +72,14 @@ int RunServe(const ServeOptions& o) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+#ifdef ENTENTE_HAVE_FEDERATION
+  // Local writes wake the push workers (set once the federation runs; the server is
+  // stopped before the federation is destroyed).
+  auto wake_target = std::make_shared<std::atomic<federation::Federation*>>(nullptr);
+  options.on_change = [wake_target] {
+    if (federation::Federation* f = wake_target->load()) f->Wake();
+  };
+#endif
   auto server = taxii::TaxiiServer::Start(**store, options);
   if (!server.ok()) {
     return Fail(Status(server.status().code(),
@@ -92,6 +101,7 @@ int RunServe(const ServeOptions& o) {
                                                  std::move(fed_options));
     if (!started.ok()) return Fail(started.status());
     federation = std::move(*started);
+    wake_target->store(federation.get());
   }
 #endif
   int sig = 0;

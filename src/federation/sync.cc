@@ -112,11 +112,25 @@ void Federation::Stop() {
   }
 }
 
-bool Federation::WaitFor(Worker* worker, int64_t micros) {
+bool Federation::WaitFor(Worker* worker, int64_t micros, std::optional<uint64_t> woken_since) {
   std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, std::chrono::microseconds(micros),
-               [&] { return stopping_ || (worker && worker->stop); });
+  cv_.wait_for(lock, std::chrono::microseconds(micros), [&] {
+    return stopping_ || (worker && worker->stop) || (woken_since && wakes_ != *woken_since);
+  });
   return !(stopping_ || (worker && worker->stop));
+}
+
+uint64_t Federation::Wakes() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return wakes_;
+}
+
+void Federation::Wake() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++wakes_;
+  }
+  cv_.notify_all();
 }
 
 void Federation::Supervise() {
@@ -173,6 +187,7 @@ void Federation::RunWorker(Worker* worker) {
   std::string last_error;
   int64_t last_recorded_us = 0;
   for (;;) {
+    const uint64_t wakes_at_start = Wakes();
     Status result;
     RoundReport report;
     if (!syncer) {
@@ -212,7 +227,10 @@ void Federation::RunWorker(Worker* worker) {
       last_error = result.ToString();
       syncer.reset();  // a fresh connection next time
     }
-    if (!WaitFor(worker, wait_us)) break;
+    if (!WaitFor(worker, wait_us,
+                 result.ok() ? std::optional<uint64_t>(wakes_at_start) : std::nullopt)) {
+      break;
+    }
   }
 }
 

@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -62,13 +63,22 @@ class Federation {
 
   void Stop();
 
+  // Local objects changed (stored or deleted): workers waiting out a quiet poll start
+  // their next round now, so a new object leaves within milliseconds instead of up to a
+  // poll interval. A worker backing off after a failure keeps its delay. Cheap; safe
+  // from any thread, also after Stop().
+  void Wake();
+
  private:
   struct Worker;
   Federation(store::Store& store, std::unique_ptr<PeerStore> peers, FederationOptions options);
   void Supervise();
   void RunWorker(Worker* worker);
-  // Waits up to `micros` or until stopping; returns false when stopping.
-  bool WaitFor(Worker* worker, int64_t micros);
+  // Waits up to `micros` or until stopping, or, when `woken_since` is set, until Wake()
+  // has been called since Wakes() returned that count (a wake during the round that
+  // just ended is not lost). Returns false when stopping.
+  bool WaitFor(Worker* worker, int64_t micros, std::optional<uint64_t> woken_since = {});
+  uint64_t Wakes();
 
   store::Store& store_;
   std::unique_ptr<PeerStore> peers_;
@@ -76,6 +86,7 @@ class Federation {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  uint64_t wakes_ = 0;                                      // Wake() calls so far
   std::map<std::string, std::unique_ptr<Worker>> workers_;  // supervisor thread only
   std::thread supervisor_;
 };

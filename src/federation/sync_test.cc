@@ -536,5 +536,36 @@ TEST_F(SyncTest, FederationLoopDeliversAndSurvivesADeadPeer) {
   EXPECT_NE(peers_b_->GetStatus("dead")->last_error.find("unavailable"), std::string::npos);
 }
 
+TEST_F(SyncTest, WakeStartsAPushRoundWithoutWaitingForThePoll) {
+  // A polls every 60 s; after its first round, a new local object leaves at once only
+  // because of Wake() (the wait below is far shorter than the poll interval).
+  ASSERT_TRUE(peers_a_->PutPeer(PeerBOnA()).ok());
+  FederationOptions o = options_;
+  o.poll_interval_ms = 60'000;
+  auto fed = Federation::Start(a_->store(), (dir_ / "a.db").string(), o);
+  ASSERT_TRUE(fed.ok()) << fed.status().ToString();
+  bool first_round = false;
+  for (int i = 0; i < 500 && !first_round; ++i) {
+    auto st = peers_a_->GetStatus("node-b");
+    first_round = st.ok() && st->last_success_us > 0;
+    if (!first_round) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(first_round) << log_;
+  const std::string id = NewId("indicator");
+  ASSERT_EQ(a_->PostObjects(a_->shared_id, a_->alpha.token,
+                            {Indicator(id, "2026-01-01T00:00:00.000Z", Marking(kClear))})
+                .status,
+            202);
+  (*fed)->Wake();
+  bool arrived = false;
+  for (int i = 0; i < 500 && !arrived; ++i) {  // at most ~10 s, well under the 60 s poll
+    arrived = Objects(b_->store(), b_->shared_id).count(id) == 1;
+    if (!arrived) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(arrived) << log_;
+  (*fed)->Stop();
+  (*fed)->Wake();  // harmless after Stop()
+}
+
 }  // namespace
 }  // namespace entente::federation

@@ -418,6 +418,7 @@ http::Response TaxiiHandler::DeleteObject(const http::Request& req, const Caller
   if (versions.empty()) return NotFound();
   auto removed = store_.DeleteObject(access.collection.id, object_id, versions);
   if (!removed.ok()) return TaxiiErrorFromStatus(removed.status());
+  if (options_.on_change) options_.on_change();
   http::Response res;
   res.status = 200;
   return res;

@@ -1,5 +1,7 @@
 #include "taxii/ingest.h"
 
+#include <algorithm>
+
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -151,6 +153,11 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
   auto flush = [&] {
     if (batch.empty()) return;
     auto added = store_.AddObjects(collection.id, batch);
+    if (added.ok() && options_.on_stored &&
+        std::any_of(added->begin(), added->end(),
+                    [](const auto& a) { return a.outcome == store::AddOutcome::kAdded; })) {
+      options_.on_stored();
+    }
     for (size_t i = 0; i < batch.size(); ++i) {
       store::StatusDetail d{batch[i].id, batch[i].version, ""};
       if (!added.ok()) {

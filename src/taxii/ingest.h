@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -32,6 +33,7 @@ struct IngestOptions {
   size_t async_threshold = 1000;
   size_t chunk_size = 500;
   stix::ValidateOptions validate;
+  std::function<void()> on_stored;  // after a chunk added at least one new version
 };
 
 class Ingestor {

@@ -16,7 +16,8 @@ class TaxiiServerImpl final : public TaxiiServer {
  public:
   TaxiiServerImpl(store::Store& store, ServerOptions options)
       : options_(std::move(options)),
-        ingestor_(store, IngestOptions{options_.async_threshold, 500, options_.validate}),
+        ingestor_(store, IngestOptions{options_.async_threshold, 500, options_.validate,
+                                       options_.on_change}),
         handler_(store, options_, ingestor_) {}
 
   ~TaxiiServerImpl() override { Stop(); }

@@ -627,5 +627,24 @@ TEST(TaxiiServerStart, BadTlsFilesAreAnError) {
   if (!cleanup_dir.empty()) std::filesystem::remove_all(cleanup_dir);
 }
 
+TEST(TaxiiServerChanges, OnChangeFollowsNewVersionsAndDeletionsOnly) {
+  std::atomic<int> changes{0};
+  ServerOptions options;
+  options.on_change = [&] { ++changes; };
+  TaxiiFixture f(options);
+  const std::string id = NewId("indicator");
+  const std::string obj =
+      Indicator(id, "2026-01-01T00:00:00.000Z",
+                std::string("\"object_marking_refs\":[\"") + testing::kClear + "\"]");
+  ASSERT_EQ(f.PostObjects(f.shared_id, f.alpha.token, {obj}).status, 202);
+  EXPECT_EQ(changes.load(), 1);
+  // The same version again stores nothing new; an invalid object stores nothing.
+  ASSERT_EQ(f.PostObjects(f.shared_id, f.alpha.token, {obj}).status, 202);
+  ASSERT_EQ(f.PostObjects(f.shared_id, f.alpha.token, {"{\"type\":\"indicator\"}"}).status, 202);
+  EXPECT_EQ(changes.load(), 1);
+  ASSERT_EQ(f.Send("DELETE", ObjectsUrl(f.shared_id) + id + "/", f.alpha.token).status, 200);
+  EXPECT_EQ(changes.load(), 2);
+}
+
 }  // namespace
 }  // namespace entente::taxii
