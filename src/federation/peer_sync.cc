@@ -163,40 +163,59 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
   };
   if (*budget <= 0) return Status::Ok();
   // Checked pages are stored together every commit_every objects and when the round
-  // ends (memory stays bounded by that many objects): provenance is keyed by id, so each
-  // commit rewrites pages all over its table, and fewer commits rewrite fewer pages. `c`
-  // is where the next fetch starts; it is saved only once everything before it is stored.
-  std::vector<store::NewObject> batch;
-  std::vector<PeerStore::ProvenanceEntry> provenance;
-  bool unsaved = false;
-  auto flush = [&]() -> Status {
-    if (!unsaved) return Status::Ok();
+  // ends: provenance is keyed by id, so each commit rewrites pages all over its table,
+  // and fewer commits rewrite fewer pages. A full batch is saved on a helper thread while
+  // the next one is fetched and checked (memory: two batches at most); saves run one
+  // at a time, in order. `c` is where the next fetch starts; a save records the
+  // checkpoint of its batch only once everything in it is stored.
+  struct Saved {
+    int64_t pulled = 0, duplicates = 0;
+  };
+  auto save = [this, &link, &where](std::vector<store::NewObject> objects,
+                                    std::vector<PeerStore::ProvenanceEntry> origins,
+                                    Checkpoint at) -> Result<Saved> {
     // Provenance first: a version must never be stored without it (a crash in between
     // leaves provenance for a version not yet stored, which is harmless).
-    ENTENTE_RETURN_IF_ERROR(peers_.RecordProvenance(link.local, provenance));
-    if (!batch.empty()) {
-      auto added = store_.AddObjects(link.local, batch);
+    ENTENTE_RETURN_IF_ERROR(peers_.RecordProvenance(link.local, origins));
+    Saved saved;
+    if (!objects.empty()) {
+      auto added = store_.AddObjects(link.local, objects);
       if (!added.ok()) return Prefixed(added.status(), where + "store: ");
       for (const auto& a : *added) {
-        if (a.outcome == store::AddOutcome::kAdded) {
-          ++report->pulled;
-        } else {
-          ++report->duplicates;
-        }
+        ++(a.outcome == store::AddOutcome::kAdded ? saved.pulled : saved.duplicates);
       }
     }
     // Only now, after the store committed, does the checkpoint move.
-    ENTENTE_RETURN_IF_ERROR(peers_.PutCheckpoint(peer_.name, Direction::kPull, link, c));
-    batch.clear();
-    provenance.clear();
-    unsaved = false;
+    ENTENTE_RETURN_IF_ERROR(peers_.PutCheckpoint(peer_.name, Direction::kPull, link, at));
+    return saved;
+  };
+  std::vector<store::NewObject> batch;
+  std::vector<PeerStore::ProvenanceEntry> provenance;
+  bool unsaved = false;
+  std::future<Result<Saved>> saving;
+  auto wait_saved = [&]() -> Status {
+    if (!saving.valid()) return Status::Ok();
+    auto saved = saving.get();
+    if (!saved.ok()) return saved.status();
+    report->pulled += saved->pulled;
+    report->duplicates += saved->duplicates;
     return Status::Ok();
+  };
+  auto flush = [&](bool in_background) -> Status {
+    ENTENTE_RETURN_IF_ERROR(wait_saved());
+    if (unsaved) {
+      saving = std::async(std::launch::async, save, std::move(batch), std::move(provenance), c);
+      batch = {};
+      provenance = {};
+      unsaved = false;
+    }
+    return in_background ? Status::Ok() : wait_saved();
   };
   std::future<Result<ObjectsPage>> in_flight = std::async(std::launch::async, fetch, c, *budget);
   while (in_flight.valid()) {
     auto page = in_flight.get();
     if (!page.ok()) {
-      ENTENTE_RETURN_IF_ERROR(flush());  // what arrived before the failure is kept
+      ENTENTE_RETURN_IF_ERROR(flush(false));  // what arrived before the failure is kept
       if (!c.next.empty() && (page.status().code() == StatusCode::kNotFound ||
                               page.status().code() == StatusCode::kInvalidArgument)) {
         // The cursor may have expired: resume from added_after next round.
@@ -249,9 +268,9 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
     }
     c = after;
     unsaved = true;
-    if (batch.size() >= limits_.commit_every) ENTENTE_RETURN_IF_ERROR(flush());
+    if (batch.size() >= limits_.commit_every) ENTENTE_RETURN_IF_ERROR(flush(true));
   }
-  return flush();
+  return flush(false);
 }
 
 Result<PeerSyncer::PushPage> PeerSyncer::PreparePushPage(const CollectionLink& link,

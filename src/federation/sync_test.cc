@@ -467,6 +467,27 @@ TEST_F(SyncTest, PullPagesWithinTheQuotaAndResumes) {
   EXPECT_EQ(Objects(b_->store(), b_->shared_id).size(), 25u);
 }
 
+TEST_F(SyncTest, PullSavesBatchesInOrderWhileFetchingOn) {
+  // Pages of 3, saved every 5 objects on a helper thread while the next pages arrive:
+  // every version ends up stored once, counted once, and the checkpoint ends after the
+  // last page, so the next round finds nothing new.
+  std::vector<std::string> objects;
+  for (int i = 0; i < 40; ++i) {
+    objects.push_back(Indicator(NewId("indicator"), "2026-01-01T00:00:00.000Z", Marking(kClear)));
+  }
+  ASSERT_EQ(a_->PostObjects(a_->shared_id, a_->alpha.token, objects).status, 202);
+  options_.limits.page_size = 3;
+  options_.limits.commit_every = 5;
+  RoundReport r;
+  ASSERT_TRUE(Round(b_->store(), *peers_b_, PeerAOnB(), &r).ok()) << log_;
+  EXPECT_EQ(r.pulled, 40);
+  EXPECT_EQ(r.duplicates, 0);
+  EXPECT_EQ(Objects(b_->store(), b_->shared_id).size(), 40u);
+  RoundReport again;
+  ASSERT_TRUE(Round(b_->store(), *peers_b_, PeerAOnB(), &again).ok());
+  EXPECT_EQ(again.pulled + again.duplicates, 0);
+}
+
 TEST_F(SyncTest, BidirectionalPairDoesNotLoop) {
   // A pushes to B; B pushes to A (same pair of collections).
   Peer b_on_a = PeerBOnA();
