@@ -52,6 +52,15 @@ class CidrSet {
     }
   }
 
+  // The same for one IPv4 address (host order), i.e. the block a.b.c.d/32.
+  template <typename Fn>
+  void ForEachContainingV4(uint32_t address, Fn&& fn) const {
+    IpBlock q;
+    q.bits = static_cast<unsigned __int128>(address) << 96;
+    q.prefix = 32;
+    ForEachContaining(q, fn);
+  }
+
   size_t block_count() const { return v4_.nodes.size() + v6_.nodes.size(); }
   size_t MemoryBytes() const;
 

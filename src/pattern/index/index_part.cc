@@ -27,11 +27,7 @@ uint32_t SlotOf(uint64_t hash, size_t cap) {
   return static_cast<uint32_t>((static_cast<uint64_t>(static_cast<uint32_t>(hash)) * cap) >> 32);
 }
 
-std::string_view TypeOf(const boost::json::object& o) {
-  const boost::json::value* v = o.if_contains("type");
-  if (v == nullptr || !v->is_string()) return {};
-  return {v->get_string().data(), v->get_string().size()};
-}
+std::string_view TypeOf(const boost::json::object& o) { return StringMemberOf(o, "type"); }
 
 }  // namespace
 
@@ -214,6 +210,11 @@ Result<std::shared_ptr<const IndexPart>> IndexPart::Build(std::vector<IndicatorI
     }
   }
 
+  for (Field& f : p.fields_) {
+    f.regex_base = static_cast<uint32_t>(p.regex_sets_.size());
+    for (const RegexSet& set : f.regex) p.regex_sets_.push_back(&set);
+  }
+
   // Id lookup: open addressing over indicator numbers, verified against the id arena.
   size_t cap = n + n / 4 + 8;
   p.id_slots_.assign(cap, kNoIndicator);
@@ -260,12 +261,17 @@ void IndexPart::Visit(uint32_t f, std::string_view value, uint32_t view, ProbeBa
     batch->equality.push_back(ProbeBatch::Equality{view, f, value, hash, 0});
   }
   if (field.cidr != nullptr) {
-    if (auto blk = ParseIpBlock(value)) {
-      field.cidr->ForEachContaining(*blk, [&](uint32_t i) { Emit(view, i, batch); });
+    auto emit = [&](uint32_t i) { Emit(view, i, batch); };
+    // A plain dotted quad (most values) is what ParseIpBlock would make of it: an IPv4
+    // address with prefix 32 (it holds no '/', ':' or NUL).
+    if (auto v4 = ParseIpv4(value)) {
+      field.cidr->ForEachContainingV4(*v4, emit);
+    } else if (auto blk = ParseIpBlock(value)) {
+      field.cidr->ForEachContaining(*blk, emit);
     }
   }
-  for (const RegexSet& set : field.regex) {
-    set.Scan(value, [&](uint32_t term) { Emit(view, regex_terms_[term].indicator, batch); });
+  for (uint32_t j = 0; j < field.regex.size(); ++j) {
+    batch->regex.push_back(ProbeBatch::Regex{field.regex_base + j, view, value});
   }
 }
 
@@ -312,14 +318,60 @@ void IndexPart::Collect(const ObservationView& obs, uint32_t view, ProbeBatch* b
 
 void IndexPart::Resolve(ProbeBatch* batch) const {
   // Collect prefetched each key's first control byte. Three passes over the batch -
-  // control bytes, then slot tags, then keys - each prefetching what the next reads.
+  // control bytes, then slot tags, then keys - each prefetching what the next reads; the
+  // regex scans run between the first two, while the slots load (which matters most
+  // for a batch of one record).
   for (ProbeBatch::Equality& q : batch->equality) q.slot = equal_.FirstMetaMatch(q.hash);
+  ResolveRegex(batch);
   for (ProbeBatch::Equality& q : batch->equality) q.slot = equal_.FirstTagMatch(q.hash, q.slot);
   for (const ProbeBatch::Equality& q : batch->equality) {
     equal_.ForEachFrom(q.field, q.value, q.hash, q.slot,
                        [&](uint32_t i) { Emit(q.view, i, batch); });
   }
   batch->equality.clear();
+}
+
+void IndexPart::ResolveRegex(ProbeBatch* batch) const {
+  // The queued LIKE/MATCHES scans, grouped by set (counting sort over the sets present),
+  // each group scanned together.
+  std::vector<ProbeBatch::Regex>& rq = batch->regex;
+  if (rq.empty()) return;
+  std::vector<uint32_t>& count = batch->regex_count;
+  std::vector<uint32_t>& present = batch->regex_present;
+  if (count.size() < regex_sets_.size()) count.resize(regex_sets_.size(), 0);
+  present.clear();
+  for (const ProbeBatch::Regex& q : rq) {
+    if (count[q.set]++ == 0) present.push_back(q.set);
+  }
+  uint32_t offset = 0;
+  for (uint32_t set : present) {
+    uint32_t n = count[set];
+    count[set] = offset;  // now where the set's group starts
+    offset += n;
+  }
+  std::vector<ProbeBatch::Regex>& grouped = batch->regex_grouped;
+  grouped.resize(rq.size());
+  for (const ProbeBatch::Regex& q : rq) grouped[count[q.set]++] = q;
+  std::vector<std::string_view>& values = batch->regex_values;
+  size_t begin = 0;
+  for (uint32_t set : present) {
+    size_t end = count[set];
+    count[set] = 0;  // left zeroed for the next batch
+    const ProbeBatch::Regex* group = &grouped[begin];
+    if (end - begin == 1) {
+      regex_sets_[set]->Scan(group->value, [&](uint32_t term) {
+        Emit(group->view, regex_terms_[term].indicator, batch);
+      });
+    } else {
+      values.clear();
+      for (size_t i = begin; i < end; ++i) values.push_back(grouped[i].value);
+      regex_sets_[set]->ScanMany(values, [&](uint32_t k, uint32_t term) {
+        Emit(group[k].view, regex_terms_[term].indicator, batch);
+      });
+    }
+    begin = end;
+  }
+  rq.clear();
 }
 
 std::vector<IndicatorInput> IndexPart::ExportImpl(const std::vector<bool>& keep) const {

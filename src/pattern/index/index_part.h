@@ -73,13 +73,24 @@ struct ProbeBatch {
     }
     bool operator==(const Found&) const = default;
   };
+  struct Regex {
+    uint32_t set;  // the IndexPart's number of the RegexSet
+    uint32_t view;
+    std::string_view value;  // points into the observation's JSON
+  };
   std::vector<Equality> equality;  // pending hash-table probes
+  std::vector<Regex> regex;        // pending LIKE/MATCHES scans, made per set together
   // Indicators the fast structures prove to match the view (kSimple), and those the
   // exact matcher must decide over the view's whole record (kPrefiltered with a leaf
   // hit, kGated whose types occur). Both may hold duplicates.
   std::vector<Found> direct, to_confirm;
+  // Resolve's scratch: queued scans grouped by set (a counting sort), their values.
+  std::vector<Regex> regex_grouped;
+  std::vector<uint32_t> regex_count, regex_present;
+  std::vector<std::string_view> regex_values;
   void Clear() {
     equality.clear();
+    regex.clear();
     direct.clear();
     to_confirm.clear();
   }
@@ -93,9 +104,11 @@ class IndexPart {
 
   // Probing happens in two steps so that the hash-table cache misses of a whole batch
   // overlap. Collect reads the observation's objects in one pass over their members
-  // (only the properties some indicator names), answers CIDR and regex leaves at once
-  // and queues each equality probe (hashed, its slot prefetched); Resolve then runs the
-  // queued probes. Results go to batch->direct / batch->to_confirm under `view`.
+  // (only the properties some indicator names), answers CIDR leaves at once, queues
+  // each equality probe (hashed, its slot prefetched) and each value to scan for
+  // LIKE/MATCHES; Resolve then runs the queued probes, and the scans of each regex set
+  // over all its queued values together (RegexSet::ScanMany). Results go to batch->direct /
+  // batch->to_confirm under `view`.
   void Collect(const ObservationView& obs, uint32_t view, ProbeBatch* batch) const;
   void Resolve(ProbeBatch* batch) const;
   // Starts loading what id(n) reads.
@@ -131,6 +144,7 @@ class IndexPart {
     bool has_equal = false;
     std::unique_ptr<CidrSet> cidr;  // ISSUBSET leaves on this field
     std::vector<RegexSet> regex;    // LIKE/MATCHES leaves, in chunks; ids index regex_terms_
+    uint32_t regex_base = 0;        // regex[j] is regex_sets_[regex_base + j]
   };
   struct TypeEntry {
     std::string object_type;
@@ -167,11 +181,13 @@ class IndexPart {
   }
   void Walk(const boost::json::object& o, int32_t node, uint32_t view, ProbeBatch* batch) const;
   void Visit(uint32_t f, std::string_view value, uint32_t view, ProbeBatch* batch) const;
+  void ResolveRegex(ProbeBatch* batch) const;
 
   std::vector<Field> fields_;
   std::vector<TypeEntry> types_;
   std::vector<KeyNode> key_nodes_;
   ValueTable equal_;
+  std::vector<const RegexSet*> regex_sets_;  // every field's, numbered for ProbeBatch
   std::vector<RegexTerm> regex_terms_;
   std::vector<CidrTerm> cidr_terms_;  // kept to export; CidrSet postings are indicators
   std::vector<uint8_t> kinds_;

@@ -7,14 +7,16 @@ namespace {
 
 std::string_view StringField(const boost::json::object* o, std::string_view key) {
   if (o == nullptr) return {};
-  const boost::json::value* v = o->if_contains(key);
-  if (v == nullptr || !v->is_string()) return {};
-  const boost::json::string& s = v->get_string();
-  return {s.data(), s.size()};
+  return StringMemberOf(*o, key);
 }
 
 bool IsObservedData(const boost::json::object& o) {
   return StringField(&o, "type") == "observed-data";
+}
+
+std::string_view AsString(const boost::json::value& v) {
+  if (!v.is_string()) return {};
+  return {v.get_string().data(), v.get_string().size()};
 }
 
 // Builds the observation for one observed-data; `by_id` resolves 2.1 object_refs.
@@ -28,9 +30,21 @@ void FromObservedData(const boost::json::object& od, const ById& by_id, ViewSet*
   obs.observed_data = &od;
   starts->push_back(static_cast<uint32_t>(out->objects.size()));
   auto& objects = out->objects;
+  // The members this needs, in one pass over the observed-data (its keys are unique).
+  const boost::json::value *refs = nullptr, *objs = nullptr;
+  for (const boost::json::key_value_pair& kv : od) {
+    std::string_view k = kv.key();
+    if (k == "object_refs") {
+      refs = &kv.value();
+    } else if (k == "objects") {
+      objs = &kv.value();
+    } else if (k == "id") {
+      obs.id_text = AsString(kv.value());
+    } else if (k == "last_observed") {
+      obs.last_observed_text = AsString(kv.value());
+    }
+  }
   // As pattern::LoadObservations (STIX 2.1): the embedded map only without object_refs.
-  const boost::json::value* refs = od.if_contains("object_refs");
-  const boost::json::value* objs = od.if_contains("objects");
   if (refs == nullptr && objs != nullptr && objs->is_object()) {
     for (const auto& kv : objs->get_object()) {
       if (kv.value().is_object()) objects.push_back(&kv.value().get_object());
@@ -62,12 +76,6 @@ void Finish(ViewSet* out, const std::vector<uint32_t>& starts) {
 }
 
 }  // namespace
-
-std::string_view ObservationView::id() const { return StringField(observed_data, "id"); }
-
-std::string_view ObservationView::last_observed() const {
-  return StringField(observed_data, "last_observed");
-}
 
 ViewSet ViewsOf(const boost::json::value& record) {
   ViewSet set;

@@ -30,12 +30,38 @@ struct ObservationView {
   const boost::json::object* observed_data = nullptr;
   // The SCOs, in the order the observed-data lists them (points into a ViewSet).
   std::span<const boost::json::object* const> objects;
+  // The observed-data's `id` and `last_observed` strings ("" when absent or not strings),
+  // read while splitting the record.
+  std::string_view id_text, last_observed_text;
 
   // observed-data `id`, or "" when there is none.
-  std::string_view id() const;
+  std::string_view id() const { return id_text; }
   // observed-data `last_observed`, or "" when there is none.
-  std::string_view last_observed() const;
+  std::string_view last_observed() const { return last_observed_text; }
 };
+
+// The member `key` of `object`, or nullptr: object::if_contains, but small objects (all
+// that STIX records hold in practice) are searched inline, without a call into the JSON
+// library per lookup. Keys of a parsed object are unique, so the answer is the same.
+inline const boost::json::value* MemberOf(const boost::json::object& object, std::string_view key) {
+  constexpr size_t kInlineMembers = 16;
+  if (object.size() > kInlineMembers) return object.if_contains(key);
+  for (const boost::json::key_value_pair& kv : object) {
+    std::string_view k = kv.key();
+    if (k.size() == key.size() &&
+        std::char_traits<char>::compare(k.data(), key.data(), k.size()) == 0) {
+      return &kv.value();
+    }
+  }
+  return nullptr;
+}
+
+// The string member `key` of `object` (nullptr when absent or not a string).
+inline std::string_view StringMemberOf(const boost::json::object& object, std::string_view key) {
+  const boost::json::value* v = MemberOf(object, key);
+  if (v == nullptr || !v->is_string()) return {};
+  return {v->get_string().data(), v->get_string().size()};
+}
 
 // The views of one record. Reusable: ViewsOf clears it but keeps its capacity, so that
 // matching a stream allocates nothing per record in the steady state.

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
+#include <map>
 #include <utility>
 
 namespace entente::pattern::index {
@@ -275,6 +277,7 @@ RegexSet::RegexSet() = default;
 RegexSet::~RegexSet() {
   if (db_ != nullptr) hs_free_database(db_);
   if (lit_db_ != nullptr) hs_free_database(lit_db_);
+  if (batch_db_ != nullptr) hs_free_database(batch_db_);
 }
 RegexSet::RegexSet(RegexSet&& o) noexcept
     : filtered_(std::move(o.filtered_)),
@@ -282,6 +285,11 @@ RegexSet::RegexSet(RegexSet&& o) noexcept
       lit_db_(std::exchange(o.lit_db_, nullptr)),
       lit_serial_(o.lit_serial_),
       literals_(std::move(o.literals_)),
+      batch_db_(std::exchange(o.batch_db_, nullptr)),
+      batch_serial_(o.batch_serial_),
+      batch_first_(std::move(o.batch_first_)),
+      batch_members_(std::move(o.batch_members_)),
+      lit_count_(o.lit_count_),
       any_ids_(std::move(o.any_ids_)),
       empty_ids_(std::move(o.empty_ids_)),
       db_(std::exchange(o.db_, nullptr)),
@@ -293,11 +301,17 @@ RegexSet& RegexSet::operator=(RegexSet&& o) noexcept {
   if (this != &o) {
     if (db_ != nullptr) hs_free_database(db_);
     if (lit_db_ != nullptr) hs_free_database(lit_db_);
+    if (batch_db_ != nullptr) hs_free_database(batch_db_);
     filtered_ = std::move(o.filtered_);
     filtered_ids_ = std::move(o.filtered_ids_);
     lit_db_ = std::exchange(o.lit_db_, nullptr);
     lit_serial_ = o.lit_serial_;
     literals_ = std::move(o.literals_);
+    batch_db_ = std::exchange(o.batch_db_, nullptr);
+    batch_serial_ = o.batch_serial_;
+    batch_first_ = std::move(o.batch_first_);
+    batch_members_ = std::move(o.batch_members_);
+    lit_count_ = o.lit_count_;
     any_ids_ = std::move(o.any_ids_);
     empty_ids_ = std::move(o.empty_ids_);
     db_ = std::exchange(o.db_, nullptr);
@@ -307,6 +321,46 @@ RegexSet& RegexSet::operator=(RegexSet&& o) noexcept {
     re2_ = std::move(o.re2_);
   }
   return *this;
+}
+
+// The literal database again for ScanMany: distinct literals once each (a literal that
+// many specs share is then reported once per occurrence, not once per spec), and
+// without HS_FLAG_SINGLEMATCH. Left unbuilt (ScanMany scans value by value) when a
+// literal holds a 0xFF byte, the separator of joined values, or Hyperscan fails.
+void RegexSet::BuildBatchDatabase(const std::vector<const char*>& lits,
+                                  const std::vector<size_t>& lens,
+                                  const std::vector<unsigned>& flags, RegexSet* set) {
+  std::map<std::pair<std::string_view, bool>, std::vector<uint32_t>> distinct;
+  for (size_t i = 0; i < lits.size(); ++i) {
+    std::string_view lit(lits[i], lens[i]);
+    if (lit.find('\xff') != std::string_view::npos) return;
+    distinct[{lit, (flags[i] & HS_FLAG_CASELESS) != 0}].push_back(static_cast<uint32_t>(i));
+  }
+  std::vector<const char*> d_lits;
+  std::vector<size_t> d_lens;
+  std::vector<unsigned> d_flags, d_ids;
+  std::vector<uint32_t> first, members;
+  for (const auto& [key, idx] : distinct) {
+    d_ids.push_back(static_cast<unsigned>(d_lits.size()));
+    d_lits.push_back(key.first.data());
+    d_lens.push_back(key.first.size());
+    d_flags.push_back(key.second ? HS_FLAG_CASELESS : 0u);
+    first.push_back(static_cast<uint32_t>(members.size()));
+    members.insert(members.end(), idx.begin(), idx.end());
+  }
+  first.push_back(static_cast<uint32_t>(members.size()));
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_lit_multi(d_lits.data(), d_flags.data(), d_ids.data(), d_lens.data(),
+                           static_cast<unsigned>(d_lits.size()), HS_MODE_BLOCK, nullptr, &db,
+                           &err) != HS_SUCCESS) {
+    hs_free_compile_error(err);
+    return;
+  }
+  set->batch_db_ = db;
+  set->batch_serial_ = next_serial.fetch_add(1);
+  set->batch_first_ = std::move(first);
+  set->batch_members_ = std::move(members);
 }
 
 Result<RegexSet> RegexSet::Build(const std::vector<RegexSpec>& all_specs,
@@ -389,6 +443,8 @@ Result<RegexSet> RegexSet::Build(const std::vector<RegexSpec>& all_specs,
       }
       set.filtered_ = std::move(filtered);
       set.filtered_ids_ = std::move(filtered_ids);
+      set.lit_count_ = static_cast<uint32_t>(lits.size());
+      BuildBatchDatabase(lits, lens, flags, &set);
     } else {
       hs_free_compile_error(err);
       // Fall back to the specs' expressions.
@@ -486,6 +542,21 @@ struct LiteralContext {
 
 }  // namespace
 
+bool RegexSet::LiteralHolds(const Literal& l, unsigned long long to, std::string_view value) {
+  switch (l.kind) {
+    case LiteralKind::kExact:
+      return to == l.length && value.size() == l.length;
+    case LiteralKind::kPrefix:
+      return to == l.length;
+    case LiteralKind::kSuffix:
+      return to == value.size();
+    case LiteralKind::kLike:
+      return PercentLikeMatches(l.like, value);
+    default:
+      return true;
+  }
+}
+
 int RegexSet::OnLiteral(unsigned int index, unsigned long long, unsigned long long to, unsigned int,
                         void* p) {
   auto* lc = static_cast<LiteralContext*>(p);
@@ -495,24 +566,7 @@ int RegexSet::OnLiteral(unsigned int index, unsigned long long, unsigned long lo
     return 0;
   }
   const Literal& l = literals[index];
-  bool ok = false;
-  switch (l.kind) {
-    case LiteralKind::kExact:
-      ok = to == l.length && lc->value.size() == l.length;
-      break;
-    case LiteralKind::kPrefix:
-      ok = to == l.length;
-      break;
-    case LiteralKind::kSuffix:
-      ok = to == lc->value.size();
-      break;
-    case LiteralKind::kLike:
-      ok = PercentLikeMatches(l.like, lc->value);
-      break;
-    default:
-      ok = true;
-  }
-  if (ok) lc->cb(lc->ctx, l.id);
+  if (LiteralHolds(l, to, lc->value)) lc->cb(lc->ctx, l.id);
   return 0;
 }
 
@@ -535,31 +589,32 @@ const std::vector<int>& RegexSet::PotentialsFor(const std::vector<int>& atoms) c
   return e.potentials;
 }
 
-void RegexSet::ScanImpl(std::string_view value, Callback cb, void* ctx) const {
-  for (uint32_t id : any_ids_) cb(ctx, id);
-  if (value.empty()) {
-    for (uint32_t id : empty_ids_) cb(ctx, id);
-  }
-  if (lit_db_ != nullptr && !value.empty()) {
-    hs_scratch_t* scratch = ScratchFor(lit_db_, lit_serial_);
-    thread_local std::vector<int> atoms;
-    atoms.clear();
-    LiteralContext lc{value, &literals_, &atoms, cb, ctx};
-    if (scratch != nullptr) {
-      hs_scan(lit_db_, value.data(), static_cast<unsigned>(value.size()), 0, scratch, OnLiteral,
-              &lc);
-    }
-    if (!atoms.empty()) {
-      // The same few atom sets (e.g. "http" and "://" in every URL) recur: their
-      // candidate lists are remembered per thread, as FilteredRE2 allocates computing one.
-      std::sort(atoms.begin(), atoms.end());
-      for (int r : PotentialsFor(atoms)) {
-        if (RE2::PartialMatch(re2::StringPiece(value.data(), value.size()), filtered_->GetRE2(r))) {
-          cb(ctx, filtered_ids_[static_cast<size_t>(r)]);
-        }
-      }
+void RegexSet::RunFiltered(std::string_view value, const std::vector<int>& atoms, Callback cb,
+                           void* ctx) const {
+  // The same few atom sets (e.g. "http" and "://" in every URL) recur: their candidate
+  // lists are remembered per thread, as FilteredRE2 allocates computing one.
+  for (int r : PotentialsFor(atoms)) {
+    if (RE2::PartialMatch(re2::StringPiece(value.data(), value.size()), filtered_->GetRE2(r))) {
+      cb(ctx, filtered_ids_[static_cast<size_t>(r)]);
     }
   }
+}
+
+void RegexSet::ScanLiterals(std::string_view value, Callback cb, void* ctx) const {
+  hs_scratch_t* scratch = ScratchFor(lit_db_, lit_serial_);
+  thread_local std::vector<int> atoms;
+  atoms.clear();
+  LiteralContext lc{value, &literals_, &atoms, cb, ctx};
+  if (scratch != nullptr) {
+    hs_scan(lit_db_, value.data(), static_cast<unsigned>(value.size()), 0, scratch, OnLiteral, &lc);
+  }
+  if (!atoms.empty()) {
+    std::sort(atoms.begin(), atoms.end());
+    RunFiltered(value, atoms, cb, ctx);
+  }
+}
+
+void RegexSet::ScanExpressions(std::string_view value, Callback cb, void* ctx) const {
   if (db_ != nullptr) {
     hs_scratch_t* scratch = ScratchFor(db_, serial_);
     ScanContext sc{value, &hs_ids_, &hs_confirm_, cb, ctx};
@@ -572,6 +627,151 @@ void RegexSet::ScanImpl(std::string_view value, Callback cb, void* ctx) const {
   }
 }
 
+void RegexSet::ScanImpl(std::string_view value, Callback cb, void* ctx) const {
+  for (uint32_t id : any_ids_) cb(ctx, id);
+  if (value.empty()) {
+    for (uint32_t id : empty_ids_) cb(ctx, id);
+  }
+  if (lit_db_ != nullptr && !value.empty()) ScanLiterals(value, cb, ctx);
+  ScanExpressions(value, cb, ctx);
+}
+
+namespace {
+
+// Per-thread state of ScanMany.
+struct ManyScratch {
+  std::string joined;            // the gathered values, each followed by 0xFF
+  std::vector<uint32_t> starts;  // offset of each gathered value in `joined`
+  std::vector<uint32_t> which;   // its index in the caller's values
+  std::vector<uint64_t> seen;    // per lit_db_ index: `mark` of the last value it was
+                                 // reported (or decided) for
+  uint64_t epoch = 0;            // scans so far, in the top 32 bits of a mark
+  std::vector<std::pair<uint32_t, int>> atoms;  // (gathered value, atom) found
+  std::vector<int> group;
+};
+thread_local ManyScratch tls_many;
+
+struct BatchContext {
+  const void* set;
+  ManyScratch* ms;
+  std::span<const std::string_view> values;
+  void (*cb)(void*, uint32_t, uint32_t);
+  void* ctx;
+  uint32_t hint;  // the gathered value of the previous match
+};
+
+// Binds a value index to ScanMany's callback for the one-value scanning functions.
+struct BoundValue {
+  void (*cb)(void*, uint32_t, uint32_t);
+  void* ctx;
+  uint32_t value;
+  static void Call(void* p, uint32_t id) {
+    auto* b = static_cast<BoundValue*>(p);
+    b->cb(b->ctx, b->value, id);
+  }
+};
+
+}  // namespace
+
+int RegexSet::OnBatchLiteral(unsigned int index, unsigned long long, unsigned long long to,
+                             unsigned int, void* p) {
+  auto* bc = static_cast<BatchContext*>(p);
+  const RegexSet& set = *static_cast<const RegexSet*>(bc->set);
+  ManyScratch& ms = *bc->ms;
+  // The gathered value holding the match's last byte (matches need not come in order).
+  uint32_t last = static_cast<uint32_t>(to - 1);
+  uint32_t pos = bc->hint;
+  if (ms.starts[pos] > last || (pos + 1 < ms.starts.size() && ms.starts[pos + 1] <= last)) {
+    pos = static_cast<uint32_t>(std::upper_bound(ms.starts.begin(), ms.starts.end(), last) -
+                                ms.starts.begin() - 1);
+    bc->hint = pos;
+  }
+  uint32_t k = ms.which[pos];
+  std::string_view value = bc->values[k];
+  unsigned long long local_to = to - ms.starts[pos];
+  uint64_t mark = ms.epoch | pos;
+  for (uint32_t i = set.batch_first_[index]; i < set.batch_first_[index + 1]; ++i) {
+    uint32_t m = set.batch_members_[i];
+    uint64_t& seen = ms.seen[m];
+    if (seen == mark) continue;
+    if (m >= set.literals_.size()) {
+      seen = mark;
+      ms.atoms.emplace_back(pos, static_cast<int>(m - set.literals_.size()));
+      continue;
+    }
+    const Literal& l = set.literals_[m];
+    if (LiteralHolds(l, local_to, value)) {
+      seen = mark;  // reported once per value, as with HS_FLAG_SINGLEMATCH
+      bc->cb(bc->ctx, k, l.id);
+    } else if (l.kind == LiteralKind::kLike) {
+      seen = mark;  // its answer does not depend on where the piece occurs
+    }
+    // A prefix, exact or suffix test that fails here may hold at another occurrence.
+  }
+  return 0;
+}
+
+void RegexSet::ScanManyImpl(std::span<const std::string_view> values, ManyCallback cb,
+                            void* ctx) const {
+  ManyScratch& ms = tls_many;
+  ms.joined.clear();
+  ms.starts.clear();
+  ms.which.clear();
+  // Joined values must stay addressable by 32-bit offsets: scan in rounds of bounded size.
+  constexpr size_t kMaxJoined = size_t{1} << 24;
+  auto flush = [&] {
+    if (ms.which.empty()) return;
+    hs_scratch_t* scratch = ScratchFor(batch_db_, batch_serial_);
+    if (ms.seen.size() < lit_count_) ms.seen.resize(lit_count_, 0);
+    ms.epoch += uint64_t{1} << 32;
+    ms.atoms.clear();
+    BatchContext bc{this, &ms, values, cb, ctx, 0};
+    if (scratch != nullptr) {
+      hs_scan(batch_db_, ms.joined.data(), static_cast<unsigned>(ms.joined.size()), 0, scratch,
+              OnBatchLiteral, &bc);
+    }
+    if (!ms.atoms.empty()) {
+      // Matches mostly come in order of their end: usually sorted already.
+      if (!std::is_sorted(ms.atoms.begin(), ms.atoms.end())) {
+        std::sort(ms.atoms.begin(), ms.atoms.end());
+      }
+      for (size_t i = 0; i < ms.atoms.size();) {
+        uint32_t pos = ms.atoms[i].first;
+        ms.group.clear();
+        for (; i < ms.atoms.size() && ms.atoms[i].first == pos; ++i) {
+          ms.group.push_back(ms.atoms[i].second);
+        }
+        BoundValue b{cb, ctx, ms.which[pos]};
+        RunFiltered(values[ms.which[pos]], ms.group, &BoundValue::Call, &b);
+      }
+    }
+    ms.joined.clear();
+    ms.starts.clear();
+    ms.which.clear();
+  };
+  for (uint32_t k = 0; k < values.size(); ++k) {
+    std::string_view v = values[k];
+    BoundValue b{cb, ctx, k};
+    for (uint32_t id : any_ids_) cb(ctx, k, id);
+    if (v.empty()) {
+      for (uint32_t id : empty_ids_) cb(ctx, k, id);
+    } else if (lit_db_ != nullptr) {
+      if (batch_db_ != nullptr && v.size() <= kMaxBatchedValue &&
+          std::memchr(v.data(), 0xff, v.size()) == nullptr) {
+        if (ms.joined.size() + v.size() + 1 > kMaxJoined) flush();
+        ms.starts.push_back(static_cast<uint32_t>(ms.joined.size()));
+        ms.which.push_back(k);
+        ms.joined.append(v);
+        ms.joined.push_back('\xff');
+      } else {
+        ScanLiterals(v, &BoundValue::Call, &b);
+      }
+    }
+    ScanExpressions(v, &BoundValue::Call, &b);
+  }
+  flush();
+}
+
 size_t RegexSet::MemoryBytes() const {
   size_t n = hs_ids_.capacity() * 4 + re2_.capacity() * sizeof(Re2Entry) +
              literals_.capacity() * sizeof(Literal) +
@@ -582,7 +782,8 @@ size_t RegexSet::MemoryBytes() const {
       n += static_cast<size_t>(filtered_->GetRE2(i).ProgramSize()) * 16;
     }
   }
-  for (const hs_database_t* db : {db_, lit_db_}) {
+  n += (batch_first_.capacity() + batch_members_.capacity()) * 4;
+  for (const hs_database_t* db : {db_, lit_db_, batch_db_}) {
     size_t sz = 0;
     if (db != nullptr && hs_database_size(db, &sz) == HS_SUCCESS) n += sz;
   }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,6 +101,17 @@ class RegexSet {
     ScanImpl(value, &CallThunk<Fn>, &fn);
   }
 
+  // The same answers as Scan for each of `values`, as fn(k, id) for values[k]. The
+  // literal database is run once over all the values of at most kMaxBatchedValue bytes,
+  // joined by a 0xFF byte (no literal holds one, and valid UTF-8 never does), instead of
+  // once per value: most of a short scan's cost is Hyperscan's fixed cost per call.
+  // Longer values, and values holding a 0xFF byte, are scanned one by one.
+  static constexpr size_t kMaxBatchedValue = 256;
+  template <typename Fn>
+  void ScanMany(std::span<const std::string_view> values, Fn&& fn) const {
+    ScanManyImpl(values, &CallThunk2<Fn>, &fn);
+  }
+
   size_t size() const {
     return hs_ids_.size() + re2_.size() + literals_.size() + any_ids_.size() + empty_ids_.size() +
            filtered_ids_.size();
@@ -115,7 +127,20 @@ class RegexSet {
   static void CallThunk(void* ctx, uint32_t id) {
     (*static_cast<Fn*>(ctx))(id);
   }
+  using ManyCallback = void (*)(void* ctx, uint32_t value, uint32_t id);
+  template <typename Fn>
+  static void CallThunk2(void* ctx, uint32_t value, uint32_t id) {
+    (*static_cast<Fn*>(ctx))(value, id);
+  }
   void ScanImpl(std::string_view value, Callback cb, void* ctx) const;
+  void ScanManyImpl(std::span<const std::string_view> values, ManyCallback cb, void* ctx) const;
+  // Parts of ScanImpl: the literal database (with the atoms' RE2s), and the expression
+  // database with the RE2-only expressions.
+  void ScanLiterals(std::string_view value, Callback cb, void* ctx) const;
+  void ScanExpressions(std::string_view value, Callback cb, void* ctx) const;
+  // Runs the FilteredRE2 expressions whose atoms (sorted) occur in `value`.
+  void RunFiltered(std::string_view value, const std::vector<int>& atoms, Callback cb,
+                   void* ctx) const;
   // FilteredRE2 expressions that may match a text holding exactly these (sorted) atoms.
   const std::vector<int>& PotentialsFor(const std::vector<int>& atoms) const;
 
@@ -127,6 +152,13 @@ class RegexSet {
   };
   static int OnLiteral(unsigned int index, unsigned long long from, unsigned long long to,
                        unsigned int flags, void* ctx);
+  static int OnBatchLiteral(unsigned int index, unsigned long long from, unsigned long long to,
+                            unsigned int flags, void* ctx);
+  static void BuildBatchDatabase(const std::vector<const char*>& lits,
+                                 const std::vector<size_t>& lens,
+                                 const std::vector<unsigned>& flags, RegexSet* set);
+  // Whether literal spec `l`, found ending at offset `to` of `value`, holds.
+  static bool LiteralHolds(const Literal& l, unsigned long long to, std::string_view value);
 
   // Exact-RE2 expressions that RE2's prefilter can rule out by ASCII literal "atoms"
   // (most real MATCHES): the atoms in the caseless part of lit_db_, and RE2
@@ -140,6 +172,14 @@ class RegexSet {
   hs_database* lit_db_ = nullptr;
   uint64_t lit_serial_ = 0;
   std::vector<Literal> literals_;  // lit_db_ expression index -> what to check
+  // The same literals for ScanMany: each distinct (bytes, caseless) once, without
+  // HS_FLAG_SINGLEMATCH (a literal may occur in several of the joined values).
+  // batch_db_ expression e stands for lit_db_ indices
+  // batch_members_[batch_first_[e], batch_first_[e + 1]). Null when not built.
+  hs_database* batch_db_ = nullptr;
+  uint64_t batch_serial_ = 0;
+  std::vector<uint32_t> batch_first_, batch_members_;
+  uint32_t lit_count_ = 0;         // lit_db_ indices: literal specs, then atoms
   std::vector<uint32_t> any_ids_;  // kAny, and kExact '' (empty_ids_)
   std::vector<uint32_t> empty_ids_;
   hs_database* db_ = nullptr;

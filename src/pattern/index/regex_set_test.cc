@@ -20,6 +20,26 @@ std::vector<uint32_t> ScanAll(const RegexSet& s, std::string_view v) {
   return out;
 }
 
+// ScanMany's answer for each value, sorted, duplicates removed.
+std::vector<std::vector<uint32_t>> ScanManyAll(const RegexSet& s,
+                                               const std::vector<std::string>& values) {
+  std::vector<std::string_view> views(values.begin(), values.end());
+  std::vector<std::vector<uint32_t>> out(values.size());
+  s.ScanMany(views, [&](uint32_t k, uint32_t id) { out.at(k).push_back(id); });
+  for (auto& ids : out) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  }
+  return out;
+}
+
+// Scan's answer, duplicates removed.
+std::vector<uint32_t> ScanUnique(const RegexSet& s, std::string_view v) {
+  std::vector<uint32_t> out = ScanAll(s, v);
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 RegexSpec Spec(std::string expr, uint32_t id, bool dot_all = false, bool exact = false) {
   RegexSpec s;
   s.expression = std::move(expr);
@@ -160,10 +180,14 @@ TEST(RegexSetTest, LikeSpecsAgreeWithTheEvaluatorOnRandomInputs) {
     ASSERT_TRUE(set.ok());
     ASSERT_TRUE(rejected.empty());
     EXPECT_EQ(set->filtered_count(), 2u);
+    std::vector<std::string> values;
     for (int v = 0; v < 40; ++v) {
       std::string value;
       size_t n = rng() % 7;
+      // Some values longer than ScanMany joins (scanned alone there).
+      if (v % 10 == 9) n = 60 + rng() % 100;
       for (size_t k = 0; k < n; ++k) value += value_parts[rng() % value_parts.size()];
+      values.push_back(value);
       std::vector<uint32_t> want;
       for (uint32_t i = 0; i < likes.size(); ++i) {
         if (LikeReference(likes[i], value)) want.push_back(i);
@@ -174,6 +198,12 @@ TEST(RegexSetTest, LikeSpecsAgreeWithTheEvaluatorOnRandomInputs) {
       got.erase(std::unique(got.begin(), got.end()), got.end());
       matches += want.size();
       ASSERT_EQ(got, want) << "value '" << value << "'";
+    }
+    // All the round's values (twice over) through ScanMany answer as Scan did.
+    values.insert(values.end(), values.begin(), values.end());
+    auto many = ScanManyAll(*set, values);
+    for (size_t v = 0; v < values.size(); ++v) {
+      ASSERT_EQ(many[v], ScanUnique(*set, values[v])) << "ScanMany, value '" << values[v] << "'";
     }
   }
   EXPECT_GT(matches, 1000u);
@@ -247,10 +277,13 @@ TEST(RegexSetTest, ExactRe2SpecsAgreeWithRe2OnRandomInputs) {
     ASSERT_TRUE(set.ok());
     ASSERT_TRUE(rejected.empty());
     filtered += set->filtered_count();
+    std::vector<std::string> values;
     for (int v = 0; v < 30; ++v) {
       std::string value;
       size_t n = 1 + rng() % 4;
+      if (v % 10 == 9) n = 40 + rng() % 40;  // longer than ScanMany joins
       for (size_t k = 0; k < n; ++k) value += texts[rng() % texts.size()];
+      values.push_back(value);
       std::vector<uint32_t> want;
       for (uint32_t i = 0; i < refs.size(); ++i) {
         if (RE2::PartialMatch(value, *refs[i])) want.push_back(i);
@@ -262,9 +295,47 @@ TEST(RegexSetTest, ExactRe2SpecsAgreeWithRe2OnRandomInputs) {
       for (const auto& sp : specs) exprs += " /" + sp.expression + "/";
       ASSERT_EQ(got, want) << "value '" << value << "' expressions" << exprs;
     }
+    auto many = ScanManyAll(*set, values);
+    for (size_t v = 0; v < values.size(); ++v) {
+      ASSERT_EQ(many[v], ScanUnique(*set, values[v])) << "ScanMany, value '" << values[v] << "'";
+    }
   }
   EXPECT_GT(matches, 500u);
   EXPECT_GT(filtered, 300u);  // the atom path is exercised
+}
+
+// ScanMany joins short values with a 0xFF byte and scans them once: literals found in
+// several values, many times in one value, next to the separator, shared by several
+// specs, and values holding 0xFF themselves (scanned alone) must answer as Scan does.
+TEST(RegexSetTest, ScanManyAnswersAsScanValueByValue) {
+  std::mt19937 rng(11);
+  const std::vector<std::string> likes = {"evil%", "%.php",  "%gate%", "a%b%c", "x",
+                                          "%x%",   "%gate%", "ab",     "%ab",   "ab%",
+                                          "%%",    "",       "a%a%a%a"};
+  const std::vector<std::string> parts = {"evil", ".php", "gate", "a", "b", "c", "x", "\xff", "ab"};
+  size_t matches = 0;
+  for (int round = 0; round < 200; ++round) {
+    std::vector<RegexSpec> specs;
+    for (uint32_t i = 0; i < 6; ++i) specs.push_back(LikeSpec(likes[rng() % likes.size()], i));
+    std::vector<uint32_t> rejected;
+    auto set = RegexSet::Build(specs, &rejected);
+    ASSERT_TRUE(set.ok());
+    std::vector<std::string> values;
+    for (int v = 0; v < 50; ++v) {
+      std::string value;
+      size_t n = rng() % 6;
+      if (v % 16 == 15) n = 100 + rng() % 50;  // over kMaxBatchedValue bytes
+      for (size_t k = 0; k < n; ++k) value += parts[rng() % parts.size()];
+      values.push_back(value);
+    }
+    auto many = ScanManyAll(*set, values);
+    for (size_t v = 0; v < values.size(); ++v) {
+      std::vector<uint32_t> want = ScanUnique(*set, values[v]);
+      matches += want.size();
+      ASSERT_EQ(many[v], want) << "value '" << values[v] << "'";
+    }
+  }
+  EXPECT_GT(matches, 2000u);
 }
 
 TEST(RegexSetTest, ScansConcurrentlyFromManyThreads) {

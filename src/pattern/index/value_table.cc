@@ -97,17 +97,12 @@ const ValueTable::Slot* ValueTable::Find(uint32_t field, std::string_view value,
 
 const ValueTable::Slot* ValueTable::FindFrom(uint32_t field, std::string_view value, uint32_t tag,
                                              uint32_t i) const {
-  size_t cap = slots_.size();
   uint8_t want = static_cast<uint8_t>(0x80 | (tag & 0x7f));
-  while (true) {
-    uint8_t m = meta_[i];
-    if (m == 0) return nullptr;
-    if (m == want) {
-      const Slot& s = slots_[i];
-      if (s.tag == tag && KeyEquals(s.key, field, value)) return &s;
-    }
-    if (++i == cap) i = 0;
+  for (i = NextCandidate(i, want); i != kNoSlot; i = NextCandidate(Next(i), want)) {
+    const Slot& s = slots_[i];
+    if (s.tag == tag && KeyEquals(s.key, field, value)) return &s;
   }
+  return nullptr;
 }
 
 size_t ValueTable::MemoryBytes() const {
@@ -152,9 +147,9 @@ bool ValueTableBuilder::Build(ValueTable* out) {
   for (size_t i = 0; i < entries_.size(); ++i) {
     if (i == 0 || !key_eq(entries_[i - 1], entries_[i])) ++keys;
   }
-  size_t cap = keys == 0 ? 0 : keys + keys / 4 + 8;
+  size_t cap = keys == 0 ? 0 : std::max<size_t>(keys + keys / 4 + 8, ValueTable::kGroup);
   out->slots_.assign(cap, ValueTable::Slot{});
-  out->meta_.assign(cap, 0);
+  out->meta_.assign(cap == 0 ? 0 : cap + ValueTable::kGroup - 1, 0);
   out->key_count_ = keys;
   out->arena_.reserve(arena_.size());  // every key once at most
 
@@ -194,6 +189,7 @@ bool ValueTableBuilder::Build(ValueTable* out) {
     }
     out->slots_[s] = ValueTable::Slot{TagOf(h), off, posting};
     out->meta_[s] = ValueTable::MetaOf(h);
+    if (s < ValueTable::kGroup - 1) out->meta_[cap + s] = out->meta_[s];
     i = j;
   }
   out->multi_.shrink_to_fit();

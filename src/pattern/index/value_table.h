@@ -17,6 +17,10 @@
 #include <string_view>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace entente::pattern::index {
 
 // 64-bit hash of (field, value); stable within one process.
@@ -85,34 +89,22 @@ class ValueTable {
   // returns kNoSlot when the key is certainly absent.
   static constexpr uint32_t kNoSlot = 0xffffffffu;
   uint32_t FirstMetaMatch(uint64_t hash) const {
-    size_t cap = meta_.size();
-    if (cap == 0) return kNoSlot;
-    uint32_t i = SlotIndex(hash);
-    uint8_t want = MetaOf(hash);
-    while (true) {
-      uint8_t m = meta_[i];
-      if (m == 0) return kNoSlot;
-      if (m == want) {
-        __builtin_prefetch(&slots_[i]);
-        return i;
-      }
-      if (++i == cap) i = 0;
-    }
+    if (meta_.empty()) return kNoSlot;
+    uint32_t i = NextCandidate(SlotIndex(hash), MetaOf(hash));
+    if (i != kNoSlot) __builtin_prefetch(&slots_[i]);
+    return i;
   }
   uint32_t FirstTagMatch(uint64_t hash, uint32_t i) const {
-    if (i == kNoSlot) return kNoSlot;
-    size_t cap = meta_.size();
     uint8_t want = MetaOf(hash);
     uint32_t tag = static_cast<uint32_t>(hash >> 32);
-    while (true) {
-      uint8_t m = meta_[i];
-      if (m == 0) return kNoSlot;
-      if (m == want && slots_[i].tag == tag) {
+    while (i != kNoSlot) {
+      if (slots_[i].tag == tag) {
         __builtin_prefetch(arena_.data() + slots_[i].key);
         return i;
       }
-      if (++i == cap) i = 0;
+      i = NextCandidate(Next(i), want);
     }
+    return kNoSlot;
   }
   template <typename Fn>
   size_t ForEachFrom(uint32_t field, std::string_view value, uint64_t hash, uint32_t slot,
@@ -150,6 +142,7 @@ class ValueTable {
   friend class ValueTableBuilder;
   static constexpr uint32_t kMultiBit = 0x80000000u;
   static constexpr uint32_t kEmpty = 0xffffffffu;
+  static constexpr uint32_t kGroup = 16;  // control bytes scanned at once
 
   struct Slot {
     uint32_t tag = 0;
@@ -179,13 +172,45 @@ class ValueTable {
   static uint8_t MetaOf(uint64_t hash) {
     return static_cast<uint8_t>(0x80 | ((hash >> 32) & 0x7f));
   }
+  uint32_t Next(uint32_t i) const { return i + 1 == slots_.size() ? 0 : i + 1; }
+  // The first slot at or after `i` on the probe sequence whose control byte is `want`,
+  // before the run of occupied slots ends; kNoSlot if there is none. Scans 16 control
+  // bytes at a time (meta_ repeats its first kGroup - 1 bytes past the end, and a
+  // non-empty table has at least kGroup slots, so a group never reads past the array).
+  uint32_t NextCandidate(uint32_t i, uint8_t want) const {
+    const uint32_t cap = static_cast<uint32_t>(slots_.size());
+#if defined(__SSE2__)
+    const __m128i w = _mm_set1_epi8(static_cast<char>(want));
+    const __m128i zero = _mm_setzero_si128();
+    while (true) {
+      __m128i g = _mm_loadu_si128(reinterpret_cast<const __m128i*>(meta_.data() + i));
+      uint32_t empty = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(g, zero)));
+      uint32_t match = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(g, w)));
+      if (empty != 0) match &= (empty & (0u - empty)) - 1;  // only before the first free slot
+      if (match != 0) {
+        uint32_t j = i + static_cast<uint32_t>(__builtin_ctz(match));
+        return j >= cap ? j - cap : j;
+      }
+      if (empty != 0) return kNoSlot;
+      i += kGroup;
+      if (i >= cap) i -= cap;
+    }
+#else
+    while (true) {
+      uint8_t m = meta_[i];
+      if (m == 0) return kNoSlot;
+      if (m == want) return i;
+      if (++i == cap) i = 0;
+    }
+#endif
+  }
   bool KeyEquals(uint32_t offset, uint32_t field, std::string_view value) const;
   std::string_view KeyAt(uint32_t offset, uint32_t* field) const;
 
   std::vector<Slot> slots_;
-  // One control byte per slot (about 1.25 bytes per key): a lookup that finds nothing -
-  // the common case - usually reads only these, which stay in cache far better than the
-  // 12-byte slots.
+  // One control byte per slot (about 1.25 bytes per key), then copies of the first
+  // kGroup - 1: a lookup that finds nothing - the common case - usually reads only
+  // these, 16 at a time, and they stay in cache far better than the 12-byte slots.
   std::vector<uint8_t> meta_;
   std::vector<char> arena_;      // per key: u32 field, u32 length, bytes
   std::vector<uint32_t> multi_;  // count followed by indicator numbers
