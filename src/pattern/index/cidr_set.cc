@@ -114,6 +114,33 @@ int32_t CidrSet::LastStartingAtOrBefore(const Family& f, U128 addr) {
   return static_cast<int32_t>(lo) - 1;
 }
 
+void CidrSet::LocateV4(V4Probe* p) const {
+  size_t lo = p->lo, hi = p->hi;  // the first node starting after the address is in [lo, hi]
+  if (!v4_.starts32.empty()) {
+    const uint32_t* s = v4_.starts32.data();
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (s[mid] <= p->address) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+  } else {
+    U128 addr = static_cast<U128>(p->address) << 96;
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (v4_.nodes[mid].start <= addr) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+  }
+  p->node = static_cast<int32_t>(lo) - 1;
+  if (p->node >= 0) __builtin_prefetch(&v4_.nodes[static_cast<size_t>(p->node)]);
+}
+
 size_t CidrSet::MemoryBytes() const {
   return (v4_.nodes.capacity() + v6_.nodes.capacity()) * sizeof(Node) +
          (v4_.postings.capacity() + v6_.postings.capacity() + v4_.buckets.capacity() +

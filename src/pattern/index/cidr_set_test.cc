@@ -210,5 +210,50 @@ TEST(CidrSetTest, AgreesWithLinearScanOnSparseBlocksAndBlockQueries) {
   }
 }
 
+// The IPv4 address lookup (ForEachContainingV4, made of the staged calls a batch uses)
+// answers as the general block query a.b.c.d/32 does, for sets small enough to be
+// searched whole and large ones searched by /16 bucket, with the stages of several
+// probes interleaved as IndexPart runs them.
+TEST(CidrSetTest, StagedIpv4LookupAgreesWithBlockQueries) {
+  std::mt19937 rng(23);
+  size_t found = 0;
+  for (size_t n : {0u, 1u, 7u, 300u, 1023u, 1024u, 5000u}) {
+    CidrSetBuilder b;
+    for (uint32_t i = 0; i < n; ++i) {
+      int prefix = static_cast<int>(rng() % 33);
+      uint32_t addr = (rng() & 0x0f0f0fffu) | 0x0a000000u;
+      IpBlock blk;
+      blk.bits = static_cast<unsigned __int128>(prefix == 0 ? 0 : addr & (~0u << (32 - prefix)))
+                 << 96;
+      blk.prefix = prefix;
+      b.Add(blk, i);
+    }
+    CidrSet s;
+    b.Build(&s);
+    std::vector<uint32_t> addrs;
+    for (int q = 0; q < 4000; ++q) {
+      addrs.push_back(q % 4 == 0 ? static_cast<uint32_t>(rng())
+                                 : (static_cast<uint32_t>(rng()) & 0x0f0f0fffu) | 0x0a000000u);
+    }
+    std::vector<CidrSet::V4Probe> probes(addrs.size());
+    for (size_t q = 0; q < addrs.size(); ++q) s.StartV4(addrs[q], &probes[q]);
+    for (auto& p : probes) s.NarrowV4(&p);
+    for (auto& p : probes) s.LocateV4(&p);
+    for (size_t q = 0; q < addrs.size(); ++q) {
+      IpBlock qb;
+      qb.bits = static_cast<unsigned __int128>(addrs[q]) << 96;
+      qb.prefix = 32;
+      std::vector<uint32_t> want, got, staged;
+      s.ForEachContaining(qb, [&](uint32_t i) { want.push_back(i); });
+      s.ForEachContainingV4(addrs[q], [&](uint32_t i) { got.push_back(i); });
+      s.ReportV4(probes[q], [&](uint32_t i) { staged.push_back(i); });
+      ASSERT_EQ(got, want) << n << " blocks, query " << addrs[q];
+      ASSERT_EQ(staged, want) << n << " blocks, query " << addrs[q];
+      found += want.size();
+    }
+  }
+  EXPECT_GT(found, 10000u);
+}
+
 }  // namespace
 }  // namespace entente::pattern::index

@@ -261,13 +261,13 @@ void IndexPart::Visit(uint32_t f, std::string_view value, uint32_t view, ProbeBa
     batch->equality.push_back(ProbeBatch::Equality{view, f, value, hash, 0});
   }
   if (field.cidr != nullptr) {
-    auto emit = [&](uint32_t i) { Emit(view, i, batch); };
     // A plain dotted quad (most values) is what ParseIpBlock would make of it: an IPv4
-    // address with prefix 32 (it holds no '/', ':' or NUL).
+    // address with prefix 32 (it holds no '/', ':' or NUL). Looked up in Resolve.
     if (auto v4 = ParseIpv4(value)) {
-      field.cidr->ForEachContainingV4(*v4, emit);
+      batch->cidr.push_back(ProbeBatch::Cidr{f, view, {}});
+      field.cidr->StartV4(*v4, &batch->cidr.back().probe);
     } else if (auto blk = ParseIpBlock(value)) {
-      field.cidr->ForEachContaining(*blk, emit);
+      field.cidr->ForEachContaining(*blk, [&](uint32_t i) { Emit(view, i, batch); });
     }
   }
   for (uint32_t j = 0; j < field.regex.size(); ++j) {
@@ -321,14 +321,21 @@ void IndexPart::Resolve(ProbeBatch* batch) const {
   // control bytes, then slot tags, then keys - each prefetching what the next reads; the
   // regex scans run between the first two, while the slots load (which matters most
   // for a batch of one record).
+  // The IPv4 CIDR lookups go the same way, a stage at a time between them.
   for (ProbeBatch::Equality& q : batch->equality) q.slot = equal_.FirstMetaMatch(q.hash);
+  for (ProbeBatch::Cidr& c : batch->cidr) fields_[c.field].cidr->NarrowV4(&c.probe);
   ResolveRegex(batch);
   for (ProbeBatch::Equality& q : batch->equality) q.slot = equal_.FirstTagMatch(q.hash, q.slot);
+  for (ProbeBatch::Cidr& c : batch->cidr) fields_[c.field].cidr->LocateV4(&c.probe);
   for (const ProbeBatch::Equality& q : batch->equality) {
     equal_.ForEachFrom(q.field, q.value, q.hash, q.slot,
                        [&](uint32_t i) { Emit(q.view, i, batch); });
   }
+  for (const ProbeBatch::Cidr& c : batch->cidr) {
+    fields_[c.field].cidr->ReportV4(c.probe, [&](uint32_t i) { Emit(c.view, i, batch); });
+  }
   batch->equality.clear();
+  batch->cidr.clear();
 }
 
 void IndexPart::ResolveRegex(ProbeBatch* batch) const {

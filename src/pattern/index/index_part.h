@@ -78,7 +78,13 @@ struct ProbeBatch {
     uint32_t view;
     std::string_view value;  // points into the observation's JSON
   };
+  struct Cidr {
+    uint32_t field;
+    uint32_t view;
+    CidrSet::V4Probe probe;
+  };
   std::vector<Equality> equality;  // pending hash-table probes
+  std::vector<Cidr> cidr;          // pending IPv4 address lookups
   std::vector<Regex> regex;        // pending LIKE/MATCHES scans, made per set together
   // Indicators the fast structures prove to match the view (kSimple), and those the
   // exact matcher must decide over the view's whole record (kPrefiltered with a leaf
@@ -90,6 +96,7 @@ struct ProbeBatch {
   std::vector<std::string_view> regex_values;
   void Clear() {
     equality.clear();
+    cidr.clear();
     regex.clear();
     direct.clear();
     to_confirm.clear();
@@ -104,11 +111,12 @@ class IndexPart {
 
   // Probing happens in two steps so that the hash-table cache misses of a whole batch
   // overlap. Collect reads the observation's objects in one pass over their members
-  // (only the properties some indicator names), answers CIDR leaves at once, queues
-  // each equality probe (hashed, its slot prefetched) and each value to scan for
-  // LIKE/MATCHES; Resolve then runs the queued probes, and the scans of each regex set
-  // over all its queued values together (RegexSet::ScanMany). Results go to batch->direct /
-  // batch->to_confirm under `view`.
+  // (only the properties some indicator names) and queues each equality probe (hashed,
+  // its slot prefetched), each IPv4 address to look up in a CIDR set (its bucket
+  // prefetched) and each value to scan for LIKE/MATCHES; Resolve then runs the queued
+  // probes and lookups in stages, and the scans of each regex set over all its queued
+  // values together (RegexSet::ScanMany). Other CIDR queries are answered at once. Results go to
+  // batch->direct / batch->to_confirm under `view`.
   void Collect(const ObservationView& obs, uint32_t view, ProbeBatch* batch) const;
   void Resolve(ProbeBatch* batch) const;
   // Starts loading what id(n) reads.
@@ -176,8 +184,12 @@ class IndexPart {
 
   std::vector<IndicatorInput> ExportImpl(const std::vector<bool>& keep) const;
   void Emit(uint32_t view, uint32_t n, ProbeBatch* batch) const {
-    (kinds_[n] == static_cast<uint8_t>(PatternClass::kSimple) ? batch->direct : batch->to_confirm)
-        .push_back(ProbeBatch::Found{view, n});
+    if (kinds_[n] == static_cast<uint8_t>(PatternClass::kSimple)) {
+      PrefetchIdOffset(n);  // the hit will name the indicator
+      batch->direct.push_back(ProbeBatch::Found{view, n});
+    } else {
+      batch->to_confirm.push_back(ProbeBatch::Found{view, n});
+    }
   }
   void Walk(const boost::json::object& o, int32_t node, uint32_t view, ProbeBatch* batch) const;
   void Visit(uint32_t f, std::string_view value, uint32_t view, ProbeBatch* batch) const;
