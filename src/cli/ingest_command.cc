@@ -25,7 +25,7 @@ namespace {
 // Objects per transaction: larger batches rewrite each hot index page less often
 // (docs/benchmarks-store.md); a crash loses at most the batch being written, which
 // `entente ingest` had not yet acknowledged.
-constexpr size_t kBatchSize = 10000;
+constexpr size_t kBatchSize = 50000;
 
 struct IngestOptions {
   std::string data;

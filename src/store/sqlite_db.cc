@@ -1,5 +1,6 @@
 #include "store/sqlite_db.h"
 
+#include <mutex>
 #include <string>
 
 namespace entente::store {
@@ -52,9 +53,19 @@ Status Statement::Exec(std::string_view op) {
                      op);
 }
 
+void ConfigureSqliteOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // SQLITE_MISUSE here means SQLite is initialised already: keep its defaults.
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+  });
+}
+
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, int flags,
                                                      int busy_timeout_ms,
                                                      std::string_view synchronous) {
+  ConfigureSqliteOnce();
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {

@@ -73,6 +73,12 @@ class Statement {
   bool owned_ = false;
 };
 
+// Sets SQLite's process-wide options once, before its first use: no global memory
+// statistics (a mutex taken on every allocation) and multi-thread mode (each
+// connection is used by one thread at a time, which Connection's users guarantee).
+// Later calls do nothing; if SQLite was already initialised, its defaults stay.
+void ConfigureSqliteOnce();
+
 class Connection {
  public:
   // Opens `path` (flags as sqlite3_open_v2) and applies the per-connection pragmas.

@@ -58,6 +58,10 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const std::string& path,
   auto writer =
       Connection::Open(path, SQLITE_OPEN_READWRITE, opts.busy_timeout_ms, opts.synchronous);
   if (!writer.ok()) return writer.status();
+  // 16 KiB pages for a new database (an existing one keeps its size): a bulk ingest
+  // writes fewer, larger WAL frames and walks fewer pages in the page cache
+  // (docs/benchmarks-store.md). Must precede WAL mode, after which the size is fixed.
+  ENTENTE_RETURN_IF_ERROR((*writer)->ExecScript("PRAGMA page_size=16384", "set page size"));
   {
     auto st = (*writer)->Prepare("PRAGMA journal_mode=WAL");
     if (!st.ok()) return st.status();
