@@ -2,17 +2,29 @@
 
 #include <pthread.h>
 
+#include <algorithm>
+
 namespace entente::store {
 namespace {
 
-int WalHook(void* arg, sqlite3* db, const char* schema, int pages) {
-  static_cast<Checkpointer*>(arg)->Notify(pages);
-  if (pages >= Checkpointer::kWriterPages) {
-    // The background checkpoints are not keeping the WAL short (a long read, or a slow
-    // disk): checkpoint here so that the WAL does not grow without bound.
+int WalHook(void* arg, sqlite3* db, const char* schema, int frames) {
+  auto* c = static_cast<Checkpointer*>(arg);
+  c->Notify(frames);
+  if (frames >= c->writer_frames()) {
+    // Copy what the background passes have not, so that the next transaction can
+    // start the log again from its beginning (SQLITE_BUSY while the checkpointer runs:
+    // the next commit tries again).
     (void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   }
   return SQLITE_OK;
+}
+
+Result<int> PageSize(Connection& c) {
+  auto st = c.Prepare("PRAGMA page_size");
+  if (!st.ok()) return st.status();
+  int rc = st->Step();
+  if (rc != SQLITE_ROW) return SqliteError(rc, c.db(), "read page size");
+  return static_cast<int>(st->Int(0));
 }
 
 }  // namespace
@@ -22,7 +34,10 @@ Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::string& pat
                                                           std::string_view synchronous) {
   auto conn = Connection::Open(path, SQLITE_OPEN_READWRITE, busy_timeout_ms, synchronous);
   if (!conn.ok()) return conn.status();
-  std::unique_ptr<Checkpointer> c(new Checkpointer(std::move(conn).value(), writer.db()));
+  auto page_size = PageSize(writer);
+  if (!page_size.ok()) return page_size.status();
+  std::unique_ptr<Checkpointer> c(
+      new Checkpointer(std::move(conn).value(), writer.db(), std::max(*page_size, 512)));
   ENTENTE_RETURN_IF_ERROR(
       writer.ExecScript("PRAGMA wal_autocheckpoint=0", "hand checkpoints over"));
   sqlite3_wal_hook(writer.db(), WalHook, c.get());
@@ -40,8 +55,8 @@ Checkpointer::~Checkpointer() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Checkpointer::Notify(int wal_pages) {
-  if (wal_pages < kPages) return;
+void Checkpointer::Notify(int wal_frames) {
+  if (wal_frames < frames_) return;
   {
     std::lock_guard<std::mutex> lock(mu_);
     wanted_ = true;

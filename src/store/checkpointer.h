@@ -2,14 +2,20 @@
 // own thread and connection, so that the writer never pays for checkpoints.
 //
 // The writer connection runs with wal_autocheckpoint off and a WAL hook that calls
-// Notify() after each commit with the number of pages in the WAL; at kPages or more the
-// checkpointer wakes up and runs a PASSIVE checkpoint (it never blocks the writer or
-// readers; frames still needed by a reader's snapshot are copied on a later pass).
-// If the WAL reaches kWriterPages (checkpoints falling behind), the hook asks the writer
-// to checkpoint itself, as SQLite's own autocheckpoint would. Thread-safe.
+// Notify() after each commit with the number of frames in the WAL; at kBytes of frames
+// or more the checkpointer wakes up and runs a PASSIVE checkpoint (it never blocks the
+// writer or readers; frames still needed by a reader's snapshot are copied on a later
+// pass). At kWriterBytes the hook has the writer checkpoint too, as SQLite's own
+// autocheckpoint would: a writer that never pauses keeps the background checkpoint
+// from ever reaching the end of the log, and SQLite starts writing the log from its
+// beginning again only once it has. Without this the log grows by every byte written
+// (a 1M-object ingest wrote 850 MB of fresh log file, each new page costing the kernel
+// a page allocation); with it the log cycles through the same, cached, file pages.
+// Thread-safe.
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -21,8 +27,8 @@ namespace entente::store {
 
 class Checkpointer {
  public:
-  static constexpr int kPages = 8192;              // 32 MiB of 4 KiB pages
-  static constexpr int kWriterPages = 8 * kPages;  // the writer helps past this
+  static constexpr int64_t kBytes = int64_t{16} << 20;        // wakes the checkpointer
+  static constexpr int64_t kWriterBytes = int64_t{64} << 20;  // the writer helps past this
 
   // Opens its own connection to `path`; `writer` gets the WAL hook.
   static Result<std::unique_ptr<Checkpointer>> Start(const std::string& path, Connection& writer,
@@ -34,15 +40,20 @@ class Checkpointer {
 
   // Called by the WAL hook (on the writer's thread, inside SQLite): cheap, never blocks
   // on a checkpoint.
-  void Notify(int wal_pages);
+  void Notify(int wal_frames);
+  int writer_frames() const { return writer_frames_; }
 
  private:
-  Checkpointer(std::unique_ptr<Connection> conn, sqlite3* writer)
-      : conn_(std::move(conn)), writer_(writer) {}
+  Checkpointer(std::unique_ptr<Connection> conn, sqlite3* writer, int page_size)
+      : conn_(std::move(conn)),
+        writer_(writer),
+        frames_(static_cast<int>(kBytes / page_size)),
+        writer_frames_(static_cast<int>(kWriterBytes / page_size)) {}
   void Run();
 
   std::unique_ptr<Connection> conn_;  // used by the thread only
   sqlite3* const writer_;             // its WAL hook points here until destruction
+  const int frames_, writer_frames_;  // kBytes and kWriterBytes in frames of one page
   std::mutex mu_;
   std::condition_variable cv_;
   bool wanted_ = false;    // guarded by mu_
