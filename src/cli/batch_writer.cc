@@ -6,8 +6,12 @@
 
 namespace entente::cli {
 
-BatchWriter::BatchWriter(store::Store& store, std::string collection_id)
-    : store_(store), collection_id_(std::move(collection_id)), thread_([this] { Run(); }) {}
+BatchWriter::BatchWriter(store::Store& store, std::string collection_id,
+                         size_t objects_per_transaction)
+    : store_(store),
+      collection_id_(std::move(collection_id)),
+      objects_per_transaction_(objects_per_transaction),
+      thread_([this] { Run(); }) {}
 
 BatchWriter::~BatchWriter() { (void)Finish(); }
 
@@ -39,30 +43,53 @@ void BatchWriter::Run() {
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [this] { return queued_.has_value() || closing_; });
-      if (!queued_.has_value()) return;  // closing, nothing left
+      if (!queued_.has_value()) {  // closing, nothing left (and nothing uncommitted)
+        bulk_.reset();
+        return;
+      }
       batch = std::move(*queued_);
       queued_.reset();
       writing_ = true;
       cv_.notify_all();  // a producer may queue the next batch now
     }
-    auto results = store_.AddObjects(collection_id_, batch);
+    Status written = Write(batch);
     std::lock_guard<std::mutex> lock(mu_);
     writing_ = false;
-    if (!results.ok()) {
-      error_ = results.status();
+    if (!written.ok()) {
+      bulk_.reset();  // discards what was not committed
+      error_ = written;
       queued_.reset();
       cv_.notify_all();
       return;
     }
-    for (const auto& r : *results) {
-      if (r.outcome == store::AddOutcome::kAdded) {
-        ++added_;
-      } else {
-        ++duplicate_;
-      }
-    }
     cv_.notify_all();
   }
+}
+
+Status BatchWriter::Write(const std::vector<store::NewObject>& batch) {
+  if (bulk_ == nullptr) {
+    auto bulk = store_.BeginBulkAdd(collection_id_);
+    if (!bulk.ok()) return bulk.status();
+    bulk_ = std::move(bulk).value();
+  }
+  auto results = bulk_->Add(batch);
+  if (!results.ok()) return results.status();
+  for (const auto& r : *results) {
+    ++(r.outcome == store::AddOutcome::kAdded ? pending_added_ : pending_duplicate_);
+  }
+  in_transaction_ += batch.size();
+  bool waiting;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    waiting = queued_.has_value();
+  }
+  if (waiting && in_transaction_ < objects_per_transaction_) return Status::Ok();
+  ENTENTE_RETURN_IF_ERROR(bulk_->Commit());
+  added_ += pending_added_;
+  duplicate_ += pending_duplicate_;
+  pending_added_ = pending_duplicate_ = 0;
+  in_transaction_ = 0;
+  return Status::Ok();
 }
 
 }  // namespace entente::cli

@@ -2,13 +2,18 @@
 // ingest` parses and validates the next batch while the store writes the last one.
 //
 // At most one batch waits behind the one being written (memory stays bounded at two
-// batches). The first store error stops the writer: later Submit calls and Finish return
-// it, and nothing after the failed batch is written. Submit and Finish are called from
-// one thread; the counters are read after Finish.
+// batches). Consecutive batches share one transaction (Store::BeginBulkAdd) until it
+// holds `objects_per_transaction` objects or no batch is waiting when one is written:
+// a busy writer commits rarely, an idle one never keeps the store locked. The first
+// store error stops the writer: later Submit calls and Finish return it, and nothing
+// after the last commit before it is kept. Submit and Finish are called from one
+// thread; the counters (committed objects only) are read after Finish.
 #pragma once
 
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -22,7 +27,7 @@ namespace entente::cli {
 
 class BatchWriter {
  public:
-  BatchWriter(store::Store& store, std::string collection_id);
+  BatchWriter(store::Store& store, std::string collection_id, size_t objects_per_transaction = 1);
   ~BatchWriter();  // waits for the writes in flight
   BatchWriter(const BatchWriter&) = delete;
   BatchWriter& operator=(const BatchWriter&) = delete;
@@ -37,9 +42,17 @@ class BatchWriter {
 
  private:
   void Run();
+  // Writes one batch into the open transaction (opening it first); commits when the
+  // transaction is full or nothing is waiting. Returns the first store error.
+  Status Write(const std::vector<store::NewObject>& batch);
 
   store::Store& store_;
   const std::string collection_id_;
+  const size_t objects_per_transaction_;
+  // Used by the thread only: the transaction and what it holds so far.
+  std::unique_ptr<store::Store::BulkAdd> bulk_;
+  size_t in_transaction_ = 0;
+  int64_t pending_added_ = 0, pending_duplicate_ = 0;
   std::mutex mu_;
   std::condition_variable cv_;
   std::optional<std::vector<store::NewObject>> queued_;  // guarded by mu_

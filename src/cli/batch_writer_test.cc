@@ -55,6 +55,18 @@ TEST_F(BatchWriterTest, FirstStoreErrorStopsTheWriter) {
   EXPECT_EQ(writer.added(), 0);
 }
 
+TEST_F(BatchWriterTest, SeveralBatchesPerTransactionAreAllWrittenAndCounted) {
+  BatchWriter writer(store_, "c-1", /*objects_per_transaction=*/250);
+  for (int b = 0; b < 10; ++b) ASSERT_TRUE(writer.Submit(Batch(b * 100, 100)).ok());
+  ASSERT_TRUE(writer.Submit(Batch(950, 100)).ok());  // 50 already stored
+  ASSERT_TRUE(writer.Finish().ok());
+  EXPECT_EQ(writer.added(), 1050);
+  EXPECT_EQ(writer.duplicate(), 50);
+  auto count = store_.CountObjects("c-1");
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 1050);
+}
+
 TEST_F(BatchWriterTest, FinishWithNothingSubmittedIsOk) {
   BatchWriter writer(store_, "c-1");
   EXPECT_TRUE(writer.Finish().ok());

@@ -22,10 +22,13 @@
 namespace entente::cli {
 namespace {
 
-// Objects per transaction: larger batches rewrite each hot index page less often
-// (docs/benchmarks-store.md); a crash loses at most the batch being written, which
-// `entente ingest` had not yet acknowledged.
-constexpr size_t kBatchSize = 50000;
+// Objects handed to the writer thread at a time, and at most per transaction: larger
+// transactions rewrite each page of the random-order id index less often
+// (docs/benchmarks-store.md), smaller hand-overs start the writer sooner and keep less
+// in memory. A crash loses at most the transaction being written, which `entente
+// ingest` had not yet acknowledged.
+constexpr size_t kBatchSize = 10000;
+constexpr size_t kObjectsPerTransaction = 50000;
 
 struct IngestOptions {
   std::string data;
@@ -45,7 +48,7 @@ class Ingester {
         show_progress_(show_progress),
         options_(NodeValidateOptions()),
         start_(std::chrono::steady_clock::now()),
-        writer_(store, collection.id) {
+        writer_(store, collection.id, kObjectsPerTransaction) {
     batch_.reserve(kBatchSize);
   }
 

@@ -1,5 +1,7 @@
 // SqliteStore: object versions (add, scan, delete, count).
 #include <algorithm>
+#include <memory>
+#include <mutex>
 #include <string>
 
 #include "store/records.h"
@@ -30,102 +32,166 @@ void AppendIn(std::string* sql, const char* column, size_t count, int* next) {
 
 }  // namespace
 
+// Holds the writer (write_mu_) from the first Add after a commit until the next Commit.
+class SqliteStore::SqliteBulkAdd final : public Store::BulkAdd {
+ public:
+  SqliteBulkAdd(SqliteStore* store, std::string_view collection)
+      : store_(store), collection_(collection), lock_(store->write_mu_, std::defer_lock) {}
+  ~SqliteBulkAdd() override { Discard(); }
+
+  Result<std::vector<AddResult>> Add(const std::vector<NewObject>& objects) override {
+    Connection& c = *store_->writer_;
+    if (!lock_.owns_lock()) {
+      lock_.lock();
+      auto begin = c.Prepare("BEGIN IMMEDIATE");
+      Status s = begin.ok() ? begin->Exec("bulk add: begin") : begin.status();
+      if (!s.ok()) {
+        lock_.unlock();
+        return s;
+      }
+    }
+    std::vector<AddResult> results;
+    Status s = store_->AddObjectsIn(c, collection_, objects, &results);
+    if (!s.ok()) {
+      Discard();
+      return s;
+    }
+    return results;
+  }
+
+  Status Commit() override {
+    if (!lock_.owns_lock()) return Status::Ok();
+    auto commit = store_->writer_->Prepare("COMMIT");
+    Status s = commit.ok() ? commit->Exec("bulk add: commit") : commit.status();
+    if (!s.ok()) {
+      Discard();
+      return s;
+    }
+    lock_.unlock();
+    return s;
+  }
+
+ private:
+  void Discard() {
+    if (!lock_.owns_lock()) return;
+    if (!sqlite3_get_autocommit(store_->writer_->db())) {
+      (void)store_->writer_->ExecScript("ROLLBACK", "rollback");
+    }
+    lock_.unlock();
+  }
+
+  SqliteStore* const store_;
+  const std::string collection_;
+  std::unique_lock<std::mutex> lock_;  // owned while a transaction is open
+};
+
+Result<std::unique_ptr<Store::BulkAdd>> SqliteStore::BeginBulkAdd(std::string_view collection_id) {
+  return std::unique_ptr<BulkAdd>(new SqliteBulkAdd(this, collection_id));
+}
+
 Result<std::vector<AddResult>> SqliteStore::AddObjects(std::string_view collection_id,
                                                        const std::vector<NewObject>& objects) {
-  for (const auto& o : objects) {
-    if (o.id.empty()) return Status::InvalidArgument("object to add has an empty id");
-  }
   std::vector<AddResult> results;
-  Status s = InWriteTransaction("add objects", [&](Connection& c) -> Status {
-    results.clear();
-    results.reserve(objects.size());
-    auto coll = c.Prepare("SELECT seq, last_added_us FROM collections WHERE id = ?1");
-    if (!coll.ok()) return coll.status();
-    coll->Bind(1, collection_id);
-    int rc = coll->Step();
-    if (rc == SQLITE_DONE) return Status::NotFound("no collection " + std::string(collection_id));
-    if (rc != SQLITE_ROW) return SqliteError(rc, c.db(), "add objects: find collection");
-    const int64_t seq = coll->Int(0);
-    int64_t last_added = coll->Int(1);
-    coll->Reset();
-
-    auto find = c.Prepare(
-        "SELECT seq, version, version_us, is_first, is_last, date_added_us FROM objects "
-        "WHERE collection = ?1 AND id_key = ?4 AND id = ?2 "
-        "AND (version = ?3 OR is_first = 1 OR is_last = 1)");
-    auto clear_first = c.Prepare("UPDATE objects SET is_first = 0 WHERE seq = ?1");
-    auto clear_last = c.Prepare("UPDATE objects SET is_last = 0 WHERE seq = ?1");
-    auto insert = c.Prepare(
-        "INSERT INTO objects (collection, date_added_us, id, version, version_us, type, "
-        "spec_version, tlp, audience, owner_org, is_first, is_last, json, id_key) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
-    for (auto* st : {&find, &clear_first, &clear_last, &insert}) {
-      if (!st->ok()) return st->status();
-    }
-    // One clock reading per transaction; date_added still increases strictly per row.
-    const int64_t now = clock_->NowMicros();
-    std::string audience;
-    for (const NewObject& o : objects) {
-      const int64_t id_key = keyer_.KeyOf(o.id);
-      find->Bind(1, seq);
-      find->BindStatic(2, o.id);
-      find->BindStatic(3, o.version);
-      find->Bind(4, id_key);
-      std::optional<int64_t> duplicate_added;
-      std::optional<StoredVersion> first, last;
-      while ((rc = find->Step()) == SQLITE_ROW) {
-        if (find->Text(1) == o.version) duplicate_added = find->Int(5);
-        if (find->Int(3) != 0) first = StoredVersion{find->Int(0), find->Int(2)};
-        if (find->Int(4) != 0) last = StoredVersion{find->Int(0), find->Int(2)};
-      }
-      find->Reset();
-      if (rc != SQLITE_DONE) return SqliteError(rc, c.db(), "add objects: look up " + o.id);
-      if (duplicate_added) {
-        results.push_back({AddOutcome::kDuplicate, *duplicate_added});
-        continue;
-      }
-      // Ties keep the version stored first.
-      bool is_first = !first || o.version_us < first->version_us;
-      bool is_last = !last || o.version_us > last->version_us;
-      if (is_first && first) {
-        clear_first->Bind(1, first->seq);
-        ENTENTE_RETURN_IF_ERROR(clear_first->Exec("add objects: move first version"));
-        clear_first->Reset();
-      }
-      if (is_last && last) {
-        clear_last->Bind(1, last->seq);
-        ENTENTE_RETURN_IF_ERROR(clear_last->Exec("add objects: move last version"));
-        clear_last->Reset();
-      }
-      int64_t added = std::max(now, last_added + 1);
-      last_added = added;
-      audience = policy::EncodeAudience(o.labels.audience);
-      insert->Bind(1, seq);
-      insert->Bind(2, added);
-      insert->BindStatic(3, o.id);
-      insert->BindStatic(4, o.version);
-      insert->Bind(5, o.version_us);
-      insert->BindStatic(6, o.type);
-      insert->BindStatic(7, o.spec_version);
-      insert->Bind(8, static_cast<int64_t>(o.labels.tlp));
-      insert->BindStatic(9, audience);
-      insert->BindStatic(10, o.labels.owner_org);
-      insert->Bind(11, int64_t{is_first ? 1 : 0});
-      insert->Bind(12, int64_t{is_last ? 1 : 0});
-      insert->BindStatic(13, o.json);
-      insert->Bind(14, id_key);
-      ENTENTE_RETURN_IF_ERROR(insert->Exec("add objects: insert " + o.id));
-      insert->Reset();
-      results.push_back({AddOutcome::kAdded, added});
-    }
-    auto mark = c.Prepare("UPDATE collections SET last_added_us = ?2 WHERE seq = ?1");
-    if (!mark.ok()) return mark.status();
-    mark->Bind(1, seq);
-    mark->Bind(2, last_added);
-    return mark->Exec("add objects: record last date_added");
+  Status s = InWriteTransaction("add objects", [&](Connection& c) {
+    return AddObjectsIn(c, collection_id, objects, &results);
   });
   if (!s.ok()) return s;
   return results;
+}
+
+Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
+                                 const std::vector<NewObject>& objects,
+                                 std::vector<AddResult>* out) {
+  for (const auto& o : objects) {
+    if (o.id.empty()) return Status::InvalidArgument("object to add has an empty id");
+  }
+  std::vector<AddResult>& results = *out;
+  results.clear();
+  results.reserve(objects.size());
+  auto coll = c.Prepare("SELECT seq, last_added_us FROM collections WHERE id = ?1");
+  if (!coll.ok()) return coll.status();
+  coll->Bind(1, collection_id);
+  int rc = coll->Step();
+  if (rc == SQLITE_DONE) return Status::NotFound("no collection " + std::string(collection_id));
+  if (rc != SQLITE_ROW) return SqliteError(rc, c.db(), "add objects: find collection");
+  const int64_t seq = coll->Int(0);
+  int64_t last_added = coll->Int(1);
+  coll->Reset();
+
+  auto find = c.Prepare(
+      "SELECT seq, version, version_us, is_first, is_last, date_added_us FROM objects "
+      "WHERE collection = ?1 AND id_key = ?4 AND id = ?2 "
+      "AND (version = ?3 OR is_first = 1 OR is_last = 1)");
+  auto clear_first = c.Prepare("UPDATE objects SET is_first = 0 WHERE seq = ?1");
+  auto clear_last = c.Prepare("UPDATE objects SET is_last = 0 WHERE seq = ?1");
+  auto insert = c.Prepare(
+      "INSERT INTO objects (collection, date_added_us, id, version, version_us, type, "
+      "spec_version, tlp, audience, owner_org, is_first, is_last, json, id_key) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+  for (auto* st : {&find, &clear_first, &clear_last, &insert}) {
+    if (!st->ok()) return st->status();
+  }
+  // One clock reading per transaction; date_added still increases strictly per row.
+  const int64_t now = clock_->NowMicros();
+  std::string audience;
+  for (const NewObject& o : objects) {
+    const int64_t id_key = keyer_.KeyOf(o.id);
+    find->Bind(1, seq);
+    find->BindStatic(2, o.id);
+    find->BindStatic(3, o.version);
+    find->Bind(4, id_key);
+    std::optional<int64_t> duplicate_added;
+    std::optional<StoredVersion> first, last;
+    while ((rc = find->Step()) == SQLITE_ROW) {
+      if (find->Text(1) == o.version) duplicate_added = find->Int(5);
+      if (find->Int(3) != 0) first = StoredVersion{find->Int(0), find->Int(2)};
+      if (find->Int(4) != 0) last = StoredVersion{find->Int(0), find->Int(2)};
+    }
+    find->Reset();
+    if (rc != SQLITE_DONE) return SqliteError(rc, c.db(), "add objects: look up " + o.id);
+    if (duplicate_added) {
+      results.push_back({AddOutcome::kDuplicate, *duplicate_added});
+      continue;
+    }
+    // Ties keep the version stored first.
+    bool is_first = !first || o.version_us < first->version_us;
+    bool is_last = !last || o.version_us > last->version_us;
+    if (is_first && first) {
+      clear_first->Bind(1, first->seq);
+      ENTENTE_RETURN_IF_ERROR(clear_first->Exec("add objects: move first version"));
+      clear_first->Reset();
+    }
+    if (is_last && last) {
+      clear_last->Bind(1, last->seq);
+      ENTENTE_RETURN_IF_ERROR(clear_last->Exec("add objects: move last version"));
+      clear_last->Reset();
+    }
+    int64_t added = std::max(now, last_added + 1);
+    last_added = added;
+    audience = policy::EncodeAudience(o.labels.audience);
+    insert->Bind(1, seq);
+    insert->Bind(2, added);
+    insert->BindStatic(3, o.id);
+    insert->BindStatic(4, o.version);
+    insert->Bind(5, o.version_us);
+    insert->BindStatic(6, o.type);
+    insert->BindStatic(7, o.spec_version);
+    insert->Bind(8, static_cast<int64_t>(o.labels.tlp));
+    insert->BindStatic(9, audience);
+    insert->BindStatic(10, o.labels.owner_org);
+    insert->Bind(11, int64_t{is_first ? 1 : 0});
+    insert->Bind(12, int64_t{is_last ? 1 : 0});
+    insert->BindStatic(13, o.json);
+    insert->Bind(14, id_key);
+    ENTENTE_RETURN_IF_ERROR(insert->Exec("add objects: insert " + o.id));
+    insert->Reset();
+    results.push_back({AddOutcome::kAdded, added});
+  }
+  auto mark = c.Prepare("UPDATE collections SET last_added_us = ?2 WHERE seq = ?1");
+  if (!mark.ok()) return mark.status();
+  mark->Bind(1, seq);
+  mark->Bind(2, last_added);
+  return mark->Exec("add objects: record last date_added");
 }
 
 Status SqliteStore::ScanObjects(const ObjectQuery& q,

@@ -104,6 +104,46 @@ TEST_F(ObjectsTest, AddAndScanRoundTrip) {
   EXPECT_EQ(*store_->CountObjects("c-1"), 2);
 }
 
+TEST_F(ObjectsTest, BulkAddIsInvisibleUntilCommitAndDiscardedWithoutIt) {
+  auto count = [&]() -> int64_t {
+    auto n = store_->CountObjects("c-1");
+    return n.ok() ? *n : -1;
+  };
+  {
+    auto bulk = store_->BeginBulkAdd("c-1");
+    ASSERT_TRUE(bulk.ok()) << bulk.status().ToString();
+    auto first = (*bulk)->Add({MakeObject("a--1", "v", 1), MakeObject("a--2", "v", 1)});
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    auto second = (*bulk)->Add({MakeObject("a--3", "v", 1), MakeObject("a--1", "v", 1)});
+    ASSERT_TRUE(second.ok()) << second.status().ToString();
+    EXPECT_EQ((*second)[0].outcome, AddOutcome::kAdded);
+    EXPECT_EQ((*second)[1].outcome, AddOutcome::kDuplicate);  // added by the first, uncommitted
+    EXPECT_EQ(count(), 0);                                    // readers see nothing yet
+    ASSERT_TRUE((*bulk)->Commit().ok());
+    EXPECT_EQ(count(), 3);
+    ASSERT_TRUE((*bulk)->Add({MakeObject("a--4", "v", 1)}).ok());
+  }  // destroyed without committing a--4
+  EXPECT_EQ(count(), 3);
+  EXPECT_EQ(Keys(Scan(All())), (std::vector<std::string>{"a--1@v", "a--2@v", "a--3@v"}));
+  Add({MakeObject("a--5", "v", 1)});  // the writer is free again
+  EXPECT_EQ(count(), 4);
+}
+
+TEST_F(ObjectsTest, BulkAddErrorDiscardsEverySinceTheLastCommit) {
+  auto bulk = store_->BeginBulkAdd("nope");
+  ASSERT_TRUE(bulk.ok());
+  EXPECT_EQ((*bulk)->Add({MakeObject("a--1", "v", 1)}).status().code(), StatusCode::kNotFound);
+  auto good = store_->BeginBulkAdd("c-1");
+  ASSERT_TRUE(good.ok());
+  ASSERT_TRUE((*good)->Add({MakeObject("a--1", "v", 1)}).ok());
+  ASSERT_TRUE((*good)->Commit().ok());
+  ASSERT_TRUE((*good)->Add({MakeObject("a--2", "v", 1)}).ok());
+  NewObject no_id = MakeObject("", "v", 1);
+  EXPECT_EQ((*good)->Add({no_id}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE((*good)->Commit().ok());  // nothing left to commit
+  EXPECT_EQ(Keys(Scan(All())), (std::vector<std::string>{"a--1@v"}));
+}
+
 TEST_F(ObjectsTest, UnknownCollection) {
   EXPECT_EQ(store_->AddObjects("nope", {MakeObject("x--1", "v", 1)}).status().code(),
             StatusCode::kNotFound);

@@ -56,6 +56,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<AddResult>> AddObjects(std::string_view collection_id,
                                             const std::vector<NewObject>& objects) override;
+  Result<std::unique_ptr<BulkAdd>> BeginBulkAdd(std::string_view collection_id) override;
   Status ScanObjects(const ObjectQuery& query,
                      const std::function<ScanAction(const ObjectRow&)>& visit) override;
   Result<int64_t> DeleteObject(std::string_view collection_id, std::string_view id,
@@ -92,6 +93,10 @@ class SqliteStore final : public Store {
   // Runs `body` on the writer connection inside BEGIN IMMEDIATE ... COMMIT; rolls back
   // when it returns an error. `op` names the operation in error messages.
   Status InWriteTransaction(std::string_view op, const std::function<Status(Connection&)>& body);
+  // AddObjects' work inside a write transaction the caller holds on `c`.
+  Status AddObjectsIn(Connection& c, std::string_view collection_id,
+                      const std::vector<NewObject>& objects, std::vector<AddResult>* results);
+  class SqliteBulkAdd;
   // The integer key of a collection, or kNotFound.
   static Result<int64_t> CollectionSeq(Connection& conn, std::string_view collection_id);
   static Status ReadGrants(Connection& conn, int64_t seq, Collection* c);

@@ -179,6 +179,35 @@ class Store {
   // already present (same collection, id, version) is not stored again.
   virtual Result<std::vector<AddResult>> AddObjects(std::string_view collection_id,
                                                     const std::vector<NewObject>& objects) = 0;
+  // Bulk loading (`entente ingest`): several batches added in one transaction, so that
+  // fewer commits rewrite the pages of the random-order id index fewer times. Add
+  // behaves as AddObjects except that nothing is durable or visible to readers until
+  // Commit; an error from Add or Commit discards every add since the last Commit, as
+  // does destroying the object without committing. While adds are uncommitted, other
+  // writes to this store wait: commit whenever the producer has nothing ready. One
+  // thread uses a BulkAdd, from creation to destruction. The default implementation
+  // commits each Add on its own (stores without a cheaper way).
+  class BulkAdd {
+   public:
+    virtual ~BulkAdd() = default;
+    virtual Result<std::vector<AddResult>> Add(const std::vector<NewObject>& objects) = 0;
+    virtual Status Commit() = 0;
+  };
+  virtual Result<std::unique_ptr<BulkAdd>> BeginBulkAdd(std::string_view collection_id) {
+    class EachOnItsOwn final : public BulkAdd {
+     public:
+      EachOnItsOwn(Store& store, std::string_view collection) : store_(store), coll_(collection) {}
+      Result<std::vector<AddResult>> Add(const std::vector<NewObject>& objects) override {
+        return store_.AddObjects(coll_, objects);
+      }
+      Status Commit() override { return Status::Ok(); }
+
+     private:
+      Store& store_;
+      const std::string coll_;
+    };
+    return std::unique_ptr<BulkAdd>(new EachOnItsOwn(*this, collection_id));
+  }
   // Visits matching rows in date_added order until the visitor says stop.
   virtual Status ScanObjects(const ObjectQuery& query,
                              const std::function<ScanAction(const ObjectRow&)>& visit) = 0;
