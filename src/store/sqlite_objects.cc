@@ -33,6 +33,8 @@ void AppendIn(std::string* sql, const char* column, size_t count, int* next) {
 }  // namespace
 
 // Holds the writer (write_mu_) from the first Add after a commit until the next Commit.
+// Once enough objects have come through it, it keeps a KnownIds filter of the
+// collection so that ids certainly new skip the index lookup (most of a bulk load).
 class SqliteStore::SqliteBulkAdd final : public Store::BulkAdd {
  public:
   SqliteBulkAdd(SqliteStore* store, std::string_view collection)
@@ -50,8 +52,10 @@ class SqliteStore::SqliteBulkAdd final : public Store::BulkAdd {
         return s;
       }
     }
+    seen_ += objects.size();
     std::vector<AddResult> results;
-    Status s = store_->AddObjectsIn(c, collection_, objects, &results);
+    Status s = RefreshKnownIds(c);
+    if (s.ok()) s = store_->AddObjectsIn(c, collection_, objects, &results, known_.get());
     if (!s.ok()) {
       Discard();
       return s;
@@ -72,6 +76,47 @@ class SqliteStore::SqliteBulkAdd final : public Store::BulkAdd {
   }
 
  private:
+  // A filter costs a scan of the collection's id index: worth it only once this bulk
+  // add has brought some objects, and while the collection holds at most
+  // kStoredPerSeen stored versions for each object brought so far.
+  static constexpr size_t kMinSeen = 20000;
+  static constexpr size_t kStoredPerSeen = 8;
+
+  // Drops the filter if another writer or a rollback changed the collection since it
+  // was made, or if it is over capacity; (re)loads it when worth it.
+  Status RefreshKnownIds(Connection& c) {
+    if (seen_ < kMinSeen) return Status::Ok();
+    auto coll = c.Prepare("SELECT seq, last_added_us FROM collections WHERE id = ?1");
+    if (!coll.ok()) return coll.status();
+    coll->Bind(1, collection_);
+    int rc = coll->Step();
+    if (rc == SQLITE_DONE) return Status::Ok();  // AddObjectsIn reports it
+    if (rc != SQLITE_ROW) return SqliteError(rc, c.db(), "bulk add: find collection");
+    const int64_t seq = coll->Int(0), last_added = coll->Int(1);
+    if (known_ != nullptr && known_->as_of_last_added == last_added &&
+        known_->count() <= known_->capacity()) {
+      return Status::Ok();
+    }
+    known_.reset();
+    if (seen_ < next_load_at_) return Status::Ok();
+    const size_t limit = seen_ * kStoredPerSeen;
+    auto keys = c.Prepare("SELECT id_key FROM objects WHERE collection = ?1 LIMIT ?2");
+    if (!keys.ok()) return keys.status();
+    keys->Bind(1, seq);
+    keys->Bind(2, static_cast<int64_t>(limit));
+    std::vector<int64_t> stored;
+    while ((rc = keys->Step()) == SQLITE_ROW) stored.push_back(keys->Int(0));
+    if (rc != SQLITE_DONE) return SqliteError(rc, c.db(), "bulk add: read id keys");
+    if (stored.size() >= limit) {  // too large for now; try again when twice as far
+      next_load_at_ = seen_ * 2;
+      return Status::Ok();
+    }
+    known_ = std::make_unique<KnownIds>(2 * (stored.size() + seen_));
+    for (int64_t k : stored) known_->Add(k);
+    known_->as_of_last_added = last_added;
+    return Status::Ok();
+  }
+
   void Discard() {
     if (!lock_.owns_lock()) return;
     if (!sqlite3_get_autocommit(store_->writer_->db())) {
@@ -83,6 +128,9 @@ class SqliteStore::SqliteBulkAdd final : public Store::BulkAdd {
   SqliteStore* const store_;
   const std::string collection_;
   std::unique_lock<std::mutex> lock_;  // owned while a transaction is open
+  size_t seen_ = 0;                    // objects passed to Add
+  size_t next_load_at_ = 0;
+  std::unique_ptr<KnownIds> known_;
 };
 
 Result<std::unique_ptr<Store::BulkAdd>> SqliteStore::BeginBulkAdd(std::string_view collection_id) {
@@ -100,8 +148,8 @@ Result<std::vector<AddResult>> SqliteStore::AddObjects(std::string_view collecti
 }
 
 Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
-                                 const std::vector<NewObject>& objects,
-                                 std::vector<AddResult>* out) {
+                                 const std::vector<NewObject>& objects, std::vector<AddResult>* out,
+                                 KnownIds* known) {
   for (const auto& o : objects) {
     if (o.id.empty()) return Status::InvalidArgument("object to add has an empty id");
   }
@@ -136,19 +184,21 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
   std::string audience;
   for (const NewObject& o : objects) {
     const int64_t id_key = keyer_.KeyOf(o.id);
-    find->Bind(1, seq);
-    find->BindStatic(2, o.id);
-    find->BindStatic(3, o.version);
-    find->Bind(4, id_key);
     std::optional<int64_t> duplicate_added;
     std::optional<StoredVersion> first, last;
-    while ((rc = find->Step()) == SQLITE_ROW) {
-      if (find->Text(1) == o.version) duplicate_added = find->Int(5);
-      if (find->Int(3) != 0) first = StoredVersion{find->Int(0), find->Int(2)};
-      if (find->Int(4) != 0) last = StoredVersion{find->Int(0), find->Int(2)};
+    if (known == nullptr || known->MayContain(id_key)) {
+      find->Bind(1, seq);
+      find->BindStatic(2, o.id);
+      find->BindStatic(3, o.version);
+      find->Bind(4, id_key);
+      while ((rc = find->Step()) == SQLITE_ROW) {
+        if (find->Text(1) == o.version) duplicate_added = find->Int(5);
+        if (find->Int(3) != 0) first = StoredVersion{find->Int(0), find->Int(2)};
+        if (find->Int(4) != 0) last = StoredVersion{find->Int(0), find->Int(2)};
+      }
+      find->Reset();
+      if (rc != SQLITE_DONE) return SqliteError(rc, c.db(), "add objects: look up " + o.id);
     }
-    find->Reset();
-    if (rc != SQLITE_DONE) return SqliteError(rc, c.db(), "add objects: look up " + o.id);
     if (duplicate_added) {
       results.push_back({AddOutcome::kDuplicate, *duplicate_added});
       continue;
@@ -183,15 +233,20 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
     insert->Bind(12, int64_t{is_last ? 1 : 0});
     insert->BindStatic(13, o.json);
     insert->Bind(14, id_key);
-    ENTENTE_RETURN_IF_ERROR(insert->Exec("add objects: insert " + o.id));
+    if (insert->Step() != SQLITE_DONE) {
+      return SqliteError(sqlite3_extended_errcode(c.db()), c.db(), "add objects: insert " + o.id);
+    }
     insert->Reset();
+    if (known != nullptr) known->Add(id_key);
     results.push_back({AddOutcome::kAdded, added});
   }
   auto mark = c.Prepare("UPDATE collections SET last_added_us = ?2 WHERE seq = ?1");
   if (!mark.ok()) return mark.status();
   mark->Bind(1, seq);
   mark->Bind(2, last_added);
-  return mark->Exec("add objects: record last date_added");
+  ENTENTE_RETURN_IF_ERROR(mark->Exec("add objects: record last date_added"));
+  if (known != nullptr) known->as_of_last_added = last_added;
+  return Status::Ok();
 }
 
 Status SqliteStore::ScanObjects(const ObjectQuery& q,

@@ -144,6 +144,43 @@ TEST_F(ObjectsTest, BulkAddErrorDiscardsEverySinceTheLastCommit) {
   EXPECT_EQ(Keys(Scan(All())), (std::vector<std::string>{"a--1@v"}));
 }
 
+// Past its first 20,000 objects a bulk add skips the lookup of ids it knows are new;
+// duplicates, new versions and objects added by another writer between its commits must
+// still be found.
+TEST_F(ObjectsTest, LongBulkAddStillFindsDuplicatesAndOtherWritersObjects) {
+  auto bulk = store_->BeginBulkAdd("c-1");
+  ASSERT_TRUE(bulk.ok());
+  for (int b = 0; b < 4; ++b) {
+    std::vector<NewObject> batch;
+    for (int i = b * 10000; i < (b + 1) * 10000; ++i) {
+      batch.push_back(MakeObject("a--" + std::to_string(i), "v1", 1));
+    }
+    if (b == 3) batch.push_back(MakeObject("a--5", "v1", 1));  // duplicate in a later batch
+    auto r = (*bulk)->Add(batch);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    if (b == 3) EXPECT_EQ(r->back().outcome, AddOutcome::kDuplicate);
+  }
+  ASSERT_TRUE((*bulk)->Commit().ok());
+  Add({MakeObject("a--40000", "v1", 1)});  // another writer, between two commits
+  auto r = (*bulk)->Add({MakeObject("a--40000", "v1", 1), MakeObject("a--7", "v1", 1),
+                         MakeObject("a--7", "v2", 2), MakeObject("a--40001", "v1", 1)});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 4u);
+  EXPECT_EQ((*r)[0].outcome, AddOutcome::kDuplicate);
+  EXPECT_EQ((*r)[1].outcome, AddOutcome::kDuplicate);
+  EXPECT_EQ((*r)[2].outcome, AddOutcome::kAdded);
+  EXPECT_EQ((*r)[3].outcome, AddOutcome::kAdded);
+  ASSERT_TRUE((*bulk)->Commit().ok());
+  auto n = store_->CountObjects("c-1");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 40003);
+  ObjectQuery last;
+  last.ids = {"a--7"};
+  auto rows = Scan(last);  // the default is the last version
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].version, "v2");
+}
+
 TEST_F(ObjectsTest, UnknownCollection) {
   EXPECT_EQ(store_->AddObjects("nope", {MakeObject("x--1", "v", 1)}).status().code(),
             StatusCode::kNotFound);

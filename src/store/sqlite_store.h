@@ -24,6 +24,7 @@
 #include "common/env.h"
 #include "store/checkpointer.h"
 #include "store/id_key.h"
+#include "store/known_ids.h"
 #include "store/sqlite_db.h"
 #include "store/store.h"
 
@@ -93,9 +94,12 @@ class SqliteStore final : public Store {
   // Runs `body` on the writer connection inside BEGIN IMMEDIATE ... COMMIT; rolls back
   // when it returns an error. `op` names the operation in error messages.
   Status InWriteTransaction(std::string_view op, const std::function<Status(Connection&)>& body);
-  // AddObjects' work inside a write transaction the caller holds on `c`.
+  // AddObjects' work inside a write transaction the caller holds on `c`. With `known`
+  // (current for the collection, see store/known_ids.h), ids it certainly lacks skip the
+  // lookup; it learns every id inserted and the collection's new last_added_us.
   Status AddObjectsIn(Connection& c, std::string_view collection_id,
-                      const std::vector<NewObject>& objects, std::vector<AddResult>* results);
+                      const std::vector<NewObject>& objects, std::vector<AddResult>* results,
+                      KnownIds* known = nullptr);
   class SqliteBulkAdd;
   // The integer key of a collection, or kNotFound.
   static Result<int64_t> CollectionSeq(Connection& conn, std::string_view collection_id);
