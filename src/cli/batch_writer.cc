@@ -15,11 +15,16 @@ BatchWriter::BatchWriter(store::Store& store, std::string collection_id,
 
 BatchWriter::~BatchWriter() { (void)Finish(); }
 
-Status BatchWriter::Submit(std::vector<store::NewObject> batch) {
+Status BatchWriter::Submit(std::vector<store::NewObject> batch,
+                           std::vector<store::NewObject>* spent) {
   std::unique_lock<std::mutex> lock(mu_);
   cv_.wait(lock, [this] { return !queued_.has_value() || !error_.ok(); });
   if (!error_.ok()) return error_;
   queued_ = std::move(batch);
+  if (spent != nullptr) {
+    spent->clear();
+    spent->swap(spent_);
+  }
   cv_.notify_all();
   return Status::Ok();
 }
@@ -33,6 +38,7 @@ Status BatchWriter::Finish() {
   }
   if (thread_.joinable()) thread_.join();
   std::lock_guard<std::mutex> lock(mu_);
+  spent_.clear();
   return error_;
 }
 
@@ -55,6 +61,7 @@ void BatchWriter::Run() {
     Status written = Write(batch);
     std::lock_guard<std::mutex> lock(mu_);
     writing_ = false;
+    if (spent_.empty()) spent_ = std::move(batch);  // for the producer to free
     if (!written.ok()) {
       bulk_.reset();  // discards what was not committed
       error_ = written;

@@ -32,8 +32,12 @@ class BatchWriter {
   BatchWriter(const BatchWriter&) = delete;
   BatchWriter& operator=(const BatchWriter&) = delete;
 
-  // Queues `batch`; blocks while another batch is already waiting.
-  Status Submit(std::vector<store::NewObject> batch);
+  // Queues `batch`; blocks while another batch is already waiting. With `spent`, hands
+  // back the last batch written since (or an empty one), for the caller to free or
+  // reuse: objects allocated by the caller's thread are then freed by it too, so that
+  // the two threads do not contend for the allocator's locks.
+  Status Submit(std::vector<store::NewObject> batch,
+                std::vector<store::NewObject>* spent = nullptr);
   // Waits until every submitted batch is written (or the first error).
   Status Finish();
 
@@ -56,6 +60,7 @@ class BatchWriter {
   std::mutex mu_;
   std::condition_variable cv_;
   std::optional<std::vector<store::NewObject>> queued_;  // guarded by mu_
+  std::vector<store::NewObject> spent_;                  // guarded by mu_
   bool writing_ = false;                                 // guarded by mu_
   bool closing_ = false;                                 // guarded by mu_
   Status error_;                                         // guarded by mu_

@@ -4,7 +4,8 @@
 // on a writer thread while the next batch is validated.
 #include <unistd.h>
 
-#include <boost/json/serialize.hpp>
+#include <algorithm>
+#include <boost/json/serializer.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -77,7 +78,7 @@ class Ingester {
     o.spec_version = std::move(key->spec_version);
     o.version = std::move(key->version);
     o.version_us = key->version_us;
-    o.json = boost::json::serialize(obj);
+    SerializeInto(obj, &o.json);
     o.labels = policy::LabelObject(obj, collection_.default_tlp, owner_);
     if (batch_.size() >= kBatchSize) return Flush();
     return Status::Ok();
@@ -86,8 +87,10 @@ class Ingester {
   // Hands the current batch to the writer thread (the last call waits for every write).
   Status Flush(bool last = false) {
     if (!batch_.empty()) {
-      ENTENTE_RETURN_IF_ERROR(writer_.Submit(std::move(batch_)));
-      batch_ = {};
+      std::vector<store::NewObject> spent;
+      ENTENTE_RETURN_IF_ERROR(writer_.Submit(std::move(batch_), &spent));
+      spent.clear();              // freed on this thread, which allocated it
+      batch_ = std::move(spent);  // keeps the capacity
       batch_.reserve(kBatchSize);
     }
     if (last) ENTENTE_RETURN_IF_ERROR(writer_.Finish());
@@ -108,6 +111,18 @@ class Ingester {
   }
 
  private:
+  // The compact JSON of `obj` into *out with one allocation of the exact size
+  // (boost::json::serialize grows its result chunk by chunk).
+  void SerializeInto(const boost::json::object& obj, std::string* out) {
+    serializer_.reset(&obj);
+    size_t n = 0;
+    while (!serializer_.done()) {
+      if (scratch_.size() - n < 1024) scratch_.resize(std::max<size_t>(2 * scratch_.size(), 4096));
+      n += serializer_.read(scratch_.data() + n, scratch_.size() - n).size();
+    }
+    out->assign(scratch_.data(), n);
+  }
+
   void Report(const std::vector<stix::Finding>& findings) {
     ++invalid_;
     std::string lines;
@@ -136,6 +151,8 @@ class Ingester {
   stix::ValidateOptions options_;
   std::chrono::steady_clock::time_point start_;
   std::vector<store::NewObject> batch_;
+  boost::json::serializer serializer_;
+  std::string scratch_;  // SerializeInto's output buffer, reused
   BatchWriter writer_;
   int64_t done_ = 0, invalid_ = 0;  // the total is unknown: files are streamed
   bool drawn_ = false;
