@@ -6,7 +6,11 @@
 //   bench_taxii_read [--count N] [--limit L] [--threads T] [--store memory|sqlite]
 //                    [--dir DIR] [--passes P] [--visible-every K]
 //
-// Prints one JSON line per pass.
+// Prints one JSON line per pass. `server_cpu_seconds` is the process's CPU time less the
+// client thread's: the server's share, whatever else runs on this shared machine.
+#include <sys/resource.h>
+#include <time.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -27,6 +31,19 @@ using namespace entente;  // NOLINT: a program, not a header
 
 double Now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double ProcessCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+double ThisThreadCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
 }
 
 std::string Arg(int argc, char** argv, const char* name, const char* def) {
@@ -154,6 +171,7 @@ int main(int argc, char** argv) {
     size_t seen = 0, pages = 0, body_bytes = 0;
     std::string next;
     double start = Now();
+    const double process_cpu_start = ProcessCpuSeconds(), client_cpu_start = ThisThreadCpuSeconds();
     for (;;) {
       auto res = (*client)->Send("GET", next.empty() ? base : base + "&next=" + next, headers);
       if (!res.ok() || res->status != 200) {
@@ -172,13 +190,15 @@ int main(int argc, char** argv) {
       next = b.substr(n + 8, b.find('"', n + 8) - (n + 8));
     }
     double s = Now() - start;
+    const double server_cpu =
+        (ProcessCpuSeconds() - process_cpu_start) - (ThisThreadCpuSeconds() - client_cpu_start);
     std::printf(
         "{\"bench\":\"taxii_read\",\"store\":\"%s\",\"count\":%zu,\"visible_every\":%zu,"
         "\"seen\":%zu,\"limit\":%s,"
         "\"server_threads\":%d,\"pages\":%zu,\"seconds\":%.3f,\"objects_per_s\":%.0f,"
-        "\"mb_per_s\":%.1f}\n",
+        "\"mb_per_s\":%.1f,\"server_cpu_seconds\":%.3f,\"objects_per_server_cpu_s\":%.0f}\n",
         kind.c_str(), count, visible_every, seen, limit.c_str(), threads, pages, s, seen / s,
-        body_bytes / s / 1e6);
+        body_bytes / s / 1e6, server_cpu, seen / server_cpu);
     std::fflush(stdout);
     size_t expected = (count + visible_every - 1) / visible_every;
     if (seen != expected) {
