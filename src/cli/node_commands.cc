@@ -3,6 +3,9 @@
 #ifdef ENTENTE_WITH_PATTERN_CHECK
 #include "pattern/parser.h"
 #endif
+#ifdef ENTENTE_WITH_PATTERN_INDEX
+#include "pattern/index/fast_classify.h"
+#endif
 
 namespace entente::cli {
 
@@ -22,7 +25,17 @@ stix::ValidateOptions NodeValidateOptions() {
   stix::ValidateOptions options;
 #ifdef ENTENTE_WITH_PATTERN_CHECK
   options.check_pattern = [](std::string_view text, std::string_view type,
-                             std::string_view version) {
+                             std::string_view version) -> std::optional<std::string> {
+#ifdef ENTENTE_WITH_PATTERN_INDEX
+    // Nearly every indicator of a real feed is one comparison, which the index's fast
+    // path accepts without building a syntax tree; it claims only text the full parser
+    // accepts too (its tests and fuzz/fuzz_fast_classify.cc), and declines the rest.
+    pattern::index::Classified classified;
+    if (type == "stix" &&
+        pattern::index::FastClassify(text, pattern::IndicatorParseOptions(version), &classified)) {
+      return std::nullopt;
+    }
+#endif
     return pattern::CheckIndicatorPattern(text, type, version);
   };
 #endif

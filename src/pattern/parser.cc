@@ -608,13 +608,17 @@ std::optional<std::string> CheckPattern(std::string_view text) {
   return p.status().message();
 }
 
+ParseOptions IndicatorParseOptions(std::string_view pattern_version) {
+  ParseOptions options;
+  options.version = pattern_version == "2.0" ? StixVersion::k20 : StixVersion::k21;
+  return options;
+}
+
 std::optional<std::string> CheckIndicatorPattern(std::string_view text,
                                                  std::string_view pattern_type,
                                                  std::string_view pattern_version) {
   if (pattern_type != "stix") return std::nullopt;
-  ParseOptions options;
-  options.version = pattern_version == "2.0" ? StixVersion::k20 : StixVersion::k21;
-  Result<Pattern> p = ParsePattern(text, options);
+  Result<Pattern> p = ParsePattern(text, IndicatorParseOptions(pattern_version));
   if (p.ok()) return std::nullopt;
   return p.status().message();
 }

@@ -60,8 +60,12 @@ std::string FormatParseError(std::string_view text, const Status& error);
 // otherwise the error message.
 std::optional<std::string> CheckPattern(std::string_view text);
 
+// The options for an indicator's pattern_version: "2.0" selects STIX 2.0, anything
+// else 2.1; the limits are the defaults.
+ParseOptions IndicatorParseOptions(std::string_view pattern_version);
+
 // Same with an indicator's pattern_type and pattern_version: types other than "stix"
-// are not checked (nullopt); pattern_version "2.0" selects STIX 2.0, anything else 2.1.
+// are not checked (nullopt); the options are IndicatorParseOptions(pattern_version).
 std::optional<std::string> CheckIndicatorPattern(std::string_view text,
                                                  std::string_view pattern_type,
                                                  std::string_view pattern_version);
