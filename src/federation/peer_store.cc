@@ -32,14 +32,20 @@ CREATE TABLE IF NOT EXISTS fed_checkpoints (
   pushed_until_us INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (peer, direction, remote_collection, local_collection)
 );
-CREATE TABLE IF NOT EXISTS fed_provenance (
+-- Where each version came from. Rows are appended in seq order and found through a
+-- narrow index on VersionKey(object_id, version) (lookups compare the text columns
+-- too): an index on the ids themselves was ~110 bytes an entry in random order, so
+-- every commit of a large pull rewrote pages all over it.
+CREATE TABLE IF NOT EXISTS fed_provenance_v2 (
+  seq INTEGER PRIMARY KEY,
+  version_key INTEGER NOT NULL,
   collection TEXT NOT NULL,
   object_id TEXT NOT NULL,
   version TEXT NOT NULL,
   origin TEXT NOT NULL,
-  path TEXT NOT NULL,
-  PRIMARY KEY (collection, object_id, version)
+  path TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS fed_provenance_key ON fed_provenance_v2 (version_key);
 -- Push links get a small number, so that fed_pushed stays narrow.
 CREATE TABLE IF NOT EXISTS fed_links (
   seq INTEGER PRIMARY KEY,
@@ -72,6 +78,11 @@ CREATE TABLE IF NOT EXISTS fed_status (
 )sql";
 
 using Param = std::variant<std::string_view, int64_t, std::monostate>;
+
+// Parameters: VersionKey, collection, object id, version.
+constexpr char kFindProvenance[] =
+    "SELECT 1 FROM fed_provenance_v2 WHERE version_key = ? AND collection = ? AND "
+    "object_id = ? AND version = ?";
 
 Status SqliteError(sqlite3* db, std::string_view what) {
   const int code = sqlite3_errcode(db);
@@ -174,6 +185,13 @@ Result<std::unique_ptr<PeerStore>> PeerStore::Open(const std::string& db_path) {
   std::unique_ptr<PeerStore> store(new PeerStore(db));
   ENTENTE_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL"));
   ENTENTE_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=FULL"));
+  // Room for the provenance key index of a few million versions (~14 bytes each).
+  ENTENTE_RETURN_IF_ERROR(store->Exec("PRAGMA cache_size=-32768"));
+  // Checkpoints are the store's checkpoint thread's job (store/checkpointer.h), which the
+  // store's next commit wakes; SQLite's default here would copy the whole log into the
+  // database inside whichever provenance or checkpoint commit crosses 1000 pages, on the
+  // sync thread. A process with no store open checkpoints when it closes the file.
+  ENTENTE_RETURN_IF_ERROR(store->Exec("PRAGMA wal_autocheckpoint=0"));
   ENTENTE_RETURN_IF_ERROR(store->Exec(kSchema));
   // Files made before deletions travelled lack these columns.
   for (const auto& [table, column, ddl] :
@@ -189,7 +207,45 @@ Result<std::unique_ptr<PeerStore>> PeerStore::Open(const std::string& db_path) {
     ENTENTE_RETURN_IF_ERROR(info.status());
     if (!present) ENTENTE_RETURN_IF_ERROR(store->Exec(ddl));
   }
+  ENTENTE_RETURN_IF_ERROR(store->MigrateProvenance());
   return store;
+}
+
+Status PeerStore::MigrateProvenance() {
+  bool old_table = false;
+  {
+    Stmt probe(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+               {std::string_view("fed_provenance")});
+    old_table = probe.Step();
+    ENTENTE_RETURN_IF_ERROR(probe.status());
+  }
+  if (!old_table) return Status::Ok();
+  ENTENTE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  Status s;
+  {
+    Stmt read(db_,
+              "SELECT collection, object_id, version, origin, path FROM fed_provenance "
+              "ORDER BY rowid",
+              {});
+    Stmt write(db_,
+               "INSERT INTO fed_provenance_v2(version_key, collection, object_id, version, "
+               "origin, path) VALUES(?, ?, ?, ?, ?, ?)",
+               {});
+    while (s.ok() && read.Step()) {
+      const std::string collection = read.Text(0), id = read.Text(1), version = read.Text(2),
+                        origin = read.Text(3), path = read.Text(4);
+      write.Rebind({VersionKey(id, version), std::string_view(collection), std::string_view(id),
+                    std::string_view(version), std::string_view(origin), std::string_view(path)});
+      s = write.Run();
+    }
+    if (s.ok()) s = read.status();
+  }
+  if (s.ok()) s = Exec("DROP TABLE fed_provenance");
+  if (!s.ok()) {
+    (void)Exec("ROLLBACK");
+    return s;
+  }
+  return Exec("COMMIT");
 }
 
 int64_t PeerStore::VersionKey(std::string_view id, std::string_view version) {
@@ -416,16 +472,24 @@ Status PeerStore::RecordProvenance(std::string_view collection,
   if (entries.empty()) return Status::Ok();
   std::lock_guard<std::mutex> lock(mu_);
   ENTENTE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  Stmt find(db_, kFindProvenance, {});
   Stmt ins(db_,
-           "INSERT OR IGNORE INTO fed_provenance(collection, object_id, version, origin, "
-           "path) VALUES(?, ?, ?, ?, ?)",
+           "INSERT INTO fed_provenance_v2(version_key, collection, object_id, version, origin, "
+           "path) VALUES(?, ?, ?, ?, ?, ?)",
            {});
   for (const auto& e : entries) {
-    json::array path;
-    for (const auto& n : e.provenance.path) path.emplace_back(n);
-    const std::string path_text = json::serialize(path);
-    ins.Rebind({collection, e.object_id, e.version, e.provenance.origin, path_text});
-    Status s = ins.Run();
+    // The first provenance recorded for a version is kept.
+    const int64_t key = VersionKey(e.object_id, e.version);
+    find.Rebind({key, collection, e.object_id, e.version});
+    const bool known = find.Step();
+    Status s = find.status();
+    if (s.ok() && !known) {
+      json::array path;
+      for (const auto& n : e.provenance.path) path.emplace_back(n);
+      const std::string path_text = json::serialize(path);
+      ins.Rebind({key, collection, e.object_id, e.version, e.provenance.origin, path_text});
+      s = ins.Run();
+    }
     if (!s.ok()) {
       (void)Exec("ROLLBACK");
       return s;
@@ -449,8 +513,8 @@ Result<Provenance> ProvenanceFromRow(std::string origin, const std::string& path
 }
 
 constexpr char kSelectProvenance[] =
-    "SELECT origin, path FROM fed_provenance WHERE collection = ? AND object_id = ? AND "
-    "version = ?";
+    "SELECT origin, path FROM fed_provenance_v2 WHERE version_key = ? AND collection = ? AND "
+    "object_id = ? AND version = ?";
 
 }  // namespace
 
@@ -471,9 +535,10 @@ Result<std::vector<std::optional<Provenance>>> PeerStore::GetProvenances(
   ENTENTE_RETURN_IF_ERROR(Exec("BEGIN"));
   Status failed;
   {
-    Stmt s(db_, kSelectProvenance, {collection, versions[0].first, versions[0].second});
+    Stmt s(db_, kSelectProvenance, {});
     for (size_t i = 0; i < versions.size() && failed.ok(); ++i) {
-      if (i > 0) s.Rebind({collection, versions[i].first, versions[i].second});
+      s.Rebind({VersionKey(versions[i].first, versions[i].second), collection, versions[i].first,
+                versions[i].second});
       if (s.Step()) {
         auto p = ProvenanceFromRow(s.Text(0), s.Text(1));
         if (p.ok()) {

@@ -103,8 +103,9 @@ class PeerStore {
   // (id, version) the peer deleted, in one transaction.
   Status CommitDeletions(std::string_view peer, const CollectionLink& link, const Checkpoint& cp,
                          const std::vector<std::pair<std::string, std::string>>& deleted);
-  // The 64-bit key fed_pushed uses for a version (the first 8 bytes of SHA-256 of
-  // "id\nversion"; a collision would only send one needless DELETE).
+  // The 64-bit key fed_pushed and fed_provenance_v2 use for a version (the first 8 bytes
+  // of SHA-256 of "id\nversion"; a collision would only send one needless DELETE, and
+  // provenance lookups compare the id and version too).
   static int64_t VersionKey(std::string_view id, std::string_view version);
 
   // Records provenance for versions stored from a peer; an existing row is kept.
@@ -130,6 +131,9 @@ class PeerStore {
  private:
   explicit PeerStore(sqlite3* db) : db_(db) {}
   Status Exec(const char* sql);
+  // Moves rows of the fed_provenance table of earlier versions (keyed by the id text)
+  // into fed_provenance_v2 and drops it, in one transaction. Called by Open.
+  Status MigrateProvenance();
   // The caller holds mu_.
   Status PutCheckpointLocked(std::string_view peer, Direction dir, const CollectionLink& link,
                              const Checkpoint& cp);

@@ -188,5 +188,77 @@ TEST_F(PeerStoreTest, FilesFromBeforeDeletionsTravelledGainTheirColumns) {
   EXPECT_TRUE(PeerStore::Open(path_).ok());  // and opens again
 }
 
+TEST_F(PeerStoreTest, ProvenanceOfManyVersionsAndCollectionsIsFoundExactly) {
+  std::vector<PeerStore::ProvenanceEntry> entries;
+  for (int i = 0; i < 2000; ++i) {
+    entries.push_back({"indicator--" + std::to_string(i),
+                       "v" + std::to_string(i % 3),
+                       {"node-" + std::to_string(i % 7), {"node-" + std::to_string(i % 7), "x"}}});
+  }
+  ASSERT_TRUE(store_->RecordProvenance(kCol1, entries).ok());
+  std::vector<std::pair<std::string_view, std::string_view>> ask;
+  for (const auto& e : entries) ask.emplace_back(e.object_id, e.version);
+  ask.emplace_back("indicator--1", "v0");  // recorded as v1 only
+  auto got = store_->GetProvenances(kCol1, ask);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), entries.size() + 1);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    ASSERT_TRUE((*got)[i].has_value()) << i;
+    EXPECT_EQ((*got)[i]->origin, entries[i].provenance.origin);
+    EXPECT_EQ((*got)[i]->path, entries[i].provenance.path);
+  }
+  EXPECT_FALSE(got->back().has_value());
+  auto other = store_->GetProvenance("22222222-2222-4222-8222-222222222222", "indicator--1", "v1");
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(other->has_value());  // another collection
+}
+
+TEST_F(PeerStoreTest, ProvenanceFromBeforeTheKeyedTableIsMigrated) {
+  store_.reset();
+  std::filesystem::remove(path_);
+  {
+    // The provenance table as releases before fed_provenance_v2 made it.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE fed_provenance (collection TEXT NOT NULL, object_id TEXT "
+                           "NOT NULL, version TEXT NOT NULL, origin TEXT NOT NULL, path TEXT NOT "
+                           "NULL, PRIMARY KEY (collection, object_id, version));"
+                           "INSERT INTO fed_provenance VALUES ('c', 'indicator--1', 'v1', 'de', "
+                           "'[\"de\"]'), ('c', 'indicator--1', 'v2', 'fr', '[\"fr\",\"de\"]');",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto s = PeerStore::Open(path_);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  auto v2 = (*s)->GetProvenance("c", "indicator--1", "v2");
+  ASSERT_TRUE(v2.ok()) << v2.status().ToString();
+  ASSERT_TRUE(v2->has_value());
+  EXPECT_EQ((*v2)->origin, "fr");
+  EXPECT_EQ((*v2)->path, (std::vector<std::string>{"fr", "de"}));
+  auto v1 = (*s)->GetProvenance("c", "indicator--1", "v1");
+  ASSERT_TRUE(v1.ok() && v1->has_value());
+  EXPECT_EQ((*v1)->origin, "de");
+  // Recording again keeps the migrated row.
+  ASSERT_TRUE((*s)->RecordProvenance("c", {{"indicator--1", "v1", {"xx", {"xx"}}}}).ok());
+  v1 = (*s)->GetProvenance("c", "indicator--1", "v1");
+  ASSERT_TRUE(v1.ok() && v1->has_value());
+  EXPECT_EQ((*v1)->origin, "de");
+  s->reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'fed_provenance'", -1,
+                         &st, nullptr),
+      SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 0);  // the old table is gone
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  EXPECT_TRUE(PeerStore::Open(path_).ok());  // and opens again
+}
+
 }  // namespace
 }  // namespace entente::federation
