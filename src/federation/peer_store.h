@@ -131,6 +131,8 @@ class PeerStore {
  private:
   explicit PeerStore(sqlite3* db) : db_(db) {}
   Status Exec(const char* sql);
+  // Sets SQLite's automatic checkpoints on this connection to 64 MiB of log. Called by Open.
+  Status SetAutoCheckpoint();
   // Moves rows of the fed_provenance table of earlier versions (keyed by the id text)
   // into fed_provenance_v2 and drops it, in one transaction. Called by Open.
   Status MigrateProvenance();
