@@ -19,14 +19,6 @@ int WalHook(void* arg, sqlite3* db, const char* schema, int frames) {
   return SQLITE_OK;
 }
 
-Result<int> PageSize(Connection& c) {
-  auto st = c.Prepare("PRAGMA page_size");
-  if (!st.ok()) return st.status();
-  int rc = st->Step();
-  if (rc != SQLITE_ROW) return SqliteError(rc, c.db(), "read page size");
-  return static_cast<int>(st->Int(0));
-}
-
 }  // namespace
 
 Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::string& path,
@@ -34,10 +26,10 @@ Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::string& pat
                                                           std::string_view synchronous) {
   auto conn = Connection::Open(path, SQLITE_OPEN_READWRITE, busy_timeout_ms, synchronous);
   if (!conn.ok()) return conn.status();
-  auto page_size = PageSize(writer);
+  auto page_size = writer.PragmaInt("page_size");
   if (!page_size.ok()) return page_size.status();
-  std::unique_ptr<Checkpointer> c(
-      new Checkpointer(std::move(conn).value(), writer.db(), std::max(*page_size, 512)));
+  std::unique_ptr<Checkpointer> c(new Checkpointer(
+      std::move(conn).value(), writer.db(), static_cast<int>(std::max<int64_t>(*page_size, 512))));
   ENTENTE_RETURN_IF_ERROR(
       writer.ExecScript("PRAGMA wal_autocheckpoint=0", "hand checkpoints over"));
   sqlite3_wal_hook(writer.db(), WalHook, c.get());

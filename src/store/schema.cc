@@ -82,25 +82,17 @@ CREATE INDEX objects_id ON objects (collection, id_key);
 constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
-Result<int> UserVersion(Connection& conn) {
-  auto st = conn.Prepare("PRAGMA user_version");
-  if (!st.ok()) return st.status();
-  int rc = st->Step();
-  if (rc != SQLITE_ROW) return SqliteError(rc, conn.db(), "read schema version");
-  return static_cast<int>(st->Int(0));
-}
-
 }  // namespace
 
 Status Migrate(Connection& conn, int target) {
   for (;;) {
     ENTENTE_RETURN_IF_ERROR(conn.ExecScript("BEGIN IMMEDIATE", "begin schema migration"));
-    auto version = UserVersion(conn);
+    auto version = conn.PragmaInt("user_version");
     if (!version.ok()) {
       (void)conn.ExecScript("ROLLBACK", "rollback");
       return version.status();
     }
-    int v = *version;
+    const int64_t v = *version;
     if (v >= target && v <= kSchemaVersion) {
       return conn.ExecScript("COMMIT", "commit schema check");
     }

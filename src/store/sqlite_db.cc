@@ -101,6 +101,14 @@ Result<Statement> Connection::Prepare(std::string_view sql) {
   return Statement(stmt);
 }
 
+Result<int64_t> Connection::PragmaInt(std::string_view name) {
+  auto st = Prepare("PRAGMA " + std::string(name));
+  if (!st.ok()) return st.status();
+  int rc = st->Step();
+  if (rc != SQLITE_ROW) return SqliteError(rc, db_, "read " + std::string(name));
+  return st->Int(0);
+}
+
 Status Connection::ExecScript(const char* sql, std::string_view op) {
   char* err = nullptr;
   int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);

@@ -95,6 +95,8 @@ class Connection {
   Result<Statement> Prepare(std::string_view sql);
   // Runs one or more statements without parameters (schema, pragmas, BEGIN/COMMIT).
   Status ExecScript(const char* sql, std::string_view op);
+  // The integer value of `PRAGMA name` (page_size, user_version, ...).
+  Result<int64_t> PragmaInt(std::string_view name);
 
   sqlite3* db() const { return db_; }
   int64_t Changes() const { return sqlite3_changes64(db_); }

@@ -30,6 +30,23 @@ void AppendIn(std::string* sql, const char* column, size_t count, int* next) {
   *sql += ')';
 }
 
+// Where adds to a collection continue from: its key and the greatest date_added it has
+// assigned. kNotFound when there is no such collection.
+struct AddPosition {
+  int64_t seq = 0;
+  int64_t last_added_us = 0;
+};
+
+Result<AddPosition> ReadAddPosition(Connection& c, std::string_view collection_id) {
+  auto coll = c.Prepare("SELECT seq, last_added_us FROM collections WHERE id = ?1");
+  if (!coll.ok()) return coll.status();
+  coll->Bind(1, collection_id);
+  int rc = coll->Step();
+  if (rc == SQLITE_DONE) return Status::NotFound("no collection " + std::string(collection_id));
+  if (rc != SQLITE_ROW) return SqliteError(rc, c.db(), "add objects: find collection");
+  return AddPosition{coll->Int(0), coll->Int(1)};
+}
+
 }  // namespace
 
 // Holds the writer (write_mu_) from the first Add after a commit until the next Commit.
@@ -45,8 +62,7 @@ class SqliteStore::SqliteBulkAdd final : public Store::BulkAdd {
     Connection& c = *store_->writer_;
     if (!lock_.owns_lock()) {
       lock_.lock();
-      auto begin = c.Prepare("BEGIN IMMEDIATE");
-      Status s = begin.ok() ? begin->Exec("bulk add: begin") : begin.status();
+      Status s = store_->BeginWrite("bulk add");
       if (!s.ok()) {
         lock_.unlock();
         return s;
@@ -65,12 +81,7 @@ class SqliteStore::SqliteBulkAdd final : public Store::BulkAdd {
 
   Status Commit() override {
     if (!lock_.owns_lock()) return Status::Ok();
-    auto commit = store_->writer_->Prepare("COMMIT");
-    Status s = commit.ok() ? commit->Exec("bulk add: commit") : commit.status();
-    if (!s.ok()) {
-      Discard();
-      return s;
-    }
+    Status s = store_->CommitWrite("bulk add");  // rolled back when it fails
     lock_.unlock();
     return s;
   }
@@ -86,13 +97,11 @@ class SqliteStore::SqliteBulkAdd final : public Store::BulkAdd {
   // was made, or if it is over capacity; (re)loads it when worth it.
   Status RefreshKnownIds(Connection& c) {
     if (seen_ < kMinSeen) return Status::Ok();
-    auto coll = c.Prepare("SELECT seq, last_added_us FROM collections WHERE id = ?1");
-    if (!coll.ok()) return coll.status();
-    coll->Bind(1, collection_);
-    int rc = coll->Step();
-    if (rc == SQLITE_DONE) return Status::Ok();  // AddObjectsIn reports it
-    if (rc != SQLITE_ROW) return SqliteError(rc, c.db(), "bulk add: find collection");
-    const int64_t seq = coll->Int(0), last_added = coll->Int(1);
+    auto at = ReadAddPosition(c, collection_);
+    if (!at.ok()) {  // AddObjectsIn reports a missing collection
+      return at.status().code() == StatusCode::kNotFound ? Status::Ok() : at.status();
+    }
+    const int64_t seq = at->seq, last_added = at->last_added_us;
     if (known_ != nullptr && known_->as_of_last_added == last_added &&
         known_->count() <= known_->capacity()) {
       return Status::Ok();
@@ -105,6 +114,7 @@ class SqliteStore::SqliteBulkAdd final : public Store::BulkAdd {
     keys->Bind(1, seq);
     keys->Bind(2, static_cast<int64_t>(limit));
     std::vector<int64_t> stored;
+    int rc;
     while ((rc = keys->Step()) == SQLITE_ROW) stored.push_back(keys->Int(0));
     if (rc != SQLITE_DONE) return SqliteError(rc, c.db(), "bulk add: read id keys");
     if (stored.size() >= limit) {  // too large for now; try again when twice as far
@@ -119,9 +129,7 @@ class SqliteStore::SqliteBulkAdd final : public Store::BulkAdd {
 
   void Discard() {
     if (!lock_.owns_lock()) return;
-    if (!sqlite3_get_autocommit(store_->writer_->db())) {
-      (void)store_->writer_->ExecScript("ROLLBACK", "rollback");
-    }
+    store_->RollbackWrite();
     lock_.unlock();
   }
 
@@ -156,15 +164,11 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
   std::vector<AddResult>& results = *out;
   results.clear();
   results.reserve(objects.size());
-  auto coll = c.Prepare("SELECT seq, last_added_us FROM collections WHERE id = ?1");
-  if (!coll.ok()) return coll.status();
-  coll->Bind(1, collection_id);
-  int rc = coll->Step();
-  if (rc == SQLITE_DONE) return Status::NotFound("no collection " + std::string(collection_id));
-  if (rc != SQLITE_ROW) return SqliteError(rc, c.db(), "add objects: find collection");
-  const int64_t seq = coll->Int(0);
-  int64_t last_added = coll->Int(1);
-  coll->Reset();
+  auto at = ReadAddPosition(c, collection_id);
+  if (!at.ok()) return at.status();
+  const int64_t seq = at->seq;
+  int64_t last_added = at->last_added_us;
+  int rc;
 
   auto find = c.Prepare(
       "SELECT seq, version, version_us, is_first, is_last, date_added_us FROM objects "

@@ -126,21 +126,30 @@ Result<SqliteStore::Reader> SqliteStore::BorrowReader() {
 Status SqliteStore::InWriteTransaction(std::string_view op,
                                        const std::function<Status(Connection&)>& body) {
   std::lock_guard<std::mutex> lock(write_mu_);
-  Connection& c = *writer_;
-  {
-    auto begin = c.Prepare("BEGIN IMMEDIATE");
-    if (!begin.ok()) return begin.status();
-    ENTENTE_RETURN_IF_ERROR(begin->Exec(std::string(op) + ": begin"));
+  ENTENTE_RETURN_IF_ERROR(BeginWrite(op));
+  Status s = body(*writer_);
+  if (!s.ok()) {
+    RollbackWrite();
+    return s;
   }
-  Status s = body(c);
-  if (s.ok()) {
-    auto commit = c.Prepare("COMMIT");
-    s = commit.ok() ? commit->Exec(std::string(op) + ": commit") : commit.status();
-  }
-  if (!s.ok() && !sqlite3_get_autocommit(c.db())) {
-    (void)c.ExecScript("ROLLBACK", "rollback");
-  }
+  return CommitWrite(op);
+}
+
+Status SqliteStore::BeginWrite(std::string_view op) {
+  auto begin = writer_->Prepare("BEGIN IMMEDIATE");
+  if (!begin.ok()) return begin.status();
+  return begin->Exec(std::string(op) + ": begin");
+}
+
+Status SqliteStore::CommitWrite(std::string_view op) {
+  auto commit = writer_->Prepare("COMMIT");
+  Status s = commit.ok() ? commit->Exec(std::string(op) + ": commit") : commit.status();
+  if (!s.ok()) RollbackWrite();
   return s;
+}
+
+void SqliteStore::RollbackWrite() {
+  if (!sqlite3_get_autocommit(writer_->db())) (void)writer_->ExecScript("ROLLBACK", "rollback");
 }
 
 Result<int64_t> SqliteStore::CollectionSeq(Connection& conn, std::string_view collection_id) {

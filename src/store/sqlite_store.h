@@ -94,6 +94,12 @@ class SqliteStore final : public Store {
   // Runs `body` on the writer connection inside BEGIN IMMEDIATE ... COMMIT; rolls back
   // when it returns an error. `op` names the operation in error messages.
   Status InWriteTransaction(std::string_view op, const std::function<Status(Connection&)>& body);
+  // Its steps, for a transaction that spans several calls (SqliteBulkAdd); the caller
+  // holds write_mu_. CommitWrite rolls back when the commit fails; RollbackWrite does
+  // nothing when no transaction is open.
+  Status BeginWrite(std::string_view op);
+  Status CommitWrite(std::string_view op);
+  void RollbackWrite();
   // AddObjects' work inside a write transaction the caller holds on `c`. With `known`
   // (current for the collection, see store/known_ids.h), ids it certainly lacks skip the
   // lookup; it learns every id inserted and the collection's new last_added_us.
