@@ -80,9 +80,13 @@ CREATE TABLE IF NOT EXISTS fed_status (
 using Param = std::variant<std::string_view, int64_t, std::monostate>;
 
 // Parameters: VersionKey, collection, object id, version.
-constexpr char kFindProvenance[] =
-    "SELECT 1 FROM fed_provenance_v2 WHERE version_key = ? AND collection = ? AND "
+constexpr char kSelectProvenance[] =
+    "SELECT origin, path FROM fed_provenance_v2 WHERE version_key = ? AND collection = ? AND "
     "object_id = ? AND version = ?";
+// Parameters: VersionKey, collection, object id, version, origin, path (JSON array).
+constexpr char kInsertProvenance[] =
+    "INSERT INTO fed_provenance_v2(version_key, collection, object_id, version, origin, path) "
+    "VALUES(?, ?, ?, ?, ?, ?)";
 
 Status SqliteError(sqlite3* db, std::string_view what) {
   const int code = sqlite3_errcode(db);
@@ -243,10 +247,7 @@ Status PeerStore::MigrateProvenance() {
               "SELECT collection, object_id, version, origin, path FROM fed_provenance "
               "ORDER BY rowid",
               {});
-    Stmt write(db_,
-               "INSERT INTO fed_provenance_v2(version_key, collection, object_id, version, "
-               "origin, path) VALUES(?, ?, ?, ?, ?, ?)",
-               {});
+    Stmt write(db_, kInsertProvenance, {});
     while (s.ok() && read.Step()) {
       const std::string collection = read.Text(0), id = read.Text(1), version = read.Text(2),
                         origin = read.Text(3), path = read.Text(4);
@@ -488,11 +489,8 @@ Status PeerStore::RecordProvenance(std::string_view collection,
   if (entries.empty()) return Status::Ok();
   std::lock_guard<std::mutex> lock(mu_);
   ENTENTE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  Stmt find(db_, kFindProvenance, {});
-  Stmt ins(db_,
-           "INSERT INTO fed_provenance_v2(version_key, collection, object_id, version, origin, "
-           "path) VALUES(?, ?, ?, ?, ?, ?)",
-           {});
+  Stmt find(db_, kSelectProvenance, {});
+  Stmt ins(db_, kInsertProvenance, {});
   for (const auto& e : entries) {
     // The first provenance recorded for a version is kept.
     const int64_t key = VersionKey(e.object_id, e.version);
@@ -521,16 +519,12 @@ Result<Provenance> ProvenanceFromRow(std::string origin, const std::string& path
   p.origin = std::move(origin);
   boost::system::error_code ec;
   json::value v = json::parse(path_json, ec);
-  if (ec || !v.is_array()) return Status::Corruption("fed_provenance.path is not a JSON array");
+  if (ec || !v.is_array()) return Status::Corruption("fed_provenance_v2.path is not a JSON array");
   for (const auto& e : v.get_array()) {
     if (e.is_string()) p.path.emplace_back(e.get_string());
   }
   return p;
 }
-
-constexpr char kSelectProvenance[] =
-    "SELECT origin, path FROM fed_provenance_v2 WHERE version_key = ? AND collection = ? AND "
-    "object_id = ? AND version = ?";
 
 }  // namespace
 

@@ -36,6 +36,19 @@ class PeerStoreTest : public ::testing::Test {
     p.pull = {{kCol1, kCol1}};
     return p;
   }
+  // Closes the store and replaces its file by one holding only what `sql` makes: the
+  // tables as an earlier release left them. Call inside ASSERT_NO_FATAL_FAILURE.
+  void ReplaceFileWith(const char* sql) {
+    store_.reset();
+    std::filesystem::remove(path_);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+    const std::string error = sqlite3_errmsg(db);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK) << error;
+  }
+
   std::filesystem::path dir_;
   std::string path_;
   std::unique_ptr<PeerStore> store_;
@@ -148,32 +161,23 @@ TEST_F(PeerStoreTest, PushedVersionsAreRememberedPerLinkUntilDeleted) {
 }
 
 TEST_F(PeerStoreTest, FilesFromBeforeDeletionsTravelledGainTheirColumns) {
-  store_.reset();
-  std::filesystem::remove(path_);
-  {
-    // The tables as the first federation release made them.
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db,
-                           "CREATE TABLE fed_checkpoints (peer TEXT NOT NULL, direction TEXT NOT "
-                           "NULL, remote_collection TEXT NOT NULL, local_collection TEXT NOT "
-                           "NULL, added_after TEXT NOT NULL DEFAULT '', next_cursor TEXT NOT NULL "
-                           "DEFAULT '', next_last TEXT NOT NULL DEFAULT '', pushed_until_us "
-                           "INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (peer, direction, "
-                           "remote_collection, local_collection));"
-                           "INSERT INTO fed_checkpoints VALUES ('a', 'push', 'r', 'l', '', '', "
-                           "'', 99);"
-                           "CREATE TABLE fed_status (peer TEXT PRIMARY KEY, last_attempt_us "
-                           "INTEGER NOT NULL DEFAULT 0, last_success_us INTEGER NOT NULL DEFAULT "
-                           "0, lag_us INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL "
-                           "DEFAULT '', pulled INTEGER NOT NULL DEFAULT 0, pushed INTEGER NOT "
-                           "NULL DEFAULT 0, withheld INTEGER NOT NULL DEFAULT 0, refused INTEGER "
-                           "NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0);"
-                           "INSERT INTO fed_status (peer, pushed) VALUES ('a', 4);",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(db);
-  }
+  // The tables as the first federation release made them.
+  ASSERT_NO_FATAL_FAILURE(
+      ReplaceFileWith("CREATE TABLE fed_checkpoints (peer TEXT NOT NULL, direction TEXT NOT "
+                      "NULL, remote_collection TEXT NOT NULL, local_collection TEXT NOT "
+                      "NULL, added_after TEXT NOT NULL DEFAULT '', next_cursor TEXT NOT NULL "
+                      "DEFAULT '', next_last TEXT NOT NULL DEFAULT '', pushed_until_us "
+                      "INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (peer, direction, "
+                      "remote_collection, local_collection));"
+                      "INSERT INTO fed_checkpoints VALUES ('a', 'push', 'r', 'l', '', '', "
+                      "'', 99);"
+                      "CREATE TABLE fed_status (peer TEXT PRIMARY KEY, last_attempt_us "
+                      "INTEGER NOT NULL DEFAULT 0, last_success_us INTEGER NOT NULL DEFAULT "
+                      "0, lag_us INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL "
+                      "DEFAULT '', pulled INTEGER NOT NULL DEFAULT 0, pushed INTEGER NOT "
+                      "NULL DEFAULT 0, withheld INTEGER NOT NULL DEFAULT 0, refused INTEGER "
+                      "NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0);"
+                      "INSERT INTO fed_status (peer, pushed) VALUES ('a', 4);"));
   auto s = PeerStore::Open(path_);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   auto cp = (*s)->GetCheckpoint("a", Direction::kPush, {"r", "l"});
@@ -214,22 +218,13 @@ TEST_F(PeerStoreTest, ProvenanceOfManyVersionsAndCollectionsIsFoundExactly) {
 }
 
 TEST_F(PeerStoreTest, ProvenanceFromBeforeTheKeyedTableIsMigrated) {
-  store_.reset();
-  std::filesystem::remove(path_);
-  {
-    // The provenance table as releases before fed_provenance_v2 made it.
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db,
-                           "CREATE TABLE fed_provenance (collection TEXT NOT NULL, object_id TEXT "
-                           "NOT NULL, version TEXT NOT NULL, origin TEXT NOT NULL, path TEXT NOT "
-                           "NULL, PRIMARY KEY (collection, object_id, version));"
-                           "INSERT INTO fed_provenance VALUES ('c', 'indicator--1', 'v1', 'de', "
-                           "'[\"de\"]'), ('c', 'indicator--1', 'v2', 'fr', '[\"fr\",\"de\"]');",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(db);
-  }
+  // The provenance table as releases before fed_provenance_v2 made it.
+  ASSERT_NO_FATAL_FAILURE(
+      ReplaceFileWith("CREATE TABLE fed_provenance (collection TEXT NOT NULL, object_id TEXT "
+                      "NOT NULL, version TEXT NOT NULL, origin TEXT NOT NULL, path TEXT NOT "
+                      "NULL, PRIMARY KEY (collection, object_id, version));"
+                      "INSERT INTO fed_provenance VALUES ('c', 'indicator--1', 'v1', 'de', "
+                      "'[\"de\"]'), ('c', 'indicator--1', 'v2', 'fr', '[\"fr\",\"de\"]');"));
   auto s = PeerStore::Open(path_);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   auto v2 = (*s)->GetProvenance("c", "indicator--1", "v2");
