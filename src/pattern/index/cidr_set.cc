@@ -13,6 +13,22 @@ using U128 = unsigned __int128;
 
 U128 MaskOf(int prefix) { return prefix == 0 ? 0 : ~static_cast<U128>(0) << (128 - prefix); }
 
+// Binary search over ascending starts: the first index in [lo, hi) whose start
+// (`start_of(i)`) is after `key`, or hi. The index before it is the last start at or
+// before `key`.
+template <typename Key, typename StartOf>
+size_t FirstStartAfter(size_t lo, size_t hi, Key key, StartOf start_of) {
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (start_of(mid) <= key) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
 }  // namespace
 
 std::optional<uint32_t> ParseIpv4(std::string_view text) {
@@ -92,50 +108,22 @@ int32_t CidrSet::LastStartingAtOrBefore(const Family& f, U128 addr) {
       // IPv4: starts and the address have no bits below the top 32.
       uint32_t a = static_cast<uint32_t>(addr >> 96);
       const uint32_t* s = f.starts32.data();
-      while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (s[mid] <= a) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      return static_cast<int32_t>(lo) - 1;
+      return static_cast<int32_t>(FirstStartAfter(lo, hi, a, [s](size_t i) { return s[i]; })) - 1;
     }
   }
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (f.nodes[mid].start <= addr) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return static_cast<int32_t>(lo) - 1;
+  return static_cast<int32_t>(
+             FirstStartAfter(lo, hi, addr, [&f](size_t i) { return f.nodes[i].start; })) -
+         1;
 }
 
 void CidrSet::LocateV4(V4Probe* p) const {
   size_t lo = p->lo, hi = p->hi;  // the first node starting after the address is in [lo, hi]
   if (!v4_.starts32.empty()) {
     const uint32_t* s = v4_.starts32.data();
-    while (lo < hi) {
-      size_t mid = (lo + hi) / 2;
-      if (s[mid] <= p->address) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
+    lo = FirstStartAfter(lo, hi, p->address, [s](size_t i) { return s[i]; });
   } else {
-    U128 addr = static_cast<U128>(p->address) << 96;
-    while (lo < hi) {
-      size_t mid = (lo + hi) / 2;
-      if (v4_.nodes[mid].start <= addr) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
+    const U128 addr = static_cast<U128>(p->address) << 96;
+    lo = FirstStartAfter(lo, hi, addr, [this](size_t i) { return v4_.nodes[i].start; });
   }
   p->node = static_cast<int32_t>(lo) - 1;
   if (p->node >= 0) __builtin_prefetch(&v4_.nodes[static_cast<size_t>(p->node)]);
