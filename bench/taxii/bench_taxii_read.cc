@@ -86,7 +86,6 @@ int main(int argc, char** argv) {
   if (kind == "memory") {
     st = std::make_unique<taxii::testing::MemoryStore>();
   } else if (kind == "sqlite") {
-#ifdef ENTENTE_BENCH_HAVE_SQLITE
     std::string dir = Arg(argc, argv, "--dir", "/tmp/bench-taxii");
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
@@ -99,10 +98,6 @@ int main(int argc, char** argv) {
       return 2;
     }
     st = std::move(s).value();
-#else
-    std::fprintf(stderr, "built without the SQLite store\n");
-    return 2;
-#endif
   } else {
     std::fprintf(stderr, "--store memory|sqlite\n");
     return 2;

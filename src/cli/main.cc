@@ -24,15 +24,9 @@ int main(int argc, char** argv) {
       "./entente-data.");
   CommandContext ctx;
   entente::cli::RegisterNodeCommands(app, ctx);
-#ifdef ENTENTE_WITH_PATTERN_COMMAND
   entente::cli::RegisterPatternCommands(app, ctx);
-#endif
-#ifdef ENTENTE_WITH_MATCH_COMMAND
   entente::cli::RegisterMatchCommand(app, ctx);
-#endif
-#ifdef ENTENTE_WITH_PEER_COMMAND
   entente::cli::RegisterPeerCommands(app, ctx);
-#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version

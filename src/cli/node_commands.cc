@@ -1,11 +1,7 @@
 #include "cli/node_commands.h"
 
-#ifdef ENTENTE_WITH_PATTERN_CHECK
-#include "pattern/parser.h"
-#endif
-#ifdef ENTENTE_WITH_PATTERN_INDEX
 #include "pattern/index/fast_classify.h"
-#endif
+#include "pattern/parser.h"
 
 namespace entente::cli {
 
@@ -23,10 +19,8 @@ void RegisterNodeCommands(CLI::App& app, CommandContext& ctx) {
 
 stix::ValidateOptions NodeValidateOptions() {
   stix::ValidateOptions options;
-#ifdef ENTENTE_WITH_PATTERN_CHECK
   options.check_pattern = [](std::string_view text, std::string_view type,
                              std::string_view version) -> std::optional<std::string> {
-#ifdef ENTENTE_WITH_PATTERN_INDEX
     // Nearly every indicator of a real feed is one comparison, which the index's fast
     // path accepts without building a syntax tree; it claims only text the full parser
     // accepts too (its tests and fuzz/fuzz_fast_classify.cc), and declines the rest.
@@ -35,19 +29,9 @@ stix::ValidateOptions NodeValidateOptions() {
         pattern::index::FastClassify(text, pattern::IndicatorParseOptions(version), &classified)) {
       return std::nullopt;
     }
-#endif
     return pattern::CheckIndicatorPattern(text, type, version);
   };
-#endif
   return options;
-}
-
-bool PatternsChecked() {
-#ifdef ENTENTE_WITH_PATTERN_CHECK
-  return true;
-#else
-  return false;
-#endif
 }
 
 }  // namespace entente::cli

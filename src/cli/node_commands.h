@@ -20,9 +20,7 @@ void RegisterValidateCommand(CLI::App& app, CommandContext& ctx);
 void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
 
 // The validation options of ingest/validate/serve: indicator patterns are checked by the
-// pattern engine when this binary was built with it, otherwise not at all.
+// pattern engine.
 stix::ValidateOptions NodeValidateOptions();
-// True when NodeValidateOptions() checks patterns.
-bool PatternsChecked();
 
 }  // namespace entente::cli

@@ -56,13 +56,9 @@ void SetStoreOpenerForTesting(StoreOpener opener) { TestOpener() = std::move(ope
 
 Result<std::unique_ptr<store::Store>> OpenStoreFile(const std::string& path, bool create) {
   if (TestOpener()) return TestOpener()(path, create);
-#ifdef ENTENTE_HAVE_STORE
   store::SqliteOptions options;
   options.create_if_missing = create;
   return store::OpenSqliteStore(path, options);
-#else
-  return Status::Unavailable("this entente binary was built without the SQLite store");
-#endif
 }
 
 void PrintError(std::string_view message) {

@@ -2,10 +2,6 @@
 //
 // The peers live in the federation tables of DIR/entente.db (federation/peer_store.h);
 // `entente serve` picks changes up while it runs.
-// Compiled as a stub that explains itself when the binary is built without
-// federation/ (the entente_federation target defines ENTENTE_HAVE_FEDERATION).
-#ifdef ENTENTE_HAVE_FEDERATION
-
 #include <boost/json.hpp>
 #include <ctime>
 #include <fstream>
@@ -356,25 +352,3 @@ void RegisterPeerCommands(CLI::App& app, CommandContext& ctx) {
 }
 
 }  // namespace entente::cli
-
-#else  // !ENTENTE_HAVE_FEDERATION
-
-#include <iostream>
-
-#include "cli/command.h"
-
-namespace entente::cli {
-
-void RegisterPeerCommands(CLI::App& app, CommandContext& ctx) {
-  CLI::App* peer = app.add_subcommand("peer", "Manage federation peers (not built in)");
-  peer->allow_extras();
-  peer->callback([&ctx] {
-    std::cerr << "entente: this binary was built without federation (peer: not available)"
-              << std::endl;
-    ctx.exit_code = 2;
-  });
-}
-
-}  // namespace entente::cli
-
-#endif  // ENTENTE_HAVE_FEDERATION

@@ -14,10 +14,8 @@
 #include "cli/listen_address.h"
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
-#include "taxii/server.h"
-#ifdef ENTENTE_HAVE_FEDERATION
 #include "federation/sync.h"
-#endif
+#include "taxii/server.h"
 
 namespace entente::cli {
 namespace {
@@ -72,14 +70,12 @@ int RunServe(const ServeOptions& o) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-#ifdef ENTENTE_HAVE_FEDERATION
   // Local writes wake the push workers (set once the federation runs; the server is
   // stopped before the federation is destroyed).
   auto wake_target = std::make_shared<std::atomic<federation::Federation*>>(nullptr);
   options.on_change = [wake_target] {
     if (federation::Federation* f = wake_target->load()) f->Wake();
   };
-#endif
   auto server = taxii::TaxiiServer::Start(**store, options);
   if (!server.ok()) {
     return Fail(Status(server.status().code(),
@@ -88,10 +84,9 @@ int RunServe(const ServeOptions& o) {
   std::string url = DiscoveryUrl((*server)->scheme(), address->host, (*server)->port());
   std::cout << "listening on " << url << std::endl;
   LogLine(std::string("entente: serving ") + ResolveDataDir(o.data) + " with " +
-          std::to_string(options.threads) + " threads; indicator patterns " +
-          (PatternsChecked() ? "checked" : "not checked") + "; stop with Ctrl-C or SIGTERM");
+          std::to_string(options.threads) +
+          " threads; indicator patterns checked; stop with Ctrl-C or SIGTERM");
 
-#ifdef ENTENTE_HAVE_FEDERATION
   std::unique_ptr<federation::Federation> federation;
   if (!o.no_federation) {
     federation::FederationOptions fed_options;
@@ -103,14 +98,11 @@ int RunServe(const ServeOptions& o) {
     federation = std::move(*started);
     wake_target->store(federation.get());
   }
-#endif
   int sig = 0;
   sigwait(&stop_signals, &sig);
   LogLine(std::string("entente: ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
           " received, finishing in-flight requests");
-#ifdef ENTENTE_HAVE_FEDERATION
   if (federation) federation->Stop();
-#endif
   (*server)->Stop();
   server->reset();
   store->reset();
