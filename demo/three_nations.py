@@ -13,7 +13,7 @@ standard library only.
 Nothing printed is assumed: what "arrived" is read from each node over TAXII 2.1 with
 its analysts' tokens, and every "withheld" reason and every sovereignty change is the
 sending node's own gate answering `entente peer explain`. The expected outcome (the
-rules of ../shared/DESIGN.md) is written down beside each object below; any difference
+rules of docs/sharing-rules.md) is written down beside each object below; any difference
 between it and what the nodes hold is printed and makes the exit status 1.
 
   python3 demo/three_nations.py --bin build/entente [--keep] [--json FILE]

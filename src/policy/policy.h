@@ -2,7 +2,7 @@
 //
 // Every read path (TAXII objects, object, manifest, versions; CLI export) and, later,
 // every egress path to a peer asks this gate; nothing else re-implements the rules.
-// The rules are those of ../shared/DESIGN.md "Sharing rules" (TLP 2.0):
+// The rules are those of docs/sharing-rules.md (TLP 2.0):
 //
 //   CLEAR         anyone who may read the collection
 //   GREEN         members of a trust community the object is shared with; an object
@@ -38,7 +38,7 @@ bool ParseTlp(std::string_view name, Tlp* out);
 inline constexpr std::string_view kAudienceExtensionId =
     "extension-definition--1641d5b9-e8f9-4e50-b7c8-ac882f4d424e";
 
-// The TLP label a marking-definition id stands for (TLP 1.0 and 2.0 ids, see DESIGN.md).
+// The TLP label a marking-definition id stands for (TLP 1.0 and 2.0 ids, docs/sharing-rules.md).
 // Returns false for ids that are not TLP markings.
 bool TlpOfMarking(std::string_view marking_id, Tlp* out);
 
