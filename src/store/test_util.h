@@ -1,4 +1,8 @@
-// Helpers for the store's tests: a temporary folder, a settable clock, object builders.
+// Helpers for the store's tests (and the in-memory store's contract tests in
+// taxii/testing/): a settable clock, a temporary folder removed at the end, and a builder
+// of minimal object versions. Header-only; used by tests, never by the library.
+// ManualClock is safe for concurrent use; TempDir and the returned NewObject values are
+// owned by the caller and are not.
 #pragma once
 
 #include <unistd.h>
