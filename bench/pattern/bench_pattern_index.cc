@@ -5,6 +5,9 @@
 //   bench_pattern_index [--indicators N] [--observations M] [--data DIR] [--hit-percent P]
 //                       [--batch B]   (records per MatchBatch call, default 256)
 //
+// DIR (default: $ENTENTE_BENCH_DATA) holds the public data sets laid out as
+// docs/benchmarks.md "Data" describes: iocs/ and benign/.
+//
 // Indicators (N, default 1,000,000): values from maltrail-static.tsv.gz (real domains,
 // IPs, URLs) and ipsum.txt.gz, plus generated MD5/SHA-256 hashes, as equality patterns;
 // N/10 CIDR ranges (ISSUBSET, real maltrail CIDRs then /24 and /16 networks of feed IPs);
@@ -20,6 +23,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -175,7 +179,8 @@ boost::json::object Sco(const char* type, const std::string& value) {
 
 int main(int argc, char** argv) {
   size_t n_ind = 1'000'000, n_obs = 1'000'000, hit_percent = 5, record_batch = 256;
-  std::string dir = "/work/shared/data";
+  const char* data_env = std::getenv("ENTENTE_BENCH_DATA");
+  std::string dir = data_env != nullptr ? data_env : "";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--indicators")
@@ -193,6 +198,11 @@ int main(int argc, char** argv) {
                    "[--hit-percent P] [--batch B]\n";
       return 2;
     }
+  }
+  if (dir.empty()) {
+    std::cerr << "bench_pattern_index: no data folder: give --data DIR or set "
+                 "ENTENTE_BENCH_DATA (docs/benchmarks.md, \"Data\", says how to get it)\n";
+    return 2;
   }
   std::mt19937_64 rng(12345);
   auto t_load0 = Clock::now();
@@ -515,7 +525,7 @@ int main(int argc, char** argv) {
     return std::string_view(probe_buf.data() + p.offset, p.length);
   };
   // Batched: hash 16 keys and prefetch their slots before probing them (16 misses in
-  // flight, as the DESIGN's 53 M/s ceiling measures).
+  // flight, as the 53 M/s ceiling of docs/architecture.md measures).
   uint64_t found_batched = 0;
   double cpu_batch0 = CpuSeconds(CLOCK_THREAD_CPUTIME_ID);
   constexpr size_t kProbeBatch = 16;

@@ -6,6 +6,9 @@
 //                      [--dir D] [--iocs file.tsv.gz] [--validate]
 //   bench_store_ingest --count N --write-bundle FILE
 //
+// --iocs defaults to $ENTENTE_BENCH_DATA/iocs/maltrail-static.tsv.gz (docs/benchmarks.md,
+// "Data", says how to get it).
+//
 // --write-bundle writes the same N objects as one STIX bundle and stores nothing: the
 // input of bench/store/ingest_cli.sh, which times `entente ingest` end to end.
 //
@@ -26,10 +29,8 @@
 #include <vector>
 
 #include "common/timestamp.h"
-#include "store/store.h"
-#ifdef ENTENTE_BENCH_HAVE_STIX
 #include "stix/stix.h"
-#endif
+#include "store/store.h"
 
 namespace {
 
@@ -53,7 +54,7 @@ struct Options {
   int page = 1000;
   std::string synchronous = "FULL";
   std::string dir;
-  std::string iocs = "/work/shared/data/iocs/maltrail-static.tsv.gz";
+  std::string iocs;  // empty: $ENTENTE_BENCH_DATA/iocs/maltrail-static.tsv.gz
   bool validate = false;
   std::string write_bundle;  // when set: write the objects as a bundle file and stop
 };
@@ -210,6 +211,17 @@ bool ParseArgs(int argc, char** argv, Options* o) {
       return false;
     }
   }
+  if (o->iocs.empty()) {
+    const char* data = std::getenv("ENTENTE_BENCH_DATA");
+    if (data == nullptr || *data == '\0') {
+      std::fprintf(stderr,
+                   "%s: no IOC table: give --iocs FILE or set ENTENTE_BENCH_DATA "
+                   "(docs/benchmarks.md, \"Data\", says how to get it)\n",
+                   argv[0]);
+      return false;
+    }
+    o->iocs = std::string(data) + "/iocs/maltrail-static.tsv.gz";
+  }
   return o->count > 0 && o->batch > 0 && o->page > 0;
 }
 
@@ -218,12 +230,6 @@ bool ParseArgs(int argc, char** argv, Options* o) {
 int main(int argc, char** argv) {
   Options opt;
   if (!ParseArgs(argc, argv, &opt)) return 2;
-#ifndef ENTENTE_BENCH_HAVE_STIX
-  if (opt.validate) {
-    std::fprintf(stderr, "built without entente_stix: --validate unavailable\n");
-    return 2;
-  }
-#endif
   bool own_dir = opt.dir.empty();
   if (own_dir) {
     opt.dir = (std::filesystem::temp_directory_path() / ("bench-store-" + std::to_string(getpid())))
@@ -272,7 +278,6 @@ int main(int argc, char** argv) {
     }
     auto t1 = Clock::now();
     make_time += t1 - t0;
-#ifdef ENTENTE_BENCH_HAVE_STIX
     if (opt.validate) {
       for (const auto& n : batch) {
         auto v = entente::stix::ParseJson(n.json);
@@ -284,7 +289,6 @@ int main(int argc, char** argv) {
       validate_time += t2 - t1;
       t1 = t2;
     }
-#endif
     double c0 = CpuSeconds();
     auto r = store->AddObjects(coll, batch);
     store_time += Clock::now() - t1;

@@ -5,6 +5,9 @@
 # seconds and the rate.
 #
 #   bench/store/ingest_cli.sh [COUNT] [BUILD_DIR]     (defaults: 1000000, ./build)
+#
+# The corpus is built from $ENTENTE_BENCH_DATA/iocs/maltrail-static.tsv.gz
+# (docs/benchmarks.md, "Data", says how to get it).
 set -eu
 count=${1:-1000000}
 build=${2:-./build}
