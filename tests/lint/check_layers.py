@@ -35,7 +35,7 @@ PUBLIC = "entente"  # include/entente/: the public headers, for everyone
 LAYERS = {
     "common": (),
     "stix": ("common",),
-    "pattern": ("common",),
+    "pattern": ("common", "stix"),
     "policy": ("common", "stix"),
     "store": ("common", "stix", "policy"),
     "admission": ("common", "stix", "pattern", "policy", "store"),
