@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "pattern/codec.h"
+#include "pattern/like.h"
 
 namespace entente::pattern {
 namespace {
@@ -17,29 +18,6 @@ namespace json = boost::json;
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-// SQL LIKE -> an RE2 pattern over the whole value.
-std::string LikeToRegex(const std::string& like) {
-  std::string out = "(?s)";
-  std::string literal;
-  auto flush = [&] {
-    if (!literal.empty()) out += RE2::QuoteMeta(literal);
-    literal.clear();
-  };
-  for (char c : like) {
-    if (c == '%') {
-      flush();
-      out += ".*";
-    } else if (c == '_') {
-      flush();
-      out += ".";
-    } else {
-      literal.push_back(c);
-    }
-  }
-  flush();
-  return out;
 }
 
 struct CompiledComparison {
@@ -482,6 +460,8 @@ Status Matcher::Impl::PrepareComparisons(const ComparisonExpr& e) {
       RE2::Options ro;
       ro.set_log_errors(false);
       ro.set_max_mem(1 << 20);
+      // LIKE: pattern/like.h's expression (the index tests the same rules), UTF-8 with
+      // '.' matching '\n', as it asks.
       if (c.op == CompareOp::kLike) ro.set_dot_nl(true);
       std::string re = c.op == CompareOp::kLike ? LikeToRegex(c.value.text) : c.value.text;
       // A MATCHES on a binary (`_bin`) property runs on the decoded bytes (Latin-1); any

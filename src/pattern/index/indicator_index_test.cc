@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "pattern/like.h"
 #include "pattern/matcher.h"
 #include "pattern/parser.h"
 
@@ -414,6 +415,117 @@ TEST(IndicatorIndexTest, SameAnswerAsPerPatternEvaluationOnRandomInputs) {
 }
 
 TEST(IndicatorIndexTest, ConfirmingSimpleHitsChangesNothing) { CheckEquivalence(99, true); }
+
+// ---- LIKE: the index's literal tests and expressions against the evaluator ----
+
+// A pattern string constant holding `s`.
+std::string Quoted(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') q += '\\';
+    q += c;
+  }
+  return q + "'";
+}
+
+// Random LIKE operands over the characters that matter (both wildcards, regular
+// expression metacharacters, a quote, a newline, two- and four-byte UTF-8), so that
+// every shape pattern::AnalyzeLike knows turns up: as one comparison, ORed on one
+// object, negated (gated: the evaluator decides) and ANDed across two objects. The index
+// (hash of literal tests, Hyperscan, RE2; one record at a time and batched) must answer
+// exactly as pattern::Matcher does on random values.
+TEST(IndicatorIndexTest, GeneratedLikePatternsAnswerAsTheEvaluator) {
+  std::mt19937 rng(17);
+  const std::vector<std::string> op_parts = {"a", "b",  "ab", "%",        "%",
+                                             "_", ".",  "*",  "(",        "\\",
+                                             "'", "\n", "$",  "\xc3\xa9", "\xf0\x9f\x98\x80"};
+  const std::vector<std::string> value_parts = {
+      "a", "b",  "ab", ".", "*", "(",        "\\",
+      "'", "\n", "$",  "%", "_", "\xc3\xa9", "\xf0\x9f\x98\x80"};
+  auto random_of = [&](const std::vector<std::string>& parts, size_t max) {
+    std::string s;
+    for (size_t k = rng() % (max + 1); k > 0; --k) s += parts[rng() % parts.size()];
+    return s;
+  };
+  size_t total_hits = 0;
+  std::set<LikeShape::Kind> shapes;
+  for (int round = 0; round < 12; ++round) {
+    std::vector<IndicatorSpec> specs;
+    std::vector<Reference> refs;
+    for (int i = 0; i < 80; ++i) {
+      std::string like_a = random_of(op_parts, 6), like_b = random_of(op_parts, 4);
+      shapes.insert(AnalyzeLike(like_a).kind);
+      shapes.insert(AnalyzeLike(like_b).kind);
+      std::string a = Quoted(like_a), b = Quoted(like_b);
+      std::string text;
+      switch (i % 5) {
+        case 0:
+        case 1:
+          text = "[url:value LIKE " + a + "]";
+          break;
+        case 2:
+          text = "[file:name LIKE " + a + " OR file:name LIKE " + b + "]";
+          break;
+        case 3:
+          text = "[url:value NOT LIKE " + a + "]";
+          break;
+        default:
+          text = "[url:value LIKE " + a + " AND file:name LIKE " + b + "]";
+      }
+      std::string id = "indicator--" + std::to_string(i);
+      specs.push_back({id, text});
+      auto p = ParsePattern(text);
+      ASSERT_TRUE(p.ok()) << text;
+      auto m = Matcher::Compile(*p);
+      ASSERT_TRUE(m.ok()) << text;
+      refs.push_back({id, std::move(m).value()});
+    }
+    IndicatorIndex index;
+    std::vector<std::pair<std::string, Status>> rejected;
+    ASSERT_TRUE(index.Add(specs, &rejected).ok());
+    for (const auto& [id, st] : rejected) ADD_FAILURE() << id << ": " << st.ToString();
+    auto snap = index.snapshot();
+    std::vector<boost::json::value> records;
+    for (int r = 0; r < 60; ++r) {
+      boost::json::object url{
+          {"type", "url"}, {"id", "url--1"}, {"value", random_of(value_parts, 8)}};
+      if (r % 3 == 0) {
+        records.emplace_back(std::move(url));  // a bare SCO
+        continue;
+      }
+      boost::json::object file{
+          {"type", "file"}, {"id", "file--1"}, {"name", random_of(value_parts, 8)}};
+      boost::json::object od{{"type", "observed-data"},
+                             {"id", "observed-data--" + std::to_string(r)},
+                             {"object_refs", boost::json::array{"url--1", "file--1"}}};
+      records.emplace_back(boost::json::object{
+          {"type", "bundle"}, {"id", "bundle--1"}, {"objects", boost::json::array{url, file, od}}});
+    }
+    std::vector<const boost::json::value*> ptrs;
+    for (const auto& rec : records) ptrs.push_back(&rec);
+    std::vector<Hit> batch_hits;
+    snap->MatchBatch(ptrs, &batch_hits);
+    std::vector<std::set<std::string>> batched(records.size());
+    for (const Hit& h : batch_hits) batched[h.record].insert(std::string(h.indicator));
+    for (size_t r = 0; r < records.size(); ++r) {
+      auto set = LoadObservations(records[r], StixVersion::k21);
+      ASSERT_TRUE(set.ok());
+      std::set<std::string> want;
+      for (const Reference& ref : refs) {
+        if (ref.matcher.Match(*set).matched) want.insert(ref.id);
+      }
+      total_hits += want.size();
+      std::set<std::string> got = HitIds(*snap, records[r]);
+      for (const Reference& ref : refs) {
+        ASSERT_EQ(got.count(ref.id), want.count(ref.id))
+            << ref.matcher.pattern().ToString() << "\non " << boost::json::serialize(records[r]);
+      }
+      ASSERT_EQ(batched[r], want) << "batched, record " << boost::json::serialize(records[r]);
+    }
+  }
+  EXPECT_GT(total_hits, 1500u);
+  EXPECT_EQ(shapes.size(), 7u);  // every shape of operand, kGeneral included
+}
 
 // ---- Concurrent updates while matching ----
 

@@ -10,6 +10,8 @@
 #include <map>
 #include <utility>
 
+#include "pattern/like.h"
+
 namespace entente::pattern::index {
 namespace {
 
@@ -46,140 +48,18 @@ int OnMatch(unsigned int index, unsigned long long, unsigned long long, unsigned
   return 0;
 }
 
-bool IsRegexMeta(char c) {
-  switch (c) {
-    case '\\':
-    case '^':
-    case '$':
-    case '.':
-    case '|':
-    case '?':
-    case '*':
-    case '+':
-    case '(':
-    case ')':
-    case '[':
-    case ']':
-    case '{':
-    case '}':
-      return true;
-    default:
-      return false;
-  }
-}
-
-}  // namespace
-
-std::string LikeToRegex(std::string_view like) {
-  std::string out = "^";
-  for (char c : like) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (c == '%') {
-      out += ".*";
-    } else if (c == '_') {
-      out += '.';
-    } else if (IsRegexMeta(c)) {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20 || u == 0x7f) {
-      static const char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    } else {
-      out += c;  // printable ASCII, or a byte of a UTF-8 sequence (kept as is)
-    }
-  }
-  out += "\\z";
-  return out;
-}
-
-namespace {
-
-// Strictly valid UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
-bool IsValidUtf8(std::string_view s) {
-  size_t i = 0, n = s.size();
-  while (i < n) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xc2 && c <= 0xdf) {
-      len = 2;
-      cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      len = 3;
-      cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      unsigned char d = static_cast<unsigned char>(s[i + k]);
-      if ((d & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3f);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff)) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
 // Longer literals stay expressions, as pattern::Matcher's RE2 (1 MiB program budget) is
 // then not certain to compile them.
 constexpr size_t kMaxLiteral = 4096;
 
 }  // namespace
 
-bool PercentLikeMatches(std::string_view like, std::string_view value) {
-  // Pieces between '%'s; the first must be a prefix and the last a suffix unless a '%'
-  // stands before/after them; the others are found leftmost-first, in order, between.
-  std::vector<std::string_view> pieces;
-  size_t start = 0;
-  while (true) {
-    size_t end = like.find('%', start);
-    if (end == std::string_view::npos) {
-      pieces.push_back(like.substr(start));
-      break;
-    }
-    pieces.push_back(like.substr(start, end - start));
-    start = end + 1;
-  }
-  if (pieces.size() == 1) return value == pieces[0];
-  const std::string_view first = pieces.front(), last = pieces.back();
-  if (value.size() < first.size() + last.size()) return false;
-  if (value.substr(0, first.size()) != first) return false;
-  if (value.substr(value.size() - last.size()) != last) return false;
-  size_t pos = first.size();
-  size_t limit = value.size() - last.size();
-  for (size_t i = 1; i + 1 < pieces.size(); ++i) {
-    if (pieces[i].empty()) continue;
-    size_t at = value.substr(0, limit).find(pieces[i], pos);
-    if (at == std::string_view::npos) return false;
-    pos = at + pieces[i].size();
-  }
-  return pos <= limit;
-}
-
 RegexSpec LikeSpec(std::string_view like, uint32_t id) {
   RegexSpec spec;
   spec.id = id;
   spec.dot_all = true;
-  bool valid = IsValidUtf8(like);
-  size_t lead = 0, trail = 0;
-  while (lead < like.size() && like[lead] == '%') ++lead;
-  while (trail < like.size() - lead && like[like.size() - 1 - trail] == '%') ++trail;
-  std::string_view core = like.substr(lead, like.size() - lead - trail);
-  bool has_underscore = like.find('_') != std::string_view::npos;
+  const LikeShape shape = AnalyzeLike(like);
+  const size_t lead = shape.leading_percents, trail = shape.trailing_percents;
   // The expression: LikeToRegex's, minus what a search (unanchored) makes redundant.
   std::string full = LikeToRegex(like);  // "^" ... "\\z"
   std::string_view body(full);
@@ -192,30 +72,36 @@ RegexSpec LikeSpec(std::string_view like, uint32_t id) {
   if (trail > 0 && body.size() >= 2) body = body.substr(0, body.size() - 2);
   spec.expression += body;
   if (trail == 0) spec.expression += "\\z";
-  spec.utf8 = !valid || has_underscore;
-  if (!valid || has_underscore || core.size() > kMaxLiteral) return spec;
-  if (core.find('%') != std::string_view::npos) {
-    // Found by its longest piece, then checked whole.
-    std::string_view longest;
-    size_t start = 0;
-    while (start <= like.size()) {
-      size_t end = like.find('%', start);
-      if (end == std::string_view::npos) end = like.size();
-      if (end - start > longest.size()) longest = like.substr(start, end - start);
-      start = end + 1;
-    }
-    spec.literal_kind = LiteralKind::kLike;
-    spec.literal = std::string(longest);
-    spec.like = std::string(like);
+  // '%' runs and literal bytes of valid UTF-8 match the same byte-wise as code point by
+  // code point; only '_' (or an invalid operand, which must fail as RE2 fails) needs
+  // UTF-8 mode.
+  spec.utf8 = shape.kind == LikeShape::Kind::kGeneral;
+  if (shape.kind == LikeShape::Kind::kGeneral || like.size() - lead - trail > kMaxLiteral) {
     return spec;
   }
-  spec.literal = std::string(core);
-  if (core.empty()) {
-    spec.literal_kind = lead + trail > 0 ? LiteralKind::kAny : LiteralKind::kExact;
-  } else if (lead == 0) {
-    spec.literal_kind = trail == 0 ? LiteralKind::kExact : LiteralKind::kPrefix;
-  } else {
-    spec.literal_kind = trail == 0 ? LiteralKind::kSuffix : LiteralKind::kContains;
+  spec.literal = std::string(shape.literal);
+  switch (shape.kind) {
+    case LikeShape::Kind::kExact:
+      spec.literal_kind = LiteralKind::kExact;
+      break;
+    case LikeShape::Kind::kPrefix:
+      spec.literal_kind = LiteralKind::kPrefix;
+      break;
+    case LikeShape::Kind::kSuffix:
+      spec.literal_kind = LiteralKind::kSuffix;
+      break;
+    case LikeShape::Kind::kContains:
+      spec.literal_kind = LiteralKind::kContains;
+      break;
+    case LikeShape::Kind::kAny:
+      spec.literal_kind = LiteralKind::kAny;
+      break;
+    case LikeShape::Kind::kPercent:
+      spec.literal_kind = LiteralKind::kLike;
+      spec.like = std::string(like);
+      break;
+    case LikeShape::Kind::kGeneral:
+      break;
   }
   return spec;
 }

@@ -35,8 +35,8 @@ enum class LiteralKind : uint8_t {
   kSuffix,    // value ends with literal
   kContains,  // literal occurs in value
   kAny,       // always (LIKE '%')
-  kLike,      // `like` (a LIKE operand with '%' but no '_') matches; `literal` is its
-              // longest '%'-free piece, which must occur for it to match
+  kLike,      // `like` (a LIKE operand with '%' but no '_') matches (PercentLikeMatches,
+              // pattern/like.h); `literal` is its longest '%'-free piece, which must occur
 };
 
 struct RegexSpec {
@@ -57,22 +57,13 @@ struct RegexSpec {
   std::string like;  // kLike
 };
 
-// Whether `value` matches a LIKE operand whose only wildcard is '%', byte by byte (the
-// same as code point by code point when both are valid UTF-8).
-bool PercentLikeMatches(std::string_view like, std::string_view value);
-
-// Translates a STIX LIKE operand ('%' any run of characters, '_' one character, all
-// else literal) into an anchored expression for a UTF-8 RegexSpec with dot_all.
-std::string LikeToRegex(std::string_view like);
-
-// The spec for a STIX LIKE operand, meaning what pattern::Matcher's RE2 full match of
-// it means on UTF-8 values: a literal test when the operand is valid UTF-8 whose only
-// wildcards are runs of '%' at its ends ('abc', 'abc%', '%abc', '%abc%', '%'); otherwise
-// kLike when it has '%' elsewhere but no '_' (found by its longest piece, then checked by
-// PercentLikeMatches); otherwise LikeToRegex's expression without a leading '^.*' /
-// trailing '.*\z', in UTF-8 mode only when the operand has a '_' (for valid UTF-8 text
-// and operand, '%' runs and literal bytes match the same byte-wise as code point by code
-// point).
+// The spec for a STIX LIKE operand, meaning what pattern::Matcher's match of it means on
+// UTF-8 values (both follow pattern/like.h): a literal test for the shapes
+// pattern::AnalyzeLike finds ('abc', 'abc%', '%abc', '%abc%', '%'); kLike for its
+// kPercent shape (found by its longest piece, then checked by PercentLikeMatches) - each
+// when the operand between its end '%'s is at most 4096 bytes; otherwise pattern::LikeToRegex's
+// expression without a leading '^.*' / trailing '.*\z', in UTF-8 mode only when the operand has a
+// '_' or is not valid UTF-8.
 RegexSpec LikeSpec(std::string_view like, uint32_t id);
 
 // True when RegexSet needs no expression database for `spec`: a literal test, or an

@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "pattern/like.h"
+
 namespace entente::pattern::index {
 namespace {
 
@@ -109,26 +111,13 @@ TEST(RegexSetTest, LikeTranslationIsAnchoredAndLiteral) {
   EXPECT_EQ(ScanAll(*set, "caf"), std::vector<uint32_t>{});
 }
 
-// STIX LIKE as pattern::Matcher decides it: an RE2 full match, UTF-8, '.' matching '\n'.
+// STIX LIKE as pattern::Matcher decides it: pattern::LikeToRegex's expression, RE2 in
+// UTF-8 with '.' matching '\n'.
 bool LikeReference(const std::string& like, const std::string& value) {
-  std::string re = "(?s)", literal;
-  auto flush = [&] {
-    re += RE2::QuoteMeta(literal);
-    literal.clear();
-  };
-  for (char c : like) {
-    if (c == '%' || c == '_') {
-      flush();
-      re += c == '%' ? ".*" : ".";
-    } else {
-      literal += c;
-    }
-  }
-  flush();
   RE2::Options o;
   o.set_log_errors(false);
   o.set_dot_nl(true);
-  RE2 r(re, o);
+  RE2 r(LikeToRegex(like), o);
   return r.ok() && RE2::FullMatch(value, r);
 }
 
@@ -144,12 +133,6 @@ TEST(RegexSetTest, LikeSpecsTakeTheLiteralPathWhenTheyCan) {
   EXPECT_EQ(LikeSpec("ab_", 0).literal_kind, LiteralKind::kNone);
   EXPECT_TRUE(LikeSpec("ab_", 0).utf8);
   EXPECT_FALSE(LikeSpec("%a%_", 0).literal_kind == LiteralKind::kLike);
-  EXPECT_TRUE(PercentLikeMatches("a%b%c", "abc"));
-  EXPECT_TRUE(PercentLikeMatches("a%b%c", "a-b-b-c"));
-  EXPECT_FALSE(PercentLikeMatches("a%b%c", "acb"));
-  EXPECT_FALSE(PercentLikeMatches("ab%ba", "aba"));  // prefix and suffix may not overlap
-  EXPECT_TRUE(PercentLikeMatches("%x%x%", "xx"));
-  EXPECT_FALSE(PercentLikeMatches("%x%x%", "x"));
   EXPECT_EQ(LikeSpec("caf\xc3", 0).literal_kind, LiteralKind::kNone);  // invalid UTF-8
   EXPECT_TRUE(LikeSpec("caf\xc3", 0).utf8);
 }
