@@ -1,7 +1,7 @@
 // Fuzz target for stix::StreamReader and stix::JsonSyntaxChecker: whatever the input and however it
 // is cut into chunks (the first byte chooses the chunk size), the reader must agree with
-// Boost.JSON's whole-document parse: the same items in the same order when it parses, an error when
-// it does not. Any disagreement aborts.
+// Boost.JSON's whole-document parse split by stix::ItemsOf: the same items in the same order when
+// it parses, an error when it does not. Any disagreement aborts.
 #include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -9,26 +9,18 @@
 #include <string_view>
 #include <vector>
 
+#include "stix/bundle.h"
 #include "stix/stix.h"
 #include "stix/stream_reader.h"
 
 namespace {
 
-// What a caller of ParseJson would take as the items of the document.
+// The items of the whole document as stix::ItemsOf splits it; a scalar document is its
+// own one item, which the reader hands over for its caller to report.
 std::vector<boost::json::value> ExpectedItems(const boost::json::value& doc) {
-  if (doc.is_array()) return {doc.get_array().begin(), doc.get_array().end()};
-  if (doc.is_object()) {
-    const auto& obj = doc.get_object();
-    const auto* type = obj.if_contains("type");
-    const auto* objects = obj.if_contains("objects");
-    if (type != nullptr && type->is_string() && type->get_string() == "bundle") {
-      if (objects != nullptr && objects->is_array()) {
-        return {objects->get_array().begin(), objects->get_array().end()};
-      }
-      return {};
-    }
-  }
-  return {doc};
+  const entente::stix::DocumentItems split = entente::stix::ItemsOf(doc);
+  if (split.shape == entente::stix::DocumentShape::kUnknown) return {doc};
+  return {split.items.begin(), split.items.end()};
 }
 
 }  // namespace

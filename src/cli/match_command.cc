@@ -27,6 +27,7 @@
 #include "common/env.h"
 #include "common/timestamp.h"
 #include "pattern/index/indicator_index.h"
+#include "stix/bundle.h"
 
 namespace entente::cli {
 namespace {
@@ -73,17 +74,8 @@ int LoadIndicators(const std::string& path, pattern::index::IndicatorIndex& inde
     std::cerr << "entente: " << path << ": not valid JSON: " << ec.message() << "\n";
     return 2;
   }
-  std::vector<const boost::json::value*> items;
-  if (const boost::json::array* a = doc.if_array()) {
-    for (const auto& v : *a) items.push_back(&v);
-  } else if (const boost::json::object* o = doc.if_object()) {
-    const boost::json::value* objs = o->if_contains("objects");
-    if (StringOf(*o, "type") == "bundle" && objs != nullptr && objs->is_array()) {
-      for (const auto& v : objs->get_array()) items.push_back(&v);
-    } else {
-      items.push_back(&doc);
-    }
-  } else {
+  const stix::DocumentItems split = stix::ItemsOf(doc);
+  if (split.shape == stix::DocumentShape::kUnknown) {
     std::cerr << "entente: " << path << ": expected a bundle, an array or an object\n";
     return 2;
   }
@@ -94,8 +86,10 @@ int LoadIndicators(const std::string& path, pattern::index::IndicatorIndex& inde
   };
   std::map<std::string, Newest> by_id;
   int rc = 0;
-  for (const boost::json::value* v : items) {
-    const boost::json::object* o = v->if_object();
+  // A bundle whose "objects" is not a list carries no indicators (nothing to report:
+  // it was always read that way).
+  for (const boost::json::value& v : split.items) {
+    const boost::json::object* o = v.if_object();
     if (o == nullptr || StringOf(*o, "type") != "indicator") continue;
     std::string id(StringOf(*o, "id"));
     std::string_view pattern_text = StringOf(*o, "pattern");

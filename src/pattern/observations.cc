@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/timestamp.h"
+#include "stix/bundle.h"
 
 namespace entente::pattern {
 namespace {
@@ -43,28 +44,16 @@ Result<ObservationSet> LoadObservations(json::value&& input, StixVersion version
   ObservationSet set;
   auto doc = std::make_shared<const json::value>(std::move(input));
   set.doc_ = doc;
-  std::vector<const json::object*> top;
-  if (doc->is_array()) {
-    for (const json::value& v : doc->get_array()) {
-      if (v.is_object()) top.push_back(&v.get_object());
-    }
-  } else if (doc->is_object()) {
-    const json::object& o = doc->get_object();
-    if (TypeOf(o) == "bundle") {
-      const json::value* objects = o.if_contains("objects");
-      if (objects != nullptr && !objects->is_array()) {
-        return Status::InvalidArgument("bundle: 'objects' must be an array");
-      }
-      if (objects != nullptr) {
-        for (const json::value& v : objects->get_array()) {
-          if (v.is_object()) top.push_back(&v.get_object());
-        }
-      }
-    } else {
-      top.push_back(&o);
-    }
-  } else {
+  const stix::DocumentItems split = stix::ItemsOf(*doc);
+  if (split.shape == stix::DocumentShape::kUnknown) {
     return Status::InvalidArgument("observations: expected a bundle, an array or an object");
+  }
+  if (split.objects_not_a_list) {
+    return Status::InvalidArgument("bundle: 'objects' must be an array");
+  }
+  std::vector<const json::object*> top;
+  for (const json::value& v : split.items) {
+    if (v.is_object()) top.push_back(&v.get_object());
   }
   for (const json::object* o : top) {
     const json::value* id = o->if_contains("id");

@@ -1,7 +1,7 @@
 // ObservationSet: the observed-data a pattern is matched against, loaded once from JSON.
 //
 // Accepts a bundle ({"type":"bundle","objects":[…]}), a JSON array of objects, or one
-// object. Each observed-data object becomes one Observation:
+// object, split as stix::ItemsOf says. Each observed-data object becomes one Observation:
 //   - STIX 2.0 shape: an embedded `objects` dictionary keyed "0", "1", …; `_ref`/`_refs`
 //     values inside are those keys (resolved within the same observed-data);
 //   - STIX 2.1 shape: `object_refs` naming SCOs by id that are found in the same bundle

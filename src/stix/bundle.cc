@@ -1,9 +1,42 @@
-// ValidateBundle: the bundle's own properties (spec section 8), then every object in it.
+// What a document carries (stix/bundle.h), and ValidateBundle: the bundle's own
+// properties (spec section 8), then every object in it.
+#include "stix/bundle.h"
+
 #include <string>
 
 #include "stix/checks.h"
 
 namespace entente::stix {
+
+bool IsBundle(const boost::json::object& object) {
+  const boost::json::value* type = object.if_contains("type");
+  return type != nullptr && type->is_string() && type->get_string() == "bundle";
+}
+
+DocumentItems ItemsOf(const boost::json::value& document) {
+  DocumentItems out;
+  if (const boost::json::array* array = document.if_array()) {
+    out.shape = DocumentShape::kArray;
+    out.items = {array->data(), array->size()};
+    return out;
+  }
+  const boost::json::object* object = document.if_object();
+  if (object == nullptr) return out;
+  if (!IsBundle(*object)) {
+    out.shape = DocumentShape::kObject;
+    out.items = {&document, 1};
+    return out;
+  }
+  out.shape = DocumentShape::kBundle;
+  const boost::json::value* objects = object->if_contains("objects");
+  if (objects == nullptr) return out;
+  if (const boost::json::array* list = objects->if_array()) {
+    out.items = {list->data(), list->size()};
+  } else {
+    out.objects_not_a_list = true;
+  }
+  return out;
+}
 
 std::vector<Finding> ValidateBundle(const boost::json::value& bundle,
                                     const ValidateOptions& options) {

@@ -1,8 +1,12 @@
-// Bundles and KeyOf.
+// Bundles (what a document carries, validation) and KeyOf.
 #include <gtest/gtest.h>
 
+#include <boost/json/serialize.hpp>
 #include <string>
+#include <tuple>
+#include <vector>
 
+#include "stix/bundle.h"
 #include "stix/stix.h"
 #include "stix/test_util.h"
 
@@ -54,6 +58,37 @@ TEST(BundleTest, BundleRules) {
       ParseJson(R"({"type": "bundle", "id": "report--5d0092c5-5f74-4287-9642-33f4c354e56d"})");
   ASSERT_TRUE(wrong_prefix.ok());
   EXPECT_EQ(Rules(ValidateBundle(*wrong_prefix)), std::vector<std::string>{"id-type-mismatch"});
+}
+
+// Every reader of STIX content splits a document this way (stix/bundle.h).
+TEST(BundleTest, ItemsOfEachShape) {
+  auto items_of = [](const char* text) {
+    auto v = ParseJson(text);
+    EXPECT_TRUE(v.ok());
+    DocumentItems d = ItemsOf(*v);
+    std::vector<std::string> out;
+    for (const boost::json::value& item : d.items) out.push_back(boost::json::serialize(item));
+    return std::make_tuple(d.shape, out, d.objects_not_a_list);
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(items_of(R"({"type":"bundle","id":"b","objects":[{"type":"url"},3]})"),
+            std::make_tuple(DocumentShape::kBundle, V{R"({"type":"url"})", "3"}, false));
+  // "objects" may come first; the bundle's other members are not items.
+  EXPECT_EQ(items_of(R"({"objects":[],"type":"bundle"})"),
+            std::make_tuple(DocumentShape::kBundle, V{}, false));
+  EXPECT_EQ(items_of(R"({"type":"bundle"})"), std::make_tuple(DocumentShape::kBundle, V{}, false));
+  EXPECT_EQ(items_of(R"({"type":"bundle","objects":{"0":{}}})"),
+            std::make_tuple(DocumentShape::kBundle, V{}, true));
+  EXPECT_EQ(items_of(R"([{"type":"url"},[]])"),
+            std::make_tuple(DocumentShape::kArray, V{R"({"type":"url"})", "[]"}, false));
+  // Any other object is its own item, "objects" member or not.
+  EXPECT_EQ(
+      items_of(R"({"type":"bundles","objects":[1]})"),
+      std::make_tuple(DocumentShape::kObject, V{R"({"type":"bundles","objects":[1]})"}, false));
+  EXPECT_EQ(items_of(R"({"type":["bundle"]})"),
+            std::make_tuple(DocumentShape::kObject, V{R"({"type":["bundle"]})"}, false));
+  EXPECT_EQ(items_of("7"), std::make_tuple(DocumentShape::kUnknown, V{}, false));
+  EXPECT_EQ(items_of(R"("bundle")"), std::make_tuple(DocumentShape::kUnknown, V{}, false));
 }
 
 TEST(KeyOfTest, UsesModifiedThenCreated) {

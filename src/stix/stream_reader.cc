@@ -321,19 +321,18 @@ Status StreamReader::Finish() {
     shape_ = DocumentShape::kObject;
     return Emit(doc);
   }
-  envelope_ = std::move(doc.get_object());
-  // Once items were streamed the document is a bundle, whatever a later duplicate "type"
-  // says (bundle validation then reports that type).
-  if (!h.bundle_typed && h.streamed_members == 0) return Emit(json::value(envelope_));
-  shape_ = DocumentShape::kBundle;
-  if (json::value* objects = envelope_.if_contains("objects");
-      objects != nullptr && objects->is_array()) {
-    // "objects" came before "type": the items were built with the rest.
-    json::array list = std::move(objects->get_array());
-    envelope_.erase("objects");
-    for (const json::value& v : list) ENTENTE_RETURN_IF_ERROR(Emit(v));
+  // What was not streamed is split as every whole document is. Items were streamed only
+  // from a bundle, whose "objects" are then gone from `doc` (so it yields none here).
+  const DocumentItems split = ItemsOf(doc);
+  shape_ = split.shape;
+  Status s;
+  for (const json::value& v : split.items) {
+    s = Emit(v);
+    if (!s.ok()) break;
   }
-  return Status::Ok();
+  envelope_ = std::move(doc.get_object());
+  if (shape_ == DocumentShape::kBundle && !split.objects_not_a_list) envelope_.erase("objects");
+  return s;
 }
 
 // Accepts every event: the parser alone decides whether the text is JSON.

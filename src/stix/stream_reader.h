@@ -8,9 +8,9 @@
 //
 // A bundle is streamed when its "type": "bundle" member comes before "objects" (as
 // every producer we know writes it); otherwise the document is built whole and its
-// items are handed over at Finish, so the result is the same either way. The document's
-// other top-level members (a bundle's "type", "id", ...) are kept as `envelope()`.
-// Not thread-safe; the callback runs on the caller's thread, inside Write or Finish.
+// items (stix::ItemsOf) are handed over at Finish, so the result is the same either way. The
+// document's other top-level members (a bundle's "type", "id", ...) are kept as `envelope()`. Not
+// thread-safe; the callback runs on the caller's thread, inside Write or Finish.
 #pragma once
 
 #include <boost/json/basic_parser.hpp>
@@ -24,11 +24,10 @@
 #include <string_view>
 
 #include "entente/status.h"
+#include "stix/bundle.h"
 #include "stix/stix.h"
 
 namespace entente::stix {
-
-enum class DocumentShape { kUnknown, kBundle, kArray, kObject };
 
 class StreamReader {
  public:

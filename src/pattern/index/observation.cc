@@ -2,6 +2,8 @@
 
 #include <unordered_map>
 
+#include "stix/bundle.h"
+
 namespace entente::pattern::index {
 namespace {
 
@@ -88,28 +90,23 @@ void ViewsOf(const boost::json::value& record, ViewSet* out) {
   out->objects.clear();
   thread_local std::vector<uint32_t> starts;
   starts.clear();
-  const boost::json::array* items = record.if_array();
-  if (items == nullptr) {
-    const boost::json::object* top = record.if_object();
-    if (top == nullptr) return;
-    std::string_view type = StringField(top, "type");
-    if (type != "bundle") {
-      static const ById kNone;
-      if (type == "observed-data") {
-        FromObservedData(*top, kNone, out, &starts);
-      } else if (!type.empty()) {
-        AddBare(top, out, &starts);
-      }
-      Finish(out, starts);
-      return;
+  const stix::DocumentItems split = stix::ItemsOf(record);
+  if (split.shape == stix::DocumentShape::kObject) {
+    const boost::json::object& top = record.get_object();
+    std::string_view type = StringField(&top, "type");
+    static const ById kNone;
+    if (type == "observed-data") {
+      FromObservedData(top, kNone, out, &starts);
+    } else if (!type.empty()) {
+      AddBare(&top, out, &starts);
     }
-    const boost::json::value* objects = top->if_contains("objects");
-    if (objects == nullptr || !objects->is_array()) return;
-    items = &objects->get_array();
+    Finish(out, starts);
+    return;
   }
+  // A bundle or an array (anything else carries no items).
   ById by_id;
   bool any_observed_data = false;
-  for (const boost::json::value& v : *items) {
+  for (const boost::json::value& v : split.items) {
     const boost::json::object* o = v.if_object();
     if (o == nullptr) continue;
     if (IsObservedData(*o)) {
@@ -119,7 +116,7 @@ void ViewsOf(const boost::json::value& record, ViewSet* out) {
     std::string_view id = StringField(o, "id");
     if (!id.empty()) by_id.emplace(id, o);
   }
-  for (const boost::json::value& v : *items) {
+  for (const boost::json::value& v : split.items) {
     const boost::json::object* o = v.if_object();
     if (o == nullptr) continue;
     if (any_observed_data) {

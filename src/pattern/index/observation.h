@@ -6,7 +6,8 @@
 // A view only points into JSON it does not own: the record must outlive it. It is a
 // plain value; reading it from several threads is safe.
 //
-// A record (one JSON value) splits as pattern::LoadObservations splits it:
+// A record (one JSON value) splits as pattern::LoadObservations splits it (its items are
+// stix::ItemsOf's):
 //   - a bundle or a JSON array: one view per observed-data in it; when it holds no
 //     observed-data, one view per object with a "type";
 //   - one observed-data: one view;
