@@ -1,12 +1,12 @@
 // `entente match --indicators FILE --observations FILE|-`: streams observations through
 // the compiled indicator index (pattern/index/indicator_index.h).
 //
-// --indicators: a STIX bundle, a JSON array of objects or one object; every `indicator`
-// with pattern_type "stix" is compiled (the newest `modified` wins when an id repeats;
-// revoked indicators are skipped). --observations: JSON lines (one observed-data, bundle,
-// array or SCO per line) read and matched one line at a time, or, when the first line is
-// not a complete JSON value, one JSON document (a bundle) read whole. Output, one JSON
-// line per hit, written as each record is matched:
+// --indicators: a STIX bundle, a JSON array of objects or one object; the live
+// indicators among them are compiled (pattern/index/live_indicators.h: the newest
+// version of each id, unless some version revoked it, when its pattern_type is "stix").
+// --observations: JSON lines (one observed-data, bundle, array or SCO per line) read and matched
+// one line at a time, or, when the first line is not a complete JSON value, one JSON document (a
+// bundle) read whole. Output, one JSON line per hit, written as each record is matched:
 //   {"indicator":"indicator--…","observation":"observed-data--…" or LINE,"time":"…Z"}
 // where LINE is the 1-based line number when the observation has no id, and time is
 // when entente found the match (UTC). With --stats a summary goes to stderr.
@@ -27,6 +27,7 @@
 #include "common/env.h"
 #include "common/timestamp.h"
 #include "pattern/index/indicator_index.h"
+#include "pattern/index/live_indicators.h"
 #include "stix/bundle.h"
 
 namespace entente::cli {
@@ -46,12 +47,6 @@ boost::json::parse_options JsonOptions() {
   boost::json::parse_options o;
   o.max_depth = 64;
   return o;
-}
-
-std::string_view StringOf(const boost::json::object& o, std::string_view key) {
-  const boost::json::value* v = o.if_contains(key);
-  if (v == nullptr || !v->is_string()) return {};
-  return {v->get_string().data(), v->get_string().size()};
 }
 
 // Reads the indicators; returns 2 on unreadable input, 1 when some were invalid, else 0.
@@ -79,43 +74,20 @@ int LoadIndicators(const std::string& path, pattern::index::IndicatorIndex& inde
     std::cerr << "entente: " << path << ": expected a bundle, an array or an object\n";
     return 2;
   }
-  struct Newest {
-    std::string modified;
-    pattern::index::IndicatorSpec spec;
-    bool revoked = false;
-  };
-  std::map<std::string, Newest> by_id;
-  int rc = 0;
   // A bundle whose "objects" is not a list carries no indicators (nothing to report:
   // it was always read that way).
-  for (const boost::json::value& v : split.items) {
-    const boost::json::object* o = v.if_object();
-    if (o == nullptr || StringOf(*o, "type") != "indicator") continue;
-    std::string id(StringOf(*o, "id"));
-    std::string_view pattern_text = StringOf(*o, "pattern");
-    if (id.empty() || pattern_text.empty()) {
-      std::cerr << "entente: indicator " << (id.empty() ? "(no id)" : id)
-                << ": needs an id and a pattern\n";
+  pattern::index::LiveIndicators versions;
+  int rc = 0;
+  for (const boost::json::value& item : split.items) {
+    const boost::json::object* o = item.if_object();
+    if (o == nullptr) continue;
+    Status added = versions.Add(*o);
+    if (!added.ok()) {
+      std::cerr << "entente: " << added.message() << "\n";
       rc = 1;
-      continue;
     }
-    if (StringOf(*o, "pattern_type") != "stix" && o->contains("pattern_type")) continue;
-    std::string modified(StringOf(*o, "modified"));
-    auto it = by_id.find(id);
-    if (it != by_id.end() && it->second.modified > modified) continue;
-    Newest& n = by_id[id];
-    n.modified = modified;
-    n.spec.id = id;
-    n.spec.pattern = std::string(pattern_text);
-    n.spec.version = StringOf(*o, "pattern_version") == "2.0" ? pattern::StixVersion::k20
-                                                              : pattern::StixVersion::k21;
-    const boost::json::value* revoked = o->if_contains("revoked");
-    n.revoked = revoked != nullptr && revoked->is_bool() && revoked->get_bool();
   }
-  std::vector<pattern::index::IndicatorSpec> specs;
-  for (auto& [id, n] : by_id) {
-    if (!n.revoked) specs.push_back(std::move(n.spec));
-  }
+  std::vector<pattern::index::IndicatorSpec> specs = versions.Live();
   std::vector<std::pair<std::string, Status>> rejected;
   Status s = index.Add(specs, &rejected);
   if (!s.ok()) {

@@ -223,5 +223,53 @@ class MatchCommandTest(unittest.TestCase):
                 p.stdin.close()
 
 
+
+class LiveIndicatorsTest(unittest.TestCase):
+    """Which versions of an indicator `entente match` compiles (STIX 2.1 section 3.6):
+    the one with the latest `modified` as a time, not as text; none once any version is
+    revoked; none when the current version is not STIX patterning."""
+
+    def test_current_versions_only(self):
+        def version(n, modified, pattern, **extra):
+            obj = {"type": "indicator", "spec_version": "2.1",
+                   "id": "indicator--00000000-0000-4000-8000-1000000000%02d" % n,
+                   "created": "2024-01-01T00:00:00Z", "modified": modified,
+                   "pattern": pattern, "pattern_type": "stix",
+                   "valid_from": "2024-01-01T00:00:00Z"}
+            obj.update(extra)
+            return obj
+
+        def domain(name):
+            return "[domain-name:value = '%s']" % name
+
+        objects = [
+            # ".5Z" is half a second after "Z", although it sorts before it as text.
+            version(1, "2024-01-01T00:00:00.5Z", domain("newer.example")),
+            version(1, "2024-01-01T00:00:00Z", domain("older.example")),
+            # The newest version is a Sigma rule: the older STIX one is not current.
+            version(2, "2024-01-01T00:00:00.000Z", domain("sigma.example")),
+            version(2, "2024-02-01T00:00:00.000Z", "title: x", pattern_type="sigma"),
+            # Revocation is permanent: a later version cannot undo it.
+            version(3, "2024-02-01T00:00:00.000Z", domain("revoked.example"), revoked=True),
+            version(3, "2024-03-01T00:00:00.000Z", domain("revoked.example"), revoked=False),
+            version(4, "2024-01-01T00:00:00.000Z", domain("plain.example")),
+        ]
+        with tempfile.TemporaryDirectory(prefix="entente-live-") as tmp:
+            path = os.path.join(tmp, "indicators.json")
+            with open(path, "w") as f:
+                json.dump({"type": "bundle", "id": "bundle--00000000-0000-4000-8000-100000000000",
+                           "objects": objects}, f)
+            names = ["newer.example", "older.example", "sigma.example", "revoked.example",
+                     "plain.example"]
+            lines = "".join(json.dumps({"type": "domain-name", "value": n}) + "\n" for n in names)
+            r = subprocess.run([BIN, "match", "--indicators", path, "--observations", "-",
+                                "--stats"], input=lines, capture_output=True, text=True,
+                               timeout=TIMEOUT)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        hits = [(h["observation"], h["indicator"][-2:])
+                for h in map(json.loads, r.stdout.splitlines())]
+        self.assertEqual(hits, [(1, "01"), (5, "04")])
+        self.assertEqual(json.loads(r.stderr.strip().splitlines()[-1])["indicators"], 2)
+
 if __name__ == "__main__":
     unittest.main()
