@@ -24,6 +24,10 @@
 #include "cli/command.h"
 #include "cli/node_util.h"
 #include "common/env.h"
+#include "policy/policy.h"
+#include "taxii/handler.h"
+#include "taxii/ingest.h"
+#include "taxii/responses.h"
 #include "taxii/testing/memory_store.h"
 
 namespace entente::cli {
@@ -402,6 +406,92 @@ TEST_F(CommandsTest, IngestSkipsInvalidObjectsAndExportFiltersByPolicy) {
   std::ifstream in(out);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(boost::json::parse(text).at("objects").as_array().size(), 2u);
+}
+
+// `export --token` acts for the holder of a token exactly as a TAXII request with it
+// does: a TLP:RED object naming the token's individual is in both, and a token (or
+// organisation) naming no one sees it in neither. Export used to build its requester
+// without the individual, so the person named could read over TAXII what no export
+// could show.
+TEST_F(CommandsTest, ExportForATokenSeesWhatThatTokenSeesOverTaxii) {
+  std::string admin_secret = Init();
+  ASSERT_EQ(Run({"org", "add", "reader", "--data", dir_, "--name", "R", "--country", "DE"}).code,
+            0);
+  std::string collection =
+      Lines(Run({"collection", "add", "--data", dir_, "--title", "A", "--read", "reader"}).out)
+          .at(0);
+  const std::string person = "identity--5a7c2a4e-3b1d-4e55-9a3f-0c2b8d6e7f10";
+  std::string named_secret =
+      Lines(Run({"token", "create", "--data", dir_, "--org", "reader", "--individual", person}).out)
+          .at(0);
+  std::string plain_secret =
+      Lines(Run({"token", "create", "--data", dir_, "--org", "reader"}).out).at(0);
+  std::string named = Store()->FindTokenByHash(Sha256Hex(named_secret))->token_id;
+  std::string plain = Store()->FindTokenByHash(Sha256Hex(plain_secret))->token_id;
+
+  // kIndicator under other ids: one TLP:RED for `person` alone, one TLP:CLEAR.
+  auto indicator = [](const std::string& uuid, const std::string& extra) {
+    std::string s = kIndicator;
+    s.replace(s.find("8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"), 36, uuid);
+    return s.insert(s.size() - 1, "," + extra);
+  };
+  const std::string red = indicator(
+      "1d0c6b8e-2f4a-4c3b-9e5d-7a6f8b9c0d1e",
+      R"("object_marking_refs":["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"],)"
+      R"("extensions":{")" +
+          std::string(policy::kAudienceExtensionId) +
+          R"(":{"extension_type":"property-extension","individuals":[")" + person + R"("]}})");
+  const std::string clear = indicator(
+      "2e1d7c9f-3a5b-4d4c-8f6e-8b7a9c0d1e2f",
+      R"("object_marking_refs":["marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"])");
+  RunResult ingested = Run({"ingest", "--data", dir_, "--collection", collection, "--no-progress",
+                            WriteFile("red.json", Bundle({red, clear}))});
+  ASSERT_EQ(ingested.code, 0) << ingested.err;
+
+  SharedStore store(Store());
+  taxii::ServerOptions options;
+  taxii::Ingestor ingestor(store, taxii::IngestOptions{});
+  taxii::TaxiiHandler handler(store, options, ingestor);
+  auto taxii_count = [&](const std::string& secret) -> size_t {
+    http::Request req;
+    req.method = "GET";
+    req.path = req.target = "/api/collections/" + collection + "/objects/";
+    req.headers = {{"Authorization", "Bearer " + secret},
+                   {"Accept", std::string(taxii::kTaxiiMediaType)}};
+    http::Response res = handler.Handle(req);
+    EXPECT_EQ(res.status, 200) << res.body;
+    const boost::json::value envelope = boost::json::parse(res.body);
+    const auto* objects = envelope.as_object().if_contains("objects");
+    return objects == nullptr ? 0 : objects->as_array().size();
+  };
+  auto export_count = [&](std::vector<std::string> args) -> size_t {
+    args.insert(args.begin(), {"export", "--data", dir_, "--collection", collection});
+    RunResult e = Run(args);
+    EXPECT_EQ(e.code, 0) << e.err;
+    if (e.code != 0) return 99;
+    return boost::json::parse(e.out).at("objects").as_array().size();
+  };
+  EXPECT_EQ(taxii_count(named_secret), 2u);
+  EXPECT_EQ(export_count({"--token", named}), 2u);
+  EXPECT_EQ(taxii_count(plain_secret), 1u);
+  EXPECT_EQ(export_count({"--token", plain}), 1u);
+  EXPECT_EQ(export_count({"--as", "reader"}), 1u);
+
+  // A token stands for its organisation: not both, and not one that does not exist.
+  EXPECT_EQ(Run({"export", "--data", dir_, "--collection", collection, "--token", named, "--as",
+                 "reader"})
+                .code,
+            2);
+  RunResult unknown =
+      Run({"export", "--data", dir_, "--collection", collection, "--token", "tok_00000000"});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_NE(unknown.err.find("--token"), std::string::npos) << unknown.err;
+  // The admin organisation is no reader of the collection, whoever holds its token.
+  std::string admin_token = Store()->FindTokenByHash(Sha256Hex(admin_secret))->token_id;
+  RunResult refused =
+      Run({"export", "--data", dir_, "--collection", collection, "--token", admin_token});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("may not read"), std::string::npos) << refused.err;
 }
 
 TEST_F(CommandsTest, ValidateReportsFindingsOnStdout) {

@@ -1,5 +1,6 @@
-// `entente export`: writes a STIX bundle of what an organisation (or the local operator)
-// may see in a collection. Stored JSON text is copied into the output as is.
+// `entente export`: writes a STIX bundle of what an organisation, the holder of one of
+// its tokens, or the local operator may see in a collection. Stored JSON text is copied
+// into the output as is.
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
 #include "common/env.h"
+#include "policy/access.h"
 #include "policy/policy.h"
 
 namespace entente::cli {
@@ -19,6 +21,7 @@ struct ExportOptions {
   std::string data;
   std::string collection;
   std::string as;
+  std::string token;
   bool all_versions = false;
   std::string output;
 };
@@ -47,6 +50,42 @@ class Output {
   bool ok_ = true;
 };
 
+// Whom the export acts for: the local operator, an organisation (--as), or the holder of
+// one of its tokens (--token: the organisation and the token's individual), exactly as
+// a TAXII request with that token would be.
+Result<policy::Requester> ExportRequester(store::Store& store, const ExportOptions& o) {
+  if (o.as.empty() && o.token.empty()) return policy::LocalOperator();
+  std::string org_id = o.as;
+  std::string individual_id;
+  if (!o.token.empty()) {
+    auto tokens = store.ListTokens("");
+    if (!tokens.ok()) return tokens.status();
+    auto it = std::find_if(tokens->begin(), tokens->end(),
+                           [&](const store::TokenInfo& t) { return t.token_id == o.token; });
+    if (it == tokens->end()) {
+      return Status::NotFound("unknown token '" + o.token +
+                              "' (--token: a TOKEN-ID from `entente token list`)");
+    }
+    org_id = it->org_id;
+    individual_id = it->individual_id;
+  }
+  auto org = store.GetOrganisation(org_id);
+  if (!org.ok()) {
+    if (org.status().code() != StatusCode::kNotFound) return org.status();
+    if (!o.token.empty()) {
+      return Status::NotFound("the organisation '" + org_id + "' of token '" + o.token +
+                              "' no longer exists (--token)");
+    }
+    return Status::NotFound("unknown organisation '" + o.as +
+                            "' (--as: must name an organisation added with `entente org add`)");
+  }
+  return policy::RequesterFor({.org_id = org->id,
+                               .identity_id = org->identity_id,
+                               .client_of = org->client_of,
+                               .communities = std::move(org->communities)},
+                              std::move(individual_id));
+}
+
 int RunExport(const ExportOptions& o) {
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
@@ -58,27 +97,16 @@ int RunExport(const ExportOptions& o) {
     }
     return Fail(collection.status());
   }
-  policy::Requester who;
-  if (o.as.empty()) {
-    who.local_operator = true;
-  } else {
-    auto org = (*store)->GetOrganisation(o.as);
-    if (!org.ok()) {
-      if (org.status().code() != StatusCode::kNotFound) return Fail(org.status());
-      return Fail(Status::NotFound("unknown organisation '" + o.as +
-                                   "' (--as: must name an organisation added with `entente "
-                                   "org add`)"));
-    }
-    const auto& readers = collection->readers;
-    if (std::find(readers.begin(), readers.end(), org->id) == readers.end()) {
-      return Fail(Status::PermissionDenied(
-          "organisation '" + o.as + "' may not read collection " + o.collection +
-          " (--as: not among the collection's readers; see `entente collection grant`)"));
-    }
-    who.org_id = org->id;
-    who.identity_id = org->identity_id;
-    who.client_of = org->client_of;
-    who.communities = org->communities;
+  auto who = ExportRequester(**store, o);
+  if (!who.ok()) return Fail(who.status());
+  if (!policy::AccessToCollection(*who, collection->readers, collection->writers).can_read) {
+    const std::string who_text =
+        o.token.empty() ? "organisation '" + o.as + "'"
+                        : "token '" + o.token + "' (organisation '" + who->org_id + "')";
+    return Fail(Status::PermissionDenied(
+        who_text + " may not read collection " + o.collection + " (" +
+        (o.token.empty() ? "--as" : "--token") +
+        ": not among the collection's readers; see `entente collection grant`)"));
   }
 
   FILE* f = stdout;
@@ -99,7 +127,7 @@ int RunExport(const ExportOptions& o) {
   query.match_all = o.all_versions;
   bool first = true;
   Status scanned = (*store)->ScanObjects(query, [&](const store::ObjectRow& row) {
-    if (policy::MayRead(who, row.labels)) {
+    if (policy::MayRead(*who, row.labels)) {
       if (!first) out.Write(",");
       first = false;
       out.Write(row.json);
@@ -124,7 +152,12 @@ void RegisterExportCommand(CLI::App& app, CommandContext& ctx) {
       "export", "Write a STIX bundle of what an organisation may see in a collection");
   AddDataOption(cmd, &o->data);
   cmd->add_option("--collection", o->collection, "collection id")->required();
-  cmd->add_option("--as", o->as, "organisation id (default: the local operator, who sees all)");
+  CLI::Option* as =
+      cmd->add_option("--as", o->as, "organisation id (default: the local operator, who sees all)");
+  cmd->add_option("--token", o->token,
+                  "token id (`entente token list`): what its holder sees over TAXII, the "
+                  "individual it names included")
+      ->excludes(as);
   cmd->add_flag("--all-versions", o->all_versions, "every stored version, not only the latest");
   cmd->add_option("-o,--output", o->output, "output file (default: stdout)");
   cmd->callback([o, &ctx] { ctx.exit_code = RunExport(*o); });

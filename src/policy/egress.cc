@@ -6,20 +6,13 @@
 #include <boost/json.hpp>
 #include <cstdio>
 
+#include "policy/audience.h"
 #include "stix/stix.h"
 
 namespace entente::policy {
 namespace {
 
 namespace json = boost::json;
-
-bool Contains(const std::vector<std::string>& list, std::string_view value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-bool Intersects(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  return std::any_of(a.begin(), a.end(), [&](const std::string& x) { return Contains(b, x); });
-}
 
 std::string_view TypeOfId(std::string_view id) {
   size_t sep = id.find("--");
@@ -154,30 +147,28 @@ std::string KeyedHash(std::string_view key, std::string_view value) {
 
 EgressDecision DecideEgress(const PeerProfile& peer, const Labels& labels, const json::object& obj,
                             const std::vector<std::string>& provenance) {
-  if (Contains(provenance, peer.node_name)) {
+  // Provenance is not an audience: a peer is never sent what came from or through a
+  // node of its name, whatever the name.
+  if (std::find(provenance.begin(), provenance.end(), peer.node_name) != provenance.end()) {
     return Withheld("came from or through " + peer.node_name + " (provenance)");
   }
-  const Audience& a = labels.audience;
-  switch (labels.tlp) {
-    case Tlp::kClear:
+  Recipient node;
+  node.reach = Reach::kPeerNode;
+  node.communities = peer.communities;
+  node.organisations = peer.recipients;
+  switch (MatchAudience(labels.tlp, labels.audience, node)) {
+    case AudienceMatch::kIncluded:
       break;
-    case Tlp::kGreen:
-      if (a.communities.empty()) {
-        return Withheld("TLP:GREEN without a named trust community stays on this node");
-      }
-      if (!Intersects(a.communities, peer.communities)) {
-        return Withheld("TLP:GREEN: no community it is shared with lives on " + peer.node_name);
-      }
-      break;
-    case Tlp::kAmber:
-    case Tlp::kAmberStrict:
-      if (!Intersects(a.recipients, peer.recipients)) {
-        return Withheld(std::string("TLP:") +
-                        (labels.tlp == Tlp::kAmber ? "AMBER" : "AMBER+STRICT") +
-                        ": no named recipient lives on " + peer.node_name);
-      }
-      break;
-    case Tlp::kRed:
+    case AudienceMatch::kNoCommunityNamed:
+      return Withheld("TLP:GREEN without a named trust community stays on this node");
+    case AudienceMatch::kNoSharedCommunity:
+      return Withheld("TLP:GREEN: no community it is shared with lives on " + peer.node_name);
+    case AudienceMatch::kNotARecipient:
+      return Withheld(std::string("TLP:") +
+                      (KnownTlp(labels.tlp) == Tlp::kAmberStrict ? "AMBER+STRICT" : "AMBER") +
+                      ": no named recipient lives on " + peer.node_name);
+    case AudienceMatch::kNotAnIndividual:  // not for a peer; withheld all the same
+    case AudienceMatch::kRedNeverLeaves:
       return Withheld("TLP:RED is never forwarded by federation");
   }
 

@@ -9,6 +9,7 @@
 //   AMBER(+STRICT) sent if a named recipient organisation lives on the peer
 //   RED           never forwarded by federation
 //
+// (This is policy/audience.h's one table, which the read gate asks too.)
 // An object is never sent to a node it came from or passed through (provenance), which
 // is what stops loops. Sovereignty rules then withhold an object type, redact
 // properties, or replace values with keyed hashes (HMAC-SHA-256 under a key the two

@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <cctype>
 
+#include "policy/audience.h"
+
 namespace entente::policy {
 namespace {
 
@@ -27,17 +29,6 @@ constexpr std::array<MarkingTlp, 10> kTlpMarkings = {{
     {"marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", Tlp::kRed},
     {"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", Tlp::kRed},
 }};
-
-bool Contains(const std::vector<std::string>& list, std::string_view value) {
-  return !value.empty() && std::find(list.begin(), list.end(), value) != list.end();
-}
-
-bool Intersects(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  for (const auto& x : a) {
-    if (Contains(b, x)) return true;
-  }
-  return false;
-}
 
 void ReadStrings(const json::object& obj, std::string_view key, std::vector<std::string>* out) {
   const json::value* v = obj.if_contains(key);
@@ -153,21 +144,13 @@ Audience DecodeAudience(std::string_view text) {
 bool MayRead(const Requester& who, const Labels& labels) {
   if (who.local_operator) return true;
   if (!labels.owner_org.empty() && labels.owner_org == who.org_id) return true;
-  const Audience& a = labels.audience;
-  switch (labels.tlp) {
-    case Tlp::kClear:
-      return true;
-    case Tlp::kGreen:
-      // No named community: the collection's readers are the community.
-      return a.communities.empty() || Intersects(a.communities, who.communities);
-    case Tlp::kAmber:
-      return Contains(a.recipients, who.identity_id) || Contains(a.recipients, who.client_of);
-    case Tlp::kAmberStrict:
-      return Contains(a.recipients, who.identity_id);
-    case Tlp::kRed:
-      return Contains(a.individuals, who.individual_id);
-  }
-  return false;
+  Recipient r;
+  r.reach = Reach::kThisNode;
+  r.communities = who.communities;
+  r.organisations = std::span<const std::string>(&who.identity_id, 1);
+  r.client_of = std::span<const std::string>(&who.client_of, 1);
+  r.individuals = std::span<const std::string>(&who.individual_id, 1);
+  return MatchAudience(labels.tlp, labels.audience, r) == AudienceMatch::kIncluded;
 }
 
 }  // namespace entente::policy

@@ -1,6 +1,5 @@
 #include "taxii/handler.h"
 
-#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -31,10 +30,6 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
     path.remove_prefix(slash + 1);
   }
   return parts;
-}
-
-bool Contains(const std::vector<std::string>& list, std::string_view v) {
-  return std::find(list.begin(), list.end(), v) != list.end();
 }
 
 http::Response NotFound() {
@@ -92,11 +87,11 @@ Result<TaxiiHandler::Caller> TaxiiHandler::Authenticate(const http::Request& req
   }
   Caller c;
   c.org_id = org->id;
-  c.requester.org_id = org->id;
-  c.requester.identity_id = org->identity_id;
-  c.requester.client_of = org->client_of;
-  c.requester.communities = org->communities;
-  c.requester.individual_id = token->individual_id;
+  c.requester = policy::RequesterFor({.org_id = org->id,
+                                      .identity_id = org->identity_id,
+                                      .client_of = org->client_of,
+                                      .communities = std::move(org->communities)},
+                                     std::move(token->individual_id));
   return c;
 }
 
@@ -116,9 +111,9 @@ Result<TaxiiHandler::Access> TaxiiHandler::FindCollection(const Caller& caller,
   if (!c.ok()) return c.status();
   Access a;
   a.collection = std::move(c).value();
-  a.can_read = Contains(a.collection.readers, caller.org_id);
-  a.can_write = Contains(a.collection.writers, caller.org_id);
-  if (a.collection.api_root != root || (!a.can_read && !a.can_write)) {
+  a.rights =
+      policy::AccessToCollection(caller.requester, a.collection.readers, a.collection.writers);
+  if (a.collection.api_root != root || !a.rights.visible()) {
     return Status::NotFound("no collection " + std::string(id));
   }
   return a;
@@ -233,13 +228,13 @@ http::Response TaxiiHandler::ApiRootInfo(const store::ApiRoot& root) {
 
 namespace {
 
-boost::json::object CollectionJson(const store::Collection& c, bool can_read, bool can_write) {
+boost::json::object CollectionJson(const store::Collection& c, policy::CollectionAccess rights) {
   boost::json::object o;
   o["id"] = c.id;
   o["title"] = c.title;
   if (!c.description.empty()) o["description"] = c.description;
-  o["can_read"] = can_read;
-  o["can_write"] = can_write;
+  o["can_read"] = rights.can_read;
+  o["can_write"] = rights.can_write;
   o["media_types"] = boost::json::array{std::string(kStixMediaType)};
   return o;
 }
@@ -251,8 +246,8 @@ http::Response TaxiiHandler::Collections(const Caller& caller, const store::ApiR
   if (!list.ok()) return TaxiiErrorFromStatus(list.status());
   boost::json::array arr;
   for (const auto& c : *list) {
-    bool r = Contains(c.readers, caller.org_id), w = Contains(c.writers, caller.org_id);
-    if (r || w) arr.push_back(CollectionJson(c, r, w));
+    auto rights = policy::AccessToCollection(caller.requester, c.readers, c.writers);
+    if (rights.visible()) arr.push_back(CollectionJson(c, rights));
   }
   boost::json::object out;
   if (!arr.empty()) out["collections"] = std::move(arr);
@@ -260,8 +255,7 @@ http::Response TaxiiHandler::Collections(const Caller& caller, const store::ApiR
 }
 
 http::Response TaxiiHandler::CollectionInfo(const Access& a) {
-  return TaxiiJson(200,
-                   boost::json::serialize(CollectionJson(a.collection, a.can_read, a.can_write)));
+  return TaxiiJson(200, boost::json::serialize(CollectionJson(a.collection, a.rights)));
 }
 
 Result<bool> TaxiiHandler::ObjectVisible(const Caller& caller, const std::string& collection_id,
@@ -293,7 +287,8 @@ std::string EnvelopeHead(const PageInfo& info) {
 
 http::Response TaxiiHandler::GetObjects(const http::Request& req, const Caller& caller,
                                         const Access& access, std::string_view object_id) {
-  if (!access.can_read) return TaxiiError(403, "Forbidden", "you may not read this collection");
+  if (!access.rights.can_read)
+    return TaxiiError(403, "Forbidden", "you may not read this collection");
   FilterSupport support;
   if (!object_id.empty()) support.match_id = support.match_type = false;
   auto filters =
@@ -334,7 +329,8 @@ http::Response TaxiiHandler::GetObjects(const http::Request& req, const Caller& 
 
 http::Response TaxiiHandler::Manifest(const http::Request& req, const Caller& caller,
                                       const Access& access) {
-  if (!access.can_read) return TaxiiError(403, "Forbidden", "you may not read this collection");
+  if (!access.rights.can_read)
+    return TaxiiError(403, "Forbidden", "you may not read this collection");
   auto filters =
       ParseFilters(req.query, FilterSupport{}, options_.default_page_size, options_.max_page_size);
   if (!filters.ok()) return TaxiiErrorFromStatus(filters.status());
@@ -363,7 +359,8 @@ http::Response TaxiiHandler::Manifest(const http::Request& req, const Caller& ca
 
 http::Response TaxiiHandler::Versions(const http::Request& req, const Caller& caller,
                                       const Access& access, std::string_view object_id) {
-  if (!access.can_read) return TaxiiError(403, "Forbidden", "you may not read this collection");
+  if (!access.rights.can_read)
+    return TaxiiError(403, "Forbidden", "you may not read this collection");
   FilterSupport support;
   support.match_id = support.match_type = support.match_version = false;
   support.default_all_versions = true;
@@ -398,7 +395,7 @@ http::Response TaxiiHandler::Versions(const http::Request& req, const Caller& ca
 http::Response TaxiiHandler::DeleteObject(const http::Request& req, const Caller& caller,
                                           const Access& access, std::string_view object_id) {
   // Deleting needs both rights: the caller must see what it removes.
-  if (!access.can_read || !access.can_write) {
+  if (!access.rights.may_delete()) {
     return TaxiiError(403, "Forbidden", "deleting needs read and write access to the collection");
   }
   FilterSupport support;
@@ -426,7 +423,7 @@ http::Response TaxiiHandler::DeleteObject(const http::Request& req, const Caller
 
 http::Response TaxiiHandler::PostObjects(const http::Request& req, const Caller& caller,
                                          const store::ApiRoot& root, const Access& access) {
-  if (!access.can_write) {
+  if (!access.rights.can_write) {
     return TaxiiError(403, "Forbidden", "you may not write to this collection");
   }
   if (!IsTaxiiContentType(req.Header("Content-Type"))) {
@@ -479,7 +476,10 @@ http::Response TaxiiHandler::StatusResource(const Caller& caller, const store::A
     return status.status().code() == StatusCode::kNotFound ? NotFound()
                                                            : TaxiiErrorFromStatus(status.status());
   }
-  if (status->owner_org != caller.org_id || status->api_root != root.name) return NotFound();
+  if (!policy::MayReadStatus(caller.requester, status->owner_org) ||
+      status->api_root != root.name) {
+    return NotFound();
+  }
   return TaxiiJson(200, StatusJson(*status));
 }
 

@@ -8,7 +8,8 @@
 // requester may neither read nor write is answered 404, like one that does not exist;
 // every object row passes policy::MayRead before it is served, counted or deleted, and
 // rows the gate refuses are skipped as if absent. Status resources are visible only to
-// the organisation that created them.
+// the organisation that created them. Every one of these decisions is policy/'s
+// (access.h, policy.h); the handler only asks.
 //
 // Safe for concurrent use: the handler holds no mutable state besides the store and the
 // Ingestor, both of which are.
@@ -19,6 +20,7 @@
 #include <string_view>
 
 #include "http/message.h"
+#include "policy/access.h"
 #include "policy/policy.h"
 #include "store/store.h"
 #include "taxii/ingest.h"
@@ -42,8 +44,7 @@ class TaxiiHandler {
   };
   struct Access {
     store::Collection collection;
-    bool can_read = false;
-    bool can_write = false;
+    policy::CollectionAccess rights;
   };
 
   Result<Caller> Authenticate(const http::Request& req);
