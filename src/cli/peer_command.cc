@@ -22,6 +22,7 @@
 #include "federation/sync.h"
 #include "policy/egress.h"
 #include "stix/stix.h"
+#include "taxii/client.h"
 
 namespace entente::cli {
 namespace {
@@ -117,7 +118,7 @@ int RunPeerAdd(const PeerAddOptions& o) {
   p.quota = o.quota;
   if (Status s = fed::ValidatePeer(p); !s.ok()) return Fail(s);
   // The client checks the URL and pin the same way it will use them.
-  if (auto c = fed::TaxiiClient::Create(fed::ClientOptionsFor(p, {})); !c.ok()) {
+  if (auto c = taxii::TaxiiClient::Create(fed::ClientOptionsFor(p, {})); !c.ok()) {
     return Fail(c.status());
   }
   auto node = OpenNode(o.data);

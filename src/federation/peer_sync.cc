@@ -52,7 +52,7 @@ Result<std::vector<std::string>> EgressPath(PeerStore& peers, const std::vector<
 }
 
 PeerSyncer::PeerSyncer(store::Store& store, PeerStore& peers, std::string local_node, Peer peer,
-                       SyncLimits limits, std::unique_ptr<TaxiiClient> client, LogFn log,
+                       SyncLimits limits, std::unique_ptr<taxii::TaxiiClient> client, LogFn log,
                        Clock& clock)
     : store_(store),
       peers_(peers),
@@ -129,7 +129,7 @@ namespace {
 
 // The checkpoint once `page` (fetched from `c`) is stored: inside a paging the `next`
 // cursor, at its end added_after = the last page's X-TAXII-Date-Added-Last.
-Checkpoint AdvancePull(Checkpoint c, const ObjectsPage& page) {
+Checkpoint AdvancePull(Checkpoint c, const taxii::ObjectsPage& page) {
   if (!page.objects.empty() && !page.date_added_last.empty()) c.next_last = page.date_added_last;
   if (page.more && !page.next.empty()) {
     c.next = page.next;
@@ -154,7 +154,7 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
   // The next page is requested while this one is checked and stored (the client is used
   // by the fetching thread only while a fetch is in flight).
   auto fetch = [this, &link](const Checkpoint& from, int64_t left) {
-    ObjectsQuery q;
+    taxii::ObjectsQuery q;
     q.limit = static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(limits_.page_size)));
     q.added_after = from.added_after;
     q.next = from.next;
@@ -211,7 +211,8 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
     }
     return in_background ? Status::Ok() : wait_saved();
   };
-  std::future<Result<ObjectsPage>> in_flight = std::async(std::launch::async, fetch, c, *budget);
+  std::future<Result<taxii::ObjectsPage>> in_flight =
+      std::async(std::launch::async, fetch, c, *budget);
   while (in_flight.valid()) {
     auto page = in_flight.get();
     if (!page.ok()) {
@@ -446,7 +447,7 @@ Status PeerSyncer::PushDeletions(const CollectionLink& link, int64_t* budget, Ro
   return Status::Ok();
 }
 
-Result<StatusResource> PeerSyncer::AwaitStatus(const std::string& status_id) {
+Result<taxii::StatusResource> PeerSyncer::AwaitStatus(const std::string& status_id) {
   const int64_t deadline = clock_.NowMicros() + limits_.pending_wait_ms * 1000;
   int64_t delay_ms = 5;
   for (;;) {

@@ -47,9 +47,9 @@
 #include "entente/status.h"
 #include "federation/peer.h"
 #include "federation/peer_store.h"
-#include "federation/taxii_client.h"
 #include "stix/stix.h"
 #include "store/store.h"
+#include "taxii/client.h"
 
 namespace entente::federation {
 
@@ -85,7 +85,7 @@ class PeerSyncer {
  public:
   // `local_node` is this node's name (the origin recorded for objects made here).
   PeerSyncer(store::Store& store, PeerStore& peers, std::string local_node, Peer peer,
-             SyncLimits limits, std::unique_ptr<TaxiiClient> client, LogFn log,
+             SyncLimits limits, std::unique_ptr<taxii::TaxiiClient> client, LogFn log,
              Clock& clock = SystemClock());
 
   // Runs one round; the report counts what was done even when an error stopped it.
@@ -123,7 +123,7 @@ class PeerSyncer {
   Status SendObjects(const std::string& remote, std::vector<Outgoing>& objects, size_t begin,
                      size_t end, RoundReport* report);
   // Polls the peer's status resource until it is complete (or pending_wait_ms passes).
-  Result<StatusResource> AwaitStatus(const std::string& status_id);
+  Result<taxii::StatusResource> AwaitStatus(const std::string& status_id);
   // True if this exact version is already stored in `collection`.
   bool HeldLocally(const std::string& collection, const stix::ObjectKey& key);
   void Log(const std::string& line);
@@ -133,7 +133,7 @@ class PeerSyncer {
   std::string local_node_;
   Peer peer_;
   SyncLimits limits_;
-  std::unique_ptr<TaxiiClient> client_;
+  std::unique_ptr<taxii::TaxiiClient> client_;
   LogFn log_;
   Clock& clock_;
   std::vector<std::string> local_identities_;  // identity ids of this node's organisations

@@ -12,8 +12,8 @@ struct Federation::Worker {
   std::thread thread;
 };
 
-ClientOptions ClientOptionsFor(const Peer& peer, const FederationOptions& options) {
-  ClientOptions c;
+taxii::ClientOptions ClientOptionsFor(const Peer& peer, const FederationOptions& options) {
+  taxii::ClientOptions c;
   c.api_root_url = peer.api_root_url;
   c.token = peer.token;
   c.username = peer.username;
@@ -65,7 +65,7 @@ Status SyncPeerOnce(store::Store& store, PeerStore& peers, const Peer& peer,
   Clock& clock = options.clock ? *options.clock : SystemClock();
   auto settings = store.GetSettings();
   if (!settings.ok()) return settings.status();
-  auto client = TaxiiClient::Create(ClientOptionsFor(peer, options));
+  auto client = taxii::TaxiiClient::Create(ClientOptionsFor(peer, options));
   Status result;
   if (!client.ok()) {
     result = client.status();
@@ -191,7 +191,7 @@ void Federation::RunWorker(Worker* worker) {
     Status result;
     RoundReport report;
     if (!syncer) {
-      auto client = TaxiiClient::Create(ClientOptionsFor(*peer, options_));
+      auto client = taxii::TaxiiClient::Create(ClientOptionsFor(*peer, options_));
       if (client.ok()) {
         syncer = std::make_unique<PeerSyncer>(store_, *peers_, local_node, *peer, options_.limits,
                                               std::move(*client), options_.log, *options_.clock);

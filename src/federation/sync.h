@@ -31,6 +31,7 @@
 #include "federation/peer_store.h"
 #include "federation/peer_sync.h"
 #include "store/store.h"
+#include "taxii/client.h"
 
 namespace entente::federation {
 
@@ -47,7 +48,7 @@ struct FederationOptions {
 };
 
 // The client options this node uses for `peer`.
-ClientOptions ClientOptionsFor(const Peer& peer, const FederationOptions& options);
+taxii::ClientOptions ClientOptionsFor(const Peer& peer, const FederationOptions& options);
 
 // Runs one sync round with `peer` on the caller's thread and records its status.
 Status SyncPeerOnce(store::Store& store, PeerStore& peers, const Peer& peer,

@@ -316,25 +316,25 @@ TEST_F(SyncTest, PendingEnvelopesAreAwaitedBeforeTheyCount) {
 }
 
 // A peer that queues every envelope and never finishes it.
-class ForeverPendingPeer : public TaxiiClient {
+class ForeverPendingPeer : public taxii::TaxiiClient {
  public:
   Result<boost::json::object> GetCollections() override { return boost::json::object(); }
-  Result<ObjectsPage> GetObjects(const std::string&, const ObjectsQuery&) override {
-    return ObjectsPage();
+  Result<taxii::ObjectsPage> GetObjects(const std::string&, const taxii::ObjectsQuery&) override {
+    return taxii::ObjectsPage();
   }
-  Result<StatusResource> PostEnvelope(const std::string&, const std::string&) override {
+  Result<taxii::StatusResource> PostEnvelope(const std::string&, const std::string&) override {
     ++posts;
     return Pending();
   }
-  Result<StatusResource> GetStatus(const std::string&) override {
+  Result<taxii::StatusResource> GetStatus(const std::string&) override {
     ++polls;
     return Pending();
   }
   Status DeleteObject(const std::string&, const std::string&, const std::string&) override {
     return Status::Ok();
   }
-  static StatusResource Pending() {
-    StatusResource st;
+  static taxii::StatusResource Pending() {
+    taxii::StatusResource st;
     st.id = "2d086da7-4bdc-4f91-900e-d77486753710";
     st.status = "pending";
     st.total_count = st.pending_count = 1;

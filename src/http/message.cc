@@ -16,11 +16,22 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::optional<std::string_view> Request::Header(std::string_view name) const {
+namespace {
+std::optional<std::string_view> Find(
+    const std::vector<std::pair<std::string, std::string>>& headers, std::string_view name) {
   for (const auto& [k, v] : headers) {
     if (EqualsIgnoreCase(k, name)) return std::string_view(v);
   }
   return std::nullopt;
+}
+}  // namespace
+
+std::optional<std::string_view> Request::Header(std::string_view name) const {
+  return Find(headers, name);
+}
+
+std::optional<std::string_view> Response::Header(std::string_view name) const {
+  return Find(headers, name);
 }
 
 Response& Response::SetHeader(std::string name, std::string value) {

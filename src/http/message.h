@@ -39,6 +39,8 @@ struct Response {
   std::string log_user;  // who made the request, for the access log only (never sent)
 
   Response& SetHeader(std::string name, std::string value);
+  // First header named `name` (case-insensitive), or nullopt.
+  std::optional<std::string_view> Header(std::string_view name) const;
 };
 
 // Produces the response to one request. Called concurrently from the server's threads.

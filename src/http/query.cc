@@ -110,4 +110,33 @@ Result<std::string> ExtractToken(std::string_view authorization) {
   return Status::Unauthenticated("unsupported authorization scheme (Authorization: scheme)");
 }
 
+std::string EncodeQueryValue(std::string_view value) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(value.size());
+  for (unsigned char c : value) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string BearerAuthorization(std::string_view token) { return "Bearer " + std::string(token); }
+
+std::string BasicAuthorization(std::string_view user, std::string_view token) {
+  const std::string plain = std::string(user) + ":" + std::string(token);
+  const int variant = sodium_base64_VARIANT_ORIGINAL;
+  std::string encoded(sodium_base64_encoded_len(plain.size(), variant), '\0');
+  sodium_bin2base64(encoded.data(), encoded.size(),
+                    reinterpret_cast<const unsigned char*>(plain.data()), plain.size(), variant);
+  encoded.resize(encoded.size() - 1);  // the terminating NUL sodium writes
+  return "Basic " + encoded;
+}
+
 }  // namespace entente::http

@@ -1,7 +1,8 @@
-// http/query.h: query-string and credential parsing for untrusted request input.
+// http/query.h: query-string and credential parsing for untrusted request input, and
+// their inverses for building requests (percent-encoding, Authorization values).
 //
-// Pure functions, safe from any thread; results own their data. Fuzzed by
-// fuzz/fuzz_taxii_query.cc.
+// Pure functions, safe from any thread; results own their data. The parsers are fuzzed
+// by fuzz/fuzz_taxii_query.cc.
 #pragma once
 
 #include <string>
@@ -29,5 +30,14 @@ void SplitTarget(std::string_view target, std::string_view* path, std::string_vi
 // "Basic base64(user:token)" (the password is the token). unauthenticated when the
 // header is malformed or uses another scheme.
 Result<std::string> ExtractToken(std::string_view authorization);
+
+// Percent-encodes a query parameter value or path segment (RFC 3986 unreserved
+// characters are kept, every other byte becomes %XX).
+std::string EncodeQueryValue(std::string_view value);
+
+// Authorization header values that ExtractToken reads back as `token`:
+// "Bearer <token>", and "Basic base64(user:token)".
+std::string BearerAuthorization(std::string_view token);
+std::string BasicAuthorization(std::string_view user, std::string_view token);
 
 }  // namespace entente::http

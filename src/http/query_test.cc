@@ -79,5 +79,25 @@ TEST(ExtractToken, BasicUsesPasswordAsToken) {
   EXPECT_EQ(other.status().code(), StatusCode::kUnauthenticated);
 }
 
+TEST(EncodeQueryValue, KeepsUnreservedAndEscapesTheRest) {
+  EXPECT_EQ(EncodeQueryValue("2026-01-01T00:00:00.000Z"), "2026-01-01T00%3A00%3A00.000Z");
+  EXPECT_EQ(EncodeQueryValue("a b&c=d"), "a%20b%26c%3Dd");
+  EXPECT_EQ(EncodeQueryValue("Az09-._~"), "Az09-._~");
+  auto back = PercentDecode(EncodeQueryValue("match[id]=x/y\xff"), false);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, "match[id]=x/y\xff");
+}
+
+TEST(Authorization, BuiltValuesReadBack) {
+  EXPECT_EQ(BearerAuthorization("ent_abc"), "Bearer ent_abc");
+  EXPECT_EQ(BasicAuthorization("alice", "ent_secret"), "Basic YWxpY2U6ZW50X3NlY3JldA==");
+  auto bearer = ExtractToken(BearerAuthorization("ent_abc"));
+  ASSERT_TRUE(bearer.ok());
+  EXPECT_EQ(*bearer, "ent_abc");
+  auto basic = ExtractToken(BasicAuthorization("anyone", "ent_x:y"));
+  ASSERT_TRUE(basic.ok()) << basic.status().ToString();
+  EXPECT_EQ(*basic, "ent_x:y");
+}
+
 }  // namespace
 }  // namespace entente::http

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "http/query.h"
+#include "http/tls.h"
 
 namespace entente::http {
 
@@ -62,21 +63,9 @@ class ServerImpl final : public Server {
         if (options_.tls_cert.empty() || options_.tls_key.empty()) {
           return Status::InvalidArgument("TLS needs both a certificate and a key (tls: pair)");
         }
-        ssl_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
-        ssl_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                          asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                          asio::ssl::context::no_tlsv1_1);
-        boost::system::error_code ec;
-        ssl_->use_certificate_chain_file(options_.tls_cert, ec);
-        if (ec) {
-          return Status::InvalidArgument("cannot load TLS certificate " + options_.tls_cert + ": " +
-                                         ec.message() + " (tls_cert: readable PEM)");
-        }
-        ssl_->use_private_key_file(options_.tls_key, asio::ssl::context::pem, ec);
-        if (ec) {
-          return Status::InvalidArgument("cannot load TLS key " + options_.tls_key + ": " +
-                                         ec.message() + " (tls_key: readable PEM)");
-        }
+        auto ctx = MakeServerTlsContext(options_.tls_cert, options_.tls_key);
+        if (!ctx.ok()) return ctx.status();
+        ssl_ = std::move(*ctx);
       }
       boost::system::error_code ec;
       auto address = asio::ip::make_address(options_.host, ec);

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "http/testing/client.h"
+#include "http/testing/self_signed.h"
 
 namespace entente::http {
 namespace {
@@ -224,17 +225,10 @@ TEST(HttpServer, RefusesBadListenAddress) {
 }
 
 TEST(HttpServer, ServesTlsWithCertificateAndKey) {
-  auto dir = std::filesystem::temp_directory_path() / ("entente-tls-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
-  std::string cmd =
-      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
-      "-keyout " +
-      key + " -out " + cert + " >/dev/null 2>&1";
-  if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "openssl command not available";
+  testing::SelfSigned cert = testing::MakeSelfSigned();
   ServerOptions options;
-  options.tls_cert = cert;
-  options.tls_key = key;
+  options.tls_cert = cert.cert_path;
+  options.tls_key = cert.key_path;
   auto server = StartEcho(options);
   ASSERT_TRUE(server->tls());
   auto client = Client::Connect("127.0.0.1", server->port(), /*tls=*/true);
@@ -246,7 +240,7 @@ TEST(HttpServer, ServesTlsWithCertificateAndKey) {
   auto plain = Client::Connect("127.0.0.1", server->port());
   ASSERT_TRUE(plain.ok());
   EXPECT_FALSE((*plain)->Send("GET", "/", {}).ok());
-  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(cert.dir);
 }
 
 TEST(HttpServer, TlsNeedsBothFiles) {

@@ -4,6 +4,8 @@
 #include <boost/json/string.hpp>
 #include <boost/json/value.hpp>
 
+#include "http/status_codes.h"
+
 namespace entente::taxii {
 
 namespace {
@@ -127,34 +129,8 @@ http::Response TaxiiError(int status, std::string_view title, std::string_view d
   return res;
 }
 
-int HttpStatusOf(StatusCode code) {
-  switch (code) {
-    case StatusCode::kOk:
-      return 200;
-    case StatusCode::kInvalidArgument:
-      return 400;
-    case StatusCode::kNotFound:
-      return 404;
-    case StatusCode::kAlreadyExists:
-      return 409;
-    case StatusCode::kPermissionDenied:
-      return 403;
-    case StatusCode::kUnauthenticated:
-      return 401;
-    case StatusCode::kResourceExhausted:
-      return 413;
-    case StatusCode::kUnavailable:
-      return 503;
-    case StatusCode::kCorruption:
-    case StatusCode::kIoError:
-    case StatusCode::kInternal:
-      return 500;
-  }
-  return 500;
-}
-
 http::Response TaxiiErrorFromStatus(const Status& status) {
-  int code = HttpStatusOf(status.code());
+  int code = http::HttpStatusOf(status.code());
   // Server-side failures do not reveal internals to the client.
   std::string description =
       code >= 500 ? "the server could not complete the request" : status.message();

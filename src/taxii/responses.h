@@ -31,9 +31,9 @@ http::Response TaxiiJson(int status, std::string body);
 // 401 responses carry WWW-Authenticate.
 http::Response TaxiiError(int status, std::string_view title, std::string_view description);
 
-// Maps a Status to its HTTP code and error resource (the one table of the HTTP layer).
+// The error resource for a Status, with the HTTP code of http::HttpStatusOf
+// (http/status_codes.h, the one table of the HTTP layer).
 http::Response TaxiiErrorFromStatus(const Status& status);
-int HttpStatusOf(StatusCode code);
 
 // `text` as a JSON string literal, quotes included.
 std::string JsonQuote(std::string_view text);

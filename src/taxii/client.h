@@ -1,21 +1,20 @@
-// federation/taxii_client: a TAXII 2.1 client for one API root of any TAXII 2.1 server.
+// taxii/client.h: a TAXII 2.1 client for one API root of any TAXII 2.1 server.
 //
-// Blocking calls on one keep-alive HTTP/1.1 connection (TLS through OpenSSL for https),
-// each bounded by timeouts on connect, write and read. Authentication is a Bearer token,
-// or HTTP Basic when a user name is given. TLS verifies the server against the system
-// CA store and the URL's host name, unless a certificate is pinned: then the server's
-// leaf certificate must have exactly the pinned SHA-256 fingerprint (of its DER form),
-// whatever signed it.
+// Blocking calls over one http::Client (http/client.h): one keep-alive HTTP/1.1
+// connection, TLS verification or certificate pinning, connect and I/O timeouts,
+// redirects refused, a bound on the response size. Authentication is a Bearer token, or
+// HTTP Basic when a user name is given.
 //
-// Redirects are not followed: a 3xx is an error naming the Location. A response larger
-// than max_response_bytes is refused. Bodies are parsed with stix::ParseJson (depth and
-// size limits) and checked for shape: an envelope must be an object whose `objects` is
-// an array of objects, `more` a boolean and `next` a string; anything else is an
-// invalid-argument error saying what is wrong. Errors: unavailable (cannot connect,
-// timeout, 5xx, 429), unauthenticated/permission-denied (401/403), not-found (404),
-// resource-exhausted (too large), invalid-argument (garbage, 3xx, other 4xx).
+// Bodies are parsed with stix::ParseJson (depth and size limits) and checked for shape:
+// an envelope must be an object whose `objects` is an array of objects, `more` a boolean
+// and `next` a string; anything else is an invalid-argument error saying what is wrong.
+// Errors: unavailable (cannot connect, timeout, 5xx, 408, 429), unauthenticated/
+// permission-denied (401/403, or a certificate that is not the pinned one), not-found
+// (404), resource-exhausted (too large, 413), invalid-argument (garbage, 3xx, other 4xx).
+// A TAXII error resource in the response (title, description) is quoted in the message.
 //
-// A TaxiiClient is not safe for concurrent use: use one per thread.
+// A TaxiiClient is not safe for concurrent use: use one per thread. Results are values
+// owned by the caller.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -28,7 +27,7 @@
 
 #include "entente/status.h"
 
-namespace entente::federation {
+namespace entente::taxii {
 
 struct ClientOptions {
   std::string api_root_url;  // "http(s)://host[:port]/path/"
@@ -92,10 +91,4 @@ class TaxiiClient {
                               const std::string& version) = 0;
 };
 
-// SHA-256 fingerprint (64 lower-case hex digits) of the first certificate in `pem`.
-Result<std::string> PemCertificateSha256(const std::string& pem);
-
-// Percent-encodes a query parameter value (RFC 3986 unreserved characters kept).
-std::string EncodeQueryValue(std::string_view value);
-
-}  // namespace entente::federation
+}  // namespace entente::taxii

@@ -1,4 +1,4 @@
-#include "federation/taxii_client.h"
+#include "taxii/client.h"
 
 #include <gtest/gtest.h>
 
@@ -6,10 +6,12 @@
 #include <filesystem>
 #include <set>
 
-#include "federation/testing_util.h"
+#include "http/testing/canned_server.h"
+#include "http/testing/self_signed.h"
+#include "http/tls.h"
 #include "taxii/testing/fixture.h"
 
-namespace entente::federation {
+namespace entente::taxii {
 namespace {
 
 using taxii::testing::Indicator;
@@ -141,7 +143,8 @@ TEST(TaxiiClientTest, WrongTokenIsUnauthenticated) {
 }
 
 TEST(TaxiiClientTest, RedirectIsNotFollowed) {
-  testing::CannedServer server(Canned("302 Found", "Location: http://evil.example/api/\r\n", ""));
+  http::testing::CannedServer server(
+      Canned("302 Found", "Location: http://evil.example/api/\r\n", ""));
   auto client = MakeClient({.api_root_url = UrlOf(server.port()), .token = "t"});
   auto page = client->GetObjects("c", {});
   ASSERT_FALSE(page.ok());
@@ -152,7 +155,7 @@ TEST(TaxiiClientTest, RedirectIsNotFollowed) {
 
 TEST(TaxiiClientTest, GarbageIsAnErrorWithReason) {
   {
-    testing::CannedServer server(Canned(
+    http::testing::CannedServer server(Canned(
         "200 OK", "Content-Type: application/taxii+json;version=2.1\r\n", "{\"objects\":[1"));
     auto page =
         MakeClient({.api_root_url = UrlOf(server.port()), .token = "t"})->GetObjects("c", {});
@@ -160,7 +163,7 @@ TEST(TaxiiClientTest, GarbageIsAnErrorWithReason) {
     EXPECT_NE(page.status().message().find("JSON"), std::string::npos) << page.status().message();
   }
   {
-    testing::CannedServer server(Canned(
+    http::testing::CannedServer server(Canned(
         "200 OK", "Content-Type: application/taxii+json;version=2.1\r\n", "{\"objects\":{}}"));
     auto page =
         MakeClient({.api_root_url = UrlOf(server.port()), .token = "t"})->GetObjects("c", {});
@@ -168,7 +171,7 @@ TEST(TaxiiClientTest, GarbageIsAnErrorWithReason) {
         << page.status().message();
   }
   {
-    testing::CannedServer server(Canned(
+    http::testing::CannedServer server(Canned(
         "200 OK", "Content-Type: application/taxii+json;version=2.1\r\n", "{\"objects\":[7]}"));
     auto page =
         MakeClient({.api_root_url = UrlOf(server.port()), .token = "t"})->GetObjects("c", {});
@@ -176,14 +179,14 @@ TEST(TaxiiClientTest, GarbageIsAnErrorWithReason) {
         << page.status().message();
   }
   {
-    testing::CannedServer server(Canned("200 OK", "Content-Type: text/html\r\n", "<html>"));
+    http::testing::CannedServer server(Canned("200 OK", "Content-Type: text/html\r\n", "<html>"));
     auto page =
         MakeClient({.api_root_url = UrlOf(server.port()), .token = "t"})->GetObjects("c", {});
     EXPECT_NE(page.status().message().find("Content-Type"), std::string::npos)
         << page.status().message();
   }
   {
-    testing::CannedServer server("this is not HTTP at all\r\n\r\n");
+    http::testing::CannedServer server("this is not HTTP at all\r\n\r\n");
     auto page =
         MakeClient({.api_root_url = UrlOf(server.port()), .token = "t"})->GetObjects("c", {});
     EXPECT_EQ(page.status().code(), StatusCode::kUnavailable) << page.status().ToString();
@@ -193,7 +196,7 @@ TEST(TaxiiClientTest, GarbageIsAnErrorWithReason) {
 TEST(TaxiiClientTest, ConnectionDroppedMidPageIsUnavailable) {
   // The peer announces 5,000 bytes, sends part of a page and closes the connection.
   const std::string partial = "{\"objects\":[{\"type\":\"indicator\",\"id\":\"indicator--";
-  testing::CannedServer server(
+  http::testing::CannedServer server(
       "HTTP/1.1 200 OK\r\nContent-Type: application/taxii+json;version=2.1\r\n"
       "Content-Length: 5000\r\n\r\n" +
       partial);
@@ -205,7 +208,7 @@ TEST(TaxiiClientTest, ConnectionDroppedMidPageIsUnavailable) {
 
 TEST(TaxiiClientTest, OverLargePageIsRefused) {
   std::string body = "{\"objects\":[],\"x_pad\":\"" + std::string(5000, 'a') + "\"}";
-  testing::CannedServer server(
+  http::testing::CannedServer server(
       Canned("200 OK", "Content-Type: application/taxii+json;version=2.1\r\n", body));
   auto page =
       MakeClient({.api_root_url = UrlOf(server.port()), .token = "t", .max_response_bytes = 1000})
@@ -215,7 +218,7 @@ TEST(TaxiiClientTest, OverLargePageIsRefused) {
 }
 
 TEST(TaxiiClientTest, SilentPeerTimesOut) {
-  testing::CannedServer server("", /*silent=*/true);
+  http::testing::CannedServer server("", /*silent=*/true);
   auto page = MakeClient({.api_root_url = UrlOf(server.port()), .token = "t", .io_timeout_ms = 200})
                   ->GetObjects("c", {});
   EXPECT_EQ(page.status().code(), StatusCode::kUnavailable);
@@ -226,7 +229,7 @@ TEST(TaxiiClientTest, SilentPeerTimesOut) {
 TEST(TaxiiClientTest, DownPeerIsUnavailable) {
   uint16_t port;
   {
-    testing::CannedServer server("");
+    http::testing::CannedServer server("");
     port = server.port();
   }
   auto page = MakeClient({.api_root_url = UrlOf(port), .token = "t"})->GetObjects("c", {});
@@ -234,9 +237,9 @@ TEST(TaxiiClientTest, DownPeerIsUnavailable) {
 }
 
 TEST(TaxiiClientTest, ServerErrorsMapToCodes) {
-  testing::CannedServer server(Canned("503 Service Unavailable",
-                                      "Content-Type: application/taxii+json;version=2.1\r\n",
-                                      "{\"title\":\"overloaded\"}"));
+  http::testing::CannedServer server(Canned("503 Service Unavailable",
+                                            "Content-Type: application/taxii+json;version=2.1\r\n",
+                                            "{\"title\":\"overloaded\"}"));
   auto page = MakeClient({.api_root_url = UrlOf(server.port()), .token = "t"})->GetObjects("c", {});
   EXPECT_EQ(page.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(page.status().message().find("overloaded"), std::string::npos);
@@ -252,16 +255,11 @@ TEST(TaxiiClientTest, RejectsBadOptions) {
   EXPECT_FALSE(TaxiiClient::Create({.api_root_url = "https://x/", .pin_pem = "garbage"}).ok());
 }
 
-TEST(TaxiiClientTest, EncodesQueryValues) {
-  EXPECT_EQ(EncodeQueryValue("2026-01-01T00:00:00.000Z"), "2026-01-01T00%3A00%3A00.000Z");
-  EXPECT_EQ(EncodeQueryValue("a b&c=d"), "a%20b%26c%3Dd");
-}
-
 class TlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    cert_ = testing::MakeSelfSigned();
-    taxii::ServerOptions o;
+    cert_ = http::testing::MakeSelfSigned();
+    ServerOptions o;
     o.tls_cert = cert_.cert_path;
     o.tls_key = cert_.key_path;
     fx_ = std::make_unique<TaxiiFixture>(o);
@@ -270,12 +268,12 @@ class TlsTest : public ::testing::Test {
     fx_.reset();
     std::filesystem::remove_all(cert_.dir);
   }
-  testing::SelfSigned cert_;
+  http::testing::SelfSigned cert_;
   std::unique_ptr<TaxiiFixture> fx_;
 };
 
 TEST_F(TlsTest, PinnedCertificateIsAccepted) {
-  auto fp = PemCertificateSha256(cert_.cert_pem);
+  auto fp = http::PemCertificateSha256(cert_.cert_pem);
   ASSERT_TRUE(fp.ok());
   auto client = MakeClient({.api_root_url = UrlOf(fx_->server().port(), "https"),
                             .token = fx_->alpha.token,
@@ -311,4 +309,4 @@ TEST_F(TlsTest, UnpinnedSelfSignedIsRefused) {
 }
 
 }  // namespace
-}  // namespace entente::federation
+}  // namespace entente::taxii
