@@ -1,11 +1,10 @@
-// `entente ingest`: validates STIX input files and stores the valid objects in a
-// collection, labelled by the policy gate. This path is measured: each file is parsed
+// `entente ingest`: admits the objects of STIX input files into a collection (the one
+// way in, admission/: validated, keyed, labelled by the policy gate, owned by the
+// operator's organisation) and stores them. This path is measured: each file is parsed
 // once, objects are serialized once and stored in batches of kBatchSize per transaction,
-// on a writer thread while the next batch is validated.
+// on a writer thread while the next batch is admitted.
 #include <unistd.h>
 
-#include <algorithm>
-#include <boost/json/serializer.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -13,12 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "admission/admission.h"
 #include "cli/batch_writer.h"
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
 #include "cli/progress.h"
 #include "cli/stix_input.h"
-#include "policy/policy.h"
 
 namespace entente::cli {
 namespace {
@@ -44,42 +43,28 @@ class Ingester {
  public:
   Ingester(store::Store& store, const store::Collection& collection, std::string owner,
            bool show_progress)
-      : collection_(collection),
-        owner_(std::move(owner)),
-        show_progress_(show_progress),
-        options_(NodeValidateOptions()),
+      : show_progress_(show_progress),
+        admission_(collection, Operator(std::move(owner)),
+                   admission::Options{admission::NodeValidateOptions()}),
         start_(std::chrono::steady_clock::now()),
         writer_(store, collection.id, kObjectsPerTransaction) {
     batch_.reserve(kBatchSize);
   }
 
-  // Validates `item` (the index-th of its file) and queues it for the writer when
-  // valid; returns only store errors, which abort the ingest.
+  // Admits `item` (the index-th of its file) and queues it for the writer; reports a
+  // refusal. Returns only store errors, which abort the ingest.
   Status AddItem(const boost::json::value& item, size_t index, stix::DocumentShape shape) {
     ++done_;
     if (!item.is_object()) {
       Report({NotAnObjectFinding(shape, index)});
       return Status::Ok();
     }
-    const boost::json::object& obj = item.get_object();
-    std::vector<stix::Finding> findings = stix::ValidateObject(obj, options_);
-    if (!findings.empty()) {
-      Report(findings);
-      return Status::Ok();
-    }
-    auto key = stix::KeyOf(obj);
-    if (!key.ok()) {
-      Report({stix::Finding{"", "id", "id-format", key.status().message()}});
-      return Status::Ok();
-    }
     store::NewObject& o = batch_.emplace_back();
-    o.id = std::move(key->id);
-    o.type = std::move(key->type);
-    o.spec_version = std::move(key->spec_version);
-    o.version = std::move(key->version);
-    o.version_us = key->version_us;
-    SerializeInto(obj, &o.json);
-    o.labels = policy::LabelObject(obj, collection_.default_tlp, owner_);
+    if (auto refusal = admission_.Admit(item.get_object(), &o)) {
+      batch_.pop_back();
+      Report(refusal->findings);
+      return Status::Ok();
+    }
     if (batch_.size() >= kBatchSize) return Flush();
     return Status::Ok();
   }
@@ -111,16 +96,11 @@ class Ingester {
   }
 
  private:
-  // The compact JSON of `obj` into *out with one allocation of the exact size
-  // (boost::json::serialize grows its result chunk by chunk).
-  void SerializeInto(const boost::json::object& obj, std::string* out) {
-    serializer_.reset(&obj);
-    size_t n = 0;
-    while (!serializer_.done()) {
-      if (scratch_.size() - n < 1024) scratch_.resize(std::max<size_t>(2 * scratch_.size(), 4096));
-      n += serializer_.read(scratch_.data() + n, scratch_.size() - n).size();
-    }
-    out->assign(scratch_.data(), n);
+  static admission::Submitter Operator(std::string org) {
+    admission::Submitter s;
+    s.channel = admission::Channel::kOperator;
+    s.org_id = std::move(org);
+    return s;
   }
 
   void Report(const std::vector<stix::Finding>& findings) {
@@ -145,14 +125,10 @@ class Ingester {
     drawn_ = true;
   }
 
-  const store::Collection& collection_;
-  std::string owner_;
   bool show_progress_;
-  stix::ValidateOptions options_;
+  admission::Admission admission_;
   std::chrono::steady_clock::time_point start_;
   std::vector<store::NewObject> batch_;
-  boost::json::serializer serializer_;
-  std::string scratch_;  // SerializeInto's output buffer, reused
   BatchWriter writer_;
   int64_t done_ = 0, invalid_ = 0;  // the total is unknown: files are streamed
   bool drawn_ = false;

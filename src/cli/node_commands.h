@@ -19,8 +19,4 @@ void RegisterExportCommand(CLI::App& app, CommandContext& ctx);
 void RegisterValidateCommand(CLI::App& app, CommandContext& ctx);
 void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
 
-// The validation options of ingest/validate/serve: indicator patterns are checked by the
-// pattern engine.
-stix::ValidateOptions NodeValidateOptions();
-
 }  // namespace entente::cli

@@ -11,11 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "admission/admission.h"
 #include "cli/command.h"
 #include "cli/country.h"
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
 #include "common/timestamp.h"
+#include "federation/egress.h"
 #include "federation/peer.h"
 #include "federation/peer_store.h"
 #include "federation/peer_sync.h"
@@ -213,7 +215,7 @@ int RunPeerSync(const PeerNameOptions& o) {
   auto peer = node->peers->GetPeer(o.name);
   if (!peer.ok()) return Fail(peer.status());
   fed::FederationOptions options;
-  options.limits.validate = NodeValidateOptions();
+  options.limits.validate = admission::NodeValidateOptions();
   options.log = [](const std::string& line) { std::cerr << line << std::endl; };
   fed::RoundReport r;
   Status s = fed::SyncPeerOnce(*node->store, *node->peers, *peer, options, &r);
@@ -263,15 +265,15 @@ int RunPeerExplain(const PeerExplainOptions& o) {
     return Fail(Status::NotFound("no such object version in collection " + o.collection +
                                  " (--object: " + o.object + ")"));
   }
-  auto parsed = stix::ParseJson(chosen->json);
-  if (!parsed.ok() || !parsed->is_object()) return Fail(Status::Corruption("stored object"));
-  auto path = fed::EgressPath(*node->peers, *all, settings->name, o.collection, o.object,
-                              chosen->version, chosen->labels.owner_org);
-  if (!path.ok()) return Fail(path.status());
-  policy::EgressDecision d =
-      policy::DecideEgress(fed::ProfileOf(*peer), chosen->labels, parsed->get_object(), *path);
+  auto provenance = node->peers->GetProvenance(o.collection, o.object, chosen->version);
+  if (!provenance.ok()) return Fail(provenance.status());
+  // The same preparation a push makes (federation/egress).
+  auto egress = fed::PrepareEgress(fed::ProfileOf(*peer), *all, settings->name, o.object,
+                                   chosen->json, chosen->labels, *provenance);
+  if (!egress.ok()) return Fail(egress.status());
+  const policy::EgressDecision& d = egress->decision;
   std::string route;
-  for (const auto& n : *path) route += (route.empty() ? "" : " -> ") + n;
+  for (const auto& n : egress->path) route += (route.empty() ? "" : " -> ") + n;
   std::cout << "peer: " << peer->name << " (" << peer->jurisdiction << ")\n"
             << "object: " << o.object << " version "
             << (chosen->version.empty() ? "-" : chosen->version) << "\n"
@@ -281,7 +283,7 @@ int RunPeerExplain(const PeerExplainOptions& o) {
             << "decision: " << (d.send ? "send" : "withhold") << "\n";
   if (!d.reason.empty()) std::cout << "reason: " << d.reason << "\n";
   for (const auto& c : d.changes) std::cout << "change: " << c << "\n";
-  if (d.send) std::cout << boost::json::serialize(d.object) << "\n";
+  if (d.send) std::cout << egress->json << "\n";
   std::cout.flush();
   return d.send ? kExitOk : kExitNo;
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "admission/admission.h"
 #include "cli/listen_address.h"
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
@@ -58,8 +59,9 @@ int RunServe(const ServeOptions& o) {
                         : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
   options.tls_cert = o.tls_cert;
   options.tls_key = o.tls_key;
-  options.validate = NodeValidateOptions();
+  options.validate = admission::NodeValidateOptions();
   options.access_log = LogLine;
+  options.log = LogLine;
 
   // Block the stop signals in every thread (the server's threads inherit this mask) and
   // wait for them here.

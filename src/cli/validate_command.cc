@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "admission/admission.h"
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
 #include "cli/stix_input.h"
@@ -16,7 +17,7 @@ struct ValidateCmdOptions {
 };
 
 int RunValidate(const ValidateCmdOptions& o) {
-  stix::ValidateOptions options = NodeValidateOptions();
+  stix::ValidateOptions options = admission::NodeValidateOptions();
   bool unreadable = false;
   bool findings_seen = false;
   std::string out;

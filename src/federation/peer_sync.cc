@@ -7,49 +7,22 @@
 #include <future>
 #include <thread>
 
+#include "admission/admission.h"
 #include "common/timestamp.h"
+#include "federation/egress.h"
 #include "policy/egress.h"
-#include "policy/policy.h"
+#include "policy/ingress.h"
 
 namespace entente::federation {
 namespace {
 
 namespace json = boost::json;
 
-bool Contains(const std::vector<std::string>& v, std::string_view s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
-
 Status Prefixed(const Status& s, const std::string& prefix) {
   return Status(s.code(), prefix + s.message());
 }
 
 }  // namespace
-
-std::string OwnerForPeer(const Peer& peer) {
-  return peer.local_org.empty() ? "peer:" + peer.name : peer.local_org;
-}
-
-std::vector<std::string> EgressPathFrom(const std::optional<Provenance>& provenance,
-                                        const std::vector<Peer>& all_peers,
-                                        const std::string& local_node, std::string_view owner_org) {
-  std::vector<std::string> path;
-  if (provenance.has_value()) path = provenance->path;
-  for (const Peer& p : all_peers) {
-    if (owner_org == OwnerForPeer(p) && !Contains(path, p.name)) path.insert(path.begin(), p.name);
-  }
-  if (path.empty()) path.push_back(local_node);
-  return path;
-}
-
-Result<std::vector<std::string>> EgressPath(PeerStore& peers, const std::vector<Peer>& all_peers,
-                                            const std::string& local_node,
-                                            std::string_view collection, std::string_view id,
-                                            std::string_view version, std::string_view owner_org) {
-  auto prov = peers.GetProvenance(collection, id, version);
-  if (!prov.ok()) return prov.status();
-  return EgressPathFrom(*prov, all_peers, local_node, owner_org);
-}
 
 PeerSyncer::PeerSyncer(store::Store& store, PeerStore& peers, std::string local_node, Peer peer,
                        SyncLimits limits, std::unique_ptr<taxii::TaxiiClient> client, LogFn log,
@@ -92,25 +65,6 @@ Status PeerSyncer::RunRound(RoundReport* report) {
   return first_error;
 }
 
-std::string PeerSyncer::RefusalReason(const json::object& obj) {
-  auto findings = stix::ValidateObject(obj, limits_.validate);
-  if (!findings.empty()) {
-    const auto& f = findings.front();
-    return "invalid (" + f.property + ": " + f.rule + ") " + f.message;
-  }
-  const json::value* by = obj.if_contains("created_by_ref");
-  if (by && by->is_string()) {
-    const std::string creator(by->get_string());
-    if (Contains(local_identities_, creator)) {
-      return "forged provenance: created_by_ref " + creator + " is an organisation of this node";
-    }
-    if (!Contains(peer_.recipients, creator)) {
-      return "created_by_ref " + creator + " is not an organisation living on the peer";
-    }
-  }
-  return "";
-}
-
 bool PeerSyncer::HeldLocally(const std::string& collection, const stix::ObjectKey& key) {
   bool held = false;
   store::ObjectQuery q;
@@ -126,6 +80,14 @@ bool PeerSyncer::HeldLocally(const std::string& collection, const stix::ObjectKe
 }
 
 namespace {
+
+// What the log says about a refused object: the first broken MUST rule, or the rule that
+// refused it.
+std::string LogReason(const admission::Refusal& refusal) {
+  const stix::Finding& f = refusal.findings.front();
+  if (refusal.kind != admission::RefusalKind::kInvalid) return f.message;
+  return "invalid (" + f.property + ": " + f.rule + ") " + f.message;
+}
 
 // The checkpoint once `page` (fetched from `c`) is stored: inside a paging the `next`
 // cursor, at its end added_after = the last page's X-TAXII-Date-Added-Last.
@@ -150,7 +112,13 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
   auto cp = peers_.GetCheckpoint(peer_.name, Direction::kPull, link);
   if (!cp.ok()) return cp.status();
   Checkpoint c = *cp;
-  const std::string owner = OwnerForPeer(peer_);
+  // Every object received goes through the one way in, as an object from this peer.
+  admission::Submitter from;
+  from.channel = admission::Channel::kPeer;
+  from.peer = policy::IngressPeer{peer_.name, peer_.local_org, peer_.recipients};
+  from.local_identities = local_identities_;
+  admission::Admission admission(*collection, std::move(from),
+                                 admission::Options{limits_.validate, limits_.max_object_bytes});
   // The next page is requested while this one is checked and stored (the client is used
   // by the fetching thread only while a fetch is in flight).
   auto fetch = [this, &link](const Checkpoint& from, int64_t left) {
@@ -231,37 +199,22 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
     if (page->more && !page->objects.empty() && *budget > 0) {
       in_flight = std::async(std::launch::async, fetch, after, *budget);
     }
-    for (json::object& obj : page->objects) {
-      const json::value* idv = obj.if_contains("id");
-      const std::string id = idv && idv->is_string() ? std::string(idv->get_string()) : "(no id)";
-      auto key = stix::KeyOf(obj);
-      std::string reason = key.ok() ? RefusalReason(obj) : key.status().message();
-      if (key.ok() && reason.rfind("forged provenance", 0) == 0 && HeldLocally(link.local, *key)) {
+    for (const json::object& obj : page->objects) {
+      store::NewObject& n = batch.emplace_back();
+      auto refusal = admission.Admit(obj, &n);
+      if (!refusal) {
+        provenance.push_back({n.id, n.version, {peer_.name, {peer_.name}}});
+        continue;
+      }
+      batch.pop_back();
+      if (refusal->kind == admission::RefusalKind::kForged &&
+          HeldLocally(link.local, stix::ObjectKey{refusal->id, "", "", refusal->version, 0})) {
         ++report->duplicates;  // our own object coming back: a duplicate, not a forgery
         continue;
       }
-      std::string text;
-      if (reason.empty()) {
-        text = json::serialize(obj);
-        if (text.size() > limits_.max_object_bytes) {
-          reason = "object larger than " + std::to_string(limits_.max_object_bytes) + " bytes";
-        }
-      }
-      if (!reason.empty()) {
-        ++report->refused;
-        Log("refused " + id + " from collection " + link.remote + ": " + reason);
-        continue;
-      }
-      store::NewObject n;
-      n.id = key->id;
-      n.type = key->type;
-      n.spec_version = key->spec_version;
-      n.version = key->version;
-      n.version_us = key->version_us;
-      n.labels = policy::LabelObject(obj, collection->default_tlp, owner);
-      n.json = std::move(text);
-      provenance.push_back({key->id, key->version, {peer_.name, {peer_.name}}});
-      batch.push_back(std::move(n));
+      ++report->refused;
+      Log("refused " + (refusal->id.empty() ? std::string("(no id)") : refusal->id) +
+          " from collection " + link.remote + ": " + LogReason(*refusal));
     }
     if (!page->objects.empty() && !page->date_added_last.empty()) {
       auto ts = ParseTimestamp(page->date_added_last);
@@ -305,28 +258,22 @@ Result<PeerSyncer::PushPage> PeerSyncer::PreparePushPage(const CollectionLink& l
   if (!provenance.ok()) return provenance.status();
   for (size_t i = 0; i < rows.size(); ++i) {
     const Row& row = rows[i];
-    auto parsed = stix::ParseJson(row.json);
-    if (!parsed.ok() || !parsed->is_object()) {
+    auto egress = PrepareEgress(profile, all_peers, local_node_, row.id, row.json, row.labels,
+                                (*provenance)[i]);
+    if (!egress.ok()) {
       ++page.withheld;
-      Log("stored object " + row.id + " does not parse; not sent");
+      Log(egress.status().message() + "; not sent");
       continue;
     }
-    const std::vector<std::string> path =
-        EgressPathFrom((*provenance)[i], all_peers, local_node_, row.labels.owner_org);
-    policy::EgressDecision d =
-        policy::DecideEgress(profile, row.labels, parsed->get_object(), path);
-    if (!d.send) {
+    if (!egress->decision.send) {
       ++page.withheld;
       continue;
     }
     Outgoing out;
     out.version.id = row.id;
     out.version.version = row.version;
-    if (const json::value* id = d.object.if_contains("id");
-        id && id->is_string() && id->get_string() != row.id) {
-      out.version.remote_id = std::string(id->get_string());  // a hashed SCO
-    }
-    out.json = json::serialize(d.object);
+    out.version.remote_id = std::move(egress->remote_id);
+    out.json = std::move(egress->json);
     page.outgoing.push_back(std::move(out));
   }
   return page;

@@ -3,21 +3,23 @@
 // Pull (per --pull link): GET the remote collection's objects, every version
 // (match[version]=all), page by page from the checkpoint (added_after = last
 // X-TAXII-Date-Added-Last, or the saved `next` cursor),
-// at most `quota` objects per round. Every received object is checked like a client's
-// POST (stix::ValidateObject, size and depth limits) and refused — logged and counted,
-// never stored — when it is invalid, when its created_by_ref names an organisation that
-// does not live on that peer, or when it claims to be made by an organisation of this
-// node (forged provenance). Accepted objects are labelled (policy::LabelObject with the
-// local collection's default TLP), their provenance recorded (this peer), and stored
+// at most `quota` objects per round. Every received object goes through the one way in
+// (admission::Admission, as an object from this peer: the MUST rules, size and depth
+// limits, and policy::DecideIngress) and is refused — logged and counted, never stored —
+// when it is invalid, when its created_by_ref names an organisation that does not live
+// on that peer, or when it claims to be made by an organisation of this node (forged
+// provenance; a version this node already holds counts as a duplicate). Admitted
+// objects are labelled (the local collection's default TLP, owned by
+// policy::OwnerForPeer), their provenance recorded (this peer), and stored
 // with Store::AddObjects (a version already held is not stored again) every
 // commit_every objects and at the end of the round. The checkpoint advances only after
 // the store has committed.
 //
 // Push (per --push link): scan the local collection from the push checkpoint (every
-// version, in date_added order), ask policy::DecideEgress for each version with its
-// provenance path, POST what may leave in envelopes of at most page_size objects, and
-// advance the checkpoint once the peer has answered with a complete status resource (a
-// "pending" one is polled until it completes), recording which versions the peer
+// version, in date_added order), prepare each version for the peer (federation/egress:
+// its provenance path and policy::DecideEgress), POST what may leave in envelopes of at most
+// page_size objects, and advance the checkpoint once the peer has answered with a complete status
+// resource (a "pending" one is polled until it completes), recording which versions the peer
 // acknowledged (PeerStore::CommitPush, every commit_every objects and at the end of the
 // round: a crash in between sends those pages again, and the peer has them already). Objects that
 // came from this peer (provenance, or owned by the peer's local organisation) never go back to it.
@@ -97,8 +99,6 @@ class PeerSyncer {
   Status Pull(const CollectionLink& link, int64_t* budget, RoundReport* report);
   Status Push(const CollectionLink& link, int64_t* budget, RoundReport* report);
   Status PushDeletions(const CollectionLink& link, int64_t* budget, RoundReport* report);
-  // Why an object received from the peer is refused, or "" when it is accepted.
-  std::string RefusalReason(const boost::json::object& obj);
   // One object about to leave: its JSON as sent, and the version the peer will hold.
   struct Outgoing {
     std::string json;
@@ -138,21 +138,5 @@ class PeerSyncer {
   Clock& clock_;
   std::vector<std::string> local_identities_;  // identity ids of this node's organisations
 };
-
-// The provenance path of a local object version as egress sees it (origin first):
-// the recorded provenance, else this node; objects owned by a peer's local
-// organisation or stored from a peer also name that peer.
-Result<std::vector<std::string>> EgressPath(PeerStore& peers, const std::vector<Peer>& all_peers,
-                                            const std::string& local_node,
-                                            std::string_view collection, std::string_view id,
-                                            std::string_view version, std::string_view owner_org);
-// The same from provenance already read (PeerStore::GetProvenances for a page).
-std::vector<std::string> EgressPathFrom(const std::optional<Provenance>& provenance,
-                                        const std::vector<Peer>& all_peers,
-                                        const std::string& local_node, std::string_view owner_org);
-
-// The owner recorded for objects stored from `peer`: its local organisation, else
-// "peer:<name>".
-std::string OwnerForPeer(const Peer& peer);
 
 }  // namespace entente::federation

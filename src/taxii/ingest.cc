@@ -5,25 +5,17 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "admission/admission.h"
 #include "common/timestamp.h"
-#include "policy/policy.h"
 #include "taxii/responses.h"
 
 namespace entente::taxii {
 
 namespace {
 
-std::string DescribeFindings(const std::vector<stix::Finding>& findings) {
-  std::string out;
-  for (size_t i = 0; i < findings.size() && i < 5; ++i) {
-    if (!out.empty()) out += "; ";
-    const auto& f = findings[i];
-    out += (f.property.empty() ? std::string("(object)") : f.property) + ": " + f.rule + ": " +
-           f.message;
-  }
-  if (findings.size() > 5) out += "; and " + std::to_string(findings.size() - 5) + " more";
-  return out;
-}
+// Attempts to store a completed status before the worker moves on (a store that fails
+// now and then, e.g. busy, usually succeeds at once on the next attempt).
+constexpr int kStatusWriteAttempts = 3;
 
 std::string StringField(const boost::json::object& obj, std::string_view key) {
   auto it = obj.find(key);
@@ -135,16 +127,46 @@ void Ingestor::Run() {
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued is done
+      if (queue_.empty()) {  // stopping, and everything queued is done
+        lock.unlock();
+        RetryUnwritten();
+        for (const store::StatusRecord& s : unwritten_) {
+          if (options_.log) {
+            options_.log("ingest: status " + s.id +
+                         " stays pending: the node stopped before it could be stored; at the "
+                         "next start its objects are reported as not processed (a copy sent "
+                         "again is then already present)");
+          }
+        }
+        return;
+      }
       job = std::move(queue_.front());
       queue_.pop_front();
     }
+    RetryUnwritten();
     job.status.pendings.clear();
     Process(job.collection, job.org_id, job.objects, &job.status);
     job.status.status = "complete";
-    // A failure here leaves the status pending; the objects stored stay stored.
-    (void)store_.PutStatus(job.status);
+    // The objects stored stay stored; the status the client polls must say so.
+    if (!WriteCompleted(job.status)) unwritten_.push_back(std::move(job.status));
   }
+}
+
+bool Ingestor::WriteCompleted(const store::StatusRecord& status) {
+  Status written;
+  for (int attempt = 0; attempt < kStatusWriteAttempts; ++attempt) {
+    written = store_.PutStatus(status);
+    if (written.ok()) return true;
+  }
+  if (options_.log) {
+    options_.log("ingest: status " + status.id + " completed but could not be stored (" +
+                 written.ToString() + "); it reads pending until it is, tried again later");
+  }
+  return false;
+}
+
+void Ingestor::RetryUnwritten() {
+  std::erase_if(unwritten_, [this](const store::StatusRecord& s) { return WriteCompleted(s); });
 }
 
 void Ingestor::Process(const store::Collection& collection, const std::string& org_id,
@@ -173,32 +195,22 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
     }
     batch.clear();
   };
+  admission::Submitter submitter;
+  submitter.channel = admission::Channel::kClient;
+  submitter.org_id = org_id;
+  admission::Admission admission(collection, std::move(submitter), {options_.validate});
   for (const auto& v : objects) {
     if (!v.is_object()) {
       status->failures.push_back({"", "", "objects[]: object-type: not a JSON object"});
       continue;
     }
-    const auto& obj = v.get_object();
-    auto key = stix::KeyOf(obj);
-    if (!key.ok()) {
+    store::NewObject& n = batch.emplace_back();
+    if (auto refusal = admission.Admit(v.get_object(), &n)) {
+      batch.pop_back();
       status->failures.push_back(
-          {StringField(obj, "id"), StringField(obj, "modified"), key.status().message()});
+          {std::move(refusal->id), std::move(refusal->version), refusal->Describe()});
       continue;
     }
-    auto findings = stix::ValidateObject(obj, options_.validate);
-    if (!findings.empty()) {
-      status->failures.push_back({key->id, key->version, DescribeFindings(findings)});
-      continue;
-    }
-    store::NewObject n;
-    n.id = key->id;
-    n.type = key->type;
-    n.spec_version = key->spec_version;
-    n.version = key->version;
-    n.version_us = key->version_us;
-    n.json = boost::json::serialize(obj);
-    n.labels = policy::LabelObject(obj, collection.default_tlp, org_id);
-    batch.push_back(std::move(n));
     if (batch.size() >= options_.chunk_size) flush();
   }
   flush();

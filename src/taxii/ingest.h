@@ -1,13 +1,18 @@
 // taxii/ingest.h: adding a POSTed envelope to a collection and tracking its status.
 //
-// Ingestor validates every object of an envelope (stix::ValidateObject), labels it for
-// the policy gate (policy::LabelObject with the collection's default TLP and the
-// contributing organisation), stores the valid ones with Store::AddObjects in chunks
+// Ingestor admits every object of an envelope through admission::Admission (validated,
+// keyed, labelled for the policy gate with the collection's default TLP, owned by the
+// contributing organisation), stores the admitted ones with Store::AddObjects in chunks
 // (one transaction per chunk) and records successes (stored or already present),
 // failures (with the property and rule that failed) and pendings in a TAXII status
 // resource persisted through Store::PutStatus. Envelopes larger than the threshold are
 // queued: the caller gets a "pending" status at once and one background thread
 // completes it. Invalid objects never affect the others.
+//
+// A status is reported to the caller only once it is stored. When the background
+// thread cannot store a completed status it logs, tries again at once, then each time
+// it wakes (the next envelope, Stop): until then the stored status still reads
+// "pending", which is true of what the client can know.
 //
 // Safe for concurrent use. Stop() processes what is queued, then joins the worker; the
 // store must outlive the Ingestor.
@@ -21,6 +26,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/env.h"
 #include "entente/status.h"
@@ -34,6 +40,9 @@ struct IngestOptions {
   size_t chunk_size = 500;
   stix::ValidateOptions validate;
   std::function<void()> on_stored;  // after a chunk added at least one new version
+  // Problems no request can be answered with (a completed status that could not be
+  // stored); called from the background thread. Empty: not reported.
+  std::function<void(const std::string& line)> log;
 };
 
 class Ingestor {
@@ -62,6 +71,10 @@ class Ingestor {
   void Process(const store::Collection& collection, const std::string& org_id,
                const boost::json::array& objects, store::StatusRecord* status);
   void Run();
+  // Stores a completed status (a few attempts); false, logged, when it could not.
+  bool WriteCompleted(const store::StatusRecord& status);
+  // Tries again to store the completed statuses that could not be stored before.
+  void RetryUnwritten();
 
   store::Store& store_;
   IngestOptions options_;
@@ -71,6 +84,7 @@ class Ingestor {
   std::condition_variable cv_;
   std::deque<Job> queue_;
   bool stopping_ = false;
+  std::vector<store::StatusRecord> unwritten_;  // used by the worker thread only
   std::thread worker_;
 };
 

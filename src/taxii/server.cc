@@ -17,7 +17,7 @@ class TaxiiServerImpl final : public TaxiiServer {
   TaxiiServerImpl(store::Store& store, ServerOptions options)
       : options_(std::move(options)),
         ingestor_(store, IngestOptions{options_.async_threshold, 500, options_.validate,
-                                       options_.on_change}),
+                                       options_.on_change, options_.log}),
         handler_(store, options_, ingestor_) {}
 
   ~TaxiiServerImpl() override { Stop(); }

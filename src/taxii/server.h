@@ -52,6 +52,9 @@ struct ServerOptions {
   // One line per request (method, target, status, bytes, microseconds, org). Empty: no
   // access log. Called from the serving threads, possibly concurrently.
   std::function<void(const std::string& line)> access_log;
+  // Problems no request is answered with (a queued envelope's status that could not be
+  // stored). Empty: not reported. Called from the background worker.
+  std::function<void(const std::string& line)> log;
   // Called after a POST (or a queued envelope) stored at least one new object version
   // and after a DELETE removed versions, once the store has committed; from serving or
   // background threads, possibly concurrently. Must return quickly. `entente serve`

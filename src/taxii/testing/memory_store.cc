@@ -240,8 +240,14 @@ Result<int64_t> MemoryStore::CountObjects(std::string_view collection_id) {
 
 Status MemoryStore::PutStatus(const StatusRecord& status) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (put_status_fault_) ENTENTE_RETURN_IF_ERROR(put_status_fault_(status));
   statuses_[status.id] = status;
   return Status::Ok();
+}
+
+void MemoryStore::SetPutStatusFault(std::function<Status(const StatusRecord&)> fault) {
+  std::lock_guard<std::mutex> lock(mu_);
+  put_status_fault_ = std::move(fault);
 }
 
 Result<std::vector<StatusRecord>> MemoryStore::ListPendingStatuses() {

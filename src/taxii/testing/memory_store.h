@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -54,6 +55,10 @@ class MemoryStore final : public store::Store {
   Result<store::StatusRecord> GetStatus(std::string_view id) override;
   Result<std::vector<store::StatusRecord>> ListPendingStatuses() override;
 
+  // Fault injection: PutStatus asks `fault` first (under the store's lock) and, when it
+  // answers an error, returns it and stores nothing. Empty (the default): no faults.
+  void SetPutStatusFault(std::function<Status(const store::StatusRecord&)> fault);
+
  private:
   struct Row {
     int64_t date_added_us;
@@ -80,6 +85,7 @@ class MemoryStore final : public store::Store {
   std::map<std::string, Coll, std::less<>> colls_;
   std::map<std::string, store::StatusRecord, std::less<>> statuses_;
   int64_t last_tombstone_seq_ = 0;
+  std::function<Status(const store::StatusRecord&)> put_status_fault_;
 };
 
 }  // namespace entente::taxii::testing

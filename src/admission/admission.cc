@@ -1,0 +1,130 @@
+#include "admission/admission.h"
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+#include "pattern/index/fast_classify.h"
+#include "pattern/parser.h"
+
+namespace entente::admission {
+namespace {
+
+std::string StringField(const boost::json::object& obj, std::string_view key) {
+  const boost::json::value* v = obj.if_contains(key);
+  if (v != nullptr && v->is_string()) return std::string(v->get_string());
+  return "";
+}
+
+// KeyOf's error ("property: rule: message") as a finding.
+stix::Finding KeyFinding(const std::string& id, const std::string& error) {
+  stix::Finding f{id, "id", "id-format", error};
+  const size_t first = error.find(": ");
+  const size_t second = first == std::string::npos ? first : error.find(": ", first + 2);
+  if (second != std::string::npos) {
+    f.property = error.substr(0, first);
+    f.rule = error.substr(first + 2, second - first - 2);
+    f.message = error.substr(second + 2);
+  }
+  return f;
+}
+
+std::string OwnerOf(const Submitter& s) {
+  if (s.channel == Channel::kPeer) return policy::OwnerForPeer(s.peer.name, s.peer.local_org);
+  return s.org_id;
+}
+
+}  // namespace
+
+std::string Refusal::Describe() const {
+  std::string out;
+  for (size_t i = 0; i < findings.size() && i < 5; ++i) {
+    if (!out.empty()) out += "; ";
+    const stix::Finding& f = findings[i];
+    out += (f.property.empty() ? std::string("(object)") : f.property) + ": " + f.rule + ": " +
+           f.message;
+  }
+  if (findings.size() > 5) out += "; and " + std::to_string(findings.size() - 5) + " more";
+  return out;
+}
+
+Admission::Admission(const store::Collection& collection, Submitter submitter, Options options)
+    : default_tlp_(collection.default_tlp),
+      submitter_(std::move(submitter)),
+      options_(std::move(options)),
+      owner_(OwnerOf(submitter_)) {}
+
+std::optional<Refusal> Admission::Admit(const boost::json::object& obj, store::NewObject* out) {
+  auto refuse = [&obj](RefusalKind kind, std::vector<stix::Finding> findings) {
+    Refusal r;
+    r.kind = kind;
+    r.id = StringField(obj, "id");
+    r.version =
+        obj.contains("modified") ? StringField(obj, "modified") : StringField(obj, "created");
+    r.findings = std::move(findings);
+    return r;
+  };
+  // 1. The MUST rules.
+  std::vector<stix::Finding> findings = stix::ValidateObject(obj, options_.validate);
+  if (!findings.empty()) return refuse(RefusalKind::kInvalid, std::move(findings));
+  // 2. The key (valid objects have one; the check stays for what the rules miss).
+  auto key = stix::KeyOf(obj);
+  if (!key.ok()) {
+    return refuse(RefusalKind::kInvalid,
+                  {KeyFinding(StringField(obj, "id"), key.status().message())});
+  }
+  // 3. Whom a peer may speak for.
+  if (submitter_.channel == Channel::kPeer) {
+    policy::IngressDecision trust =
+        policy::DecideIngress(submitter_.peer, submitter_.local_identities, obj);
+    if (trust.verdict != policy::IngressVerdict::kAccept) {
+      return refuse(trust.verdict == policy::IngressVerdict::kForged ? RefusalKind::kForged
+                                                                     : RefusalKind::kNotOnPeer,
+                    {stix::Finding{key->id, "created_by_ref", trust.rule, trust.reason}});
+    }
+  }
+  // 4. The object as it will be served, once.
+  SerializeInto(obj, &out->json);
+  if (options_.max_object_bytes > 0 && out->json.size() > options_.max_object_bytes) {
+    return refuse(RefusalKind::kTooLarge,
+                  {stix::Finding{key->id, "", "object-size",
+                                 "object larger than " + std::to_string(options_.max_object_bytes) +
+                                     " bytes"}});
+  }
+  // 5. What the read gate needs.
+  out->id = std::move(key->id);
+  out->type = std::move(key->type);
+  out->spec_version = std::move(key->spec_version);
+  out->version = std::move(key->version);
+  out->version_us = key->version_us;
+  out->labels = policy::LabelObject(obj, default_tlp_, owner_);
+  return std::nullopt;
+}
+
+void Admission::SerializeInto(const boost::json::object& obj, std::string* out) {
+  serializer_.reset(&obj);
+  size_t n = 0;
+  while (!serializer_.done()) {
+    if (scratch_.size() - n < 1024) scratch_.resize(std::max<size_t>(2 * scratch_.size(), 4096));
+    n += serializer_.read(scratch_.data() + n, scratch_.size() - n).size();
+  }
+  out->assign(scratch_.data(), n);
+}
+
+stix::ValidateOptions NodeValidateOptions() {
+  stix::ValidateOptions options;
+  options.check_pattern = [](std::string_view text, std::string_view type,
+                             std::string_view version) -> std::optional<std::string> {
+    // The index's fast path claims only text the full parser accepts too (its tests and
+    // fuzz/fuzz_fast_classify.cc), and declines the rest.
+    pattern::index::Classified classified;
+    if (type == "stix" &&
+        pattern::index::FastClassify(text, pattern::IndicatorParseOptions(version), &classified)) {
+      return std::nullopt;
+    }
+    return pattern::CheckIndicatorPattern(text, type, version);
+  };
+  return options;
+}
+
+}  // namespace entente::admission

@@ -1,0 +1,115 @@
+// admission/: the one way an object enters the store.
+//
+// Every way in — a TAXII client's POST (taxii/ingest), `entente ingest` (cli/), a
+// federation pull (federation/peer_sync), and later sensors and intake — hands each
+// received object to an Admission, which decides in one fixed order:
+//
+//   1. the STIX 2.1 MUST rules (stix::ValidateObject; indicator patterns too when the
+//      options carry a checker, see NodeValidateOptions);
+//   2. the key storage needs (stix::KeyOf: id, type, spec_version, version);
+//   3. for an object from a peer node, the ingress trust rule (policy::DecideIngress);
+//   4. the object's compact JSON, serialized once, within max_object_bytes;
+//   5. the labels of the read gate (policy::LabelObject with the collection's default
+//      TLP), owned by the submitter: the client's organisation, the organisation the
+//      operator ingests as, or the peer's owner (policy::OwnerForPeer).
+//
+// The answer is a store::NewObject ready for Store::AddObjects (or a bulk add), or a
+// Refusal that names the property and the rule. Nothing is stored here: the caller
+// batches and commits as its way in requires, so a refused object never affects others.
+//
+// An Admission is bound to one collection and one submitter and copies what it needs
+// of them. It is not safe for concurrent use (it reuses one serialization buffer, so
+// that the measured `entente ingest` path allocates each object's JSON once, at its
+// exact size): use one per thread or per request. Admit neither parses nor copies the
+// object beyond that one serialization.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/serializer.hpp>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "policy/ingress.h"
+#include "policy/policy.h"
+#include "stix/stix.h"
+#include "store/store.h"
+
+namespace entente::admission {
+
+// How an object arrives.
+enum class Channel {
+  kClient,    // a TAXII client's POST, on behalf of the organisation of its token
+  kOperator,  // the CLI working on the node's own data folder, as an organisation
+  kPeer,      // a federation pull from a peer node
+};
+
+// Who submits the objects, and how.
+struct Submitter {
+  Channel channel = Channel::kClient;
+  // kClient, kOperator: the organisation that contributes (and owns) the objects.
+  std::string org_id;
+  // kPeer: the peer, and the identity ids of this node's own organisations (for the
+  // ingress trust rule); the owner is policy::OwnerForPeer of the peer.
+  policy::IngressPeer peer;
+  std::vector<std::string> local_identities;
+};
+
+struct Options {
+  stix::ValidateOptions validate;
+  size_t max_object_bytes = 0;  // of the serialized object; 0: no limit
+};
+
+enum class RefusalKind {
+  kInvalid,    // a STIX MUST rule, or no usable key
+  kForged,     // created_by_ref names an organisation of this node (peers only)
+  kNotOnPeer,  // created_by_ref names an organisation not living on the peer
+  kTooLarge,   // serialized, larger than Options::max_object_bytes
+};
+
+struct Refusal {
+  RefusalKind kind = RefusalKind::kInvalid;
+  std::string id;       // the object's id as received ("" when it has none)
+  std::string version;  // its modified, else created, as received ("" when neither)
+  // Why, at least one: every broken MUST rule for kInvalid, else the one rule applied.
+  std::vector<stix::Finding> findings;
+
+  // "property: rule: message" of the first five findings ("(object)" when the finding
+  // names no property), joined by "; ", then "; and N more" when there are more.
+  std::string Describe() const;
+};
+
+class Admission {
+ public:
+  Admission(const store::Collection& collection, Submitter submitter, Options options);
+  Admission(const Admission&) = delete;
+  Admission& operator=(const Admission&) = delete;
+
+  // Admits `obj`: on acceptance fills every field of *out (reusing the capacity of its
+  // strings) and returns nullopt; otherwise returns why and leaves *out unspecified.
+  [[nodiscard]] std::optional<Refusal> Admit(const boost::json::object& obj, store::NewObject* out);
+
+  // The organisation the admitted objects are owned by.
+  const std::string& owner() const { return owner_; }
+
+ private:
+  // The compact JSON of `obj` into *out with one allocation of the exact size
+  // (boost::json::serialize grows its result chunk by chunk).
+  void SerializeInto(const boost::json::object& obj, std::string* out);
+
+  policy::Tlp default_tlp_;
+  Submitter submitter_;
+  Options options_;
+  std::string owner_;
+  boost::json::serializer serializer_;
+  std::string scratch_;  // SerializeInto's buffer, reused
+};
+
+// The validation every way in applies on a node: the MUST rules, and indicator
+// patterns checked by the pattern engine (its index's fast path first: nearly every
+// indicator of a real feed is one comparison, which it accepts without building a
+// syntax tree; it accepts only text the full parser accepts too).
+stix::ValidateOptions NodeValidateOptions();
+
+}  // namespace entente::admission

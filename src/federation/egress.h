@@ -1,0 +1,47 @@
+// federation/egress: the one way a stored object version is prepared to leave this node
+// for a peer.
+//
+// Used by the push (federation/peer_sync) and by `entente peer explain`, so that what
+// explain says is what a push does. For one stored version — its JSON, its labels and
+// its recorded provenance — PrepareEgress builds the provenance path (origin first: the
+// recorded path, else this node; an object owned by a peer's local organisation, or
+// stored from a peer, also names that peer), asks policy::DecideEgress (TLP and
+// audience, loops, sovereignty) and gives the object as it would leave.
+//
+// Pure functions (the caller reads the store), safe for concurrent use; results own
+// their data.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "entente/status.h"
+#include "federation/peer.h"
+#include "federation/peer_store.h"
+#include "policy/egress.h"
+#include "policy/policy.h"
+
+namespace entente::federation {
+
+struct Egress {
+  std::vector<std::string> path;    // the provenance path the gate saw, origin first
+  policy::EgressDecision decision;  // send or withhold, why, what sovereignty changed
+  std::string json;                 // decision.object as compact JSON (when sent)
+  // The id the peer will hold the object by when sovereignty replaced it (a hashed
+  // SCO), else "".
+  std::string remote_id;
+};
+
+// Prepares the stored version `json` of object `id` (labelled `labels`, with
+// `provenance` as recorded, nullopt when it was made here) to leave for the peer
+// described by `profile`. `all_peers` are this node's peers (an object owned by one of
+// them came from it); `local_node` is this node's name. Errors: corruption when the
+// stored JSON is not an object.
+Result<Egress> PrepareEgress(const policy::PeerProfile& profile, const std::vector<Peer>& all_peers,
+                             const std::string& local_node, std::string_view id,
+                             std::string_view json, const policy::Labels& labels,
+                             const std::optional<Provenance>& provenance);
+
+}  // namespace entente::federation

@@ -1,0 +1,41 @@
+#include "policy/ingress.h"
+
+#include <algorithm>
+#include <boost/json/object.hpp>
+
+namespace entente::policy {
+namespace {
+
+bool Contains(const std::vector<std::string>& list, std::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+}  // namespace
+
+IngressDecision DecideIngress(const IngressPeer& peer,
+                              const std::vector<std::string>& local_identities,
+                              const boost::json::object& obj) {
+  IngressDecision d;
+  const boost::json::value* by = obj.if_contains("created_by_ref");
+  if (by == nullptr || !by->is_string()) return d;  // claims no creator
+  const std::string_view creator(by->get_string());
+  if (Contains(local_identities, creator)) {
+    d.verdict = IngressVerdict::kForged;
+    d.rule = "forged-provenance";
+    d.reason = "forged provenance: created_by_ref " + std::string(creator) +
+               " is an organisation of this node";
+  } else if (!Contains(peer.recipients, creator)) {
+    d.verdict = IngressVerdict::kNotOnPeer;
+    d.rule = "creator-not-on-peer";
+    d.reason =
+        "created_by_ref " + std::string(creator) + " is not an organisation living on the peer";
+  }
+  return d;
+}
+
+std::string OwnerForPeer(std::string_view peer_name, std::string_view local_org) {
+  if (!local_org.empty()) return std::string(local_org);
+  return "peer:" + std::string(peer_name);
+}
+
+}  // namespace entente::policy
