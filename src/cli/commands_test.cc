@@ -24,6 +24,7 @@
 #include "cli/command.h"
 #include "cli/node_util.h"
 #include "common/env.h"
+#include "store/memory_federation_state.h"
 #include "taxii/testing/memory_store.h"
 
 namespace entente::cli {
@@ -87,6 +88,11 @@ class SharedStore final : public store::Store {
   Result<std::vector<store::StatusRecord>> ListPendingStatuses() override {
     return s_->ListPendingStatuses();
   }
+  Result<std::vector<std::optional<store::Provenance>>> GetProvenances(
+      std::string_view c,
+      const std::vector<std::pair<std::string_view, std::string_view>>& v) override {
+    return s_->GetProvenances(c, v);
+  }
 
  private:
   std::shared_ptr<MemoryStore> s_;
@@ -117,6 +123,10 @@ class CommandsTest : public ::testing::Test {
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     root_ = tmpl;
     dir_ = root_ + "/node";
+    SetFederationStateOpenerForTesting([](store::Store&) {
+      return Result<std::unique_ptr<store::FederationState>>(
+          std::make_unique<store::MemoryFederationState>());
+    });
     SetStoreOpenerForTesting(
         [this](const std::string& path, bool create) -> Result<std::unique_ptr<store::Store>> {
           auto it = stores_.find(path);
@@ -130,6 +140,7 @@ class CommandsTest : public ::testing::Test {
   }
   void TearDown() override {
     SetStoreOpenerForTesting({});
+    SetFederationStateOpenerForTesting({});
     std::filesystem::remove_all(root_);
   }
 

@@ -1,7 +1,7 @@
 // `entente peer add|list|status|remove|explain|sync`: the peers this node federates with.
 //
-// The peers live in the federation tables of DIR/entente.db (federation/peer_store.h);
-// `entente serve` picks changes up while it runs.
+// The peers live in the federation state of the node's store (store/federation_state.h:
+// the fed_ tables of DIR/entente.db); `entente serve` picks changes up while it runs.
 #include <boost/json.hpp>
 #include <ctime>
 #include <fstream>
@@ -17,7 +17,6 @@
 #include "cli/node_util.h"
 #include "common/timestamp.h"
 #include "federation/peer.h"
-#include "federation/peer_store.h"
 #include "federation/peer_sync.h"
 #include "federation/sync.h"
 #include "policy/egress.h"
@@ -30,14 +29,13 @@ namespace fed = entente::federation;
 
 struct Node {
   std::unique_ptr<store::Store> store;
-  std::unique_ptr<fed::PeerStore> peers;
+  std::unique_ptr<store::FederationState> peers;  // kept in `store`: declared after it
 };
 
 Result<Node> OpenNode(const std::string& data) {
-  const std::string dir = ResolveDataDir(data);
-  auto store = OpenNodeStore(dir);
+  auto store = OpenNodeStore(ResolveDataDir(data));
   if (!store.ok()) return store.status();
-  auto peers = fed::PeerStore::Open(StorePathIn(dir));
+  auto peers = OpenFederationState(**store);
   if (!peers.ok()) return peers.status();
   return Node{std::move(*store), std::move(*peers)};
 }
@@ -264,7 +262,7 @@ int RunPeerExplain(const PeerExplainOptions& o) {
   }
   auto parsed = stix::ParseJson(chosen->json);
   if (!parsed.ok() || !parsed->is_object()) return Fail(Status::Corruption("stored object"));
-  auto path = fed::EgressPath(*node->peers, *all, settings->name, o.collection, o.object,
+  auto path = fed::EgressPath(*node->store, *all, settings->name, o.collection, o.object,
                               chosen->version, chosen->labels.owner_org);
   if (!path.ok()) return Fail(path.status());
   policy::EgressDecision d =

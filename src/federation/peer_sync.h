@@ -8,17 +8,17 @@
 // never stored — when it is invalid, when its created_by_ref names an organisation that
 // does not live on that peer, or when it claims to be made by an organisation of this
 // node (forged provenance). Accepted objects are labelled (policy::LabelObject with the
-// local collection's default TLP), their provenance recorded (this peer), and stored
-// with Store::AddObjects (a version already held is not stored again) every
-// commit_every objects and at the end of the round. The checkpoint advances only after
-// the store has committed.
+// local collection's default TLP) and stored with their provenance (this peer) by
+// Store::AddObjects, in one transaction (a version already held is not stored again)
+// every commit_every objects and at the end of the round. The checkpoint advances only
+// after the store has committed.
 //
 // Push (per --push link): scan the local collection from the push checkpoint (every
 // version, in date_added order), ask policy::DecideEgress for each version with its
 // provenance path, POST what may leave in envelopes of at most page_size objects, and
 // advance the checkpoint once the peer has answered with a complete status resource (a
 // "pending" one is polled until it completes), recording which versions the peer
-// acknowledged (PeerStore::CommitPush, every commit_every objects and at the end of the
+// acknowledged (FederationState::CommitPush, every commit_every objects and at the end of the
 // round: a crash in between sends those pages again, and the peer has them already). Objects that
 // came from this peer (provenance, or owned by the peer's local organisation) never go back to it.
 //
@@ -34,7 +34,8 @@
 // thread while the current one is stored or sent, so the two nodes work at the same
 // time; checkpoints still move strictly in order, after the store or the peer answered.
 //
-// A PeerSyncer is used by one thread at a time.
+// Every wait (the polls of a pending status) goes through the Clock. A PeerSyncer is used
+// by one thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -46,9 +47,9 @@
 #include "common/env.h"
 #include "entente/status.h"
 #include "federation/peer.h"
-#include "federation/peer_store.h"
 #include "federation/taxii_client.h"
 #include "stix/stix.h"
+#include "store/federation_state.h"
 #include "store/store.h"
 
 namespace entente::federation {
@@ -84,7 +85,7 @@ using LogFn = std::function<void(const std::string& line)>;
 class PeerSyncer {
  public:
   // `local_node` is this node's name (the origin recorded for objects made here).
-  PeerSyncer(store::Store& store, PeerStore& peers, std::string local_node, Peer peer,
+  PeerSyncer(store::Store& store, store::FederationState& peers, std::string local_node, Peer peer,
              SyncLimits limits, std::unique_ptr<TaxiiClient> client, LogFn log,
              Clock& clock = SystemClock());
 
@@ -124,12 +125,13 @@ class PeerSyncer {
                      size_t end, RoundReport* report);
   // Polls the peer's status resource until it is complete (or pending_wait_ms passes).
   Result<StatusResource> AwaitStatus(const std::string& status_id);
-  // True if this exact version is already stored in `collection`.
-  bool HeldLocally(const std::string& collection, const stix::ObjectKey& key);
+  // True if this exact version is already stored in `collection`; the store's error when
+  // it cannot tell.
+  Result<bool> HeldLocally(const std::string& collection, const stix::ObjectKey& key);
   void Log(const std::string& line);
 
   store::Store& store_;
-  PeerStore& peers_;
+  store::FederationState& peers_;
   std::string local_node_;
   Peer peer_;
   SyncLimits limits_;
@@ -142,11 +144,11 @@ class PeerSyncer {
 // The provenance path of a local object version as egress sees it (origin first):
 // the recorded provenance, else this node; objects owned by a peer's local
 // organisation or stored from a peer also name that peer.
-Result<std::vector<std::string>> EgressPath(PeerStore& peers, const std::vector<Peer>& all_peers,
+Result<std::vector<std::string>> EgressPath(store::Store& store, const std::vector<Peer>& all_peers,
                                             const std::string& local_node,
                                             std::string_view collection, std::string_view id,
                                             std::string_view version, std::string_view owner_org);
-// The same from provenance already read (PeerStore::GetProvenances for a page).
+// The same from provenance already read (Store::GetProvenances for a page).
 std::vector<std::string> EgressPathFrom(const std::optional<Provenance>& provenance,
                                         const std::vector<Peer>& all_peers,
                                         const std::string& local_node, std::string_view owner_org);
