@@ -25,6 +25,7 @@
 #include "cli/node_util.h"
 #include "common/env.h"
 #include "policy/policy.h"
+#include "store/memory_federation_state.h"
 #include "taxii/handler.h"
 #include "taxii/ingest.h"
 #include "taxii/responses.h"
@@ -91,6 +92,11 @@ class SharedStore final : public store::Store {
   Result<std::vector<store::StatusRecord>> ListPendingStatuses() override {
     return s_->ListPendingStatuses();
   }
+  Result<std::vector<std::optional<store::Provenance>>> GetProvenances(
+      std::string_view c,
+      const std::vector<std::pair<std::string_view, std::string_view>>& v) override {
+    return s_->GetProvenances(c, v);
+  }
 
  private:
   std::shared_ptr<MemoryStore> s_;
@@ -121,6 +127,10 @@ class CommandsTest : public ::testing::Test {
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     root_ = tmpl;
     dir_ = root_ + "/node";
+    SetFederationStateOpenerForTesting([](store::Store&) {
+      return Result<std::unique_ptr<store::FederationState>>(
+          std::make_unique<store::MemoryFederationState>());
+    });
     SetStoreOpenerForTesting(
         [this](const std::string& path, bool create) -> Result<std::unique_ptr<store::Store>> {
           auto it = stores_.find(path);
@@ -134,6 +144,7 @@ class CommandsTest : public ::testing::Test {
   }
   void TearDown() override {
     SetStoreOpenerForTesting({});
+    SetFederationStateOpenerForTesting({});
     std::filesystem::remove_all(root_);
   }
 

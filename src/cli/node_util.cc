@@ -61,6 +61,22 @@ Result<std::unique_ptr<store::Store>> OpenStoreFile(const std::string& path, boo
   return store::OpenSqliteStore(path, options);
 }
 
+namespace {
+FederationStateOpener& TestFederationStateOpener() {
+  static FederationStateOpener opener;
+  return opener;
+}
+}  // namespace
+
+void SetFederationStateOpenerForTesting(FederationStateOpener opener) {
+  TestFederationStateOpener() = std::move(opener);
+}
+
+Result<std::unique_ptr<store::FederationState>> OpenFederationState(store::Store& store) {
+  if (TestFederationStateOpener()) return TestFederationStateOpener()(store);
+  return store::OpenSqliteFederationState(store);
+}
+
 void PrintError(std::string_view message) {
   std::cout.flush();
   std::string line = "entente: ";

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "entente/status.h"
+#include "store/federation_state.h"
 #include "store/store.h"
 
 namespace entente::cli {
@@ -39,6 +40,15 @@ using StoreOpener =
     std::function<Result<std::unique_ptr<store::Store>>(const std::string& path, bool create)>;
 // Tests substitute an in-memory store; pass {} to restore the default. Not thread-safe.
 void SetStoreOpenerForTesting(StoreOpener opener);
+
+// The federation state kept with `store` (the fed_ tables of the SQLite store's file),
+// or what the opener installed by SetFederationStateOpenerForTesting makes. `store`
+// must outlive it.
+Result<std::unique_ptr<store::FederationState>> OpenFederationState(store::Store& store);
+using FederationStateOpener =
+    std::function<Result<std::unique_ptr<store::FederationState>>(store::Store& store)>;
+// Tests substitute an in-memory state; pass {} to restore the default. Not thread-safe.
+void SetFederationStateOpenerForTesting(FederationStateOpener opener);
 
 // Prints "entente: <message>" on stderr.
 void PrintError(std::string_view message);

@@ -1,7 +1,7 @@
 // `entente peer add|list|status|remove|explain|sync`: the peers this node federates with.
 //
-// The peers live in the federation tables of DIR/entente.db (federation/peer_store.h);
-// `entente serve` picks changes up while it runs.
+// The peers live in the federation state of the node's store (store/federation_state.h:
+// the fed_ tables of DIR/entente.db); `entente serve` picks changes up while it runs.
 #include <boost/json.hpp>
 #include <ctime>
 #include <fstream>
@@ -19,7 +19,6 @@
 #include "common/timestamp.h"
 #include "federation/egress.h"
 #include "federation/peer.h"
-#include "federation/peer_store.h"
 #include "federation/peer_sync.h"
 #include "federation/sync.h"
 #include "policy/egress.h"
@@ -33,14 +32,13 @@ namespace fed = entente::federation;
 
 struct Node {
   std::unique_ptr<store::Store> store;
-  std::unique_ptr<fed::PeerStore> peers;
+  std::unique_ptr<store::FederationState> peers;  // kept in `store`: declared after it
 };
 
 Result<Node> OpenNode(const std::string& data) {
-  const std::string dir = ResolveDataDir(data);
-  auto store = OpenNodeStore(dir);
+  auto store = OpenNodeStore(ResolveDataDir(data));
   if (!store.ok()) return store.status();
-  auto peers = fed::PeerStore::Open(StorePathIn(dir));
+  auto peers = OpenFederationState(**store);
   if (!peers.ok()) return peers.status();
   return Node{std::move(*store), std::move(*peers)};
 }
@@ -265,11 +263,11 @@ int RunPeerExplain(const PeerExplainOptions& o) {
     return Fail(Status::NotFound("no such object version in collection " + o.collection +
                                  " (--object: " + o.object + ")"));
   }
-  auto provenance = node->peers->GetProvenance(o.collection, o.object, chosen->version);
+  auto provenance = node->store->GetProvenances(o.collection, {{o.object, chosen->version}});
   if (!provenance.ok()) return Fail(provenance.status());
   // The same preparation a push makes (federation/egress).
   auto egress = fed::PrepareEgress(fed::ProfileOf(*peer), *all, settings->name, o.object,
-                                   chosen->json, chosen->labels, *provenance);
+                                   chosen->json, chosen->labels, provenance->front());
   if (!egress.ok()) return Fail(egress.status());
   const policy::EgressDecision& d = egress->decision;
   std::string route;

@@ -89,13 +89,19 @@ int RunServe(const ServeOptions& o) {
           std::to_string(options.threads) +
           " threads; indicator patterns checked; stop with Ctrl-C or SIGTERM");
 
+  // The federation's state is kept with the node's store (declared after the store:
+  // destroyed before it).
+  std::unique_ptr<store::FederationState> federation_state;
   std::unique_ptr<federation::Federation> federation;
   if (!o.no_federation) {
+    auto state = OpenFederationState(**store);
+    if (!state.ok()) return Fail(state.status());
+    federation_state = std::move(*state);
     federation::FederationOptions fed_options;
     fed_options.limits.validate = options.validate;
     fed_options.log = LogLine;
-    auto started = federation::Federation::Start(**store, StorePathIn(ResolveDataDir(o.data)),
-                                                 std::move(fed_options));
+    auto started =
+        federation::Federation::Start(**store, *federation_state, std::move(fed_options));
     if (!started.ok()) return Fail(started.status());
     federation = std::move(*started);
     wake_target->store(federation.get());
@@ -107,6 +113,8 @@ int RunServe(const ServeOptions& o) {
   if (federation) federation->Stop();
   (*server)->Stop();
   server->reset();
+  federation.reset();
+  federation_state.reset();
   store->reset();
   LogLine("entente: stopped");
   return kExitOk;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 namespace entente {
 namespace {
@@ -14,6 +15,16 @@ class RealClock final : public Clock {
     return std::chrono::duration_cast<std::chrono::microseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
+  }
+  void SleepFor(int64_t micros) override {
+    if (micros > 0) std::this_thread::sleep_for(std::chrono::microseconds(micros));
+  }
+  void WaitUntil(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
+                 int64_t deadline_us) override {
+    // A relative wait on the condition variable's steady clock: a step of the wall clock
+    // neither cuts the wait short nor stretches it.
+    const int64_t left = deadline_us - NowMicros();
+    if (left > 0) cv.wait_for(lock, std::chrono::microseconds(left));
   }
 };
 

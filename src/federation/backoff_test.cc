@@ -10,6 +10,8 @@ namespace {
 class FakeClock : public Clock {
  public:
   int64_t NowMicros() override { return now; }
+  void SleepFor(int64_t micros) override { now += micros; }
+  void WaitUntil(std::condition_variable&, std::unique_lock<std::mutex>&, int64_t) override {}
   int64_t now = 1'000'000;
 };
 

@@ -19,9 +19,9 @@
 
 #include "entente/status.h"
 #include "federation/peer.h"
-#include "federation/peer_store.h"
 #include "policy/egress.h"
 #include "policy/policy.h"
+#include "store/federation_state.h"
 
 namespace entente::federation {
 

@@ -61,44 +61,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-json::array Strings(const std::vector<std::string>& v) {
-  json::array a;
-  for (const auto& s : v) a.emplace_back(s);
-  return a;
-}
-
-std::string GetString(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-std::vector<std::string> GetStrings(const json::object& o, std::string_view key) {
-  std::vector<std::string> out;
-  const json::value* v = o.if_contains(key);
-  if (!v || !v->is_array()) return out;
-  for (const auto& e : v->get_array()) {
-    if (e.is_string()) out.emplace_back(e.get_string());
-  }
-  return out;
-}
-
-json::array Links(const std::vector<CollectionLink>& links) {
-  json::array a;
-  for (const auto& l : links) a.push_back(json::object{{"remote", l.remote}, {"local", l.local}});
-  return a;
-}
-
-std::vector<CollectionLink> GetLinks(const json::object& o, std::string_view key) {
-  std::vector<CollectionLink> out;
-  const json::value* v = o.if_contains(key);
-  if (!v || !v->is_array()) return out;
-  for (const auto& e : v->get_array()) {
-    if (!e.is_object()) continue;
-    out.push_back({GetString(e.get_object(), "remote"), GetString(e.get_object(), "local")});
-  }
-  return out;
-}
-
 Result<CollectionLink> ParseLinkText(std::string_view text, std::string_view flag) {
   CollectionLink link;
   const size_t colon = text.find(':');
@@ -201,16 +163,13 @@ Result<policy::SovereigntyRule> ParseRule(std::string_view text) {
         "expected TYPE[.PROPERTY]=withhold|redact|hash (rule: " + std::string(text) + ")");
   }
   policy::SovereigntyRule rule;
-  std::string_view target = text.substr(0, eq);
-  if (!policy::ParseSovereigntyAction(text.substr(eq + 1), &rule.action)) {
+  if (!store::ParseRuleText(text, &rule)) {
     return Status::InvalidArgument(
         "action must be withhold, redact or hash (rule: " + std::string(text) + ")");
   }
-  const size_t dot = target.find('.');
-  rule.object_type = std::string(target.substr(0, dot));
-  if (dot != std::string_view::npos) rule.property = std::string(target.substr(dot + 1));
+  const bool has_property = text.substr(0, eq).find('.') != std::string_view::npos;
   if ((rule.object_type != "*" && !IsStixType(rule.object_type)) ||
-      (dot != std::string_view::npos && !IsPropertyName(rule.property))) {
+      (has_property && !IsPropertyName(rule.property))) {
     return Status::InvalidArgument("invalid object type or property (rule: " + std::string(text) +
                                    ")");
   }
@@ -221,14 +180,6 @@ Result<policy::SovereigntyRule> ParseRule(std::string_view text) {
   return rule;
 }
 
-std::string FormatRule(const policy::SovereigntyRule& rule) {
-  std::string out = rule.object_type;
-  if (!rule.property.empty()) out += "." + rule.property;
-  out += "=";
-  out += policy::SovereigntyActionName(rule.action);
-  return out;
-}
-
 Result<CollectionLink> ParsePullLink(std::string_view text) { return ParseLinkText(text, "pull"); }
 
 Result<CollectionLink> ParsePushLink(std::string_view text) {
@@ -236,50 +187,6 @@ Result<CollectionLink> ParsePushLink(std::string_view text) {
   if (!link.ok()) return link;
   std::swap(link->local, link->remote);  // LOCAL[:REMOTE]
   return link;
-}
-
-json::object PeerToJson(const Peer& peer) {
-  json::array rules;
-  for (const auto& r : peer.rules) rules.emplace_back(FormatRule(r));
-  return json::object{{"name", peer.name},
-                      {"api_root_url", peer.api_root_url},
-                      {"pull", Links(peer.pull)},
-                      {"push", Links(peer.push)},
-                      {"token", peer.token},
-                      {"username", peer.username},
-                      {"jurisdiction", peer.jurisdiction},
-                      {"communities", Strings(peer.communities)},
-                      {"recipients", Strings(peer.recipients)},
-                      {"rules", std::move(rules)},
-                      {"hash_key", peer.hash_key},
-                      {"pin_sha256", peer.pin_sha256},
-                      {"pin_pem", peer.pin_pem},
-                      {"local_org", peer.local_org},
-                      {"quota", peer.quota}};
-}
-
-Result<Peer> PeerFromJson(const json::object& o) {
-  Peer p;
-  p.name = GetString(o, "name");
-  p.api_root_url = GetString(o, "api_root_url");
-  p.pull = GetLinks(o, "pull");
-  p.push = GetLinks(o, "push");
-  p.token = GetString(o, "token");
-  p.username = GetString(o, "username");
-  p.jurisdiction = GetString(o, "jurisdiction");
-  p.communities = GetStrings(o, "communities");
-  p.recipients = GetStrings(o, "recipients");
-  for (const auto& text : GetStrings(o, "rules")) {
-    auto rule = ParseRule(text);
-    if (!rule.ok()) return Status::Corruption("stored peer rule: " + rule.status().message());
-    p.rules.push_back(*rule);
-  }
-  p.hash_key = GetString(o, "hash_key");
-  p.pin_sha256 = GetString(o, "pin_sha256");
-  p.pin_pem = GetString(o, "pin_pem");
-  p.local_org = GetString(o, "local_org");
-  if (const json::value* q = o.if_contains("quota"); q && q->is_int64()) p.quota = q->get_int64();
-  return p;
 }
 
 }  // namespace entente::federation

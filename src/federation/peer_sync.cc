@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <chrono>
 #include <future>
-#include <thread>
 
 #include "admission/admission.h"
 #include "common/timestamp.h"
@@ -24,9 +22,9 @@ Status Prefixed(const Status& s, const std::string& prefix) {
 
 }  // namespace
 
-PeerSyncer::PeerSyncer(store::Store& store, PeerStore& peers, std::string local_node, Peer peer,
-                       SyncLimits limits, std::unique_ptr<taxii::TaxiiClient> client, LogFn log,
-                       Clock& clock)
+PeerSyncer::PeerSyncer(store::Store& store, store::FederationState& peers, std::string local_node,
+                       Peer peer, SyncLimits limits, std::unique_ptr<taxii::TaxiiClient> client,
+                       LogFn log, Clock& clock)
     : store_(store),
       peers_(peers),
       local_node_(std::move(local_node)),
@@ -65,17 +63,17 @@ Status PeerSyncer::RunRound(RoundReport* report) {
   return first_error;
 }
 
-bool PeerSyncer::HeldLocally(const std::string& collection, const stix::ObjectKey& key) {
+Result<bool> PeerSyncer::HeldLocally(const std::string& collection, const stix::ObjectKey& key) {
   bool held = false;
   store::ObjectQuery q;
   q.collection_id = collection;
   q.ids = {key.id};
   q.match_last = false;
   q.match_all = true;
-  (void)store_.ScanObjects(q, [&](const store::ObjectRow& row) {
+  ENTENTE_RETURN_IF_ERROR(store_.ScanObjects(q, [&](const store::ObjectRow& row) {
     held = row.version == key.version;
     return held ? store::ScanAction::kStop : store::ScanAction::kContinue;
-  });
+  }));
   return held;
 }
 
@@ -130,21 +128,17 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
     return client_->GetObjects(link.remote, q);
   };
   if (*budget <= 0) return Status::Ok();
-  // Checked pages are stored together every commit_every objects and when the round
-  // ends: provenance is keyed by id, so each commit rewrites pages all over its table,
-  // and fewer commits rewrite fewer pages. A full batch is saved on a helper thread while
-  // the next one is fetched and checked (memory: two batches at most); saves run one
-  // at a time, in order. `c` is where the next fetch starts; a save records the
-  // checkpoint of its batch only once everything in it is stored.
+  // Checked pages are stored together, with their provenance, every commit_every objects
+  // and when the round ends: provenance and the id index are keyed by hashes, so each
+  // commit rewrites pages all over them, and fewer commits rewrite fewer pages. A full batch is
+  // saved on a helper thread while the next one is fetched and checked (memory: two batches at
+  // most); saves run one at a time, in order. `c` is where the next fetch starts; a save records
+  // the checkpoint of its batch only once everything in it is stored.
   struct Saved {
     int64_t pulled = 0, duplicates = 0;
   };
   auto save = [this, &link, &where](std::vector<store::NewObject> objects,
-                                    std::vector<PeerStore::ProvenanceEntry> origins,
                                     Checkpoint at) -> Result<Saved> {
-    // Provenance first: a version must never be stored without it (a crash in between
-    // leaves provenance for a version not yet stored, which is harmless).
-    ENTENTE_RETURN_IF_ERROR(peers_.RecordProvenance(link.local, origins));
     Saved saved;
     if (!objects.empty()) {
       auto added = store_.AddObjects(link.local, objects);
@@ -158,7 +152,6 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
     return saved;
   };
   std::vector<store::NewObject> batch;
-  std::vector<PeerStore::ProvenanceEntry> provenance;
   bool unsaved = false;
   std::future<Result<Saved>> saving;
   auto wait_saved = [&]() -> Status {
@@ -172,9 +165,8 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
   auto flush = [&](bool in_background) -> Status {
     ENTENTE_RETURN_IF_ERROR(wait_saved());
     if (unsaved) {
-      saving = std::async(std::launch::async, save, std::move(batch), std::move(provenance), c);
+      saving = std::async(std::launch::async, save, std::move(batch), c);
       batch = {};
-      provenance = {};
       unsaved = false;
     }
     return in_background ? Status::Ok() : wait_saved();
@@ -203,14 +195,22 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
       store::NewObject& n = batch.emplace_back();
       auto refusal = admission.Admit(obj, &n);
       if (!refusal) {
-        provenance.push_back({n.id, n.version, {peer_.name, {peer_.name}}});
+        n.provenance = Provenance{peer_.name, {peer_.name}};  // stored with the version
         continue;
       }
       batch.pop_back();
-      if (refusal->kind == admission::RefusalKind::kForged &&
-          HeldLocally(link.local, stix::ObjectKey{refusal->id, "", "", refusal->version, 0})) {
-        ++report->duplicates;  // our own object coming back: a duplicate, not a forgery
-        continue;
+      if (refusal->kind == admission::RefusalKind::kForged) {
+        auto held =
+            HeldLocally(link.local, stix::ObjectKey{refusal->id, "", "", refusal->version, 0});
+        if (!held.ok()) {
+          // What was checked before is kept; a failure to save it would only repeat this.
+          (void)flush(false);
+          return Prefixed(held.status(), where + "local collection: ");
+        }
+        if (*held) {
+          ++report->duplicates;  // our own object coming back: a duplicate, not a forgery
+          continue;
+        }
       }
       ++report->refused;
       Log("refused " + (refusal->id.empty() ? std::string("(no id)") : refusal->id) +
@@ -254,7 +254,7 @@ Result<PeerSyncer::PushPage> PeerSyncer::PreparePushPage(const CollectionLink& l
   std::vector<std::pair<std::string_view, std::string_view>> keys;
   keys.reserve(rows.size());
   for (const Row& row : rows) keys.emplace_back(row.id, row.version);
-  auto provenance = peers_.GetProvenances(link.local, keys);
+  auto provenance = store_.GetProvenances(link.local, keys);
   if (!provenance.ok()) return provenance.status();
   for (size_t i = 0; i < rows.size(); ++i) {
     const Row& row = rows[i];
@@ -373,8 +373,15 @@ Status PeerSyncer::PushDeletions(const CollectionLink& link, int64_t* budget, Ro
       stix::ObjectKey key;
       key.id = t.id;
       key.version = t.version;
-      // Not sent there, or stored here again since: nothing to delete on the peer.
-      if (remote_id->has_value() && !HeldLocally(link.local, key)) {
+      // Not sent there, or stored here again since: nothing to delete on the peer. When
+      // the store cannot tell, nothing is sent and the round fails.
+      Result<bool> held = false;
+      if (remote_id->has_value()) held = HeldLocally(link.local, key);
+      if (!held.ok()) {
+        failed = Prefixed(held.status(), where + "local collection: ");
+        break;
+      }
+      if (remote_id->has_value() && !*held) {
         Status s = client_->DeleteObject(link.remote, **remote_id, t.version);
         if (!s.ok() && s.code() != StatusCode::kNotFound) {
           failed = Prefixed(s, where);
@@ -398,7 +405,7 @@ Result<taxii::StatusResource> PeerSyncer::AwaitStatus(const std::string& status_
   const int64_t deadline = clock_.NowMicros() + limits_.pending_wait_ms * 1000;
   int64_t delay_ms = 5;
   for (;;) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    clock_.SleepFor(delay_ms * 1000);
     auto st = client_->GetStatus(status_id);
     if (!st.ok()) return Prefixed(st.status(), "status " + status_id + ": ");
     if (st->status == "complete") return st;

@@ -10,17 +10,17 @@
 // on that peer, or when it claims to be made by an organisation of this node (forged
 // provenance; a version this node already holds counts as a duplicate). Admitted
 // objects are labelled (the local collection's default TLP, owned by
-// policy::OwnerForPeer), their provenance recorded (this peer), and stored
-// with Store::AddObjects (a version already held is not stored again) every
-// commit_every objects and at the end of the round. The checkpoint advances only after
-// the store has committed.
+// policy::OwnerForPeer) and stored with their provenance (this peer) by
+// Store::AddObjects, in one transaction (a version already held is not stored again),
+// every commit_every objects and at the end of the round. The checkpoint advances only
+// after the store has committed.
 //
 // Push (per --push link): scan the local collection from the push checkpoint (every
 // version, in date_added order), prepare each version for the peer (federation/egress:
 // its provenance path and policy::DecideEgress), POST what may leave in envelopes of at most
 // page_size objects, and advance the checkpoint once the peer has answered with a complete status
 // resource (a "pending" one is polled until it completes), recording which versions the peer
-// acknowledged (PeerStore::CommitPush, every commit_every objects and at the end of the
+// acknowledged (FederationState::CommitPush, every commit_every objects and at the end of the
 // round: a crash in between sends those pages again, and the peer has them already). Objects that
 // came from this peer (provenance, or owned by the peer's local organisation) never go back to it.
 //
@@ -36,7 +36,8 @@
 // thread while the current one is stored or sent, so the two nodes work at the same
 // time; checkpoints still move strictly in order, after the store or the peer answered.
 //
-// A PeerSyncer is used by one thread at a time.
+// Every wait (the polls of a pending status) goes through the Clock. A PeerSyncer is used
+// by one thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -48,8 +49,8 @@
 #include "common/env.h"
 #include "entente/status.h"
 #include "federation/peer.h"
-#include "federation/peer_store.h"
 #include "stix/stix.h"
+#include "store/federation_state.h"
 #include "store/store.h"
 #include "taxii/client.h"
 
@@ -86,7 +87,7 @@ using LogFn = std::function<void(const std::string& line)>;
 class PeerSyncer {
  public:
   // `local_node` is this node's name (the origin recorded for objects made here).
-  PeerSyncer(store::Store& store, PeerStore& peers, std::string local_node, Peer peer,
+  PeerSyncer(store::Store& store, store::FederationState& peers, std::string local_node, Peer peer,
              SyncLimits limits, std::unique_ptr<taxii::TaxiiClient> client, LogFn log,
              Clock& clock = SystemClock());
 
@@ -124,12 +125,13 @@ class PeerSyncer {
                      size_t end, RoundReport* report);
   // Polls the peer's status resource until it is complete (or pending_wait_ms passes).
   Result<taxii::StatusResource> AwaitStatus(const std::string& status_id);
-  // True if this exact version is already stored in `collection`.
-  bool HeldLocally(const std::string& collection, const stix::ObjectKey& key);
+  // True if this exact version is already stored in `collection`; the store's error when
+  // it cannot tell.
+  Result<bool> HeldLocally(const std::string& collection, const stix::ObjectKey& key);
   void Log(const std::string& line);
 
   store::Store& store_;
-  PeerStore& peers_;
+  store::FederationState& peers_;
   std::string local_node_;
   Peer peer_;
   SyncLimits limits_;

@@ -1,7 +1,6 @@
 #include "federation/sync.h"
 
 #include <boost/json/serialize.hpp>
-#include <chrono>
 
 namespace entente::federation {
 
@@ -27,8 +26,16 @@ taxii::ClientOptions ClientOptionsFor(const Peer& peer, const FederationOptions&
 
 namespace {
 
-// Updates the stored status of `peer` after a round.
-void RecordRound(PeerStore& peers, const std::string& name, const Status& result,
+Result<std::unique_ptr<taxii::TaxiiClient>> MakeClient(const Peer& peer,
+                                                       const FederationOptions& options) {
+  if (options.clients) return options.clients(peer);
+  return taxii::TaxiiClient::Create(ClientOptionsFor(peer, options));
+}
+
+// Updates the stored status of `peer` after a round. Deliberately best effort: the
+// status is a report for operators, and a round's objects and checkpoints are committed
+// already; a state that cannot be read or written fails the next round, which says why.
+void RecordRound(store::FederationState& peers, const std::string& name, const Status& result,
                  const RoundReport& r, int64_t now) {
   auto st = peers.GetStatus(name);
   if (!st.ok()) return;
@@ -58,14 +65,14 @@ bool SameStatusWorthSkipping(const Status& result, const RoundReport& r) {
 
 }  // namespace
 
-Status SyncPeerOnce(store::Store& store, PeerStore& peers, const Peer& peer,
+Status SyncPeerOnce(store::Store& store, store::FederationState& peers, const Peer& peer,
                     const FederationOptions& options, RoundReport* report) {
   RoundReport local;
   RoundReport* r = report ? report : &local;
   Clock& clock = options.clock ? *options.clock : SystemClock();
   auto settings = store.GetSettings();
   if (!settings.ok()) return settings.status();
-  auto client = taxii::TaxiiClient::Create(ClientOptionsFor(peer, options));
+  auto client = MakeClient(peer, options);
   Status result;
   if (!client.ok()) {
     result = client.status();
@@ -79,20 +86,18 @@ Status SyncPeerOnce(store::Store& store, PeerStore& peers, const Peer& peer,
 }
 
 Result<std::unique_ptr<Federation>> Federation::Start(store::Store& store,
-                                                      const std::string& db_path,
+                                                      store::FederationState& state,
                                                       FederationOptions options) {
-  auto peers = PeerStore::Open(db_path);
-  if (!peers.ok()) return peers.status();
   auto settings = store.GetSettings();
   if (!settings.ok()) return settings.status();
-  std::unique_ptr<Federation> f(new Federation(store, std::move(*peers), std::move(options)));
+  std::unique_ptr<Federation> f(new Federation(store, state, std::move(options)));
   f->supervisor_ = std::thread([p = f.get()] { p->Supervise(); });
   return f;
 }
 
-Federation::Federation(store::Store& store, std::unique_ptr<PeerStore> peers,
+Federation::Federation(store::Store& store, store::FederationState& state,
                        FederationOptions options)
-    : store_(store), peers_(std::move(peers)), options_(std::move(options)) {
+    : store_(store), peers_(state), options_(std::move(options)) {
   if (!options_.clock) options_.clock = &SystemClock();
   if (!options_.random) options_.random = &SystemRandom();
   if (options_.poll_interval_ms < 1) options_.poll_interval_ms = 1;
@@ -113,8 +118,9 @@ void Federation::Stop() {
 }
 
 bool Federation::WaitFor(Worker* worker, int64_t micros, std::optional<uint64_t> woken_since) {
+  const int64_t deadline = options_.clock->NowMicros() + micros;
   std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, std::chrono::microseconds(micros), [&] {
+  WaitUntilOr(*options_.clock, cv_, lock, deadline, [&] {
     return stopping_ || (worker && worker->stop) || (woken_since && wakes_ != *woken_since);
   });
   return !(stopping_ || (worker && worker->stop));
@@ -135,7 +141,7 @@ void Federation::Wake() {
 
 void Federation::Supervise() {
   for (;;) {
-    auto peers = peers_->ListPeers();
+    auto peers = peers_.ListPeers();
     if (peers.ok()) {
       std::map<std::string, std::string> wanted;
       for (const Peer& p : *peers) wanted[p.name] = boost::json::serialize(PeerToJson(p));
@@ -178,7 +184,7 @@ void Federation::Supervise() {
 }
 
 void Federation::RunWorker(Worker* worker) {
-  auto peer = peers_->GetPeer(worker->name);
+  auto peer = peers_.GetPeer(worker->name);
   if (!peer.ok()) return;
   auto settings = store_.GetSettings();
   const std::string local_node = settings.ok() ? settings->name : "";
@@ -191,9 +197,9 @@ void Federation::RunWorker(Worker* worker) {
     Status result;
     RoundReport report;
     if (!syncer) {
-      auto client = taxii::TaxiiClient::Create(ClientOptionsFor(*peer, options_));
+      auto client = MakeClient(*peer, options_);
       if (client.ok()) {
-        syncer = std::make_unique<PeerSyncer>(store_, *peers_, local_node, *peer, options_.limits,
+        syncer = std::make_unique<PeerSyncer>(store_, peers_, local_node, *peer, options_.limits,
                                               std::move(*client), options_.log, *options_.clock);
       } else {
         result = client.status();
@@ -205,7 +211,7 @@ void Federation::RunWorker(Worker* worker) {
     // time of the last sync).
     if (!SameStatusWorthSkipping(result, report) || !last_error.empty() ||
         now - last_recorded_us >= 5'000'000) {
-      RecordRound(*peers_, worker->name, result, report, now);
+      RecordRound(peers_, worker->name, result, report, now);
       last_recorded_us = now;
     }
     // A backlog is worked through round after round; a quiet peer is polled.

@@ -1,19 +1,20 @@
 // federation/sync: the federation loop that runs inside `entente serve`.
 //
-// Federation::Start opens the federation tables in the node's SQLite file (db_path,
-// usually DIR/entente.db) and starts one supervisor thread, which every poll interval
-// reloads the configured peers and keeps exactly one worker thread per peer (peers
-// added, changed or removed with `entente peer …` while the node runs are picked up).
-// Each worker runs sync rounds with its peer (federation/peer_sync.h): pull, then push,
-// at most `quota` objects each way per round, then waits the poll interval — unless the
-// quota ran out, when a backlog is waiting and the next round starts at once. A peer that
-// is down, slow, answers garbage or over-large pages fails its round; the worker logs
-// the error, records it in the peer's status and retries with capped exponential
-// backoff with jitter, while the other peers' workers go on unaffected.
+// Federation::Start takes the node's Store, its FederationState (store/federation_state.h)
+// and options, and starts one supervisor thread, which every poll interval reloads the
+// configured peers and keeps exactly one worker thread per peer (peers added, changed or
+// removed with `entente peer …` while the node runs are picked up). Each worker runs sync
+// rounds with its peer (federation/peer_sync.h): pull, then push, at most `quota` objects
+// each way per round, then waits the poll interval — unless the quota ran out, when a
+// backlog is waiting and the next round starts at once. A peer that is down, slow,
+// answers garbage or over-large pages fails its round; the worker logs the error,
+// records it in the peer's status and retries with capped exponential backoff with
+// jitter, while the other peers' workers go on unaffected. Every wait is measured by the
+// options' Clock, so a test clock drives the loop.
 //
 // Stop() asks every worker to finish its current request and joins them; it is safe to
-// call more than once and from any thread; the destructor calls it. `store` must
-// outlive the Federation.
+// call more than once and from any thread; the destructor calls it. `store` and `state`
+// must outlive the Federation; which backend they are is the caller's choice (cli/).
 #pragma once
 
 #include <condition_variable>
@@ -28,12 +29,15 @@
 #include "common/env.h"
 #include "entente/status.h"
 #include "federation/backoff.h"
-#include "federation/peer_store.h"
 #include "federation/peer_sync.h"
+#include "store/federation_state.h"
 #include "store/store.h"
 #include "taxii/client.h"
 
 namespace entente::federation {
+
+// Makes the TAXII client a sync round talks to `peer` with.
+using ClientFactory = std::function<Result<std::unique_ptr<taxii::TaxiiClient>>(const Peer& peer)>;
 
 struct FederationOptions {
   int poll_interval_ms = 200;  // an object reaches an entitled peer within ~2 polls
@@ -45,18 +49,21 @@ struct FederationOptions {
   LogFn log;                 // called from worker threads, possibly concurrently; empty = quiet
   Clock* clock = nullptr;    // default SystemClock()
   Random* random = nullptr;  // default SystemRandom()
+  // Default: TaxiiClient::Create(ClientOptionsFor(peer, these options)).
+  ClientFactory clients;
 };
 
 // The client options this node uses for `peer`.
 taxii::ClientOptions ClientOptionsFor(const Peer& peer, const FederationOptions& options);
 
 // Runs one sync round with `peer` on the caller's thread and records its status.
-Status SyncPeerOnce(store::Store& store, PeerStore& peers, const Peer& peer,
+Status SyncPeerOnce(store::Store& store, store::FederationState& state, const Peer& peer,
                     const FederationOptions& options, RoundReport* report = nullptr);
 
 class Federation {
  public:
-  static Result<std::unique_ptr<Federation>> Start(store::Store& store, const std::string& db_path,
+  static Result<std::unique_ptr<Federation>> Start(store::Store& store,
+                                                   store::FederationState& state,
                                                    FederationOptions options = {});
   ~Federation();
   Federation(const Federation&) = delete;
@@ -72,7 +79,7 @@ class Federation {
 
  private:
   struct Worker;
-  Federation(store::Store& store, std::unique_ptr<PeerStore> peers, FederationOptions options);
+  Federation(store::Store& store, store::FederationState& state, FederationOptions options);
   void Supervise();
   void RunWorker(Worker* worker);
   // Waits up to `micros` or until stopping, or, when `woken_since` is set, until Wake()
@@ -82,7 +89,7 @@ class Federation {
   uint64_t Wakes();
 
   store::Store& store_;
-  std::unique_ptr<PeerStore> peers_;
+  store::FederationState& peers_;
   FederationOptions options_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -4,14 +4,17 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json/parse.hpp>
 #include <chrono>
-#include <filesystem>
 #include <map>
 #include <thread>
 
+#include "common/fake_clock.h"
 #include "federation/peer_sync.h"
+#include "store/memory_federation_state.h"
 #include "taxii/testing/fixture.h"
+#include "taxii/testing/memory_store.h"
 
 namespace entente::federation {
 namespace {
@@ -48,18 +51,15 @@ std::map<std::string, std::string> Objects(store::Store& s, const std::string& c
 class SyncTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("fed-sync-" + NewUuid4());
-    std::filesystem::create_directories(dir_);
     a_ = std::make_unique<TaxiiFixture>();
     b_ = std::make_unique<TaxiiFixture>();
     store::NodeSettings sb = *b_->store().GetSettings();
     sb.name = "node-b";
     ASSERT_TRUE(b_->store().PutSettings(sb).ok());
-    auto pa = PeerStore::Open((dir_ / "a.db").string());
-    auto pb = PeerStore::Open((dir_ / "b.db").string());
-    ASSERT_TRUE(pa.ok() && pb.ok());
-    peers_a_ = std::move(*pa);
-    peers_b_ = std::move(*pb);
+    // The federation state of each node on the in-memory backend: federation/ works
+    // with any store::FederationState.
+    peers_a_ = std::make_unique<store::MemoryFederationState>();
+    peers_b_ = std::make_unique<store::MemoryFederationState>();
     options_.log = [this](const std::string& line) {
       std::lock_guard<std::mutex> lock(log_mu_);
       log_ += line + "\n";
@@ -70,7 +70,6 @@ class SyncTest : public ::testing::Test {
     b_.reset();
     peers_a_.reset();
     peers_b_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   // Node A's view of node B: A pushes its shared collection to B's, with B's alpha token.
@@ -100,14 +99,13 @@ class SyncTest : public ::testing::Test {
     return p;
   }
 
-  Status Round(store::Store& s, PeerStore& peers, const Peer& p, RoundReport* r) {
+  Status Round(store::Store& s, store::FederationState& peers, const Peer& p, RoundReport* r) {
     EXPECT_TRUE(peers.PutPeer(p).ok());
     return SyncPeerOnce(s, peers, p, options_, r);
   }
 
-  std::filesystem::path dir_;
   std::unique_ptr<TaxiiFixture> a_, b_;
-  std::unique_ptr<PeerStore> peers_a_, peers_b_;
+  std::unique_ptr<store::FederationState> peers_a_, peers_b_;
   FederationOptions options_;
   std::mutex log_mu_;
   std::string log_;
@@ -328,6 +326,10 @@ class ForeverPendingPeer : public taxii::TaxiiClient {
   }
   Result<taxii::StatusResource> GetStatus(const std::string&) override {
     ++polls;
+    if (give_up_after > 0 && polls >= give_up_after) {
+      return Status::Internal("the test peer stopped answering after " + std::to_string(polls) +
+                              " polls");
+    }
     return Pending();
   }
   Status DeleteObject(const std::string&, const std::string&, const std::string&) override {
@@ -341,6 +343,7 @@ class ForeverPendingPeer : public taxii::TaxiiClient {
     return st;
   }
   int posts = 0, polls = 0;
+  int give_up_after = 0;  // > 0: GetStatus fails from that poll on
 };
 
 TEST_F(SyncTest, AnEnvelopeThatStaysPendingIsNotAcknowledged) {
@@ -368,6 +371,73 @@ TEST_F(SyncTest, AnEnvelopeThatStaysPendingIsNotAcknowledged) {
   EXPECT_EQ(cp->pushed_until_us, 0);
   ASSERT_FALSE(syncer.RunRound(&r).ok());
   EXPECT_EQ(seen->posts, 2);
+}
+
+TEST_F(SyncTest, PendingStatusPollsWaitOnTheClock) {
+  // B keeps an envelope pending for a minute of the syncer's clock: the polls back off
+  // 5, 10, 20 ... ms up to 500 ms, all measured by the clock, so a fake clock runs the
+  // whole minute at once (on the real clock this would take a minute).
+  const std::string id = NewId("indicator");
+  ASSERT_EQ(a_->PostObjects(a_->shared_id, a_->alpha.token,
+                            {Indicator(id, "2026-01-01T00:00:00.000Z", Marking(kClear))})
+                .status,
+            202);
+  const Peer peer = PeerBOnA();
+  ASSERT_TRUE(peers_a_->PutPeer(peer).ok());
+  SyncLimits limits;
+  limits.pending_wait_ms = 60'000;
+  auto fake = std::make_unique<ForeverPendingPeer>();
+  fake->give_up_after = 200;  // a round that waits on the real clock ends here, in ~97 s
+  ForeverPendingPeer* seen = fake.get();
+  FakeClock clock;
+  PeerSyncer syncer(a_->store(), *peers_a_, "node-a", peer, limits, std::move(fake), nullptr,
+                    clock);
+  const auto started = std::chrono::steady_clock::now();
+  RoundReport r;
+  Status s = syncer.RunRound(&r);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
+  EXPECT_NE(s.message().find("still pending after 60000 ms"), std::string::npos) << s.message();
+  // 5+10+20+40+80+160+320 ms, then 500 ms at a time until the minute is over.
+  EXPECT_EQ(seen->polls, 7 + 119);
+  EXPECT_EQ(clock.slept_us(), (635 + 119 * 500) * int64_t{1000});
+  EXPECT_LT(took, std::chrono::seconds(10));
+  EXPECT_EQ(r.pushed, 0);
+}
+
+TEST_F(SyncTest, DeletionIsNotSentWhenTheStoreCannotTellItStillHoldsTheVersion) {
+  // A pushed a version to B, deleted it and stored it again: B must keep it. When A's
+  // store fails to say whether it holds the version, the round fails and no DELETE
+  // leaves; once the store answers, the deletion is skipped as it should be.
+  const std::string id = NewId("indicator");
+  const std::string v1 = "2026-01-01T00:00:00.000Z";
+  ASSERT_EQ(
+      a_->PostObjects(a_->shared_id, a_->alpha.token, {Indicator(id, v1, Marking(kClear))}).status,
+      202);
+  RoundReport first;
+  ASSERT_TRUE(Round(a_->store(), *peers_a_, PeerBOnA(), &first).ok()) << log_;
+  ASSERT_EQ(first.pushed, 1);
+  ASSERT_EQ(*a_->store().DeleteObject(a_->shared_id, id, {}), 1);
+  ASSERT_EQ(
+      a_->PostObjects(a_->shared_id, a_->alpha.token, {Indicator(id, v1, Marking(kClear))}).status,
+      202);
+  // The fixture's stores are in memory (federation/test_store.cc). Lookups by id fail.
+  auto& a_store = static_cast<taxii::testing::MemoryStore&>(a_->store());
+  a_store.FailScansWhen([](const store::ObjectQuery& q) {
+    return q.ids.empty() ? Status::Ok() : Status::IoError("disk read failed");
+  });
+  RoundReport second;
+  Status s = Round(a_->store(), *peers_a_, PeerBOnA(), &second);
+  EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString() << log_;
+  EXPECT_NE(s.message().find("disk read failed"), std::string::npos) << s.message();
+  EXPECT_EQ(second.deleted, 0);
+  EXPECT_EQ(Versions(b_->store(), b_->shared_id)[id], std::vector<std::string>{v1});
+
+  a_store.FailScansWhen({});
+  RoundReport third;
+  ASSERT_TRUE(Round(a_->store(), *peers_a_, PeerBOnA(), &third).ok()) << log_;
+  EXPECT_EQ(third.deleted, 0);
+  EXPECT_EQ(Versions(b_->store(), b_->shared_id)[id], std::vector<std::string>{v1});
 }
 
 TEST_F(SyncTest, SovereigntyRulesApplyOnTheWayOut) {
@@ -420,9 +490,10 @@ TEST_F(SyncTest, PullStoresWithProvenanceAndRefusesStrangers) {
   auto on_b = Objects(b_->store(), b_->shared_id);
   EXPECT_EQ(on_b.count(ok_id), 1u);
   EXPECT_EQ(on_b.count(stranger_id), 0u);
-  auto prov = peers_b_->GetProvenance(b_->shared_id, ok_id, "2026-01-01T00:00:00.000Z");
-  ASSERT_TRUE(prov.ok() && prov->has_value());
-  EXPECT_EQ((*prov)->origin, "node-a");
+  auto prov = b_->store().GetProvenances(b_->shared_id, {{ok_id, "2026-01-01T00:00:00.000Z"}});
+  ASSERT_TRUE(prov.ok() && prov->front().has_value());
+  EXPECT_EQ(prov->front()->origin, "node-a");
+  EXPECT_EQ(prov->front()->path, std::vector<std::string>{"node-a"});
 
   // Nothing new: nothing pulled, the checkpoint holds.
   RoundReport again;
@@ -529,7 +600,7 @@ TEST_F(SyncTest, FederationLoopDeliversAndSurvivesADeadPeer) {
   FederationOptions o = options_;
   o.poll_interval_ms = 20;
   o.backoff.initial_us = 50'000;
-  auto fed = Federation::Start(b_->store(), (dir_ / "b.db").string(), o);
+  auto fed = Federation::Start(b_->store(), *peers_b_, o);
   ASSERT_TRUE(fed.ok()) << fed.status().ToString();
   const std::string id = NewId("indicator");
   ASSERT_EQ(a_->PostObjects(a_->shared_id, a_->alpha.token,
@@ -557,13 +628,51 @@ TEST_F(SyncTest, FederationLoopDeliversAndSurvivesADeadPeer) {
   EXPECT_NE(peers_b_->GetStatus("dead")->last_error.find("unavailable"), std::string::npos);
 }
 
+TEST_F(SyncTest, AFailingPeerIsRetriedWhenTheClockSaysSo) {
+  // The worker backs off 10 s after a failure, measured by the federation's clock: with
+  // a fake clock nothing happens until the test moves it past the 10 s, then the next
+  // attempt follows at once (on the real clock it would come 10 s later).
+  ASSERT_TRUE(peers_a_->PutPeer(PeerBOnA()).ok());
+  FakeClock clock;
+  std::atomic<int> attempts{0};
+  FederationOptions o = options_;
+  o.clock = &clock;
+  o.poll_interval_ms = 1'000;  // a failed round waits the longer of this and the backoff
+  o.backoff = {.initial_us = 10'000'000, .max_us = 60'000'000, .multiplier = 2.0, .jitter = 0.0};
+  o.clients = [&attempts](const Peer&) -> Result<std::unique_ptr<TaxiiClient>> {
+    ++attempts;
+    return Status::Unavailable("the peer is down");
+  };
+  auto fed = Federation::Start(a_->store(), *peers_a_, o);
+  ASSERT_TRUE(fed.ok()) << fed.status().ToString();
+  auto wait_for_attempts = [&](int n) {
+    for (int i = 0; i < 250 && attempts.load() < n; ++i) {  // at most ~5 s of real time
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return attempts.load();
+  };
+  ASSERT_EQ(wait_for_attempts(1), 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(attempts.load(), 1);  // the clock has not moved
+  clock.Advance(9'000'000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(attempts.load(), 1);  // 9 s of the 10
+  clock.Advance(1'000'000);
+  EXPECT_EQ(wait_for_attempts(2), 2);
+  (*fed)->Stop();
+  auto st = peers_a_->GetStatus("node-b");
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->failures, 2);
+  EXPECT_NE(st->last_error.find("the peer is down"), std::string::npos) << st->last_error;
+}
+
 TEST_F(SyncTest, WakeStartsAPushRoundWithoutWaitingForThePoll) {
   // A polls every 60 s; after its first round, a new local object leaves at once only
   // because of Wake() (the wait below is far shorter than the poll interval).
   ASSERT_TRUE(peers_a_->PutPeer(PeerBOnA()).ok());
   FederationOptions o = options_;
   o.poll_interval_ms = 60'000;
-  auto fed = Federation::Start(a_->store(), (dir_ / "a.db").string(), o);
+  auto fed = Federation::Start(a_->store(), *peers_a_, o);
   ASSERT_TRUE(fed.ok()) << fed.status().ToString();
   bool first_round = false;
   for (int i = 0; i < 500 && !first_round; ++i) {

@@ -60,4 +60,19 @@ Result<IdKeyer> LoadIdKeyer(Connection& conn) {
   return IdKeyer(secret);
 }
 
+int64_t VersionKey(std::string_view id, std::string_view version) {
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(id.data()), id.size());
+  const unsigned char newline = '\n';
+  crypto_hash_sha256_update(&state, &newline, 1);
+  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(version.data()),
+                            version.size());
+  unsigned char md[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&state, md);
+  uint64_t key = 0;
+  for (int i = 0; i < 8; ++i) key = (key << 8) | md[i];
+  return static_cast<int64_t>(key);
+}
+
 }  // namespace entente::store

@@ -37,4 +37,11 @@ Status RegisterIdKeyFunction(Connection& conn);
 // Reads the database's secret (created by the schema migration).
 Result<IdKeyer> LoadIdKeyer(Connection& conn);
 
+// The 64-bit key under which the fed_ tables index an object version (provenance, the
+// versions a peer acknowledged): the first 8 bytes of SHA-256 of "id\nversion", big
+// endian. Unkeyed, as files written by earlier releases hold it: a collision only
+// costs a row read (provenance lookups compare the id and version too) or one needless
+// DELETE sent to a peer.
+int64_t VersionKey(std::string_view id, std::string_view version);
+
 }  // namespace entente::store

@@ -187,6 +187,9 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
   const int64_t now = clock_->NowMicros();
   std::string audience;
   for (const NewObject& o : objects) {
+    if (o.provenance.has_value()) {
+      ENTENTE_RETURN_IF_ERROR(RecordProvenanceIn(c, collection_id, o.id, o.version, *o.provenance));
+    }
     const int64_t id_key = keyer_.KeyOf(o.id);
     std::optional<int64_t> duplicate_added;
     std::optional<StoredVersion> first, last;

@@ -85,6 +85,7 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const std::string& path,
   std::unique_ptr<SqliteStore> store(
       new SqliteStore(path, std::move(opts), std::move(writer).value(), *keyer));
   store->checkpointer_ = std::move(checkpointer).value();
+  ENTENTE_RETURN_IF_ERROR(store->PrepareProvenance());
   return std::unique_ptr<Store>(std::move(store));
 }
 

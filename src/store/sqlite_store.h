@@ -12,8 +12,11 @@
 // the collections row so that it never goes back, even after deletions. The flags
 // is_first / is_last mark the versions of an id with the smallest / greatest
 // version_us (on ties the version stored first), so match[version]=first|last is a
-// column check. Use through OpenSqliteStore() (store.h); this header is for the
-// store's own files.
+// column check. Provenance lives in fed_provenance_v2 (the table keeps the name the
+// federation gave it), written by AddObjectsIn in the transaction that stores the
+// version. The federation's state (store/federation_state.h) shares the file, the
+// writer and its transactions (SqliteFederationState). Use through OpenSqliteStore()
+// (store.h); this header is for the store's own files.
 #pragma once
 
 #include <memory>
@@ -65,12 +68,17 @@ class SqliteStore final : public Store {
   Result<int64_t> CountObjects(std::string_view collection_id) override;
   Result<std::vector<Tombstone>> ListTombstones(std::string_view collection_id, int64_t after_seq,
                                                 size_t limit) override;
+  Result<std::vector<std::optional<Provenance>>> GetProvenances(
+      std::string_view collection_id,
+      const std::vector<std::pair<std::string_view, std::string_view>>& versions) override;
 
   Status PutStatus(const StatusRecord& status) override;
   Result<StatusRecord> GetStatus(std::string_view id) override;
   Result<std::vector<StatusRecord>> ListPendingStatuses() override;
 
  private:
+  friend class SqliteFederationState;  // shares the writer, its transactions and the readers
+
   // A read connection borrowed from the pool; goes back to it on destruction.
   class Reader {
    public:
@@ -107,6 +115,14 @@ class SqliteStore final : public Store {
                       const std::vector<NewObject>& objects, std::vector<AddResult>* results,
                       KnownIds* known = nullptr);
   class SqliteBulkAdd;
+  // Creates fed_provenance_v2 when missing and moves the rows of the fed_provenance
+  // table of earlier releases (keyed by the id text) into it. Called by Open.
+  Status PrepareProvenance();
+  // Records `p` for version (id, version) of `collection_id` unless it has provenance
+  // already, inside the caller's write transaction on `c`.
+  static Status RecordProvenanceIn(Connection& c, std::string_view collection_id,
+                                   std::string_view id, std::string_view version,
+                                   const Provenance& p);
   // The integer key of a collection, or kNotFound.
   static Result<int64_t> CollectionSeq(Connection& conn, std::string_view collection_id);
   static Status ReadGrants(Connection& conn, int64_t seq, Collection* c);

@@ -2,10 +2,11 @@
 //
 // A Store holds the node's settings, organisations, tokens (as SHA-256 hashes only),
 // API roots, collections with per-organisation read/write grants, STIX object versions
-// and TAXII status resources. Object versions are immutable rows keyed by
-// (collection, id, version); each carries the date_added TAXII exposes, which is
-// strictly increasing within a collection (no two versions share one), so that a
-// cursor on date_added resumes exactly.
+// with the provenance of those that came from other nodes, and TAXII status resources.
+// The federation's own state (peers, checkpoints) is store/federation_state.h. Object versions are
+// immutable rows keyed by (collection, id, version); each carries the date_added TAXII exposes,
+// which is strictly increasing within a collection (no two versions share one), so that a cursor on
+// date_added resumes exactly.
 //
 // Durability: a call that returns OK has committed; with the default settings a commit
 // survives the process being killed at any instant, and (synchronous=FULL) power loss.
@@ -20,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "entente/status.h"
@@ -76,6 +78,14 @@ struct Collection {
   std::vector<std::string> writers;  // organisation ids allowed to write
 };
 
+// Where an object version came from: the node it was made on first, then the nodes it
+// passed through to reach this one.
+struct Provenance {
+  std::string origin;
+  std::vector<std::string> path;  // includes origin as its first element
+  bool operator==(const Provenance&) const = default;
+};
+
 // One object version to add. `version` is the STIX `modified`, else `created`, else
 // empty (for objects that carry neither, such as most SCOs); it is part of the key.
 struct NewObject {
@@ -86,6 +96,10 @@ struct NewObject {
   int64_t version_us = 0;  // `version` parsed, for ordering; 0 when empty
   std::string json;        // the object exactly as it will be served
   policy::Labels labels;
+  // Set for a version received from another node: recorded in the transaction that
+  // stores the version (also when the version was already held), unless the version
+  // already has provenance — the first recorded is kept, as history.
+  std::optional<Provenance> provenance;
 };
 
 enum class AddOutcome { kAdded, kDuplicate };
@@ -221,6 +235,12 @@ class Store {
   // and deleted again has two tombstones.
   virtual Result<std::vector<Tombstone>> ListTombstones(std::string_view collection_id,
                                                         int64_t after_seq, size_t limit) = 0;
+  // The provenance recorded for each of `versions` (id, version) of `collection_id`, in
+  // one read: the i-th result belongs to versions[i], nullopt when it has none (it was
+  // made here). Provenance outlives the version's deletion (it is history).
+  virtual Result<std::vector<std::optional<Provenance>>> GetProvenances(
+      std::string_view collection_id,
+      const std::vector<std::pair<std::string_view, std::string_view>>& versions) = 0;
 
   // TAXII status resources.
   virtual Status PutStatus(const StatusRecord& status) = 0;  // insert or replace

@@ -13,20 +13,13 @@
 #include <string>
 
 #include "common/env.h"
+#include "common/fake_clock.h"
 #include "store/store.h"
 
 namespace entente::store::testing {
 
-// A clock that returns what the test sets. Safe for concurrent use.
-class ManualClock : public Clock {
- public:
-  explicit ManualClock(int64_t now = 1'700'000'000'000'000) : now_(now) {}
-  int64_t NowMicros() override { return now_.load(); }
-  void Set(int64_t now) { now_.store(now); }
-
- private:
-  std::atomic<int64_t> now_;
-};
+// A clock that returns what the test sets (common/fake_clock.h).
+using ManualClock = FakeClock;
 
 // A fresh folder under the system temp dir, removed with everything in it at the end.
 class TempDir {

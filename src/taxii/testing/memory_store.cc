@@ -125,6 +125,7 @@ Result<std::vector<AddResult>> MemoryStore::AddObjects(std::string_view collecti
   for (const auto& obj : objects) {
     AddResult r;
     std::string key = obj.id + '\n' + obj.version;
+    if (obj.provenance) c.provenance.try_emplace(key, *obj.provenance);  // the first is kept
     if (c.keys.count(key)) {
       r.outcome = AddOutcome::kDuplicate;
       for (const auto& row : c.rows) {
@@ -152,6 +153,7 @@ Result<std::vector<AddResult>> MemoryStore::AddObjects(std::string_view collecti
 Status MemoryStore::ScanObjects(const ObjectQuery& query,
                                 const std::function<ScanAction(const ObjectRow&)>& visit) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (scan_fault_) ENTENTE_RETURN_IF_ERROR(scan_fault_(query));
   auto it = colls_.find(query.collection_id);
   if (it == colls_.end()) return Status::NotFound("no collection " + query.collection_id);
   const Coll& c = it->second;
@@ -264,6 +266,28 @@ Result<StatusRecord> MemoryStore::GetStatus(std::string_view id) {
   auto it = statuses_.find(id);
   if (it == statuses_.end()) return Status::NotFound("no status " + std::string(id));
   return it->second;
+}
+
+Result<std::vector<std::optional<Provenance>>> MemoryStore::GetProvenances(
+    std::string_view collection_id,
+    const std::vector<std::pair<std::string_view, std::string_view>>& versions) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::optional<Provenance>> out(versions.size());
+  auto it = colls_.find(collection_id);
+  if (it == colls_.end()) return out;  // as SQLite: provenance is not tied to the collection row
+  for (size_t i = 0; i < versions.size(); ++i) {
+    std::string key(versions[i].first);
+    key += '\n';
+    key += versions[i].second;
+    auto p = it->second.provenance.find(key);
+    if (p != it->second.provenance.end()) out[i] = p->second;
+  }
+  return out;
+}
+
+void MemoryStore::FailScansWhen(std::function<Status(const ObjectQuery&)> fault) {
+  std::lock_guard<std::mutex> lock(mu_);
+  scan_fault_ = std::move(fault);
 }
 
 }  // namespace entente::taxii::testing

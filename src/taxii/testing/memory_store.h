@@ -4,13 +4,14 @@
 // duplicate versions not stored twice, version matching first/last/all/explicit) with
 // an index of keys and version spans; meant for tests and benchmarks that must not depend on the
 // SQLite backend. Safe for concurrent use (one mutex); a ScanObjects visitor runs with the mutex
-// held, so it must not call back into the store.
+// held, so it must not call back into the store. FailScansWhen injects scan errors.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -54,6 +55,13 @@ class MemoryStore final : public store::Store {
   Status PutStatus(const store::StatusRecord& status) override;
   Result<store::StatusRecord> GetStatus(std::string_view id) override;
   Result<std::vector<store::StatusRecord>> ListPendingStatuses() override;
+  Result<std::vector<std::optional<store::Provenance>>> GetProvenances(
+      std::string_view collection_id,
+      const std::vector<std::pair<std::string_view, std::string_view>>& versions) override;
+
+  // From now on ScanObjects returns the error `fault` gives for a query instead of
+  // scanning, when it gives one (Ok: scan as usual). Empty: no faults.
+  void FailScansWhen(std::function<Status(const store::ObjectQuery&)> fault);
 
   // Fault injection: PutStatus asks `fault` first (under the store's lock) and, when it
   // answers an error, returns it and stores nothing. Empty (the default): no faults.
@@ -74,6 +82,8 @@ class MemoryStore final : public store::Store {
     std::unordered_map<std::string, std::pair<int64_t, int64_t>> span;
     void RecomputeSpan(const std::string& id);
     std::vector<store::Tombstone> tombstones;  // in seq order
+    // id + '\n' + version -> the first provenance recorded (kept after deletion).
+    std::unordered_map<std::string, store::Provenance> provenance;
   };
 
   Clock& clock_;
@@ -86,6 +96,7 @@ class MemoryStore final : public store::Store {
   std::map<std::string, store::StatusRecord, std::less<>> statuses_;
   int64_t last_tombstone_seq_ = 0;
   std::function<Status(const store::StatusRecord&)> put_status_fault_;
+  std::function<Status(const store::ObjectQuery&)> scan_fault_;
 };
 
 }  // namespace entente::taxii::testing
