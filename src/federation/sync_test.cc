@@ -639,7 +639,7 @@ TEST_F(SyncTest, AFailingPeerIsRetriedWhenTheClockSaysSo) {
   o.clock = &clock;
   o.poll_interval_ms = 1'000;  // a failed round waits the longer of this and the backoff
   o.backoff = {.initial_us = 10'000'000, .max_us = 60'000'000, .multiplier = 2.0, .jitter = 0.0};
-  o.clients = [&attempts](const Peer&) -> Result<std::unique_ptr<TaxiiClient>> {
+  o.clients = [&attempts](const Peer&) -> Result<std::unique_ptr<taxii::TaxiiClient>> {
     ++attempts;
     return Status::Unavailable("the peer is down");
   };
