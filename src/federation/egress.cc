@@ -1,17 +1,13 @@
 #include "federation/egress.h"
 
-#include <algorithm>
 #include <boost/json/serialize.hpp>
 
+#include "policy/audience.h"
 #include "policy/ingress.h"
 #include "stix/stix.h"
 
 namespace entente::federation {
 namespace {
-
-bool Contains(const std::vector<std::string>& v, std::string_view s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
 
 std::vector<std::string> PathOf(const std::optional<Provenance>& provenance,
                                 const std::vector<Peer>& all_peers, const std::string& local_node,
@@ -19,7 +15,7 @@ std::vector<std::string> PathOf(const std::optional<Provenance>& provenance,
   std::vector<std::string> path;
   if (provenance.has_value()) path = provenance->path;
   for (const Peer& p : all_peers) {
-    if (owner_org == policy::OwnerForPeer(p.name, p.local_org) && !Contains(path, p.name)) {
+    if (owner_org == policy::OwnerForPeer(p.name, p.local_org) && !policy::Names(path, p.name)) {
       path.insert(path.begin(), p.name);
     }
   }

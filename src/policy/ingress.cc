@@ -1,16 +1,10 @@
 #include "policy/ingress.h"
 
-#include <algorithm>
 #include <boost/json/object.hpp>
 
+#include "policy/audience.h"
+
 namespace entente::policy {
-namespace {
-
-bool Contains(const std::vector<std::string>& list, std::string_view value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-}  // namespace
 
 IngressDecision DecideIngress(const IngressPeer& peer,
                               const std::vector<std::string>& local_identities,
@@ -19,12 +13,12 @@ IngressDecision DecideIngress(const IngressPeer& peer,
   const boost::json::value* by = obj.if_contains("created_by_ref");
   if (by == nullptr || !by->is_string()) return d;  // claims no creator
   const std::string_view creator(by->get_string());
-  if (Contains(local_identities, creator)) {
+  if (Names(local_identities, creator)) {
     d.verdict = IngressVerdict::kForged;
     d.rule = "forged-provenance";
     d.reason = "forged provenance: created_by_ref " + std::string(creator) +
                " is an organisation of this node";
-  } else if (!Contains(peer.recipients, creator)) {
+  } else if (!Names(peer.recipients, creator)) {
     d.verdict = IngressVerdict::kNotOnPeer;
     d.rule = "creator-not-on-peer";
     d.reason =
