@@ -1,6 +1,8 @@
 #include "taxii/ingest.h"
 
 #include <algorithm>
+#include <set>
+#include <utility>
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -71,13 +73,89 @@ void Ingestor::Stop() {
   if (worker_.joinable()) worker_.join();
 }
 
+namespace {
+
+// How many ids one lookup names (each is bound twice: its key and its text).
+constexpr size_t kIdsPerLookup = 200;
+
+// A version's instant, so that "…00Z" and "…00.000Z" name the same version; -1 when the
+// text is no timestamp (then only the same text matches).
+int64_t VersionInstant(std::string_view version) {
+  if (version.empty()) return -1;
+  auto t = ParseTimestamp(version);
+  return t.ok() ? t->micros : -1;
+}
+
+// Marks in `stored` the pending entries of `status` whose (id, version) `collection_id`
+// holds as contributed by the status's organisation.
+Status FindStoredByOwner(store::Store& store, const std::string& collection_id,
+                         const store::StatusRecord& status, std::vector<bool>* stored) {
+  for (size_t begin = 0; begin < status.pendings.size(); begin += kIdsPerLookup) {
+    size_t end = std::min(status.pendings.size(), begin + kIdsPerLookup);
+    store::ObjectQuery q;
+    q.collection_id = collection_id;
+    q.match_all = true;
+    q.match_last = false;
+    for (size_t i = begin; i < end; ++i) {
+      if (!status.pendings[i].id.empty()) q.ids.push_back(status.pendings[i].id);
+    }
+    if (q.ids.empty()) continue;
+    std::sort(q.ids.begin(), q.ids.end());
+    q.ids.erase(std::unique(q.ids.begin(), q.ids.end()), q.ids.end());
+    // (id, version text) and (id, version instant) of the versions this owner stored.
+    std::set<std::pair<std::string, std::string>> texts;
+    std::set<std::pair<std::string, int64_t>> instants;
+    Status scanned = store.ScanObjects(q, [&](const store::ObjectRow& row) {
+      if (row.labels.owner_org == status.owner_org) {
+        texts.emplace(std::string(row.id), std::string(row.version));
+        int64_t at = VersionInstant(row.version);
+        if (at >= 0) instants.emplace(std::string(row.id), at);
+      }
+      return store::ScanAction::kContinue;
+    });
+    if (scanned.code() == StatusCode::kNotFound) return Status::Ok();  // collection deleted
+    ENTENTE_RETURN_IF_ERROR(scanned);
+    for (size_t i = begin; i < end; ++i) {
+      const store::StatusDetail& d = status.pendings[i];
+      int64_t at = VersionInstant(d.version);
+      if (texts.count({d.id, d.version}) || (at >= 0 && instants.count({d.id, at}))) {
+        (*stored)[i] = true;
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status CompleteInterruptedStatuses(store::Store& store) {
   auto pending = store.ListPendingStatuses();
   if (!pending.ok()) return pending.status();
   for (store::StatusRecord& status : *pending) {
-    for (store::StatusDetail& d : status.pendings) {
-      d.message = "not processed: the node stopped before this object was stored; send it again";
-      status.failures.push_back(std::move(d));
+    // Where the envelope went: its collection, or for a status stored before statuses
+    // named it, every collection of its API root.
+    std::vector<std::string> collections;
+    if (!status.collection_id.empty()) {
+      collections.push_back(status.collection_id);
+    } else {
+      auto all = store.ListCollections(status.api_root);
+      if (!all.ok()) return all.status();
+      for (const store::Collection& c : *all) collections.push_back(c.id);
+    }
+    std::vector<bool> stored(status.pendings.size(), false);
+    for (const std::string& c : collections) {
+      ENTENTE_RETURN_IF_ERROR(FindStoredByOwner(store, c, status, &stored));
+    }
+    for (size_t i = 0; i < status.pendings.size(); ++i) {
+      store::StatusDetail& d = status.pendings[i];
+      if (stored[i]) {
+        // Stored (and committed) before the node stopped, by this organisation.
+        d.message.clear();
+        status.successes.push_back(std::move(d));
+      } else {
+        d.message = "not processed: the node stopped before this object was stored; send it again";
+        status.failures.push_back(std::move(d));
+      }
     }
     status.pendings.clear();
     status.status = "complete";
@@ -93,6 +171,7 @@ Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection
   status.id = NewUuid4(random_);
   status.api_root = collection.api_root;
   status.owner_org = org_id;
+  status.collection_id = collection.id;
   status.request_timestamp_us = clock_.NowMicros();
   status.total_count = static_cast<int64_t>(objects.size());
   if (objects.size() <= options_.async_threshold) {

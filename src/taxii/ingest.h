@@ -89,9 +89,12 @@ class Ingestor {
 };
 
 // Finishes the statuses left "pending" by a node that stopped abruptly (their envelope
-// was held in memory only): each pending object becomes a failure that asks the client
-// to send it again (a copy already stored is then reported as already present), and the
-// status becomes "complete". Called before a server starts accepting requests.
+// was held in memory only): a pending object whose (id, version) the status's
+// collection holds as contributed by the status's organisation (committed before the
+// stop) becomes a success; every other one becomes a failure that asks the client to
+// send it again; the status becomes "complete". A status stored before statuses named
+// their collection is looked up in every collection of its API root. Called before a
+// server starts accepting requests.
 Status CompleteInterruptedStatuses(store::Store& store);
 
 // The status resource as TAXII JSON.

@@ -137,5 +137,94 @@ TEST(Ingestor, NoStatusIsReportedThatWasNotStored) {
   EXPECT_FALSE(pending.ok());
 }
 
+store::NewObject Row(const std::string& id, const std::string& version, const std::string& owner) {
+  store::NewObject n;
+  n.id = id;
+  n.type = "indicator";
+  n.spec_version = "2.1";
+  n.version = version;
+  n.version_us = 1'704'067'200'000'000;  // 2024-01-01T00:00:00Z
+  n.json = Indicator(id, version);
+  n.labels.owner_org = owner;
+  return n;
+}
+
+// A restart finds which objects of an interrupted envelope were committed: those its
+// organisation stored in that collection are successes, every other one (not stored,
+// or the same version stored by another organisation) a failure asking to resend.
+TEST(CompleteInterruptedStatuses, StoredObjectsOfTheOwnerBecomeSuccesses) {
+  MemoryStore store;
+  const store::Collection c = AddCollection(store);
+  const std::string mine = NewId("indicator"), theirs = NewId("indicator"),
+                    lost = NewId("indicator"), precise = NewId("indicator");
+  ASSERT_TRUE(store
+                  .AddObjects(c.id, {Row(mine, "2024-01-01T00:00:00.000Z", "org-a"),
+                                     Row(theirs, "2024-01-01T00:00:00.000Z", "org-b"),
+                                     Row(precise, "2024-01-01T00:00:00Z", "org-a")})
+                  .ok());
+  store::StatusRecord left;
+  left.id = "5a1e1f0c-0d5b-4c61-9a55-3f7c2b1d0e98";
+  left.api_root = c.api_root;
+  left.collection_id = c.id;
+  left.owner_org = "org-a";
+  left.status = "pending";
+  left.total_count = 4;
+  for (const std::string& id : {mine, theirs, lost}) {
+    left.pendings.push_back({id, "2024-01-01T00:00:00.000Z", ""});
+  }
+  left.pendings.push_back({precise, "2024-01-01T00:00:00.000000Z", ""});
+  ASSERT_TRUE(store.PutStatus(left).ok());
+
+  ASSERT_TRUE(CompleteInterruptedStatuses(store).ok());
+
+  auto done = store.GetStatus(left.id);
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->status, "complete");
+  EXPECT_TRUE(done->pendings.empty());
+  ASSERT_EQ(done->successes.size(), 2u);
+  EXPECT_EQ(done->successes[0].id, mine);
+  EXPECT_EQ(done->successes[1].id, precise);
+  EXPECT_EQ(done->successes[0].message, "");
+  ASSERT_EQ(done->failures.size(), 2u);
+  EXPECT_EQ(done->failures[0].id, theirs);
+  EXPECT_EQ(done->failures[1].id, lost);
+  EXPECT_NE(done->failures[0].message.find("send it again"), std::string::npos);
+}
+
+// A status stored before statuses named their collection is looked up in every
+// collection of its API root.
+TEST(CompleteInterruptedStatuses, StatusWithoutCollectionLooksInItsApiRoot) {
+  MemoryStore store;
+  const store::Collection c = AddCollection(store);
+  const std::string mine = NewId("indicator");
+  ASSERT_TRUE(store.AddObjects(c.id, {Row(mine, "2024-01-01T00:00:00.000Z", "org-a")}).ok());
+  store::StatusRecord left;
+  left.id = "5a1e1f0c-0d5b-4c61-9a55-3f7c2b1d0e97";
+  left.api_root = c.api_root;
+  left.owner_org = "org-a";
+  left.status = "pending";
+  left.total_count = 2;
+  left.pendings.push_back({mine, "2024-01-01T00:00:00.000Z", ""});
+  left.pendings.push_back({NewId("indicator"), "2024-01-01T00:00:00.000Z", ""});
+  ASSERT_TRUE(store.PutStatus(left).ok());
+  ASSERT_TRUE(CompleteInterruptedStatuses(store).ok());
+  auto done = store.GetStatus(left.id);
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->successes.size(), 1u);
+  EXPECT_EQ(done->failures.size(), 1u);
+}
+
+// A queued envelope's status names its collection (read back at a restart).
+TEST(Ingestor, PendingStatusNamesItsCollection) {
+  MemoryStore store;
+  const store::Collection c = AddCollection(store);
+  IngestOptions options;
+  options.async_threshold = 1;
+  Ingestor ingestor(store, options);
+  auto submitted = ingestor.Submit(c, "org-a", Objects(2));
+  ASSERT_TRUE(submitted.ok());
+  EXPECT_EQ(submitted->collection_id, c.id);
+}
+
 }  // namespace
 }  // namespace entente::taxii
