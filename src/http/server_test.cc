@@ -11,8 +11,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "http/testing/client.h"
 #include "http/testing/self_signed.h"
@@ -214,6 +216,157 @@ TEST(HttpServer, ReadTimeoutClosesStalledConnections) {
   EXPECT_EQ(SendAndAwaitClose(server->port(),
                               "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc"),
             0);
+}
+
+// Sends GET / on a new connection until one is answered 200 (at most `attempts`).
+bool AnsweredWithin(uint16_t port, int attempts) {
+  for (int i = 0; i < attempts; ++i) {
+    auto client = Client::Connect("127.0.0.1", port);
+    if (client.ok()) {
+      auto r = (*client)->Send("GET", "/", {});
+      if (r.ok() && r->status == 200) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+struct LogLines {
+  std::mutex mu;
+  std::vector<std::string> lines;
+  std::function<void(const std::string&)> Sink() {
+    return [this](const std::string& line) {
+      std::lock_guard<std::mutex> lock(mu);
+      lines.push_back(line);
+    };
+  }
+  size_t Count(const std::string& part) {
+    std::lock_guard<std::mutex> lock(mu);
+    size_t n = 0;
+    for (const auto& l : lines) n += l.find(part) != std::string::npos;
+    return n;
+  }
+};
+
+TEST(HttpServer, ConnectionsBeyondThePerAddressCapAreClosedAtOnce) {
+  LogLines log;
+  ServerOptions options;
+  options.max_connections_per_address = 2;
+  options.first_request_timeout_seconds = 60;
+  options.read_timeout_seconds = 60;
+  options.log = log.Sink();
+  auto server = StartEcho(options);
+  auto a = Client::Connect("127.0.0.1", server->port());
+  auto b = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE((*a)->Send("GET", "/a", {}).ok());  // both accepted and counted
+  ASSERT_TRUE((*b)->Send("GET", "/b", {}).ok());
+  // The third is closed before any byte is read (well before the 60 s deadlines).
+  EXPECT_EQ(SendAndAwaitClose(server->port(), ""), 0);
+  EXPECT_EQ(log.Count("connection closed at once"), 1u);
+  EXPECT_EQ(log.Count("127.0.0.1 has 2 connections (cap 2 per address)"), 1u);
+  a->reset();  // one place frees up
+  EXPECT_TRUE(AnsweredWithin(server->port(), 500));
+}
+
+TEST(HttpServer, ConnectionsBeyondTheTotalCapAreClosedAtOnce) {
+  ServerOptions options;
+  options.max_connections = 1;
+  options.first_request_timeout_seconds = 60;
+  options.read_timeout_seconds = 60;
+  auto server = StartEcho(options);
+  auto a = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE((*a)->Send("GET", "/a", {}).ok());
+  EXPECT_EQ(SendAndAwaitClose(server->port(), ""), 0);
+  a->reset();
+  EXPECT_TRUE(AnsweredWithin(server->port(), 500));
+}
+
+TEST(HttpServer, ConnectionWithoutAFirstRequestIsClosedAtTheFirstRequestDeadline) {
+  ServerOptions options;
+  options.first_request_timeout_seconds = 1;
+  options.read_timeout_seconds = 60;  // SendAndAwaitClose waits 20 s at most
+  auto server = StartEcho(options);
+  EXPECT_EQ(SendAndAwaitClose(server->port(), ""), 0);
+  EXPECT_EQ(SendAndAwaitClose(server->port(), "GET / HTTP/1.1\r\nHost: x\r\n"), 0);
+}
+
+// A blocked heavy handler (a costly write) occupies a heavy thread only: the one
+// serving thread still answers other requests.
+TEST(HttpServer, HeavyRequestsRunOnTheirOwnPool) {
+  std::atomic<bool> entered{false};
+  std::atomic<bool> release{false};
+  ServerOptions options;
+  options.threads = 1;
+  options.heavy_threads = 1;
+  options.is_heavy = [](const Request& head) { return head.method == "POST"; };
+  auto s = Server::Start(options, [&](const Request& req) {
+    if (req.method == "POST") {
+      entered = true;
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return Echo(req);
+  });
+  ASSERT_TRUE(s.ok());
+  auto server = std::move(s).value();
+  auto writer = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(writer.ok());
+  Result<Response> posted = Status::Internal("not run");
+  std::thread t([&] { posted = (*writer)->Send("POST", "/objects/", {}, "body"); });
+  while (!entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto reader = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(reader.ok());
+  auto got = (*reader)->Send("GET", "/discovery", {});
+  const bool post_done_before_get = !release;  // still blocked: the GET did not wait
+  release = true;
+  t.join();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->status, 200);
+  EXPECT_TRUE(post_done_before_get);
+  ASSERT_TRUE(posted.ok()) << posted.status().ToString();
+  EXPECT_EQ(posted->body, "POST /objects/\nbody:body");
+}
+
+TEST(HttpServer, HeavyRequestsBeyondTheCapAreAnswered503WithRetryAfter) {
+  std::atomic<bool> entered{false};
+  std::atomic<bool> release{false};
+  ServerOptions options;
+  options.heavy_threads = 2;
+  options.max_heavy_in_flight = 1;
+  options.busy_retry_after_seconds = 7;
+  options.is_heavy = [](const Request& head) { return head.method == "POST"; };
+  auto s = Server::Start(options, [&](const Request& req) {
+    if (req.method == "POST") {
+      entered = true;
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return Echo(req);
+  });
+  ASSERT_TRUE(s.ok());
+  auto server = std::move(s).value();
+  auto first = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(first.ok());
+  Result<Response> posted = Status::Internal("not run");
+  std::thread t([&] { posted = (*first)->Send("POST", "/a", {}, "x"); });
+  while (!entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto second = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(second.ok());
+  auto busy = (*second)->Send("POST", "/b", {}, "y");
+  release = true;
+  t.join();
+  ASSERT_TRUE(busy.ok()) << busy.status().ToString();
+  EXPECT_EQ(busy->status, 503);
+  ASSERT_TRUE(busy->Header("Retry-After").has_value());
+  EXPECT_EQ(*busy->Header("Retry-After"), "7");
+  ASSERT_TRUE(posted.ok());
+  EXPECT_EQ(posted->status, 200);
+  EXPECT_TRUE(AnsweredWithin(server->port(), 10));  // the count went back down
+  auto again = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(again.ok());
+  auto ok = (*again)->Send("POST", "/c", {}, "z");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->status, 200);
 }
 
 TEST(HttpServer, RefusesBadListenAddress) {
