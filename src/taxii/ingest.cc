@@ -164,9 +164,34 @@ Status CompleteInterruptedStatuses(store::Store& store) {
   return Status::Ok();
 }
 
+QueueFull Ingestor::Reserve(const std::string& org_id, uint64_t bytes) {
+  uint64_t& mine = queued_by_org_[org_id];
+  if (options_.max_queued_bytes_per_org > 0 && mine > 0 &&
+      mine + bytes > options_.max_queued_bytes_per_org) {
+    return QueueFull::kOrganisation;
+  }
+  if (options_.max_queued_bytes > 0 && queued_bytes_ > 0 &&
+      queued_bytes_ + bytes > options_.max_queued_bytes) {
+    if (mine == 0) queued_by_org_.erase(org_id);
+    return QueueFull::kTotal;
+  }
+  mine += bytes;
+  queued_bytes_ += bytes;
+  return QueueFull::kNo;
+}
+
+void Ingestor::Unreserve(const std::string& org_id, uint64_t bytes) {
+  queued_bytes_ -= std::min(queued_bytes_, bytes);
+  auto it = queued_by_org_.find(org_id);
+  if (it == queued_by_org_.end()) return;
+  it->second -= std::min(it->second, bytes);
+  if (it->second == 0) queued_by_org_.erase(it);
+}
+
 Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection,
-                                             const std::string& org_id,
-                                             boost::json::array objects) {
+                                             const std::string& org_id, boost::json::array objects,
+                                             uint64_t envelope_bytes, QueueFull* full) {
+  if (full) *full = QueueFull::kNo;
   store::StatusRecord status;
   status.id = NewUuid4(random_);
   status.api_root = collection.api_root;
@@ -180,6 +205,24 @@ Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection
     ENTENTE_RETURN_IF_ERROR(store_.PutStatus(status));
     return status;
   }
+  // An envelope counts at least one byte, so that a queued one always holds its place.
+  const uint64_t bytes = std::max<uint64_t>(envelope_bytes, 1);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return Status::Unavailable("the server is stopping");
+    QueueFull refused = Reserve(org_id, bytes);
+    if (refused != QueueFull::kNo) {
+      if (full) *full = refused;
+      return Status::ResourceExhausted(
+          refused == QueueFull::kOrganisation
+              ? "your organisation's envelopes waiting to be processed fill its share of the "
+                "queue (" +
+                    std::to_string(options_.max_queued_bytes_per_org) +
+                    " bytes); send it again when its earlier envelopes have completed"
+              : "the queue of envelopes waiting to be processed is full (" +
+                    std::to_string(options_.max_queued_bytes) + " bytes); send it again later");
+    }
+  }
   status.status = "pending";
   for (const auto& v : objects) {
     store::StatusDetail d;
@@ -190,12 +233,14 @@ Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection
     }
     status.pendings.push_back(std::move(d));
   }
-  ENTENTE_RETURN_IF_ERROR(store_.PutStatus(status));
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_) return Status::Unavailable("the server is stopping");
-    queue_.push_back(Job{collection, org_id, std::move(objects), status});
+  Status put = store_.PutStatus(status);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!put.ok() || stopping_) {
+    Unreserve(org_id, bytes);
+    if (!put.ok()) return put;
+    return Status::Unavailable("the server is stopping");
   }
+  queue_.push_back(Job{collection, org_id, std::move(objects), status, bytes});
   cv_.notify_one();
   return status;
 }
@@ -225,6 +270,11 @@ void Ingestor::Run() {
     RetryUnwritten();
     job.status.pendings.clear();
     Process(job.collection, job.org_id, job.objects, &job.status);
+    job.objects = boost::json::array();  // its memory leaves with its place in the queue
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      Unreserve(job.org_id, job.bytes);
+    }
     job.status.status = "complete";
     // The objects stored stay stored; the status the client polls must say so.
     if (!WriteCompleted(job.status)) unwritten_.push_back(std::move(job.status));
@@ -277,7 +327,11 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
   admission::Submitter submitter;
   submitter.channel = admission::Channel::kClient;
   submitter.org_id = org_id;
-  admission::Admission admission(collection, std::move(submitter), {options_.validate});
+  stix::ValidateOptions validate = options_.validate;
+  if (options_.envelope_pattern_checker) {
+    validate.check_pattern = options_.envelope_pattern_checker();
+  }
+  admission::Admission admission(collection, std::move(submitter), {std::move(validate)});
   for (const auto& v : objects) {
     if (!v.is_object()) {
       status->failures.push_back({"", "", "objects[]: object-type: not a JSON object"});
