@@ -328,6 +328,32 @@ TEST(HttpServer, HeavyRequestsRunOnTheirOwnPool) {
   EXPECT_EQ(posted->body, "POST /objects/\nbody:body");
 }
 
+TEST(HttpServer, StopFinishesAnInFlightHeavyRequest) {
+  std::atomic<bool> entered{false};
+  std::atomic<bool> release{false};
+  ServerOptions options;
+  options.is_heavy = [](const Request& head) { return head.method == "POST"; };
+  auto s = Server::Start(options, [&](const Request& req) {
+    entered = true;
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return Echo(req);
+  });
+  ASSERT_TRUE(s.ok());
+  auto server = std::move(s).value();
+  auto client = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(client.ok());
+  Result<Response> posted = Status::Internal("not run");
+  std::thread t([&] { posted = (*client)->Send("POST", "/w", {}, "x"); });
+  while (!entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  server->Stop();
+  release = true;
+  t.join();
+  server->Wait();
+  ASSERT_TRUE(posted.ok()) << posted.status().ToString();
+  EXPECT_EQ(posted->status, 200);
+  EXPECT_EQ(posted->body, "POST /w\nbody:x");
+}
+
 TEST(HttpServer, HeavyRequestsBeyondTheCapAreAnswered503WithRetryAfter) {
   std::atomic<bool> entered{false};
   std::atomic<bool> release{false};
