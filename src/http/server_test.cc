@@ -2,11 +2,14 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -393,6 +396,53 @@ TEST(HttpServer, HeavyRequestsBeyondTheCapAreAnswered503WithRetryAfter) {
   auto ok = (*again)->Send("POST", "/c", {}, "z");
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->status, 200);
+}
+
+// Out of descriptors, accepting fails (EMFILE): the server waits before each next
+// attempt, doubling the wait, reports each failure with its count, and accepts again
+// once descriptors are free.
+TEST(HttpServer, AcceptFailuresBackOffAndRecover) {
+  LogLines log;
+  ServerOptions options;
+  options.log = log.Sink();
+  auto server = StartEcho(options);
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &old), 0);
+  rlimit low = old;
+  low.rlim_cur = std::min<rlim_t>(old.rlim_cur, 512);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  std::vector<int> filler;
+  for (int fd; (fd = open("/dev/null", O_RDONLY)) >= 0 && filler.size() < 4096;) {
+    filler.push_back(fd);
+  }
+  ASSERT_FALSE(filler.empty());
+  close(filler.back());  // one descriptor for the client; none left for the server
+  filler.pop_back();
+  int client = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(client, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(server->port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  for (int i = 0; i < 2000 && log.Count("accept failed") < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  for (int fd : filler) close(fd);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &old), 0);
+  ASSERT_GE(log.Count("accept failed"), 3u);
+  EXPECT_EQ(log.Count("(1 accept failures since start); next attempt in 5 ms"), 1u);
+  EXPECT_EQ(log.Count("(2 accept failures since start); next attempt in 10 ms"), 1u);
+  EXPECT_EQ(log.Count("(3 accept failures since start); next attempt in 20 ms"), 1u);
+  // Accepted once descriptors are free again.
+  timeval tv{20, 0};
+  setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const std::string get = "GET /x HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(send(client, get.data(), get.size(), 0), static_cast<ssize_t>(get.size()));
+  char buf[64] = {};
+  ASSERT_GT(recv(client, buf, sizeof buf - 1, 0), 12);
+  EXPECT_EQ(std::string(buf, 12), "HTTP/1.1 200");
+  close(client);
 }
 
 TEST(HttpServer, RefusesBadListenAddress) {
