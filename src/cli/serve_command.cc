@@ -35,8 +35,8 @@ struct ServeOptions {
   size_t max_connections = 0;  // 0: the descriptor limit less kReservedDescriptors
   size_t max_connections_per_address = 128;
   int first_request_timeout = 10;
-  uint64_t queue_bytes_per_org = 32ull << 20;
-  uint64_t queue_bytes = 128ull << 20;
+  uint64_t queue_bytes_per_org = 16ull << 20;
+  uint64_t queue_bytes = 64ull << 20;
   size_t envelope_pattern_budget = admission::PatternLimits().envelope_instructions;
 };
 

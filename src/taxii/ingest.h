@@ -53,8 +53,8 @@ struct IngestOptions {
   std::function<stix::PatternChecker()> envelope_pattern_checker;
   // Bounds of the queue of envelopes waiting for the background thread (bytes as
   // received); 0: no bound.
-  uint64_t max_queued_bytes_per_org = 32ull << 20;
-  uint64_t max_queued_bytes = 128ull << 20;
+  uint64_t max_queued_bytes_per_org = 16ull << 20;
+  uint64_t max_queued_bytes = 64ull << 20;
   std::function<void()> on_stored;  // after a chunk added at least one new version
   // Problems no request can be answered with (a completed status that could not be
   // stored); called from the background thread. Empty: not reported.

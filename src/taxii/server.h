@@ -61,8 +61,8 @@ struct ServerOptions {
   size_t max_connections_per_address = 0;
   int write_threads = 2;
   size_t max_writes_in_flight = 16;
-  uint64_t max_queued_bytes_per_org = 32ull << 20;
-  uint64_t max_queued_bytes = 128ull << 20;
+  uint64_t max_queued_bytes_per_org = 16ull << 20;
+  uint64_t max_queued_bytes = 64ull << 20;
   int retry_after_seconds = 5;
   // How objects are checked on POST (set check_pattern to wire the pattern engine).
   stix::ValidateOptions validate;
