@@ -468,8 +468,8 @@ http::Response TaxiiHandler::PostObjects(const http::Request& req, const Caller&
   auto status = ingestor_.Submit(access.collection, caller.org_id, std::move(objects),
                                  req.body.size(), &full);
   if (full != QueueFull::kNo) {
-    // TAXII 2.1 section 1.6.x lists 429 Too Many Requests ("The client has sent too many
-    // requests in a given amount of time") and 503 Service Unavailable.
+    // 429 Too Many Requests and 503 Service Unavailable are among the HTTP status codes
+    // TAXII 2.1 lists (section 1.6); the body is a TAXII error message (section 3.6.1).
     http::Response busy = full == QueueFull::kOrganisation
                               ? TaxiiError(429, "Too Many Requests", status.status().message())
                               : TaxiiError(503, "Service Unavailable", status.status().message());
