@@ -1,6 +1,7 @@
 #include "admission/admission.h"
 
 #include <algorithm>
+#include <memory>
 #include <string_view>
 #include <utility>
 
@@ -111,20 +112,58 @@ void Admission::SerializeInto(const boost::json::object& obj, std::string* out) 
   out->assign(scratch_.data(), n);
 }
 
-stix::ValidateOptions NodeValidateOptions() {
+namespace {
+
+// Checks one indicator pattern within `limits` and at most `budget` RE2 instructions
+// of regular expression compiling; *spent receives what the check compiled.
+std::optional<std::string> CheckPattern(const PatternLimits& limits, size_t budget,
+                                        std::string_view text, std::string_view type,
+                                        std::string_view version, size_t* spent) {
+  *spent = 0;
+  // The index's fast path claims only text the full parser accepts too (its tests and
+  // fuzz/fuzz_fast_classify.cc), and declines the rest; it compiles nothing.
+  pattern::index::Classified classified;
+  if (type == "stix" &&
+      pattern::index::FastClassify(text, pattern::IndicatorParseOptions(version), &classified)) {
+    return std::nullopt;
+  }
+  pattern::ParseOptions options;
+  options.max_regex_memory = limits.regex_memory;
+  options.max_regex_program_size = std::min(limits.pattern_instructions, budget);
+  pattern::PatternCheck check = pattern::CheckIndicatorPatternCost(text, type, version, options);
+  *spent = check.regex_cost;
+  if (check.status.ok()) return std::nullopt;
+  return check.status.message();
+}
+
+}  // namespace
+
+stix::ValidateOptions NodeValidateOptions(const PatternLimits& limits) {
   stix::ValidateOptions options;
-  options.check_pattern = [](std::string_view text, std::string_view type,
-                             std::string_view version) -> std::optional<std::string> {
-    // The index's fast path claims only text the full parser accepts too (its tests and
-    // fuzz/fuzz_fast_classify.cc), and declines the rest.
-    pattern::index::Classified classified;
-    if (type == "stix" &&
-        pattern::index::FastClassify(text, pattern::IndicatorParseOptions(version), &classified)) {
-      return std::nullopt;
-    }
-    return pattern::CheckIndicatorPattern(text, type, version);
+  options.check_pattern = [limits](std::string_view text, std::string_view type,
+                                   std::string_view version) -> std::optional<std::string> {
+    size_t spent = 0;
+    return CheckPattern(limits, limits.pattern_instructions, text, type, version, &spent);
   };
   return options;
+}
+
+stix::PatternChecker EnvelopePatternChecker(const PatternLimits& limits) {
+  if (limits.envelope_instructions == 0) return NodeValidateOptions(limits).check_pattern;
+  auto left = std::make_shared<size_t>(limits.envelope_instructions);
+  return [limits, left](std::string_view text, std::string_view type,
+                        std::string_view version) -> std::optional<std::string> {
+    size_t spent = 0;
+    std::optional<std::string> error = CheckPattern(limits, *left, text, type, version, &spent);
+    const bool envelope_bound = *left < limits.pattern_instructions;
+    *left -= std::min(*left, spent);
+    if (error && envelope_bound && error->find("too large in total") != std::string::npos) {
+      return "the envelope's budget for compiling regular expressions (" +
+             std::to_string(limits.envelope_instructions) +
+             " RE2 instructions) is spent; send fewer patterns with MATCHES per envelope";
+    }
+    return error;
+  };
 }
 
 }  // namespace entente::admission

@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "pattern/parser.h"
 #include "policy/ingress.h"
 #include "policy/policy.h"
 #include "stix/stix.h"
@@ -106,10 +107,29 @@ class Admission {
   std::string scratch_;  // SerializeInto's buffer, reused
 };
 
+// What checking indicator patterns may cost, counted in RE2 program instructions
+// (compiling a MATCHES expression costs about 0.25-1 microsecond per instruction on a
+// 2-core machine of 2026): pattern::ParseOptions's per-expression memory budget and
+// per-pattern total, and a budget for all the patterns of one envelope.
+struct PatternLimits {
+  size_t regex_memory = pattern::ParseOptions().max_regex_memory;
+  size_t pattern_instructions = pattern::ParseOptions().max_regex_program_size;
+  // All patterns checked by one EnvelopePatternChecker; 0: no envelope budget.
+  size_t envelope_instructions = 2'000'000;
+};
+
 // The validation every way in applies on a node: the MUST rules, and indicator
-// patterns checked by the pattern engine (its index's fast path first: nearly every
-// indicator of a real feed is one comparison, which it accepts without building a
-// syntax tree; it accepts only text the full parser accepts too).
-stix::ValidateOptions NodeValidateOptions();
+// patterns checked by the pattern engine within `limits` (its index's fast path first:
+// nearly every indicator of a real feed is one comparison, which it accepts without
+// building a syntax tree or compiling a regular expression; it accepts only text the
+// full parser accepts too). Without an envelope budget; safe from any thread.
+stix::ValidateOptions NodeValidateOptions(const PatternLimits& limits = {});
+
+// The pattern check of NodeValidateOptions for the objects of one envelope: each
+// pattern's compile cost is also charged to limits.envelope_instructions; once that is
+// spent, every further pattern with a MATCHES expression is refused without compiling
+// it ("... send fewer per envelope"), while patterns that compile no regular
+// expression stay accepted. Keeps state: one per envelope, one thread at a time.
+stix::PatternChecker EnvelopePatternChecker(const PatternLimits& limits = {});
 
 }  // namespace entente::admission

@@ -148,5 +148,37 @@ TEST(Admission, DescribeListsFiveFindingsAndCountsTheRest) {
   EXPECT_EQ(r.Describe(), "p0: r: m; p1: r: m; p2: r: m; p3: r: m; p4: r: m; and 2 more");
 }
 
+// Issue 11: a pattern whose regular expression is costly to compile is refused by the
+// node's check, naming the rule, before it costs more than its budget.
+TEST(Admission, CostlyPatternIsRefusedByTheNodeCheck) {
+  auto check = NodeValidateOptions().check_pattern;
+  auto error = check(R"([file:name MATCHES '\\p{L}{50}\\p{N}{5,}'])", "stix", "2.1");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("too costly to compile"), std::string::npos) << *error;
+  EXPECT_EQ(check("[file:name MATCHES '^a+$']", "stix", "2.1"), std::nullopt);
+}
+
+// An envelope's patterns share one budget: once spent, patterns with MATCHES are
+// refused with "send fewer per envelope"; the others stay accepted, and the next
+// envelope has a budget of its own.
+TEST(Admission, EnvelopePatternBudgetRefusesTheRest) {
+  PatternLimits limits;
+  limits.envelope_instructions = 30'000;  // about two of the expressions below
+  const std::string costly = R"([file:name MATCHES '[^a]{1000}\\w{1000}'])";  // ~11,000
+  auto envelope = EnvelopePatternChecker(limits);
+  EXPECT_EQ(envelope(costly, "stix", "2.1"), std::nullopt);
+  EXPECT_EQ(envelope(costly, "stix", "2.1"), std::nullopt);
+  auto third = envelope(costly, "stix", "2.1");
+  ASSERT_TRUE(third.has_value());
+  EXPECT_NE(third->find("send fewer patterns with MATCHES per envelope"), std::string::npos)
+      << *third;
+  auto fourth = envelope(costly, "stix", "2.1");
+  ASSERT_TRUE(fourth.has_value());
+  EXPECT_NE(fourth->find("per envelope"), std::string::npos);
+  EXPECT_EQ(envelope("[file:name = 'a']", "stix", "2.1"), std::nullopt);
+  EXPECT_EQ(envelope("[file:size > 3 AND file:name = 'b']", "stix", "2.1"), std::nullopt);
+  EXPECT_EQ(EnvelopePatternChecker(limits)(costly, "stix", "2.1"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace entente::admission

@@ -1,6 +1,7 @@
 // `entente serve`: runs the TAXII 2.1 server on the node's store until SIGINT/SIGTERM.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -28,7 +29,45 @@ struct ServeOptions {
   std::string tls_cert;
   std::string tls_key;
   bool no_federation = false;
+  // Limits against one client taking the service down (docs/cli.md).
+  int write_threads = 2;
+  size_t max_writes_in_flight = 16;
+  size_t max_connections = 0;  // 0: the descriptor limit less kReservedDescriptors
+  size_t max_connections_per_address = 128;
+  int first_request_timeout = 10;
+  uint64_t queue_bytes_per_org = 16ull << 20;
+  uint64_t queue_bytes = 64ull << 20;
+  size_t envelope_pattern_budget = admission::PatternLimits().envelope_instructions;
 };
+
+// Descriptors kept for what is not a client connection (the store's files, peers'
+// connections, logs) when the connection cap is derived from the descriptor limit.
+constexpr uint64_t kReservedDescriptors = 64;
+
+struct Descriptors {
+  uint64_t soft = 0;    // after raising
+  uint64_t before = 0;  // the soft limit found at start
+};
+
+// Raises the soft limit on open descriptors to the hard limit (each client connection
+// holds one).
+Descriptors RaiseDescriptorLimit() {
+  Descriptors d;
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return d;
+  d.before = d.soft = lim.rlim_cur;
+  if (lim.rlim_cur < lim.rlim_max) {
+    rlimit raised = lim;
+    raised.rlim_cur = lim.rlim_max;
+    // An unlimited hard limit still has the kernel's ceiling (fs.nr_open).
+    if (setrlimit(RLIMIT_NOFILE, &raised) != 0 && lim.rlim_max == RLIM_INFINITY) {
+      raised.rlim_cur = 1 << 20;
+      if (setrlimit(RLIMIT_NOFILE, &raised) != 0) raised.rlim_cur = lim.rlim_cur;
+    }
+    if (getrlimit(RLIMIT_NOFILE, &lim) == 0) d.soft = lim.rlim_cur;
+  }
+  return d;
+}
 
 void LogLine(const std::string& line) {
   static std::mutex mu;
@@ -48,6 +87,18 @@ int RunServe(const ServeOptions& o) {
   if (o.tls_cert.empty() != o.tls_key.empty()) {
     return UsageError("TLS needs both files (--tls-cert/--tls-key: give both or neither)");
   }
+  if (o.write_threads < 1 || o.write_threads > 1024) {
+    return UsageError("invalid write thread count (--write-threads: 1-1024)");
+  }
+  if (o.first_request_timeout < 1) {
+    return UsageError("invalid first request timeout (--first-request-timeout: seconds, >= 1)");
+  }
+  const Descriptors fds = RaiseDescriptorLimit();
+  size_t max_connections = o.max_connections;
+  if (max_connections == 0) {
+    max_connections = static_cast<size_t>(
+        fds.soft > 2 * kReservedDescriptors ? fds.soft - kReservedDescriptors : fds.soft / 2);
+  }
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
 
@@ -60,6 +111,18 @@ int RunServe(const ServeOptions& o) {
   options.tls_cert = o.tls_cert;
   options.tls_key = o.tls_key;
   options.validate = admission::NodeValidateOptions();
+  admission::PatternLimits pattern_limits;
+  pattern_limits.envelope_instructions = o.envelope_pattern_budget;
+  options.envelope_pattern_checker = [pattern_limits] {
+    return admission::EnvelopePatternChecker(pattern_limits);
+  };
+  options.write_threads = o.write_threads;
+  options.max_writes_in_flight = o.max_writes_in_flight;
+  options.max_connections = max_connections;
+  options.max_connections_per_address = o.max_connections_per_address;
+  options.first_request_timeout_seconds = o.first_request_timeout;
+  options.max_queued_bytes_per_org = o.queue_bytes_per_org;
+  options.max_queued_bytes = o.queue_bytes;
   options.access_log = LogLine;
   options.log = LogLine;
 
@@ -86,8 +149,14 @@ int RunServe(const ServeOptions& o) {
   std::string url = DiscoveryUrl((*server)->scheme(), address->host, (*server)->port());
   std::cout << "listening on " << url << std::endl;
   LogLine(std::string("entente: serving ") + ResolveDataDir(o.data) + " with " +
-          std::to_string(options.threads) +
-          " threads; indicator patterns checked; stop with Ctrl-C or SIGTERM");
+          std::to_string(options.threads) + " threads and " +
+          std::to_string(options.write_threads) + " write threads; " + std::to_string(fds.soft) +
+          " file descriptors" +
+          (fds.soft != fds.before ? " (soft limit raised from " + std::to_string(fds.before) + ")"
+                                  : "") +
+          ", at most " + std::to_string(max_connections) + " connections, " +
+          std::to_string(o.max_connections_per_address) +
+          " per address; indicator patterns checked; stop with Ctrl-C or SIGTERM");
 
   // The federation's state is kept with the node's store (declared after the store:
   // destroyed before it).
@@ -133,6 +202,32 @@ void RegisterServeCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--tls-key", o->tls_key, "PEM private key");
   cmd->add_flag("--no-federation", o->no_federation,
                 "serve TAXII only; do not sync with peers (`entente peer sync` still does)");
+  cmd->add_option("--write-threads", o->write_threads,
+                  "threads that process POSTs, apart from those answering reads")
+      ->capture_default_str();
+  cmd->add_option("--max-writes-in-flight", o->max_writes_in_flight,
+                  "POSTs admitted at once, waiting or running (beyond: 503); 0 = no cap")
+      ->capture_default_str();
+  cmd->add_option("--max-connections", o->max_connections,
+                  "connections at once (beyond: closed at once); default: the descriptor limit "
+                  "less 64");
+  cmd->add_option("--max-connections-per-address", o->max_connections_per_address,
+                  "connections at once from one IP address (beyond: closed at once); 0 = no cap")
+      ->capture_default_str();
+  cmd->add_option("--first-request-timeout", o->first_request_timeout,
+                  "seconds a new connection has to send its first request")
+      ->capture_default_str();
+  cmd->add_option("--queue-bytes-per-org", o->queue_bytes_per_org,
+                  "bytes of large envelopes one organisation may have waiting (beyond: 429); "
+                  "0 = no bound")
+      ->capture_default_str();
+  cmd->add_option("--queue-bytes", o->queue_bytes,
+                  "bytes of large envelopes waiting in total (beyond: 503); 0 = no bound")
+      ->capture_default_str();
+  cmd->add_option("--envelope-pattern-budget", o->envelope_pattern_budget,
+                  "RE2 instructions one envelope's patterns may compile (MATCHES); the patterns "
+                  "beyond are refused; 0 = no budget")
+      ->capture_default_str();
   cmd->callback([o, &ctx] { ctx.exit_code = RunServe(*o); });
 }
 

@@ -7,7 +7,9 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -15,6 +17,7 @@
 #include <chrono>
 #include <limits>
 #include <list>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -32,11 +35,30 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
+// Waits between accept attempts while accepting fails (e.g. out of descriptors).
+constexpr auto kFirstAcceptBackoff = std::chrono::milliseconds(5);
+constexpr auto kMaxAcceptBackoff = std::chrono::milliseconds(1000);
+
+// Whether to report the n-th event of a kind: the 1st, 2nd, 4th, 8th... so that a flood
+// is reported with its count in a bounded number of lines.
+bool PowerOfTwo(uint64_t n) { return n != 0 && (n & (n - 1)) == 0; }
+
 int64_t MonoMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
+
+// A heavy request's place in the count of those in flight, left however the request
+// ends (a coroutine may be destroyed at any suspension point).
+struct HeavySlot {
+  std::atomic<size_t>* count = nullptr;
+  ~HeavySlot() { Release(); }
+  void Release() {
+    if (count) --*count;
+    count = nullptr;
+  }
+};
 
 // What Stop() needs to reach a live connection.
 struct Connection {
@@ -50,7 +72,8 @@ class ServerImpl final : public Server {
   ServerImpl(ServerOptions options, Handler handler)
       : options_(std::move(options)),
         handler_(std::move(handler)),
-        acceptor_(asio::make_strand(ioc_)) {}
+        acceptor_(asio::make_strand(ioc_)),
+        accept_timer_(acceptor_.get_executor()) {}
 
   ~ServerImpl() override {
     Stop();
@@ -87,6 +110,10 @@ class ServerImpl final : public Server {
       return Status::Internal(std::string("server start: ") + e.what());
     }
     asio::co_spawn(acceptor_.get_executor(), AcceptLoop(), asio::detached);
+    if (options_.is_heavy) {
+      heavy_pool_ = std::make_unique<asio::thread_pool>(
+          static_cast<size_t>(options_.heavy_threads < 1 ? 1 : options_.heavy_threads));
+    }
     int n = options_.threads < 1 ? 1 : options_.threads;
     for (int i = 0; i < n; ++i) {
       threads_.emplace_back([this] { ioc_.run(); });
@@ -102,6 +129,7 @@ class ServerImpl final : public Server {
     asio::post(acceptor_.get_executor(), [this] {
       boost::system::error_code ec;
       acceptor_.close(ec);
+      accept_timer_.cancel();
     });
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& weak : connections_) {
@@ -119,23 +147,88 @@ class ServerImpl final : public Server {
       if (t.joinable()) t.join();
     }
     threads_.clear();
+    if (heavy_pool_) heavy_pool_->join();  // every connection has ended: nothing queued
   }
 
  private:
   asio::awaitable<void> AcceptLoop() {
+    auto backoff = kFirstAcceptBackoff;
     for (;;) {
       auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), kAwait);
       if (ec) {
         if (stopping_ || ec == asio::error::operation_aborted) co_return;
-        continue;  // e.g. too many open files: keep serving the others
+        // E.g. too many open files: keep serving the others, and wait before trying
+        // again (a connection that closes frees a descriptor) instead of spinning.
+        uint64_t failures = ++accept_failures_;
+        Report("http: accept failed: " + ec.message() + " (" + std::to_string(failures) +
+               " accept failures since start); next attempt in " + std::to_string(backoff.count()) +
+               " ms");
+        accept_timer_.expires_after(backoff);
+        co_await accept_timer_.async_wait(kAwait);
+        backoff = std::min(backoff * 2, kMaxAcceptBackoff);
+        continue;
       }
+      backoff = kFirstAcceptBackoff;
       if (stopping_) co_return;
+      std::string address;
+      {
+        boost::system::error_code ep_ec;
+        auto ep = socket.remote_endpoint(ep_ec);
+        if (ep_ec) continue;  // already gone: the socket closes here
+        address = ep.address().to_string();
+      }
+      if (!Admit(address)) {
+        boost::system::error_code close_ec;
+        socket.close(close_ec);
+        continue;
+      }
       auto executor = socket.get_executor();
-      asio::co_spawn(executor, ServeConnection(std::move(socket)), asio::detached);
+      asio::co_spawn(executor, ServeConnection(std::move(socket), address), asio::detached);
     }
   }
 
-  asio::awaitable<void> ServeConnection(tcp::socket socket) {
+  // Counts a new connection from `address`, or refuses it (false) when a cap is reached.
+  bool Admit(const std::string& address) {
+    uint64_t refused = 0;
+    std::string why;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      size_t& from = per_address_[address];
+      if (options_.max_connections > 0 && open_connections_ >= options_.max_connections) {
+        why = "the node has " + std::to_string(open_connections_) + " connections (cap " +
+              std::to_string(options_.max_connections) + ")";
+      } else if (options_.max_connections_per_address > 0 &&
+                 from >= options_.max_connections_per_address) {
+        why = address + " has " + std::to_string(from) + " connections (cap " +
+              std::to_string(options_.max_connections_per_address) + " per address)";
+      }
+      if (why.empty()) {
+        ++from;
+        ++open_connections_;
+        return true;
+      }
+      if (from == 0) per_address_.erase(address);
+      refused = ++refused_connections_;
+    }
+    if (PowerOfTwo(refused)) {
+      Report("http: connection closed at once: " + why + " (" + std::to_string(refused) +
+             " refused since start)");
+    }
+    return false;
+  }
+
+  void Release(const std::string& address) {
+    std::lock_guard<std::mutex> lock(mu_);
+    --open_connections_;
+    auto it = per_address_.find(address);
+    if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+  }
+
+  void Report(const std::string& line) {
+    if (options_.log) options_.log(line);
+  }
+
+  asio::awaitable<void> ServeConnection(tcp::socket socket, std::string address) {
     auto conn = std::make_shared<Connection>();
     conn->executor = socket.get_executor();
     std::string remote;
@@ -157,7 +250,7 @@ class ServerImpl final : public Server {
         boost::system::error_code ec;
         beast::get_lowest_layer(stream).socket().close(ec);
       };
-      beast::get_lowest_layer(stream).expires_after(Timeout());
+      beast::get_lowest_layer(stream).expires_after(FirstRequestTimeout());
       auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kAwait);
       if (!ec) {
         co_await Serve(stream, *conn, remote);
@@ -175,8 +268,11 @@ class ServerImpl final : public Server {
       tcp_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
       conn->close = nullptr;
     }
-    std::lock_guard<std::mutex> lock(mu_);
-    connections_.erase(it);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      connections_.erase(it);
+    }
+    Release(address);
   }
 
   std::chrono::seconds Timeout() const {
@@ -184,17 +280,26 @@ class ServerImpl final : public Server {
                                                                   : 30);
   }
 
+  // The deadline of the first request head: the shorter of the two timeouts.
+  std::chrono::seconds FirstRequestTimeout() const {
+    return options_.first_request_timeout_seconds > 0
+               ? std::min(Timeout(), std::chrono::seconds(options_.first_request_timeout_seconds))
+               : Timeout();
+  }
+
   template <class Stream>
   asio::awaitable<void> Serve(Stream& stream, Connection& conn, const std::string& remote) {
     beast::flat_buffer buffer;
-    for (;;) {
+    for (bool first = true;; first = false) {
       if (stopping_) co_return;
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(options_.header_limit);
       // The real limit is set once the head is known (it may depend on the path); the
       // announced Content-Length is checked against it before any body byte is read.
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-      beast::get_lowest_layer(stream).expires_after(Timeout());
+      // Until a first request head arrives the connection is unauthenticated and idle:
+      // it gets the short deadline.
+      beast::get_lowest_layer(stream).expires_after(first ? FirstRequestTimeout() : Timeout());
       auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kAwait);
       if (ec == bhttp::error::header_limit) {
         co_await WriteError(stream, 431, "request header too large", remote);
@@ -237,6 +342,13 @@ class ServerImpl final : public Server {
                             &req);
         co_return;  // the body is never read
       }
+      const bool heavy = parsed_query && options_.is_heavy && options_.is_heavy(req);
+      if (heavy && !EnterHeavy()) {
+        co_await WriteError(stream, 503, "too many write requests in progress; try again later",
+                            remote, &req, options_.busy_retry_after_seconds);
+        co_return;  // the body is never read
+      }
+      HeavySlot heavy_slot{heavy ? &heavy_in_flight_ : nullptr};
       parser.body_limit(limit);
       beast::get_lowest_layer(stream).expires_after(Timeout());
       auto [ec2, n2] = co_await bhttp::async_read(stream, buffer, parser, kAwait);
@@ -249,12 +361,15 @@ class ServerImpl final : public Server {
       if (ec2) co_return;
       req.body = std::move(parser.get().body());
       bool keep_alive = parser.get().keep_alive();
-      if (parsed_query) {
-        try {
-          res = handler_(req);
-        } catch (const std::exception& e) {
-          res = PlainError(500, "internal error");
-        }
+      if (parsed_query && heavy) {
+        // On the heavy pool; this coroutine resumes on its strand with the response.
+        auto [thrown, heavy_res] = co_await asio::co_spawn(
+            heavy_pool_->get_executor(),
+            [this, &req]() -> asio::awaitable<Response> { co_return CallHandler(req); }, kAwait);
+        res = thrown ? PlainError(500, "internal error") : std::move(heavy_res);
+        heavy_slot.Release();
+      } else if (parsed_query) {
+        res = CallHandler(req);
       }
       if (stopping_) keep_alive = false;
       size_t bytes = res.body.size();
@@ -273,6 +388,24 @@ class ServerImpl final : public Server {
     }
   }
 
+  Response CallHandler(const Request& req) {
+    try {
+      return handler_(req);
+    } catch (const std::exception& e) {
+      return PlainError(500, "internal error");
+    }
+  }
+
+  // Admits one more heavy request, or false when max_heavy_in_flight are in.
+  bool EnterHeavy() {
+    size_t now = ++heavy_in_flight_;
+    if (options_.max_heavy_in_flight > 0 && now > options_.max_heavy_in_flight) {
+      --heavy_in_flight_;
+      return false;
+    }
+    return true;
+  }
+
   Response PlainError(int status, const std::string& message) const {
     if (options_.error_response) return options_.error_response(status, message);
     Response res;
@@ -284,8 +417,10 @@ class ServerImpl final : public Server {
 
   template <class Stream>
   asio::awaitable<void> WriteError(Stream& stream, int status, const std::string& message,
-                                   const std::string& remote, const Request* req = nullptr) {
+                                   const std::string& remote, const Request* req = nullptr,
+                                   int retry_after_seconds = 0) {
     Response res = PlainError(status, message);
+    if (retry_after_seconds > 0) res.SetHeader("Retry-After", std::to_string(retry_after_seconds));
     bhttp::response<bhttp::string_body> out;
     out.version(11);
     out.result(static_cast<unsigned>(status));
@@ -324,6 +459,13 @@ class ServerImpl final : public Server {
   std::mutex wait_mu_;
   std::mutex mu_;
   std::list<std::weak_ptr<Connection>> connections_;
+  size_t open_connections_ = 0;                // guarded by mu_
+  std::map<std::string, size_t> per_address_;  // guarded by mu_
+  uint64_t refused_connections_ = 0;           // guarded by mu_
+  asio::steady_timer accept_timer_;            // on the acceptor's strand
+  std::atomic<uint64_t> accept_failures_{0};
+  std::atomic<size_t> heavy_in_flight_{0};
+  std::unique_ptr<asio::thread_pool> heavy_pool_;  // when options_.is_heavy is set
 };
 
 }  // namespace

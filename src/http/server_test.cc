@@ -2,17 +2,22 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "http/testing/client.h"
 #include "http/testing/self_signed.h"
@@ -214,6 +219,230 @@ TEST(HttpServer, ReadTimeoutClosesStalledConnections) {
   EXPECT_EQ(SendAndAwaitClose(server->port(),
                               "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc"),
             0);
+}
+
+// Sends GET / on a new connection until one is answered 200 (at most `attempts`).
+bool AnsweredWithin(uint16_t port, int attempts) {
+  for (int i = 0; i < attempts; ++i) {
+    auto client = Client::Connect("127.0.0.1", port);
+    if (client.ok()) {
+      auto r = (*client)->Send("GET", "/", {});
+      if (r.ok() && r->status == 200) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+struct LogLines {
+  std::mutex mu;
+  std::vector<std::string> lines;
+  std::function<void(const std::string&)> Sink() {
+    return [this](const std::string& line) {
+      std::lock_guard<std::mutex> lock(mu);
+      lines.push_back(line);
+    };
+  }
+  size_t Count(const std::string& part) {
+    std::lock_guard<std::mutex> lock(mu);
+    size_t n = 0;
+    for (const auto& l : lines) n += l.find(part) != std::string::npos;
+    return n;
+  }
+};
+
+TEST(HttpServer, ConnectionsBeyondThePerAddressCapAreClosedAtOnce) {
+  LogLines log;
+  ServerOptions options;
+  options.max_connections_per_address = 2;
+  options.first_request_timeout_seconds = 60;
+  options.read_timeout_seconds = 60;
+  options.log = log.Sink();
+  auto server = StartEcho(options);
+  auto a = Client::Connect("127.0.0.1", server->port());
+  auto b = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE((*a)->Send("GET", "/a", {}).ok());  // both accepted and counted
+  ASSERT_TRUE((*b)->Send("GET", "/b", {}).ok());
+  // The third is closed before any byte is read (well before the 60 s deadlines).
+  EXPECT_EQ(SendAndAwaitClose(server->port(), ""), 0);
+  EXPECT_EQ(log.Count("connection closed at once"), 1u);
+  EXPECT_EQ(log.Count("127.0.0.1 has 2 connections (cap 2 per address)"), 1u);
+  a->reset();  // one place frees up
+  EXPECT_TRUE(AnsweredWithin(server->port(), 500));
+}
+
+TEST(HttpServer, ConnectionsBeyondTheTotalCapAreClosedAtOnce) {
+  ServerOptions options;
+  options.max_connections = 1;
+  options.first_request_timeout_seconds = 60;
+  options.read_timeout_seconds = 60;
+  auto server = StartEcho(options);
+  auto a = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE((*a)->Send("GET", "/a", {}).ok());
+  EXPECT_EQ(SendAndAwaitClose(server->port(), ""), 0);
+  a->reset();
+  EXPECT_TRUE(AnsweredWithin(server->port(), 500));
+}
+
+TEST(HttpServer, ConnectionWithoutAFirstRequestIsClosedAtTheFirstRequestDeadline) {
+  ServerOptions options;
+  options.first_request_timeout_seconds = 1;
+  options.read_timeout_seconds = 60;  // SendAndAwaitClose waits 20 s at most
+  auto server = StartEcho(options);
+  EXPECT_EQ(SendAndAwaitClose(server->port(), ""), 0);
+  EXPECT_EQ(SendAndAwaitClose(server->port(), "GET / HTTP/1.1\r\nHost: x\r\n"), 0);
+}
+
+// A blocked heavy handler (a costly write) occupies a heavy thread only: the one
+// serving thread still answers other requests.
+TEST(HttpServer, HeavyRequestsRunOnTheirOwnPool) {
+  std::atomic<bool> entered{false};
+  std::atomic<bool> release{false};
+  ServerOptions options;
+  options.threads = 1;
+  options.heavy_threads = 1;
+  options.is_heavy = [](const Request& head) { return head.method == "POST"; };
+  auto s = Server::Start(options, [&](const Request& req) {
+    if (req.method == "POST") {
+      entered = true;
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return Echo(req);
+  });
+  ASSERT_TRUE(s.ok());
+  auto server = std::move(s).value();
+  auto writer = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(writer.ok());
+  Result<Response> posted = Status::Internal("not run");
+  std::thread t([&] { posted = (*writer)->Send("POST", "/objects/", {}, "body"); });
+  while (!entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto reader = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(reader.ok());
+  auto got = (*reader)->Send("GET", "/discovery", {});
+  const bool post_done_before_get = !release;  // still blocked: the GET did not wait
+  release = true;
+  t.join();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->status, 200);
+  EXPECT_TRUE(post_done_before_get);
+  ASSERT_TRUE(posted.ok()) << posted.status().ToString();
+  EXPECT_EQ(posted->body, "POST /objects/\nbody:body");
+}
+
+TEST(HttpServer, StopFinishesAnInFlightHeavyRequest) {
+  std::atomic<bool> entered{false};
+  std::atomic<bool> release{false};
+  ServerOptions options;
+  options.is_heavy = [](const Request& head) { return head.method == "POST"; };
+  auto s = Server::Start(options, [&](const Request& req) {
+    entered = true;
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return Echo(req);
+  });
+  ASSERT_TRUE(s.ok());
+  auto server = std::move(s).value();
+  auto client = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(client.ok());
+  Result<Response> posted = Status::Internal("not run");
+  std::thread t([&] { posted = (*client)->Send("POST", "/w", {}, "x"); });
+  while (!entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  server->Stop();
+  release = true;
+  t.join();
+  server->Wait();
+  ASSERT_TRUE(posted.ok()) << posted.status().ToString();
+  EXPECT_EQ(posted->status, 200);
+  EXPECT_EQ(posted->body, "POST /w\nbody:x");
+}
+
+TEST(HttpServer, HeavyRequestsBeyondTheCapAreAnswered503WithRetryAfter) {
+  std::atomic<bool> entered{false};
+  std::atomic<bool> release{false};
+  ServerOptions options;
+  options.heavy_threads = 2;
+  options.max_heavy_in_flight = 1;
+  options.busy_retry_after_seconds = 7;
+  options.is_heavy = [](const Request& head) { return head.method == "POST"; };
+  auto s = Server::Start(options, [&](const Request& req) {
+    if (req.method == "POST") {
+      entered = true;
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return Echo(req);
+  });
+  ASSERT_TRUE(s.ok());
+  auto server = std::move(s).value();
+  auto first = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(first.ok());
+  Result<Response> posted = Status::Internal("not run");
+  std::thread t([&] { posted = (*first)->Send("POST", "/a", {}, "x"); });
+  while (!entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto second = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(second.ok());
+  auto busy = (*second)->Send("POST", "/b", {}, "y");
+  release = true;
+  t.join();
+  ASSERT_TRUE(busy.ok()) << busy.status().ToString();
+  EXPECT_EQ(busy->status, 503);
+  ASSERT_TRUE(busy->Header("Retry-After").has_value());
+  EXPECT_EQ(*busy->Header("Retry-After"), "7");
+  ASSERT_TRUE(posted.ok());
+  EXPECT_EQ(posted->status, 200);
+  EXPECT_TRUE(AnsweredWithin(server->port(), 10));  // the count went back down
+  auto again = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(again.ok());
+  auto ok = (*again)->Send("POST", "/c", {}, "z");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->status, 200);
+}
+
+// Out of descriptors, accepting fails (EMFILE): the server waits before each next
+// attempt, doubling the wait, reports each failure with its count, and accepts again
+// once descriptors are free.
+TEST(HttpServer, AcceptFailuresBackOffAndRecover) {
+  LogLines log;
+  ServerOptions options;
+  options.log = log.Sink();
+  auto server = StartEcho(options);
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &old), 0);
+  rlimit low = old;
+  low.rlim_cur = std::min<rlim_t>(old.rlim_cur, 512);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  std::vector<int> filler;
+  for (int fd; (fd = open("/dev/null", O_RDONLY)) >= 0 && filler.size() < 4096;) {
+    filler.push_back(fd);
+  }
+  ASSERT_FALSE(filler.empty());
+  close(filler.back());  // one descriptor for the client; none left for the server
+  filler.pop_back();
+  int client = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(client, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(server->port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  for (int i = 0; i < 2000 && log.Count("accept failed") < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  for (int fd : filler) close(fd);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &old), 0);
+  ASSERT_GE(log.Count("accept failed"), 3u);
+  EXPECT_EQ(log.Count("(1 accept failures since start); next attempt in 5 ms"), 1u);
+  EXPECT_EQ(log.Count("(2 accept failures since start); next attempt in 10 ms"), 1u);
+  EXPECT_EQ(log.Count("(3 accept failures since start); next attempt in 20 ms"), 1u);
+  // Accepted once descriptors are free again.
+  timeval tv{20, 0};
+  setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const std::string get = "GET /x HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(send(client, get.data(), get.size(), 0), static_cast<ssize_t>(get.size()));
+  char buf[64] = {};
+  ASSERT_GT(recv(client, buf, sizeof buf - 1, 0), 12);
+  EXPECT_EQ(std::string(buf, 12), "HTTP/1.1 200");
+  close(client);
 }
 
 TEST(HttpServer, RefusesBadListenAddress) {

@@ -21,8 +21,10 @@ Status LimitAt(size_t offset, const std::string& what) {
   return Status::ResourceExhausted("at offset " + std::to_string(offset) + ": " + what);
 }
 
-// Memory budget of one compiled regular expression (RE2 fails to compile beyond it).
-constexpr int64_t kRegexMaxMem = 1 << 20;
+// What an expression refused for its size is counted as (in RE2 instructions): the
+// most it could have compiled before RE2 gave up, roughly its memory budget over the
+// 16 bytes RE2 spends per instruction.
+size_t FailedCompileCost(size_t max_regex_memory) { return max_regex_memory / 16; }
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -32,6 +34,9 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 class Parser {
  public:
   Parser(std::string_view text, const ParseOptions& options) : lexer_(text), options_(options) {}
+
+  // RE2 instructions compiled for MATCHES so far (see ParsePatternCounting).
+  size_t regex_program_size() const { return regex_program_size_; }
 
   Result<Pattern> Run() {
     ENTENTE_RETURN_IF_ERROR(Advance());
@@ -392,10 +397,24 @@ class Parser {
         return Status::Ok();
     }
     if (c.op == CompareOp::kMatches) {
+      if (regex_program_size_ >= options_.max_regex_program_size) {  // nothing left to spend
+        return LimitAt(v.position, "regular expressions too large in total (over " +
+                                       std::to_string(options_.max_regex_program_size) +
+                                       " RE2 instructions)");
+      }
       RE2::Options ro;
       ro.set_log_errors(false);
-      ro.set_max_mem(kRegexMaxMem);
+      ro.set_max_mem(static_cast<int64_t>(options_.max_regex_memory));
       RE2 re(v.text, ro);
+      if (re.error_code() == RE2::ErrorPatternTooLarge) {
+        regex_program_size_ += FailedCompileCost(options_.max_regex_memory);
+        return LimitAt(v.position,
+                       "regular expression too costly to compile: its RE2 program needs more "
+                       "than " +
+                           std::to_string(options_.max_regex_memory / 1024) +
+                           " KiB (the compile budget of one expression); use fewer or smaller "
+                           "counted repetitions, e.g. of Unicode classes such as \\p{L}");
+      }
       if (!re.ok()) {
         return ErrorAt(v.position,
                        "regular expression not supported by RE2 (linear-time "
@@ -567,13 +586,22 @@ class Parser {
 }  // namespace
 
 Result<Pattern> ParsePattern(std::string_view text, const ParseOptions& options) {
+  size_t regex_cost = 0;
+  return ParsePatternCounting(text, options, &regex_cost);
+}
+
+Result<Pattern> ParsePatternCounting(std::string_view text, const ParseOptions& options,
+                                     size_t* regex_cost) {
+  *regex_cost = 0;
   if (text.size() > options.max_length) {
     return Status::ResourceExhausted("at offset " + std::to_string(options.max_length) +
                                      ": pattern longer than " + std::to_string(options.max_length) +
                                      " bytes");
   }
   Parser parser(text, options);
-  return parser.Run();
+  Result<Pattern> parsed = parser.Run();
+  *regex_cost = parser.regex_program_size();
+  return parsed;
 }
 
 std::string FormatParseError(std::string_view text, const Status& error) {
@@ -621,6 +649,16 @@ std::optional<std::string> CheckIndicatorPattern(std::string_view text,
   Result<Pattern> p = ParsePattern(text, IndicatorParseOptions(pattern_version));
   if (p.ok()) return std::nullopt;
   return p.status().message();
+}
+
+PatternCheck CheckIndicatorPatternCost(std::string_view text, std::string_view pattern_type,
+                                       std::string_view pattern_version, ParseOptions limits) {
+  PatternCheck check;
+  if (pattern_type != "stix") return check;
+  limits.version = IndicatorParseOptions(pattern_version).version;
+  Result<Pattern> p = ParsePatternCounting(text, limits, &check.regex_cost);
+  check.status = p.status();
+  return check;
 }
 
 }  // namespace entente::pattern

@@ -11,7 +11,9 @@
 //
 // Type rules checked here (beyond the grammar):
 //   - IN sets hold constants of one kind (ints and floats mix as numbers);
-//   - LIKE, MATCHES, ISSUBSET, ISSUPERSET take a string; MATCHES must compile with RE2;
+//   - LIKE, MATCHES, ISSUBSET, ISSUPERSET take a string; MATCHES must compile with RE2
+//     within a compile budget (ParseOptions::max_regex_memory per expression,
+//     max_regex_program_size for all of a pattern's; beyond either, kResourceExhausted);
 //     ISSUBSET/ISSUPERSET need an IPv4 or IPv6 address or CIDR ("10.0.0.0/8", "::1/128");
 //   - <, >, <=, >= take no booleans; h'…' needs an even number of hex digits; b'…' must
 //     be valid base64; t'…' must be a valid RFC 3339 UTC timestamp;
@@ -42,12 +44,23 @@ struct ParseOptions {
   int64_t max_repeats = 1000;     // largest n in REPEATS n TIMES
   size_t max_set_size = 4096;     // members of one IN set
   size_t max_path_steps = 32;     // steps of one object path
-  // Sum of the compiled sizes (RE2 program instructions) of all MATCHES expressions:
-  // bounds compile time and memory for patterns full of large counted repetitions.
-  size_t max_regex_program_size = 200'000;
+  // The compile cost of MATCHES expressions, which grows with counted repetitions of
+  // large classes (`\p{L}{50}` compiles about 60,000 RE2 instructions in 40 ms here):
+  // RE2's memory budget for one expression (RE2 stops compiling beyond it, after
+  // about 1-2 ms at this size), and the sum of the compiled sizes (RE2 program
+  // instructions) of all of a pattern's; an expression over its memory budget counts
+  // as max_regex_memory / 16 instructions. A pattern whose total already reached the
+  // sum compiles no further expression.
+  size_t max_regex_memory = 256 * 1024;
+  size_t max_regex_program_size = 20'000;
 };
 
 Result<Pattern> ParsePattern(std::string_view text, const ParseOptions& options = {});
+
+// ParsePattern that also tells what its MATCHES expressions cost to compile (RE2
+// instructions, as counted against max_regex_program_size), whether it succeeds or not.
+Result<Pattern> ParsePatternCounting(std::string_view text, const ParseOptions& options,
+                                     size_t* regex_cost);
 
 // Multi-line, human-readable form of a ParsePattern error for `text`:
 //   <message>
@@ -69,5 +82,14 @@ ParseOptions IndicatorParseOptions(std::string_view pattern_version);
 std::optional<std::string> CheckIndicatorPattern(std::string_view text,
                                                  std::string_view pattern_type,
                                                  std::string_view pattern_version);
+
+// An indicator pattern's check with the given limits (their `version` is replaced by
+// the one pattern_version selects), and the compile cost it incurred.
+struct PatternCheck {
+  Status status;          // ok, or the parse error
+  size_t regex_cost = 0;  // RE2 instructions compiled (ParsePatternCounting)
+};
+PatternCheck CheckIndicatorPatternCost(std::string_view text, std::string_view pattern_type,
+                                       std::string_view pattern_version, ParseOptions limits);
 
 }  // namespace entente::pattern

@@ -224,6 +224,51 @@ TEST(ParserTest, RegexSizeIsBoundedPerPattern) {
   EXPECT_NE(p.status().message().find("too large in total"), std::string::npos);
 }
 
+// Issue 11: MATCHES expressions the checker accepted cost up to 0.2 s each to compile
+// (large counted repetitions of Unicode classes); each one now has a compile budget.
+TEST(ParserTest, CostlyRegexIsRefusedByItsCompileBudget) {
+  Result<Pattern> p = ParsePattern(R"([file:name MATCHES '\\p{L}{50}\\p{N}{5,}'])");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(p.status().message().find("too costly to compile"), std::string::npos)
+      << p.status().message();
+  EXPECT_NE(p.status().message().find("256 KiB"), std::string::npos);
+  // A larger budget accepts it.
+  ParseOptions generous;
+  generous.max_regex_memory = 1 << 20;
+  generous.max_regex_program_size = 1'000'000;
+  EXPECT_TRUE(ParsePattern(R"([file:name MATCHES '\\p{L}{50}\\p{N}{5,}'])", generous).ok());
+}
+
+TEST(ParserTest, ParsePatternCountingReportsTheCompileCost) {
+  size_t cost = 1;
+  ASSERT_TRUE(ParsePatternCounting("[file:name = 'a']", {}, &cost).ok());
+  EXPECT_EQ(cost, 0u);
+  ASSERT_TRUE(ParsePatternCounting("[file:name MATCHES '^a+$']", {}, &cost).ok());
+  EXPECT_GT(cost, 0u);
+  // A refused expression counts as its whole budget.
+  ParseOptions options;
+  EXPECT_FALSE(ParsePatternCounting(R"([file:name MATCHES '\\p{L}{1,100}'])", options, &cost).ok());
+  EXPECT_EQ(cost, options.max_regex_memory / 16);
+  // Nothing left to spend: MATCHES is refused before compiling.
+  options.max_regex_program_size = 0;
+  Result<Pattern> none = ParsePatternCounting("[file:name MATCHES 'a']", options, &cost);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(cost, 0u);
+  EXPECT_TRUE(ParsePatternCounting("[file:name = 'a']", options, &cost).ok());
+}
+
+TEST(ParserTest, CheckIndicatorPatternCostUsesTheGivenLimits) {
+  ParseOptions limits;
+  limits.max_regex_program_size = 0;
+  PatternCheck check = CheckIndicatorPatternCost("[file:name MATCHES 'a']", "stix", "2.1", limits);
+  EXPECT_EQ(check.status.code(), StatusCode::kResourceExhausted);
+  check = CheckIndicatorPatternCost("[file:name MATCHES 'a']", "snort", "", limits);
+  EXPECT_TRUE(check.status.ok());
+  EXPECT_EQ(check.regex_cost, 0u);
+}
+
 TEST(ParserTest, FormatParseErrorPutsCaretUnderOffset) {
   std::string text = "[file:name = 'a' AND]";
   Result<Pattern> p = ParsePattern(text);

@@ -78,8 +78,14 @@ DROP INDEX objects_key;
 CREATE INDEX objects_id ON objects (collection, id_key);
 )sql";
 
+// Version 3. A status resource remembers the collection its envelope was posted to, so
+// that a restart can tell which objects of an interrupted envelope were stored.
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE statuses ADD COLUMN collection TEXT NOT NULL DEFAULT '';
+)sql";
+
 // kMigrations[i] brings the schema from version i to version i + 1.
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 }  // namespace

@@ -509,7 +509,8 @@ Status SqliteStore::PutStatus(const StatusRecord& s) {
   return InWriteTransaction("put status", [&](Connection& c) {
     auto st = c.Prepare(
         "INSERT OR REPLACE INTO statuses (id, api_root, owner_org, status, request_timestamp_us, "
-        "total_count, successes, failures, pendings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        "total_count, successes, failures, pendings, collection) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (!st.ok()) return st.status();
     st->Bind(1, s.id);
     st->Bind(2, s.api_root);
@@ -520,6 +521,7 @@ Status SqliteStore::PutStatus(const StatusRecord& s) {
     st->Bind(7, EncodeDetails(s.successes));
     st->Bind(8, EncodeDetails(s.failures));
     st->Bind(9, EncodeDetails(s.pendings));
+    st->Bind(10, s.collection_id);
     return st->Exec("put status");
   });
 }
@@ -528,7 +530,7 @@ namespace {
 
 constexpr const char* kStatusColumns =
     "SELECT id, api_root, owner_org, status, request_timestamp_us, total_count, successes, "
-    "failures, pendings FROM statuses ";
+    "failures, pendings, collection FROM statuses ";
 
 Result<StatusRecord> StatusFromRow(Statement& st) {
   StatusRecord s;
@@ -541,6 +543,7 @@ Result<StatusRecord> StatusFromRow(Statement& st) {
   ENTENTE_RETURN_IF_ERROR(DecodeDetails(st.Text(6), &s.successes));
   ENTENTE_RETURN_IF_ERROR(DecodeDetails(st.Text(7), &s.failures));
   ENTENTE_RETURN_IF_ERROR(DecodeDetails(st.Text(8), &s.pendings));
+  s.collection_id = st.String(9);
   return s;
 }
 

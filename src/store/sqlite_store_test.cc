@@ -239,12 +239,14 @@ TEST(SqliteStore, StatusResources) {
   s.total_count = 3;
   s.successes = {{"indicator--1", "2020-01-01T00:00:00.000Z", ""}};
   s.failures = {{"indicator--2", "", "bad \"pattern\"\n"}};
+  s.collection_id = "c-1";
   ASSERT_TRUE(store->PutStatus(s).ok());
   s.pendings = {{"indicator--3", "v", "later"}};
   ASSERT_TRUE(store->PutStatus(s).ok());
   auto got = store->GetStatus(s.id);
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->owner_org, "org-a");
+  EXPECT_EQ(got->collection_id, "c-1");
   EXPECT_EQ(got->status, "complete");
   EXPECT_EQ(got->request_timestamp_us, 123);
   EXPECT_EQ(got->total_count, 3);
@@ -271,7 +273,7 @@ TEST(SqliteStore, ReopenKeepsEverything) {
                     ->AddObjects("c-1", {testing::MakeObject("indicator--1", "v1", 1),
                                          testing::MakeObject("indicator--1", "v2", 2)})
                     .ok());
-    ASSERT_TRUE(store->PutStatus({"s-1", "cti", "org-a", "complete", 1, 2, {}, {}, {}}).ok());
+    ASSERT_TRUE(store->PutStatus({"s-1", "cti", "org-a", "complete", 1, 2, {}, {}, {}, ""}).ok());
   }
   SqliteOptions o;  // no create: the file must be there
   auto reopened = OpenSqliteStore(dir.File("db"), o);

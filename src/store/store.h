@@ -158,6 +158,9 @@ struct StatusRecord {
   int64_t request_timestamp_us = 0;
   int64_t total_count = 0;
   std::vector<StatusDetail> successes, failures, pendings;
+  // The collection the envelope was posted to ("" for statuses stored before schema
+  // version 3): where a restart looks for the objects of a status left pending.
+  std::string collection_id;
 };
 
 class Store {

@@ -464,7 +464,18 @@ http::Response TaxiiHandler::PostObjects(const http::Request& req, const Caller&
                           " objects; at most " + std::to_string(options_.max_objects_per_envelope) +
                           " are accepted");
   }
-  auto status = ingestor_.Submit(access.collection, caller.org_id, std::move(objects));
+  QueueFull full = QueueFull::kNo;
+  auto status = ingestor_.Submit(access.collection, caller.org_id, std::move(objects),
+                                 req.body.size(), &full);
+  if (full != QueueFull::kNo) {
+    // 429 Too Many Requests and 503 Service Unavailable are among the HTTP status codes
+    // TAXII 2.1 lists (section 1.6); the body is a TAXII error message (section 3.6.1).
+    http::Response busy = full == QueueFull::kOrganisation
+                              ? TaxiiError(429, "Too Many Requests", status.status().message())
+                              : TaxiiError(503, "Service Unavailable", status.status().message());
+    busy.SetHeader("Retry-After", std::to_string(options_.retry_after_seconds));
+    return busy;
+  }
   if (!status.ok()) return TaxiiErrorFromStatus(status.status());
   return TaxiiJson(202, StatusJson(*status));
 }

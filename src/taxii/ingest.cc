@@ -1,6 +1,8 @@
 #include "taxii/ingest.h"
 
 #include <algorithm>
+#include <set>
+#include <utility>
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -71,13 +73,89 @@ void Ingestor::Stop() {
   if (worker_.joinable()) worker_.join();
 }
 
+namespace {
+
+// How many ids one lookup names (each is bound twice: its key and its text).
+constexpr size_t kIdsPerLookup = 200;
+
+// A version's instant, so that "…00Z" and "…00.000Z" name the same version; -1 when the
+// text is no timestamp (then only the same text matches).
+int64_t VersionInstant(std::string_view version) {
+  if (version.empty()) return -1;
+  auto t = ParseTimestamp(version);
+  return t.ok() ? t->micros : -1;
+}
+
+// Marks in `stored` the pending entries of `status` whose (id, version) `collection_id`
+// holds as contributed by the status's organisation.
+Status FindStoredByOwner(store::Store& store, const std::string& collection_id,
+                         const store::StatusRecord& status, std::vector<bool>* stored) {
+  for (size_t begin = 0; begin < status.pendings.size(); begin += kIdsPerLookup) {
+    size_t end = std::min(status.pendings.size(), begin + kIdsPerLookup);
+    store::ObjectQuery q;
+    q.collection_id = collection_id;
+    q.match_all = true;
+    q.match_last = false;
+    for (size_t i = begin; i < end; ++i) {
+      if (!status.pendings[i].id.empty()) q.ids.push_back(status.pendings[i].id);
+    }
+    if (q.ids.empty()) continue;
+    std::sort(q.ids.begin(), q.ids.end());
+    q.ids.erase(std::unique(q.ids.begin(), q.ids.end()), q.ids.end());
+    // (id, version text) and (id, version instant) of the versions this owner stored.
+    std::set<std::pair<std::string, std::string>> texts;
+    std::set<std::pair<std::string, int64_t>> instants;
+    Status scanned = store.ScanObjects(q, [&](const store::ObjectRow& row) {
+      if (row.labels.owner_org == status.owner_org) {
+        texts.emplace(std::string(row.id), std::string(row.version));
+        int64_t at = VersionInstant(row.version);
+        if (at >= 0) instants.emplace(std::string(row.id), at);
+      }
+      return store::ScanAction::kContinue;
+    });
+    if (scanned.code() == StatusCode::kNotFound) return Status::Ok();  // collection deleted
+    ENTENTE_RETURN_IF_ERROR(scanned);
+    for (size_t i = begin; i < end; ++i) {
+      const store::StatusDetail& d = status.pendings[i];
+      int64_t at = VersionInstant(d.version);
+      if (texts.count({d.id, d.version}) || (at >= 0 && instants.count({d.id, at}))) {
+        (*stored)[i] = true;
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status CompleteInterruptedStatuses(store::Store& store) {
   auto pending = store.ListPendingStatuses();
   if (!pending.ok()) return pending.status();
   for (store::StatusRecord& status : *pending) {
-    for (store::StatusDetail& d : status.pendings) {
-      d.message = "not processed: the node stopped before this object was stored; send it again";
-      status.failures.push_back(std::move(d));
+    // Where the envelope went: its collection, or for a status stored before statuses
+    // named it, every collection of its API root.
+    std::vector<std::string> collections;
+    if (!status.collection_id.empty()) {
+      collections.push_back(status.collection_id);
+    } else {
+      auto all = store.ListCollections(status.api_root);
+      if (!all.ok()) return all.status();
+      for (const store::Collection& c : *all) collections.push_back(c.id);
+    }
+    std::vector<bool> stored(status.pendings.size(), false);
+    for (const std::string& c : collections) {
+      ENTENTE_RETURN_IF_ERROR(FindStoredByOwner(store, c, status, &stored));
+    }
+    for (size_t i = 0; i < status.pendings.size(); ++i) {
+      store::StatusDetail& d = status.pendings[i];
+      if (stored[i]) {
+        // Stored (and committed) before the node stopped, by this organisation.
+        d.message.clear();
+        status.successes.push_back(std::move(d));
+      } else {
+        d.message = "not processed: the node stopped before this object was stored; send it again";
+        status.failures.push_back(std::move(d));
+      }
     }
     status.pendings.clear();
     status.status = "complete";
@@ -86,13 +164,39 @@ Status CompleteInterruptedStatuses(store::Store& store) {
   return Status::Ok();
 }
 
+QueueFull Ingestor::Reserve(const std::string& org_id, uint64_t bytes) {
+  uint64_t& mine = queued_by_org_[org_id];
+  if (options_.max_queued_bytes_per_org > 0 && mine > 0 &&
+      mine + bytes > options_.max_queued_bytes_per_org) {
+    return QueueFull::kOrganisation;
+  }
+  if (options_.max_queued_bytes > 0 && queued_bytes_ > 0 &&
+      queued_bytes_ + bytes > options_.max_queued_bytes) {
+    if (mine == 0) queued_by_org_.erase(org_id);
+    return QueueFull::kTotal;
+  }
+  mine += bytes;
+  queued_bytes_ += bytes;
+  return QueueFull::kNo;
+}
+
+void Ingestor::Unreserve(const std::string& org_id, uint64_t bytes) {
+  queued_bytes_ -= std::min(queued_bytes_, bytes);
+  auto it = queued_by_org_.find(org_id);
+  if (it == queued_by_org_.end()) return;
+  it->second -= std::min(it->second, bytes);
+  if (it->second == 0) queued_by_org_.erase(it);
+}
+
 Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection,
-                                             const std::string& org_id,
-                                             boost::json::array objects) {
+                                             const std::string& org_id, boost::json::array objects,
+                                             uint64_t envelope_bytes, QueueFull* full) {
+  if (full) *full = QueueFull::kNo;
   store::StatusRecord status;
   status.id = NewUuid4(random_);
   status.api_root = collection.api_root;
   status.owner_org = org_id;
+  status.collection_id = collection.id;
   status.request_timestamp_us = clock_.NowMicros();
   status.total_count = static_cast<int64_t>(objects.size());
   if (objects.size() <= options_.async_threshold) {
@@ -100,6 +204,24 @@ Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection
     Process(collection, org_id, objects, &status);
     ENTENTE_RETURN_IF_ERROR(store_.PutStatus(status));
     return status;
+  }
+  // An envelope counts at least one byte, so that a queued one always holds its place.
+  const uint64_t bytes = std::max<uint64_t>(envelope_bytes, 1);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return Status::Unavailable("the server is stopping");
+    QueueFull refused = Reserve(org_id, bytes);
+    if (refused != QueueFull::kNo) {
+      if (full) *full = refused;
+      return Status::ResourceExhausted(
+          refused == QueueFull::kOrganisation
+              ? "your organisation's envelopes waiting to be processed fill its share of the "
+                "queue (" +
+                    std::to_string(options_.max_queued_bytes_per_org) +
+                    " bytes); send it again when its earlier envelopes have completed"
+              : "the queue of envelopes waiting to be processed is full (" +
+                    std::to_string(options_.max_queued_bytes) + " bytes); send it again later");
+    }
   }
   status.status = "pending";
   for (const auto& v : objects) {
@@ -111,12 +233,14 @@ Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection
     }
     status.pendings.push_back(std::move(d));
   }
-  ENTENTE_RETURN_IF_ERROR(store_.PutStatus(status));
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_) return Status::Unavailable("the server is stopping");
-    queue_.push_back(Job{collection, org_id, std::move(objects), status});
+  Status put = store_.PutStatus(status);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!put.ok() || stopping_) {
+    Unreserve(org_id, bytes);
+    if (!put.ok()) return put;
+    return Status::Unavailable("the server is stopping");
   }
+  queue_.push_back(Job{collection, org_id, std::move(objects), status, bytes});
   cv_.notify_one();
   return status;
 }
@@ -146,6 +270,11 @@ void Ingestor::Run() {
     RetryUnwritten();
     job.status.pendings.clear();
     Process(job.collection, job.org_id, job.objects, &job.status);
+    job.objects = boost::json::array();  // its memory leaves with its place in the queue
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      Unreserve(job.org_id, job.bytes);
+    }
     job.status.status = "complete";
     // The objects stored stay stored; the status the client polls must say so.
     if (!WriteCompleted(job.status)) unwritten_.push_back(std::move(job.status));
@@ -198,7 +327,11 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
   admission::Submitter submitter;
   submitter.channel = admission::Channel::kClient;
   submitter.org_id = org_id;
-  admission::Admission admission(collection, std::move(submitter), {options_.validate});
+  stix::ValidateOptions validate = options_.validate;
+  if (options_.envelope_pattern_checker) {
+    validate.check_pattern = options_.envelope_pattern_checker();
+  }
+  admission::Admission admission(collection, std::move(submitter), {std::move(validate)});
   for (const auto& v : objects) {
     if (!v.is_object()) {
       status->failures.push_back({"", "", "objects[]: object-type: not a JSON object"});

@@ -9,6 +9,12 @@
 // queued: the caller gets a "pending" status at once and one background thread
 // completes it. Invalid objects never affect the others.
 //
+// The queue is bounded by the bytes of the envelopes it holds (as received; parsed,
+// they take several times that in memory), counted from Submit until the worker has
+// finished the envelope: per organisation and in total. An envelope over a bound is
+// refused (QueueFull says which), unless nothing is queued on that bound's account, so
+// that one envelope of any accepted size can always be queued.
+//
 // A status is reported to the caller only once it is stored. When the background
 // thread cannot store a completed status it logs, tries again at once, then each time
 // it wakes (the next envelope, Stop): until then the stored status still reads
@@ -21,8 +27,10 @@
 #include <boost/json/array.hpp>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -39,10 +47,25 @@ struct IngestOptions {
   size_t async_threshold = 1000;
   size_t chunk_size = 500;
   stix::ValidateOptions validate;
+  // When set, called once per envelope for the pattern check of its objects (replacing
+  // validate.check_pattern), e.g. admission::EnvelopePatternChecker with a budget per
+  // envelope.
+  std::function<stix::PatternChecker()> envelope_pattern_checker;
+  // Bounds of the queue of envelopes waiting for the background thread (bytes as
+  // received); 0: no bound.
+  uint64_t max_queued_bytes_per_org = 16ull << 20;
+  uint64_t max_queued_bytes = 64ull << 20;
   std::function<void()> on_stored;  // after a chunk added at least one new version
   // Problems no request can be answered with (a completed status that could not be
   // stored); called from the background thread. Empty: not reported.
   std::function<void(const std::string& line)> log;
+};
+
+// Why Submit refused to queue an envelope.
+enum class QueueFull {
+  kNo,
+  kOrganisation,  // the organisation's envelopes fill its share of the queue
+  kTotal,         // the queue is full
 };
 
 class Ingestor {
@@ -53,10 +76,13 @@ class Ingestor {
   Ingestor(const Ingestor&) = delete;
   Ingestor& operator=(const Ingestor&) = delete;
 
-  // Adds `objects` (the envelope's "objects" array) to `collection` on behalf of
-  // `org_id`. Returns the status resource: complete, or pending when queued.
+  // Adds `objects` (the envelope's "objects" array, `envelope_bytes` long as received)
+  // to `collection` on behalf of `org_id`. Returns the status resource: complete, or
+  // pending when queued. When the queue has no room: kResourceExhausted, nothing
+  // stored, and *full (when given) says which bound.
   Result<store::StatusRecord> Submit(const store::Collection& collection, const std::string& org_id,
-                                     boost::json::array objects);
+                                     boost::json::array objects, uint64_t envelope_bytes = 0,
+                                     QueueFull* full = nullptr);
 
   void Stop();
 
@@ -66,7 +92,11 @@ class Ingestor {
     std::string org_id;
     boost::json::array objects;
     store::StatusRecord status;
+    uint64_t bytes = 0;
   };
+  // Counts `bytes` more for `org_id`, or says which bound has no room. Requires mu_.
+  QueueFull Reserve(const std::string& org_id, uint64_t bytes);
+  void Unreserve(const std::string& org_id, uint64_t bytes);
   // Validates and stores, filling successes/failures; leaves pendings empty.
   void Process(const store::Collection& collection, const std::string& org_id,
                const boost::json::array& objects, store::StatusRecord* status);
@@ -83,15 +113,20 @@ class Ingestor {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> queue_;
+  uint64_t queued_bytes_ = 0;                                   // guarded by mu_
+  std::map<std::string, uint64_t, std::less<>> queued_by_org_;  // guarded by mu_
   bool stopping_ = false;
   std::vector<store::StatusRecord> unwritten_;  // used by the worker thread only
   std::thread worker_;
 };
 
 // Finishes the statuses left "pending" by a node that stopped abruptly (their envelope
-// was held in memory only): each pending object becomes a failure that asks the client
-// to send it again (a copy already stored is then reported as already present), and the
-// status becomes "complete". Called before a server starts accepting requests.
+// was held in memory only): a pending object whose (id, version) the status's
+// collection holds as contributed by the status's organisation (committed before the
+// stop) becomes a success; every other one becomes a failure that asks the client to
+// send it again; the status becomes "complete". A status stored before statuses named
+// their collection is looked up in every collection of its API root. Called before a
+// server starts accepting requests.
 Status CompleteInterruptedStatuses(store::Store& store);
 
 // The status resource as TAXII JSON.

@@ -6,8 +6,10 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -135,6 +137,195 @@ TEST(Ingestor, NoStatusIsReportedThatWasNotStored) {
   Ingestor background(store, queued);
   auto pending = background.Submit(c, "org-a", Objects(1));
   EXPECT_FALSE(pending.ok());
+}
+
+store::NewObject Row(const std::string& id, const std::string& version, const std::string& owner) {
+  store::NewObject n;
+  n.id = id;
+  n.type = "indicator";
+  n.spec_version = "2.1";
+  n.version = version;
+  n.version_us = 1'704'067'200'000'000;  // 2024-01-01T00:00:00Z
+  n.json = Indicator(id, version);
+  n.labels.owner_org = owner;
+  return n;
+}
+
+// A restart finds which objects of an interrupted envelope were committed: those its
+// organisation stored in that collection are successes, every other one (not stored,
+// or the same version stored by another organisation) a failure asking to resend.
+TEST(CompleteInterruptedStatuses, StoredObjectsOfTheOwnerBecomeSuccesses) {
+  MemoryStore store;
+  const store::Collection c = AddCollection(store);
+  const std::string mine = NewId("indicator"), theirs = NewId("indicator"),
+                    lost = NewId("indicator"), precise = NewId("indicator");
+  ASSERT_TRUE(store
+                  .AddObjects(c.id, {Row(mine, "2024-01-01T00:00:00.000Z", "org-a"),
+                                     Row(theirs, "2024-01-01T00:00:00.000Z", "org-b"),
+                                     Row(precise, "2024-01-01T00:00:00Z", "org-a")})
+                  .ok());
+  store::StatusRecord left;
+  left.id = "5a1e1f0c-0d5b-4c61-9a55-3f7c2b1d0e98";
+  left.api_root = c.api_root;
+  left.collection_id = c.id;
+  left.owner_org = "org-a";
+  left.status = "pending";
+  left.total_count = 4;
+  for (const std::string& id : {mine, theirs, lost}) {
+    left.pendings.push_back({id, "2024-01-01T00:00:00.000Z", ""});
+  }
+  left.pendings.push_back({precise, "2024-01-01T00:00:00.000000Z", ""});
+  ASSERT_TRUE(store.PutStatus(left).ok());
+
+  ASSERT_TRUE(CompleteInterruptedStatuses(store).ok());
+
+  auto done = store.GetStatus(left.id);
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->status, "complete");
+  EXPECT_TRUE(done->pendings.empty());
+  ASSERT_EQ(done->successes.size(), 2u);
+  EXPECT_EQ(done->successes[0].id, mine);
+  EXPECT_EQ(done->successes[1].id, precise);
+  EXPECT_EQ(done->successes[0].message, "");
+  ASSERT_EQ(done->failures.size(), 2u);
+  EXPECT_EQ(done->failures[0].id, theirs);
+  EXPECT_EQ(done->failures[1].id, lost);
+  EXPECT_NE(done->failures[0].message.find("send it again"), std::string::npos);
+}
+
+// A status stored before statuses named their collection is looked up in every
+// collection of its API root.
+TEST(CompleteInterruptedStatuses, StatusWithoutCollectionLooksInItsApiRoot) {
+  MemoryStore store;
+  const store::Collection c = AddCollection(store);
+  const std::string mine = NewId("indicator");
+  ASSERT_TRUE(store.AddObjects(c.id, {Row(mine, "2024-01-01T00:00:00.000Z", "org-a")}).ok());
+  store::StatusRecord left;
+  left.id = "5a1e1f0c-0d5b-4c61-9a55-3f7c2b1d0e97";
+  left.api_root = c.api_root;
+  left.owner_org = "org-a";
+  left.status = "pending";
+  left.total_count = 2;
+  left.pendings.push_back({mine, "2024-01-01T00:00:00.000Z", ""});
+  left.pendings.push_back({NewId("indicator"), "2024-01-01T00:00:00.000Z", ""});
+  ASSERT_TRUE(store.PutStatus(left).ok());
+  ASSERT_TRUE(CompleteInterruptedStatuses(store).ok());
+  auto done = store.GetStatus(left.id);
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->successes.size(), 1u);
+  EXPECT_EQ(done->failures.size(), 1u);
+}
+
+// A queued envelope's status names its collection (read back at a restart).
+TEST(Ingestor, PendingStatusNamesItsCollection) {
+  MemoryStore store;
+  const store::Collection c = AddCollection(store);
+  IngestOptions options;
+  options.async_threshold = 1;
+  Ingestor ingestor(store, options);
+  auto submitted = ingestor.Submit(c, "org-a", Objects(2));
+  ASSERT_TRUE(submitted.ok());
+  EXPECT_EQ(submitted->collection_id, c.id);
+}
+
+// Holds the background worker inside an envelope (from its first stored chunk) until
+// released, so that the envelope still counts in the queue.
+struct WorkerGate {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool entered = false;
+  bool released = false;
+  void Enter() {
+    std::unique_lock<std::mutex> lock(mu);
+    entered = true;
+    cv.notify_all();
+    cv.wait(lock, [this] { return released; });
+  }
+  void AwaitEntered() {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [this] { return entered; });
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu);
+    released = true;
+    cv.notify_all();
+  }
+};
+
+// Issue 11: the queue of envelopes accepted for background processing is bounded per
+// organisation and in total; an envelope fits when its bound has nothing queued.
+TEST(Ingestor, QueueIsBoundedPerOrganisationAndInTotal) {
+  MemoryStore store;
+  store::Collection c = AddCollection(store);
+  c.writers = {"org-a", "org-b", "org-c"};
+  ASSERT_TRUE(store.PutCollection(c).ok());
+  WorkerGate gate;
+  IngestOptions options;
+  options.async_threshold = 1;
+  options.max_queued_bytes_per_org = 100;
+  options.max_queued_bytes = 150;
+  std::once_flag once;
+  options.on_stored = [&] { std::call_once(once, [&] { gate.Enter(); }); };
+  Ingestor ingestor(store, options);
+  auto a = ingestor.Submit(c, "org-a", Objects(2), 80);
+  ASSERT_TRUE(a.ok());
+  gate.AwaitEntered();  // a is being processed, still counted
+
+  QueueFull full = QueueFull::kNo;
+  auto b = ingestor.Submit(c, "org-a", Objects(2), 30, &full);
+  EXPECT_EQ(b.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(full, QueueFull::kOrganisation);
+  auto other = ingestor.Submit(c, "org-b", Objects(2), 80, &full);
+  EXPECT_EQ(other.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(full, QueueFull::kTotal);
+  EXPECT_NE(other.status().message().find("queue"), std::string::npos);
+  auto fits = ingestor.Submit(c, "org-b", Objects(2), 60, &full);
+  ASSERT_TRUE(fits.ok());
+  EXPECT_EQ(full, QueueFull::kNo);
+  // Nothing is stored for a refused envelope: only a and fits have statuses.
+  auto pending = store.ListPendingStatuses();
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->size(), 2u);
+
+  gate.Release();
+  for (int i = 0; i < 2000; ++i) {  // until both completed (bounded)
+    auto left = store.ListPendingStatuses();
+    ASSERT_TRUE(left.ok());
+    if (left->empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // Room again; and an envelope larger than both bounds fits an empty queue.
+  EXPECT_TRUE(ingestor.Submit(c, "org-a", Objects(2), 30).ok());
+  ingestor.Stop();
+  Ingestor empty(store, options);
+  EXPECT_TRUE(empty.Submit(c, "org-c", Objects(2), 1000).ok());
+}
+
+// Each envelope's patterns are checked by a checker of its own (a budget per envelope).
+TEST(Ingestor, EachEnvelopeGetsItsOwnPatternChecker) {
+  MemoryStore store;
+  const store::Collection c = AddCollection(store);
+  IngestOptions options;
+  int made = 0;
+  options.envelope_pattern_checker = [&made]() -> stix::PatternChecker {
+    ++made;
+    auto checked = std::make_shared<int>(0);
+    return [checked](std::string_view, std::string_view,
+                     std::string_view) -> std::optional<std::string> {
+      if (++*checked > 1) return "send fewer per envelope";
+      return std::nullopt;
+    };
+  };
+  Ingestor ingestor(store, options);
+  auto first = ingestor.Submit(c, "org-a", Objects(3));
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->successes.size(), 1u);
+  ASSERT_EQ(first->failures.size(), 2u);
+  EXPECT_NE(first->failures[0].message.find("send fewer per envelope"), std::string::npos);
+  auto second = ingestor.Submit(c, "org-a", Objects(1));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->successes.size(), 1u);
+  EXPECT_EQ(made, 2);
 }
 
 }  // namespace

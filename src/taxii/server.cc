@@ -12,12 +12,24 @@ namespace entente::taxii {
 
 namespace {
 
+IngestOptions MakeIngestOptions(const ServerOptions& options) {
+  IngestOptions o;
+  o.async_threshold = options.async_threshold;
+  o.chunk_size = 500;
+  o.validate = options.validate;
+  o.envelope_pattern_checker = options.envelope_pattern_checker;
+  o.max_queued_bytes_per_org = options.max_queued_bytes_per_org;
+  o.max_queued_bytes = options.max_queued_bytes;
+  o.on_stored = options.on_change;
+  o.log = options.log;
+  return o;
+}
+
 class TaxiiServerImpl final : public TaxiiServer {
  public:
   TaxiiServerImpl(store::Store& store, ServerOptions options)
       : options_(std::move(options)),
-        ingestor_(store, IngestOptions{options_.async_threshold, 500, options_.validate,
-                                       options_.on_change, options_.log}),
+        ingestor_(store, MakeIngestOptions(options_)),
         handler_(store, options_, ingestor_) {}
 
   ~TaxiiServerImpl() override { Stop(); }
@@ -30,9 +42,20 @@ class TaxiiServerImpl final : public TaxiiServer {
     h.tls_cert = options_.tls_cert;
     h.tls_key = options_.tls_key;
     h.read_timeout_seconds = options_.read_timeout_seconds;
+    h.first_request_timeout_seconds = options_.first_request_timeout_seconds;
+    h.max_connections = options_.max_connections;
+    h.max_connections_per_address = options_.max_connections_per_address;
+    // Every POST writes objects (the one POST route): admission checks every object and
+    // compiles indicator patterns, on threads that never answer reads.
+    h.is_heavy = [](const http::Request& head) { return head.method == "POST"; };
+    h.heavy_threads = options_.write_threads;
+    h.max_heavy_in_flight = options_.max_writes_in_flight;
+    h.busy_retry_after_seconds = options_.retry_after_seconds;
+    h.log = options_.log;
     h.error_response = [](int status, const std::string& message) {
       const char* title = status == 413   ? "Payload Too Large"
                           : status == 431 ? "Request Header Fields Too Large"
+                          : status == 503 ? "Service Unavailable"
                           : status >= 500 ? "Internal Server Error"
                                           : "Bad Request";
       return TaxiiError(status, title, message);

@@ -1,8 +1,10 @@
 // taxii/server.h: the TAXII 2.1 server — the entry point `entente serve` uses.
 //
 // TaxiiServer::Start binds host:port (port 0 picks a free port), starts `threads`
-// threads serving HTTP/1.1 (HTTPS when tls_cert and tls_key are set) and one background
-// worker for large envelopes, and returns once the server accepts connections. Every
+// threads serving HTTP/1.1 (HTTPS when tls_cert and tls_key are set), `write_threads`
+// threads that process POSTs (so that costly writes never hold up reads) and one
+// background worker for large envelopes, and returns once the server accepts
+// connections. Every
 // request is answered from `store`, which must outlive the server; the server reads the
 // API roots, collections, grants and tokens from the store on each request, so changes
 // made through the CLI while it runs take effect at once.
@@ -47,13 +49,32 @@ struct ServerOptions {
   size_t max_page_size = 1000;
   size_t max_json_depth = 64;
   int read_timeout_seconds = 30;
+  // Limits against one client taking the service down (http/server.h, taxii/ingest.h;
+  // defaults and flags in docs/cli.md): a connection must send its first request head
+  // within first_request_timeout_seconds; connections in total and per remote address
+  // (0: no cap); POSTs run on write_threads threads of their own, at most
+  // max_writes_in_flight at once (beyond: 503); envelopes queued for the background
+  // worker are bounded in bytes per organisation (beyond: 429) and in total (503).
+  // 503 and 429 carry Retry-After: retry_after_seconds.
+  int first_request_timeout_seconds = 10;
+  size_t max_connections = 0;
+  size_t max_connections_per_address = 0;
+  int write_threads = 2;
+  size_t max_writes_in_flight = 16;
+  uint64_t max_queued_bytes_per_org = 16ull << 20;
+  uint64_t max_queued_bytes = 64ull << 20;
+  int retry_after_seconds = 5;
   // How objects are checked on POST (set check_pattern to wire the pattern engine).
   stix::ValidateOptions validate;
+  // When set, called once per envelope for its pattern check instead of
+  // validate.check_pattern (admission::EnvelopePatternChecker: a budget per envelope).
+  std::function<stix::PatternChecker()> envelope_pattern_checker;
   // One line per request (method, target, status, bytes, microseconds, org). Empty: no
   // access log. Called from the serving threads, possibly concurrently.
   std::function<void(const std::string& line)> access_log;
   // Problems no request is answered with (a queued envelope's status that could not be
-  // stored). Empty: not reported. Called from the background worker.
+  // stored, accept failures, refused connections). Empty: not reported. Called from the
+  // background worker and the serving threads, possibly concurrently.
   std::function<void(const std::string& line)> log;
   // Called after a POST (or a queued envelope) stored at least one new object version
   // and after a DELETE removed versions, once the store has committed; from serving or

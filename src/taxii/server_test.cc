@@ -9,8 +9,11 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <concepts>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -284,6 +287,54 @@ TEST_F(TaxiiServerTest, InterruptedEnvelopeCompletesAsFailuresOnRestart) {
   auto pending = f.store().ListPendingStatuses();
   ASSERT_TRUE(pending.ok());
   EXPECT_TRUE(pending->empty());
+}
+
+// Issue 11: the queue of large envelopes is bounded; a full share of one organisation
+// is 429, a full queue 503, both TAXII error messages with Retry-After (TAXII 2.1
+// sections 3.6.1 and 1.6).
+TEST(TaxiiServerQueue, FullQueueAnswers429PerOrganisationAnd503InTotal) {
+  struct Gate {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool entered = false, released = false;
+  };
+  auto gate = std::make_shared<Gate>();
+  ServerOptions options;
+  options.async_threshold = 1;
+  options.max_queued_bytes_per_org = 1;
+  options.max_queued_bytes = 1;
+  options.retry_after_seconds = 9;
+  options.on_change = [gate] {  // holds the background worker inside the first envelope
+    std::unique_lock<std::mutex> lock(gate->mu);
+    gate->entered = true;
+    gate->cv.notify_all();
+    gate->cv.wait(lock, [&] { return gate->released; });
+  };
+  TaxiiFixture f(options);
+  auto two = [] {
+    return std::vector<std::string>{Indicator(NewId("indicator"), "2024-01-01T00:00:00.000Z"),
+                                    Indicator(NewId("indicator"), "2024-01-01T00:00:00.000Z")};
+  };
+  auto first = f.PostObjects(f.shared_id, f.alpha.token, two());
+  ASSERT_EQ(first.status, 202);
+  {
+    std::unique_lock<std::mutex> lock(gate->mu);
+    gate->cv.wait(lock, [&] { return gate->entered; });
+  }
+  auto mine = f.PostObjects(f.shared_id, f.alpha.token, two());
+  auto other = f.PostObjects(f.shared_id, f.beta.token, two());
+  {
+    std::lock_guard<std::mutex> lock(gate->mu);
+    gate->released = true;
+    gate->cv.notify_all();
+  }
+  EXPECT_EQ(mine.status, 429);
+  EXPECT_EQ(TaxiiFixture::Header(mine, "Retry-After"), "9");
+  EXPECT_EQ(TaxiiFixture::Json(mine).at("http_status"), "429");
+  EXPECT_EQ(TaxiiFixture::Json(mine).at("title"), "Too Many Requests");
+  EXPECT_EQ(other.status, 503);
+  EXPECT_EQ(TaxiiFixture::Header(other, "Retry-After"), "9");
+  EXPECT_EQ(TaxiiFixture::Json(other).at("http_status"), "503");
 }
 
 TEST_F(TaxiiServerTest, StatusIsVisibleOnlyToItsCreator) {

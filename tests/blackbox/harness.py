@@ -128,12 +128,21 @@ class Node:
         return self.ok(*args).splitlines()[-1].strip()
 
     # -- server ---------------------------------------------------------------------
-    def start(self, timeout=30):
+    def start(self, timeout=30, extra_args=(), log_path=None, preexec_fn=None):
+        """Starts `entente serve` (with `extra_args`); its stderr (the log) goes to
+        `log_path` when given; `preexec_fn` runs in the child before exec (e.g. setrlimit)."""
         assert self.proc is None
-        self.proc = subprocess.Popen([BIN, "serve", "--data", self.dir, "--listen",
-                                      "127.0.0.1:0", "--threads", "2"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     start_new_session=True)
+        stderr = subprocess.DEVNULL
+        if log_path is not None:
+            stderr = open(log_path, "ab")
+        try:
+            self.proc = subprocess.Popen([BIN, "serve", "--data", self.dir, "--listen",
+                                          "127.0.0.1:0", "--threads", "2"] + list(extra_args),
+                                         stdout=subprocess.PIPE, stderr=stderr,
+                                         start_new_session=True, preexec_fn=preexec_fn)
+        finally:
+            if log_path is not None:
+                stderr.close()
         deadline = time.monotonic() + timeout
         buf = b""
         while time.monotonic() < deadline:
