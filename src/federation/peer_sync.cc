@@ -1,6 +1,8 @@
 #include "federation/peer_sync.h"
 
 #include <algorithm>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <future>
@@ -10,6 +12,7 @@
 #include "federation/egress.h"
 #include "policy/egress.h"
 #include "policy/ingress.h"
+#include "taxii/provenance.h"
 
 namespace entente::federation {
 namespace {
@@ -274,6 +277,7 @@ Result<PeerSyncer::PushPage> PeerSyncer::PreparePushPage(const CollectionLink& l
     out.version.version = row.version;
     out.version.remote_id = std::move(egress->remote_id);
     out.json = std::move(egress->json);
+    out.path = std::move(egress->sent_path);
     page.outgoing.push_back(std::move(out));
   }
   return page;
@@ -425,7 +429,22 @@ Status PeerSyncer::SendObjects(const std::string& remote, std::vector<Outgoing>&
     if (i > begin) envelope += ',';
     envelope += objects[i].json;
   }
-  envelope += "]}";
+  // The provenance of each object travels beside it, in the envelope (taxii/provenance.h).
+  json::array provenance;
+  for (size_t i = begin; i < end; ++i) {
+    const Outgoing& o = objects[i];
+    json::array path;
+    for (const std::string& node : o.path) path.emplace_back(node);
+    provenance.emplace_back(
+        json::object{{"id", o.version.remote_id.empty() ? o.version.id : o.version.remote_id},
+                     {"version", o.version.version},
+                     {"path", std::move(path)}});
+  }
+  envelope += "],\"";
+  envelope += taxii::kProvenanceMember;
+  envelope += "\":";
+  envelope += json::serialize(provenance);
+  envelope += "}";
   auto st = client_->PostEnvelope(remote, envelope);
   if (!st.ok()) {
     if (st.status().code() != StatusCode::kResourceExhausted) return st.status();

@@ -471,6 +471,78 @@ TEST_F(SyncTest, SovereigntyRulesApplyOnTheWayOut) {
   EXPECT_TRUE(hashed_seen) << "the keyed hash of the address should arrive";
 }
 
+// The keyed copy travels with the provenance of its original (in the envelope, TAXII 2.1
+// §7.1 custom property): B records the path, so it never sends the copy back to A.
+TEST_F(SyncTest, PushCarriesProvenanceAndTheKeyedCopyKeepsIt) {
+  Peer p = PeerBOnA();
+  p.rules = {{"email-addr", "value", policy::SovereigntyAction::kKeyedHash}};
+  p.hash_key = "shared-secret-key-0123";
+  const std::string email_id = "email-addr--" + NewUuid4();
+  auto res =
+      a_->PostObjects(a_->shared_id, a_->alpha.token,
+                      {"{\"type\":\"email-addr\",\"spec_version\":\"2.1\",\"id\":\"" + email_id +
+                       "\",\"value\":\"jane@example.org\"," + Marking(kClear) + "}"});
+  ASSERT_EQ(res.status, 202) << res.body;
+  RoundReport r;
+  ASSERT_TRUE(Round(a_->store(), *peers_a_, p, &r).ok()) << log_;
+  ASSERT_EQ(r.pushed, 1);
+  const std::string copy_id = policy::KeyedId(p.hash_key, email_id);
+  ASSERT_EQ(Objects(b_->store(), b_->shared_id).count(copy_id), 1u);
+  auto prov = b_->store().GetProvenances(b_->shared_id, {{copy_id, ""}});
+  ASSERT_TRUE(prov.ok() && prov->front().has_value());
+  EXPECT_EQ(prov->front()->origin, "node-a");
+  EXPECT_EQ(prov->front()->path, std::vector<std::string>{"node-a"});
+}
+
+// A relayed object goes no further than the peer's hop limit: one that reached A after
+// two hops (as the envelope that brought it says) is not pushed to a peer whose limit is 2,
+// and is pushed, with A added to its path, to one whose limit is 3.
+TEST_F(SyncTest, PushStopsAtTheHopLimit) {
+  const std::string id = NewId("indicator");
+  const std::string envelope = "{\"objects\":[" +
+                               Indicator(id, "2026-01-01T00:00:00.000Z", Marking(kClear)) +
+                               "],\"x_entente_provenance\":[{\"id\":\"" + id +
+                               "\",\"version\":\"2026-01-01T00:00:00.000Z\","
+                               "\"path\":[\"node-x\",\"node-y\"]}]}";
+  auto res = a_->Send("POST", "/api/collections/" + a_->shared_id + "/objects/", a_->alpha.token,
+                      envelope, {{"Content-Type", "application/taxii+json;version=2.1"}});
+  ASSERT_EQ(res.status, 202) << res.body;
+  Peer p = PeerBOnA();
+  p.hop_limit = 2;
+  RoundReport r;
+  ASSERT_TRUE(Round(a_->store(), *peers_a_, p, &r).ok()) << log_;
+  EXPECT_EQ(r.pushed, 0);
+  EXPECT_EQ(r.withheld, 1);
+  EXPECT_EQ(Objects(b_->store(), b_->shared_id).count(id), 0u);
+
+  p.name = "node-b2";  // a second link to B, with its own checkpoint and a larger limit
+  p.hop_limit = 3;
+  RoundReport r2;
+  ASSERT_TRUE(Round(a_->store(), *peers_a_, p, &r2).ok()) << log_;
+  EXPECT_EQ(r2.pushed, 1);
+  auto prov = b_->store().GetProvenances(b_->shared_id, {{id, "2026-01-01T00:00:00.000Z"}});
+  ASSERT_TRUE(prov.ok() && prov->front().has_value());
+  EXPECT_EQ(prov->front()->path, (std::vector<std::string>{"node-x", "node-y", "node-a"}));
+}
+
+// A malformed provenance member is refused with 400 naming it; an envelope without one
+// (any TAXII client) is stored as before, without provenance.
+TEST_F(SyncTest, EnvelopeProvenanceIsCheckedAndOptional) {
+  const std::string id = NewId("indicator");
+  const std::string object = Indicator(id, "2026-01-01T00:00:00.000Z", Marking(kClear));
+  auto bad = a_->Send("POST", "/api/collections/" + a_->shared_id + "/objects/", a_->alpha.token,
+                      "{\"objects\":[" + object + "],\"x_entente_provenance\":{}}",
+                      {{"Content-Type", "application/taxii+json;version=2.1"}});
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("x_entente_provenance"), std::string::npos) << bad.body;
+  EXPECT_EQ(Objects(a_->store(), a_->shared_id).count(id), 0u);
+  auto plain = a_->PostObjects(a_->shared_id, a_->alpha.token, {object});
+  ASSERT_EQ(plain.status, 202) << plain.body;
+  auto prov = a_->store().GetProvenances(a_->shared_id, {{id, "2026-01-01T00:00:00.000Z"}});
+  ASSERT_TRUE(prov.ok());
+  EXPECT_FALSE(prov->front().has_value());
+}
+
 TEST_F(SyncTest, PullStoresWithProvenanceAndRefusesStrangers) {
   const std::string ok_id = NewId("indicator");
   const std::string stranger_id = NewId("indicator");

@@ -12,6 +12,7 @@
 #include "stix/stix.h"
 #include "taxii/filters.h"
 #include "taxii/pages.h"
+#include "taxii/provenance.h"
 #include "taxii/responses.h"
 
 namespace entente::taxii {
@@ -464,7 +465,13 @@ http::Response TaxiiHandler::PostObjects(const http::Request& req, const Caller&
                           " objects; at most " + std::to_string(options_.max_objects_per_envelope) +
                           " are accepted");
   }
-  auto status = ingestor_.Submit(access.collection, caller.org_id, std::move(objects));
+  // Where the objects have been, as the entente node that sent them says (optional).
+  auto provenance = ParseEnvelopeProvenance(envelope, objects.size());
+  if (!provenance.ok()) {
+    return TaxiiError(400, "Bad Request", provenance.status().message());
+  }
+  auto status = ingestor_.Submit(access.collection, caller.org_id, std::move(objects),
+                                 std::move(*provenance));
   if (!status.ok()) return TaxiiErrorFromStatus(status.status());
   return TaxiiJson(202, StatusJson(*status));
 }

@@ -87,8 +87,8 @@ Status CompleteInterruptedStatuses(store::Store& store) {
 }
 
 Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection,
-                                             const std::string& org_id,
-                                             boost::json::array objects) {
+                                             const std::string& org_id, boost::json::array objects,
+                                             EnvelopeProvenance provenance) {
   store::StatusRecord status;
   status.id = NewUuid4(random_);
   status.api_root = collection.api_root;
@@ -97,7 +97,7 @@ Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection
   status.total_count = static_cast<int64_t>(objects.size());
   if (objects.size() <= options_.async_threshold) {
     status.status = "complete";
-    Process(collection, org_id, objects, &status);
+    Process(collection, org_id, objects, provenance, &status);
     ENTENTE_RETURN_IF_ERROR(store_.PutStatus(status));
     return status;
   }
@@ -115,7 +115,7 @@ Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return Status::Unavailable("the server is stopping");
-    queue_.push_back(Job{collection, org_id, std::move(objects), status});
+    queue_.push_back(Job{collection, org_id, std::move(objects), status, std::move(provenance)});
   }
   cv_.notify_one();
   return status;
@@ -145,7 +145,7 @@ void Ingestor::Run() {
     }
     RetryUnwritten();
     job.status.pendings.clear();
-    Process(job.collection, job.org_id, job.objects, &job.status);
+    Process(job.collection, job.org_id, job.objects, job.provenance, &job.status);
     job.status.status = "complete";
     // The objects stored stay stored; the status the client polls must say so.
     if (!WriteCompleted(job.status)) unwritten_.push_back(std::move(job.status));
@@ -170,7 +170,8 @@ void Ingestor::RetryUnwritten() {
 }
 
 void Ingestor::Process(const store::Collection& collection, const std::string& org_id,
-                       const boost::json::array& objects, store::StatusRecord* status) {
+                       const boost::json::array& objects, const EnvelopeProvenance& provenance,
+                       store::StatusRecord* status) {
   std::vector<store::NewObject> batch;
   auto flush = [&] {
     if (batch.empty()) return;
@@ -210,6 +211,11 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
       status->failures.push_back(
           {std::move(refusal->id), std::move(refusal->version), refusal->Describe()});
       continue;
+    }
+    // What another entente node says about where the object has been (a restriction on
+    // where it goes next, recorded with it).
+    if (const store::Provenance* p = FindProvenance(provenance, n.id, n.version)) {
+      n.provenance = *p;
     }
     if (batch.size() >= options_.chunk_size) flush();
   }

@@ -32,6 +32,7 @@
 #include "entente/status.h"
 #include "stix/stix.h"
 #include "store/store.h"
+#include "taxii/provenance.h"
 
 namespace entente::taxii {
 
@@ -54,9 +55,11 @@ class Ingestor {
   Ingestor& operator=(const Ingestor&) = delete;
 
   // Adds `objects` (the envelope's "objects" array) to `collection` on behalf of
-  // `org_id`. Returns the status resource: complete, or pending when queued.
+  // `org_id`, recording with each stored version the provenance `provenance` claims for
+  // it (taxii/provenance.h). Returns the status resource: complete, or pending when queued.
   Result<store::StatusRecord> Submit(const store::Collection& collection, const std::string& org_id,
-                                     boost::json::array objects);
+                                     boost::json::array objects,
+                                     EnvelopeProvenance provenance = {});
 
   void Stop();
 
@@ -66,10 +69,12 @@ class Ingestor {
     std::string org_id;
     boost::json::array objects;
     store::StatusRecord status;
+    EnvelopeProvenance provenance;
   };
   // Validates and stores, filling successes/failures; leaves pendings empty.
   void Process(const store::Collection& collection, const std::string& org_id,
-               const boost::json::array& objects, store::StatusRecord* status);
+               const boost::json::array& objects, const EnvelopeProvenance& provenance,
+               store::StatusRecord* status);
   void Run();
   // Stores a completed status (a few attempts); false, logged, when it could not.
   bool WriteCompleted(const store::StatusRecord& status);
