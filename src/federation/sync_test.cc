@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/fake_clock.h"
+#include "federation/egress.h"
 #include "federation/peer_sync.h"
 #include "store/memory_federation_state.h"
 #include "taxii/testing/fixture.h"
@@ -767,6 +768,43 @@ TEST_F(SyncTest, WakeStartsAPushRoundWithoutWaitingForThePoll) {
   EXPECT_TRUE(arrived) << log_;
   (*fed)->Stop();
   (*fed)->Wake();  // harmless after Stop()
+}
+
+TEST(PrepareEgressTest, CountsHopsAndSendsThePathWithThisNodeLast) {
+  policy::PeerProfile profile;
+  profile.node_name = "node-z";
+  profile.hop_limit = 3;
+  policy::Labels labels;
+  labels.tlp = policy::Tlp::kClear;
+  labels.owner_org = "alpha";
+  const std::string json = R"({"type":"ipv4-addr","id":"ipv4-addr--1","value":"192.0.2.1"})";
+  // Made here: no hops, the path is this node.
+  auto here = PrepareEgress(profile, {}, "node-a", "ipv4-addr--1", json, labels, std::nullopt);
+  ASSERT_TRUE(here.ok());
+  EXPECT_EQ(here->hops, 0);
+  EXPECT_EQ(here->sent_path, std::vector<std::string>{"node-a"});
+  // Received over two hops: sent with this node added, then stopped by a limit of 2.
+  Provenance two{"node-x", {"node-x", "node-y"}};
+  auto relayed = PrepareEgress(profile, {}, "node-a", "ipv4-addr--1", json, labels, two);
+  ASSERT_TRUE(relayed.ok());
+  EXPECT_EQ(relayed->hops, 2);
+  ASSERT_TRUE(relayed->decision.send) << relayed->decision.reason;
+  EXPECT_EQ(relayed->sent_path, (std::vector<std::string>{"node-x", "node-y", "node-a"}));
+  profile.hop_limit = 2;
+  auto stopped = PrepareEgress(profile, {}, "node-a", "ipv4-addr--1", json, labels, two);
+  ASSERT_TRUE(stopped.ok());
+  EXPECT_FALSE(stopped->decision.send);
+  EXPECT_NE(stopped->decision.reason.find("hop limit"), std::string::npos);
+  // Owned by a peer's local organisation (pushed here by a node of an earlier release,
+  // without provenance): one hop, from that peer.
+  Peer pusher;
+  pusher.name = "node-p";
+  pusher.local_org = "alpha";
+  auto pushed =
+      PrepareEgress(profile, {pusher}, "node-a", "ipv4-addr--1", json, labels, std::nullopt);
+  ASSERT_TRUE(pushed.ok());
+  EXPECT_EQ(pushed->hops, 1);
+  EXPECT_EQ(pushed->sent_path, (std::vector<std::string>{"node-p", "node-a"}));
 }
 
 }  // namespace
