@@ -537,6 +537,17 @@ TEST_F(SyncTest, EnvelopeProvenanceIsCheckedAndOptional) {
   EXPECT_EQ(bad.status, 400) << bad.body;
   EXPECT_NE(bad.body.find("x_entente_provenance"), std::string::npos) << bad.body;
   EXPECT_EQ(Objects(a_->store(), a_->shared_id).count(id), 0u);
+  // A path that names this node: the object came back to where it started (a sender
+  // that knows this node under another name); acknowledged, not stored again.
+  auto back = a_->Send("POST", "/api/collections/" + a_->shared_id + "/objects/", a_->alpha.token,
+                       "{\"objects\":[" + object + "],\"x_entente_provenance\":[{\"id\":\"" + id +
+                           "\",\"version\":\"2026-01-01T00:00:00.000Z\","
+                           "\"path\":[\"node-a\",\"node-c\"]}]}",
+                       {{"Content-Type", "application/taxii+json;version=2.1"}});
+  ASSERT_EQ(back.status, 202) << back.body;
+  EXPECT_NE(back.body.find("came from or through this node"), std::string::npos) << back.body;
+  EXPECT_NE(back.body.find("\"failure_count\":0"), std::string::npos) << back.body;
+  EXPECT_EQ(Objects(a_->store(), a_->shared_id).count(id), 0u);
   auto plain = a_->PostObjects(a_->shared_id, a_->alpha.token, {object});
   ASSERT_EQ(plain.status, 202) << plain.body;
   auto prov = a_->store().GetProvenances(a_->shared_id, {{id, "2026-01-01T00:00:00.000Z"}});

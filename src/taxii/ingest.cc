@@ -200,6 +200,12 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
   submitter.channel = admission::Channel::kClient;
   submitter.org_id = org_id;
   admission::Admission admission(collection, std::move(submitter), {options_.validate});
+  // This node's name, to recognise what comes back to where it started (a keyed copy of
+  // an object made here included): the provenance path the sender gives names it.
+  std::string local_node;
+  if (!provenance.empty()) {
+    if (auto settings = store_.GetSettings(); settings.ok()) local_node = settings->name;
+  }
   for (const auto& v : objects) {
     if (!v.is_object()) {
       status->failures.push_back({"", "", "objects[]: object-type: not a JSON object"});
@@ -215,6 +221,14 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
     // What another entente node says about where the object has been (a restriction on
     // where it goes next, recorded with it).
     if (const store::Provenance* p = FindProvenance(provenance, n.id, n.version)) {
+      if (!local_node.empty() &&
+          std::find(p->path.begin(), p->path.end(), local_node) != p->path.end()) {
+        // A loop (the sender knows this node under another name): not stored again.
+        status->successes.push_back(
+            {n.id, n.version, "not stored: it came from or through this node (provenance)"});
+        batch.pop_back();
+        continue;
+      }
       n.provenance = *p;
     }
     if (batch.size() >= options_.chunk_size) flush();
