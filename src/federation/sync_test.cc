@@ -299,6 +299,11 @@ TEST_F(SyncTest, PendingEnvelopesAreAwaitedBeforeTheyCount) {
   taxii::ServerOptions queued;
   queued.async_threshold = 2;
   b_ = std::make_unique<TaxiiFixture>(queued);
+  // Node names are unique in a federation: an envelope whose provenance names the
+  // receiving node is a loop, not stored (PushCarriesProvenanceAndTheKeyedCopyKeepsIt).
+  store::NodeSettings sb = *b_->store().GetSettings();
+  sb.name = "node-b";
+  ASSERT_TRUE(b_->store().PutSettings(sb).ok());
   std::vector<std::string> ids;
   std::vector<std::string> objects;
   for (int i = 0; i < 5; ++i) {
