@@ -198,7 +198,22 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
       store::NewObject& n = batch.emplace_back();
       auto refusal = admission.Admit(obj, &n);
       if (!refusal) {
-        n.provenance = Provenance{peer_.name, {peer_.name}};  // stored with the version
+        // Stored with the version: the path the peer gives (an entente node), with the
+        // peer last, else the peer alone.
+        Provenance p{peer_.name, {peer_.name}};
+        if (const Provenance* claimed = taxii::FindProvenance(page->provenance, n.id, n.version)) {
+          if (std::find(claimed->path.begin(), claimed->path.end(), local_node_) !=
+              claimed->path.end()) {
+            // It came from or through this node (a peer that knows it under another name):
+            // already here, not stored again.
+            batch.pop_back();
+            ++report->duplicates;
+            continue;
+          }
+          p = *claimed;
+          if (p.path.back() != peer_.name) p.path.push_back(peer_.name);
+        }
+        n.provenance = std::move(p);
         continue;
       }
       batch.pop_back();

@@ -560,6 +560,42 @@ TEST_F(SyncTest, EnvelopeProvenanceIsCheckedAndOptional) {
   EXPECT_FALSE(prov->front().has_value());
 }
 
+// Pulls carry provenance too (the puller asks with X-Entente-Provenance): B records the
+// path A received with the object, A added; an object whose path names B is B's own
+// coming back and is not stored again.
+TEST_F(SyncTest, PullCarriesProvenance) {
+  const std::string relayed = NewId("indicator");
+  const std::string own = NewId("indicator");
+  const std::string made_on_a = NewId("indicator");
+  const std::string v = "2026-01-01T00:00:00.000Z";
+  const std::string by = "\"created_by_ref\":\"" + a_->alpha.identity + "\"," + Marking(kClear);
+  const std::string envelope = "{\"objects\":[" + Indicator(relayed, v, by) + "," +
+                               Indicator(own, v, by) + "],\"x_entente_provenance\":[{\"id\":\"" +
+                               relayed + "\",\"version\":\"" + v +
+                               "\",\"path\":[\"node-x\"]},{\"id\":\"" + own + "\",\"version\":\"" +
+                               v + "\",\"path\":[\"node-b\",\"node-x\"]}]}";
+  auto res = a_->Send("POST", "/api/collections/" + a_->shared_id + "/objects/", a_->alpha.token,
+                      envelope, {{"Content-Type", "application/taxii+json;version=2.1"}});
+  ASSERT_EQ(res.status, 202) << res.body;
+  ASSERT_EQ(a_->PostObjects(a_->shared_id, a_->alpha.token, {Indicator(made_on_a, v, by)}).status,
+            202);
+  // Without the header the page is as any TAXII client gets it.
+  auto plain = a_->Get("/api/collections/" + a_->shared_id + "/objects/", a_->beta.token);
+  EXPECT_EQ(plain.body.find("x_entente_provenance"), std::string::npos) << plain.body;
+
+  RoundReport r;
+  ASSERT_TRUE(Round(b_->store(), *peers_b_, PeerAOnB(), &r).ok()) << log_;
+  EXPECT_EQ(r.pulled, 2);
+  EXPECT_EQ(r.duplicates, 1);
+  auto on_b = Objects(b_->store(), b_->shared_id);
+  EXPECT_EQ(on_b.count(own), 0u);
+  auto prov = b_->store().GetProvenances(b_->shared_id, {{relayed, v}, {made_on_a, v}});
+  ASSERT_TRUE(prov.ok() && (*prov)[0].has_value() && (*prov)[1].has_value());
+  EXPECT_EQ((*prov)[0]->origin, "node-x");
+  EXPECT_EQ((*prov)[0]->path, (std::vector<std::string>{"node-x", "node-a"}));
+  EXPECT_EQ((*prov)[1]->path, std::vector<std::string>{"node-a"});
+}
+
 TEST_F(SyncTest, PullStoresWithProvenanceAndRefusesStrangers) {
   const std::string ok_id = NewId("indicator");
   const std::string stranger_id = NewId("indicator");

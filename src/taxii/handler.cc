@@ -303,11 +303,15 @@ http::Response TaxiiHandler::GetObjects(const http::Request& req, const Caller& 
   body.reserve(filters->limit * 512 + 64);
   body = "{\"objects\":[";
   PageInfo info;
+  // An entente node that pulls asks where each object has been (taxii/provenance.h).
+  const bool with_provenance = req.Header(kProvenanceHeader).value_or("") == kProvenanceHeaderValue;
+  std::vector<std::pair<std::string, std::string>> sent;
   Status s = ScanPage(
       store_, filters->query, caller.requester, filters->limit,
       [&](const store::ObjectRow& row) {
         if (body.size() > 12) body += ',';
         body.append(row.json);
+        if (with_provenance) sent.emplace_back(row.id, row.version);
       },
       &info);
   if (!s.ok()) return TaxiiErrorFromStatus(s);
@@ -321,6 +325,13 @@ http::Response TaxiiHandler::GetObjects(const http::Request& req, const Caller& 
   } else {
     body += "],";
     body.append(EnvelopeHead(info), 1);  // without its '{'
+    if (with_provenance) {
+      auto settings = store_.GetSettings();
+      if (!settings.ok()) return TaxiiErrorFromStatus(settings.status());
+      auto provenance = OutgoingProvenance(store_, access.collection.id, settings->name, sent);
+      if (!provenance.ok()) return TaxiiErrorFromStatus(provenance.status());
+      body += ',' + ProvenanceMemberJson(*provenance);
+    }
   }
   body += '}';
   http::Response res = TaxiiJson(200, std::move(body));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 namespace entente::taxii {
@@ -53,6 +54,43 @@ Result<EnvelopeProvenance> ParseEnvelopeProvenance(const json::object& envelope,
     p.origin = p.path.front();
     out.emplace(std::make_pair(std::string(id->get_string()), std::string(version->get_string())),
                 std::move(p));
+  }
+  return out;
+}
+
+std::string ProvenanceMemberJson(const std::vector<ProvenanceEntry>& entries) {
+  json::array out;
+  out.reserve(entries.size());
+  for (const ProvenanceEntry& e : entries) {
+    json::array path;
+    for (const std::string& node : e.path) path.emplace_back(node);
+    out.emplace_back(json::object{{"id", e.id}, {"version", e.version}, {"path", std::move(path)}});
+  }
+  return "\"" + std::string(kProvenanceMember) + "\":" + json::serialize(out);
+}
+
+Result<std::vector<ProvenanceEntry>> OutgoingProvenance(
+    store::Store& store, std::string_view collection_id, std::string_view local_node,
+    const std::vector<std::pair<std::string, std::string>>& versions) {
+  std::vector<std::pair<std::string_view, std::string_view>> keys;
+  keys.reserve(versions.size());
+  for (const auto& [id, version] : versions) keys.emplace_back(id, version);
+  auto recorded = store.GetProvenances(collection_id, keys);
+  if (!recorded.ok()) return recorded.status();
+  std::vector<ProvenanceEntry> out(versions.size());
+  for (size_t i = 0; i < versions.size(); ++i) {
+    out[i].id = versions[i].first;
+    out[i].version = versions[i].second;
+    if ((*recorded)[i].has_value()) out[i].path = (*recorded)[i]->path;
+    if (out[i].path.empty() || out[i].path.back() != local_node) {
+      out[i].path.emplace_back(local_node);
+    }
+    if (out[i].path.size() > kMaxProvenancePath) {
+      // Longer than a receiver accepts (pull chains have no hop limit): the origin and the
+      // last nodes are kept, and the length says it went at least that far.
+      auto& path = out[i].path;
+      path.erase(path.begin() + 1, path.end() - static_cast<ptrdiff_t>(kMaxProvenancePath - 1));
+    }
   }
   return out;
 }
