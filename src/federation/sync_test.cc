@@ -558,6 +558,17 @@ TEST_F(SyncTest, EnvelopeProvenanceIsCheckedAndOptional) {
   auto prov = a_->store().GetProvenances(a_->shared_id, {{id, "2026-01-01T00:00:00.000Z"}});
   ASSERT_TRUE(prov.ok());
   EXPECT_FALSE(prov->front().has_value());
+  // A claim about a version already held is not recorded: a writer cannot change where a
+  // version that is here goes next (here: never to node-b, or nowhere past the hop limit).
+  auto claim = a_->Send("POST", "/api/collections/" + a_->shared_id + "/objects/", a_->alpha.token,
+                        "{\"objects\":[" + object + "],\"x_entente_provenance\":[{\"id\":\"" + id +
+                            "\",\"version\":\"2026-01-01T00:00:00.000Z\","
+                            "\"path\":[\"node-b\",\"node-x\"]}]}",
+                        {{"Content-Type", "application/taxii+json;version=2.1"}});
+  ASSERT_EQ(claim.status, 202) << claim.body;
+  prov = a_->store().GetProvenances(a_->shared_id, {{id, "2026-01-01T00:00:00.000Z"}});
+  ASSERT_TRUE(prov.ok());
+  EXPECT_FALSE(prov->front().has_value());
 }
 
 // Pulls carry provenance too (the puller asks with X-Entente-Provenance): B records the

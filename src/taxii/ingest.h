@@ -56,8 +56,9 @@ class Ingestor {
 
   // Adds `objects` (the envelope's "objects" array) to `collection` on behalf of
   // `org_id`, recording with each stored version the provenance `provenance` claims for
-  // it (taxii/provenance.h); a version whose claimed path names this node (its settings'
-  // name) came back to where it started and is not stored (a success that says so).
+  // it (taxii/provenance.h) when the collection did not hold that version before; a
+  // version whose claimed path names this node (its settings' name) came back to where
+  // it started and is not stored (a success that says so).
   // Returns the status resource: complete, or pending when queued.
   Result<store::StatusRecord> Submit(const store::Collection& collection, const std::string& org_id,
                                      boost::json::array objects,
