@@ -74,6 +74,7 @@ struct PeerAddOptions {
   std::string pin_pem_file;
   std::string local_org;
   int64_t quota = 10000;
+  int64_t hop_limit = policy::kDefaultHopLimit;
 };
 
 int RunPeerAdd(const PeerAddOptions& o) {
@@ -116,6 +117,7 @@ int RunPeerAdd(const PeerAddOptions& o) {
   }
   p.local_org = o.local_org;
   p.quota = o.quota;
+  p.hop_limit = o.hop_limit;
   if (Status s = fed::ValidatePeer(p); !s.ok()) return Fail(s);
   // The client checks the URL and pin the same way it will use them.
   if (auto c = taxii::TaxiiClient::Create(fed::ClientOptionsFor(p, {})); !c.ok()) {
@@ -278,6 +280,8 @@ int RunPeerExplain(const PeerExplainOptions& o) {
             << "tlp: " << policy::TlpName(chosen->labels.tlp) << "\n"
             << "audience: " << policy::EncodeAudience(chosen->labels.audience) << "\n"
             << "provenance: " << route << "\n"
+            << "hops: " << egress->hops << " (hop limit towards " << peer->name << ": "
+            << peer->hop_limit << ")\n"
             << "decision: " << (d.send ? "send" : "withhold") << "\n";
   if (!d.reason.empty()) std::cout << "reason: " << d.reason << "\n";
   for (const auto& c : d.changes) std::cout << "change: " << c << "\n";
@@ -313,6 +317,9 @@ void RegisterPeerCommands(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--local-org", add->local_org,
                   "local organisation whose token the peer uses to push here");
   cmd->add_option("--quota", add->quota, "objects per sync round each way (default 10000)");
+  cmd->add_option("--hop-limit", add->hop_limit,
+                  "relay to the peer only what reached this node in fewer transfers (default " +
+                      std::to_string(policy::kDefaultHopLimit) + "; 1 relays nothing)");
   cmd->callback([add, &ctx] { ctx.exit_code = RunPeerAdd(*add); });
 
   auto list = std::make_shared<PeerListOptions>();

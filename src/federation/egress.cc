@@ -35,8 +35,13 @@ Result<Egress> PrepareEgress(const policy::PeerProfile& profile, const std::vect
   }
   Egress out;
   out.path = PathOf(provenance, all_peers, local_node, labels.owner_org);
-  out.decision = policy::DecideEgress(profile, labels, parsed->get_object(), out.path);
+  for (const std::string& node : out.path) {
+    if (node != local_node) ++out.hops;
+  }
+  out.decision = policy::DecideEgress(profile, labels, parsed->get_object(), out.path, out.hops);
   if (!out.decision.send) return out;
+  out.sent_path = out.path;
+  if (out.sent_path.back() != local_node) out.sent_path.push_back(local_node);
   if (const boost::json::value* sent_id = out.decision.object.if_contains("id");
       sent_id && sent_id->is_string() && sent_id->get_string() != id) {
     out.remote_id = std::string(sent_id->get_string());

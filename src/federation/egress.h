@@ -5,8 +5,11 @@
 // explain says is what a push does. For one stored version — its JSON, its labels and
 // its recorded provenance — PrepareEgress builds the provenance path (origin first: the
 // recorded path, else this node; an object owned by a peer's local organisation, or
-// stored from a peer, also names that peer), asks policy::DecideEgress (TLP and
-// audience, loops, sovereignty) and gives the object as it would leave.
+// stored from a peer, also names that peer), counts the transfers it made to reach this
+// node (its hops: the nodes of the path other than this one), asks policy::DecideEgress
+// (loops, hop limit, TLP and audience, sovereignty) and gives the object as it would
+// leave, with the provenance that travels with it (the path with this node last; a keyed
+// copy carries its original's).
 //
 // Pure functions (the caller reads the store), safe for concurrent use; results own
 // their data.
@@ -26,7 +29,10 @@
 namespace entente::federation {
 
 struct Egress {
-  std::vector<std::string> path;    // the provenance path the gate saw, origin first
+  std::vector<std::string> path;  // the provenance path the gate saw, origin first
+  int hops = 0;                   // node-to-node transfers it made to reach this node
+  // The provenance it leaves with: `path` with this node last (what the peer records).
+  std::vector<std::string> sent_path;
   policy::EgressDecision decision;  // send or withhold, why, what sovereignty changed
   std::string json;                 // decision.object as compact JSON (when sent)
   // The id the peer will hold the object by when sovereignty replaced it (a hashed

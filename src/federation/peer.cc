@@ -142,6 +142,10 @@ Status ValidatePeer(const Peer& peer) {
   if (peer.quota < 1) {
     return Status::InvalidArgument("quota must be at least 1 object per round (quota)");
   }
+  if (peer.hop_limit < 1 || peer.hop_limit > kMaxHopLimit) {
+    return Status::InvalidArgument("the hop limit must be 1 to " + std::to_string(kMaxHopLimit) +
+                                   " (hop-limit)");
+  }
   return Status::Ok();
 }
 
@@ -153,6 +157,7 @@ policy::PeerProfile ProfileOf(const Peer& peer) {
   p.recipients = peer.recipients;
   p.rules = peer.rules;
   p.hash_key = peer.hash_key;
+  p.hop_limit = static_cast<int>(peer.hop_limit);
   return p;
 }
 

@@ -21,6 +21,7 @@
 #include "policy/egress.h"
 #include "store/federation_state.h"
 #include "store/store.h"
+#include "taxii/provenance.h"
 
 namespace entente::federation {
 
@@ -33,6 +34,10 @@ using Checkpoint = store::Checkpoint;
 using PushedVersion = store::PushedVersion;
 using PeerStatus = store::PeerStatus;
 using Provenance = store::Provenance;
+
+// The largest hop limit a peer may be given: the longest provenance path a node accepts
+// from a peer (taxii/provenance.h).
+inline constexpr int64_t kMaxHopLimit = static_cast<int64_t>(taxii::kMaxProvenancePath);
 
 // Checks names, URL, ids and rules; invalid-argument naming the field and the rule.
 Status ValidatePeer(const Peer& peer);

@@ -1,6 +1,8 @@
 #include "federation/peer_sync.h"
 
 #include <algorithm>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <future>
@@ -10,6 +12,7 @@
 #include "federation/egress.h"
 #include "policy/egress.h"
 #include "policy/ingress.h"
+#include "taxii/provenance.h"
 
 namespace entente::federation {
 namespace {
@@ -195,7 +198,22 @@ Status PeerSyncer::Pull(const CollectionLink& link, int64_t* budget, RoundReport
       store::NewObject& n = batch.emplace_back();
       auto refusal = admission.Admit(obj, &n);
       if (!refusal) {
-        n.provenance = Provenance{peer_.name, {peer_.name}};  // stored with the version
+        // Stored with the version: the path the peer gives (an entente node), with the
+        // peer last, else the peer alone.
+        Provenance p{peer_.name, {peer_.name}};
+        if (const Provenance* claimed = taxii::FindProvenance(page->provenance, n.id, n.version)) {
+          if (std::find(claimed->path.begin(), claimed->path.end(), local_node_) !=
+              claimed->path.end()) {
+            // It came from or through this node (a peer that knows it under another name):
+            // already here, not stored again.
+            batch.pop_back();
+            ++report->duplicates;
+            continue;
+          }
+          p = *claimed;
+          if (p.path.back() != peer_.name) p.path.push_back(peer_.name);
+        }
+        n.provenance = std::move(p);
         continue;
       }
       batch.pop_back();
@@ -274,6 +292,7 @@ Result<PeerSyncer::PushPage> PeerSyncer::PreparePushPage(const CollectionLink& l
     out.version.version = row.version;
     out.version.remote_id = std::move(egress->remote_id);
     out.json = std::move(egress->json);
+    out.path = std::move(egress->sent_path);
     page.outgoing.push_back(std::move(out));
   }
   return page;
@@ -425,7 +444,22 @@ Status PeerSyncer::SendObjects(const std::string& remote, std::vector<Outgoing>&
     if (i > begin) envelope += ',';
     envelope += objects[i].json;
   }
-  envelope += "]}";
+  // The provenance of each object travels beside it, in the envelope (taxii/provenance.h).
+  json::array provenance;
+  for (size_t i = begin; i < end; ++i) {
+    const Outgoing& o = objects[i];
+    json::array path;
+    for (const std::string& node : o.path) path.emplace_back(node);
+    provenance.emplace_back(
+        json::object{{"id", o.version.remote_id.empty() ? o.version.id : o.version.remote_id},
+                     {"version", o.version.version},
+                     {"path", std::move(path)}});
+  }
+  envelope += "],\"";
+  envelope += taxii::kProvenanceMember;
+  envelope += "\":";
+  envelope += json::serialize(provenance);
+  envelope += "}";
   auto st = client_->PostEnvelope(remote, envelope);
   if (!st.ok()) {
     if (st.status().code() != StatusCode::kResourceExhausted) return st.status();

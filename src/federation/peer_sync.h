@@ -22,7 +22,11 @@
 // resource (a "pending" one is polled until it completes), recording which versions the peer
 // acknowledged (FederationState::CommitPush, every commit_every objects and at the end of the
 // round: a crash in between sends those pages again, and the peer has them already). Objects that
-// came from this peer (provenance, or owned by the peer's local organisation) never go back to it.
+// came from this peer (provenance, or owned by the peer's local organisation) never go back to it,
+// and objects that reached this node in hop_limit transfers or more go no further. Each envelope
+// carries, beside its objects, the provenance of each one (TAXII 2.1 §7.1 custom property
+// "x_entente_provenance": [{"id", "version", "path"}], see taxii/provenance.h), which an entente
+// peer records with what it stores and any other TAXII server ignores.
 //
 // Deletions (per --push link, after the objects): read the local collection's
 // tombstones from the push link's tombstone checkpoint and, for each deleted version
@@ -104,6 +108,7 @@ class PeerSyncer {
   struct Outgoing {
     std::string json;
     PushedVersion version;
+    std::vector<std::string> path;  // its provenance as it leaves, origin first, this node last
     bool acknowledged = false;
   };
   // One page of the push scan after the gate: what leaves, and how far the scan got.

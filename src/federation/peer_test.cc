@@ -99,6 +99,7 @@ TEST(PeerTest, JsonRoundTrip) {
   EXPECT_EQ(back->rules.size(), 2u);
   EXPECT_EQ(back->rules[1].object_type, "user-account");
   EXPECT_EQ(back->quota, 7);
+  EXPECT_EQ(back->hop_limit, policy::kDefaultHopLimit);
   EXPECT_EQ(back->local_org, "cert-de-node");
   EXPECT_EQ(back->token, "ent_secret");
 }
@@ -110,6 +111,28 @@ TEST(PeerTest, ProfileCarriesTheGateInputs) {
   EXPECT_EQ(profile.jurisdiction, "DE");
   EXPECT_EQ(profile.communities, p.communities);
   EXPECT_EQ(profile.recipients, p.recipients);
+}
+
+TEST(PeerTest, HopLimitIsKeptCheckedAndGivenToTheGate) {
+  Peer p = ValidPeer();
+  EXPECT_EQ(p.hop_limit, policy::kDefaultHopLimit);
+  p.hop_limit = 3;
+  auto back = PeerFromJson(PeerToJson(p));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->hop_limit, 3);
+  EXPECT_EQ(ProfileOf(p).hop_limit, 3);
+  // A peer stored by an earlier release has no hop limit: the default.
+  boost::json::object old = PeerToJson(ValidPeer());
+  old.erase("hop_limit");
+  EXPECT_EQ(PeerFromJson(old)->hop_limit, policy::kDefaultHopLimit);
+  for (int64_t bad : {int64_t{0}, int64_t{-1}, kMaxHopLimit + 1}) {
+    p.hop_limit = bad;
+    Status s = ValidatePeer(p);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(s.message().find("hop-limit"), std::string::npos) << s.message();
+  }
+  p.hop_limit = kMaxHopLimit;
+  EXPECT_TRUE(ValidatePeer(p).ok());
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/fake_clock.h"
+#include "federation/egress.h"
 #include "federation/peer_sync.h"
 #include "store/memory_federation_state.h"
 #include "taxii/testing/fixture.h"
@@ -298,6 +299,11 @@ TEST_F(SyncTest, PendingEnvelopesAreAwaitedBeforeTheyCount) {
   taxii::ServerOptions queued;
   queued.async_threshold = 2;
   b_ = std::make_unique<TaxiiFixture>(queued);
+  // Node names are unique in a federation: an envelope whose provenance names the
+  // receiving node is a loop, not stored (PushCarriesProvenanceAndTheKeyedCopyKeepsIt).
+  store::NodeSettings sb = *b_->store().GetSettings();
+  sb.name = "node-b";
+  ASSERT_TRUE(b_->store().PutSettings(sb).ok());
   std::vector<std::string> ids;
   std::vector<std::string> objects;
   for (int i = 0; i < 5; ++i) {
@@ -469,6 +475,136 @@ TEST_F(SyncTest, SovereigntyRulesApplyOnTheWayOut) {
     }
   }
   EXPECT_TRUE(hashed_seen) << "the keyed hash of the address should arrive";
+}
+
+// The keyed copy travels with the provenance of its original (in the envelope, TAXII 2.1
+// §7.1 custom property): B records the path, so it never sends the copy back to A.
+TEST_F(SyncTest, PushCarriesProvenanceAndTheKeyedCopyKeepsIt) {
+  Peer p = PeerBOnA();
+  p.rules = {{"email-addr", "value", policy::SovereigntyAction::kKeyedHash}};
+  p.hash_key = "shared-secret-key-0123";
+  const std::string email_id = "email-addr--" + NewUuid4();
+  auto res =
+      a_->PostObjects(a_->shared_id, a_->alpha.token,
+                      {"{\"type\":\"email-addr\",\"spec_version\":\"2.1\",\"id\":\"" + email_id +
+                       "\",\"value\":\"jane@example.org\"," + Marking(kClear) + "}"});
+  ASSERT_EQ(res.status, 202) << res.body;
+  RoundReport r;
+  ASSERT_TRUE(Round(a_->store(), *peers_a_, p, &r).ok()) << log_;
+  ASSERT_EQ(r.pushed, 1);
+  const std::string copy_id = policy::KeyedId(p.hash_key, email_id);
+  ASSERT_EQ(Objects(b_->store(), b_->shared_id).count(copy_id), 1u);
+  auto prov = b_->store().GetProvenances(b_->shared_id, {{copy_id, ""}});
+  ASSERT_TRUE(prov.ok() && prov->front().has_value());
+  EXPECT_EQ(prov->front()->origin, "node-a");
+  EXPECT_EQ(prov->front()->path, std::vector<std::string>{"node-a"});
+}
+
+// A relayed object goes no further than the peer's hop limit: one that reached A after
+// two hops (as the envelope that brought it says) is not pushed to a peer whose limit is 2,
+// and is pushed, with A added to its path, to one whose limit is 3.
+TEST_F(SyncTest, PushStopsAtTheHopLimit) {
+  const std::string id = NewId("indicator");
+  const std::string envelope = "{\"objects\":[" +
+                               Indicator(id, "2026-01-01T00:00:00.000Z", Marking(kClear)) +
+                               "],\"x_entente_provenance\":[{\"id\":\"" + id +
+                               "\",\"version\":\"2026-01-01T00:00:00.000Z\","
+                               "\"path\":[\"node-x\",\"node-y\"]}]}";
+  auto res = a_->Send("POST", "/api/collections/" + a_->shared_id + "/objects/", a_->alpha.token,
+                      envelope, {{"Content-Type", "application/taxii+json;version=2.1"}});
+  ASSERT_EQ(res.status, 202) << res.body;
+  Peer p = PeerBOnA();
+  p.hop_limit = 2;
+  RoundReport r;
+  ASSERT_TRUE(Round(a_->store(), *peers_a_, p, &r).ok()) << log_;
+  EXPECT_EQ(r.pushed, 0);
+  EXPECT_EQ(r.withheld, 1);
+  EXPECT_EQ(Objects(b_->store(), b_->shared_id).count(id), 0u);
+
+  p.name = "node-b2";  // a second link to B, with its own checkpoint and a larger limit
+  p.hop_limit = 3;
+  RoundReport r2;
+  ASSERT_TRUE(Round(a_->store(), *peers_a_, p, &r2).ok()) << log_;
+  EXPECT_EQ(r2.pushed, 1);
+  auto prov = b_->store().GetProvenances(b_->shared_id, {{id, "2026-01-01T00:00:00.000Z"}});
+  ASSERT_TRUE(prov.ok() && prov->front().has_value());
+  EXPECT_EQ(prov->front()->path, (std::vector<std::string>{"node-x", "node-y", "node-a"}));
+}
+
+// A malformed provenance member is refused with 400 naming it; an envelope without one
+// (any TAXII client) is stored as before, without provenance.
+TEST_F(SyncTest, EnvelopeProvenanceIsCheckedAndOptional) {
+  const std::string id = NewId("indicator");
+  const std::string object = Indicator(id, "2026-01-01T00:00:00.000Z", Marking(kClear));
+  auto bad = a_->Send("POST", "/api/collections/" + a_->shared_id + "/objects/", a_->alpha.token,
+                      "{\"objects\":[" + object + "],\"x_entente_provenance\":{}}",
+                      {{"Content-Type", "application/taxii+json;version=2.1"}});
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("x_entente_provenance"), std::string::npos) << bad.body;
+  EXPECT_EQ(Objects(a_->store(), a_->shared_id).count(id), 0u);
+  // A path that names this node: the object came back to where it started (a sender
+  // that knows this node under another name); acknowledged, not stored again.
+  auto back = a_->Send("POST", "/api/collections/" + a_->shared_id + "/objects/", a_->alpha.token,
+                       "{\"objects\":[" + object + "],\"x_entente_provenance\":[{\"id\":\"" + id +
+                           "\",\"version\":\"2026-01-01T00:00:00.000Z\","
+                           "\"path\":[\"node-a\",\"node-c\"]}]}",
+                       {{"Content-Type", "application/taxii+json;version=2.1"}});
+  ASSERT_EQ(back.status, 202) << back.body;
+  EXPECT_NE(back.body.find("came from or through this node"), std::string::npos) << back.body;
+  EXPECT_NE(back.body.find("\"failure_count\":0"), std::string::npos) << back.body;
+  EXPECT_EQ(Objects(a_->store(), a_->shared_id).count(id), 0u);
+  auto plain = a_->PostObjects(a_->shared_id, a_->alpha.token, {object});
+  ASSERT_EQ(plain.status, 202) << plain.body;
+  auto prov = a_->store().GetProvenances(a_->shared_id, {{id, "2026-01-01T00:00:00.000Z"}});
+  ASSERT_TRUE(prov.ok());
+  EXPECT_FALSE(prov->front().has_value());
+  // A claim about a version already held is not recorded: a writer cannot change where a
+  // version that is here goes next (here: never to node-b, or nowhere past the hop limit).
+  auto claim = a_->Send("POST", "/api/collections/" + a_->shared_id + "/objects/", a_->alpha.token,
+                        "{\"objects\":[" + object + "],\"x_entente_provenance\":[{\"id\":\"" + id +
+                            "\",\"version\":\"2026-01-01T00:00:00.000Z\","
+                            "\"path\":[\"node-b\",\"node-x\"]}]}",
+                        {{"Content-Type", "application/taxii+json;version=2.1"}});
+  ASSERT_EQ(claim.status, 202) << claim.body;
+  prov = a_->store().GetProvenances(a_->shared_id, {{id, "2026-01-01T00:00:00.000Z"}});
+  ASSERT_TRUE(prov.ok());
+  EXPECT_FALSE(prov->front().has_value());
+}
+
+// Pulls carry provenance too (the puller asks with X-Entente-Provenance): B records the
+// path A received with the object, A added; an object whose path names B is B's own
+// coming back and is not stored again.
+TEST_F(SyncTest, PullCarriesProvenance) {
+  const std::string relayed = NewId("indicator");
+  const std::string own = NewId("indicator");
+  const std::string made_on_a = NewId("indicator");
+  const std::string v = "2026-01-01T00:00:00.000Z";
+  const std::string by = "\"created_by_ref\":\"" + a_->alpha.identity + "\"," + Marking(kClear);
+  const std::string envelope = "{\"objects\":[" + Indicator(relayed, v, by) + "," +
+                               Indicator(own, v, by) + "],\"x_entente_provenance\":[{\"id\":\"" +
+                               relayed + "\",\"version\":\"" + v +
+                               "\",\"path\":[\"node-x\"]},{\"id\":\"" + own + "\",\"version\":\"" +
+                               v + "\",\"path\":[\"node-b\",\"node-x\"]}]}";
+  auto res = a_->Send("POST", "/api/collections/" + a_->shared_id + "/objects/", a_->alpha.token,
+                      envelope, {{"Content-Type", "application/taxii+json;version=2.1"}});
+  ASSERT_EQ(res.status, 202) << res.body;
+  ASSERT_EQ(a_->PostObjects(a_->shared_id, a_->alpha.token, {Indicator(made_on_a, v, by)}).status,
+            202);
+  // Without the header the page is as any TAXII client gets it.
+  auto plain = a_->Get("/api/collections/" + a_->shared_id + "/objects/", a_->beta.token);
+  EXPECT_EQ(plain.body.find("x_entente_provenance"), std::string::npos) << plain.body;
+
+  RoundReport r;
+  ASSERT_TRUE(Round(b_->store(), *peers_b_, PeerAOnB(), &r).ok()) << log_;
+  EXPECT_EQ(r.pulled, 2);
+  EXPECT_EQ(r.duplicates, 1);
+  auto on_b = Objects(b_->store(), b_->shared_id);
+  EXPECT_EQ(on_b.count(own), 0u);
+  auto prov = b_->store().GetProvenances(b_->shared_id, {{relayed, v}, {made_on_a, v}});
+  ASSERT_TRUE(prov.ok() && (*prov)[0].has_value() && (*prov)[1].has_value());
+  EXPECT_EQ((*prov)[0]->origin, "node-x");
+  EXPECT_EQ((*prov)[0]->path, (std::vector<std::string>{"node-x", "node-a"}));
+  EXPECT_EQ((*prov)[1]->path, std::vector<std::string>{"node-a"});
 }
 
 TEST_F(SyncTest, PullStoresWithProvenanceAndRefusesStrangers) {
@@ -695,6 +831,43 @@ TEST_F(SyncTest, WakeStartsAPushRoundWithoutWaitingForThePoll) {
   EXPECT_TRUE(arrived) << log_;
   (*fed)->Stop();
   (*fed)->Wake();  // harmless after Stop()
+}
+
+TEST(PrepareEgressTest, CountsHopsAndSendsThePathWithThisNodeLast) {
+  policy::PeerProfile profile;
+  profile.node_name = "node-z";
+  profile.hop_limit = 3;
+  policy::Labels labels;
+  labels.tlp = policy::Tlp::kClear;
+  labels.owner_org = "alpha";
+  const std::string json = R"({"type":"ipv4-addr","id":"ipv4-addr--1","value":"192.0.2.1"})";
+  // Made here: no hops, the path is this node.
+  auto here = PrepareEgress(profile, {}, "node-a", "ipv4-addr--1", json, labels, std::nullopt);
+  ASSERT_TRUE(here.ok());
+  EXPECT_EQ(here->hops, 0);
+  EXPECT_EQ(here->sent_path, std::vector<std::string>{"node-a"});
+  // Received over two hops: sent with this node added, then stopped by a limit of 2.
+  Provenance two{"node-x", {"node-x", "node-y"}};
+  auto relayed = PrepareEgress(profile, {}, "node-a", "ipv4-addr--1", json, labels, two);
+  ASSERT_TRUE(relayed.ok());
+  EXPECT_EQ(relayed->hops, 2);
+  ASSERT_TRUE(relayed->decision.send) << relayed->decision.reason;
+  EXPECT_EQ(relayed->sent_path, (std::vector<std::string>{"node-x", "node-y", "node-a"}));
+  profile.hop_limit = 2;
+  auto stopped = PrepareEgress(profile, {}, "node-a", "ipv4-addr--1", json, labels, two);
+  ASSERT_TRUE(stopped.ok());
+  EXPECT_FALSE(stopped->decision.send);
+  EXPECT_NE(stopped->decision.reason.find("hop limit"), std::string::npos);
+  // Owned by a peer's local organisation (pushed here by a node of an earlier release,
+  // without provenance): one hop, from that peer.
+  Peer pusher;
+  pusher.name = "node-p";
+  pusher.local_org = "alpha";
+  auto pushed =
+      PrepareEgress(profile, {pusher}, "node-a", "ipv4-addr--1", json, labels, std::nullopt);
+  ASSERT_TRUE(pushed.ok());
+  EXPECT_EQ(pushed->hops, 1);
+  EXPECT_EQ(pushed->sent_path, (std::vector<std::string>{"node-p", "node-a"}));
 }
 
 }  // namespace

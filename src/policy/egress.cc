@@ -23,29 +23,28 @@ bool RuleMatchesType(const SovereigntyRule& rule, std::string_view type) {
   return rule.object_type == "*" || rule.object_type == type;
 }
 
-// An id for a hashed object: same type, a UUID (version 4 layout) taken from the keyed
-// hash of the original id, so every object that refers to it maps it the same way.
-std::string KeyedId(std::string_view key, std::string_view id) {
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-  static constexpr std::string_view kDomain = "entente-keyed-id:";
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(kDomain.data()),
-                                kDomain.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(id.data()), id.size());
-  crypto_auth_hmacsha256_final(&st, mac);
-  mac[6] = static_cast<unsigned char>((mac[6] & 0x0f) | 0x40);
-  mac[8] = static_cast<unsigned char>((mac[8] & 0x3f) | 0x80);
-  char uuid[37];
-  std::snprintf(uuid, sizeof uuid,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", mac[0],
-                mac[1], mac[2], mac[3], mac[4], mac[5], mac[6], mac[7], mac[8], mac[9], mac[10],
-                mac[11], mac[12], mac[13], mac[14], mac[15]);
-  std::string out(TypeOfId(id));
-  out += "--";
-  out.append(uuid, 36);
-  return out;
+constexpr std::string_view kKeyedHashPrefix = "hmac-sha256:";
+constexpr std::string_view kKeyedIdTagDomain = "entente-keyed-id-tag:";
+
+// The check KeyedId puts in bytes 12..15 of a keyed UUID: SHA-256 of a domain string and
+// bytes 0..11 (version and variant bits included), first 4 bytes.
+void KeyedIdTag(const unsigned char* uuid12, unsigned char* tag4) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(kKeyedIdTagDomain.data()),
+                            kKeyedIdTagDomain.size());
+  crypto_hash_sha256_update(&st, uuid12, 12);
+  crypto_hash_sha256_final(&st, digest);
+  std::copy(digest, digest + 4, tag4);
 }
+
+bool IsLowerHex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+int HexDigit(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
 
 // True if some rule hashes objects of this type (their ids are then keyed too).
 bool TypeIsHashed(const PeerProfile& peer, std::string_view type) {
@@ -70,7 +69,7 @@ void RewriteRefs(const PeerProfile& peer, json::object& obj, std::vector<std::st
     const bool list = k.size() > 5 && k.substr(k.size() - 5) == "_refs";
     if (single && value.is_string()) {
       std::string_view target = value.get_string();
-      if (TypeIsHashed(peer, TypeOfId(target))) {
+      if (TypeIsHashed(peer, TypeOfId(target)) && !IsKeyedId(target)) {
         value = KeyedId(peer.hash_key, target);
         changes->push_back(std::string(k) + ": reference keyed");
       }
@@ -86,7 +85,7 @@ void RewriteRefs(const PeerProfile& peer, json::object& obj, std::vector<std::st
         if (TypeIsWithheld(peer, type)) {
           changes->push_back(std::string(k) + ": reference to withheld " + std::string(type) +
                              " removed");
-        } else if (TypeIsHashed(peer, type)) {
+        } else if (TypeIsHashed(peer, type) && !IsKeyedId(target)) {
           kept.emplace_back(KeyedId(peer.hash_key, target));
           changes->push_back(std::string(k) + ": reference keyed");
         } else {
@@ -133,6 +132,57 @@ bool ParseSovereigntyAction(std::string_view name, SovereigntyAction* out) {
   return true;
 }
 
+std::string KeyedId(std::string_view key, std::string_view id) {
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  static constexpr std::string_view kDomain = "entente-keyed-id:";
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(kDomain.data()),
+                                kDomain.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(id.data()), id.size());
+  crypto_auth_hmacsha256_final(&st, mac);
+  mac[6] = static_cast<unsigned char>((mac[6] & 0x0f) | 0x40);
+  mac[8] = static_cast<unsigned char>((mac[8] & 0x3f) | 0x80);
+  KeyedIdTag(mac, mac + 12);
+  char uuid[37];
+  std::snprintf(uuid, sizeof uuid,
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", mac[0],
+                mac[1], mac[2], mac[3], mac[4], mac[5], mac[6], mac[7], mac[8], mac[9], mac[10],
+                mac[11], mac[12], mac[13], mac[14], mac[15]);
+  std::string out(TypeOfId(id));
+  out += "--";
+  out.append(uuid, 36);
+  return out;
+}
+
+bool IsKeyedId(std::string_view id) {
+  const size_t sep = id.find("--");
+  if (sep == std::string_view::npos) return false;
+  const std::string_view uuid = id.substr(sep + 2);
+  if (uuid.size() != 36) return false;
+  std::string hex;
+  for (size_t i = 0; i < uuid.size(); ++i) {
+    const bool dash_place = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash_place != (uuid[i] == '-')) return false;
+    if (!dash_place) hex += uuid[i];
+  }
+  if (!IsLowerHex(hex)) return false;
+  unsigned char bytes[16];
+  for (size_t n = 0; n < sizeof bytes; ++n) {
+    bytes[n] = static_cast<unsigned char>(HexDigit(hex[2 * n]) * 16 + HexDigit(hex[2 * n + 1]));
+  }
+  if ((bytes[6] & 0xf0) != 0x40 || (bytes[8] & 0xc0) != 0x80) return false;
+  unsigned char tag[4];
+  KeyedIdTag(bytes, tag);
+  return std::equal(tag, tag + 4, bytes + 12);
+}
+
+bool IsKeyedHash(std::string_view value) {
+  return value.size() == kKeyedHashPrefix.size() + 64 &&
+         value.substr(0, kKeyedHashPrefix.size()) == kKeyedHashPrefix &&
+         IsLowerHex(value.substr(kKeyedHashPrefix.size()));
+}
+
 std::string KeyedHash(std::string_view key, std::string_view value) {
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_state st;
@@ -146,11 +196,26 @@ std::string KeyedHash(std::string_view key, std::string_view value) {
 }
 
 EgressDecision DecideEgress(const PeerProfile& peer, const Labels& labels, const json::object& obj,
-                            const std::vector<std::string>& provenance) {
+                            const std::vector<std::string>& provenance, int hops) {
+  std::string_view id;
+  if (const json::value* v = obj.if_contains("id"); v != nullptr && v->is_string()) {
+    id = v->get_string();
+  }
   // Provenance is not an audience: a peer is never sent what came from or through a
-  // node of its name, whatever the name.
+  // node of its name, whatever the name. A keyed copy carries the provenance of its
+  // original, so it never goes back to where the original came from either.
   if (std::find(provenance.begin(), provenance.end(), peer.node_name) != provenance.end()) {
+    if (IsKeyedId(id)) {
+      return Withheld("a keyed copy of an object that came from or through " + peer.node_name +
+                      " (provenance)");
+    }
     return Withheld("came from or through " + peer.node_name + " (provenance)");
+  }
+  // A relay carries what it received only so far.
+  if (hops > 0 && hops >= peer.hop_limit) {
+    return Withheld("hop limit: it reached this node after " + std::to_string(hops) +
+                    (hops == 1 ? " hop" : " hops") + "; the hop limit towards " + peer.node_name +
+                    " is " + std::to_string(peer.hop_limit));
   }
   Recipient node;
   node.reach = Reach::kPeerNode;
@@ -198,6 +263,11 @@ EgressDecision DecideEgress(const PeerProfile& peer, const Labels& labels, const
         d.changes.push_back(rule.property + ": redacted");
         break;
       case SovereigntyAction::kKeyedHash:
+        if (v->is_string() && IsKeyedHash(v->get_string())) {
+          // Never hashed twice: a keyed copy relayed on leaves as it arrived.
+          d.changes.push_back(rule.property + ": already a keyed hash, not hashed again");
+          break;
+        }
         if (peer.hash_key.empty()) {
           return Withheld("sovereignty: " + rule.property + " must be hashed but peer " +
                           peer.node_name + " has no hash key");
@@ -213,9 +283,14 @@ EgressDecision DecideEgress(const PeerProfile& peer, const Labels& labels, const
       return Withheld("sovereignty: " + std::string(type) + " must be hashed but peer " +
                       peer.node_name + " has no hash key");
     }
-    if (json::value* id = d.object.if_contains("id"); id != nullptr && id->is_string()) {
-      *id = KeyedId(peer.hash_key, id->get_string());
-      d.changes.push_back("id: keyed");
+    if (json::value* out_id = d.object.if_contains("id");
+        out_id != nullptr && out_id->is_string()) {
+      if (IsKeyedId(out_id->get_string())) {
+        d.changes.push_back("id: already keyed, not keyed again");
+      } else {
+        *out_id = KeyedId(peer.hash_key, out_id->get_string());
+        d.changes.push_back("id: keyed");
+      }
     }
   }
   RewriteRefs(peer, d.object, &d.changes);

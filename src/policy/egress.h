@@ -10,8 +10,9 @@
 //   RED           never forwarded by federation
 //
 // (This is policy/audience.h's one table, which the read gate asks too.)
-// An object is never sent to a node it came from or passed through (provenance), which
-// is what stops loops. Sovereignty rules then withhold an object type, redact
+// An object is never sent to a node it came from or passed through (provenance), nor
+// relayed further than the peer's hop limit allows; together these stop loops and bound
+// how far a relay carries what it received. Sovereignty rules then withhold an object type, redact
 // properties, or replace values with keyed hashes (HMAC-SHA-256 under a key the two
 // jurisdictions share), so that both sides can still find the same observable without
 // disclosing it. When a value is hashed, the object's id (which for SCOs is derived from
@@ -19,6 +20,12 @@
 // from the same keyed hash, so references stay consistent across objects. An object
 // the rules changed must still be valid STIX (the peer validates what it receives): one
 // whose required property was redacted is withheld instead.
+//
+// Nothing is transformed twice: a value that already is a keyed hash (IsKeyedHash) is
+// not hashed again, and an id or reference that already is a keyed id (IsKeyedId) is
+// not keyed again, whatever key made it. So a keyed copy that travels on (a relay, a
+// ring) leaves every node as it arrived, and the gate is idempotent: deciding again on
+// what it let out changes nothing more.
 //
 // Pure functions, safe for concurrent use.
 #pragma once
@@ -44,6 +51,10 @@ struct SovereigntyRule {
   SovereigntyAction action = SovereigntyAction::kWithhold;
 };
 
+// How many node-to-node transfers a relayed object may have made before this node
+// forwards it no further, unless the peer is configured otherwise (docs/federation.md).
+inline constexpr int kDefaultHopLimit = 8;
+
 // What this node knows about a peer when deciding egress.
 struct PeerProfile {
   std::string node_name;                 // the peer node's name (as in provenance)
@@ -52,6 +63,9 @@ struct PeerProfile {
   std::vector<std::string> recipients;   // identity ids of organisations living there
   std::vector<SovereigntyRule> rules;    // applied in order
   std::string hash_key;                  // secret for kKeyedHash; required if any rule hashes
+  // An object that reached this node after this many transfers (or more) is not sent to
+  // the peer; objects made here (0 transfers) always may be. At least 1.
+  int hop_limit = kDefaultHopLimit;
 };
 
 struct EgressDecision {
@@ -62,12 +76,26 @@ struct EgressDecision {
 };
 
 // Decides whether `obj` (labelled `labels`, having travelled through the nodes in
-// `provenance`, origin first) may be sent to `peer`, and in what form.
+// `provenance`, origin first, in `hops` node-to-node transfers; 0 when made here) may be
+// sent to `peer`, and in what form. Provenance comes first, then the hop limit, then
+// TLP and audience, then the sovereignty rules.
 EgressDecision DecideEgress(const PeerProfile& peer, const Labels& labels,
                             const boost::json::object& obj,
-                            const std::vector<std::string>& provenance);
+                            const std::vector<std::string>& provenance, int hops = 0);
 
-// The keyed hash of a value as it leaves: "hmac-sha256:" + 64 hex digits.
+// The keyed hash of a value as it leaves: "hmac-sha256:" + 64 lower-case hex digits.
 std::string KeyedHash(std::string_view key, std::string_view value);
+
+// True if `value` has the form KeyedHash gives: "hmac-sha256:" + 64 lower-case hex.
+bool IsKeyedHash(std::string_view value);
+
+// The id a keyed copy of object `id` gets under `key`: the same type, and a UUID (version
+// 4 layout) taken from the keyed hash of `id`, whose last 4 bytes are a check over the
+// first 12 that anyone can verify without the key (IsKeyedId), so that a keyed id is
+// recognised wherever it travels (a random UUID passes the check with probability 2^-32).
+std::string KeyedId(std::string_view key, std::string_view id);
+
+// True if `id` is "TYPE--UUID" whose UUID KeyedId could have made (under any key).
+bool IsKeyedId(std::string_view id);
 
 }  // namespace entente::policy

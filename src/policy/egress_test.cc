@@ -139,5 +139,98 @@ TEST(Egress, HashingWithoutAKeyWithholds) {
   EXPECT_FALSE(DecideEgress(p, WithTlp(Tlp::kClear), email, {}).send);
 }
 
+// The ring of issue 11: A hashes an address for B; the keyed copy travels B -> C -> A and
+// back to B. Every node's gate must let it leave as it arrived: a value that already is
+// a keyed hash is not hashed again (no HMAC of an HMAC) and a keyed id is not keyed
+// again, whatever the key, so the copy stays one object.
+TEST(Egress, NothingIsTransformedTwice) {
+  PeerProfile p = Peer();
+  p.rules.push_back({"email-addr", "value", SovereigntyAction::kKeyedHash});
+  auto email = Obj(R"({"type":"email-addr","spec_version":"2.1",
+                       "id":"email-addr--2d1a6a3f-9e1b-5b6c-8e0f-0c6a1d2b3c4d",
+                       "value":"a@b.example"})");
+  EgressDecision once = DecideEgress(p, WithTlp(Tlp::kClear), email, {});
+  ASSERT_TRUE(once.send);
+  EXPECT_TRUE(IsKeyedHash(once.object.at("value").as_string()));
+  EXPECT_TRUE(IsKeyedId(once.object.at("id").as_string()));
+  for (const char* key : {"shared-secret", "another-jurisdiction-key"}) {
+    PeerProfile next = p;
+    next.hash_key = key;
+    EgressDecision twice = DecideEgress(next, WithTlp(Tlp::kClear), once.object, {});
+    ASSERT_TRUE(twice.send) << twice.reason;
+    EXPECT_EQ(twice.object, once.object) << key;
+  }
+  // A reference to a keyed copy is not keyed again either.
+  auto msg = boost::json::object{{"type", "email-message"},
+                                 {"id", "email-message--1"},
+                                 {"is_multipart", false},
+                                 {"from_ref", once.object.at("id")},
+                                 {"to_refs", boost::json::array{once.object.at("id")}}};
+  EgressDecision m = DecideEgress(p, WithTlp(Tlp::kClear), msg, {});
+  ASSERT_TRUE(m.send);
+  EXPECT_EQ(m.object.at("from_ref"), once.object.at("id"));
+  EXPECT_EQ(m.object.at("to_refs").as_array()[0], once.object.at("id"));
+  // A whole-object rule keys the id once.
+  PeerProfile whole = Peer();
+  whole.rules.push_back({"email-addr", "", SovereigntyAction::kKeyedHash});
+  EgressDecision k1 = DecideEgress(whole, WithTlp(Tlp::kClear), email, {});
+  ASSERT_TRUE(k1.send);
+  EgressDecision k2 = DecideEgress(whole, WithTlp(Tlp::kClear), k1.object, {});
+  ASSERT_TRUE(k2.send);
+  EXPECT_EQ(k2.object.at("id"), k1.object.at("id"));
+}
+
+TEST(Egress, KeyedHashAndKeyedIdAreRecognised) {
+  EXPECT_TRUE(IsKeyedHash(KeyedHash("k", "v")));
+  EXPECT_FALSE(IsKeyedHash("hmac-sha256:abc"));
+  EXPECT_FALSE(IsKeyedHash("a@b.example"));
+  std::string upper = KeyedHash("k", "v");
+  upper.back() = 'F';
+  EXPECT_FALSE(IsKeyedHash(upper));
+  for (const char* id : {"email-addr--2d1a6a3f-9e1b-5b6c-8e0f-0c6a1d2b3c4d", "indicator--1", ""}) {
+    const std::string keyed = KeyedId("k", id);
+    EXPECT_TRUE(IsKeyedId(keyed)) << keyed;
+    EXPECT_NE(keyed, KeyedId("other", id));
+    EXPECT_FALSE(IsKeyedId(id));
+  }
+  // Random (version 4) and deterministic (version 5) ids are not keyed ids.
+  EXPECT_FALSE(IsKeyedId("indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"));
+  EXPECT_FALSE(IsKeyedId("ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd"));
+  std::string broken = KeyedId("k", "email-addr--1");
+  broken.back() = broken.back() == '0' ? '1' : '0';
+  EXPECT_FALSE(IsKeyedId(broken));
+}
+
+TEST(Egress, ProvenanceFollowsTheKeyedCopy) {
+  // The keyed copy of an address that came from cert-de is not sent back to cert-de, and
+  // the reason says it is a keyed copy.
+  PeerProfile p = Peer();
+  auto copy = boost::json::object{{"type", "email-addr"},
+                                  {"id", KeyedId("k", "email-addr--1")},
+                                  {"value", KeyedHash("k", "a@b.example")}};
+  EgressDecision d = DecideEgress(p, WithTlp(Tlp::kClear), copy, {"cert-de", "cert-fr"}, 2);
+  EXPECT_FALSE(d.send);
+  EXPECT_NE(d.reason.find("keyed copy of an object that came from or through cert-de"),
+            std::string::npos)
+      << d.reason;
+}
+
+TEST(Egress, RelaysStopAtTheHopLimit) {
+  PeerProfile p = Peer();
+  p.hop_limit = 2;
+  EXPECT_TRUE(DecideEgress(p, WithTlp(Tlp::kClear), kIndicator, {"here"}, 0).send);
+  EXPECT_TRUE(DecideEgress(p, WithTlp(Tlp::kClear), kIndicator, {"a"}, 1).send);
+  EgressDecision d = DecideEgress(p, WithTlp(Tlp::kClear), kIndicator, {"a", "b"}, 2);
+  EXPECT_FALSE(d.send);
+  EXPECT_NE(d.reason.find("hop limit: it reached this node after 2 hops; the hop limit towards "
+                          "cert-de is 2"),
+            std::string::npos)
+      << d.reason;
+  p.hop_limit = 1;  // a node that relays nothing: only what it made leaves
+  EXPECT_FALSE(DecideEgress(p, WithTlp(Tlp::kClear), kIndicator, {"a"}, 1).send);
+  EXPECT_TRUE(DecideEgress(p, WithTlp(Tlp::kClear), kIndicator, {"here"}, 0).send);
+  EXPECT_EQ(PeerProfile().hop_limit, kDefaultHopLimit);
+}
+
 }  // namespace
 }  // namespace entente::policy

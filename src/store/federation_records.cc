@@ -87,7 +87,8 @@ json::object PeerToJson(const Peer& peer) {
                       {"pin_sha256", peer.pin_sha256},
                       {"pin_pem", peer.pin_pem},
                       {"local_org", peer.local_org},
-                      {"quota", peer.quota}};
+                      {"quota", peer.quota},
+                      {"hop_limit", peer.hop_limit}};
 }
 
 Result<Peer> PeerFromJson(const json::object& o) {
@@ -114,6 +115,10 @@ Result<Peer> PeerFromJson(const json::object& o) {
   p.pin_pem = GetString(o, "pin_pem");
   p.local_org = GetString(o, "local_org");
   if (const json::value* q = o.if_contains("quota"); q && q->is_int64()) p.quota = q->get_int64();
+  // Peers stored by earlier releases have none: the default.
+  if (const json::value* h = o.if_contains("hop_limit"); h && h->is_int64()) {
+    p.hop_limit = h->get_int64();
+  }
   return p;
 }
 

@@ -55,6 +55,9 @@ struct Peer {
   std::string pin_pem;     // or a pinned certificate in PEM form
   std::string local_org;   // local organisation whose token the peer uses to push here
   int64_t quota = 10000;   // objects pulled and pushed per sync round, each way
+  // Objects that reached this node after this many transfers (or more) are not pushed
+  // to the peer (policy::PeerProfile::hop_limit).
+  int64_t hop_limit = policy::kDefaultHopLimit;
 };
 
 enum class SyncDirection { kPull, kPush };

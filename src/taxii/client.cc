@@ -115,7 +115,8 @@ class ClientImpl final : public TaxiiClient {
     if (!q.next.empty()) add("next", q.next);
     for (const auto& [field, value] : q.match)
       add("match%5B" + EncodeQueryValue(field) + "%5D", value);
-    auto res = Do("GET", target + query, "", "objects");
+    auto res = Do("GET", target + query, "", "objects",
+                  {{std::string(kProvenanceHeader), std::string(kProvenanceHeaderValue)}});
     if (!res.ok()) return res.status();
     auto v = ParseBody(*res, "objects");
     if (!v.ok()) return v.status();
@@ -138,6 +139,10 @@ class ClientImpl final : public TaxiiClient {
         ++i;
       }
     }
+    auto provenance = ParseEnvelopeProvenance(env, page.objects.size());
+    if (!provenance.ok())
+      return Status::InvalidArgument("objects: " + provenance.status().message());
+    page.provenance = std::move(*provenance);
     if (const json::value* more = env.if_contains("more")) {
       if (!more->is_bool()) return Status::InvalidArgument("objects: more is not a boolean");
       page.more = more->get_bool();
@@ -183,11 +188,13 @@ class ClientImpl final : public TaxiiClient {
  private:
   // One request with the TAXII media types; a response other than 2xx is an error.
   Result<http::Response> Do(std::string method, std::string target, std::string body,
-                            std::string what) {
+                            std::string what,
+                            std::vector<std::pair<std::string, std::string>> extra_headers = {}) {
     http::ClientRequest req;
     req.method = std::move(method);
     req.target = std::move(target);
     req.headers.emplace_back("Accept", std::string(kTaxiiMediaType));
+    for (auto& h : extra_headers) req.headers.push_back(std::move(h));
     if (req.method == "POST") {
       req.headers.emplace_back("Content-Type", std::string(kTaxiiMediaType));
       req.body = std::move(body);

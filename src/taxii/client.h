@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "entente/status.h"
+#include "taxii/provenance.h"
 
 namespace entente::taxii {
 
@@ -58,6 +59,9 @@ struct ObjectsPage {
   std::string next;
   std::string date_added_first;  // X-TAXII-Date-Added-First ("" when absent)
   std::string date_added_last;   // X-TAXII-Date-Added-Last ("" when absent)
+  // What an entente server says about where each object has been (taxii/provenance.h;
+  // empty from other servers).
+  EnvelopeProvenance provenance;
 };
 
 // The parts of a TAXII status resource a sender needs.

@@ -12,6 +12,7 @@
 #include "stix/stix.h"
 #include "taxii/filters.h"
 #include "taxii/pages.h"
+#include "taxii/provenance.h"
 #include "taxii/responses.h"
 
 namespace entente::taxii {
@@ -302,11 +303,15 @@ http::Response TaxiiHandler::GetObjects(const http::Request& req, const Caller& 
   body.reserve(filters->limit * 512 + 64);
   body = "{\"objects\":[";
   PageInfo info;
+  // An entente node that pulls asks where each object has been (taxii/provenance.h).
+  const bool with_provenance = req.Header(kProvenanceHeader).value_or("") == kProvenanceHeaderValue;
+  std::vector<std::pair<std::string, std::string>> sent;
   Status s = ScanPage(
       store_, filters->query, caller.requester, filters->limit,
       [&](const store::ObjectRow& row) {
         if (body.size() > 12) body += ',';
         body.append(row.json);
+        if (with_provenance) sent.emplace_back(row.id, row.version);
       },
       &info);
   if (!s.ok()) return TaxiiErrorFromStatus(s);
@@ -320,6 +325,13 @@ http::Response TaxiiHandler::GetObjects(const http::Request& req, const Caller& 
   } else {
     body += "],";
     body.append(EnvelopeHead(info), 1);  // without its '{'
+    if (with_provenance) {
+      auto settings = store_.GetSettings();
+      if (!settings.ok()) return TaxiiErrorFromStatus(settings.status());
+      auto provenance = OutgoingProvenance(store_, access.collection.id, settings->name, sent);
+      if (!provenance.ok()) return TaxiiErrorFromStatus(provenance.status());
+      body += ',' + ProvenanceMemberJson(*provenance);
+    }
   }
   body += '}';
   http::Response res = TaxiiJson(200, std::move(body));
@@ -464,9 +476,14 @@ http::Response TaxiiHandler::PostObjects(const http::Request& req, const Caller&
                           " objects; at most " + std::to_string(options_.max_objects_per_envelope) +
                           " are accepted");
   }
+  // Where the objects have been, as the entente node that sent them says (optional).
+  auto provenance = ParseEnvelopeProvenance(envelope, objects.size());
+  if (!provenance.ok()) {
+    return TaxiiError(400, "Bad Request", provenance.status().message());
+  }
   QueueFull full = QueueFull::kNo;
   auto status = ingestor_.Submit(access.collection, caller.org_id, std::move(objects),
-                                 req.body.size(), &full);
+                                 std::move(*provenance), req.body.size(), &full);
   if (full != QueueFull::kNo) {
     // 429 Too Many Requests and 503 Service Unavailable are among the HTTP status codes
     // TAXII 2.1 lists (section 1.6); the body is a TAXII error message (section 3.6.1).

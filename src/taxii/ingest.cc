@@ -25,6 +25,35 @@ std::string StringField(const boost::json::object& obj, std::string_view key) {
   return "";
 }
 
+// The versions `provenance` makes claims about that `collection_id` already holds (all of
+// them when the store cannot tell: a claim is then not recorded).
+std::set<std::pair<std::string, std::string>> HeldClaimedVersions(
+    store::Store& store, const std::string& collection_id, const EnvelopeProvenance& provenance) {
+  std::set<std::pair<std::string, std::string>> held;
+  std::vector<std::string> ids;
+  for (const auto& [key, p] : provenance) {
+    if (ids.empty() || ids.back() != key.first) ids.push_back(key.first);  // the map is sorted
+  }
+  constexpr size_t kIdsPerQuery = 500;
+  for (size_t begin = 0; begin < ids.size(); begin += kIdsPerQuery) {
+    store::ObjectQuery q;
+    q.collection_id = collection_id;
+    q.ids.assign(ids.begin() + static_cast<ptrdiff_t>(begin),
+                 ids.begin() + static_cast<ptrdiff_t>(std::min(ids.size(), begin + kIdsPerQuery)));
+    q.match_last = false;
+    q.match_all = true;
+    Status s = store.ScanObjects(q, [&](const store::ObjectRow& row) {
+      held.emplace(std::string(row.id), std::string(row.version));
+      return store::ScanAction::kContinue;
+    });
+    if (!s.ok()) {
+      for (const auto& [key, p] : provenance) held.insert(key);
+      break;
+    }
+  }
+  return held;
+}
+
 void AppendDetails(std::string* out, const char* name,
                    const std::vector<store::StatusDetail>& details) {
   *out += ",\"";
@@ -190,6 +219,7 @@ void Ingestor::Unreserve(const std::string& org_id, uint64_t bytes) {
 
 Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection,
                                              const std::string& org_id, boost::json::array objects,
+                                             EnvelopeProvenance provenance,
                                              uint64_t envelope_bytes, QueueFull* full) {
   if (full) *full = QueueFull::kNo;
   store::StatusRecord status;
@@ -201,7 +231,7 @@ Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection
   status.total_count = static_cast<int64_t>(objects.size());
   if (objects.size() <= options_.async_threshold) {
     status.status = "complete";
-    Process(collection, org_id, objects, &status);
+    Process(collection, org_id, objects, provenance, &status);
     ENTENTE_RETURN_IF_ERROR(store_.PutStatus(status));
     return status;
   }
@@ -240,7 +270,8 @@ Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection
     if (!put.ok()) return put;
     return Status::Unavailable("the server is stopping");
   }
-  queue_.push_back(Job{collection, org_id, std::move(objects), status, bytes});
+  queue_.push_back(
+      Job{collection, org_id, std::move(objects), status, bytes, std::move(provenance)});
   cv_.notify_one();
   return status;
 }
@@ -269,7 +300,7 @@ void Ingestor::Run() {
     }
     RetryUnwritten();
     job.status.pendings.clear();
-    Process(job.collection, job.org_id, job.objects, &job.status);
+    Process(job.collection, job.org_id, job.objects, job.provenance, &job.status);
     job.objects = boost::json::array();  // its memory leaves with its place in the queue
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -299,7 +330,8 @@ void Ingestor::RetryUnwritten() {
 }
 
 void Ingestor::Process(const store::Collection& collection, const std::string& org_id,
-                       const boost::json::array& objects, store::StatusRecord* status) {
+                       const boost::json::array& objects, const EnvelopeProvenance& provenance,
+                       store::StatusRecord* status) {
   std::vector<store::NewObject> batch;
   auto flush = [&] {
     if (batch.empty()) return;
@@ -332,6 +364,16 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
     validate.check_pattern = options_.envelope_pattern_checker();
   }
   admission::Admission admission(collection, std::move(submitter), {std::move(validate)});
+  // This node's name, to recognise what comes back to where it started (a keyed copy of
+  // an object made here included): the provenance path the sender gives names it.
+  std::string local_node;
+  // A claim is recorded only with a version this node did not hold before: an
+  // organisation that may write cannot rewrite where a version already here goes next.
+  std::set<std::pair<std::string, std::string>> held;
+  if (!provenance.empty()) {
+    if (auto settings = store_.GetSettings(); settings.ok()) local_node = settings->name;
+    held = HeldClaimedVersions(store_, collection.id, provenance);
+  }
   for (const auto& v : objects) {
     if (!v.is_object()) {
       status->failures.push_back({"", "", "objects[]: object-type: not a JSON object"});
@@ -343,6 +385,19 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
       status->failures.push_back(
           {std::move(refusal->id), std::move(refusal->version), refusal->Describe()});
       continue;
+    }
+    // What another entente node says about where the object has been (a restriction on
+    // where it goes next, recorded with it).
+    if (const store::Provenance* p = FindProvenance(provenance, n.id, n.version)) {
+      if (!local_node.empty() &&
+          std::find(p->path.begin(), p->path.end(), local_node) != p->path.end()) {
+        // A loop (the sender knows this node under another name): not stored again.
+        status->successes.push_back(
+            {n.id, n.version, "not stored: it came from or through this node (provenance)"});
+        batch.pop_back();
+        continue;
+      }
+      if (!held.contains({n.id, n.version})) n.provenance = *p;
     }
     if (batch.size() >= options_.chunk_size) flush();
   }

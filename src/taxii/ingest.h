@@ -40,6 +40,7 @@
 #include "entente/status.h"
 #include "stix/stix.h"
 #include "store/store.h"
+#include "taxii/provenance.h"
 
 namespace entente::taxii {
 
@@ -77,12 +78,17 @@ class Ingestor {
   Ingestor& operator=(const Ingestor&) = delete;
 
   // Adds `objects` (the envelope's "objects" array, `envelope_bytes` long as received)
-  // to `collection` on behalf of `org_id`. Returns the status resource: complete, or
-  // pending when queued. When the queue has no room: kResourceExhausted, nothing
-  // stored, and *full (when given) says which bound.
+  // to `collection` on behalf of `org_id`, recording with each stored version the
+  // provenance `provenance` claims for it (taxii/provenance.h) when the collection did
+  // not hold that version before; a version whose claimed path names this node (its
+  // settings' name) came back to where it started and is not stored (a success that
+  // says so). Returns the status resource: complete, or pending when queued. When the
+  // queue has no room: kResourceExhausted, nothing stored, and *full (when given) says
+  // which bound.
   Result<store::StatusRecord> Submit(const store::Collection& collection, const std::string& org_id,
-                                     boost::json::array objects, uint64_t envelope_bytes = 0,
-                                     QueueFull* full = nullptr);
+                                     boost::json::array objects,
+                                     EnvelopeProvenance provenance = {},
+                                     uint64_t envelope_bytes = 0, QueueFull* full = nullptr);
 
   void Stop();
 
@@ -93,13 +99,15 @@ class Ingestor {
     boost::json::array objects;
     store::StatusRecord status;
     uint64_t bytes = 0;
+    EnvelopeProvenance provenance;
   };
   // Counts `bytes` more for `org_id`, or says which bound has no room. Requires mu_.
   QueueFull Reserve(const std::string& org_id, uint64_t bytes);
   void Unreserve(const std::string& org_id, uint64_t bytes);
   // Validates and stores, filling successes/failures; leaves pendings empty.
   void Process(const store::Collection& collection, const std::string& org_id,
-               const boost::json::array& objects, store::StatusRecord* status);
+               const boost::json::array& objects, const EnvelopeProvenance& provenance,
+               store::StatusRecord* status);
   void Run();
   // Stores a completed status (a few attempts); false, logged, when it could not.
   bool WriteCompleted(const store::StatusRecord& status);
