@@ -219,8 +219,8 @@ void Ingestor::Unreserve(const std::string& org_id, uint64_t bytes) {
 
 Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection,
                                              const std::string& org_id, boost::json::array objects,
-                                             EnvelopeProvenance provenance,
-                                             uint64_t envelope_bytes, QueueFull* full) {
+                                             EnvelopeProvenance provenance, uint64_t envelope_bytes,
+                                             QueueFull* full) {
   if (full) *full = QueueFull::kNo;
   store::StatusRecord status;
   status.id = NewUuid4(random_);

@@ -86,8 +86,7 @@ class Ingestor {
   // queue has no room: kResourceExhausted, nothing stored, and *full (when given) says
   // which bound.
   Result<store::StatusRecord> Submit(const store::Collection& collection, const std::string& org_id,
-                                     boost::json::array objects,
-                                     EnvelopeProvenance provenance = {},
+                                     boost::json::array objects, EnvelopeProvenance provenance = {},
                                      uint64_t envelope_bytes = 0, QueueFull* full = nullptr);
 
   void Stop();
