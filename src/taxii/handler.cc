@@ -19,6 +19,7 @@ namespace entente::taxii {
 namespace {
 
 constexpr uint64_t kSmallBodyLimit = 64 * 1024;
+constexpr std::string_view kOverrideHeader = "X-Entente-Override";
 
 std::vector<std::string_view> SplitPath(std::string_view path) {
   std::vector<std::string_view> parts;
@@ -87,6 +88,7 @@ Result<TaxiiHandler::Caller> TaxiiHandler::Authenticate(const http::Request& req
   }
   Caller c;
   c.org_id = org->id;
+  c.admin = org->admin;
   c.requester = policy::RequesterFor({.org_id = org->id,
                                       .identity_id = org->identity_id,
                                       .client_of = org->client_of,
@@ -258,6 +260,20 @@ http::Response TaxiiHandler::CollectionInfo(const Access& a) {
   return TaxiiJson(200, boost::json::serialize(CollectionJson(a.collection, a.rights)));
 }
 
+Result<bool> TaxiiHandler::OwnerOverride(const http::Request& req, const Caller& caller) {
+  auto header = req.Header(kOverrideHeader);
+  if (!header) return false;
+  if (*header != "owner") {
+    return Status::InvalidArgument(std::string(kOverrideHeader) +
+                                   ": the only override is \"owner\"");
+  }
+  if (!caller.admin) {
+    return Status::PermissionDenied(std::string(kOverrideHeader) +
+                                    ": only an administrator organisation may override ownership");
+  }
+  return true;
+}
+
 Result<bool> TaxiiHandler::ObjectVisible(const Caller& caller, const std::string& collection_id,
                                          std::string_view object_id) {
   store::ObjectQuery q;
@@ -398,6 +414,8 @@ http::Response TaxiiHandler::DeleteObject(const http::Request& req, const Caller
   if (!access.rights.may_delete()) {
     return TaxiiError(403, "Forbidden", "deleting needs read and write access to the collection");
   }
+  auto override = OwnerOverride(req, caller);
+  if (!override.ok()) return TaxiiErrorFromStatus(override.status());
   FilterSupport support;
   support.match_id = support.match_type = false;
   support.default_all_versions = true;  // without match[version], every version goes
@@ -406,15 +424,42 @@ http::Response TaxiiHandler::DeleteObject(const http::Request& req, const Caller
   filters->query.collection_id = access.collection.id;
   filters->query.ids = {std::string(object_id)};
   filters->query.added_after_us.reset();
-  std::vector<std::string> versions;
+  filters->query.visible = [&caller](const policy::Labels& labels) {
+    return policy::MayRead(caller.requester, labels);
+  };
+  // The versions the caller may see: its own, and whether another organisation owns some
+  // (only copies of an unversioned object have several owners).
+  std::vector<std::string> own, all;
+  std::string foreign_owner;
   Status s = store_.ScanObjects(filters->query, [&](const store::ObjectRow& row) {
-    if (policy::MayRead(caller.requester, row.labels)) versions.emplace_back(row.version);
+    if (!policy::MayRead(caller.requester, row.labels)) return store::ScanAction::kContinue;
+    all.emplace_back(row.version);
+    if (row.labels.owner_org == caller.org_id) {
+      own.emplace_back(row.version);
+    } else if (foreign_owner.empty()) {
+      foreign_owner = row.labels.owner_org;
+    }
     return store::ScanAction::kContinue;
   });
   if (!s.ok()) return TaxiiErrorFromStatus(s);
-  if (versions.empty()) return NotFound();
-  auto removed = store_.DeleteObject(access.collection.id, object_id, versions);
+  if (all.empty()) return NotFound();
+  const bool overriding = *override && !foreign_owner.empty();
+  if (own.empty() && !overriding) {
+    return TaxiiError(403, "Forbidden",
+                      "this object was created by another organisation: only its creator "
+                      "deletes it (STIX 2.1 §3.6)");
+  }
+  // Without an override only the caller's own rows go (other owners' copies of an
+  // unversioned object share its version "").
+  auto removed = overriding
+                     ? store_.DeleteObject(access.collection.id, object_id, all, "")
+                     : store_.DeleteObject(access.collection.id, object_id, own, caller.org_id);
   if (!removed.ok()) return TaxiiErrorFromStatus(removed.status());
+  if (overriding && options_.log) {
+    options_.log("owner override: organisation " + caller.org_id + " deleted " +
+                 std::to_string(*removed) + " version(s) of " + std::string(object_id) +
+                 ", owned by " + foreign_owner + ", in collection " + access.collection.id);
+  }
   if (options_.on_change) options_.on_change();
   http::Response res;
   res.status = 200;
@@ -464,7 +509,9 @@ http::Response TaxiiHandler::PostObjects(const http::Request& req, const Caller&
                           " objects; at most " + std::to_string(options_.max_objects_per_envelope) +
                           " are accepted");
   }
-  auto status = ingestor_.Submit(access.collection, caller.org_id, std::move(objects));
+  auto override = OwnerOverride(req, caller);
+  if (!override.ok()) return TaxiiErrorFromStatus(override.status());
+  auto status = ingestor_.Submit(access.collection, caller.org_id, std::move(objects), *override);
   if (!status.ok()) return TaxiiErrorFromStatus(status.status());
   return TaxiiJson(202, StatusJson(*status));
 }

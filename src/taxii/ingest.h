@@ -3,7 +3,8 @@
 // Ingestor admits every object of an envelope through admission::Admission (validated,
 // keyed, labelled for the policy gate with the collection's default TLP, owned by the
 // contributing organisation), stores the admitted ones with Store::AddObjects in chunks
-// (one transaction per chunk) and records successes (stored or already present),
+// (one transaction per chunk) and records successes (stored, or this organisation's copy
+// already present),
 // failures (with the property and rule that failed) and pendings in a TAXII status
 // resource persisted through Store::PutStatus. Envelopes larger than the threshold are
 // queued: the caller gets a "pending" status at once and one background thread
@@ -41,7 +42,8 @@ struct IngestOptions {
   stix::ValidateOptions validate;
   std::function<void()> on_stored;  // after a chunk added at least one new version
   // Problems no request can be answered with (a completed status that could not be
-  // stored); called from the background thread. Empty: not reported.
+  // stored), and every owner override; called from the background thread and the
+  // submitting threads. Empty: not reported.
   std::function<void(const std::string& line)> log;
 };
 
@@ -54,9 +56,13 @@ class Ingestor {
   Ingestor& operator=(const Ingestor&) = delete;
 
   // Adds `objects` (the envelope's "objects" array) to `collection` on behalf of
-  // `org_id`. Returns the status resource: complete, or pending when queued.
+  // `org_id`. Returns the status resource: complete, or pending when queued. A version
+  // of an object another organisation owns is a failure naming the rule (nothing about
+  // that organisation or the stored versions is told), unless `override_owner` (an
+  // administrator's explicit override, which the caller has checked): then it is stored
+  // as that organisation's and the override is logged.
   Result<store::StatusRecord> Submit(const store::Collection& collection, const std::string& org_id,
-                                     boost::json::array objects);
+                                     boost::json::array objects, bool override_owner = false);
 
   void Stop();
 
@@ -66,10 +72,11 @@ class Ingestor {
     std::string org_id;
     boost::json::array objects;
     store::StatusRecord status;
+    bool override_owner = false;
   };
   // Validates and stores, filling successes/failures; leaves pendings empty.
   void Process(const store::Collection& collection, const std::string& org_id,
-               const boost::json::array& objects, store::StatusRecord* status);
+               const boost::json::array& objects, bool override_owner, store::StatusRecord* status);
   void Run();
   // Stores a completed status (a few attempts); false, logged, when it could not.
   bool WriteCompleted(const store::StatusRecord& status);

@@ -128,12 +128,18 @@ class Node:
         return self.ok(*args).splitlines()[-1].strip()
 
     # -- server ---------------------------------------------------------------------
-    def start(self, timeout=30):
+    def start(self, timeout=30, log_path=None):
+        """Starts the server; its log (stderr) goes to `log_path` when given."""
         assert self.proc is None
-        self.proc = subprocess.Popen([BIN, "serve", "--data", self.dir, "--listen",
-                                      "127.0.0.1:0", "--threads", "2"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     start_new_session=True)
+        log = open(log_path, "ab") if log_path else subprocess.DEVNULL
+        try:
+            self.proc = subprocess.Popen([BIN, "serve", "--data", self.dir, "--listen",
+                                          "127.0.0.1:0", "--threads", "2"],
+                                         stdout=subprocess.PIPE, stderr=log,
+                                         start_new_session=True)
+        finally:
+            if log_path:
+                log.close()
         deadline = time.monotonic() + timeout
         buf = b""
         while time.monotonic() < deadline:
