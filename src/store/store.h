@@ -98,7 +98,10 @@ struct Provenance {
 // stored as owned by the id's owner). Objects without a version (SCOs, whose ids are
 // deterministic, STIX 2.1 §2.9) have no creator to protect and must not tell a
 // submitter what others hold: they are kept one copy per owner, the copies being the
-// object's versions in date_added order (their version_us is their date_added).
+// object's versions in date_added order (their version_us is their date_added; TAXII 2.1
+// §3.4.2 leaves the version of an object with neither modified nor created to "a value
+// for the version that is consistent to the server", and the date_added shown as its
+// version by manifest and versions is also what match[version] finds).
 struct NewObject {
   std::string id;
   std::string type;
