@@ -345,6 +345,9 @@ class NewestVisibleVersionTest(TrustTest):
         # The writer, who sees every version, gets the stored last.
         r = n.request("GET", self.collection_path(mixed, "objects/%s/" % oid), token=tw)
         self.assertEqual([o["name"] for o in r.json()["objects"]], ["v4"])
+        # `entente export --as` shows what that organisation's tokens see: the same.
+        bundle = json.loads(n.ok("export", "--collection", mixed, "--as", "reader"))
+        self.assertEqual([o["name"] for o in bundle["objects"] if o["id"] == oid], ["v3"])
 
 
 if __name__ == "__main__":
