@@ -36,9 +36,11 @@ IngressDecision DecideLocalAuthorship(const std::vector<std::string>& other_loca
   if (Names(other_local_identities, creator)) {
     d.verdict = IngressVerdict::kForged;
     d.rule = "forged-creator";
-    d.reason = "created_by_ref " + std::string(creator) +
-               " is another organisation of this node: an organisation creates objects only "
-               "in its own name (STIX 2.1 §3.6)";
+    // The id is the submitter's own text; not repeating it keeps the answer free of
+    // anything about another organisation.
+    d.reason =
+        "created_by_ref names another organisation of this node: a submitter may name as "
+        "creator only itself or an identity outside this node (STIX 2.1 §3.6)";
   }
   return d;
 }

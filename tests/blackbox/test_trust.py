@@ -254,6 +254,7 @@ class OwnershipTest(TrustTest):
         st = self.post(self.cid, self.tx, [indicator(3, created_by_ref=self.owner_identity)])
         self.assertEqual(st["failure_count"], 1, st)
         self.assertIn("forged-creator", st["failures"][0]["message"])
+        self.assertNotIn(self.owner_identity, json.dumps(st))
         vendor = "identity--" + str(uuid.uuid4())  # a relayed report: not of this node
         st = self.post(self.cid, self.tx, [indicator(4, created_by_ref=vendor)])
         self.assertEqual(st["success_count"], 1, st)
