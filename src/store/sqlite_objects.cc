@@ -354,7 +354,7 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
 
   // Whether a version the filter accepts exists beyond (newer than, or older than) the
   // row (version_us, seq) of the same id: first/last ties go to the version stored first.
-  ObjectRow other;
+  policy::Labels other;
   auto accepted_beyond = [&](bool newer_side, int64_t id_key, std::string_view id,
                              int64_t version_us, int64_t row_seq) -> Result<bool> {
     auto beyond =
@@ -373,12 +373,12 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
     int brc;
     bool found = false;
     while (!found && (brc = beyond->Step()) == SQLITE_ROW) {
-      other.labels.tlp = TlpFromColumn(beyond->Int(0));
+      other.tlp = TlpFromColumn(beyond->Int(0));
       std::string_view a = beyond->Text(1);
-      other.labels.audience = a.empty() ? policy::Audience{} : policy::DecodeAudience(a);
+      other.audience = a.empty() ? policy::Audience{} : policy::DecodeAudience(a);
       std::string_view owner = beyond->Text(2);
-      other.labels.owner_org.assign(owner.data(), owner.size());
-      found = q.visible(other.labels);
+      other.owner_org.assign(owner.data(), owner.size());
+      found = q.visible(other);
     }
     if (!found && brc != SQLITE_DONE) {
       beyond->Reset();
