@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <map>
 #include <vector>
 
 #include "common/env.h"
@@ -427,38 +428,38 @@ http::Response TaxiiHandler::DeleteObject(const http::Request& req, const Caller
   filters->query.visible = [&caller](const policy::Labels& labels) {
     return policy::MayRead(caller.requester, labels);
   };
-  // The versions the caller may see: its own, and whether another organisation owns some
-  // (only copies of an unversioned object have several owners).
-  std::vector<std::string> own, all;
-  std::string foreign_owner;
+  // The versions the caller may see, by owner (only the copies of an unversioned object
+  // have several owners; they share its version "", so each owner's go separately).
+  std::map<std::string, std::vector<std::string>, std::less<>> by_owner;
   Status s = store_.ScanObjects(filters->query, [&](const store::ObjectRow& row) {
     if (!policy::MayRead(caller.requester, row.labels)) return store::ScanAction::kContinue;
-    all.emplace_back(row.version);
-    if (row.labels.owner_org == caller.org_id) {
-      own.emplace_back(row.version);
-    } else if (foreign_owner.empty()) {
-      foreign_owner = row.labels.owner_org;
-    }
+    by_owner[row.labels.owner_org].emplace_back(row.version);
     return store::ScanAction::kContinue;
   });
   if (!s.ok()) return TaxiiErrorFromStatus(s);
-  if (all.empty()) return NotFound();
-  const bool overriding = *override && !foreign_owner.empty();
-  if (own.empty() && !overriding) {
+  if (by_owner.empty()) return NotFound();
+  const bool owns_some = by_owner.count(caller.org_id) > 0;
+  const bool others_own_some = by_owner.size() > (owns_some ? 1u : 0u);
+  const bool overriding = *override && others_own_some;
+  if (!owns_some && !overriding) {
     return TaxiiError(403, "Forbidden",
                       "this object was created by another organisation: only its creator "
                       "deletes it (STIX 2.1 §3.6)");
   }
-  // Without an override only the caller's own rows go (other owners' copies of an
-  // unversioned object share its version "").
-  auto removed = overriding
-                     ? store_.DeleteObject(access.collection.id, object_id, all, "")
-                     : store_.DeleteObject(access.collection.id, object_id, own, caller.org_id);
-  if (!removed.ok()) return TaxiiErrorFromStatus(removed.status());
+  // Without an override only the caller's own versions go.
+  int64_t removed = 0;
+  std::string whose;
+  for (const auto& [owner, versions] : by_owner) {
+    if (owner != caller.org_id && !overriding) continue;
+    auto n = store_.DeleteObject(access.collection.id, object_id, versions, owner);
+    if (!n.ok()) return TaxiiErrorFromStatus(n.status());
+    removed += *n;
+    if (owner != caller.org_id) whose += (whose.empty() ? "" : ", ") + owner;
+  }
   if (overriding && options_.log) {
     options_.log("owner override: organisation " + caller.org_id + " deleted " +
-                 std::to_string(*removed) + " version(s) of " + std::string(object_id) +
-                 ", owned by " + foreign_owner + ", in collection " + access.collection.id);
+                 std::to_string(removed) + " version(s) of " + std::string(object_id) +
+                 ", owned by " + whose + ", in collection " + access.collection.id);
   }
   if (options_.on_change) options_.on_change();
   http::Response res;
