@@ -204,8 +204,9 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
         const std::string_view row_owner = find->Text(6);
         const bool mine = row_owner == o.labels.owner_org;
         if (versioned) {
-          // A versioned id has one owner: any other owner's version refuses this one.
-          if (!mine && other_owner.empty()) other_owner.assign(row_owner);
+          // A versioned id is owned by the owner of its first version (versions stored
+          // before ownership was enforced may have others; the creator's stays decisive).
+          if (find->Int(3) != 0) other_owner.assign(mine ? std::string_view() : row_owner);
           if (find->Text(1) == o.version) duplicate_added = find->Int(5);
         } else if (find->Text(1).empty() && mine) {
           duplicate_added = find->Int(5);  // only this owner's copy is "already present"

@@ -492,6 +492,22 @@ TEST_F(ObjectsTest, BulkAddKeepsOwnershipToo) {
   EXPECT_EQ((*r)[1].outcome, AddOutcome::kAdded);
 }
 
+// Versions stored before ownership was enforced may have several owners: the owner of
+// the first version stays the one who may add more.
+TEST_F(ObjectsTest, TheFirstVersionsOwnerDecidesWhenOlderRowsMixOwners) {
+  Add({MakeObject("x--1", "v1", 1), MakeObject("x--1", "v2", 2)});  // org-a's
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.File("db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE objects SET owner_org = 'org-b' WHERE version = 'v2'", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  NewObject by_b = MakeObject("x--1", "v3", 3);
+  by_b.labels.owner_org = "org-b";
+  EXPECT_EQ(Add({by_b})[0].outcome, AddOutcome::kNotOwner);
+  EXPECT_EQ(Add({MakeObject("x--1", "v4", 4)})[0].outcome, AddOutcome::kAdded);
+}
+
 TEST_F(ObjectsTest, AnUnversionedCopyIsVersionedByItsDateAdded) {
   NewObject sco = MakeObject("ipv4-addr--1", "", 0, "ipv4-addr");
   auto added = Add({sco});

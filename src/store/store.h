@@ -91,11 +91,11 @@ struct Provenance {
 // empty (for objects that carry neither, such as most SCOs); it is part of the key.
 //
 // Ownership (STIX 2.1 §3.6: only the creator of an object issues new versions of it):
-// the versions of an id are owned by one organisation, labels.owner_org of the version
-// stored first. A version of an id that another organisation owns is refused
-// (AddOutcome::kNotOwner), whether that version is new or already stored, unless
-// override_owner is set (an administrator's explicit override: the version is then
-// stored as owned by the id's owner). Objects without a version (SCOs, whose ids are
+// the versions of an id are owned by one organisation, labels.owner_org of its first
+// version (the oldest, match[version]=first). A version of an id that another
+// organisation owns is refused (AddOutcome::kNotOwner), whether new or already stored,
+// unless override_owner is set (an administrator's explicit override: the version is
+// then stored as owned by the id's owner). Objects without a version (SCOs, whose ids are
 // deterministic, STIX 2.1 §2.9) have no creator to protect and must not tell a
 // submitter what others hold: they are kept one copy per owner, the copies being the
 // object's versions in date_added order (their version_us is their date_added; TAXII 2.1
