@@ -74,10 +74,12 @@ std::optional<Refusal> Admission::Admit(const boost::json::object& obj, store::N
     return refuse(RefusalKind::kInvalid,
                   {KeyFinding(StringField(obj, "id"), key.status().message())});
   }
-  // 3. Whom a peer may speak for.
-  if (submitter_.channel == Channel::kPeer) {
+  // 3. Whom a peer, or a local organisation, may speak for.
+  if (submitter_.channel == Channel::kPeer || !submitter_.override_owner) {
     policy::IngressDecision trust =
-        policy::DecideIngress(submitter_.peer, submitter_.local_identities, obj);
+        submitter_.channel == Channel::kPeer
+            ? policy::DecideIngress(submitter_.peer, submitter_.local_identities, obj)
+            : policy::DecideLocalAuthorship(submitter_.local_identities, obj);
     if (trust.verdict != policy::IngressVerdict::kAccept) {
       return refuse(trust.verdict == policy::IngressVerdict::kForged ? RefusalKind::kForged
                                                                      : RefusalKind::kNotOnPeer,
@@ -99,6 +101,7 @@ std::optional<Refusal> Admission::Admit(const boost::json::object& obj, store::N
   out->version = std::move(key->version);
   out->version_us = key->version_us;
   out->labels = policy::LabelObject(obj, default_tlp_, owner_);
+  out->override_owner = submitter_.channel != Channel::kPeer && submitter_.override_owner;
   return std::nullopt;
 }
 

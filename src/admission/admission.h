@@ -8,6 +8,8 @@
 //      options carry a checker, see NodeValidateOptions);
 //   2. the key storage needs (stix::KeyOf: id, type, spec_version, version);
 //   3. for an object from a peer node, the ingress trust rule (policy::DecideIngress);
+//      for an object from a local organisation, the authorship rule
+//      (policy::DecideLocalAuthorship), unless the submitter overrides ownership;
 //   4. the object's compact JSON, serialized once, within max_object_bytes;
 //   5. the labels of the read gate (policy::LabelObject with the collection's default
 //      TLP), owned by the submitter: the client's organisation, the organisation the
@@ -53,8 +55,13 @@ struct Submitter {
   std::string org_id;
   // kPeer: the peer, and the identity ids of this node's own organisations (for the
   // ingress trust rule); the owner is policy::OwnerForPeer of the peer.
+  // kClient, kOperator: local_identities lists the identity ids of this node's
+  // organisations other than org_id (for the authorship rule).
   policy::IngressPeer peer;
   std::vector<std::string> local_identities;
+  // kClient, kOperator: an administrator's explicit override: the authorship rule is not
+  // applied and the admitted objects carry store::NewObject::override_owner.
+  bool override_owner = false;
 };
 
 struct Options {
@@ -64,7 +71,7 @@ struct Options {
 
 enum class RefusalKind {
   kInvalid,    // a STIX MUST rule, or no usable key
-  kForged,     // created_by_ref names an organisation of this node (peers only)
+  kForged,     // created_by_ref names an organisation of this node the submitter is not
   kNotOnPeer,  // created_by_ref names an organisation not living on the peer
   kTooLarge,   // serialized, larger than Options::max_object_bytes
 };

@@ -131,6 +131,30 @@ TEST(Admission, PeerMaySpeakOnlyForItsOrganisations) {
   EXPECT_FALSE(client.Admit(by(kElsewhere), &out).has_value());
 }
 
+TEST(Admission, LocalOrganisationSpeaksOnlyForItselfUnlessOverridden) {
+  auto by = [](const char* creator) {
+    return Indicator(std::string(R"(,"created_by_ref":")") + creator + "\"");
+  };
+  store::NewObject out;
+  for (Channel channel : {Channel::kClient, Channel::kOperator}) {
+    Submitter s = Client("org-a");
+    s.channel = channel;
+    s.local_identities = {kLocal};  // another organisation of this node
+    Admission admission(Collection(), s, {});
+    auto forged = admission.Admit(by(kLocal), &out);
+    ASSERT_TRUE(forged.has_value());
+    EXPECT_EQ(forged->kind, RefusalKind::kForged);
+    EXPECT_EQ(forged->findings.front().rule, "forged-creator");
+    // A creator outside the node (a relayed vendor report) is fine.
+    ASSERT_FALSE(admission.Admit(by(kElsewhere), &out).has_value());
+    EXPECT_FALSE(out.override_owner);
+    s.override_owner = true;
+    Admission overriding(Collection(), s, {});
+    ASSERT_FALSE(overriding.Admit(by(kLocal), &out).has_value());
+    EXPECT_TRUE(out.override_owner);
+  }
+}
+
 TEST(Admission, RefusesAnObjectLargerThanTheLimit) {
   Options options;
   options.max_object_bytes = 100;

@@ -82,7 +82,10 @@ Status BatchWriter::Write(const std::vector<store::NewObject>& batch) {
   auto results = bulk_->Add(batch);
   if (!results.ok()) return results.status();
   for (const auto& r : *results) {
-    ++(r.outcome == store::AddOutcome::kAdded ? pending_added_ : pending_duplicate_);
+    ++(r.outcome == store::AddOutcome::kAdded       ? pending_added_
+       : r.outcome == store::AddOutcome::kDuplicate ? pending_duplicate_
+                                                    : pending_not_owner_);
+    if (!r.overridden_owner.empty()) ++pending_overridden_;
   }
   in_transaction_ += batch.size();
   bool waiting;
@@ -94,7 +97,9 @@ Status BatchWriter::Write(const std::vector<store::NewObject>& batch) {
   ENTENTE_RETURN_IF_ERROR(bulk_->Commit());
   added_ += pending_added_;
   duplicate_ += pending_duplicate_;
-  pending_added_ = pending_duplicate_ = 0;
+  not_owner_ += pending_not_owner_;
+  overridden_ += pending_overridden_;
+  pending_added_ = pending_duplicate_ = pending_not_owner_ = pending_overridden_ = 0;
   in_transaction_ = 0;
   return Status::Ok();
 }

@@ -43,6 +43,10 @@ class BatchWriter {
 
   int64_t added() const { return added_; }
   int64_t duplicate() const { return duplicate_; }
+  // Versions refused because another organisation owns their id (AddOutcome::kNotOwner),
+  // and versions stored through an owner override.
+  int64_t not_owner() const { return not_owner_; }
+  int64_t overridden() const { return overridden_; }
 
  private:
   void Run();
@@ -56,7 +60,8 @@ class BatchWriter {
   // Used by the thread only: the transaction and what it holds so far.
   std::unique_ptr<store::Store::BulkAdd> bulk_;
   size_t in_transaction_ = 0;
-  int64_t pending_added_ = 0, pending_duplicate_ = 0;
+  int64_t pending_added_ = 0, pending_duplicate_ = 0, pending_not_owner_ = 0,
+          pending_overridden_ = 0;
   std::mutex mu_;
   std::condition_variable cv_;
   std::optional<std::vector<store::NewObject>> queued_;  // guarded by mu_
@@ -65,6 +70,7 @@ class BatchWriter {
   bool closing_ = false;                                 // guarded by mu_
   Status error_;                                         // guarded by mu_
   int64_t added_ = 0, duplicate_ = 0;                    // written by the thread
+  int64_t not_owner_ = 0, overridden_ = 0;               // written by the thread
   std::thread thread_;
 };
 

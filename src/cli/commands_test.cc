@@ -79,8 +79,8 @@ class SharedStore final : public store::Store {
     return s_->ScanObjects(q, v);
   }
   Result<int64_t> DeleteObject(std::string_view c, std::string_view id,
-                               const std::vector<std::string>& v) override {
-    return s_->DeleteObject(c, id, v);
+                               const std::vector<std::string>& v, std::string_view o) override {
+    return s_->DeleteObject(c, id, v, o);
   }
   Result<int64_t> CountObjects(std::string_view c) override { return s_->CountObjects(c); }
   Result<std::vector<store::Tombstone>> ListTombstones(std::string_view c, int64_t after,

@@ -125,6 +125,8 @@ int RunExport(const ExportOptions& o) {
   query.collection_id = collection->id;
   query.match_last = !o.all_versions;
   query.match_all = o.all_versions;
+  // The last version is the newest one `who` may see (store.h, ObjectQuery::visible).
+  query.visible = [&who](const policy::Labels& labels) { return policy::MayRead(*who, labels); };
   bool first = true;
   Status scanned = (*store)->ScanObjects(query, [&](const store::ObjectRow& row) {
     if (policy::MayRead(*who, row.labels)) {

@@ -1,6 +1,9 @@
 // `entente ingest`: admits the objects of STIX input files into a collection (the one
 // way in, admission/: validated, keyed, labelled by the policy gate, owned by the
-// operator's organisation) and stores them. This path is measured: each file is parsed
+// operator's organisation) and stores them. The operator obeys the ownership rule of
+// every way in (only an object's creator issues versions of it, STIX 2.1 §3.6; an
+// organisation creates objects only in its own name) unless --override-owner is given,
+// which is reported on stderr. This path is measured: each file is parsed
 // once, objects are serialized once and stored in batches of kBatchSize per transaction,
 // on a writer thread while the next batch is admitted.
 #include <unistd.h>
@@ -36,16 +39,16 @@ struct IngestOptions {
   std::string as;
   bool progress = false;
   bool no_progress = false;
+  bool override_owner = false;
   std::vector<std::string> files;
 };
 
 class Ingester {
  public:
-  Ingester(store::Store& store, const store::Collection& collection, std::string owner,
+  Ingester(store::Store& store, const store::Collection& collection, admission::Submitter as,
            bool show_progress)
       : show_progress_(show_progress),
-        admission_(collection, Operator(std::move(owner)),
-                   admission::Options{admission::NodeValidateOptions()}),
+        admission_(collection, std::move(as), admission::Options{admission::NodeValidateOptions()}),
         start_(std::chrono::steady_clock::now()),
         writer_(store, collection.id, kObjectsPerTransaction) {
     batch_.reserve(kBatchSize);
@@ -89,6 +92,8 @@ class Ingester {
 
   int64_t added() const { return writer_.added(); }
   int64_t duplicate() const { return writer_.duplicate(); }
+  int64_t not_owner() const { return writer_.not_owner(); }
+  int64_t overridden() const { return writer_.overridden(); }
   int64_t invalid() const { return invalid_; }
   int64_t done() const { return done_; }
   double Seconds() const {
@@ -96,13 +101,6 @@ class Ingester {
   }
 
  private:
-  static admission::Submitter Operator(std::string org) {
-    admission::Submitter s;
-    s.channel = admission::Channel::kOperator;
-    s.org_id = std::move(org);
-    return s;
-  }
-
   void Report(const std::vector<stix::Finding>& findings) {
     ++invalid_;
     std::string lines;
@@ -168,8 +166,22 @@ int RunIngest(const IngestOptions& o) {
   } else if (Status s = CheckOrgsExist(**store, {owner}, "--as"); !s.ok()) {
     return Fail(s);
   }
+  admission::Submitter as;
+  as.channel = admission::Channel::kOperator;
+  as.org_id = owner;
+  as.override_owner = o.override_owner;
+  auto orgs = (*store)->ListOrganisations();
+  if (!orgs.ok()) return Fail(orgs.status());
+  for (const store::Organisation& org : *orgs) {
+    if (org.id != owner && !org.identity_id.empty()) as.local_identities.push_back(org.identity_id);
+  }
+  if (o.override_owner) {
+    PrintError(
+        "ingest: --override-owner: versions of objects owned by other organisations are "
+        "stored as theirs, and created_by_ref is not checked");
+  }
   bool show = o.progress || (!o.no_progress && ::isatty(STDERR_FILENO));
-  Ingester ingester(**store, *collection, owner, show);
+  Ingester ingester(**store, *collection, std::move(as), show);
   bool unreadable = false;
   for (const auto& path : o.files) {
     // A file that is not one JSON document is refused before any of it is stored
@@ -200,9 +212,21 @@ int RunIngest(const IngestOptions& o) {
   ingester.Finish();
   if (!s.ok()) return Fail(s);
   std::cout << "added " << ingester.added() << ", duplicate " << ingester.duplicate()
-            << ", invalid " << ingester.invalid() << std::endl;
+            << ", invalid " << ingester.invalid();
+  if (ingester.not_owner() > 0) std::cout << ", not owner " << ingester.not_owner();
+  std::cout << std::endl;
+  if (ingester.not_owner() > 0) {
+    PrintError("ingest: " + std::to_string(ingester.not_owner()) +
+               " version(s) refused: their ids are owned by another organisation (only the "
+               "creator of an object issues versions of it, STIX 2.1 §3.6; --override-owner "
+               "stores them as the owner's)");
+  }
+  if (ingester.overridden() > 0) {
+    PrintError("ingest: --override-owner: " + std::to_string(ingester.overridden()) +
+               " version(s) of objects owned by other organisations stored as theirs");
+  }
   if (unreadable) return kExitUsage;
-  return ingester.invalid() > 0 ? kExitNo : kExitOk;
+  return ingester.invalid() > 0 || ingester.not_owner() > 0 ? kExitNo : kExitOk;
 }
 
 }  // namespace
@@ -215,6 +239,9 @@ void RegisterIngestCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--as", o->as, "contributing organisation (default: the admin organisation)");
   cmd->add_flag("--progress", o->progress, "draw a progress bar on stderr");
   cmd->add_flag("--no-progress", o->no_progress, "never draw a progress bar");
+  cmd->add_flag("--override-owner", o->override_owner,
+                "store versions of objects owned by other organisations (as theirs), and "
+                "objects naming another organisation of this node as creator");
   cmd->add_option("FILE", o->files, "bundle, array or object files ('-' = stdin)")->required();
   cmd->callback([o, &ctx] { ctx.exit_code = RunIngest(*o); });
 }

@@ -189,11 +189,11 @@ TEST_F(SyncTest, DeletionsFollowWhatWasPushedAndOnlyThat) {
   ASSERT_EQ(on_b_before, 4u);  // whole, partly, back, the hashed address
 
   store::Store& a = a_->store();
-  ASSERT_EQ(*a.DeleteObject(a_->shared_id, whole, {}), 1);
-  ASSERT_EQ(*a.DeleteObject(a_->shared_id, partly, {v1}), 1);
-  ASSERT_EQ(*a.DeleteObject(a_->shared_id, withheld, {}), 1);
-  ASSERT_EQ(*a.DeleteObject(a_->shared_id, back, {}), 1);
-  ASSERT_EQ(*a.DeleteObject(a_->shared_id, email, {}), 1);
+  ASSERT_EQ(*a.DeleteObject(a_->shared_id, whole, {}, ""), 1);
+  ASSERT_EQ(*a.DeleteObject(a_->shared_id, partly, {v1}, ""), 1);
+  ASSERT_EQ(*a.DeleteObject(a_->shared_id, withheld, {}, ""), 1);
+  ASSERT_EQ(*a.DeleteObject(a_->shared_id, back, {}, ""), 1);
+  ASSERT_EQ(*a.DeleteObject(a_->shared_id, email, {}, ""), 1);
   ASSERT_EQ(a_->PostObjects(a_->shared_id, a_->alpha.token, {Indicator(back, v1, Marking(kClear))})
                 .status,
             202);
@@ -225,8 +225,8 @@ TEST_F(SyncTest, DeletionAlreadyGoneOnThePeerIsNotAnError) {
             202);
   RoundReport r;
   ASSERT_TRUE(Round(a_->store(), *peers_a_, PeerBOnA(), &r).ok()) << log_;
-  ASSERT_EQ(*b_->store().DeleteObject(b_->shared_id, id, {}), 1);  // B's analysts removed it
-  ASSERT_EQ(*a_->store().DeleteObject(a_->shared_id, id, {}), 1);
+  ASSERT_EQ(*b_->store().DeleteObject(b_->shared_id, id, {}, ""), 1);  // B's analysts removed it
+  ASSERT_EQ(*a_->store().DeleteObject(a_->shared_id, id, {}, ""), 1);
   RoundReport again;
   ASSERT_TRUE(Round(a_->store(), *peers_a_, PeerBOnA(), &again).ok()) << log_;
   EXPECT_EQ(again.deleted, 1);
@@ -423,7 +423,7 @@ TEST_F(SyncTest, DeletionIsNotSentWhenTheStoreCannotTellItStillHoldsTheVersion) 
   RoundReport first;
   ASSERT_TRUE(Round(a_->store(), *peers_a_, PeerBOnA(), &first).ok()) << log_;
   ASSERT_EQ(first.pushed, 1);
-  ASSERT_EQ(*a_->store().DeleteObject(a_->shared_id, id, {}), 1);
+  ASSERT_EQ(*a_->store().DeleteObject(a_->shared_id, id, {}, ""), 1);
   ASSERT_EQ(
       a_->PostObjects(a_->shared_id, a_->alpha.token, {Indicator(id, v1, Marking(kClear))}).status,
       202);

@@ -44,6 +44,14 @@ IngressDecision DecideIngress(const IngressPeer& peer,
                               const std::vector<std::string>& local_identities,
                               const boost::json::object& obj);
 
+// The authorship rule for what a local organisation submits (a TAXII client, or the
+// operator ingesting as an organisation): it speaks for itself and for creators outside
+// this node (a relayed vendor report), never for another organisation of this node. An
+// object whose created_by_ref names one of `other_local_identities` (the identity ids of
+// this node's organisations other than the submitter's) is forged ("forged-creator").
+IngressDecision DecideLocalAuthorship(const std::vector<std::string>& other_local_identities,
+                                      const boost::json::object& obj);
+
 // The owner recorded for objects stored from the peer `peer_name`: `local_org` when the
 // peer pushes as a local organisation, else "peer:<peer_name>".
 std::string OwnerForPeer(std::string_view peer_name, std::string_view local_org);

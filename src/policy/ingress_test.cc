@@ -56,5 +56,17 @@ TEST(OwnerForPeer, LocalOrganisationElsePeerName) {
   EXPECT_EQ(OwnerForPeer("fr-cert", ""), "peer:fr-cert");
 }
 
+TEST(DecideLocalAuthorship, AnotherLocalOrganisationAsCreatorIsForged) {
+  IngressDecision d = DecideLocalAuthorship({kLocal}, CreatedBy(kLocal));
+  EXPECT_EQ(d.verdict, IngressVerdict::kForged);
+  EXPECT_EQ(d.rule, "forged-creator");
+  EXPECT_EQ(d.reason.find(kLocal), std::string::npos) << d.reason;
+  // Its own identity is not in the list; a creator elsewhere, or none, is accepted.
+  EXPECT_EQ(DecideLocalAuthorship({kLocal}, CreatedBy(kElsewhere)).verdict,
+            IngressVerdict::kAccept);
+  EXPECT_EQ(DecideLocalAuthorship({kLocal}, CreatedBy(nullptr)).verdict, IngressVerdict::kAccept);
+  EXPECT_EQ(DecideLocalAuthorship({}, CreatedBy(kLocal)).verdict, IngressVerdict::kAccept);
+}
+
 }  // namespace
 }  // namespace entente::policy

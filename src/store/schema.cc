@@ -64,9 +64,10 @@ CREATE TABLE statuses (
 
 // Version 2. Objects are found by a keyed 64-bit hash of their id (store/id_key.h)
 // instead of the id text: the index is about five times narrower, so bulk ingest
-// rewrites far fewer pages. (collection, id, version) stays unique: AddObjects looks a
-// version up before it inserts, under the single writer. The secret comes from
-// SQLite's randomblob (ChaCha20 seeded from the operating system).
+// rewrites far fewer pages. (collection, id, version) stays unique — and (collection,
+// id, owner_org) for objects without a version, kept one copy per owner (store.h) —
+// because AddObjects looks a version up before it inserts, under the single writer. The secret
+// comes from SQLite's randomblob (ChaCha20 seeded from the operating system).
 constexpr const char* kSchemaV2 = R"sql(
 CREATE TABLE keys (
   k INTEGER PRIMARY KEY CHECK (k = 1),

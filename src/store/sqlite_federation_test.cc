@@ -188,7 +188,7 @@ TEST_F(SqliteFederationTest, ProvenanceIsStoredWithTheVersionAndTheFirstWins) {
   EXPECT_EQ(ProvenanceOf(kCol1, "indicator--2", v), std::nullopt);  // made here
   EXPECT_EQ(ProvenanceOf(kCol1, "indicator--3", ""), std::nullopt);
   // Provenance is history: it outlives the version.
-  ASSERT_EQ(*store_->DeleteObject(kCol1, "indicator--1", {}), 1);
+  ASSERT_EQ(*store_->DeleteObject(kCol1, "indicator--1", {}, ""), 1);
   EXPECT_EQ(ProvenanceOf(kCol1, "indicator--1", v), (Provenance{"de", {"de"}}));
 }
 
@@ -329,7 +329,7 @@ TEST_F(SqliteFederationTest, OnlyAnSqliteStoreCarriesTheSqliteState) {
       return Status::Ok();
     }
     Result<int64_t> DeleteObject(std::string_view, std::string_view,
-                                 const std::vector<std::string>&) override {
+                                 const std::vector<std::string>&, std::string_view) override {
       return int64_t{0};
     }
     Result<int64_t> CountObjects(std::string_view) override { return int64_t{0}; }

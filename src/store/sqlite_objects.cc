@@ -170,8 +170,10 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
   int64_t last_added = at->last_added_us;
   int rc;
 
+  // Every stored version of the id that decides something: the same version (all the
+  // copies of an unversioned object share ""), the first and the last.
   auto find = c.Prepare(
-      "SELECT seq, version, version_us, is_first, is_last, date_added_us FROM objects "
+      "SELECT seq, version, version_us, is_first, is_last, date_added_us, owner_org FROM objects "
       "WHERE collection = ?1 AND id_key = ?4 AND id = ?2 "
       "AND (version = ?3 OR is_first = 1 OR is_last = 1)");
   auto clear_first = c.Prepare("UPDATE objects SET is_first = 0 WHERE seq = ?1");
@@ -186,33 +188,59 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
   // One clock reading per transaction; date_added still increases strictly per row.
   const int64_t now = clock_->NowMicros();
   std::string audience;
+  std::string other_owner;
   for (const NewObject& o : objects) {
-    if (o.provenance.has_value()) {
-      ENTENTE_RETURN_IF_ERROR(RecordProvenanceIn(c, collection_id, o.id, o.version, *o.provenance));
-    }
+    const bool versioned = !o.version.empty();
     const int64_t id_key = keyer_.KeyOf(o.id);
     std::optional<int64_t> duplicate_added;
     std::optional<StoredVersion> first, last;
+    other_owner.clear();
     if (known == nullptr || known->MayContain(id_key)) {
       find->Bind(1, seq);
       find->BindStatic(2, o.id);
       find->BindStatic(3, o.version);
       find->Bind(4, id_key);
       while ((rc = find->Step()) == SQLITE_ROW) {
-        if (find->Text(1) == o.version) duplicate_added = find->Int(5);
+        const std::string_view row_owner = find->Text(6);
+        const bool mine = row_owner == o.labels.owner_org;
+        if (versioned) {
+          // A versioned id is owned by the owner of its first version (versions stored
+          // before ownership was enforced may have others; the creator's stays decisive).
+          if (find->Int(3) != 0) other_owner.assign(mine ? std::string_view() : row_owner);
+          if (find->Text(1) == o.version) duplicate_added = find->Int(5);
+        } else if (find->Text(1).empty() && mine) {
+          duplicate_added = find->Int(5);  // only this owner's copy is "already present"
+        }
         if (find->Int(3) != 0) first = StoredVersion{find->Int(0), find->Int(2)};
         if (find->Int(4) != 0) last = StoredVersion{find->Int(0), find->Int(2)};
       }
       find->Reset();
       if (rc != SQLITE_DONE) return SqliteError(rc, c.db(), "add objects: look up " + o.id);
     }
+    AddResult result;
+    if (!other_owner.empty()) {
+      if (!o.override_owner) {
+        results.push_back({AddOutcome::kNotOwner, 0, {}});
+        continue;
+      }
+      result.overridden_owner = other_owner;
+    }
+    if (o.provenance.has_value()) {
+      ENTENTE_RETURN_IF_ERROR(RecordProvenanceIn(c, collection_id, o.id, o.version, *o.provenance));
+    }
     if (duplicate_added) {
-      results.push_back({AddOutcome::kDuplicate, *duplicate_added});
+      result.outcome = AddOutcome::kDuplicate;
+      result.date_added_us = *duplicate_added;
+      results.push_back(std::move(result));
       continue;
     }
+    int64_t added = std::max(now, last_added + 1);
+    last_added = added;
+    // An unversioned object's copies are its versions in date_added order.
+    const int64_t version_us = versioned ? o.version_us : added;
     // Ties keep the version stored first.
-    bool is_first = !first || o.version_us < first->version_us;
-    bool is_last = !last || o.version_us > last->version_us;
+    bool is_first = !first || version_us < first->version_us;
+    bool is_last = !last || version_us > last->version_us;
     if (is_first && first) {
       clear_first->Bind(1, first->seq);
       ENTENTE_RETURN_IF_ERROR(clear_first->Exec("add objects: move first version"));
@@ -223,19 +251,19 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
       ENTENTE_RETURN_IF_ERROR(clear_last->Exec("add objects: move last version"));
       clear_last->Reset();
     }
-    int64_t added = std::max(now, last_added + 1);
-    last_added = added;
     audience = policy::EncodeAudience(o.labels.audience);
     insert->Bind(1, seq);
     insert->Bind(2, added);
     insert->BindStatic(3, o.id);
     insert->BindStatic(4, o.version);
-    insert->Bind(5, o.version_us);
+    insert->Bind(5, version_us);
     insert->BindStatic(6, o.type);
     insert->BindStatic(7, o.spec_version);
     insert->Bind(8, static_cast<int64_t>(o.labels.tlp));
     insert->BindStatic(9, audience);
-    insert->BindStatic(10, o.labels.owner_org);
+    // Under an override the version joins its id's owner.
+    insert->BindStatic(
+        10, result.overridden_owner.empty() ? o.labels.owner_org : result.overridden_owner);
     insert->Bind(11, int64_t{is_first ? 1 : 0});
     insert->Bind(12, int64_t{is_last ? 1 : 0});
     insert->BindStatic(13, o.json);
@@ -245,7 +273,8 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
     }
     insert->Reset();
     if (known != nullptr) known->Add(id_key);
-    results.push_back({AddOutcome::kAdded, added});
+    result.date_added_us = added;
+    results.push_back(std::move(result));
   }
   auto mark = c.Prepare("UPDATE collections SET last_added_us = ?2 WHERE seq = ?1");
   if (!mark.ok()) return mark.status();
@@ -266,8 +295,8 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
 
   // The SQL text carries placeholders only; its shape depends on which filters are set.
   std::string sql =
-      "SELECT date_added_us, id, type, spec_version, version, json, tlp, audience, owner_org "
-      "FROM objects";
+      "SELECT date_added_us, id, type, spec_version, version, json, tlp, audience, owner_org, "
+      "seq, version_us, is_first, is_last, id_key FROM objects";
   // With ids, read their few versions through the key index and sort them; otherwise
   // walk the collection in date_added order (the planner, without statistics, would
   // walk the whole collection for an id lookup too).
@@ -285,7 +314,10 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
   const int specs_at = next;
   AppendIn(&sql, "spec_version", q.spec_versions.size(), &next);
   const int versions_at = next;
-  if (!q.match_all) {
+  // With a visibility filter the first/last a reader gets may be a version that is not
+  // the stored first/last: every version is read and the versions are chosen below.
+  const bool choose_versions = q.visible && !q.match_all;
+  if (!q.match_all && !choose_versions) {
     std::string any;
     auto add = [&any](const std::string& term) { any += (any.empty() ? "" : " OR ") + term; };
     if (q.match_first) add("is_first = 1");
@@ -315,11 +347,47 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
   for (size_t i = 0; i < q.spec_versions.size(); ++i) {
     st->BindStatic(specs_at + static_cast<int>(i), q.spec_versions[i]);
   }
-  if (!q.match_all) {
+  if (!q.match_all && !choose_versions) {
     for (size_t i = 0; i < q.version_us.size(); ++i) {
       st->Bind(versions_at + static_cast<int>(i), q.version_us[i]);
     }
   }
+
+  // Whether a version the filter accepts exists beyond (newer than, or older than) the
+  // row (version_us, seq) of the same id: first/last ties go to the version stored first.
+  policy::Labels other;
+  auto accepted_beyond = [&](bool newer_side, int64_t id_key, std::string_view id,
+                             int64_t version_us, int64_t row_seq) -> Result<bool> {
+    auto beyond =
+        c.Prepare(newer_side ? "SELECT tlp, audience, owner_org FROM objects INDEXED BY objects_id "
+                               "WHERE collection = ?1 AND id_key = ?2 AND id = ?3 "
+                               "AND (version_us > ?4 OR (version_us = ?4 AND seq < ?5))"
+                             : "SELECT tlp, audience, owner_org FROM objects INDEXED BY objects_id "
+                               "WHERE collection = ?1 AND id_key = ?2 AND id = ?3 "
+                               "AND (version_us < ?4 OR (version_us = ?4 AND seq < ?5))");
+    if (!beyond.ok()) return beyond.status();
+    beyond->Bind(1, *seq);
+    beyond->Bind(2, id_key);
+    beyond->BindStatic(3, id);
+    beyond->Bind(4, version_us);
+    beyond->Bind(5, row_seq);
+    int brc;
+    bool found = false;
+    while (!found && (brc = beyond->Step()) == SQLITE_ROW) {
+      other.tlp = TlpFromColumn(beyond->Int(0));
+      std::string_view a = beyond->Text(1);
+      other.audience = a.empty() ? policy::Audience{} : policy::DecodeAudience(a);
+      std::string_view owner = beyond->Text(2);
+      other.owner_org.assign(owner.data(), owner.size());
+      found = q.visible(other);
+    }
+    if (!found && brc != SQLITE_DONE) {
+      beyond->Reset();
+      return SqliteError(brc, c.db(), "scan objects: look up versions");
+    }
+    beyond->Reset();
+    return found;
+  };
 
   ObjectRow row;
   int rc;
@@ -339,6 +407,24 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
     }
     std::string_view owner = st->Text(8);
     row.labels.owner_org.assign(owner.data(), owner.size());
+    if (q.visible && !q.visible(row.labels)) continue;
+    if (choose_versions) {
+      const int64_t version_us = st->Int(10);
+      bool wanted =
+          std::find(q.version_us.begin(), q.version_us.end(), version_us) != q.version_us.end();
+      // Only a version that is not its id's stored last (first) costs a lookup.
+      for (bool newer_side : {true, false}) {
+        if (wanted || !(newer_side ? q.match_last : q.match_first)) continue;
+        if (st->Int(newer_side ? 12 : 11) != 0) {
+          wanted = true;
+          continue;
+        }
+        auto beyond = accepted_beyond(newer_side, st->Int(13), row.id, version_us, st->Int(9));
+        if (!beyond.ok()) return beyond.status();
+        wanted = !*beyond;
+      }
+      if (!wanted) continue;
+    }
     if (visit(row) == ScanAction::kStop) return Status::Ok();
   }
   if (rc != SQLITE_DONE) return SqliteError(rc, c.db(), "scan objects");
@@ -346,7 +432,8 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
 }
 
 Result<int64_t> SqliteStore::DeleteObject(std::string_view collection_id, std::string_view id,
-                                          const std::vector<std::string>& versions) {
+                                          const std::vector<std::string>& versions,
+                                          std::string_view owner_org) {
   int64_t removed = 0;
   Status s = InWriteTransaction("delete object", [&](Connection& c) -> Status {
     removed = 0;
@@ -354,7 +441,8 @@ Result<int64_t> SqliteStore::DeleteObject(std::string_view collection_id, std::s
     if (!seq.ok()) return seq.status();
     const int64_t id_key = keyer_.KeyOf(id);
     auto list = c.Prepare(
-        "SELECT seq, version FROM objects WHERE collection = ?1 AND id_key = ?3 AND id = ?2");
+        "SELECT seq, version, owner_org FROM objects "
+        "WHERE collection = ?1 AND id_key = ?3 AND id = ?2");
     if (!list.ok()) return list.status();
     list->Bind(1, *seq);
     list->Bind(2, id);
@@ -363,6 +451,7 @@ Result<int64_t> SqliteStore::DeleteObject(std::string_view collection_id, std::s
     int rc;
     while ((rc = list->Step()) == SQLITE_ROW) {
       std::string_view v = list->Text(1);
+      if (!owner_org.empty() && list->Text(2) != owner_org) continue;
       if (versions.empty() || std::find(versions.begin(), versions.end(), v) != versions.end()) {
         doomed.emplace_back(list->Int(0), std::string(v));
       }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <thread>
 
+#include "store/ownership_cases.h"
 #include "store/sqlite_store.h"
 #include "store/test_util.h"
 
@@ -188,7 +189,7 @@ TEST_F(ObjectsTest, UnknownCollection) {
   q.collection_id = "nope";
   EXPECT_EQ(store_->ScanObjects(q, [](const ObjectRow&) { return ScanAction::kContinue; }).code(),
             StatusCode::kNotFound);
-  EXPECT_EQ(store_->DeleteObject("nope", "x--1", {}).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->DeleteObject("nope", "x--1", {}, "").status().code(), StatusCode::kNotFound);
 }
 
 TEST_F(ObjectsTest, DuplicateVersionKeepsFirstDateAdded) {
@@ -234,7 +235,7 @@ TEST_F(ObjectsTest, DateAddedStrictlyIncreasesWithFrozenOrBackwardsClock) {
 
   // Deleting the newest row never lets a later add reuse its date_added.
   clock_.Set(t0);
-  ASSERT_EQ(*store_->DeleteObject("c-1", "a--6", {}), 1);
+  ASSERT_EQ(*store_->DeleteObject("c-1", "a--6", {}, ""), 1);
   auto after = Add({MakeObject("a--7", "v", 1)});
   EXPECT_GT(after[0].date_added_us, dates[5]);
 
@@ -364,7 +365,7 @@ TEST_F(ObjectsTest, DeleteVersionsFixesFlagsAndWritesTombstones) {
   Add({MakeObject("x--1", "v1", 1), MakeObject("x--1", "v2", 2), MakeObject("x--1", "v3", 3),
        MakeObject("y--1", "v1", 1)});
   // Delete the first and last versions: v2 becomes both.
-  auto n = store_->DeleteObject("c-1", "x--1", {"v1", "v3", "v9"});
+  auto n = store_->DeleteObject("c-1", "x--1", {"v1", "v3", "v9"}, "");
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 2);
   EXPECT_EQ(CountTombstones(dir_.File("db"), "x--1"), 2);
@@ -382,8 +383,8 @@ TEST_F(ObjectsTest, DeleteVersionsFixesFlagsAndWritesTombstones) {
   EXPECT_EQ(Keys(Scan(last)), std::vector<std::string>{"x--1@v2"});
 
   // Delete everything of x--1; y--1 is untouched.
-  EXPECT_EQ(*store_->DeleteObject("c-1", "x--1", {}), 2);
-  EXPECT_EQ(*store_->DeleteObject("c-1", "x--1", {}), 0);
+  EXPECT_EQ(*store_->DeleteObject("c-1", "x--1", {}, ""), 2);
+  EXPECT_EQ(*store_->DeleteObject("c-1", "x--1", {}, ""), 0);
   EXPECT_EQ(CountTombstones(dir_.File("db"), "x--1"), 4);
   EXPECT_EQ(Keys(Scan(All())), std::vector<std::string>{"y--1@v1"});
   // A deleted version can be added again.
@@ -474,6 +475,49 @@ TEST(SqliteError, MapsCodes) {
   Status s = SqliteError(SQLITE_MISUSE, nullptr, "add objects");
   EXPECT_EQ(s.code(), StatusCode::kInternal);
   EXPECT_EQ(s.message().rfind("add objects: ", 0), 0u) << s.message();
+}
+
+TEST_F(ObjectsTest, OwnershipContract) { testing::CheckOwnershipContract(*store_); }
+
+TEST_F(ObjectsTest, BulkAddKeepsOwnershipToo) {
+  Add({MakeObject("x--1", "v1", 1)});  // owned by org-a
+  auto bulk = store_->BeginBulkAdd("c-1");
+  ASSERT_TRUE(bulk.ok());
+  NewObject other = MakeObject("x--1", "v2", 2);
+  other.labels.owner_org = "org-b";
+  auto r = (*bulk)->Add({other, MakeObject("x--1", "v3", 3)});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE((*bulk)->Commit().ok());
+  EXPECT_EQ((*r)[0].outcome, AddOutcome::kNotOwner);
+  EXPECT_EQ((*r)[1].outcome, AddOutcome::kAdded);
+}
+
+// Versions stored before ownership was enforced may have several owners: the owner of
+// the first version stays the one who may add more.
+TEST_F(ObjectsTest, TheFirstVersionsOwnerDecidesWhenOlderRowsMixOwners) {
+  Add({MakeObject("x--1", "v1", 1), MakeObject("x--1", "v2", 2)});  // org-a's
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.File("db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE objects SET owner_org = 'org-b' WHERE version = 'v2'", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  NewObject by_b = MakeObject("x--1", "v3", 3);
+  by_b.labels.owner_org = "org-b";
+  EXPECT_EQ(Add({by_b})[0].outcome, AddOutcome::kNotOwner);
+  EXPECT_EQ(Add({MakeObject("x--1", "v4", 4)})[0].outcome, AddOutcome::kAdded);
+}
+
+TEST_F(ObjectsTest, AnUnversionedCopyIsVersionedByItsDateAdded) {
+  NewObject sco = MakeObject("ipv4-addr--1", "", 0, "ipv4-addr");
+  auto added = Add({sco});
+  ASSERT_EQ(added.size(), 1u);
+  ObjectQuery q;
+  q.version_us = {added[0].date_added_us};  // match[version]=<the version shown>
+  q.match_last = false;
+  auto seen = Scan(q);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].id, "ipv4-addr--1");
 }
 
 }  // namespace

@@ -12,10 +12,13 @@
 // the collections row so that it never goes back, even after deletions. The flags
 // is_first / is_last mark the versions of an id with the smallest / greatest
 // version_us (on ties the version stored first), so match[version]=first|last is a
-// column check. Provenance lives in fed_provenance_v2 (the table keeps the name the
-// federation gave it), written by AddObjectsIn in the transaction that stores the
-// version. The federation's state (store/federation_state.h) shares the file, the
-// writer and its transactions (SqliteFederationState). Use through OpenSqliteStore()
+// column check; with a visibility filter (ObjectQuery::visible) every version is read
+// and only a visible one that is not flagged costs a lookup of the id's other versions.
+// The copies of an unversioned object get their date_added as version_us. Ownership is
+// checked by AddObjectsIn against the versions its lookup already reads. Provenance lives in
+// fed_provenance_v2 (the table keeps the name the federation gave it), written by AddObjectsIn in
+// the transaction that stores the version. The federation's state (store/federation_state.h) shares
+// the file, the writer and its transactions (SqliteFederationState). Use through OpenSqliteStore()
 // (store.h); this header is for the store's own files.
 #pragma once
 
@@ -64,7 +67,8 @@ class SqliteStore final : public Store {
   Status ScanObjects(const ObjectQuery& query,
                      const std::function<ScanAction(const ObjectRow&)>& visit) override;
   Result<int64_t> DeleteObject(std::string_view collection_id, std::string_view id,
-                               const std::vector<std::string>& versions) override;
+                               const std::vector<std::string>& versions,
+                               std::string_view owner_org) override;
   Result<int64_t> CountObjects(std::string_view collection_id) override;
   Result<std::vector<Tombstone>> ListTombstones(std::string_view collection_id, int64_t after_seq,
                                                 size_t limit) override;

@@ -39,8 +39,8 @@ TEST(SqliteTombstonesTest, SeqKeepsGrowingAfterReopenAndAnotherCollectionIsDropp
     ASSERT_TRUE(st.PutCollection({"b", "cti", "B", "", policy::Tlp::kAmber, {}, {}}).ok());
     ASSERT_TRUE(st.AddObjects("a", {testing::MakeObject("x--1", "v1", 1)}).ok());
     ASSERT_TRUE(st.AddObjects("b", {testing::MakeObject("x--2", "v1", 1)}).ok());
-    ASSERT_EQ(*st.DeleteObject("a", "x--1", {}), 1);
-    ASSERT_EQ(*st.DeleteObject("b", "x--2", {}), 1);  // the greatest seq so far
+    ASSERT_EQ(*st.DeleteObject("a", "x--1", {}, ""), 1);
+    ASSERT_EQ(*st.DeleteObject("b", "x--2", {}, ""), 1);  // the greatest seq so far
     last = st.ListTombstones("a", 0, 10)->back().seq;
     ASSERT_TRUE(st.DeleteCollection("b").ok());  // its tombstones go with it
   }
@@ -48,7 +48,7 @@ TEST(SqliteTombstonesTest, SeqKeepsGrowingAfterReopenAndAnotherCollectionIsDropp
   ASSERT_TRUE(s.ok());
   Store& st = **s;
   ASSERT_TRUE(st.AddObjects("a", {testing::MakeObject("x--3", "v1", 1)}).ok());
-  ASSERT_EQ(*st.DeleteObject("a", "x--3", {}), 1);
+  ASSERT_EQ(*st.DeleteObject("a", "x--3", {}, ""), 1);
   auto after = st.ListTombstones("a", last, 10);
   ASSERT_TRUE(after.ok());
   ASSERT_EQ(testing::TombstoneKeys(*after), std::vector<std::string>{"x--3@v1"});

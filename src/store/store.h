@@ -4,7 +4,8 @@
 // API roots, collections with per-organisation read/write grants, STIX object versions
 // with the provenance of those that came from other nodes, and TAXII status resources.
 // The federation's own state (peers, checkpoints) is store/federation_state.h. Object versions are
-// immutable rows keyed by (collection, id, version); each carries the date_added TAXII exposes,
+// immutable rows keyed by (collection, id, version), and by owner for objects without a
+// version (see NewObject); each carries the date_added TAXII exposes,
 // which is strictly increasing within a collection (no two versions share one), so that a cursor on
 // date_added resumes exactly.
 //
@@ -88,6 +89,19 @@ struct Provenance {
 
 // One object version to add. `version` is the STIX `modified`, else `created`, else
 // empty (for objects that carry neither, such as most SCOs); it is part of the key.
+//
+// Ownership (STIX 2.1 §3.6: only the creator of an object issues new versions of it):
+// the versions of an id are owned by one organisation, labels.owner_org of its first
+// version (the oldest, match[version]=first). A version of an id that another
+// organisation owns is refused (AddOutcome::kNotOwner), whether new or already stored,
+// unless override_owner is set (an administrator's explicit override: the version is
+// then stored as owned by the id's owner). Objects without a version (SCOs, whose ids are
+// deterministic, STIX 2.1 §2.9) have no creator to protect and must not tell a
+// submitter what others hold: they are kept one copy per owner, the copies being the
+// object's versions in date_added order (their version_us is their date_added; TAXII 2.1
+// §3.4.2 leaves the version of an object with neither modified nor created to "a value
+// for the version that is consistent to the server", and the date_added shown as its
+// version by manifest and versions is also what match[version] finds).
 struct NewObject {
   std::string id;
   std::string type;
@@ -100,13 +114,24 @@ struct NewObject {
   // stores the version (also when the version was already held), unless the version
   // already has provenance — the first recorded is kept, as history.
   std::optional<Provenance> provenance;
+  // Stored even when the id is owned by another organisation (see above).
+  bool override_owner = false;
 };
 
-enum class AddOutcome { kAdded, kDuplicate };
+enum class AddOutcome {
+  kAdded,
+  kDuplicate,  // this owner's copy of the version is already stored
+  kNotOwner,   // versions of the id are owned by another organisation: not stored
+};
 
 struct AddResult {
   AddOutcome outcome = AddOutcome::kAdded;
-  int64_t date_added_us = 0;  // of the new row, or of the row that was already there
+  // Of the new row, or of the row that was already there (0 for kNotOwner: what others
+  // hold is not told).
+  int64_t date_added_us = 0;
+  // Set when override_owner let the version through an id owned by another
+  // organisation: that organisation (the version is stored as its own).
+  std::string overridden_owner;
 };
 
 struct ObjectRow {
@@ -132,6 +157,10 @@ struct ObjectQuery {
   bool match_last = true;
   bool match_all = false;
   std::vector<int64_t> version_us;
+  // When set, only rows it accepts exist for this scan, and first/last mean the oldest/
+  // newest version it accepts: the result is exactly that of a collection that never held
+  // the other rows. A row that is not its id's stored first/last costs one more lookup.
+  std::function<bool(const policy::Labels&)> visible;
 };
 
 enum class ScanAction { kContinue, kStop };
@@ -228,10 +257,13 @@ class Store {
   // Visits matching rows in date_added order until the visitor says stop.
   virtual Status ScanObjects(const ObjectQuery& query,
                              const std::function<ScanAction(const ObjectRow&)>& visit) = 0;
-  // Deletes the listed versions of one object (all its versions if `versions` is empty);
-  // returns how many rows were removed. Deletions are remembered as tombstones.
+  // Deletes the listed versions of one object (all its versions if `versions` is empty),
+  // only the rows owned by `owner_org` unless it is empty (copies of an unversioned object
+  // owned by others share the version ""); returns how many rows were removed. Deletions
+  // are remembered as tombstones.
   virtual Result<int64_t> DeleteObject(std::string_view collection_id, std::string_view id,
-                                       const std::vector<std::string>& versions) = 0;
+                                       const std::vector<std::string>& versions,
+                                       std::string_view owner_org) = 0;
   virtual Result<int64_t> CountObjects(std::string_view collection_id) = 0;
   // The tombstones of `collection_id` with seq > after_seq, in seq order, at most
   // `limit` of them (kNotFound without the collection). A version deleted, added again

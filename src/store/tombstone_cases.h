@@ -34,10 +34,10 @@ inline void CheckTombstoneContract(Store& store, ManualClock& clock) {
                   .ok());
   ASSERT_TRUE(store.AddObjects("t-2", {MakeObject("x--1", "v1", 1)}).ok());
   clock.Set(1'700'000'000'000'000 + 10);
-  ASSERT_EQ(*store.DeleteObject("t-1", "x--1", {"v1"}), 1);
-  ASSERT_EQ(*store.DeleteObject("t-2", "x--1", {}), 1);  // another collection
-  ASSERT_EQ(*store.DeleteObject("t-1", "y--1", {}), 1);  // a version-less SCO
-  ASSERT_EQ(*store.DeleteObject("t-1", "z--1", {}), 0);  // nothing there: no tombstone
+  ASSERT_EQ(*store.DeleteObject("t-1", "x--1", {"v1"}, ""), 1);
+  ASSERT_EQ(*store.DeleteObject("t-2", "x--1", {}, ""), 1);  // another collection
+  ASSERT_EQ(*store.DeleteObject("t-1", "y--1", {}, ""), 1);  // a version-less SCO
+  ASSERT_EQ(*store.DeleteObject("t-1", "z--1", {}, ""), 0);  // nothing there: no tombstone
 
   auto all = store.ListTombstones("t-1", 0, 10);
   ASSERT_TRUE(all.ok());
@@ -56,7 +56,7 @@ inline void CheckTombstoneContract(Store& store, ManualClock& clock) {
 
   // Added again and deleted again: a second tombstone, after the others.
   ASSERT_TRUE(store.AddObjects("t-1", {MakeObject("x--1", "v1", 1)}).ok());
-  ASSERT_EQ(*store.DeleteObject("t-1", "x--1", {}), 2);  // v1 and v2
+  ASSERT_EQ(*store.DeleteObject("t-1", "x--1", {}, ""), 2);  // v1 and v2
   auto later = store.ListTombstones("t-1", (*all)[1].seq, 10);
   ASSERT_TRUE(later.ok());
   std::vector<std::string> keys = TombstoneKeys(*later);

@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <map>
 #include <vector>
 
 #include "common/env.h"
@@ -20,6 +21,7 @@ namespace entente::taxii {
 namespace {
 
 constexpr uint64_t kSmallBodyLimit = 64 * 1024;
+constexpr std::string_view kOverrideHeader = "X-Entente-Override";
 
 std::vector<std::string_view> SplitPath(std::string_view path) {
   std::vector<std::string_view> parts;
@@ -88,6 +90,7 @@ Result<TaxiiHandler::Caller> TaxiiHandler::Authenticate(const http::Request& req
   }
   Caller c;
   c.org_id = org->id;
+  c.admin = org->admin;
   c.requester = policy::RequesterFor({.org_id = org->id,
                                       .identity_id = org->identity_id,
                                       .client_of = org->client_of,
@@ -259,6 +262,20 @@ http::Response TaxiiHandler::CollectionInfo(const Access& a) {
   return TaxiiJson(200, boost::json::serialize(CollectionJson(a.collection, a.rights)));
 }
 
+Result<bool> TaxiiHandler::OwnerOverride(const http::Request& req, const Caller& caller) {
+  auto header = req.Header(kOverrideHeader);
+  if (!header) return false;
+  if (*header != "owner") {
+    return Status::InvalidArgument(std::string(kOverrideHeader) +
+                                   ": the only override is \"owner\"");
+  }
+  if (!caller.admin) {
+    return Status::PermissionDenied(std::string(kOverrideHeader) +
+                                    ": only an administrator organisation may override ownership");
+  }
+  return true;
+}
+
 Result<bool> TaxiiHandler::ObjectVisible(const Caller& caller, const std::string& collection_id,
                                          std::string_view object_id) {
   store::ObjectQuery q;
@@ -410,6 +427,8 @@ http::Response TaxiiHandler::DeleteObject(const http::Request& req, const Caller
   if (!access.rights.may_delete()) {
     return TaxiiError(403, "Forbidden", "deleting needs read and write access to the collection");
   }
+  auto override = OwnerOverride(req, caller);
+  if (!override.ok()) return TaxiiErrorFromStatus(override.status());
   FilterSupport support;
   support.match_id = support.match_type = false;
   support.default_all_versions = true;  // without match[version], every version goes
@@ -418,15 +437,42 @@ http::Response TaxiiHandler::DeleteObject(const http::Request& req, const Caller
   filters->query.collection_id = access.collection.id;
   filters->query.ids = {std::string(object_id)};
   filters->query.added_after_us.reset();
-  std::vector<std::string> versions;
+  filters->query.visible = [&caller](const policy::Labels& labels) {
+    return policy::MayRead(caller.requester, labels);
+  };
+  // The versions the caller may see, by owner (only the copies of an unversioned object
+  // have several owners; they share its version "", so each owner's go separately).
+  std::map<std::string, std::vector<std::string>, std::less<>> by_owner;
   Status s = store_.ScanObjects(filters->query, [&](const store::ObjectRow& row) {
-    if (policy::MayRead(caller.requester, row.labels)) versions.emplace_back(row.version);
+    if (!policy::MayRead(caller.requester, row.labels)) return store::ScanAction::kContinue;
+    by_owner[row.labels.owner_org].emplace_back(row.version);
     return store::ScanAction::kContinue;
   });
   if (!s.ok()) return TaxiiErrorFromStatus(s);
-  if (versions.empty()) return NotFound();
-  auto removed = store_.DeleteObject(access.collection.id, object_id, versions);
-  if (!removed.ok()) return TaxiiErrorFromStatus(removed.status());
+  if (by_owner.empty()) return NotFound();
+  const bool owns_some = by_owner.count(caller.org_id) > 0;
+  const bool others_own_some = by_owner.size() > (owns_some ? 1u : 0u);
+  const bool overriding = *override && others_own_some;
+  if (!owns_some && !overriding) {
+    return TaxiiError(403, "Forbidden",
+                      "this object was created by another organisation: only its creator "
+                      "deletes it (STIX 2.1 §3.6)");
+  }
+  // Without an override only the caller's own versions go.
+  int64_t removed = 0;
+  std::string whose;
+  for (const auto& [owner, versions] : by_owner) {
+    if (owner != caller.org_id && !overriding) continue;
+    auto n = store_.DeleteObject(access.collection.id, object_id, versions, owner);
+    if (!n.ok()) return TaxiiErrorFromStatus(n.status());
+    removed += *n;
+    if (owner != caller.org_id) whose += (whose.empty() ? "" : ", ") + owner;
+  }
+  if (overriding && options_.log) {
+    options_.log("owner override: organisation " + caller.org_id + " deleted " +
+                 std::to_string(removed) + " version(s) of " + std::string(object_id) +
+                 ", owned by " + whose + ", in collection " + access.collection.id);
+  }
   if (options_.on_change) options_.on_change();
   http::Response res;
   res.status = 200;
@@ -481,9 +527,14 @@ http::Response TaxiiHandler::PostObjects(const http::Request& req, const Caller&
   if (!provenance.ok()) {
     return TaxiiError(400, "Bad Request", provenance.status().message());
   }
+  auto override = OwnerOverride(req, caller);
+  if (!override.ok()) return TaxiiErrorFromStatus(override.status());
+  Submission submission{.provenance = std::move(*provenance),
+                        .override_owner = *override,
+                        .envelope_bytes = req.body.size()};
   QueueFull full = QueueFull::kNo;
   auto status = ingestor_.Submit(access.collection, caller.org_id, std::move(objects),
-                                 std::move(*provenance), req.body.size(), &full);
+                                 std::move(submission), &full);
   if (full != QueueFull::kNo) {
     // 429 Too Many Requests and 503 Service Unavailable are among the HTTP status codes
     // TAXII 2.1 lists (section 1.6); the body is a TAXII error message (section 3.6.1).

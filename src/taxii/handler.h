@@ -7,8 +7,14 @@
 // Every request is authenticated from its token (401 otherwise). A collection the
 // requester may neither read nor write is answered 404, like one that does not exist;
 // every object row passes policy::MayRead before it is served, counted or deleted, and
-// rows the gate refuses are skipped as if absent. Status resources are visible only to
-// the organisation that created them. Every one of these decisions is policy/'s
+// rows the gate refuses are skipped as if absent (a first or last version included:
+// the reader gets the oldest or newest version it may see). Only the organisation that
+// owns an object (Labels::owner_org, its creator, STIX 2.1 §3.6) writes versions of it
+// (taxii/ingest.h) or deletes it (a DELETE removes the caller's own versions among
+// those it may see, 403 when it owns none of them); an administrator overrides that only
+// with the request header X-Entente-Override: owner, and every override is logged
+// through ServerOptions::log. Status resources are visible only to the organisation
+// that created them. Every one of these decisions is policy/'s
 // (access.h, policy.h); the handler only asks.
 //
 // Safe for concurrent use: the handler holds no mutable state besides the store and the
@@ -41,6 +47,7 @@ class TaxiiHandler {
   struct Caller {
     std::string org_id;
     policy::Requester requester;
+    bool admin = false;  // its organisation administers the node
   };
   struct Access {
     store::Collection collection;
@@ -68,6 +75,10 @@ class TaxiiHandler {
                           std::string_view object_id);
   http::Response StatusResource(const Caller& caller, const store::ApiRoot& root,
                                 std::string_view status_id);
+  // Whether the request asks for the administrator's owner override
+  // (X-Entente-Override: owner): false without the header; 403 for a caller that is not
+  // an administrator, 400 for another value.
+  Result<bool> OwnerOverride(const http::Request& req, const Caller& caller);
   // True when at least one version of `object_id` is visible to the caller.
   Result<bool> ObjectVisible(const Caller& caller, const std::string& collection_id,
                              std::string_view object_id);

@@ -19,6 +19,12 @@ namespace {
 // now and then, e.g. busy, usually succeeds at once on the next attempt).
 constexpr int kStatusWriteAttempts = 3;
 
+// The failure of a version of an id another organisation owns: the rule, and nothing
+// about who owns the id or when its versions were added.
+constexpr std::string_view kNotOwnerMessage =
+    "(object): creator-only-versions: this id is owned by another organisation; only the "
+    "creator of an object issues versions of it (STIX 2.1 §3.6)";
+
 std::string StringField(const boost::json::object& obj, std::string_view key) {
   auto it = obj.find(key);
   if (it != obj.end() && it->value().is_string()) return std::string(it->value().get_string());
@@ -219,9 +225,9 @@ void Ingestor::Unreserve(const std::string& org_id, uint64_t bytes) {
 
 Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection,
                                              const std::string& org_id, boost::json::array objects,
-                                             EnvelopeProvenance provenance, uint64_t envelope_bytes,
-                                             QueueFull* full) {
+                                             Submission submission, QueueFull* full) {
   if (full) *full = QueueFull::kNo;
+  const uint64_t envelope_bytes = submission.envelope_bytes;
   store::StatusRecord status;
   status.id = NewUuid4(random_);
   status.api_root = collection.api_root;
@@ -231,7 +237,7 @@ Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection
   status.total_count = static_cast<int64_t>(objects.size());
   if (objects.size() <= options_.async_threshold) {
     status.status = "complete";
-    Process(collection, org_id, objects, provenance, &status);
+    Process(collection, org_id, objects, submission.provenance, submission.override_owner, &status);
     ENTENTE_RETURN_IF_ERROR(store_.PutStatus(status));
     return status;
   }
@@ -270,8 +276,8 @@ Result<store::StatusRecord> Ingestor::Submit(const store::Collection& collection
     if (!put.ok()) return put;
     return Status::Unavailable("the server is stopping");
   }
-  queue_.push_back(
-      Job{collection, org_id, std::move(objects), status, bytes, std::move(provenance)});
+  queue_.push_back(Job{collection, org_id, std::move(objects), status, bytes,
+                       std::move(submission.provenance), submission.override_owner});
   cv_.notify_one();
   return status;
 }
@@ -300,7 +306,8 @@ void Ingestor::Run() {
     }
     RetryUnwritten();
     job.status.pendings.clear();
-    Process(job.collection, job.org_id, job.objects, job.provenance, &job.status);
+    Process(job.collection, job.org_id, job.objects, job.provenance, job.override_owner,
+            &job.status);
     job.objects = boost::json::array();  // its memory leaves with its place in the queue
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -331,7 +338,7 @@ void Ingestor::RetryUnwritten() {
 
 void Ingestor::Process(const store::Collection& collection, const std::string& org_id,
                        const boost::json::array& objects, const EnvelopeProvenance& provenance,
-                       store::StatusRecord* status) {
+                       bool override_owner, store::StatusRecord* status) {
   std::vector<store::NewObject> batch;
   auto flush = [&] {
     if (batch.empty()) return;
@@ -348,10 +355,22 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
         status->failures.push_back(std::move(d));
         continue;
       }
-      if (d.version.empty()) d.version = FormatTimestamp((*added)[i].date_added_us, 6);
-      if ((*added)[i].outcome == store::AddOutcome::kDuplicate) {
-        d.message = "already present";
+      const store::AddResult& r = (*added)[i];
+      if (r.outcome == store::AddOutcome::kNotOwner) {
+        d.message = std::string(kNotOwnerMessage);
+        status->failures.push_back(std::move(d));
+        continue;
       }
+      if (!r.overridden_owner.empty() && options_.log) {
+        options_.log("owner override: organisation " + org_id + " " +
+                     (r.outcome == store::AddOutcome::kAdded ? "stored" : "sent again") +
+                     " version " + batch[i].version + " of " + batch[i].id + ", owned by " +
+                     r.overridden_owner + ", in collection " + collection.id);
+      }
+      // Only this organisation's own rows are told about (an unversioned object's
+      // version is the date_added of this organisation's copy).
+      if (d.version.empty()) d.version = FormatTimestamp(r.date_added_us, 6);
+      if (r.outcome == store::AddOutcome::kDuplicate) d.message = "already present";
       status->successes.push_back(std::move(d));
     }
     batch.clear();
@@ -359,6 +378,20 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
   admission::Submitter submitter;
   submitter.channel = admission::Channel::kClient;
   submitter.org_id = org_id;
+  submitter.override_owner = override_owner;
+  if (auto orgs = store_.ListOrganisations(); orgs.ok()) {
+    for (const store::Organisation& org : *orgs) {
+      if (org.id != org_id && !org.identity_id.empty()) {
+        submitter.local_identities.push_back(org.identity_id);
+      }
+    }
+  } else {
+    for (const auto& v : objects) {
+      status->failures.push_back({v.is_object() ? StringField(v.get_object(), "id") : "", "",
+                                  "not stored: " + orgs.status().message()});
+    }
+    return;
+  }
   stix::ValidateOptions validate = options_.validate;
   if (options_.envelope_pattern_checker) {
     validate.check_pattern = options_.envelope_pattern_checker();

@@ -3,7 +3,8 @@
 // Ingestor admits every object of an envelope through admission::Admission (validated,
 // keyed, labelled for the policy gate with the collection's default TLP, owned by the
 // contributing organisation), stores the admitted ones with Store::AddObjects in chunks
-// (one transaction per chunk) and records successes (stored or already present),
+// (one transaction per chunk) and records successes (stored, or this organisation's copy
+// already present),
 // failures (with the property and rule that failed) and pendings in a TAXII status
 // resource persisted through Store::PutStatus. Envelopes larger than the threshold are
 // queued: the caller gets a "pending" status at once and one background thread
@@ -58,7 +59,8 @@ struct IngestOptions {
   uint64_t max_queued_bytes = 64ull << 20;
   std::function<void()> on_stored;  // after a chunk added at least one new version
   // Problems no request can be answered with (a completed status that could not be
-  // stored); called from the background thread. Empty: not reported.
+  // stored), and every owner override; called from the background thread and the
+  // submitting threads. Empty: not reported.
   std::function<void(const std::string& line)> log;
 };
 
@@ -69,6 +71,16 @@ enum class QueueFull {
   kTotal,         // the queue is full
 };
 
+// What a POST says about its envelope besides the objects.
+struct Submission {
+  // Where the objects have been, as the entente node that sent them claims
+  // (taxii/provenance.h); recorded only with versions the collection did not hold.
+  EnvelopeProvenance provenance;
+  // An administrator's explicit override of the owner rule, which the caller checked.
+  bool override_owner = false;
+  uint64_t envelope_bytes = 0;  // the envelope's size as received, for the queue bounds
+};
+
 class Ingestor {
  public:
   Ingestor(store::Store& store, IngestOptions options, Clock& clock = SystemClock(),
@@ -77,17 +89,20 @@ class Ingestor {
   Ingestor(const Ingestor&) = delete;
   Ingestor& operator=(const Ingestor&) = delete;
 
-  // Adds `objects` (the envelope's "objects" array, `envelope_bytes` long as received)
-  // to `collection` on behalf of `org_id`, recording with each stored version the
-  // provenance `provenance` claims for it (taxii/provenance.h) when the collection did
-  // not hold that version before; a version whose claimed path names this node (its
+  // Adds `objects` (the envelope's "objects" array) to `collection` on behalf of
+  // `org_id`, with what `submission` says about the envelope. Returns the status
+  // resource: complete, or pending when queued. When the queue has no room:
+  // kResourceExhausted, nothing stored, and *full (when given) says which bound.
+  //
+  // A version of an object another organisation owns is a failure naming the rule
+  // (nothing about that organisation or the stored versions is told), unless
+  // `submission.override_owner`: then it is stored as that organisation's and the
+  // override is logged. A version whose claimed provenance path names this node (its
   // settings' name) came back to where it started and is not stored (a success that
-  // says so). Returns the status resource: complete, or pending when queued. When the
-  // queue has no room: kResourceExhausted, nothing stored, and *full (when given) says
-  // which bound.
+  // says so).
   Result<store::StatusRecord> Submit(const store::Collection& collection, const std::string& org_id,
-                                     boost::json::array objects, EnvelopeProvenance provenance = {},
-                                     uint64_t envelope_bytes = 0, QueueFull* full = nullptr);
+                                     boost::json::array objects, Submission submission = {},
+                                     QueueFull* full = nullptr);
 
   void Stop();
 
@@ -99,6 +114,7 @@ class Ingestor {
     store::StatusRecord status;
     uint64_t bytes = 0;
     EnvelopeProvenance provenance;
+    bool override_owner = false;
   };
   // Counts `bytes` more for `org_id`, or says which bound has no room. Requires mu_.
   QueueFull Reserve(const std::string& org_id, uint64_t bytes);
@@ -106,7 +122,7 @@ class Ingestor {
   // Validates and stores, filling successes/failures; leaves pendings empty.
   void Process(const store::Collection& collection, const std::string& org_id,
                const boost::json::array& objects, const EnvelopeProvenance& provenance,
-               store::StatusRecord* status);
+               bool override_owner, store::StatusRecord* status);
   void Run();
   // Stores a completed status (a few attempts); false, logged, when it could not.
   bool WriteCompleted(const store::StatusRecord& status);

@@ -267,19 +267,19 @@ TEST(Ingestor, QueueIsBoundedPerOrganisationAndInTotal) {
   std::once_flag once;
   options.on_stored = [&] { std::call_once(once, [&] { gate.Enter(); }); };
   Ingestor ingestor(store, options);
-  auto a = ingestor.Submit(c, "org-a", Objects(2), {}, 80);
+  auto a = ingestor.Submit(c, "org-a", Objects(2), {.envelope_bytes = 80});
   ASSERT_TRUE(a.ok());
   gate.AwaitEntered();  // a is being processed, still counted
 
   QueueFull full = QueueFull::kNo;
-  auto b = ingestor.Submit(c, "org-a", Objects(2), {}, 30, &full);
+  auto b = ingestor.Submit(c, "org-a", Objects(2), {.envelope_bytes = 30}, &full);
   EXPECT_EQ(b.status().code(), StatusCode::kResourceExhausted);
   EXPECT_EQ(full, QueueFull::kOrganisation);
-  auto other = ingestor.Submit(c, "org-b", Objects(2), {}, 80, &full);
+  auto other = ingestor.Submit(c, "org-b", Objects(2), {.envelope_bytes = 80}, &full);
   EXPECT_EQ(other.status().code(), StatusCode::kResourceExhausted);
   EXPECT_EQ(full, QueueFull::kTotal);
   EXPECT_NE(other.status().message().find("queue"), std::string::npos);
-  auto fits = ingestor.Submit(c, "org-b", Objects(2), {}, 60, &full);
+  auto fits = ingestor.Submit(c, "org-b", Objects(2), {.envelope_bytes = 60}, &full);
   ASSERT_TRUE(fits.ok());
   EXPECT_EQ(full, QueueFull::kNo);
   // Nothing is stored for a refused envelope: only a and fits have statuses.
@@ -295,10 +295,10 @@ TEST(Ingestor, QueueIsBoundedPerOrganisationAndInTotal) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   // Room again; and an envelope larger than both bounds fits an empty queue.
-  EXPECT_TRUE(ingestor.Submit(c, "org-a", Objects(2), {}, 30).ok());
+  EXPECT_TRUE(ingestor.Submit(c, "org-a", Objects(2), {.envelope_bytes = 30}).ok());
   ingestor.Stop();
   Ingestor empty(store, options);
-  EXPECT_TRUE(empty.Submit(c, "org-c", Objects(2), {}, 1000).ok());
+  EXPECT_TRUE(empty.Submit(c, "org-c", Objects(2), {.envelope_bytes = 1000}).ok());
 }
 
 // Each envelope's patterns are checked by a checker of its own (a budget per envelope).

@@ -8,12 +8,13 @@ Status ScanPage(store::Store& store, const store::ObjectQuery& query,
                 const policy::Requester& requester, size_t limit,
                 const std::function<void(const store::ObjectRow&)>& emit, PageInfo* info) {
   *info = PageInfo();
-  int64_t last_scanned = 0;
-  Status s = store.ScanObjects(query, [&](const store::ObjectRow& row) {
-    if (!policy::MayRead(requester, row.labels)) {
-      last_scanned = row.date_added_us;
-      return store::ScanAction::kContinue;
-    }
+  // Rows the requester may not see do not exist for this scan (first/last included).
+  store::ObjectQuery q = query;
+  q.visible = [&requester](const policy::Labels& labels) {
+    return policy::MayRead(requester, labels);
+  };
+  Status s = store.ScanObjects(q, [&](const store::ObjectRow& row) {
+    if (!policy::MayRead(requester, row.labels)) return store::ScanAction::kContinue;
     if (info->count == limit) {
       info->more = true;
       return store::ScanAction::kStop;
@@ -21,11 +22,12 @@ Status ScanPage(store::Store& store, const store::ObjectQuery& query,
     emit(row);
     if (info->count == 0) info->first_added_us = row.date_added_us;
     info->last_added_us = row.date_added_us;
-    last_scanned = row.date_added_us;
     ++info->count;
     return store::ScanAction::kContinue;
   });
-  if (info->more) info->cursor_us = last_scanned;
+  // The next page starts after the last row given: the hidden rows between it and the
+  // next visible one are scanned again, but nothing about them is told.
+  if (info->more) info->cursor_us = info->last_added_us;
   return s;
 }
 

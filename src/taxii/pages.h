@@ -1,11 +1,14 @@
 // taxii/pages.h: one page of rows from a collection, through the policy gate.
 //
-// ScanPage visits the rows of `query` in date_added order, skips rows the requester
-// may not see (policy::MayRead), hands at most `limit` visible rows to `emit`, and
-// looks ahead until one more visible row is found (then `more` is true) or the rows
-// end. The `next` cursor points at the last row scanned before that extra row, so the
-// following page starts exactly with it. Safe for concurrent use; `emit` receives rows
-// valid only during the call.
+// ScanPage visits the rows of `query` in date_added order as if the rows the requester
+// may not see (policy::MayRead) did not exist — match[version]=first/last give the
+// oldest/newest version it may see — hands at most `limit` of them to `emit`, and looks
+// ahead until one more is found (then `more` is true) or the rows end. Everything a
+// page tells (`more`, the `next` cursor, the date_added headers) depends only on the
+// rows given: the cursor is the date_added of the last row emitted, so the following
+// page starts with the next row given (hidden rows between are scanned again, never
+// counted or shown). `limit` must be at least 1. Safe for concurrent use; `emit`
+// receives rows valid only during the call.
 #pragma once
 
 #include <cstddef>

@@ -17,6 +17,7 @@
 #include <set>
 #include <thread>
 
+#include "common/timestamp.h"
 #include "taxii/testing/fixture.h"
 
 // Test-only: compare a JSON value with a std::string (found by argument-dependent lookup).
@@ -474,9 +475,11 @@ TEST_F(TaxiiObjectsTest, DeleteRemovesVersions) {
   EXPECT_EQ(del.status, 200);
   auto versions = TaxiiFixture::Json(f.Get(Url(a + "/versions/"), f.beta.token));
   EXPECT_EQ(versions.at("versions"), json::array({"2024-06-01T00:00:00.000000Z"}));
-  EXPECT_EQ(f.Send("DELETE", Url(a + "/"), f.beta.token).status, 200);  // all versions
+  // beta may read and write, but the object is alpha's (STIX 2.1 §3.6).
+  EXPECT_EQ(f.Send("DELETE", Url(a + "/"), f.beta.token).status, 403);
+  EXPECT_EQ(f.Send("DELETE", Url(a + "/"), f.alpha.token).status, 200);  // all versions
   EXPECT_EQ(f.Get(Url(a + "/"), f.beta.token).status, 404);
-  EXPECT_EQ(f.Send("DELETE", Url(a + "/"), f.beta.token).status, 404);
+  EXPECT_EQ(f.Send("DELETE", Url(a + "/"), f.alpha.token).status, 404);
 }
 
 // TLP: who sees what.
@@ -575,6 +578,61 @@ TEST_F(TaxiiTlpTest, PagesSkipInvisibleRowsAndMoreStaysCorrect) {
             f.beta.token);
   EXPECT_EQ(Ids(p2), (std::vector<std::string>{v2}));
   EXPECT_EQ(TaxiiFixture::Json(p2).at("more"), false);  // the trailing row is invisible
+  // The cursor is the date_added of the last row given, never of a hidden one.
+  std::string cursor(j1.at("next").get_string());
+  auto last = ParseTimestamp(TaxiiFixture::Header(p1, "X-TAXII-Date-Added-Last"));
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(cursor, "c" + std::to_string(last->micros));
+}
+
+TEST_F(TaxiiTlpTest, ReadersGetTheNewestVersionTheyMaySee) {
+  std::string id = NewId("indicator");
+  std::string clear = Marking(testing::kClear);
+  for (const auto& [modified, extra] :
+       std::vector<std::pair<std::string, std::string>>{{"2024-01-01T00:00:00.000Z", ""},
+                                                        {"2024-02-01T00:00:00.000Z", clear},
+                                                        {"2024-03-01T00:00:00.000Z", clear},
+                                                        {"2024-04-01T00:00:00.000Z", ""}}) {
+    auto r = f.PostObjects(f.shared_id, f.alpha.token, {Indicator(id, modified, extra)});
+    ASSERT_EQ(TaxiiFixture::Json(r).at("success_count"), 1) << r.body;
+  }
+  auto modified = [&](const std::string& query, const std::string& token) {
+    std::vector<std::string> out;
+    auto v = TaxiiFixture::Json(f.Get(ObjectsUrl(f.shared_id) + id + "/" + query, token));
+    if (auto* objs = v.get_object().if_contains("objects")) {
+      for (const auto& o : objs->get_array()) out.emplace_back(o.at("modified").get_string());
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  // beta sees the two CLEAR versions only (the others are AMBER without recipients).
+  EXPECT_EQ(modified("", f.beta.token), V{"2024-03-01T00:00:00.000Z"});
+  EXPECT_EQ(modified("?match[version]=first", f.beta.token), V{"2024-02-01T00:00:00.000Z"});
+  EXPECT_EQ(modified("?match[version]=all", f.beta.token).size(), 2u);
+  EXPECT_EQ(modified("", f.alpha.token), V{"2024-04-01T00:00:00.000Z"});
+  auto manifest = TaxiiFixture::Json(
+      f.Get("/api/collections/" + f.shared_id + "/manifest/?match[id]=" + id, f.beta.token));
+  EXPECT_EQ(manifest.at("objects").at(0).at("version"), "2024-03-01T00:00:00.000000Z");
+}
+
+TEST_F(TaxiiTlpTest, OnlyTheOwnerVersionsOrDeletesAnObject) {
+  std::string clear = Marking(testing::kClear);
+  std::string id = Post(f.alpha.token, clear);
+  auto r =
+      f.PostObjects(f.shared_id, f.beta.token, {Indicator(id, "2024-05-01T00:00:00.000Z", clear)});
+  auto st = TaxiiFixture::Json(r);
+  ASSERT_EQ(st.at("failure_count"), 1) << r.body;
+  std::string message(st.at("failures").at(0).at("message").get_string());
+  EXPECT_NE(message.find("creator-only-versions"), std::string::npos) << message;
+  EXPECT_EQ(message.find(f.alpha.id), std::string::npos) << message;
+  auto del = f.Send("DELETE", ObjectsUrl(f.shared_id) + id + "/", f.beta.token);
+  EXPECT_EQ(del.status, 403);
+  // A non-administrator asking for the override is refused outright.
+  auto asked = f.Send("DELETE", ObjectsUrl(f.shared_id) + id + "/", f.beta.token, "",
+                      {{"X-Entente-Override", "owner"}});
+  EXPECT_EQ(asked.status, 403);
+  EXPECT_TRUE(Sees(f.alpha.token, id));
+  EXPECT_EQ(f.Send("DELETE", ObjectsUrl(f.shared_id) + id + "/", f.alpha.token).status, 200);
 }
 
 TEST_F(TaxiiServerTest, PollingWhileOthersWriteNeverMissesNorRepeats) {

@@ -115,6 +115,18 @@ Status MemoryStore::DeleteCollection(std::string_view id) {
   return colls_.erase(std::string(id)) ? Status::Ok() : Status::NotFound("no collection");
 }
 
+namespace {
+
+// The key of a stored row in Coll::keys: (id, version), and the owner for an unversioned
+// object, which is kept one copy per owner.
+std::string RowKey(const NewObject& o, std::string_view owner) {
+  std::string key = o.id + '\n' + o.version;
+  if (o.version.empty()) (key += '\n') += owner;
+  return key;
+}
+
+}  // namespace
+
 Result<std::vector<AddResult>> MemoryStore::AddObjects(std::string_view collection_id,
                                                        const std::vector<NewObject>& objects) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -124,12 +136,26 @@ Result<std::vector<AddResult>> MemoryStore::AddObjects(std::string_view collecti
   std::vector<AddResult> results;
   for (const auto& obj : objects) {
     AddResult r;
-    std::string key = obj.id + '\n' + obj.version;
-    if (obj.provenance) c.provenance.try_emplace(key, *obj.provenance);  // the first is kept
+    std::string owner = obj.labels.owner_org;
+    if (!obj.version.empty()) {
+      auto o = c.owner.find(obj.id);
+      if (o != c.owner.end() && o->second != owner) {
+        if (!obj.override_owner) {
+          results.push_back({AddOutcome::kNotOwner, 0, {}});
+          continue;
+        }
+        r.overridden_owner = owner = o->second;
+      }
+    }
+    std::string key = RowKey(obj, owner);
+    if (obj.provenance) {  // the first is kept
+      c.provenance.try_emplace(obj.id + '\n' + obj.version, *obj.provenance);
+    }
     if (c.keys.count(key)) {
       r.outcome = AddOutcome::kDuplicate;
       for (const auto& row : c.rows) {
-        if (row.object.id == obj.id && row.object.version == obj.version) {
+        if (row.object.id == obj.id && row.object.version == obj.version &&
+            row.object.labels.owner_org == owner) {
           r.date_added_us = row.date_added_us;
         }
       }
@@ -137,15 +163,21 @@ Result<std::vector<AddResult>> MemoryStore::AddObjects(std::string_view collecti
       int64_t now = std::max(clock_.NowMicros(), c.last_added_us + 1);
       c.last_added_us = now;
       c.keys.insert(std::move(key));
-      auto [e, inserted] = c.span.try_emplace(obj.id, obj.version_us, obj.version_us);
+      NewObject stored = obj;
+      stored.labels.owner_org = owner;
+      stored.override_owner = false;
+      // An unversioned object's copies are its versions in date_added order.
+      if (stored.version.empty()) stored.version_us = now;
+      if (!stored.version.empty()) c.owner.try_emplace(stored.id, owner);
+      auto [e, inserted] = c.span.try_emplace(obj.id, stored.version_us, stored.version_us);
       if (!inserted) {
-        e->second.first = std::min(e->second.first, obj.version_us);
-        e->second.second = std::max(e->second.second, obj.version_us);
+        e->second.first = std::min(e->second.first, stored.version_us);
+        e->second.second = std::max(e->second.second, stored.version_us);
       }
-      c.rows.push_back({now, obj, &e->second});
+      c.rows.push_back({now, std::move(stored), &e->second});
       r.date_added_us = now;
     }
-    results.push_back(r);
+    results.push_back(std::move(r));
   }
   return results;
 }
@@ -173,9 +205,24 @@ Status MemoryStore::ScanObjects(const ObjectQuery& query,
         !in(query.spec_versions, o.spec_version)) {
       continue;
     }
+    if (query.visible && !query.visible(o.labels)) continue;
     const auto& s = *row.span;
-    bool version_ok = query.match_all || (query.match_first && o.version_us == s.first) ||
-                      (query.match_last && o.version_us == s.second) ||
+    // With a visibility filter, first/last are the oldest/newest version it accepts: a
+    // version that is not the stored first/last looks at the others.
+    auto extreme = [&](bool newest) {
+      if (o.version_us == (newest ? s.second : s.first)) return true;
+      if (!query.visible) return false;
+      for (const Row& other : rows) {
+        if (other.object.id != o.id) continue;
+        const int64_t v = other.object.version_us;
+        if ((newest ? v > o.version_us : v < o.version_us) && query.visible(other.object.labels)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    bool version_ok = query.match_all || (query.match_first && extreme(false)) ||
+                      (query.match_last && extreme(true)) ||
                       std::find(query.version_us.begin(), query.version_us.end(), o.version_us) !=
                           query.version_us.end();
     if (!version_ok) continue;
@@ -186,7 +233,8 @@ Status MemoryStore::ScanObjects(const ObjectQuery& query,
 }
 
 Result<int64_t> MemoryStore::DeleteObject(std::string_view collection_id, std::string_view id,
-                                          const std::vector<std::string>& versions) {
+                                          const std::vector<std::string>& versions,
+                                          std::string_view owner_org) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = colls_.find(collection_id);
   if (it == colls_.end()) return Status::NotFound("no collection");
@@ -195,14 +243,22 @@ Result<int64_t> MemoryStore::DeleteObject(std::string_view collection_id, std::s
   const auto removed = std::erase_if(c.rows, [&](const Row& row) {
     if (row.object.id != id ||
         (!versions.empty() &&
-         std::find(versions.begin(), versions.end(), row.object.version) == versions.end())) {
+         std::find(versions.begin(), versions.end(), row.object.version) == versions.end()) ||
+        (!owner_org.empty() && row.object.labels.owner_org != owner_org)) {
       return false;
     }
-    c.keys.erase(row.object.id + '\n' + row.object.version);
+    c.keys.erase(RowKey(row.object, row.object.labels.owner_org));
     c.tombstones.push_back({++last_tombstone_seq_, row.object.id, row.object.version, now});
     return true;
   });
-  if (removed > 0) c.RecomputeSpan(std::string(id));
+  if (removed > 0) {
+    c.RecomputeSpan(std::string(id));
+    if (std::none_of(c.rows.begin(), c.rows.end(), [&](const Row& row) {
+          return row.object.id == id && !row.object.version.empty();
+        })) {
+      c.owner.erase(std::string(id));
+    }
+  }
   return static_cast<int64_t>(removed);
 }
 

@@ -1,7 +1,9 @@
 // taxii/testing/memory_store.h: an in-memory store::Store for TAXII tests.
 //
 // Implements the Store contract (date_added strictly increasing per collection,
-// duplicate versions not stored twice, version matching first/last/all/explicit) with
+// duplicate versions not stored twice, one owner per versioned id and one copy per owner
+// of an unversioned object, version matching first/last/all/explicit, through a
+// visibility filter too) with
 // an index of keys and version spans; meant for tests and benchmarks that must not depend on the
 // SQLite backend. Safe for concurrent use (one mutex); a ScanObjects visitor runs with the mutex
 // held, so it must not call back into the store. FailScansWhen injects scan errors.
@@ -48,7 +50,8 @@ class MemoryStore final : public store::Store {
       const store::ObjectQuery& query,
       const std::function<store::ScanAction(const store::ObjectRow&)>& visit) override;
   Result<int64_t> DeleteObject(std::string_view collection_id, std::string_view id,
-                               const std::vector<std::string>& versions) override;
+                               const std::vector<std::string>& versions,
+                               std::string_view owner_org) override;
   Result<int64_t> CountObjects(std::string_view collection_id) override;
   Result<std::vector<store::Tombstone>> ListTombstones(std::string_view collection_id,
                                                        int64_t after_seq, size_t limit) override;
@@ -77,7 +80,9 @@ class MemoryStore final : public store::Store {
     store::Collection meta;
     std::vector<Row> rows;  // in date_added order
     int64_t last_added_us = 0;
-    std::unordered_set<std::string> keys;  // id + '\n' + version of every row
+    std::unordered_set<std::string> keys;  // RowKey of every row
+    // The owner of every id that has versioned rows.
+    std::unordered_map<std::string, std::string> owner;
     // First and last version time of every id.
     std::unordered_map<std::string, std::pair<int64_t, int64_t>> span;
     void RecomputeSpan(const std::string& id);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/ownership_cases.h"
 #include "store/test_util.h"
 #include "store/tombstone_cases.h"
 
@@ -16,13 +17,18 @@ TEST(MemoryStoreTest, TombstoneContract) {
   store::testing::CheckTombstoneContract(s, clock);
 }
 
+TEST(MemoryStoreTest, OwnershipContract) {
+  MemoryStore s;
+  store::testing::CheckOwnershipContract(s);
+}
+
 TEST(MemoryStoreTest, DeletedVersionCanBeAddedAgainAndLastIsRecomputed) {
   MemoryStore s;
   ASSERT_TRUE(s.PutCollection({"c", "cti", "C", "", policy::Tlp::kAmber, {}, {}}).ok());
   ASSERT_TRUE(s.AddObjects("c", {store::testing::MakeObject("x--1", "v1", 1),
                                  store::testing::MakeObject("x--1", "v2", 2)})
                   .ok());
-  ASSERT_EQ(*s.DeleteObject("c", "x--1", {"v2"}), 1);
+  ASSERT_EQ(*s.DeleteObject("c", "x--1", {"v2"}, ""), 1);
   store::ObjectQuery last;
   last.collection_id = "c";
   std::vector<std::string> seen;
