@@ -565,6 +565,29 @@ class WriteMatrix(Fixture, unittest.TestCase):
         r = self.ask("owner", "GET", self.objects_path() + oid + "/")
         self.assertEqual(r.status, 200)
 
+    def test_the_owner_override_widens_nothing_for_anyone_but_an_admin_writer(self):
+        # X-Entente-Override: owner is an administrator's explicit override of the owner
+        # rule (docs/security.md). From anyone else it is refused outright; it never
+        # stands in for a missing grant.
+        oid = next(o for o, vs in self.versions.items() if len(vs) == 1 and vs[0][0])
+        newer = sdo(oid, "2025-07-01T00:00:00.000Z", "clear", "none", "overridden")
+        hdr = {"X-Entente-Override": "owner"}
+        for principal in PRINCIPALS:
+            g = grants(principal)
+            post = self.ask(principal, "POST", self.objects_path(),
+                            body=harness.envelope([newer]), headers=hdr)
+            delete = self.ask(principal, "DELETE", self.objects_path() + oid + "/",
+                              headers=hdr)
+            if g is None:
+                self.assertEqual((post.status, delete.status), (401, 401), principal)
+            elif not any(g):
+                self.assertEqual((post.status, delete.status), (404, 404), principal)
+            else:
+                self.assertEqual((post.status, delete.status), (403, 403), principal)
+        r = self.ask("owner", "GET", self.objects_path() + oid + "/")
+        self.assertEqual(r.status, 200)
+        self.assertNotEqual(r.json()["objects"][0]["name"], "overridden")
+
     def test_every_answering_route_is_in_the_matrix(self):
         literals = set()
         for path in glob.glob(os.path.join(SRC, "*", "*handler*.cc")) + \
