@@ -225,14 +225,16 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
       }
       result.overridden_owner = other_owner;
     }
-    if (o.provenance.has_value()) {
-      ENTENTE_RETURN_IF_ERROR(RecordProvenanceIn(c, collection_id, o.id, o.version, *o.provenance));
-    }
     if (duplicate_added) {
       result.outcome = AddOutcome::kDuplicate;
       result.date_added_us = *duplicate_added;
       results.push_back(std::move(result));
       continue;
+    }
+    // Only with a version it adds: a version already held keeps where it came from (a
+    // node's own object sent back to it does not become the peer's).
+    if (o.provenance.has_value()) {
+      ENTENTE_RETURN_IF_ERROR(RecordProvenanceIn(c, collection_id, o.id, o.version, *o.provenance));
     }
     int64_t added = std::max(now, last_added + 1);
     last_added = added;

@@ -111,8 +111,9 @@ struct NewObject {
   std::string json;        // the object exactly as it will be served
   policy::Labels labels;
   // Set for a version received from another node: recorded in the transaction that
-  // stores the version (also when the version was already held), unless the version
-  // already has provenance — the first recorded is kept, as history.
+  // stores the version, and only when it stores it (a version already held keeps the
+  // provenance it has, or none: it was made here); a provenance row left from a deleted
+  // copy of the version is kept, as history.
   std::optional<Provenance> provenance;
   // Stored even when the id is owned by another organisation (see above).
   bool override_owner = false;

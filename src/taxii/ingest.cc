@@ -31,35 +31,6 @@ std::string StringField(const boost::json::object& obj, std::string_view key) {
   return "";
 }
 
-// The versions `provenance` makes claims about that `collection_id` already holds (all of
-// them when the store cannot tell: a claim is then not recorded).
-std::set<std::pair<std::string, std::string>> HeldClaimedVersions(
-    store::Store& store, const std::string& collection_id, const EnvelopeProvenance& provenance) {
-  std::set<std::pair<std::string, std::string>> held;
-  std::vector<std::string> ids;
-  for (const auto& [key, p] : provenance) {
-    if (ids.empty() || ids.back() != key.first) ids.push_back(key.first);  // the map is sorted
-  }
-  constexpr size_t kIdsPerQuery = 500;
-  for (size_t begin = 0; begin < ids.size(); begin += kIdsPerQuery) {
-    store::ObjectQuery q;
-    q.collection_id = collection_id;
-    q.ids.assign(ids.begin() + static_cast<ptrdiff_t>(begin),
-                 ids.begin() + static_cast<ptrdiff_t>(std::min(ids.size(), begin + kIdsPerQuery)));
-    q.match_last = false;
-    q.match_all = true;
-    Status s = store.ScanObjects(q, [&](const store::ObjectRow& row) {
-      held.emplace(std::string(row.id), std::string(row.version));
-      return store::ScanAction::kContinue;
-    });
-    if (!s.ok()) {
-      for (const auto& [key, p] : provenance) held.insert(key);
-      break;
-    }
-  }
-  return held;
-}
-
 void AppendDetails(std::string* out, const char* name,
                    const std::vector<store::StatusDetail>& details) {
   *out += ",\"";
@@ -400,12 +371,11 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
   // This node's name, to recognise what comes back to where it started (a keyed copy of
   // an object made here included): the provenance path the sender gives names it.
   std::string local_node;
-  // A claim is recorded only with a version this node did not hold before: an
-  // organisation that may write cannot rewrite where a version already here goes next.
-  std::set<std::pair<std::string, std::string>> held;
+  // A claim is recorded only with a version this node did not hold before (the store
+  // records provenance only with the versions it adds): an organisation that may write
+  // cannot rewrite where a version already here goes next.
   if (!provenance.empty()) {
     if (auto settings = store_.GetSettings(); settings.ok()) local_node = settings->name;
-    held = HeldClaimedVersions(store_, collection.id, provenance);
   }
   for (const auto& v : objects) {
     if (!v.is_object()) {
@@ -430,7 +400,7 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
         batch.pop_back();
         continue;
       }
-      if (!held.contains({n.id, n.version})) n.provenance = *p;
+      n.provenance = *p;
     }
     if (batch.size() >= options_.chunk_size) flush();
   }

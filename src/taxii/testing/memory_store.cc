@@ -148,9 +148,6 @@ Result<std::vector<AddResult>> MemoryStore::AddObjects(std::string_view collecti
       }
     }
     std::string key = RowKey(obj, owner);
-    if (obj.provenance) {  // the first is kept
-      c.provenance.try_emplace(obj.id + '\n' + obj.version, *obj.provenance);
-    }
     if (c.keys.count(key)) {
       r.outcome = AddOutcome::kDuplicate;
       for (const auto& row : c.rows) {
@@ -160,6 +157,9 @@ Result<std::vector<AddResult>> MemoryStore::AddObjects(std::string_view collecti
         }
       }
     } else {
+      if (obj.provenance) {  // only with a version it adds; the first is kept
+        c.provenance.try_emplace(obj.id + '\n' + obj.version, *obj.provenance);
+      }
       int64_t now = std::max(clock_.NowMicros(), c.last_added_us + 1);
       c.last_added_us = now;
       c.keys.insert(std::move(key));
