@@ -474,9 +474,9 @@ http::Response TaxiiHandler::DeleteObject(const http::Request& req, const Caller
                  ", owned by " + whose + ", in collection " + access.collection.id);
   }
   if (options_.on_change) options_.on_change();
-  http::Response res;
-  res.status = 200;
-  return res;
+  // TAXII 2.1 §5.7 (and §3.1): a successful DELETE answers 200 with the TAXII media type
+  // in Content-Type, and no body.
+  return TaxiiJson(200, "");
 }
 
 http::Response TaxiiHandler::PostObjects(const http::Request& req, const Caller& caller,

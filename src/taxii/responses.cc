@@ -102,8 +102,11 @@ bool AcceptsTaxii(std::optional<std::string_view> accept) {
 bool IsTaxiiContentType(std::optional<std::string_view> content_type) {
   if (!content_type) return false;
   MediaType m = ParseMediaType(*content_type);
-  return m.ok && http::EqualsIgnoreCase(m.type, "application/taxii+json") && m.version &&
-         *m.version == "2.1";
+  // TAXII 2.1 §1.6.8: the version parameter is optional (without it, the latest version
+  // the server supports); §3.1: a media type defined for the endpoint MUST NOT result in
+  // 415. Another version is not this server's.
+  return m.ok && http::EqualsIgnoreCase(m.type, "application/taxii+json") &&
+         (!m.version || *m.version == "2.1");
 }
 
 http::Response TaxiiJson(int status, std::string body) {

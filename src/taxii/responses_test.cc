@@ -23,10 +23,14 @@ TEST(Accept, RefusesOtherTypesAndVersions) {
   EXPECT_FALSE(AcceptsTaxii("garbage"));
 }
 
-TEST(ContentType, NeedsTaxiiVersion21) {
+// TAXII 2.1 §1.6.8 makes the version parameter optional, and §3.1 says a media type
+// defined for the endpoint MUST NOT result in 415.
+TEST(ContentType, TaxiiWithVersion21OrNoVersion) {
   EXPECT_TRUE(IsTaxiiContentType("application/taxii+json;version=2.1"));
   EXPECT_TRUE(IsTaxiiContentType("application/taxii+json; version=2.1; charset=utf-8"));
-  EXPECT_FALSE(IsTaxiiContentType("application/taxii+json"));
+  EXPECT_TRUE(IsTaxiiContentType("application/taxii+json"));
+  EXPECT_TRUE(IsTaxiiContentType("Application/TAXII+JSON; charset=utf-8"));
+  EXPECT_FALSE(IsTaxiiContentType("application/taxii+json;version=2.0"));
   EXPECT_FALSE(IsTaxiiContentType("application/json"));
   EXPECT_FALSE(IsTaxiiContentType("application/stix+json;version=2.1"));
   EXPECT_FALSE(IsTaxiiContentType(std::nullopt));

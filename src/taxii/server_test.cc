@@ -155,6 +155,11 @@ TEST_F(TaxiiServerTest, NegotiationAndContentType) {
   auto post = f.Send("POST", ObjectsUrl(f.shared_id), f.alpha.token, "{\"objects\":[]}",
                      {{"Content-Type", "application/json"}});
   EXPECT_EQ(post.status, 415);
+  // TAXII 2.1 §1.6.8: the version parameter is optional; §3.1: no 415 for the endpoint's
+  // own media type.
+  auto unversioned = f.Send("POST", ObjectsUrl(f.shared_id), f.alpha.token, "{\"objects\":[]}",
+                            {{"Content-Type", "application/taxii+json"}});
+  EXPECT_EQ(unversioned.status, 202);
   EXPECT_EQ(f.Send("PUT", ObjectsUrl(f.shared_id), f.alpha.token).status, 405);
 }
 
@@ -473,6 +478,9 @@ TEST_F(TaxiiObjectsTest, DeleteRemovesVersions) {
   EXPECT_EQ(f.Send("DELETE", Url(a + "/"), f.gamma.token).status, 403);
   auto del = f.Send("DELETE", Url(a + "/?match[version]=first"), f.alpha.token);
   EXPECT_EQ(del.status, 200);
+  // TAXII 2.1 §5.7 and §3.1: the answer names the TAXII media type.
+  EXPECT_EQ(TaxiiFixture::Header(del, "Content-Type"), "application/taxii+json;version=2.1");
+  EXPECT_TRUE(del.body.empty());
   auto versions = TaxiiFixture::Json(f.Get(Url(a + "/versions/"), f.beta.token));
   EXPECT_EQ(versions.at("versions"), json::array({"2024-06-01T00:00:00.000000Z"}));
   // beta may read and write, but the object is alpha's (STIX 2.1 §3.6).
