@@ -55,9 +55,11 @@ std::string StatusJson(const store::StatusRecord& s) {
                     ",\"success_count\":" + std::to_string(s.successes.size()) +
                     ",\"failure_count\":" + std::to_string(s.failures.size()) +
                     ",\"pending_count\":" + std::to_string(s.pendings.size());
-  AppendDetails(&out, "successes", s.successes);
-  AppendDetails(&out, "failures", s.failures);
-  AppendDetails(&out, "pendings", s.pendings);
+  // TAXII 2.1 §2: empty lists are prohibited; an optional list with nothing in it is
+  // omitted (the counts still say 0).
+  if (!s.successes.empty()) AppendDetails(&out, "successes", s.successes);
+  if (!s.failures.empty()) AppendDetails(&out, "failures", s.failures);
+  if (!s.pendings.empty()) AppendDetails(&out, "pendings", s.pendings);
   out += '}';
   return out;
 }

@@ -328,5 +328,26 @@ TEST(Ingestor, EachEnvelopeGetsItsOwnPatternChecker) {
   EXPECT_EQ(made, 2);
 }
 
+// TAXII 2.1 §2: "Empty lists are prohibited in TAXII and MUST NOT be used as a substitute
+// for omitting optional properties": a status omits the lists it has nothing in.
+TEST(StatusJson, OmitsEmptyLists) {
+  store::StatusRecord s;
+  s.id = "2d086da7-4bdc-4f91-900e-d77486753710";
+  s.status = "complete";
+  s.total_count = 1;
+  s.successes.push_back(
+      {"indicator--6770298f-0fd8-471a-ab8c-1c658a46574e", "2024-01-01T00:00:00Z", ""});
+  auto v = boost::json::parse(StatusJson(s)).as_object();
+  EXPECT_EQ(v.at("successes").as_array().size(), 1u);
+  EXPECT_FALSE(v.contains("failures"));
+  EXPECT_FALSE(v.contains("pendings"));
+  EXPECT_EQ(v.at("failure_count").as_int64(), 0);
+  EXPECT_EQ(v.at("pending_count").as_int64(), 0);
+  s.successes.clear();
+  v = boost::json::parse(StatusJson(s)).as_object();
+  EXPECT_FALSE(v.contains("successes"));
+  EXPECT_EQ(v.at("success_count").as_int64(), 0);
+}
+
 }  // namespace
 }  // namespace entente::taxii

@@ -527,8 +527,8 @@ class WriteMatrix(Fixture, unittest.TestCase):
         # The hidden RED SCO's twin, unmarked, against a value never seen: the two
         # status resources must differ only in their ids and request times.
         def shape(st):
-            return [(d.get("message"), bool(d.get("version"))) for d in st["successes"]], \
-                   [d.get("message") for d in st["failures"]], st["success_count"]
+            return [(d.get("message"), bool(d.get("version"))) for d in st.get("successes", [])], \
+                   [d.get("message") for d in st.get("failures", [])], st["success_count"]
         for principal in ("writer-only", "read-write-not-owner"):
             twin = {k: val for k, val in self.secret_sco.items()
                     if k not in ("object_marking_refs", "extensions")}
