@@ -47,12 +47,13 @@ http::Response MethodNotAllowed(std::string allow) {
 
 std::string RootUrl(std::string_view name) { return "/" + std::string(name) + "/"; }
 
-// The version a manifest or versions page shows: the stored version normalised to
-// microseconds, else (objects with neither modified nor created) the date_added.
+// The version a manifest or versions page shows: the object's modified (else created)
+// exactly as the object carries it, since clients compare it with that property as a
+// string (TAXII 2.1 §5.3 manifest-record version, §5.8 versions); for an object with
+// neither, its date_added (the version this server gives it).
 std::string ShownVersion(const store::ObjectRow& row) {
   if (row.version.empty()) return FormatTimestamp(row.date_added_us, 6);
-  auto ts = ParseTimestamp(row.version);
-  return ts.ok() ? FormatTimestamp(ts->micros, 6) : std::string(row.version);
+  return std::string(row.version);
 }
 
 }  // namespace
