@@ -25,6 +25,25 @@
 namespace entente::http {
 namespace {
 
+// Holds a handler until the test releases it: the handler calls Pass(), the test waits
+// with AwaitEntered() and lets it go with Release(). Bounded by the test's timeout.
+class Gate {
+ public:
+  void Pass() {
+    entered_ = true;
+    while (!released_) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  void AwaitEntered() const {
+    while (!entered_) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  void Release() { released_ = true; }
+  bool released() const { return released_; }
+
+ private:
+  std::atomic<bool> entered_{false};
+  std::atomic<bool> released_{false};
+};
+
 using testing::Client;
 
 Response Echo(const Request& req) {
@@ -158,12 +177,10 @@ TEST(HttpServer, AccessLogSeesEveryRequest) {
 }
 
 TEST(HttpServer, StopFinishesInFlightRequestAndClosesIdleConnections) {
-  std::atomic<bool> entered{false};
-  std::atomic<bool> release{false};
+  Gate gate;
   auto s = Server::Start({}, [&](const Request& req) {
     if (req.path == "/slow") {
-      entered = true;
-      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      gate.Pass();
     }
     return Echo(req);
   });
@@ -176,9 +193,9 @@ TEST(HttpServer, StopFinishesInFlightRequestAndClosesIdleConnections) {
   ASSERT_TRUE(busy.ok());
   Result<Response> slow = Status::Internal("not run");
   std::thread t([&] { slow = (*busy)->Send("GET", "/slow", {}); });
-  while (!entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  gate.AwaitEntered();
   server->Stop();
-  release = true;
+  gate.Release();
   t.join();
   server->Wait();  // returns: the idle connection was closed, the in-flight one finished
   ASSERT_TRUE(slow.ok()) << slow.status().ToString();
@@ -298,16 +315,14 @@ TEST(HttpServer, ConnectionWithoutAFirstRequestIsClosedAtTheFirstRequestDeadline
 // A blocked heavy handler (a costly write) occupies a heavy thread only: the one
 // serving thread still answers other requests.
 TEST(HttpServer, HeavyRequestsRunOnTheirOwnPool) {
-  std::atomic<bool> entered{false};
-  std::atomic<bool> release{false};
+  Gate gate;
   ServerOptions options;
   options.threads = 1;
   options.heavy_threads = 1;
   options.is_heavy = [](const Request& head) { return head.method == "POST"; };
   auto s = Server::Start(options, [&](const Request& req) {
     if (req.method == "POST") {
-      entered = true;
-      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      gate.Pass();
     }
     return Echo(req);
   });
@@ -317,12 +332,12 @@ TEST(HttpServer, HeavyRequestsRunOnTheirOwnPool) {
   ASSERT_TRUE(writer.ok());
   Result<Response> posted = Status::Internal("not run");
   std::thread t([&] { posted = (*writer)->Send("POST", "/objects/", {}, "body"); });
-  while (!entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  gate.AwaitEntered();
   auto reader = Client::Connect("127.0.0.1", server->port());
   ASSERT_TRUE(reader.ok());
   auto got = (*reader)->Send("GET", "/discovery", {});
-  const bool post_done_before_get = !release;  // still blocked: the GET did not wait
-  release = true;
+  const bool post_done_before_get = !gate.released();  // still blocked: the GET did not wait
+  gate.Release();
   t.join();
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(got->status, 200);
@@ -332,13 +347,11 @@ TEST(HttpServer, HeavyRequestsRunOnTheirOwnPool) {
 }
 
 TEST(HttpServer, StopFinishesAnInFlightHeavyRequest) {
-  std::atomic<bool> entered{false};
-  std::atomic<bool> release{false};
+  Gate gate;
   ServerOptions options;
   options.is_heavy = [](const Request& head) { return head.method == "POST"; };
   auto s = Server::Start(options, [&](const Request& req) {
-    entered = true;
-    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    gate.Pass();
     return Echo(req);
   });
   ASSERT_TRUE(s.ok());
@@ -347,9 +360,9 @@ TEST(HttpServer, StopFinishesAnInFlightHeavyRequest) {
   ASSERT_TRUE(client.ok());
   Result<Response> posted = Status::Internal("not run");
   std::thread t([&] { posted = (*client)->Send("POST", "/w", {}, "x"); });
-  while (!entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  gate.AwaitEntered();
   server->Stop();
-  release = true;
+  gate.Release();
   t.join();
   server->Wait();
   ASSERT_TRUE(posted.ok()) << posted.status().ToString();
@@ -358,8 +371,7 @@ TEST(HttpServer, StopFinishesAnInFlightHeavyRequest) {
 }
 
 TEST(HttpServer, HeavyRequestsBeyondTheCapAreAnswered503WithRetryAfter) {
-  std::atomic<bool> entered{false};
-  std::atomic<bool> release{false};
+  Gate gate;
   ServerOptions options;
   options.heavy_threads = 2;
   options.max_heavy_in_flight = 1;
@@ -367,8 +379,7 @@ TEST(HttpServer, HeavyRequestsBeyondTheCapAreAnswered503WithRetryAfter) {
   options.is_heavy = [](const Request& head) { return head.method == "POST"; };
   auto s = Server::Start(options, [&](const Request& req) {
     if (req.method == "POST") {
-      entered = true;
-      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      gate.Pass();
     }
     return Echo(req);
   });
@@ -378,11 +389,11 @@ TEST(HttpServer, HeavyRequestsBeyondTheCapAreAnswered503WithRetryAfter) {
   ASSERT_TRUE(first.ok());
   Result<Response> posted = Status::Internal("not run");
   std::thread t([&] { posted = (*first)->Send("POST", "/a", {}, "x"); });
-  while (!entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  gate.AwaitEntered();
   auto second = Client::Connect("127.0.0.1", server->port());
   ASSERT_TRUE(second.ok());
   auto busy = (*second)->Send("POST", "/b", {}, "y");
-  release = true;
+  gate.Release();
   t.join();
   ASSERT_TRUE(busy.ok()) << busy.status().ToString();
   EXPECT_EQ(busy->status, 503);
