@@ -8,7 +8,7 @@ packages=(
   clang-format
   libboost1.81-dev libboost-json1.81-dev
   libsqlite3-dev libssl-dev libsodium-dev
-  libhyperscan-dev libre2-dev
+  libhyperscan-dev libre2-dev libicu-dev
   libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
