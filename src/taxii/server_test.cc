@@ -594,6 +594,27 @@ TEST_F(TaxiiTlpTest, PagesSkipInvisibleRowsAndMoreStaysCorrect) {
   EXPECT_EQ(cursor, "c" + std::to_string(last->micros));
 }
 
+// TAXII 2.1 §3.5: a client "can use the X-TAXII-Date-Added-Last header … as the
+// added_after URL parameter" of its next request. A client polling with nothing new for
+// it must stay where it was - not fall back to the epoch and fetch everything again - and
+// the hidden rows added after its point must not move the headers (they would tell their
+// date_added).
+TEST_F(TaxiiTlpTest, AnEmptyPollKeepsTheClientWhereItWasAndHidesLaterRows) {
+  std::string clear = Marking(testing::kClear);
+  Post(f.alpha.token, clear);
+  auto full = f.Get(ObjectsUrl(f.shared_id), f.beta.token);
+  std::string point = TaxiiFixture::Header(full, "X-TAXII-Date-Added-Last");
+  Post(f.alpha.token, "");  // AMBER for alpha only, added after the client's point
+  for (int poll = 0; poll < 2; ++poll) {
+    auto empty = f.Get(ObjectsUrl(f.shared_id) + "?added_after=" + point, f.beta.token);
+    ASSERT_EQ(empty.status, 200);
+    EXPECT_EQ(empty.body, "{\"more\":false}");
+    EXPECT_EQ(TaxiiFixture::Header(empty, "X-TAXII-Date-Added-First"), point);
+    point = TaxiiFixture::Header(empty, "X-TAXII-Date-Added-Last");
+    EXPECT_EQ(point, TaxiiFixture::Header(full, "X-TAXII-Date-Added-Last"));
+  }
+}
+
 TEST_F(TaxiiTlpTest, ReadersGetTheNewestVersionTheyMaySee) {
   std::string id = NewId("indicator");
   std::string clear = Marking(testing::kClear);
