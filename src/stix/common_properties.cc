@@ -544,9 +544,11 @@ void CheckCommonProperties(Checker& c, const TypeInfo* info) {
     if (common.revoked) ExpectBool(c, Prop("revoked"), *common.revoked);
     if (common.labels) ExpectStringList(c, Prop("labels"), *common.labels);
     if (common.confidence) ExpectInteger(c, Prop("confidence"), *common.confidence, 0, 100);
-    if (common.lang) ExpectLanguageTag(c, Prop("lang"), *common.lang);
     if (common.external_references) CheckExternalReferences(c, *common.external_references);
   }
+  // Section 3.2: lang, "when present, it MUST be a language code conformant to RFC 5646"
+  // (checked on any object that carries it, as the reference validator does).
+  if (common.lang) ExpectLanguageTag(c, Prop("lang"), *common.lang);
   if (common.defanged) {
     if (sco || (custom && !custom_sdo)) {
       ExpectBool(c, Prop("defanged"), *common.defanged);

@@ -113,24 +113,21 @@ void ExtensionDefinition(Checker& c) {
 }
 
 // A translated value mirrors the original property: a string, a list (translated item
-// by item, "" for an item left untranslated) or an object (section 7.1.1).
+// by item, "" for an item left untranslated) or an object (section 7.1.1). Other values
+// point at properties that are not translatable, which consumers "MUST" ignore, so they
+// are not refused; a null or an empty list is no STIX value at all.
 void CheckTranslation(Checker& c, const Path& p, const json::value& v, int depth) {
-  if (v.is_string()) return;
   if (depth > 32) return;  // the parser's depth limit bounds this; stop well before
-  if (const json::array* list = v.if_array()) {
+  if (v.is_null()) {
+    c.Report(p, "null-value", "STIX has no null values; omit the property instead");
+  } else if (const json::array* list = v.if_array()) {
     if (list->empty()) {
       c.Report(p, "empty-list", "must not be an empty list (omit the property instead)");
     }
     for (size_t i = 0; i < list->size(); ++i) CheckTranslation(c, p.At(i), (*list)[i], depth + 1);
-    return;
-  }
-  if (const json::object* o = v.if_object()) {
+  } else if (const json::object* o = v.if_object()) {
     for (const auto& [key, value] : *o) CheckTranslation(c, p.Key(key), value, depth + 1);
-    return;
   }
-  c.Report(p, "language-content-value",
-           "a translation is a string, or a list or object of translations, mirroring the "
-           "original property (section 7.1.1)");
 }
 
 void LanguageContent(Checker& c) {
