@@ -45,15 +45,31 @@ void CheckEncodedValue(Checker& c, const Path& p, std::string_view name, const j
   }
 }
 
-// Sections 4.1 and 4.19: a CAPEC reference has source_name "capec" and an external_id
-// "CAPEC-[id]"; a CVE reference has source_name "cve" and the exact CVE identifier.
+// Sections 4.1 and 4.19: "When specifying a CAPEC ID, the source_name property ... MUST be
+// set to capec and the external_id property MUST be formatted as CAPEC-[id]"; for a CVE ID
+// source_name "MUST be set to cve" and external_id "MUST be the exact CVE identifier".
+// So an external_id that is such an identifier comes with that source_name, and those
+// source_names come with such an identifier (as the reference validator holds, on every
+// object).
 void CheckWellKnownSource(Checker& c, const Path& ip, const json::object& ref) {
   const json::value* source = ref.if_contains("source_name");
   if (!source || !source->is_string()) return;
   const std::string_view name(source->get_string());
-  const bool cve = name == "cve";
-  if (!cve && name != "capec") return;
   const json::value* id = ref.if_contains("external_id");
+  const bool cve = name == "cve";
+  if (!cve && name != "capec") {
+    if (!id || !id->is_string()) return;
+    const std::string_view value(id->get_string());
+    const bool is_cve = IsCveId(value);
+    if (is_cve || IsCapecId(value)) {
+      c.Report(ip.Key("source_name"), "external-id-source",
+               std::string("an external_id that is a ") + (is_cve ? "CVE" : "CAPEC") +
+                   " identifier is given with source_name \"" + (is_cve ? "cve" : "capec") +
+                   "\" (section " + (is_cve ? "4.19" : "4.1") + "); got \"" +
+                   std::string(name.substr(0, 120)) + "\"");
+    }
+    return;
+  }
   if (!id) {
     c.Report(ip.Key("external_id"), "required-property",
              "an external reference whose source_name is \"" + std::string(name) +
