@@ -264,7 +264,7 @@ void ExpectHashes(Checker& c, const Path& p, const json::value& v) {
     const json::string* s = ExpectString(c, kp, value);
     if (!s) continue;
     const HashRule rule = HashRuleFor(key);
-    if (HashValueFits(rule, *s)) continue;
+    if (HashValueFits(rule, *s) || IsKeyedHashPseudonym(*s)) continue;
     std::string expected;
     switch (rule.form) {
       case HashForm::kHex:
@@ -286,7 +286,7 @@ void ExpectHashes(Checker& c, const Path& p, const json::value& v) {
 
 void ExpectLanguageTag(Checker& c, const Path& p, const json::value& v) {
   const json::string* s = ExpectString(c, p, v);
-  if (s && !IsLanguageTag(*s)) {
+  if (s && !IsLanguageTag(*s) && !IsKeyedHashPseudonym(*s)) {
     c.Report(p, "language-tag",
              "must be an RFC 5646 language tag such as \"en\", \"fr-CA\" or \"zh-Hant\"; got " +
                  Quoted(*s));

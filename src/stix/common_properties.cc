@@ -78,6 +78,7 @@ void CheckWellKnownSource(Checker& c, const Path& ip, const json::object& ref) {
   }
   if (!id->is_string()) return;  // type-string is reported above
   const std::string_view value(id->get_string());
+  if (IsKeyedHashPseudonym(value)) return;
   if (cve ? !IsCveId(value) : !IsCapecId(value)) {
     c.Report(ip.Key("external_id"), "external-id-format",
              cve ? "a cve external_id is a CVE identifier CVE-YYYY-NNNN (section 4.19); got \"" +
@@ -437,7 +438,7 @@ void CheckEncoding(Checker& c, const TypeInfo* info, std::string_view name,
              std::string(name) + " must not be present without " + std::string(base));
   }
   if (!info || info->category != Category::kSco || !value.is_string()) return;
-  if (!IsIanaCharsetName(value.get_string())) {
+  if (!IsIanaCharsetName(value.get_string()) && !IsKeyedHashPseudonym(value.get_string())) {
     c.Report(Prop(name), "charset",
              "must be a character-set name from the IANA registry (its Preferred MIME Name "
              "where one is defined, e.g. UTF-8, ISO-8859-1, windows-1252); got \"" +

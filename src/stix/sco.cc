@@ -75,7 +75,7 @@ void MediaType(Checker& c) {
   const json::value* v = c.Get("mime_type");
   if (!v) return;
   const json::string* s = ExpectString(c, Prop("mime_type"), *v);
-  if (s && !IsMediaType(*s)) {
+  if (s && !IsMediaType(*s) && !IsKeyedHashPseudonym(*s)) {
     c.Report(Prop("mime_type"), "mime-type",
              "must be an IANA media type of the form type/subtype (e.g. application/zip) with "
              "a registered top-level type; got \"" +
@@ -89,7 +89,7 @@ void FormattedValue(Checker& c, bool (*ok)(std::string_view), std::string_view r
   const json::value* v = c.Require("value");
   if (!v) return;
   const json::string* s = ExpectString(c, Prop("value"), *v);
-  if (s && !ok(*s)) {
+  if (s && !ok(*s) && !IsKeyedHashPseudonym(*s)) {
     c.Report(Prop("value"), rule,
              std::string(expected) + "; got \"" + std::string(std::string_view(*s).substr(0, 120)) +
                  "\"");
@@ -272,7 +272,7 @@ void Software(Checker& c) {
   }
   if (const json::value* v = c.Get("cpe")) {
     const json::string* s = ExpectString(c, Prop("cpe"), *v);
-    if (s && !IsCpe23(*s)) {
+    if (s && !IsCpe23(*s) && !IsKeyedHashPseudonym(*s)) {
       c.Report(Prop("cpe"), "cpe-format",
                "must be a CPE 2.3 formatted string, cpe:2.3:part:vendor:product:version:update:"
                "edition:language:sw_edition:target_sw:target_hw:other (section 6.14)");

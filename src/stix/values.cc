@@ -126,6 +126,12 @@ constexpr std::string_view kTopLevelTypes[] = {
 
 }  // namespace
 
+bool IsKeyedHashPseudonym(std::string_view s) {
+  constexpr std::string_view kPrefix = "hmac-sha256:";
+  if (s.size() != kPrefix.size() + 64 || !s.starts_with(kPrefix)) return false;
+  return All(s.substr(kPrefix.size()), [](char c) { return IsDigit(c) || (c >= 'a' && c <= 'f'); });
+}
+
 bool IsIpv4Cidr(std::string_view s) {
   std::string_view address;
   return SplitPrefix(s, 32, address) && IsDottedQuad(address);

@@ -11,6 +11,13 @@
 
 namespace entente::stix::detail {
 
+// A value an entente node replaced by its keyed hash on the way to a peer (policy/egress.h,
+// sovereignty rules): "hmac-sha256:" and 64 lower-case hex digits. The syntax checks below
+// do not apply to it: federation sends pseudonymised addresses on purpose, and the peer
+// must take them in (a deliberate difference from a plain STIX validator, in
+// docs/conformance.md).
+bool IsKeyedHashPseudonym(std::string_view s);
+
 // An IPv4 address in dotted-quad form, optionally followed by "/0".."/32" (CIDR):
 // four decimal octets 0-255 without leading zeros; the prefix length without a
 // leading zero and not empty ("1.2.3.4/" is not a block).

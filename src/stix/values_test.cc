@@ -155,5 +155,13 @@ TEST(ValuesTest, CveAndCapecIdentifiers) {
   EXPECT_FALSE(IsCapecId("CAPEC-16a"));
 }
 
+// entente's own convention (policy/egress.h): a value keyed-hashed for a peer.
+TEST(ValuesTest, KeyedHashPseudonyms) {
+  EXPECT_TRUE(IsKeyedHashPseudonym("hmac-sha256:" + std::string(64, 'a')));
+  EXPECT_FALSE(IsKeyedHashPseudonym("hmac-sha256:" + std::string(63, 'a')));
+  EXPECT_FALSE(IsKeyedHashPseudonym("hmac-sha256:" + std::string(64, 'A')));
+  EXPECT_FALSE(IsKeyedHashPseudonym("hmac-md5:" + std::string(64, 'a')));
+}
+
 }  // namespace
 }  // namespace entente::stix::detail
