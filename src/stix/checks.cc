@@ -205,13 +205,13 @@ bool ExpectIdentifier(Checker& c, const Path& p, const json::value& v, RefTarget
     case IdProblem::kOk:
       break;
   }
-  const std::string_view type = id.substr(0, id.find("--"));
-  if (is_reference && type == "bundle") {
+  if (is_reference && id.starts_with("bundle--")) {
     c.Report(p, "ref-type",
              "must not refer to a bundle: a bundle is not a STIX Object (section 8)");
     return false;
   }
   if (targets.empty()) return true;
+  const std::string_view type = id.substr(0, id.find("--"));
   for (std::string_view allowed : targets) {
     if (allowed == type) return true;
     if (allowed == "*sco" && IsScoType(type)) return true;

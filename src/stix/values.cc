@@ -9,10 +9,13 @@ std::span<const std::string_view> IanaCharsetNames();  // iana_charsets.cc
 
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsAlnum(char c) { return IsDigit(c) || IsAlpha(c); }
-bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+// Character classes as function objects, so that All() inlines them.
+constexpr auto IsDigit = [](char c) { return c >= '0' && c <= '9'; };
+constexpr auto IsAlpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+constexpr auto IsAlnum = [](char c) { return IsDigit(c) || IsAlpha(c); };
+constexpr auto IsHexDigit = [](char c) {
+  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+};
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -23,14 +26,22 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-bool All(std::string_view s, bool (*pred)(char)) { return std::all_of(s.begin(), s.end(), pred); }
+template <typename Pred>
+bool All(std::string_view s, Pred pred) {
+  for (char c : s) {
+    if (!pred(c)) return false;
+  }
+  return true;
+}
 
-// A decimal number without leading zeros, at most `max`.
+// A decimal number without leading zeros, at most `max` (at most three digits).
 bool IsDecimalUpTo(std::string_view s, int max) {
-  if (s.empty() || s.size() > 3 || !All(s, IsDigit)) return false;
-  if (s.size() > 1 && s[0] == '0') return false;
+  if (s.empty() || s.size() > 3 || (s.size() > 1 && s[0] == '0')) return false;
   int n = 0;
-  for (char c : s) n = n * 10 + (c - '0');
+  for (char c : s) {
+    if (!IsDigit(c)) return false;
+    n = n * 10 + (c - '0');
+  }
   return n <= max;
 }
 
@@ -133,8 +144,27 @@ bool IsKeyedHashPseudonym(std::string_view s) {
 }
 
 bool IsIpv4Cidr(std::string_view s) {
-  std::string_view address;
-  return SplitPrefix(s, 32, address) && IsDottedQuad(address);
+  // One pass (this runs on every ipv4-addr ingested): four octets, then an optional prefix.
+  int value = 0;
+  int digits = 0;
+  int octets = 0;
+  bool prefix = false;
+  for (char c : s) {
+    if (IsDigit(c)) {
+      if (digits == 1 && value == 0) return false;  // a leading zero
+      value = value * 10 + (c - '0');
+      if (++digits > 3 || value > (prefix ? 32 : 255)) return false;
+    } else if ((c == '.' && !prefix && octets < 3) || (c == '/' && !prefix && octets == 3)) {
+      if (digits == 0) return false;
+      ++octets;
+      prefix = c == '/';
+      value = 0;
+      digits = 0;
+    } else {
+      return false;
+    }
+  }
+  return digits > 0 && octets == (prefix ? 4 : 3);
 }
 
 bool IsIpv6Cidr(std::string_view s) {
