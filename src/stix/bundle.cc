@@ -52,7 +52,7 @@ std::vector<Finding> ValidateBundle(const boost::json::value& bundle,
     c.Report(detail::Prop("type"), "bundle-type", "a bundle's type is \"bundle\"");
   }
   if (const boost::json::value* id = c.Require("id")) {
-    if (detail::ExpectIdentifier(c, detail::Prop("id"), *id, {}) &&
+    if (detail::ExpectIdentifier(c, detail::Prop("id"), *id, {}, false) &&
         !std::string_view(id->get_string()).starts_with("bundle--")) {
       c.Report(detail::Prop("id"), "id-type-mismatch", "a bundle's id starts with \"bundle--\"");
     }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "stix/identifiers.h"
+#include "stix/values.h"
 
 namespace entente::stix::detail {
 namespace {
@@ -43,22 +44,6 @@ bool IsHexString(std::string_view s) {
   });
 }
 
-// Hex length of the hash algorithms whose value has a fixed size; 0 for the others.
-size_t HexLengthOf(std::string_view algorithm) {
-  struct Entry {
-    std::string_view name;
-    size_t hex_length;
-  };
-  static constexpr Entry kEntries[] = {
-      {"MD5", 32},      {"SHA-1", 40},    {"SHA-256", 64},
-      {"SHA-512", 128}, {"SHA3-256", 64}, {"SHA3-512", 128},
-  };
-  for (const Entry& e : kEntries) {
-    if (e.name == algorithm) return e.hex_length;
-  }
-  return 0;
-}
-
 }  // namespace
 
 bool IsBase64(std::string_view s) {
@@ -92,8 +77,16 @@ Checker::Checker(const json::object& obj, const ValidateOptions& options, std::v
   if (const auto* i = obj.if_contains("id"); i && i->is_string()) id_ = i->get_string();
 }
 
+Checker::Checker(const json::object& obj, const Checker& parent, const Path& base)
+    : obj_(obj), options_(parent.options_), id_(parent.id_), out_(parent.out_), base_(&base) {
+  if (const auto* t = obj.if_contains("type"); t && t->is_string()) type_ = t->get_string();
+}
+
 void Checker::Report(const Path& path, std::string_view rule, std::string message) {
-  out_.push_back(Finding{std::string(id_), path.Render(), std::string(rule), std::move(message)});
+  std::string property = path.Render();
+  if (base_) property = base_->Render() + (property.empty() ? "" : "." + property);
+  out_.push_back(
+      Finding{std::string(id_), std::move(property), std::string(rule), std::move(message)});
 }
 
 const json::value* Checker::Require(std::string_view name) {
@@ -195,7 +188,8 @@ void ExpectStringList(Checker& c, const Path& p, const json::value& v) {
   for (size_t i = 0; i < list->size(); ++i) ExpectString(c, p.At(i), (*list)[i]);
 }
 
-bool ExpectIdentifier(Checker& c, const Path& p, const json::value& v, RefTargets targets) {
+bool ExpectIdentifier(Checker& c, const Path& p, const json::value& v, RefTargets targets,
+                      bool is_reference) {
   const json::string* s = ExpectString(c, p, v);
   if (!s) return false;
   const std::string_view id(*s);
@@ -210,6 +204,11 @@ bool ExpectIdentifier(Checker& c, const Path& p, const json::value& v, RefTarget
       return false;
     case IdProblem::kOk:
       break;
+  }
+  if (is_reference && id.starts_with("bundle--")) {
+    c.Report(p, "ref-type",
+             "must not refer to a bundle: a bundle is not a STIX Object (section 8)");
+    return false;
   }
   if (targets.empty()) return true;
   const std::string_view type = id.substr(0, id.find("--"));
@@ -257,14 +256,46 @@ void ExpectHashes(Checker& c, const Path& p, const json::value& v) {
   }
   for (const auto& [key, value] : *hashes) {
     const Path kp = p.Key(key);
+    if (!IsHashKey(key)) {
+      c.Report(kp, "hash-key",
+               "a hash algorithm name is 3-250 characters of a-z, A-Z, 0-9, '-' and '_' "
+               "(section 2.7)");
+    }
     const json::string* s = ExpectString(c, kp, value);
     if (!s) continue;
-    const size_t want = HexLengthOf(key);
-    if (want != 0 && (s->size() != want || !IsHexString(*s))) {
-      c.Report(kp, "hash-value",
-               "a " + std::string(key) + " hash is " + std::to_string(want) +
-                   " hexadecimal digits; got " + Quoted(*s));
+    const HashRule rule = HashRuleFor(key);
+    if (HashValueFits(rule, *s) || IsKeyedHashPseudonym(*s)) continue;
+    std::string expected;
+    switch (rule.form) {
+      case HashForm::kHex:
+        expected = std::to_string(rule.hex_digits) + " hexadecimal digits";
+        break;
+      case HashForm::kSsdeep:
+        expected = "an ssdeep piecewise hash blocksize:hash:hash";
+        break;
+      case HashForm::kTlsh:
+        expected = "a 35-byte TLSH digest (70 hexadecimal digits, optionally after \"T1\")";
+        break;
+      case HashForm::kUnknown:
+        break;
     }
+    c.Report(kp, "hash-value",
+             "a " + std::string(key) + " hash is " + expected + "; got " + Quoted(*s));
+  }
+}
+
+void ExpectLanguageTag(Checker& c, const Path& p, const json::value& v) {
+  const json::string* s = ExpectString(c, p, v);
+  if (s && !IsLanguageTag(*s) && !IsKeyedHashPseudonym(*s)) {
+    c.Report(p, "language-tag",
+             "must be an RFC 5646 language tag such as \"en\", \"fr-CA\" or \"zh-Hant\"; got " +
+                 Quoted(*s));
+  }
+}
+
+void NonNegativeIn(Checker& c, const Path& p, const json::object& obj, std::string_view name) {
+  if (const json::value* v = obj.if_contains(name)) {
+    ExpectInteger(c, p.Key(name), *v, 0, INT64_MAX);
   }
 }
 
@@ -324,6 +355,24 @@ void RequireOneOf(Checker& c, std::initializer_list<std::string_view> names) {
   }
   c.Report(Prop(""), "at-least-one",
            std::string(c.type()) + " objects must have at least one of " + list);
+}
+
+void RequireUuid4WithoutContributing(Checker& c,
+                                     std::initializer_list<std::string_view> contributing) {
+  for (std::string_view name : contributing) {
+    if (c.Get(name)) return;
+  }
+  const auto parts = SplitIdentifier(c.id());
+  if (!parts || UuidVersion(parts->uuid) == 4) return;
+  std::string list;
+  for (std::string_view name : contributing) {
+    if (!list.empty()) list += ", ";
+    list += name;
+  }
+  c.Report(Prop("id"), "uuid-version",
+           "without any ID contributing property (" + (list.empty() ? "none defined" : list) +
+               ") the id must use a UUIDv4 (section 2.9); this one is version " +
+               std::to_string(UuidVersion(parts->uuid)));
 }
 
 void ForbidBoth(Checker& c, std::string_view a, std::string_view b) {

@@ -46,11 +46,17 @@ using RefTargets = std::span<const std::string_view>;
 class Checker {
  public:
   Checker(const json::object& obj, const ValidateOptions& options, std::vector<Finding>& out);
+  // A Checker for an object embedded in the one `parent` checks (an observable in the
+  // deprecated `objects` container at `base`): its Findings carry the parent's id and
+  // paths below `base`.
+  Checker(const json::object& obj, const Checker& parent, const Path& base);
 
   const json::object& obj() const { return obj_; }
   const ValidateOptions& options() const { return options_; }
   std::string_view type() const { return type_; }
   std::string_view id() const { return id_; }
+  // True for an object embedded in another (its references are container keys).
+  bool embedded() const { return base_ != nullptr; }
 
   void Report(const Path& path, std::string_view rule, std::string message);
 
@@ -65,6 +71,7 @@ class Checker {
   std::string_view type_;
   std::string_view id_;
   std::vector<Finding>& out_;
+  const Path* base_ = nullptr;
 };
 
 // Each helper reports its own Finding (rule names in parentheses) and returns what it
@@ -83,13 +90,21 @@ const json::object* ExpectObject(Checker& c, const Path& p, const json::value& v
 const json::array* ExpectList(Checker& c, const Path& p, const json::value& v);
 void ExpectStringList(Checker& c, const Path& p, const json::value& v);
 // An identifier (identifier-format, identifier-uuid) whose type is allowed (ref-type).
-bool ExpectIdentifier(Checker& c, const Path& p, const json::value& v, RefTargets targets);
+// A reference (`is_reference`, the default; false for an object's own id) never points at
+// a bundle, which is not a STIX Object (ref-type).
+bool ExpectIdentifier(Checker& c, const Path& p, const json::value& v, RefTargets targets,
+                      bool is_reference = true);
 void ExpectIdentifierList(Checker& c, const Path& p, const json::value& v, RefTargets targets);
 // One of the values of a closed vocabulary (enum).
 void ExpectEnum(Checker& c, const Path& p, const json::value& v,
                 std::span<const std::string_view> values);
-// A hashes dictionary (type-object, empty-dictionary, hash-value).
+// A hashes dictionary (type-object, empty-dictionary, hash-key, hash-value): keys of 3-250
+// characters of a-z A-Z 0-9 - _, values in the form their algorithm fixes (values.h).
 void ExpectHashes(Checker& c, const Path& p, const json::value& v);
+// An RFC 5646 language tag (type-string, language-tag).
+void ExpectLanguageTag(Checker& c, const Path& p, const json::value& v);
+// A property that must be a non-negative integer when present inside `obj`.
+void NonNegativeIn(Checker& c, const Path& p, const json::object& obj, std::string_view name);
 // A list of kill-chain-phase (required-property on kill_chain_name / phase_name).
 void ExpectKillChainPhases(Checker& c, const Path& p, const json::value& v);
 
@@ -150,6 +165,17 @@ void ForbidRefCategories(Checker& c, std::string_view property,
                          std::initializer_list<Category> forbidden, std::string_view expected);
 // The category of a known type; kCustom otherwise.
 Category CategoryOf(std::string_view type);
+
+// The contents of a predefined SCO extension (section 6) named `name`: its enumerations,
+// timestamps, hashes and non-negative sizes (sco_extensions.cc).
+void CheckPredefinedExtensionBody(Checker& c, const Path& p, std::string_view name,
+                                  const json::object& ext);
+
+// Reports "uuid-version" when none of `contributing` is present and the id's UUID is not
+// version 4 (section 2.9: "If the contributing properties are all optional, and none are
+// present on the SCO, then a UUIDv4 MUST be used").
+void RequireUuid4WithoutContributing(Checker& c,
+                                     std::initializer_list<std::string_view> contributing);
 
 // The common properties of the object's category, property names, and the generic
 // `_ref` / `_refs` rule (common_properties.cc).

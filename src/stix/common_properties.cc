@@ -6,6 +6,7 @@
 
 #include "stix/checks.h"
 #include "stix/identifiers.h"
+#include "stix/values.h"
 
 namespace entente::stix::detail {
 namespace {
@@ -31,8 +32,14 @@ RefTargets TargetsOf(const TypeInfo* info, std::string_view property) {
   return {};
 }
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+// Compares from the last character, which tells most property names apart at once (this
+// runs several times for every property of every object).
+inline bool EndsWith(std::string_view s, std::string_view suffix) {
+  if (s.size() < suffix.size()) return false;
+  for (size_t i = 1; i <= suffix.size(); ++i) {
+    if (s[s.size() - i] != suffix[suffix.size() - i]) return false;
+  }
+  return true;
 }
 
 // Properties of the hex type end in _hex and those of the binary type in _bin.
@@ -41,6 +48,49 @@ void CheckEncodedValue(Checker& c, const Path& p, std::string_view name, const j
     c.Report(p, "hex-format", "a _hex property holds an even number of hex digits");
   } else if (EndsWith(name, "_bin") && !(v.is_string() && IsBase64(v.get_string()))) {
     c.Report(p, "binary-format", "a _bin property holds base64");
+  }
+}
+
+// Sections 4.1 and 4.19: "When specifying a CAPEC ID, the source_name property ... MUST be
+// set to capec and the external_id property MUST be formatted as CAPEC-[id]"; for a CVE ID
+// source_name "MUST be set to cve" and external_id "MUST be the exact CVE identifier".
+// So an external_id that is such an identifier comes with that source_name, and those
+// source_names come with such an identifier (as the reference validator holds, on every
+// object).
+void CheckWellKnownSource(Checker& c, const Path& ip, const json::object& ref) {
+  const json::value* source = ref.if_contains("source_name");
+  if (!source || !source->is_string()) return;
+  const std::string_view name(source->get_string());
+  const json::value* id = ref.if_contains("external_id");
+  const bool cve = name == "cve";
+  if (!cve && name != "capec") {
+    if (!id || !id->is_string()) return;
+    const std::string_view value(id->get_string());
+    const bool is_cve = IsCveId(value);
+    if (is_cve || IsCapecId(value)) {
+      c.Report(ip.Key("source_name"), "external-id-source",
+               std::string("an external_id that is a ") + (is_cve ? "CVE" : "CAPEC") +
+                   " identifier is given with source_name \"" + (is_cve ? "cve" : "capec") +
+                   "\" (section " + (is_cve ? "4.19" : "4.1") + "); got \"" +
+                   std::string(name.substr(0, 120)) + "\"");
+    }
+    return;
+  }
+  if (!id) {
+    c.Report(ip.Key("external_id"), "required-property",
+             "an external reference whose source_name is \"" + std::string(name) +
+                 "\" carries the identifier in external_id");
+    return;
+  }
+  if (!id->is_string()) return;  // type-string is reported above
+  const std::string_view value(id->get_string());
+  if (IsKeyedHashPseudonym(value)) return;
+  if (cve ? !IsCveId(value) : !IsCapecId(value)) {
+    c.Report(ip.Key("external_id"), "external-id-format",
+             cve ? "a cve external_id is a CVE identifier CVE-YYYY-NNNN (section 4.19); got \"" +
+                       std::string(value.substr(0, 120)) + "\""
+                 : "a capec external_id is CAPEC-[id] (section 4.1); got \"" +
+                       std::string(value.substr(0, 120)) + "\"");
   }
 }
 
@@ -67,6 +117,7 @@ void CheckExternalReferences(Checker& c, const json::value& v) {
                "an external reference needs at least one of description, url or external_id");
     }
     if (const json::value* h = ref->if_contains("hashes")) ExpectHashes(c, ip.Key("hashes"), *h);
+    CheckWellKnownSource(c, ip, *ref);
   }
 }
 
@@ -118,7 +169,7 @@ void CheckGranularMarkings(Checker& c, const json::value& v) {
       c.Report(ip, "granular-marking", "a granular marking has exactly one of marking_ref or lang");
     }
     if (ref) ExpectIdentifier(c, ip.Key("marking_ref"), *ref, kMarkingDefinition);
-    if (lang) ExpectString(c, ip.Key("lang"), *lang);
+    if (lang) ExpectLanguageTag(c, ip.Key("lang"), *lang);
     const json::value* selectors = gm->if_contains("selectors");
     if (!selectors) {
       c.Report(ip.Key("selectors"), "required-property",
@@ -164,11 +215,9 @@ void CheckNoSelfMarking(Checker& c) {
   }
 }
 
-constexpr std::string_view kAnyObservable[] = {"*sco"};
 constexpr std::string_view kArtifact[] = {"artifact"};
 constexpr std::string_view kFile[] = {"file"};
-constexpr std::string_view kSocketFamilies[] = {"AF_UNSPEC",  "AF_INET",  "AF_IPX",  "AF_APPLETALK",
-                                                "AF_NETBIOS", "AF_INET6", "AF_IRDA", "AF_BTH"};
+constexpr std::string_view kFileOrDirectory[] = {"file", "directory"};
 
 // The extensions predefined by the specification (section 6): the object type they extend,
 // their required properties (empty: at least one property) and their reference targets.
@@ -187,7 +236,7 @@ constexpr std::string_view kSocketRequired[] = {"address_family"};
 constexpr std::string_view kPeRequired[] = {"pe_type"};
 
 constexpr PredefinedExtension kPredefinedExtensions[] = {
-    {"archive-ext", "file", kArchiveRequired, "contains_refs", kAnyObservable},
+    {"archive-ext", "file", kArchiveRequired, "contains_refs", kFileOrDirectory},
     {"ntfs-ext", "file", {}, "", {}},
     {"pdf-ext", "file", {}, "", {}},
     {"raster-image-ext", "file", {}, "", {}},
@@ -220,9 +269,7 @@ void CheckPredefinedExtension(Checker& c, const Path& p, const PredefinedExtensi
                std::string(name) + " is required in " + std::string(e.name));
     }
   }
-  if (const json::value* v = ext.if_contains("address_family"); v && e.name == "socket-ext") {
-    ExpectEnum(c, p.Key("address_family"), *v, kSocketFamilies);
-  }
+  CheckPredefinedExtensionBody(c, p, e.name, ext);
   if (!e.ref_property.empty()) {
     if (const json::value* v = ext.if_contains(e.ref_property)) {
       if (EndsWith(e.ref_property, "_refs")) {
@@ -237,13 +284,39 @@ void CheckPredefinedExtension(Checker& c, const Path& p, const PredefinedExtensi
 constexpr std::string_view kExtensionTypes[] = {
     "new-sdo", "new-sco", "new-sro", "property-extension", "toplevel-property-extension"};
 
-void CheckExtensions(Checker& c, const json::value& v) {
+// What the extensions of an object declare about the object itself.
+struct ExtensionFacts {
+  bool new_sdo_or_sro = false;  // an extension_type of new-sdo or new-sro
+  bool new_sco = false;
+};
+
+// Section 7.3: the extension facility adds types and properties; it "MUST NOT be used to
+// redefine existing standardized objects", so an object of a specification-defined type
+// cannot carry a new-sdo / new-sco / new-sro extension.
+void CheckExtensionType(Checker& c, const Path& p, const json::value& v, bool known_type,
+                        ExtensionFacts& facts) {
+  ExpectEnum(c, p, v, kExtensionTypes);
+  if (!v.is_string()) return;
+  const std::string_view t(v.get_string());
+  const bool new_object = t == "new-sdo" || t == "new-sro" || t == "new-sco";
+  if (!new_object) return;
+  (t == "new-sco" ? facts.new_sco : facts.new_sdo_or_sro) = true;
+  if (known_type) {
+    c.Report(p, "extension-type",
+             "a " + std::string(t) + " extension defines a new object type; " +
+                 std::string(c.type()) +
+                 " is defined by the specification and must not be redefined (section 7.3)");
+  }
+}
+
+ExtensionFacts CheckExtensions(Checker& c, const json::value& v, bool known_type) {
+  ExtensionFacts facts;
   const Path p = Prop("extensions");
   const json::object* exts = ExpectObject(c, p, v);
-  if (!exts) return;
+  if (!exts) return facts;
   if (exts->empty()) {
     c.Report(p, "empty-dictionary", "must not be an empty dictionary (omit it instead)");
-    return;
+    return facts;
   }
   for (const auto& [key, value] : *exts) {
     const Path kp = p.Key(key);
@@ -268,10 +341,19 @@ void CheckExtensions(Checker& c, const json::value& v) {
     const PredefinedExtension* predefined = definition_ref ? nullptr : FindPredefined(name);
     if (predefined) CheckPredefinedExtension(c, kp, *predefined, *ext);
     if (const json::value* et = ext->if_contains("extension_type")) {
-      ExpectEnum(c, kp.Key("extension_type"), *et, kExtensionTypes);
+      CheckExtensionType(c, kp.Key("extension_type"), *et, known_type, facts);
+    } else if (definition_ref) {
+      c.Report(kp.Key("extension_type"), "required-property",
+               "an extension defined by an extension-definition carries extension_type "
+               "(sections 3.2 and 7.3)");
     }
     for (const auto& [ek, ev] : *ext) {
       const std::string_view en(ek);
+      if (!IsValidPropertyName(en) || en == "id") {
+        c.Report(kp.Key(ek), "property-name",
+                 "extension property names are 3-250 characters of a-z, 0-9 and '_', "
+                 "beginning with a letter (section 7.3.2)");
+      }
       CheckEncodedValue(c, kp.Key(ek), en, ev);
       if (predefined && en == predefined->ref_property) continue;
       if (en.starts_with("x_")) continue;
@@ -282,6 +364,7 @@ void CheckExtensions(Checker& c, const json::value& v) {
       }
     }
   }
+  return facts;
 }
 
 // The common properties of an object, found in one pass over its members (lookups of
@@ -342,13 +425,58 @@ struct CommonProperties {
   }
 };
 
+// Section 3.8 reserves these names on every object ("phone_numbers" is the spelling the
+// technical committee's JSON schemas and the reference validator refuse; section 3.8
+// prints "phone_number"; both are refused).
+bool IsReservedName(std::string_view name) {
+  switch (name.size()) {
+    case 6:
+      return name == "action";
+    case 8:
+      return name == "severity" || name == "username";
+    case 12:
+      return name == "phone_number";
+    case 13:
+      return name == "phone_numbers";
+    default:
+      return false;
+  }
+}
+
+// Section 3.1: an `_enc` property names the encoding of its sibling and "MUST NOT be
+// present when the original property is not present"; section 3.9.1: on SCOs its value
+// is the IANA character-set name (the Preferred MIME Name where one is defined).
+void CheckEncoding(Checker& c, const TypeInfo* info, std::string_view name,
+                   const json::value& value) {
+  const std::string_view base = name.substr(0, name.size() - 4);
+  if (!base.empty() && !c.obj().contains(base)) {
+    c.Report(Prop(name), "encoding-without-property",
+             std::string(name) + " must not be present without " + std::string(base));
+  }
+  if (!info || info->category != Category::kSco || !value.is_string()) return;
+  if (!IsIanaCharsetName(value.get_string()) && !IsKeyedHashPseudonym(value.get_string())) {
+    c.Report(Prop(name), "charset",
+             "must be a character-set name from the IANA registry (its Preferred MIME Name "
+             "where one is defined, e.g. UTF-8, ISO-8859-1, windows-1252); got \"" +
+                 std::string(std::string_view(value.get_string()).substr(0, 120)) + "\"");
+  }
+}
+
 // Property names, values no STIX property may have, and the generic reference rule.
 void CheckMember(Checker& c, const TypeInfo* info, std::string_view name,
                  const json::value& value) {
   if (!IsValidPropertyName(name)) {
     c.Report(Prop(name), "property-name",
-             "property names are 3-250 characters of a-z, 0-9 and '_'");
+             "property names are 3-250 characters of a-z, 0-9 and '_', beginning with a letter "
+             "(section 3.1)");
   }
+  if (IsReservedName(name)) {
+    c.Report(Prop(name), "reserved-property",
+             std::string(name) +
+                 " is a reserved property name and must not be present in STIX 2.1 content "
+                 "(section 3.8)");
+  }
+  if (EndsWith(name, "_enc")) CheckEncoding(c, info, name, value);
   if (value.is_null()) {
     c.Report(Prop(name), "null-value", "STIX has no null values; omit the property instead");
     return;
@@ -384,7 +512,8 @@ void CheckCommonProperties(Checker& c, const TypeInfo* info) {
   const std::string_view type = c.type();
   if (!IsValidTypeName(type)) {
     c.Report(Prop("type"), "type-name",
-             "a type name is 3-250 characters of a-z, 0-9 and '-', without \"--\"");
+             "a type name is 3-250 characters of a-z, 0-9 and '-', beginning with a letter, "
+             "without \"--\" (sections 3.1 and 11.2)");
   }
 
   CommonProperties common;
@@ -396,7 +525,7 @@ void CheckCommonProperties(Checker& c, const TypeInfo* info) {
 
   // id: type--UUID with the object's own type.
   if (const json::value* id = Required(c, common.id, "id")) {
-    if (ExpectIdentifier(c, Prop("id"), *id, {})) {
+    if (ExpectIdentifier(c, Prop("id"), *id, {}, false)) {
       const std::string_view s(id->get_string());
       if (s.substr(0, s.find("--")) != type) {
         c.Report(Prop("id"), "id-type-mismatch",
@@ -405,9 +534,17 @@ void CheckCommonProperties(Checker& c, const TypeInfo* info) {
     }
   }
 
+  ExtensionFacts facts;
+  if (common.extensions) facts = CheckExtensions(c, *common.extensions, info != nullptr);
+
   const bool sco = category == Category::kSco;
   const bool custom = category == Category::kCustom;
-  const bool versioned = !sco && !custom;
+  // A custom object is an SDO or SRO when it says so through an extension, or when it
+  // carries the timestamps only those have; it then has their common properties
+  // (sections 7.3 and 11.2: custom objects "MUST support the Common Properties").
+  const bool custom_sdo =
+      custom && !facts.new_sco && (facts.new_sdo_or_sro || common.created || common.modified);
+  const bool versioned = (!sco && !custom) || custom_sdo;
 
   const json::value* spec_version =
       versioned ? Required(c, common.spec_version, "spec_version") : common.spec_version;
@@ -440,14 +577,21 @@ void CheckCommonProperties(Checker& c, const TypeInfo* info) {
     if (common.revoked) ExpectBool(c, Prop("revoked"), *common.revoked);
     if (common.labels) ExpectStringList(c, Prop("labels"), *common.labels);
     if (common.confidence) ExpectInteger(c, Prop("confidence"), *common.confidence, 0, 100);
-    if (common.lang) ExpectString(c, Prop("lang"), *common.lang);
     if (common.external_references) CheckExternalReferences(c, *common.external_references);
-  } else {
-    if (common.defanged) ExpectBool(c, Prop("defanged"), *common.defanged);
+  }
+  // Section 3.2: lang, "when present, it MUST be a language code conformant to RFC 5646"
+  // (checked on any object that carries it, as the reference validator does).
+  if (common.lang) ExpectLanguageTag(c, Prop("lang"), *common.lang);
+  if (common.defanged) {
+    if (sco || (custom && !custom_sdo)) {
+      ExpectBool(c, Prop("defanged"), *common.defanged);
+    } else {
+      c.Report(Prop("defanged"), "defanged-not-sco",
+               "defanged must not be used on objects other than SCOs (section 3.2)");
+    }
   }
   if (common.granular_markings) CheckGranularMarkings(c, *common.granular_markings);
   if (category == Category::kMarkingDefinition) CheckNoSelfMarking(c);
-  if (common.extensions) CheckExtensions(c, *common.extensions);
 }
 
 }  // namespace entente::stix::detail

@@ -60,6 +60,7 @@ int UuidVersion(std::string_view uuid) {
 
 bool IsValidTypeName(std::string_view type) {
   if (type.size() < 3 || type.size() > 250) return false;
+  if (type[0] < 'a' || type[0] > 'z') return false;  // begins with a letter (section 3.1)
   char prev = 0;
   for (char c : type) {
     if (!Is(c, kTypeChar) || (c == '-' && prev == '-')) return false;
@@ -70,6 +71,7 @@ bool IsValidTypeName(std::string_view type) {
 
 bool IsValidPropertyName(std::string_view name) {
   if (name.size() < 3 || name.size() > 250) return name == "id";
+  if (name[0] < 'a' || name[0] > 'z') return false;  // begins with a letter (section 3.1)
   bool ok = true;
   for (char c : name) ok &= Is(c, kPropertyChar);
   return ok;

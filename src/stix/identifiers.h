@@ -23,9 +23,11 @@ bool IsRfc4122Variant(std::string_view uuid);
 // The UUID version (the first hex digit of the 3rd group); -1 if not a UUID.
 int UuidVersion(std::string_view uuid);
 
-// A STIX type name: 3-250 characters of a-z, 0-9 and '-', with no "--".
+// A STIX type name: 3-250 characters of a-z, 0-9 and '-', beginning with a letter, with
+// no "--".
 bool IsValidTypeName(std::string_view type);
-// A top-level property name: 3-250 characters of a-z, 0-9 and '_' ("id" is allowed).
+// A property name: 3-250 characters of a-z, 0-9 and '_', beginning with a letter ("id"
+// is allowed).
 bool IsValidPropertyName(std::string_view name);
 
 // Splits "type--uuid" when the type is a valid type name and the uuid has UUID form;

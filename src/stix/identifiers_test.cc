@@ -36,6 +36,9 @@ TEST(IdentifiersTest, TypeNames) {
   EXPECT_FALSE(IsValidTypeName("x_mitre"));
   EXPECT_TRUE(IsValidTypeName(std::string(250, 'a')));
   EXPECT_FALSE(IsValidTypeName(std::string(251, 'a')));
+  // Section 3.1: "Type names and property names MUST begin with a letter character".
+  EXPECT_FALSE(IsValidTypeName("9x-example"));
+  EXPECT_FALSE(IsValidTypeName("-x-example"));
 }
 
 TEST(IdentifiersTest, PropertyNames) {
@@ -46,6 +49,9 @@ TEST(IdentifiersTest, PropertyNames) {
   EXPECT_FALSE(IsValidPropertyName("x-foo"));
   EXPECT_FALSE(IsValidPropertyName("xFoo"));
   EXPECT_FALSE(IsValidPropertyName(std::string(251, 'a')));
+  // Section 3.1: property names begin with a letter.
+  EXPECT_FALSE(IsValidPropertyName("9ome_custom_stuff"));
+  EXPECT_FALSE(IsValidPropertyName("_x_custom"));
 }
 
 TEST(IdentifiersTest, SplitAndCheck) {

@@ -3,6 +3,8 @@
 #include <string>
 
 #include "stix/checks.h"
+#include "stix/identifiers.h"
+#include "stix/values.h"
 
 namespace entente::stix::detail {
 namespace {
@@ -76,19 +78,65 @@ void ExtensionDefinition(Checker& c) {
   for (std::string_view name : {"name", "schema", "version"}) {
     if (const json::value* v = c.Require(name)) ExpectString(c, Prop(name), *v);
   }
+  bool toplevel = false;
   if (const json::value* v = c.Require("extension_types")) {
     const Path p = Prop("extension_types");
     if (const json::array* list = ExpectList(c, p, *v)) {
-      for (size_t i = 0; i < list->size(); ++i) ExpectEnum(c, p.At(i), (*list)[i], kExtensionTypes);
+      for (size_t i = 0; i < list->size(); ++i) {
+        ExpectEnum(c, p.At(i), (*list)[i], kExtensionTypes);
+        toplevel |=
+            (*list)[i].is_string() && (*list)[i].get_string() == "toplevel-property-extension";
+      }
     }
   }
   if (const json::value* v = c.Get("extension_properties")) {
-    ExpectStringList(c, Prop("extension_properties"), *v);
+    const Path p = Prop("extension_properties");
+    // Section 7.3.1: "MUST only be used when the extension_types property includes a value
+    // of toplevel-property-extension".
+    if (!toplevel && c.Get("extension_types")) {
+      c.Report(p, "extension-properties-without-toplevel",
+               "extension_properties is only used when extension_types includes "
+               "toplevel-property-extension (section 7.3.1)");
+    }
+    if (const json::array* list = ExpectList(c, p, *v)) {
+      for (size_t i = 0; i < list->size(); ++i) {
+        const json::string* name = ExpectString(c, p.At(i), (*list)[i]);
+        if (name && !IsValidPropertyName(*name)) {
+          c.Report(p.At(i), "property-name",
+                   "a top-level property added by an extension is named like any property: "
+                   "3-250 characters of a-z, 0-9 and '_', beginning with a letter (section "
+                   "7.3.2)");
+        }
+      }
+    }
+  }
+}
+
+// A translated value mirrors the original property: a string, a list (translated item
+// by item, "" for an item left untranslated) or an object (section 7.1.1). Other values
+// point at properties that are not translatable, which consumers "MUST" ignore, so they
+// are not refused; a null or an empty list is no STIX value at all.
+void CheckTranslation(Checker& c, const Path& p, const json::value& v, int depth) {
+  if (depth > 32) return;  // the parser's depth limit bounds this; stop well before
+  if (v.is_null()) {
+    c.Report(p, "null-value", "STIX has no null values; omit the property instead");
+  } else if (const json::array* list = v.if_array()) {
+    if (list->empty()) {
+      c.Report(p, "empty-list", "must not be an empty list (omit the property instead)");
+    }
+    for (size_t i = 0; i < list->size(); ++i) CheckTranslation(c, p.At(i), (*list)[i], depth + 1);
+  } else if (const json::object* o = v.if_object()) {
+    for (const auto& [key, value] : *o) CheckTranslation(c, p.Key(key), value, depth + 1);
   }
 }
 
 void LanguageContent(Checker& c) {
   c.Require("object_ref");
+  // Section 7.1.1: object_ref "MUST be the identifier for a STIX Object"; not a bundle
+  // (ExpectIdentifier) and, as the reference validator holds, not another
+  // language-content.
+  ForbidRefCategories(c, "object_ref", {Category::kLanguageContent},
+                      "the STIX Object that is translated");
   TimestampProperty(c, "object_modified", false);
   const json::value* contents = c.Require("contents");
   if (!contents) return;
@@ -97,9 +145,24 @@ void LanguageContent(Checker& c) {
   if (!dict) return;
   if (dict->empty()) c.Report(p, "empty-dictionary", "contents must hold at least one language");
   for (const auto& [lang, value] : *dict) {
-    const json::object* per_lang = ExpectObject(c, p.Key(lang), value);
-    if (per_lang && per_lang->empty()) {
-      c.Report(p.Key(lang), "empty-dictionary", "must hold at least one translated property");
+    const Path lp = p.Key(lang);
+    if (!IsLanguageTag(lang)) {
+      c.Report(lp, "language-tag",
+               "the keys of contents are RFC 5646 language tags such as \"de\" or \"pt-BR\" "
+               "(section 7.1.1)");
+    }
+    const json::object* per_lang = ExpectObject(c, lp, value);
+    if (!per_lang) continue;
+    if (per_lang->empty()) {
+      c.Report(lp, "empty-dictionary", "must hold at least one translated property");
+    }
+    for (const auto& [name, translation] : *per_lang) {
+      if (!IsValidPropertyName(name)) {
+        c.Report(lp.Key(name), "property-name",
+                 "the keys of a translation are property names of the translated object: 3-250 "
+                 "characters of a-z, 0-9 and '_', beginning with a letter");
+      }
+      CheckTranslation(c, lp.Key(name), translation, 0);
     }
   }
 }

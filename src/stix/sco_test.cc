@@ -15,6 +15,7 @@ using testing::Obj;
 using testing::RulesOf;
 
 constexpr char kUuid[] = "6ba7b810-9dad-51d1-b0b4-00c04fd430c8";
+constexpr char kUuid4[] = "4527e5de-8572-446a-a57a-706f15467461";
 
 std::string Id(const std::string& type) { return "\"" + type + "--" + kUuid + "\""; }
 
@@ -55,7 +56,10 @@ TEST(ScoTest, MinimalValidObjects) {
   };
   for (const auto& [type, extra] : cases) {
     SCOPED_TRACE(type);
-    const auto findings = ValidateObject(Sco(type, extra));
+    auto object = Sco(type, extra);
+    // Section 2.9: a process has no ID contributing property, so its id is a UUIDv4.
+    if (type == "process") object["id"] = "process--" + std::string(kUuid4);
+    const auto findings = ValidateObject(object);
     EXPECT_TRUE(findings.empty()) << Describe(findings);
   }
 }
@@ -114,11 +118,12 @@ TEST(ScoTest, Hashes) {
       Breaks(Sco("file", R"("hashes": {"SHA-512": "00"})"), "hash-value", "hashes.SHA-512"));
   EXPECT_TRUE(Breaks(Sco("file", R"("hashes": {})"), "empty-dictionary", "hashes"));
   EXPECT_TRUE(Breaks(Sco("file", R"("hashes": {"MD5": 5})"), "type-string", "hashes.MD5"));
+  // Section 10.7: SSDEEP is a piecewise hash, TLSH a 35-byte digest (70 hex digits).
   EXPECT_TRUE(
-      RulesOf(
-          Sco("file",
-              R"("hashes": {"SSDEEP": "3:AXGBicFlgVNhBGcL6wCrFQEv:AXGHsNhxLsr2C", "TLSH": "t"})"))
+      RulesOf(Sco("file", R"("hashes": {"SSDEEP": "3:AXGBicFlgVNhBGcL6wCrFQEv:AXGHsNhxLsr2C",
+                          "TLSH": "T1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4"})"))
           .empty());
+  EXPECT_TRUE(Breaks(Sco("file", R"("hashes": {"TLSH": "t"})"), "hash-value", "hashes.TLSH"));
 }
 
 TEST(ScoTest, ReferenceTargets) {
@@ -142,10 +147,11 @@ TEST(ScoTest, ReferenceTargets) {
 }
 
 TEST(ScoTest, EmailMessageMultipart) {
-  EXPECT_TRUE(RulesOf(Sco("email-message", R"("is_multipart": true, "body_multipart": [
-      {"body": "text"}, {"body_raw_ref": )" + Id("artifact") +
-                                               "}]"))
-                  .empty());
+  EXPECT_TRUE(
+      RulesOf(Sco("email-message", R"("is_multipart": true, "subject": "s", "body_multipart": [
+      {"body": "text"}, {"body_raw_ref": )" +
+                                       Id("artifact") + "}]"))
+          .empty());
   EXPECT_TRUE(Breaks(Sco("email-message", R"("is_multipart": true, "body": "x")"), "multipart-body",
                      "body"));
   EXPECT_TRUE(

@@ -189,6 +189,12 @@ void CheckEmbeddedObservables(Checker& c, const json::object& dict) {
     }
     if (!ExpectString(c, kp.Key("type"), *type)) continue;
     const TypeInfo* info = FindType(std::string_view(type->get_string()));
+    // The observable's own values (addresses, hashes, timestamps, enumerations...), as the
+    // reference validator checks each container entry against its type.
+    if (info && info->category == Category::kSco) {
+      Checker embedded(*entry, c, kp);
+      info->validate(embedded);
+    }
     for (const auto& [pk, pv] : *entry) {
       const std::string_view name(pk);
       const bool one = name.ends_with("_ref");
