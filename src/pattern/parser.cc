@@ -338,7 +338,10 @@ class Parser {
                                       "MATCHES, ISSUBSET, ISSUPERSET) or NOT");
     }
     ENTENTE_RETURN_IF_ERROR(Advance());
-    if (c.op == CompareOp::kIn) return ParseSet(c);
+    if (c.op == CompareOp::kIn) {
+      ENTENTE_RETURN_IF_ERROR(ParseSet(c));
+      return CheckHashConstant(c);
+    }
     Result<Constant> value = ParseConstant();
     if (!value.ok()) return value.status();
     c.value = std::move(value).value();
