@@ -54,6 +54,9 @@ const std::vector<std::string> kSpecExamples = {
     R"([x-foo:bar = true])",
     R"([EXISTS file:hashes.MD5])",
     R"([file:extensions.'ntfs-ext'.alternate_data_streams[0].name = 'x'])",
+    // A qualifier kind applied again to a parenthesised, already qualified expression.
+    R"(([a:b = 1] WITHIN 5 SECONDS REPEATS 2 TIMES) WITHIN 9 SECONDS)",
+    R"((([a:b = 1] REPEATS 2 TIMES) REPEATS 3 TIMES) REPEATS 2 TIMES)",
 };
 
 TEST(ParserTest, EverySpecExampleParsesAndPrintsStably) {
