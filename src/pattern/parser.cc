@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "pattern/codec.h"
+#include "pattern/hash_values.h"
 #include "pattern/lexer.h"
 
 namespace entente::pattern {
@@ -419,53 +420,23 @@ class Parser {
       if (steps[i].kind == PathStep::Kind::kKey && steps[i].key == "hashes") under_hashes = true;
     }
     if (!under_hashes) return Status::Ok();
-    std::string algorithm;
-    for (char ch : steps.back().key) {
-      if (ch != '-')
-        algorithm.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
-    }
-    struct Form {
-      const char* name;
-      size_t hex_digits;  // 0: SSDEEP's own alphabet, 1 to 128 characters
+    auto problem = [&](const Constant& k) -> std::optional<std::string> {
+      if (k.kind == Constant::Kind::kHex || k.kind == Constant::Kind::kBinary) return std::nullopt;
+      // A number or boolean is no hash value (an unknown algorithm accepts anything).
+      if (k.kind != Constant::Kind::kString) return HashValueProblem(steps.back().key, "");
+      return HashValueProblem(steps.back().key, k.text);
     };
-    static constexpr Form kForms[] = {
-        {"MD5", 32},       {"SHA1", 40},       {"SHA224", 56},  {"SHA256", 64},  {"SHA384", 96},
-        {"SHA512", 128},   {"SHA3224", 56},    {"SHA3256", 64}, {"SHA3384", 96}, {"SHA3512", 128},
-        {"RIPEMD160", 40}, {"WHIRLPOOL", 128}, {"SSDEEP", 0},
-    };
-    const Form* form = nullptr;
-    for (const Form& f : kForms) {
-      if (algorithm == f.name) form = &f;
-    }
-    if (form == nullptr) return Status::Ok();
-    auto fits = [&](const Constant& k) {
-      if (k.kind == Constant::Kind::kHex || k.kind == Constant::Kind::kBinary) return true;
-      if (k.kind != Constant::Kind::kString) return false;
-      const std::string& t = k.text;
-      if (form->hex_digits == 0) {
-        return !t.empty() && t.size() <= 128 && std::all_of(t.begin(), t.end(), [](char ch) {
-          return std::isalnum(static_cast<unsigned char>(ch)) || ch == '/' || ch == '+' ||
-                 ch == ':' || ch == '.';
-        });
-      }
-      return t.size() == form->hex_digits && std::all_of(t.begin(), t.end(), [](char ch) {
-               return std::isxdigit(static_cast<unsigned char>(ch)) != 0;
-             });
-    };
-    auto complain = [&](const Constant& k) {
-      std::string what = form->hex_digits == 0
-                             ? std::string("an SSDEEP hash (1 to 128 of A-Z a-z 0-9 / + : .)")
-                             : std::to_string(form->hex_digits) + " hex digits";
+    auto complain = [&](const Constant& k, const std::string& what) {
       return ErrorAt(k.position,
                      k.ToString() + " cannot be a " + steps.back().key + " hash: expected " + what);
     };
     if (c.op == CompareOp::kIn) {
       for (const Constant& k : c.set) {
-        if (!fits(k)) return complain(k);
+        if (auto what = problem(k)) return complain(k, *what);
       }
       return Status::Ok();
     }
-    if (!fits(c.value)) return complain(c.value);
+    if (auto what = problem(c.value)) return complain(c.value, *what);
     return Status::Ok();
   }
 
