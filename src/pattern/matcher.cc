@@ -386,17 +386,30 @@ class Evaluation {
         return b.timed && anchor.timed && b.min_last >= anchor.min_last &&
                static_cast<double>(b.max_first - anchor.min_last) <= within->within_seconds * 1e6;
       };
-      Binding acc = anchor;
-      int64_t count = 1;
-      for (size_t j = 0; j < in.size() && count < needed && !gave_up_; ++j) {
-        if (!fits(in[j])) continue;
-        while (count < needed && Spend(1 + acc.uses.size() + in[j].uses.size()) &&
-               Combinable(acc, in[j])) {
-          acc = Merge(acc, in[j]);
-          ++count;
+      // Two ways to grow from the anchor (candidates taken in order from it, cyclically),
+      // to leave different observations free for the rest of the pattern: "fill" takes
+      // each candidate, the anchor first, as often as its observations allow; "spread"
+      // takes every other candidate once before taking any twice.
+      for (bool spread : {false, true}) {
+        Binding acc = anchor;
+        int64_t count = 1;
+        for (int pass = spread ? 0 : 1; pass < 2 && count < needed && !gave_up_; ++pass) {
+          for (size_t step = 0; step < in.size() && count < needed && !gave_up_; ++step) {
+            const size_t j = (i + step) % in.size();
+            if (!fits(in[j]) || (pass == 0 && j == i)) continue;
+            while (count < needed && Spend(1 + acc.uses.size() + in[j].uses.size()) &&
+                   Combinable(acc, in[j])) {
+              acc = Merge(acc, in[j]);
+              ++count;
+              if (pass == 0) break;
+            }
+          }
         }
+        if (count < needed) continue;
+        bool seen = std::any_of(out.begin(), out.end(),
+                                [&](const Binding& b) { return b.uses == acc.uses; });
+        if (!seen && !Keep(out, std::move(acc))) return out;
       }
-      if (count >= needed && !Keep(out, std::move(acc))) break;
     }
     return out;
   }
