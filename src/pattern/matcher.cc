@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <utility>
 
@@ -165,6 +166,16 @@ struct Binding {
   int64_t min_last = 0;   // the earliest last_observed among them
 };
 
+// A comparison expression as evaluated: each node knows its single object type ("" when
+// its comparisons name several) and, for a comparison, its compiled form.
+struct CompiledNode {
+  ComparisonExpr::Kind kind = ComparisonExpr::Kind::kComparison;
+  std::string only_type;
+  const Comparison* comparison = nullptr;
+  const CompiledComparison* compiled = nullptr;
+  std::vector<CompiledNode> children;
+};
+
 }  // namespace
 
 struct Matcher::Impl {
@@ -178,8 +189,11 @@ struct Matcher::Impl {
   // The comparisons with a timestamp constant: checked against every observation first,
   // since one that meets a value which is not a timestamp makes the match an error.
   std::vector<const Comparison*> timestamp_comparisons;
+  // For each leaf observation expression, its comparisons as evaluated.
+  std::unordered_map<const ObservationExpr*, CompiledNode> leaf_nodes;
 
   Status Prepare(const ObservationExpr& e);
+  CompiledNode BuildNode(const ComparisonExpr& e) const;
   Status PrepareComparisons(const ComparisonExpr& e);
 };
 
@@ -223,9 +237,10 @@ class Evaluation {
     switch (e.kind) {
       case ObservationExpr::Kind::kComparison: {
         size_t leaf = impl_.leaf_index.at(&e);
+        const CompiledNode& root = impl_.leaf_nodes.at(&e);
         const auto& obs = set_.observations();
         for (size_t i = 0; i < obs.size() && !gave_up_; ++i) {
-          if (!MatchesObservation(e.comparison, obs[i])) continue;
+          if (!MatchesObservation(root, obs[i])) continue;
           Binding b;
           b.uses.push_back({static_cast<uint32_t>(i), 1});
           b.entries.push_back({leaf, i});
@@ -379,6 +394,7 @@ class Evaluation {
     std::stable_sort(in.begin(), in.end(),
                      [](const Binding& a, const Binding& b) { return a.max_first < b.max_first; });
     std::vector<Binding> out;
+    std::set<std::vector<std::pair<uint32_t, uint32_t>>> found;
     for (size_t i = 0; i < in.size() && !gave_up_; ++i) {
       const Binding& anchor = in[i];
       auto fits = [&](const Binding& b) {
@@ -390,7 +406,10 @@ class Evaluation {
       // to leave different observations free for the rest of the pattern: "fill" takes
       // each candidate, the anchor first, as often as its observations allow; "spread"
       // takes every other candidate once before taking any twice.
+      bool fill_reused = false;
       for (bool spread : {false, true}) {
+        // With every observation used once, spreading would find what filling found.
+        if (spread && !fill_reused) break;
         Binding acc = anchor;
         int64_t count = 1;
         for (int pass = spread ? 0 : 1; pass < 2 && count < needed && !gave_up_; ++pass) {
@@ -405,10 +424,15 @@ class Evaluation {
             }
           }
         }
+        if (!spread) {
+          fill_reused = std::any_of(acc.uses.begin(), acc.uses.end(),
+                                    [](const auto& u) { return u.second > 1; });
+        }
         if (count < needed) continue;
-        bool seen = std::any_of(out.begin(), out.end(),
-                                [&](const Binding& b) { return b.uses == acc.uses; });
-        if (!seen && !Keep(out, std::move(acc))) return out;
+        // Growing in order from each anchor without reuse gives different sets; with
+        // reuse (and the spread variant) the same set can come again: kept once.
+        if (fill_reused && !found.insert(acc.uses).second) continue;
+        if (!Keep(out, std::move(acc))) return out;
       }
     }
     return out;
@@ -418,30 +442,29 @@ class Evaluation {
   // objects of its object type; AND keeps the objects both sides selected, OR those
   // either did. The observation matches when some object remains, so all the
   // comparisons joined by AND hold for the same object (following its references).
-  bool MatchesObservation(const ComparisonExpr& e, const Observation& obs) {
+  bool MatchesObservation(const CompiledNode& root, const Observation& obs) {
     for (const json::object* sco : obs.objects) {
       if (!Spend() || !error_.ok()) return false;
       const json::value* t = sco->if_contains("type");
       if (t == nullptr || !t->is_string()) continue;
-      if (MatchesObject(e, t->get_string(), *sco, obs)) return true;
+      if (MatchesObject(root, t->get_string(), *sco, obs)) return true;
     }
     return false;
   }
 
-  bool MatchesObject(const ComparisonExpr& e, std::string_view type, const json::object& sco,
+  bool MatchesObject(const CompiledNode& node, std::string_view type, const json::object& sco,
                      const Observation& obs) {
-    const std::string& only = impl_.node_type.at(&e);
-    if (!only.empty() && only != type) return false;
-    switch (e.kind) {
+    if (!node.only_type.empty() && node.only_type != type) return false;
+    switch (node.kind) {
       case ComparisonExpr::Kind::kComparison:
-        return Compare(e.comparison, impl_.compiled.at(&e.comparison), sco, obs);
+        return Compare(*node.comparison, *node.compiled, sco, obs);
       case ComparisonExpr::Kind::kAnd:
-        for (const ComparisonExpr& c : e.children) {
+        for (const CompiledNode& c : node.children) {
           if (!MatchesObject(c, type, sco, obs)) return false;
         }
         return true;
       case ComparisonExpr::Kind::kOr:
-        for (const ComparisonExpr& c : e.children) {
+        for (const CompiledNode& c : node.children) {
           if (MatchesObject(c, type, sco, obs)) return true;
         }
         return false;
@@ -520,7 +543,8 @@ class Evaluation {
   // nothing passes nothing, negated or not.
   bool Compare(const Comparison& c, const CompiledComparison& cc, const json::object& sco,
                const Observation& obs) {
-    std::vector<Reached> values;
+    std::vector<Reached>& values = values_;  // reused: Compare never nests
+    values.clear();
     WalkObject(sco, {}, c.path.steps, 0, obs, values);
     if (c.op == CompareOp::kExists) {
       for (const Reached& r : values) {
@@ -723,6 +747,7 @@ class Evaluation {
 
   const Matcher::Impl& impl_;
   const ObservationSet& set_;
+  std::vector<Reached> values_;
   size_t steps_ = 0;
   bool gave_up_ = false;
   bool truncated_ = false;
@@ -817,11 +842,25 @@ Status Matcher::Impl::PrepareComparisons(const ComparisonExpr& e) {
   return Status::Ok();
 }
 
+CompiledNode Matcher::Impl::BuildNode(const ComparisonExpr& e) const {
+  CompiledNode node;
+  node.kind = e.kind;
+  node.only_type = node_type.at(&e);
+  if (e.kind == ComparisonExpr::Kind::kComparison) {
+    node.comparison = &e.comparison;
+    node.compiled = &compiled.at(&e.comparison);
+  }
+  for (const ComparisonExpr& c : e.children) node.children.push_back(BuildNode(c));
+  return node;
+}
+
 Status Matcher::Impl::Prepare(const ObservationExpr& e) {
   if (e.kind == ObservationExpr::Kind::kComparison) {
     leaf_index[&e] = leaves.size();
     leaves.push_back(&e);
-    return PrepareComparisons(e.comparison);
+    ENTENTE_RETURN_IF_ERROR(PrepareComparisons(e.comparison));
+    leaf_nodes[&e] = BuildNode(e.comparison);
+    return Status::Ok();
   }
   for (const ObservationExpr& c : e.children) ENTENTE_RETURN_IF_ERROR(Prepare(c));
   return Status::Ok();
