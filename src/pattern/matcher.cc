@@ -56,19 +56,25 @@ std::string_view Nfc(std::string_view text, std::string& storage) {
 int Cmp3(std::string_view a, std::string_view b) { return a < b ? -1 : (b < a ? 1 : 0); }
 
 // What a comparison makes of one value an object path reached.
+// Not copyable: `nfc` may point into `nfc_storage`.
 struct Typed {
+  Typed() = default;
+  Typed(const Typed&) = delete;
+  Typed& operator=(const Typed&) = delete;
   enum class Kind { kString, kBytes, kInt, kUint, kFloat, kBool, kOther };
   Kind kind = Kind::kOther;
-  std::string_view text;  // kString
-  std::string bytes;      // kBytes: decoded from a `_bin` (base64) or `_hex` property
+  std::string_view text;  // kString: as in the data
+  std::string_view nfc;   // kString: in NFC (== text unless it needed normalising)
+  std::string nfc_storage;
+  std::string bytes;  // kBytes: decoded from a `_bin` (base64) or `_hex` property
   int64_t i = 0;
   uint64_t u = 0;
   double d = 0;
   bool b = false;
 };
 
-Typed TypeOf(const json::value& v, std::string_view key) {
-  Typed t;
+// Fills `t` in place: its nfc view may point into its own storage, so it is not moved.
+void TypeOf(const json::value& v, std::string_view key, Typed& t) {
   switch (v.kind()) {
     case json::kind::string: {
       std::string_view s = v.get_string();
@@ -78,30 +84,31 @@ Typed TypeOf(const json::value& v, std::string_view key) {
           t.kind = Typed::Kind::kBytes;
           t.bytes = std::move(*bytes);
         }
-        return t;  // undecodable binary data compares with nothing
+        return;  // undecodable binary data compares with nothing
       }
       t.kind = Typed::Kind::kString;
       t.text = s;
-      return t;
+      t.nfc = Nfc(s, t.nfc_storage);
+      return;
     }
     case json::kind::int64:
       t.kind = Typed::Kind::kInt;
       t.i = v.get_int64();
-      return t;
+      return;
     case json::kind::uint64:
       t.kind = Typed::Kind::kUint;
       t.u = v.get_uint64();
-      return t;
+      return;
     case json::kind::double_:
       t.kind = Typed::Kind::kFloat;
       t.d = v.get_double();
-      return t;
+      return;
     case json::kind::bool_:
       t.kind = Typed::Kind::kBool;
       t.b = v.get_bool();
-      return t;
+      return;
     default:
-      return t;
+      return;
   }
 }
 
@@ -332,8 +339,15 @@ class Evaluation {
         ++j;
       }
     }
+    // Entries name (leaf, observation) pairs for the answer: kept once each, so that a
+    // binding merged with itself (REPEATS on an observed-data seen n times) stays small.
     m.entries = a.entries;
-    m.entries.insert(m.entries.end(), b.entries.begin(), b.entries.end());
+    for (const BindingEntry& e : b.entries) {
+      bool known = std::any_of(m.entries.begin(), m.entries.end(), [&](const BindingEntry& k) {
+        return k.expression == e.expression && k.observation == e.observation;
+      });
+      if (!known) m.entries.push_back(e);
+    }
     m.timed = a.timed && b.timed;
     m.max_first = std::max(a.max_first, b.max_first);
     m.min_last = std::min(a.min_last, b.min_last);
@@ -582,10 +596,7 @@ class Evaluation {
                             const Comparison& c) {
     switch (k.kind) {
       case Constant::Kind::kString:
-        if (v.kind == Typed::Kind::kString) {
-          std::string storage;
-          return Nfc(v.text, storage) == kc.nfc;
-        }
+        if (v.kind == Typed::Kind::kString) return v.nfc == kc.nfc;
         // Binary data equals a string whose code points, each taken as one byte, are
         // those bytes (the reference's rule; a code point ≥ 256 never equals).
         if (v.kind == Typed::Kind::kBytes) return kc.latin1 && *kc.latin1 == v.bytes;
@@ -631,10 +642,7 @@ class Evaluation {
                  const Comparison& c) {
     switch (k.kind) {
       case Constant::Kind::kString:
-        if (v.kind == Typed::Kind::kString) {
-          std::string storage;
-          return Ordered(Cmp3(Nfc(v.text, storage), kc.nfc));
-        }
+        if (v.kind == Typed::Kind::kString) return Ordered(Cmp3(v.nfc, kc.nfc));
         if (v.kind == Typed::Kind::kBytes) {
           if (!kc.latin1) return NotBytes();
           return Ordered(Cmp3(v.bytes, *kc.latin1));
@@ -673,7 +681,8 @@ class Evaluation {
   // `!=`, NOT =, NOT IN, NOT LIKE, NOT MATCHES, NOT ISSUBSET… are true; ordering
   // operators are false for values they cannot order, with or without NOT.
   Outcome Apply(const Comparison& c, const CompiledComparison& cc, const Reached& r) {
-    Typed v = TypeOf(*r.value, r.key);
+    Typed v;
+    TypeOf(*r.value, r.key, v);
     bool result = false;
     switch (c.op) {
       case CompareOp::kEqual:
@@ -712,8 +721,7 @@ class Evaluation {
         break;
       case CompareOp::kLike:
         if (v.kind == Typed::Kind::kString) {
-          std::string storage;
-          result = cc.regex && RE2::FullMatch(Nfc(v.text, storage), *cc.regex);
+          result = cc.regex && RE2::FullMatch(v.nfc, *cc.regex);
         } else if (v.kind == Typed::Kind::kBytes && cc.like_on_bytes && IsValidUtf8(v.bytes)) {
           // Binary data is read as UTF-8 text for LIKE (the reference's rule).
           std::string storage;
@@ -722,8 +730,7 @@ class Evaluation {
         break;
       case CompareOp::kMatches:
         if (v.kind == Typed::Kind::kString) {
-          std::string storage;
-          result = cc.regex && RE2::PartialMatch(Nfc(v.text, storage), *cc.regex);
+          result = cc.regex && RE2::PartialMatch(v.nfc, *cc.regex);
         } else if (v.kind == Typed::Kind::kBytes) {
           result = cc.bytes_regex && RE2::PartialMatch(v.bytes, *cc.bytes_regex);
         }

@@ -366,6 +366,15 @@ TEST(MatcherTest, NumberObservedCountsInstances) {
                                 {"type":"domain-name","id":"domain-name--1","value":"x.com"})",
                              R"("ipv4-addr--1","domain-name--1")");
   EXPECT_FALSE(Matches("[ipv4-addr:value = '1.2.3.4'] AND [domain-name:value = 'x.com']", one));
+  // One observed-data seen a thousand times satisfies REPEATS 1000 on its own, and the
+  // answer names it once.
+  std::string many =
+      Bundle21(R"({"type":"ipv4-addr","id":"ipv4-addr--1","value":"1.2.3.4"})", R"("ipv4-addr--1")",
+               "2020-01-01T00:00:00Z", "2020-01-01T00:00:00Z", 1000);
+  MatchResult r = RunMatch("[ipv4-addr:value = '1.2.3.4'] REPEATS 1000 TIMES", many);
+  EXPECT_TRUE(r.matched);
+  EXPECT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.binding.size(), 1u);
 }
 
 // REPEATS followed by WITHIN looks for repetitions that fit one window, not only the first
