@@ -427,8 +427,8 @@ class Parser {
       return HashValueProblem(steps.back().key, k.text);
     };
     auto complain = [&](const Constant& k, const std::string& what) {
-      return ErrorAt(k.position,
-                     k.ToString() + " cannot be a " + steps.back().key + " hash: expected " + what);
+      return ErrorAt(k.position, k.ToString() + " cannot be the " + steps.back().key +
+                                     " hash of anything: expected " + what);
     };
     if (c.op == CompareOp::kIn) {
       for (const Constant& k : c.set) {
