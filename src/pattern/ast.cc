@@ -135,7 +135,18 @@ std::string ObservationToString(const ObservationExpr& e, bool nested) {
     }
     if (parens) out += ')';
   }
-  for (const Qualifier& q : e.qualifiers) out += QualifierToString(q);
+  // At most one qualifier of each kind per expression (the parser refuses a second one):
+  // a kind that comes again applies to the expression qualified so far, in parentheses.
+  bool seen[3] = {false, false, false};
+  for (const Qualifier& q : e.qualifiers) {
+    const auto kind = static_cast<size_t>(q.kind);
+    if (seen[kind]) {
+      out = "(" + out + ")";
+      seen[0] = seen[1] = seen[2] = false;
+    }
+    seen[kind] = true;
+    out += QualifierToString(q);
+  }
   return out;
 }
 

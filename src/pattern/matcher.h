@@ -5,41 +5,56 @@
 // copy of the Pattern and the compiled regular expressions (RE2: linear time, bounded
 // memory). Returned MatchResults are plain values.
 //
-// Semantics chosen (STIX 2.1 section 9, "Pattern Expressions"):
+// Semantics (STIX 2.1 section 9, "STIX Patterning", read with the OASIS reference
+// matcher cti-pattern-matcher 3.0.0 where the text leaves room; the deliberate
+// differences are listed in docs/conformance.md):
 //   Comparisons
-//   - An object path starts at an SCO of its object type and walks keys (case-sensitive,
-//     so hashes.'SHA-256' ≠ hashes.'sha-256'), list indices and [*]. A step whose key ends
-//     in `_ref` (or an index into a `_refs` list) followed by more steps dereferences:
-//     2.0 embedded keys resolve in the same observed-data, 2.1 ids anywhere in the input.
-//   - A comparison is true when some value the path reaches satisfies it; `NOT op` is
-//     true when some value of a comparable type does not satisfy `op`. A missing property
-//     or a value of an incomparable type (string vs number, …) never satisfies anything,
-//     negated or not. EXISTS is true when the path reaches any non-null value.
-//   - Strings compare by bytes (code-point order). Numbers compare numerically (ints and
-//     floats mix). t'…' compares with properties holding RFC 3339 timestamps. h'…'/b'…'
-//     compare bytes with a property decoded from base64 (name ending in `_bin`), from hex
-//     (ending in `_hex`), or with the raw bytes of another string.
+//   - An object path starts at an SCO of its object type (the "root" object) and walks
+//     keys (case-sensitive, so hashes.'SHA-256' ≠ hashes.'sha-256'), list indices and
+//     [*]. A step whose key ends in `_ref` (or an index into a `_refs` list) followed by
+//     more steps dereferences: 2.0 embedded keys resolve in the same observed-data, 2.1
+//     ids anywhere in the input.
+//   - A comparison holds for a root object when some value its path reaches passes the
+//     test, NOT included (so [*] NOT = 'a' holds when some element differs). A path that
+//     reaches nothing passes nothing, negated or not. EXISTS: some non-null value.
+//   - A value of another type than the constant is unequal to it: `=` and IN are false,
+//     `!=` and every NOT form (NOT =, NOT IN, NOT LIKE, NOT MATCHES, NOT ISSUBSET, …) are
+//     true; <, >, <=, >= are false, with or without NOT. IN () is false, NOT IN () true.
+//   - Strings compare in Unicode NFC (both sides; constants normalised at Compile), in
+//     code-point order. Numbers compare numerically (ints and floats mix; booleans are
+//     not numbers). t'…' compares with properties holding RFC 3339 timestamps; a value
+//     compared with a timestamp that is a string but not a timestamp makes the whole
+//     Match an error (MatchResult::status kInvalidArgument), as in the reference.
+//   - Binary data: values of properties named `…_bin` (base64) and `…_hex` are bytes;
+//     h'…'/b'…' are bytes. Bytes equal (and order against) a string when the string's
+//     code points, each taken as one byte, are those bytes (a code point ≥ 256: unequal,
+//     and unordered so NOT < is true). LIKE reads bytes as UTF-8 text; MATCHES runs on
+//     the bytes with the operand's code points as bytes (Latin-1; '\\xd4' is one byte).
 //   - LIKE: SQL wildcards, % any run, _ one character, everything else literal, whole
-//     value. MATCHES: RE2 search anywhere in the value (anchor with ^…$ yourself); on
-//     a `_bin` property, on its base64-decoded bytes (Latin-1: '\\xd4' is one byte).
+//     value. MATCHES: RE2 search anywhere in the value (anchor with ^…$ yourself).
 //   - ISSUBSET: the property (address or CIDR) lies inside the constant's CIDR;
-//     ISSUPERSET: the property's CIDR contains the constant. IPv4 and IPv6.
+//     ISSUPERSET: the property's CIDR (or address) contains the constant. IPv4 and IPv6;
+//     a value that is no address of the constant's family passes neither.
 //   Inside one observation expression [ … ]
-//   - Everything is evaluated against the SCOs of ONE observed-data. A sub-expression
-//     whose comparisons all name the same object type must hold for ONE SCO (so
-//     [file:name = 'a' AND file:size = 3] needs one file with both); where types mix,
-//     AND/OR combine the per-type results over that observed-data.
-//   Between observation expressions (each match is a "binding": the set of observed-data
-//   used, with the earliest first_observed and the latest last_observed among them)
-//   - A AND B: both match, using disjoint sets of observed-data. A OR B: either.
-//   - A FOLLOWEDBY B: disjoint, and every observed-data of A's binding ended
-//     (last_observed) no later than any of B's began (first_observed).
-//   - WITHIN n SECONDS: latest last_observed − earliest first_observed ≤ n seconds.
-//   - START s STOP e: s ≤ every first_observed and every last_observed < e.
-//   - REPEATS n TIMES: disjoint matches of the expression whose number_observed add up
-//     to n (an observed-data with number_observed 3 counts three times). Candidates are
-//     grown greedily in first_observed order from each starting match; exact for a
-//     bracketed expression, a heuristic for nested compound expressions.
+//   - Each comparison selects root objects of its type in one observed-data; AND keeps
+//     the objects both sides selected, OR those either did; the observed-data matches
+//     when one object remains. So comparisons joined by AND hold for the SAME object
+//     (following its references): [ipv4-addr:value = 'x' AND domain-name:value = 'y']
+//     never matches, while [ipv4-addr:value = 'x' OR domain-name:value = 'y'] takes
+//     either object.
+//   Between observation expressions (each match is a "binding": the observations used,
+//   with the latest first_observed and the earliest last_observed among them)
+//   - An observed-data with number_observed n stands for n observations. A AND B: both
+//     match, using no observed-data more than n times in all. A OR B: either.
+//   - A FOLLOWEDBY B: as AND, and the latest first_observed on A's side is no later than
+//     the earliest last_observed on B's (times can be chosen in order).
+//   - WITHIN n SECONDS: one window of n seconds meets every observation's interval
+//     [first_observed, last_observed]: latest first − earliest last ≤ n.
+//   - START s STOP e: every observation's interval meets [s, e): first < e, last ≥ s.
+//   - REPEATS n TIMES: n matches of the expression within those instance limits. Found
+//     greedily in first_observed order from each candidate; a WITHIN or START/STOP that
+//     follows is searched for directly (exact for a bracketed expression, a heuristic
+//     for nested compound expressions).
 //   - Time rules never hold for observations without timestamps.
 // Bounds: each node keeps at most max_bindings candidate bindings and the whole match
 // spends at most max_steps units of work and max_path_values values per path walk. When
@@ -73,7 +88,10 @@ struct BindingEntry {
 
 struct MatchResult {
   bool matched = false;
-  Status status;                      // non-OK (kResourceExhausted) when evaluation gave up
+  // kResourceExhausted when evaluation gave up at its bounds; kInvalidArgument when the
+  // data cannot be compared as the pattern asks (a timestamp comparison met a value that
+  // is not a timestamp). matched is false whenever status is not OK.
+  Status status;
   std::vector<BindingEntry> binding;  // one satisfying assignment when matched
 };
 

@@ -42,7 +42,8 @@ std::string Bundle21(const std::string& scos, const std::string& refs,
 
 const char* kFile =
     R"({"type":"file","id":"file--1","name":"foo.dll","size":4096,
-        "hashes":{"SHA-256":"aec0","MD5":"cead"},"magic_number_hex":"FFD8",
+        "hashes":{"SHA-256":"aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f",
+                  "MD5":"cead3f77f6cda6ec00f57d76c9a6879f"},"magic_number_hex":"FFD8",
         "created":"2014-01-13T07:03:17Z","parent_directory_ref":"directory--1",
         "extensions":{"windows-pebinary-ext":{"sections":[{"entropy":6.5},{"entropy":7.5}]}}})";
 const char* kDir = R"({"type":"directory","id":"directory--1","path":"C:\\Windows\\System32"})";
@@ -61,9 +62,15 @@ TEST(MatcherTest, Equality) {
 }
 
 TEST(MatcherTest, HashKeysAreCaseSensitive) {
-  EXPECT_TRUE(Matches("[file:hashes.'SHA-256' = 'aec0']", FileBundle()));
-  EXPECT_FALSE(Matches("[file:hashes.'sha-256' = 'aec0']", FileBundle()));
-  EXPECT_TRUE(Matches("[file:hashes.MD5 = 'cead']", FileBundle()));
+  EXPECT_TRUE(
+      Matches("[file:hashes.'SHA-256' = "
+              "'aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f']",
+              FileBundle()));
+  EXPECT_FALSE(
+      Matches("[file:hashes.'sha-256' = "
+              "'aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f']",
+              FileBundle()));
+  EXPECT_TRUE(Matches("[file:hashes.MD5 = 'cead3f77f6cda6ec00f57d76c9a6879f']", FileBundle()));
 }
 
 TEST(MatcherTest, Ordering) {
@@ -185,13 +192,20 @@ TEST(MatcherTest, SameTypeAndNeedsOneObject) {
   EXPECT_TRUE(Matches("[file:name = 'a' AND file:size = 1]", two));
   EXPECT_FALSE(Matches("[file:name = 'a' AND file:size = 2]", two));
   EXPECT_TRUE(Matches("[file:name = 'a' OR file:size = 2]", two));
-  // Mixed types: each part is satisfied by some object of its type in the same observed-data.
+  // Mixed types: comparisons joined by AND hold for one object (the reference matcher
+  // intersects the sets of root objects each comparison selects), so two types never
+  // meet; OR unites the sets, so either object will do.
   std::string mixed = Bundle21(
       R"({"type":"file","id":"file--a","name":"a"},
          {"type":"process","id":"process--a","name":"p"})",
       R"("file--a","process--a")");
-  EXPECT_TRUE(Matches("[file:name = 'a' AND process:name = 'p']", mixed));
-  EXPECT_FALSE(Matches("[file:name = 'a' AND process:name = 'q']", mixed));
+  EXPECT_FALSE(Matches("[file:name = 'a' AND process:name = 'p']", mixed));
+  EXPECT_TRUE(Matches("[file:name = 'a' OR process:name = 'q']", mixed));
+  EXPECT_TRUE(Matches("[file:name = 'b' OR process:name = 'p']", mixed));
+  EXPECT_FALSE(Matches("[file:name = 'b' OR process:name = 'q']", mixed));
+  // (a AND b) OR c: the AND still needs one object, the OR may take another type.
+  EXPECT_TRUE(Matches("[(file:name = 'a' AND process:name = 'p') OR process:name = 'p']", mixed));
+  EXPECT_FALSE(Matches("[file:name = 'a' AND (process:name = 'p' OR file:name = 'x')]", mixed));
 }
 
 // STIX 2.0: embedded objects keyed "0", "1", refs by those keys.
@@ -236,22 +250,157 @@ TEST(MatcherTest, ObservationOperators) {
 TEST(MatcherTest, Qualifiers) {
   auto v = StixVersion::k20;
   const char* both = "([ipv4-addr:value = '10.0.0.5'] AND [domain-name:value = 'evil.example'])";
-  EXPECT_TRUE(Matches(std::string(both) + " WITHIN 60 SECONDS", kObserved20, v));
-  EXPECT_FALSE(Matches(std::string(both) + " WITHIN 59 SECONDS", kObserved20, v));
+  // WITHIN (reference): one window of n seconds meets every observation's
+  // [first_observed, last_observed]: latest first (01:00) − earliest last (00:10) = 50 s.
+  EXPECT_TRUE(Matches(std::string(both) + " WITHIN 50 SECONDS", kObserved20, v));
+  EXPECT_FALSE(Matches(std::string(both) + " WITHIN 49 SECONDS", kObserved20, v));
   EXPECT_TRUE(Matches("[domain-name:value = 'evil.example'] REPEATS 2 TIMES", kObserved20, v));
   EXPECT_FALSE(Matches("[domain-name:value = 'evil.example'] REPEATS 3 TIMES", kObserved20, v));
   EXPECT_TRUE(
       Matches("[ipv4-addr:value = '10.0.0.5' OR domain-name:value = 'evil.example'] "
               "REPEATS 3 TIMES",
               kObserved20, v));
+  // START/STOP (reference): the observation's interval [00:00, 00:10] meets [start, stop):
+  // it may touch start, not stop.
   EXPECT_TRUE(
-      Matches("[ipv4-addr:value = '10.0.0.5'] START t'2020-01-01T00:00:00Z' "
+      Matches("[ipv4-addr:value = '10.0.0.5'] START t'2020-01-01T00:00:10Z' "
               "STOP t'2020-01-01T00:00:11Z'",
               kObserved20, v));
-  EXPECT_FALSE(
-      Matches("[ipv4-addr:value = '10.0.0.5'] START t'2020-01-01T00:00:00Z' "
-              "STOP t'2020-01-01T00:00:10Z'",
+  EXPECT_TRUE(
+      Matches("[ipv4-addr:value = '10.0.0.5'] START t'2019-12-31T00:00:00Z' "
+              "STOP t'2020-01-01T00:00:01Z'",
               kObserved20, v));
+  EXPECT_FALSE(
+      Matches("[ipv4-addr:value = '10.0.0.5'] START t'2019-12-31T00:00:00Z' "
+              "STOP t'2020-01-01T00:00:00Z'",
+              kObserved20, v));
+  EXPECT_FALSE(
+      Matches("[ipv4-addr:value = '10.0.0.5'] START t'2020-01-01T00:00:11Z' "
+              "STOP t'2020-01-01T00:01:00Z'",
+              kObserved20, v));
+}
+
+// STIX 2.1 9.5 / the reference: a value of another type than the constant is not equal
+// to it: `=` is false, `!=` and the NOT forms are true; ordering is false either way; a
+// path that reaches nothing passes nothing.
+TEST(MatcherTest, OtherTypeIsUnequal) {
+  EXPECT_FALSE(Matches("[file:size = 'big']", FileBundle()));
+  EXPECT_TRUE(Matches("[file:size != 'big']", FileBundle()));
+  EXPECT_TRUE(Matches("[file:size NOT = 'big']", FileBundle()));
+  EXPECT_TRUE(Matches("[file:size NOT IN ('a', 'b')]", FileBundle()));
+  EXPECT_TRUE(Matches("[file:size NOT LIKE 'a%']", FileBundle()));
+  EXPECT_TRUE(Matches("[file:size NOT MATCHES '^a']", FileBundle()));
+  EXPECT_TRUE(Matches("[file:name NOT ISSUBSET '10.0.0.0/8']", FileBundle()));
+  EXPECT_TRUE(Matches("[file:name != 12]", FileBundle()));
+  EXPECT_FALSE(Matches("[file:name < 12]", FileBundle()));
+  EXPECT_FALSE(Matches("[file:name NOT < 12]", FileBundle()));
+  EXPECT_FALSE(Matches("[file:nope != 'x']", FileBundle()));
+  EXPECT_FALSE(Matches("[file:nope NOT IN ()]", FileBundle()));
+}
+
+TEST(MatcherTest, EmptySets) {
+  EXPECT_FALSE(Matches("[file:name IN ()]", FileBundle()));
+  EXPECT_TRUE(Matches("[file:name NOT IN ()]", FileBundle()));
+  EXPECT_TRUE(Matches("[file:size NOT IN ()]", FileBundle()));
+}
+
+// STIX 2.1 9.5: strings compare after NFC normalisation, both sides.
+TEST(MatcherTest, StringsCompareInNfc) {
+  std::string b = Bundle21(R"({"type":"file","id":"file--n","name":"cafe\u0301"})", R"("file--n")");
+  EXPECT_TRUE(Matches("[file:name = 'café']", b));
+  EXPECT_FALSE(Matches("[file:name != 'café']", b));
+  EXPECT_TRUE(Matches("[file:name IN ('x', 'café')]", b));
+  EXPECT_TRUE(Matches("[file:name LIKE 'caf_']", b));
+  EXPECT_TRUE(Matches("[file:name MATCHES '^caf.$']", b));
+  EXPECT_TRUE(Matches("[file:name >= 'café']", b));
+}
+
+// The reference's binary rules: `_bin`/`_hex` values are bytes; a string equals them when
+// its code points, one byte each, are those bytes; MATCHES runs on the bytes.
+TEST(MatcherTest, BinaryAgainstStrings) {
+  std::string b =
+      Bundle21(R"({"type":"artifact","id":"artifact--1","payload_bin":"aGVsbG8=","x_hex":"e9ff"})",
+               R"("artifact--1")");
+  EXPECT_TRUE(Matches("[artifact:payload_bin = 'hello']", b));
+  EXPECT_TRUE(Matches("[artifact:payload_bin = h'68656c6c6f']", b));
+  EXPECT_TRUE(Matches("[artifact:payload_bin = b'aGVsbG8=']", b));
+  EXPECT_TRUE(Matches("[artifact:payload_bin LIKE 'he%']", b));
+  EXPECT_TRUE(Matches("[artifact:payload_bin MATCHES 'l+o$']", b));
+  EXPECT_TRUE(Matches("[artifact:x_hex = 'éÿ']", b));  // U+00E9 U+00FF as bytes
+  EXPECT_TRUE(Matches("[artifact:x_hex MATCHES '^\\\\xe9']", b));
+  EXPECT_FALSE(Matches("[artifact:x_hex = 'Ω']", b));  // code point ≥ 256: never equal
+  EXPECT_TRUE(Matches("[artifact:x_hex != 'Ω']", b));
+  EXPECT_TRUE(Matches("[artifact:x_hex NOT > 'Ω']", b));  // cannot order: false, NOT true
+}
+
+// Timestamps in the data that are not timestamps make the match an error (the reference
+// raises "Invalid timestamp in JSON"), wherever the comparison sits in the pattern.
+TEST(MatcherTest, TimestampComparisonOnBadDataIsAnError) {
+  std::string b = Bundle21(R"({"type":"file","id":"file--t","name":"x","created":"yesterday"})",
+                           R"("file--t")");
+  for (const char* text :
+       {"[file:created = t'2020-01-01T00:00:00Z']", "[file:created > t'2020-01-01T00:00:00Z']",
+        "[file:created IN (t'2020-01-01T00:00:00Z')]",
+        "[file:name = 'x'] OR [file:created != t'2020-01-01T00:00:00Z']"}) {
+    MatchResult r = RunMatch(text, b);
+    EXPECT_FALSE(r.matched) << text;
+    EXPECT_EQ(r.status.code(), StatusCode::kInvalidArgument) << text;
+    EXPECT_NE(r.status.message().find("yesterday"), std::string::npos) << r.status.message();
+  }
+  MatchResult ok = RunMatch("[file:name = 'x']", b);
+  EXPECT_TRUE(ok.matched);
+  EXPECT_TRUE(ok.status.ok());
+}
+
+// An observed-data with number_observed n stands for n observations (the reference binds
+// observation expressions to distinct instances).
+TEST(MatcherTest, NumberObservedCountsInstances) {
+  std::string two = Bundle21(R"({"type":"ipv4-addr","id":"ipv4-addr--1","value":"1.2.3.4"},
+                                {"type":"domain-name","id":"domain-name--1","value":"x.com"})",
+                             R"("ipv4-addr--1","domain-name--1")", "2020-01-01T00:00:00Z",
+                             "2020-01-01T00:00:00Z", 2);
+  EXPECT_TRUE(Matches("[ipv4-addr:value = '1.2.3.4'] AND [domain-name:value = 'x.com']", two));
+  EXPECT_TRUE(Matches("[ipv4-addr:value = '1.2.3.4'] REPEATS 2 TIMES", two));
+  EXPECT_FALSE(Matches("[ipv4-addr:value = '1.2.3.4'] REPEATS 3 TIMES", two));
+  std::string one = Bundle21(R"({"type":"ipv4-addr","id":"ipv4-addr--1","value":"1.2.3.4"},
+                                {"type":"domain-name","id":"domain-name--1","value":"x.com"})",
+                             R"("ipv4-addr--1","domain-name--1")");
+  EXPECT_FALSE(Matches("[ipv4-addr:value = '1.2.3.4'] AND [domain-name:value = 'x.com']", one));
+  // One observed-data seen a thousand times satisfies REPEATS 1000 on its own, and the
+  // answer names it once.
+  std::string many =
+      Bundle21(R"({"type":"ipv4-addr","id":"ipv4-addr--1","value":"1.2.3.4"})", R"("ipv4-addr--1")",
+               "2020-01-01T00:00:00Z", "2020-01-01T00:00:00Z", 1000);
+  MatchResult r = RunMatch("[ipv4-addr:value = '1.2.3.4'] REPEATS 1000 TIMES", many);
+  EXPECT_TRUE(r.matched);
+  EXPECT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.binding.size(), 1u);
+}
+
+// REPEATS followed by WITHIN looks for repetitions that fit one window, not only the first
+// ones found.
+TEST(MatcherTest, RepeatsWithinFindsAWindow) {
+  std::string objects = R"({"type":"bundle","id":"bundle--1","objects":[
+    {"type":"ipv4-addr","id":"ipv4-addr--1","value":"1.2.3.4"},)";
+  const char* times[] = {"2020-01-01T00:00:00Z", "2020-01-01T01:00:00Z", "2020-01-01T02:00:00Z",
+                         "2020-01-01T02:00:05Z", "2020-01-01T02:00:09Z"};
+  for (int i = 0; i < 5; ++i) {
+    objects += R"({"type":"observed-data","id":"observed-data--)" + std::to_string(i) +
+               R"(","first_observed":")" + times[i] + R"(","last_observed":")" + times[i] +
+               R"(","number_observed":1,"object_refs":["ipv4-addr--1"]})";
+    objects += i < 4 ? "," : "]}";
+  }
+  EXPECT_TRUE(Matches("[ipv4-addr:value = '1.2.3.4'] REPEATS 3 TIMES WITHIN 10 SECONDS", objects));
+  EXPECT_FALSE(Matches("[ipv4-addr:value = '1.2.3.4'] REPEATS 3 TIMES WITHIN 8 SECONDS", objects));
+  EXPECT_FALSE(Matches("[ipv4-addr:value = '1.2.3.4'] REPEATS 4 TIMES WITHIN 10 SECONDS", objects));
+  EXPECT_TRUE(
+      Matches("[ipv4-addr:value = '1.2.3.4'] REPEATS 2 TIMES START t'2020-01-01T01:00:00Z' "
+              "STOP t'2020-01-01T02:00:01Z'",
+              objects));
+  EXPECT_FALSE(
+      Matches("[ipv4-addr:value = '1.2.3.4'] REPEATS 3 TIMES START t'2020-01-01T01:00:00Z' "
+              "STOP t'2020-01-01T02:00:01Z'",
+              objects));
 }
 
 TEST(MatcherTest, BareObjectsWithoutObservedData) {

@@ -3,12 +3,14 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <utility>
 
 #include "pattern/codec.h"
+#include "pattern/hash_values.h"
 #include "pattern/lexer.h"
 
 namespace entente::pattern {
@@ -141,6 +143,9 @@ class Parser {
   }
 
   Status ParseQualifiers(ObservationExpr& out) {
+    // Qualifiers already on `out` came from inside parentheses: "([a] WITHIN 5 SECONDS)
+    // WITHIN 9 SECONDS" qualifies the group again, which is allowed.
+    const size_t first_here = out.qualifiers.size();
     while (tok_.kind == TokenKind::kWithin || tok_.kind == TokenKind::kRepeats ||
            tok_.kind == TokenKind::kStart) {
       Qualifier q;
@@ -150,6 +155,21 @@ class Parser {
                        "more than " + std::to_string(options_.max_qualifiers) + " qualifiers");
       }
       TokenKind which = tok_.kind;
+      // One qualifier of each kind per observation expression (9.7; the reference
+      // validator reports "Duplicate qualifier type"): WITHIN … WITHIN, REPEATS …
+      // REPEATS and a second START/STOP on the same expression are refused.
+      for (size_t k = first_here; k < out.qualifiers.size(); ++k) {
+        const Qualifier& earlier = out.qualifiers[k];
+        bool same = (which == TokenKind::kWithin && earlier.kind == Qualifier::Kind::kWithin) ||
+                    (which == TokenKind::kRepeats && earlier.kind == Qualifier::Kind::kRepeats) ||
+                    (which == TokenKind::kStart && earlier.kind == Qualifier::Kind::kStartStop);
+        if (same) {
+          return ErrorAt(q.position, "a second " + std::string(tok_.text) +
+                                         " qualifier on the same observation expression (at "
+                                         "most one of each kind; group with parentheses to "
+                                         "qualify the qualified expression again)");
+        }
+      }
       ENTENTE_RETURN_IF_ERROR(Advance());
       if (which == TokenKind::kWithin) {
         q.kind = Qualifier::Kind::kWithin;
@@ -178,12 +198,16 @@ class Parser {
         ENTENTE_RETURN_IF_ERROR(Expect(TokenKind::kTimes, "'TIMES'"));
       } else {
         q.kind = Qualifier::Kind::kStartStop;
-        Result<Timestamp> start = TimestampToken("a timestamp t'…' after START");
+        Result<Timestamp> start =
+            TimestampToken(options_.version == StixVersion::k20 ? "a timestamp after START"
+                                                                : "a timestamp t'…' after START");
         if (!start.ok()) return start.status();
         q.start = *start;
         ENTENTE_RETURN_IF_ERROR(Expect(TokenKind::kStop, "'STOP'"));
         size_t stop_offset = tok_.offset;
-        Result<Timestamp> stop = TimestampToken("a timestamp t'…' after STOP");
+        Result<Timestamp> stop =
+            TimestampToken(options_.version == StixVersion::k20 ? "a timestamp after STOP"
+                                                                : "a timestamp t'…' after STOP");
         if (!stop.ok()) return stop.status();
         q.stop = *stop;
         if (q.stop.micros <= q.start.micros) {
@@ -196,7 +220,10 @@ class Parser {
   }
 
   Result<Timestamp> TimestampToken(const char* expected) {
-    if (tok_.kind != TokenKind::kTimestamp) return Unexpected(expected);
+    // STIX 2.0's grammar writes START/STOP times as plain strings ('2016-…Z'); 2.0 mode
+    // takes those as well as t'…'.
+    bool v20_string = options_.version == StixVersion::k20 && tok_.kind == TokenKind::kString;
+    if (tok_.kind != TokenKind::kTimestamp && !v20_string) return Unexpected(expected);
     Result<Timestamp> ts = ParseTimestamp(tok_.value);
     if (!ts.ok()) return ErrorAt(tok_.offset, "invalid timestamp: " + ts.status().message());
     ENTENTE_RETURN_IF_ERROR(Advance());
@@ -312,11 +339,15 @@ class Parser {
                                       "MATCHES, ISSUBSET, ISSUPERSET) or NOT");
     }
     ENTENTE_RETURN_IF_ERROR(Advance());
-    if (c.op == CompareOp::kIn) return ParseSet(c);
+    if (c.op == CompareOp::kIn) {
+      ENTENTE_RETURN_IF_ERROR(ParseSet(c));
+      return CheckHashConstant(c);
+    }
     Result<Constant> value = ParseConstant();
     if (!value.ok()) return value.status();
     c.value = std::move(value).value();
-    return CheckTypes(c, op_offset);
+    ENTENTE_RETURN_IF_ERROR(CheckTypes(c, op_offset));
+    return CheckHashConstant(c);
   }
 
   Status ParseSet(Comparison& c) {
@@ -370,6 +401,43 @@ class Parser {
         return "a timestamp";
     }
     return "?";
+  }
+
+  // A hash algorithm's value has a fixed form (STIX 2.1 section 10.3, hashing-algorithm-
+  // ov: MD5 is 32 hex digits, SHA-1 40, SHA-256 and SHA3-256 64, SHA-512 and SHA3-512
+  // 128, …): a constant that cannot be such a value makes the comparison meaningless.
+  // Checked, as the reference validator does, for a path ending in hashes.<algorithm>
+  // (the name compared without case and '-'); only where the constant is a value
+  // (=, !=, IN), not a LIKE/MATCHES pattern or an ordering bound.
+  Status CheckHashConstant(const Comparison& c) {
+    const std::vector<PathStep>& steps = c.path.steps;
+    if (steps.size() < 2 || steps.back().kind != PathStep::Kind::kKey) return Status::Ok();
+    if (c.op != CompareOp::kEqual && c.op != CompareOp::kNotEqual && c.op != CompareOp::kIn) {
+      return Status::Ok();
+    }
+    bool under_hashes = false;
+    for (size_t i = 0; i + 1 < steps.size(); ++i) {
+      if (steps[i].kind == PathStep::Kind::kKey && steps[i].key == "hashes") under_hashes = true;
+    }
+    if (!under_hashes) return Status::Ok();
+    auto problem = [&](const Constant& k) -> std::optional<std::string> {
+      if (k.kind == Constant::Kind::kHex || k.kind == Constant::Kind::kBinary) return std::nullopt;
+      // A number or boolean is no hash value (an unknown algorithm accepts anything).
+      if (k.kind != Constant::Kind::kString) return HashValueProblem(steps.back().key, "");
+      return HashValueProblem(steps.back().key, k.text);
+    };
+    auto complain = [&](const Constant& k, const std::string& what) {
+      return ErrorAt(k.position, k.ToString() + " cannot be the " + steps.back().key +
+                                     " hash of anything: expected " + what);
+    };
+    if (c.op == CompareOp::kIn) {
+      for (const Constant& k : c.set) {
+        if (auto what = problem(k)) return complain(k, *what);
+      }
+      return Status::Ok();
+    }
+    if (auto what = problem(c.value)) return complain(c.value, *what);
+    return Status::Ok();
   }
 
   Status CheckTypes(const Comparison& c, size_t op_offset) {

@@ -18,8 +18,13 @@
 //   - <, >, <=, >= take no booleans; h'…' needs an even number of hex digits; b'…' must
 //     be valid base64; t'…' must be a valid RFC 3339 UTC timestamp;
 //   - WITHIN takes a positive number of seconds, REPEATS a positive integer, START must be
-//     before STOP;
-//   - both STIX versions accept the same grammar; `version` is recorded in
+//     before STOP; at most one qualifier of each kind on one observation expression
+//     (WITHIN … WITHIN is refused; "([a] WITHIN 5 SECONDS) WITHIN 9 SECONDS" qualifies a
+//     group and is fine), as the reference validator requires;
+//   - a constant compared (=, !=, IN) with hashes.<algorithm> must be a possible value of
+//     that algorithm (pattern/hash_values.h: MD5 32 hex digits, SHA-256 64, …);
+//   - START/STOP take t'…'; in STIX 2.0 mode also the plain strings of the 2.0 grammar;
+//   - otherwise both STIX versions accept the same grammar; `version` is recorded in
 //     Pattern::version and selects the observed-data shape at evaluation time.
 #pragma once
 

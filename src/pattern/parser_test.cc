@@ -54,6 +54,9 @@ const std::vector<std::string> kSpecExamples = {
     R"([x-foo:bar = true])",
     R"([EXISTS file:hashes.MD5])",
     R"([file:extensions.'ntfs-ext'.alternate_data_streams[0].name = 'x'])",
+    // A qualifier kind applied again to a parenthesised, already qualified expression.
+    R"(([a:b = 1] WITHIN 5 SECONDS REPEATS 2 TIMES) WITHIN 9 SECONDS)",
+    R"((([a:b = 1] REPEATS 2 TIMES) REPEATS 3 TIMES) REPEATS 2 TIMES)",
 };
 
 TEST(ParserTest, EverySpecExampleParsesAndPrintsStably) {
@@ -186,9 +189,12 @@ TEST(ParserTest, LimitsAreResourceExhausted) {
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().code(), StatusCode::kResourceExhausted);
 
-  std::string quals = "[a:b = 1]";
-  for (int i = 0; i < 100; ++i) quals += " WITHIN 5 SECONDS";
-  p = ParsePattern(quals);
+  ParseOptions few;
+  few.max_qualifiers = 2;
+  p = ParsePattern(
+      "[a:b = 1] WITHIN 5 SECONDS REPEATS 2 TIMES START t'2020-01-01T00:00:00Z' "
+      "STOP t'2020-01-02T00:00:00Z'",
+      few);
   ASSERT_FALSE(p.ok());
   EXPECT_NE(p.status().message().find("qualifiers"), std::string::npos);
 
@@ -277,6 +283,68 @@ TEST(ParserTest, FormatParseErrorPutsCaretUnderOffset) {
   EXPECT_NE(formatted.find("\n[file:name = 'a' AND]\n" + std::string(20, ' ') + "^"),
             std::string::npos)
       << formatted;
+}
+
+// STIX 2.1 9.7 and the reference validator ("Duplicate qualifier type encountered"): one
+// qualifier of each kind per observation expression; parentheses start a new one.
+TEST(ParserTest, SameQualifierTwiceOnOneExpressionIsInvalid) {
+  for (const char* text : {
+           "[a:b = 1] WITHIN 5 SECONDS WITHIN 6 SECONDS",
+           "[a:b = 1] REPEATS 2 TIMES REPEATS 3 TIMES",
+           "[a:b = 1] START t'2020-01-01T00:00:00Z' STOP t'2020-01-02T00:00:00Z' "
+           "START t'2020-01-01T00:00:00Z' STOP t'2020-01-03T00:00:00Z'",
+           "[a:b = 1] WITHIN 5 SECONDS REPEATS 2 TIMES WITHIN 6 SECONDS",
+       }) {
+    Result<Pattern> p = ParsePattern(text);
+    ASSERT_FALSE(p.ok()) << text;
+    EXPECT_EQ(p.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(p.status().message().find("a second"), std::string::npos) << p.status().message();
+  }
+  EXPECT_TRUE(ParsePattern("[a:b = 1] REPEATS 2 TIMES WITHIN 5 SECONDS").ok());
+  EXPECT_TRUE(ParsePattern("([a:b = 1] WITHIN 5 SECONDS) WITHIN 6 SECONDS").ok());
+  EXPECT_TRUE(ParsePattern("[a:b = 1] WITHIN 5 SECONDS AND [a:b = 2] WITHIN 5 SECONDS").ok());
+}
+
+// A hash constant must be a possible value of its algorithm (hashing-algorithm-ov; the
+// reference validator's "is not a valid … hash"), for =, != and IN.
+TEST(ParserTest, HashConstantMustFitItsAlgorithm) {
+  const std::string md5(32, 'a');
+  const std::string sha1(40, 'b');
+  const std::string sha256(64, 'c');
+  const std::string sha512(128, 'd');
+  EXPECT_TRUE(ParsePattern("[file:hashes.MD5 = '" + md5 + "']").ok());
+  EXPECT_TRUE(ParsePattern("[file:hashes.'SHA-1' = '" + sha1 + "']").ok());
+  EXPECT_TRUE(ParsePattern("[file:hashes.'SHA-256' != '" + sha256 + "']").ok());
+  EXPECT_TRUE(ParsePattern("[file:hashes.'SHA3-512' IN ('" + sha512 + "')]").ok());
+  EXPECT_TRUE(
+      ParsePattern("[file:hashes.SSDEEP = '3:AXGBicFlgVNhBGcL6wCrFQEv:AXGHsNhxLsr2C']").ok());
+  EXPECT_TRUE(ParsePattern("[file:hashes.MD5 LIKE 'abc%']").ok());     // a pattern, not a value
+  EXPECT_TRUE(ParsePattern("[file:hashes.'x-custom' = 'abc']").ok());  // unknown algorithm
+  for (const std::string& text : {
+           std::string("[file:hashes.MD5 = 'abc']"),
+           "[file:hashes.MD5 = '" + std::string(31, 'a') + "g']",
+           "[file:hashes.'sha-256' = '" + md5 + "']",
+           "[file:hashes.'SHA-512' NOT = '" + sha256 + "']",
+           "[file:hashes.'SHA3-256' IN ('" + sha256 + "', 'nope')]",
+           std::string("[file:hashes.MD5 = 5]"),
+           std::string("[artifact:payload_bin = 'x' AND file:hashes.'SHA-1' = '']"),
+       }) {
+    Result<Pattern> p = ParsePattern(text);
+    ASSERT_FALSE(p.ok()) << text;
+    EXPECT_NE(p.status().message().find("hash"), std::string::npos) << p.status().message();
+  }
+}
+
+// STIX 2.0's grammar writes START/STOP times as plain strings; 2.1 as t'…'.
+TEST(ParserTest, Stix20StartStopTakesPlainStrings) {
+  ParseOptions v20;
+  v20.version = StixVersion::k20;
+  const char* plain = "[a:b = 1] START '2016-06-01T00:00:00Z' STOP '2016-07-01T00:00:00Z'";
+  Result<Pattern> p = ParsePattern(plain, v20);
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->root.qualifiers.at(0).start.micros, ParseTimestamp("2016-06-01T00:00:00Z")->micros);
+  EXPECT_FALSE(ParsePattern(plain).ok());  // 2.1
+  EXPECT_FALSE(ParsePattern("[a:b = 1] START 'June' STOP '2016-07-01T00:00:00Z'", v20).ok());
 }
 
 TEST(ParserTest, CheckPatternHelpers) {
