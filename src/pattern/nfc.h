@@ -1,6 +1,6 @@
 // Unicode Normalization Form C for pattern string comparisons.
 //
-// STIX 2.1 section 9.4 (Comparison Operators): string comparisons are made after both
+// STIX 2.1 section 9 ("Comparison Operators"): string comparisons are made after both
 // sides are normalised to NFC, so "é" written as one code point (U+00E9) equals "e"
 // followed by U+0301. The evaluator (matcher.cc) and the compiled index (index/) both
 // normalise through this one function so that they agree on every string.
