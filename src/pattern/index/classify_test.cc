@@ -56,5 +56,33 @@ TEST(ClassifyTest, NegationRefsListsAndOtherOperatorsAreGated) {
             std::vector<std::string>{"network-traffic"});
 }
 
+// STIX 2.1 section 9.4: a binary property (`_bin`, base64; `_hex`) is compared as bytes,
+// also with a string constant (its code points as bytes, as the reference matcher does):
+// the evaluator decodes first, so no comparison on one is a leaf of the index.
+TEST(ClassifyTest, BinaryPropertiesAreNeverLeaves) {
+  for (const char* text :
+       {"[artifact:payload_bin = 'TVo=']", "[artifact:payload_bin LIKE 'TV%']",
+        "[artifact:payload_bin MATCHES '^MZ']", "[file:magic_number_hex = 'ffd8']",
+        "[x-thing:data_hex IN ('00', '01')]"}) {
+    Classified c = Of(text);
+    EXPECT_EQ(c.kind, PatternClass::kGated) << text;
+    EXPECT_TRUE(c.leaves.empty()) << text;
+  }
+  EXPECT_EQ(Of("[file:name_binx = 'a']").kind, PatternClass::kSimple);
+}
+
+// STIX 2.1 section 9.4: strings are compared after Unicode NFC normalisation, so a leaf
+// keeps its constant in NFC ("e" + U+0301 becomes U+00E9) for =, IN, LIKE and MATCHES.
+TEST(ClassifyTest, LeafConstantsAreKeptInNfc) {
+  Classified c =
+      Of("[file:name = 'cafe\xCC\x81' OR file:name IN ('re\xCC\x81sume\xCC\x81') OR "
+         "file:name LIKE 'cafe\xCC\x81%' OR file:name MATCHES '^cafe\xCC\x81']");
+  ASSERT_EQ(c.leaves.size(), 4u);
+  EXPECT_EQ(c.leaves[0].literal, "caf\xC3\xA9");
+  EXPECT_EQ(c.leaves[1].literal, "r\xC3\xA9sum\xC3\xA9");
+  EXPECT_EQ(c.leaves[2].literal, "caf\xC3\xA9%");
+  EXPECT_EQ(c.leaves[3].literal, "^caf\xC3\xA9");
+}
+
 }  // namespace
 }  // namespace entente::pattern::index

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "pattern/index/cidr_set.h"
+#include "pattern/nfc.h"
 
 namespace entente::pattern::index {
 namespace {
@@ -132,10 +133,12 @@ bool FastClassify(std::string_view text, const ParseOptions& options, Classified
     // ".5" would lex as a number; only a name or a quoted key may follow.
     if (!IsIdentStart(s.Peek()) && s.Peek() != '\'') return false;
   }
-  // A reference followed by more steps is dereferenced: not a leaf.
+  // A reference followed by more steps is dereferenced: not a leaf; nor is a binary
+  // property (classify.h).
   for (size_t k = 0; k + 1 < leaf.keys.size(); ++k) {
     if (EndsWith(leaf.keys[k], "_ref")) return false;
   }
+  if (IsBinaryProperty(leaf.keys.back())) return false;
   if (s.Eat('=')) {
     s.Eat('=');  // '==' is one token
     leaf.op = LeafOp::kEqual;
@@ -157,6 +160,7 @@ bool FastClassify(std::string_view text, const ParseOptions& options, Classified
   if (!s.Eat(']')) return false;
   s.SkipSpace();
   if (!s.AtEnd()) return false;
+  if (!IsNfc(leaf.literal)) leaf.literal = ToNfc(leaf.literal);
   leaf.object_type = std::string(type);
   out->kind = PatternClass::kSimple;
   out->object_types.assign(1, leaf.object_type);

@@ -14,7 +14,9 @@ TEST(FastClassifyTest, TakesTheCommonFeedShapes) {
        {"[ipv4-addr:value = '198.51.100.7']", "[domain-name:value='a.example']",
         "[file:hashes.'SHA-256' = 'ab']", "[file:hashes.MD5 == 'ab']",
         "[url:value LIKE 'http://a/%']", "[ipv4-addr:value ISSUBSET '10.0.0.0/8']",
-        "  [ file : name = 'it\\'s' ]\n"}) {
+        "  [ file : name = 'it\\'s' ]\n",
+        // STIX 2.1 section 9.4 compares strings in NFC: the leaf holds U+00E9.
+        "[file:name = 'cafe\xCC\x81.exe']"}) {
     Classified c;
     ASSERT_TRUE(FastClassify(text, ParseOptions(), &c)) << text;
     auto parsed = ParsePattern(text);
@@ -30,6 +32,11 @@ TEST(FastClassifyTest, TakesTheCommonFeedShapes) {
   EXPECT_FALSE(FastClassify("[network-traffic:src_ref.value = 'a']", ParseOptions(), &c));
   EXPECT_FALSE(FastClassify("[ipv4-addr:value ISSUBSET '10.0.0.0/33']", ParseOptions(), &c));
   EXPECT_FALSE(FastClassify("[file:name = 'a\\x']", ParseOptions(), &c));  // bad escape
+  // Binary properties are compared decoded (classify.h): never a leaf.
+  EXPECT_FALSE(FastClassify("[artifact:payload_bin = 'TVo=']", ParseOptions(), &c));
+  EXPECT_FALSE(FastClassify("[file:magic_number_hex = 'ffd8']", ParseOptions(), &c));
+  ASSERT_TRUE(FastClassify("[file:name = 'cafe\xCC\x81']", ParseOptions(), &c));
+  EXPECT_EQ(c.leaves[0].literal, "caf\xC3\xA9");
   ParseOptions tight;
   tight.max_length = 10;
   EXPECT_FALSE(FastClassify("[file:name = 'abcdef']", tight, &c));

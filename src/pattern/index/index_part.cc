@@ -8,6 +8,8 @@
 #include <thread>
 #include <utility>
 
+#include "pattern/nfc.h"
+
 namespace entente::pattern::index {
 namespace {
 
@@ -255,6 +257,11 @@ std::optional<uint32_t> IndexPart::Find(std::string_view want) const {
 
 void IndexPart::Visit(uint32_t f, std::string_view value, uint32_t view, ProbeBatch* batch) const {
   const Field& field = fields_[f];
+  // Leaves hold their strings in NFC (classify.h); an observed string is compared in NFC
+  // too (STIX 2.1 section 9.4). ASCII, nearly every value, is NFC already.
+  if ((field.has_equal || !field.regex.empty()) && !IsNfc(value)) {
+    value = batch->normalized.emplace_back(ToNfc(value));
+  }
   if (field.has_equal) {
     uint64_t hash = HashKey(f, value);
     equal_.Prefetch(hash);
