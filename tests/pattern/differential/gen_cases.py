@@ -309,6 +309,18 @@ class Gen:
                         o[k] = [ids.get(x, x) for x in v]
             od["objects"] = keyed
             return od, list(keyed.values()), list(keyed.values())
+        if self.chance(0.015):
+            # One observed-data of the bundle malformed (STIX 2.1 section 4.14 requires
+            # object_refs, a list): the evaluator refuses the whole record.
+            bad = self.r.choice(ods)
+            form = self.r.randrange(3)
+            if form == 0:
+                bad["object_refs"] = bad["object_refs"][0]
+            elif form == 1:
+                del bad["object_refs"]
+            else:
+                del bad["object_refs"]
+                bad["objects"] = ["not a dictionary"]
         items = objs + ods
         self.r.shuffle(items)
         if self.chance(0.05):
