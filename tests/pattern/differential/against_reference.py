@@ -125,6 +125,15 @@ PENDING = {
 
 
 def explain(case, ref, ent):
+    rec = case["record"]
+    items = rec if isinstance(rec, list) else rec.get("objects", [])
+    if any(o.get("type") == "observed-data" and not isinstance(o.get("object_refs"), list)
+           for o in items):
+        return {"kind": "deliberate", "entente": kind(ent),
+                "reason": "a malformed record (STIX 2.1 section 4.14: object_refs is a list "
+                          "of identifiers, required): entente refuses it (exit 2); the "
+                          "reference reads a string object_refs character by character or "
+                          "fails"}
     for needle, reason in DELIBERATE:
         if needle in ref:
             return {"kind": "deliberate", "entente": kind(ent), "reason": reason}

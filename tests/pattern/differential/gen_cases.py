@@ -154,6 +154,8 @@ class Gen:
         u = "%s://%s/%s" % (self.r.choice(["http", "https"]), self.domain(), path)
         if self.chance(0.3):
             u += "?id=%d&ref=%s" % (self.r.randrange(1000), self.word())
+        if self.chance(0.04):  # longer than the index scans in one batched call
+            u += "&q=" + "".join(self.word() for _ in range(40))
         return u
 
     def hexstr(self, n):
@@ -210,7 +212,8 @@ class Gen:
             to = [self.sco("email-addr", objs, value="%s@%s" % (self.word(), self.domain()))["id"]
                   for _ in range(self.r.randrange(1, 3))]
             props = {"is_multipart": self.chance(0.5), "from_ref": sender["id"], "to_refs": to,
-                     "subject": "%s %s" % (self.word(), self.word()),
+                     "subject": "%s%s%s" % (self.word(), "\n" if self.chance(0.1) else " ",
+                                            self.word()),
                      "date": ts_text(self.r.randrange(0, 86400))}
             return self.sco("email-message", objs, **props)
         if kind == "network-traffic":
