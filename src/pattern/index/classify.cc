@@ -14,6 +14,13 @@ bool IsBinaryProperty(std::string_view key) {
   return ends_with("_bin") || ends_with("_hex");
 }
 
+bool IsReferenceProperty(std::string_view key) {
+  auto ends_with = [&](std::string_view suffix) {
+    return key.size() >= suffix.size() && key.substr(key.size() - suffix.size()) == suffix;
+  };
+  return ends_with("_ref") || ends_with("_refs");
+}
+
 namespace {
 
 // Appends the leaves `c` stands for; false when `c` is not a leaf.
@@ -25,7 +32,10 @@ bool LeavesOf(const Comparison& c, std::vector<Leaf>* out) {
     if (s.kind != PathStep::Kind::kKey || s.dereference) return false;
     base.keys.push_back(s.key);
   }
-  if (base.keys.empty() || IsBinaryProperty(base.keys.back())) return false;
+  if (base.keys.empty() || IsBinaryProperty(base.keys.back()) ||
+      IsReferenceProperty(base.keys.back())) {
+    return false;
+  }
   // Strings compare after NFC normalisation (STIX 2.1 section 9.4): the leaf keeps its
   // constant normalised, and the index normalises what it observes (index_part.cc).
   auto add = [&](LeafOp op, const std::string& literal) {

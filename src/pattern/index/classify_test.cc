@@ -71,6 +71,18 @@ TEST(ClassifyTest, BinaryPropertiesAreNeverLeaves) {
   EXPECT_EQ(Of("[file:name_binx = 'a']").kind, PatternClass::kSimple);
 }
 
+// A path ending in a reference property: the OASIS reference matcher resolves it (so
+// [file:parent_directory_ref = 'directory--…'] never holds there), entente's evaluator
+// compares the identifier; either way the evaluator decides, not the index.
+TEST(ClassifyTest, ReferencePropertiesAreNeverLeaves) {
+  for (const char* text :
+       {"[file:parent_directory_ref = 'directory--1']",
+        "[email-message:from_ref LIKE 'email-addr--%']", "[x-thing:extra_refs = 'x--1']"}) {
+    EXPECT_EQ(Of(text).kind, PatternClass::kGated) << text;
+  }
+  EXPECT_EQ(Of("[file:x_reference = 'a']").kind, PatternClass::kSimple);
+}
+
 // STIX 2.1 section 9.4: strings are compared after Unicode NFC normalisation, so a leaf
 // keeps its constant in NFC ("e" + U+0301 becomes U+00E9) for =, IN, LIKE and MATCHES.
 TEST(ClassifyTest, LeafConstantsAreKeptInNfc) {

@@ -134,11 +134,11 @@ bool FastClassify(std::string_view text, const ParseOptions& options, Classified
     if (!IsIdentStart(s.Peek()) && s.Peek() != '\'') return false;
   }
   // A reference followed by more steps is dereferenced: not a leaf; nor is a binary
-  // property (classify.h).
+  // property or a reference at the end (classify.h).
   for (size_t k = 0; k + 1 < leaf.keys.size(); ++k) {
     if (EndsWith(leaf.keys[k], "_ref")) return false;
   }
-  if (IsBinaryProperty(leaf.keys.back())) return false;
+  if (IsBinaryProperty(leaf.keys.back()) || IsReferenceProperty(leaf.keys.back())) return false;
   if (s.Eat('=')) {
     s.Eat('=');  // '==' is one token
     leaf.op = LeafOp::kEqual;

@@ -35,6 +35,7 @@ TEST(FastClassifyTest, TakesTheCommonFeedShapes) {
   // Binary properties are compared decoded (classify.h): never a leaf.
   EXPECT_FALSE(FastClassify("[artifact:payload_bin = 'TVo=']", ParseOptions(), &c));
   EXPECT_FALSE(FastClassify("[file:magic_number_hex = 'ffd8']", ParseOptions(), &c));
+  EXPECT_FALSE(FastClassify("[file:parent_directory_ref = 'directory--1']", ParseOptions(), &c));
   ASSERT_TRUE(FastClassify("[file:name = 'cafe\xCC\x81']", ParseOptions(), &c));
   EXPECT_EQ(c.leaves[0].literal, "caf\xC3\xA9");
   ParseOptions tight;

@@ -90,6 +90,11 @@ TEST(IndicatorIndexTest, FastPathComparesStringsInNfc) {
   std::vector<Hit> hits;
   snap->MatchBatch(batch, &hits);
   EXPECT_EQ(hits.size(), 3 * all.size());
+  // NFC can turn text that is not ASCII into ASCII: U+212A KELVIN SIGN is "K".
+  ASSERT_TRUE(index.Add({{"i--k", "[file:name = 'Kilo.exe']"}}).ok());
+  EXPECT_EQ(HitIds(*index.snapshot(),
+                   boost::json::value{{"type", "file"}, {"name", "\xE2\x84\xAAilo.exe"}}),
+            std::set<std::string>{"i--k"});
 }
 
 TEST(IndicatorIndexTest, ReplaceAndRemoveAcrossBaseAndDelta) {

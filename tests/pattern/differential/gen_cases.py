@@ -38,7 +38,8 @@ import unicodedata
 BASE_EPOCH = 1704067200  # 2024-01-01T00:00:00Z
 
 # Non-ASCII words, written in NFC here; Gen.text() sometimes decomposes them.
-ACCENTED = ["café", "résumé", "naïve", "Ångström", "señor", "Zürich", "façade", "crème"]
+ACCENTED = ["café", "résumé", "naïve", "Ångström", "señor", "Zürich", "façade", "crème",
+            "Kilo"]
 WORDS = ["alpha", "bravo", "delta", "invoice", "update", "login", "secure", "mail",
          "report", "cdn", "files", "portal", "bank", "vpn", "dropper", "beacon"]
 TLDS = ["com", "net", "org", "example", "io", "ru"]
@@ -103,7 +104,10 @@ class Gen:
                                                self.r.getrandbits(48))
 
     def text(self, word):
-        """`word` in NFC, or (sometimes) decomposed."""
+        """`word` in NFC, or (sometimes) decomposed; "Kilo" sometimes with U+212A KELVIN
+        SIGN, whose NFC form is the ASCII "K"."""
+        if word == "Kilo" and self.chance(0.5):
+            return "\u212Ailo"
         if not word.isascii() and self.chance(0.5):
             return unicodedata.normalize("NFD", word)
         return word
@@ -351,7 +355,8 @@ class Gen:
                 last = key[-1] if key else ""
                 if last in ("type", "id", "spec_version"):
                     return
-                if depth < 1 and isinstance(value, str) and (last.endswith("_ref") or
+                if depth < 1 and isinstance(value, str) and self.r.random() > 0.08 and \
+                        (last.endswith("_ref") or
                                                             (steps and steps[-2:-1] and
                                                              str(steps[-2]).endswith("_refs"))):
                     target = by_id.get(value) or local.get(value)
