@@ -25,6 +25,7 @@ import collections
 import concurrent.futures
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -121,7 +122,32 @@ PENDING = {
     "empty-set": "NOT IN () and other empty-set forms (issue 12)",
     "mixed-types": "AND inside one bracket must hold on the same SCO (issue 12)",
     "cmp-and": "AND inside one bracket must hold on the same SCO (issue 12)",
+    "obs-followedby": "FOLLOWEDBY: the reference only needs timestamps that can be chosen in "
+                      "order (latest first_observed on the left <= earliest last_observed "
+                      "on the right); entente wants the left's last_observed <= the "
+                      "right's first_observed - not in issue 12's list, for the lead to "
+                      "decide",
 }
+
+REF_AT_END = (
+    "a path ending in a reference (_ref/_refs): the reference resolves it and compares "
+    "the object, which no string equals (so = is false, != and NOT true); entente compares "
+    "the identifier text - not in issue 12's list, for the lead to decide")
+
+
+NUMBER_OBSERVED = (
+    "the reference lets one observed-data with number_observed N >= 2 satisfy up to N "
+    "observation expressions (AND / FOLLOWEDBY); entente binds disjoint observed-data "
+    "(STIX 2.1 section 9.5 does not say) - not in issue 12's list, for the lead to decide")
+
+
+def with_number_observed_one(record):
+    import copy
+    rec = copy.deepcopy(record)
+    for o in rec if isinstance(rec, list) else rec.get("objects", []):
+        if o.get("type") == "observed-data":
+            o["number_observed"] = 1
+    return rec
 
 
 def explain(case, ref, ent):
@@ -137,6 +163,15 @@ def explain(case, ref, ent):
     for needle, reason in DELIBERATE:
         if needle in ref:
             return {"kind": "deliberate", "entente": kind(ent), "reason": reason}
+    if re.search(r"_refs?(\[[^\]]*\])?\s+(NOT\s+)?(=|!=|<|>|IN\b|LIKE|MATCHES)",
+                 case["pattern"]):
+        return {"kind": "pending", "reason": REF_AT_END}
+    # Does the reference's verdict change when every observed-data was seen once?
+    if any(o.get("type") == "observed-data" and o.get("number_observed", 1) > 1
+           for o in items):
+        once = reference_verdict(case["pattern"], with_number_observed_one(rec))
+        if kind(once) != kind(ref):
+            return {"kind": "pending", "reason": NUMBER_OBSERVED}
     for tag in CATEGORY_ORDER:
         if tag in case["tags"] and tag in PENDING:
             return {"kind": "pending", "reason": "likely: " + PENDING[tag]}
@@ -174,6 +209,12 @@ def main():
     n = len(cases)
     print("seed %d: %d comparable cases; agree %d, disagree %d (%.2f %%)" % (
         args.seed, n, agree, n - agree, 100.0 * (n - agree) / max(n, 1)))
+    crashed = [i for i, r in enumerate(refs) if reference_failed(r)]
+    m = n - len(crashed)
+    bad = sum(1 for i, (r, e) in enumerate(zip(refs, ents))
+              if i not in set(crashed) and kind(r) != kind(e))
+    print("without the %d cases where the reference crashed in its own code: %d cases, "
+          "disagree %d (%.2f %%)" % (len(crashed), m, bad, 100.0 * bad / max(m, 1)))
     print("verdicts: reference %s; entente %s" % (
         dict(collections.Counter(kind(r) for r in refs)),
         dict(collections.Counter(kind(e) for e in ents))))
