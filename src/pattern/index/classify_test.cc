@@ -17,13 +17,16 @@ Classified Of(std::string_view text) {
 TEST(ClassifyTest, OrOfPositiveStringComparisonsIsSimple) {
   Classified c =
       Of("[ipv4-addr:value = '1.2.3.4' OR domain-name:value IN ('a.example', "
-         "'b.example') OR file:hashes.'SHA-256' = 'ab' OR url:value LIKE '%/gate%' "
+         "'b.example') OR file:hashes.'SHA-256' = '" +
+         std::string(64, 'a') +
+         "' OR url:value LIKE '%/gate%' "
          "OR url:value MATCHES '^https?://' OR ipv6-addr:value ISSUBSET '2001:db8::/32']");
   EXPECT_EQ(c.kind, PatternClass::kSimple);
   ASSERT_EQ(c.leaves.size(), 7u);
   EXPECT_EQ(c.leaves[0], (Leaf{"ipv4-addr", {"value"}, LeafOp::kEqual, "1.2.3.4"}));
   EXPECT_EQ(c.leaves[2], (Leaf{"domain-name", {"value"}, LeafOp::kEqual, "b.example"}));
-  EXPECT_EQ(c.leaves[3], (Leaf{"file", {"hashes", "SHA-256"}, LeafOp::kEqual, "ab"}));
+  EXPECT_EQ(c.leaves[3],
+            (Leaf{"file", {"hashes", "SHA-256"}, LeafOp::kEqual, std::string(64, 'a')}));
   EXPECT_EQ(c.leaves[4].op, LeafOp::kLike);
   EXPECT_EQ(c.leaves[5].op, LeafOp::kMatches);
   EXPECT_EQ(c.leaves[6].op, LeafOp::kIsSubset);
@@ -33,7 +36,8 @@ TEST(ClassifyTest, OrOfPositiveStringComparisonsIsSimple) {
 
 TEST(ClassifyTest, AndOrSeveralObservationsOrQualifiersArePrefiltered) {
   EXPECT_EQ(Of("[file:name = 'a' AND file:size = 3]").kind, PatternClass::kGated);
-  EXPECT_EQ(Of("[file:name = 'a' AND file:hashes.MD5 = 'b']").kind, PatternClass::kPrefiltered);
+  EXPECT_EQ(Of("[file:name = 'a' AND file:hashes.MD5 = '" + std::string(32, 'b') + "']").kind,
+            PatternClass::kPrefiltered);
   EXPECT_EQ(Of("[file:name = 'a'] AND [domain-name:value = 'b']").kind, PatternClass::kPrefiltered);
   EXPECT_EQ(Of("[file:name = 'a'] REPEATS 2 TIMES").kind, PatternClass::kPrefiltered);
   EXPECT_EQ(Of("[file:name = 'a'] OR [file:name = 'b']").kind, PatternClass::kPrefiltered);
