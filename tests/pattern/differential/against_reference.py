@@ -198,6 +198,11 @@ ENTENTE = None  # the binary, for explain() (set by main)
 
 
 def explain(case, ref, ent):
+    if ent.startswith("error") and "invalid pattern" in ent:
+        return {"kind": "deliberate", "entente": "error",
+                "reason": "issue 12's pattern rules: a repeated qualifier of one kind, or a "
+                          "hash constant that cannot be a value of its algorithm, makes the "
+                          "pattern invalid (exit 2); the reference accepts it"}
     rec = case["record"]
     items = rec if isinstance(rec, list) else rec.get("objects", [])
     if any(o.get("type") == "observed-data" and not isinstance(o.get("object_refs"), list)
