@@ -3,8 +3,24 @@
 #include <algorithm>
 
 #include "pattern/index/cidr_set.h"
+#include "pattern/nfc.h"
 
 namespace entente::pattern::index {
+
+bool IsBinaryProperty(std::string_view key) {
+  auto ends_with = [&](std::string_view suffix) {
+    return key.size() >= suffix.size() && key.substr(key.size() - suffix.size()) == suffix;
+  };
+  return ends_with("_bin") || ends_with("_hex");
+}
+
+bool IsReferenceProperty(std::string_view key) {
+  auto ends_with = [&](std::string_view suffix) {
+    return key.size() >= suffix.size() && key.substr(key.size() - suffix.size()) == suffix;
+  };
+  return ends_with("_ref") || ends_with("_refs");
+}
+
 namespace {
 
 // Appends the leaves `c` stands for; false when `c` is not a leaf.
@@ -16,11 +32,16 @@ bool LeavesOf(const Comparison& c, std::vector<Leaf>* out) {
     if (s.kind != PathStep::Kind::kKey || s.dereference) return false;
     base.keys.push_back(s.key);
   }
-  if (base.keys.empty()) return false;
+  if (base.keys.empty() || IsBinaryProperty(base.keys.back()) ||
+      IsReferenceProperty(base.keys.back())) {
+    return false;
+  }
+  // Strings compare after NFC normalisation (STIX 2.1 section 9.4): the leaf keeps its
+  // constant normalised, and the index normalises what it observes (index_part.cc).
   auto add = [&](LeafOp op, const std::string& literal) {
     Leaf l = base;
     l.op = op;
-    l.literal = literal;
+    l.literal = ToNfc(literal);
     out->push_back(std::move(l));
   };
   switch (c.op) {
@@ -44,12 +65,7 @@ bool LeavesOf(const Comparison& c, std::vector<Leaf>* out) {
       add(LeafOp::kLike, c.value.text);
       return true;
     case CompareOp::kMatches:
-      // pattern::Matcher runs MATCHES on a `_bin` property over the base64-decoded bytes.
       if (c.value.kind != Constant::Kind::kString) return false;
-      if (base.keys.back().size() >= 4 &&
-          base.keys.back().compare(base.keys.back().size() - 4, 4, "_bin") == 0) {
-        return false;
-      }
       add(LeafOp::kMatches, c.value.text);
       return true;
     default:

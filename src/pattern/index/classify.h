@@ -6,8 +6,13 @@
 //   path LIKE 'text'                                                       -> Hyperscan
 //   path MATCHES 'regex'                                                   -> Hyperscan + RE2
 // where the path is the object type followed only by plain keys (file:hashes.'SHA-256',
-// not refs, not list indexes), the comparison is not negated, and a MATCHES is not on a
-// `_bin` property (the evaluator decodes those first).
+// not refs, not list indexes), the comparison is not negated, and the property is
+// neither a binary one (`_bin` / `_hex`: the evaluator decodes those before comparing,
+// and compares them with a string constant's code points, STIX 2.1 section 9.4) nor a
+// reference (`_ref` / `_refs`: whether its identifier text or the object it names is
+// compared is the evaluator's to say; the OASIS reference matcher resolves it). A leaf's
+// string constant is kept in Unicode NFC (section 9.4 compares strings after NFC
+// normalisation; the index normalises observed strings the same way).
 //
 // A pattern is then
 //   kSimple      - one bracketed observation expression, no qualifier, whose comparison
@@ -25,6 +30,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pattern/ast.h"
@@ -51,5 +57,12 @@ struct Classified {
 };
 
 Classified Classify(const Pattern& pattern);
+
+// True for a property name ending in `_bin` or `_hex` (a binary property, STIX 2.1
+// section 2.5 / 2.9): never a leaf.
+bool IsBinaryProperty(std::string_view key);
+// True for a property name ending in `_ref` or `_refs` (a reference, STIX 2.1 section
+// 2.11): never the end of a leaf's path.
+bool IsReferenceProperty(std::string_view key);
 
 }  // namespace entente::pattern::index

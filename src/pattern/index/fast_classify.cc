@@ -1,8 +1,11 @@
 #include "pattern/index/fast_classify.h"
 
 #include <array>
+#include <string>
+#include <vector>
 
 #include "pattern/index/cidr_set.h"
+#include "pattern/nfc.h"
 
 namespace entente::pattern::index {
 namespace {
@@ -96,6 +99,37 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+// The parser may refuse a hash constant that cannot be a value of its algorithm (issue
+// 12); the fast path takes a `hashes` key only in the shape every such rule accepts -
+// hashes.<algorithm> with exactly the algorithm's number of hex digits, for the
+// algorithms of STIX 2.1's hash-algorithm-ov (section 10.7) with a fixed length - and
+// leaves every other use of a `hashes` key to the full parser.
+bool HashLeafIsPlain(const std::vector<std::string>& keys, std::string_view literal) {
+  bool any = false;
+  for (const std::string& k : keys) any = any || k == "hashes";
+  if (!any) return true;
+  if (keys.size() != 2 || keys[0] != "hashes") return false;
+  size_t digits = 0;
+  const std::string& algo = keys[1];
+  if (algo == "MD5") {
+    digits = 32;
+  } else if (algo == "SHA-1") {
+    digits = 40;
+  } else if (algo == "SHA-256" || algo == "SHA3-256") {
+    digits = 64;
+  } else if (algo == "SHA-512" || algo == "SHA3-512") {
+    digits = 128;
+  } else {
+    return false;
+  }
+  if (literal.size() != digits) return false;
+  for (char c : literal) {
+    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool FastClassify(std::string_view text, const ParseOptions& options, Classified* out) {
@@ -132,10 +166,12 @@ bool FastClassify(std::string_view text, const ParseOptions& options, Classified
     // ".5" would lex as a number; only a name or a quoted key may follow.
     if (!IsIdentStart(s.Peek()) && s.Peek() != '\'') return false;
   }
-  // A reference followed by more steps is dereferenced: not a leaf.
+  // A reference followed by more steps is dereferenced: not a leaf; nor is a binary
+  // property or a reference at the end (classify.h).
   for (size_t k = 0; k + 1 < leaf.keys.size(); ++k) {
     if (EndsWith(leaf.keys[k], "_ref")) return false;
   }
+  if (IsBinaryProperty(leaf.keys.back()) || IsReferenceProperty(leaf.keys.back())) return false;
   if (s.Eat('=')) {
     s.Eat('=');  // '==' is one token
     leaf.op = LeafOp::kEqual;
@@ -153,10 +189,12 @@ bool FastClassify(std::string_view text, const ParseOptions& options, Classified
   s.SkipSpace();
   if (!s.String(&leaf.literal)) return false;
   if (leaf.op == LeafOp::kIsSubset && !ParseIpBlock(leaf.literal)) return false;
+  if (!HashLeafIsPlain(leaf.keys, leaf.literal)) return false;
   s.SkipSpace();
   if (!s.Eat(']')) return false;
   s.SkipSpace();
   if (!s.AtEnd()) return false;
+  if (!IsNfc(leaf.literal)) leaf.literal = ToNfc(leaf.literal);
   leaf.object_type = std::string(type);
   out->kind = PatternClass::kSimple;
   out->object_types.assign(1, leaf.object_type);

@@ -9,8 +9,10 @@
 // accepted the text; when it returns false nothing is claimed and the caller runs the
 // full parser (which then also produces the error message for invalid text). Anything
 // unusual - keywords as names, list steps, references, escapes other than \' and \\,
-// MATCHES, IN, NOT, qualifiers, a second comparison, a CIDR the parser would reject -
-// falls back. Pure function, safe from any thread.
+// MATCHES, IN, NOT, qualifiers, a second comparison, a CIDR the parser would reject, a
+// `hashes` key other than hashes.<MD5|SHA-1|SHA-256|SHA-512|SHA3-256|SHA3-512> with
+// exactly that algorithm's hex digits (the parser checks hash constants), a binary or
+// reference property - falls back. Pure function, safe from any thread.
 #pragma once
 
 #include <string_view>

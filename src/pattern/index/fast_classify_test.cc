@@ -10,11 +10,13 @@ namespace entente::pattern::index {
 namespace {
 
 TEST(FastClassifyTest, TakesTheCommonFeedShapes) {
-  for (std::string text :
-       {"[ipv4-addr:value = '198.51.100.7']", "[domain-name:value='a.example']",
-        "[file:hashes.'SHA-256' = 'ab']", "[file:hashes.MD5 == 'ab']",
-        "[url:value LIKE 'http://a/%']", "[ipv4-addr:value ISSUBSET '10.0.0.0/8']",
-        "  [ file : name = 'it\\'s' ]\n"}) {
+  for (const std::string& text : std::vector<std::string>{
+           "[ipv4-addr:value = '198.51.100.7']", "[domain-name:value='a.example']",
+           "[file:hashes.'SHA-256' = '" + std::string(64, 'a') + "']",
+           "[file:hashes.MD5 == '" + std::string(32, 'b') + "']", "[url:value LIKE 'http://a/%']",
+           "[ipv4-addr:value ISSUBSET '10.0.0.0/8']", "  [ file : name = 'it\\'s' ]\n",
+           // STIX 2.1 section 9.4 compares strings in NFC: the leaf holds U+00E9.
+           "[file:name = 'cafe\xCC\x81.exe']"}) {
     Classified c;
     ASSERT_TRUE(FastClassify(text, ParseOptions(), &c)) << text;
     auto parsed = ParsePattern(text);
@@ -30,6 +32,24 @@ TEST(FastClassifyTest, TakesTheCommonFeedShapes) {
   EXPECT_FALSE(FastClassify("[network-traffic:src_ref.value = 'a']", ParseOptions(), &c));
   EXPECT_FALSE(FastClassify("[ipv4-addr:value ISSUBSET '10.0.0.0/33']", ParseOptions(), &c));
   EXPECT_FALSE(FastClassify("[file:name = 'a\\x']", ParseOptions(), &c));  // bad escape
+  // Binary properties are compared decoded (classify.h): never a leaf.
+  EXPECT_FALSE(FastClassify("[artifact:payload_bin = 'TVo=']", ParseOptions(), &c));
+  EXPECT_FALSE(FastClassify("[file:magic_number_hex = 'ffd8']", ParseOptions(), &c));
+  EXPECT_FALSE(FastClassify("[file:parent_directory_ref = 'directory--1']", ParseOptions(), &c));
+  // Hash constants the parser may refuse (issue 12) go to the parser: wrong length, not
+  // hex, an algorithm without a fixed length, a `hashes` key elsewhere in the path.
+  EXPECT_FALSE(FastClassify("[file:hashes.MD5 = 'ab']", ParseOptions(), &c));
+  EXPECT_FALSE(
+      FastClassify("[file:hashes.MD5 = '" + std::string(31, 'a') + "g']", ParseOptions(), &c));
+  EXPECT_FALSE(FastClassify("[file:hashes.SSDEEP = '3:a:b']", ParseOptions(), &c));
+  EXPECT_FALSE(
+      FastClassify("[file:x.hashes.MD5 = '" + std::string(32, 'a') + "']", ParseOptions(), &c));
+  EXPECT_TRUE(
+      FastClassify("[file:hashes.MD5 = '" + std::string(32, 'A') + "']", ParseOptions(), &c));
+  EXPECT_TRUE(FastClassify("[x509-certificate:hashes.'SHA-256' = '" + std::string(64, 'f') + "']",
+                           ParseOptions(), &c));
+  ASSERT_TRUE(FastClassify("[file:name = 'cafe\xCC\x81']", ParseOptions(), &c));
+  EXPECT_EQ(c.leaves[0].literal, "caf\xC3\xA9");
   ParseOptions tight;
   tight.max_length = 10;
   EXPECT_FALSE(FastClassify("[file:name = 'abcdef']", tight, &c));

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -94,7 +95,11 @@ struct ProbeBatch {
   std::vector<Regex> regex_grouped;
   std::vector<uint32_t> regex_count, regex_present;
   std::vector<std::string_view> regex_values;
+  // NFC forms of observed strings that were not in NFC (the queued probes point into
+  // them; a deque never moves its strings).
+  std::deque<std::string> normalized;
   void Clear() {
+    normalized.clear();
     equality.clear();
     cidr.clear();
     regex.clear();

@@ -64,6 +64,39 @@ TEST(IndicatorIndexTest, SimpleIndicatorsHitWithTheirObservation) {
             std::set<std::string>{"indicator--dom"});
 }
 
+// STIX 2.1 section 9.4: string comparisons are made after NFC normalisation of both
+// sides. The fast path (hash table, Hyperscan literals and expressions) must find "é"
+// written as U+00E9 in a pattern in data holding "e" + U+0301, and the other way round.
+TEST(IndicatorIndexTest, FastPathComparesStringsInNfc) {
+  IndicatorIndex index;
+  ASSERT_TRUE(index
+                  .Add({{"i--eq-composed", "[file:name = 'caf\xC3\xA9.exe']"},
+                        {"i--eq-decomposed", "[file:name = 'cafe\xCC\x81.exe']"},
+                        {"i--in", "[file:name IN ('x', 'cafe\xCC\x81.exe')]"},
+                        {"i--like", "[file:name LIKE 'caf\xC3\xA9%']"},
+                        {"i--like-one", "[file:name LIKE 'caf_.exe']"},
+                        {"i--matches", "[file:name MATCHES '^cafe\xCC\x81\\\\.']"},
+                        {"i--other", "[file:name = 'cafe.exe']"}})
+                  .ok());
+  auto snap = index.snapshot();
+  const std::set<std::string> all = {"i--eq-composed", "i--eq-decomposed", "i--in",
+                                     "i--like",        "i--like-one",      "i--matches"};
+  boost::json::value composed{{"type", "file"}, {"name", "caf\xC3\xA9.exe"}};
+  boost::json::value decomposed{{"type", "file"}, {"name", "cafe\xCC\x81.exe"}};
+  EXPECT_EQ(HitIds(*snap, composed), all);
+  EXPECT_EQ(HitIds(*snap, decomposed), all);
+  // Batched scans (several values per Hyperscan call) normalise too.
+  std::vector<const boost::json::value*> batch = {&composed, &decomposed, &composed};
+  std::vector<Hit> hits;
+  snap->MatchBatch(batch, &hits);
+  EXPECT_EQ(hits.size(), 3 * all.size());
+  // NFC can turn text that is not ASCII into ASCII: U+212A KELVIN SIGN is "K".
+  ASSERT_TRUE(index.Add({{"i--k", "[file:name = 'Kilo.exe']"}}).ok());
+  EXPECT_EQ(HitIds(*index.snapshot(),
+                   boost::json::value{{"type", "file"}, {"name", "\xE2\x84\xAAilo.exe"}}),
+            std::set<std::string>{"i--k"});
+}
+
 TEST(IndicatorIndexTest, ReplaceAndRemoveAcrossBaseAndDelta) {
   IndexOptions opts;
   opts.min_delta = 2;  // the third addition merges into the base

@@ -25,8 +25,10 @@ std::string_view AsString(const boost::json::value& v) {
 using ById = std::unordered_map<std::string_view, const boost::json::object*>;
 
 // Appends the view of one observed-data; `by_id` resolves 2.1 object_refs. The view's
-// span is set by Finish once all objects are in place.
-void FromObservedData(const boost::json::object& od, const ById& by_id, ViewSet* out,
+// span is set by Finish once all objects are in place. False when
+// pattern::LoadObservations (STIX 2.1) refuses it: object_refs that is not a list, an
+// embedded `objects` (used without object_refs) that is not a dictionary, or neither.
+bool FromObservedData(const boost::json::object& od, const ById& by_id, ViewSet* out,
                       std::vector<uint32_t>* starts) {
   ObservationView obs;
   obs.observed_data = &od;
@@ -47,12 +49,13 @@ void FromObservedData(const boost::json::object& od, const ById& by_id, ViewSet*
     }
   }
   // As pattern::LoadObservations (STIX 2.1): the embedded map only without object_refs.
-  if (refs == nullptr && objs != nullptr && objs->is_object()) {
+  if (refs == nullptr) {
+    if (objs == nullptr || !objs->is_object()) return false;
     for (const auto& kv : objs->get_object()) {
       if (kv.value().is_object()) objects.push_back(&kv.value().get_object());
     }
-  }
-  if (refs != nullptr && refs->is_array()) {
+  } else {
+    if (!refs->is_array()) return false;
     for (const boost::json::value& r : refs->get_array()) {
       if (!r.is_string()) continue;
       auto it = by_id.find(std::string_view(r.get_string().data(), r.get_string().size()));
@@ -60,6 +63,13 @@ void FromObservedData(const boost::json::object& od, const ById& by_id, ViewSet*
     }
   }
   out->views.push_back(obs);
+  return true;
+}
+
+// A record pattern::LoadObservations refuses has no observations at all.
+void Refuse(ViewSet* out) {
+  out->views.clear();
+  out->objects.clear();
 }
 
 void AddBare(const boost::json::object* o, ViewSet* out, std::vector<uint32_t>* starts) {
@@ -96,7 +106,7 @@ void ViewsOf(const boost::json::value& record, ViewSet* out) {
     std::string_view type = StringField(&top, "type");
     static const ById kNone;
     if (type == "observed-data") {
-      FromObservedData(top, kNone, out, &starts);
+      if (!FromObservedData(top, kNone, out, &starts)) return Refuse(out);
     } else if (!type.empty()) {
       AddBare(&top, out, &starts);
     }
@@ -120,7 +130,7 @@ void ViewsOf(const boost::json::value& record, ViewSet* out) {
     const boost::json::object* o = v.if_object();
     if (o == nullptr) continue;
     if (any_observed_data) {
-      if (IsObservedData(*o)) FromObservedData(*o, by_id, out, &starts);
+      if (IsObservedData(*o) && !FromObservedData(*o, by_id, out, &starts)) return Refuse(out);
     } else if (!StringField(o, "type").empty()) {
       AddBare(o, out, &starts);
     }

@@ -14,6 +14,9 @@
 //   - any other object with a "type" (a bare SCO): one view of that object.
 // An observed-data's SCOs are the objects its STIX 2.1 `object_refs` name elsewhere in the
 // record (unresolved refs are ignored), or without object_refs its STIX 2.0 `objects` map.
+// A record LoadObservations refuses (an observed-data whose object_refs is not a list, or
+// that has neither object_refs nor an `objects` dictionary) yields no views, so that the
+// fast path reports nothing where the evaluator reports an error.
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <string>
 
 namespace entente::pattern::index {
 namespace {
@@ -46,6 +47,26 @@ TEST(ObservationTest, BareScosAndScoBundles) {
   EXPECT_EQ(ViewsOf(many).views.size(), 2u);
   EXPECT_TRUE(ViewsOf(boost::json::parse("42")).views.empty());
   EXPECT_TRUE(ViewsOf(boost::json::parse(R"({"no":"type"})")).views.empty());
+}
+
+// STIX 2.1 section 4.14: an observed-data's object_refs is a list of identifiers (and
+// one of object_refs / the deprecated objects is required). pattern::LoadObservations
+// refuses a record breaking this, so the index must see no observation in it at all -
+// not even in the other, valid observed-data of the same bundle.
+TEST(ObservationTest, RecordsTheEvaluatorRefusesHaveNoViews) {
+  const char* good = R"({"type":"observed-data","id":"observed-data--ok",
+    "object_refs":["ipv4-addr--a"]},{"type":"ipv4-addr","id":"ipv4-addr--a","value":"1.2.3.4"})";
+  for (const char* bad : {R"({"type":"observed-data","id":"observed-data--x","object_refs":"x"})",
+                          R"({"type":"observed-data","id":"observed-data--x"})",
+                          R"({"type":"observed-data","id":"observed-data--x","objects":[1]})"}) {
+    auto v = boost::json::parse(std::string(R"({"type":"bundle","id":"bundle--1","objects":[)") +
+                                good + "," + bad + "]}");
+    EXPECT_TRUE(ViewsOf(v).views.empty()) << bad;
+    EXPECT_TRUE(ViewsOf(boost::json::parse(bad)).views.empty()) << bad;
+  }
+  auto fine = boost::json::parse(std::string(R"({"type":"bundle","id":"bundle--1","objects":[)") +
+                                 good + "]}");
+  EXPECT_EQ(ViewsOf(fine).views.size(), 1u);
 }
 
 TEST(ObservationTest, StringAtFollowsKeysAndWantsAString) {
