@@ -5,8 +5,8 @@
 namespace entente::pattern {
 namespace {
 
-// STIX 2.1 §9 (Comparison Operators): strings are compared after NFC normalisation - the composed and the
-// decomposed spelling of one character are the same string.
+// STIX 2.1 §9 (Comparison Operators): strings are compared after NFC normalisation - the composed
+// and the decomposed spelling of one character are the same string.
 TEST(NfcTest, DecomposedBecomesComposed) {
   EXPECT_EQ(ToNfc("caf\x65\xcc\x81"), "caf\xc3\xa9");  // e + U+0301 -> U+00E9
   EXPECT_FALSE(IsNfc("caf\x65\xcc\x81"));

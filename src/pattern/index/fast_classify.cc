@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "pattern/hash_values.h"
 #include "pattern/index/cidr_set.h"
 #include "pattern/nfc.h"
 
@@ -99,35 +100,15 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// The parser may refuse a hash constant that cannot be a value of its algorithm (issue
-// 12); the fast path takes a `hashes` key only in the shape every such rule accepts -
-// hashes.<algorithm> with exactly the algorithm's number of hex digits, for the
-// algorithms of STIX 2.1's hash-algorithm-ov (section 10.7) with a fixed length - and
-// leaves every other use of a `hashes` key to the full parser.
+// The parser refuses a hash constant that cannot be a value of its algorithm (issue 12);
+// the fast path applies the same rule (pattern/hash_values.h) to hashes.<algorithm> and
+// leaves every other path through a `hashes` key to the full parser.
 bool HashLeafIsPlain(const std::vector<std::string>& keys, std::string_view literal) {
   bool any = false;
   for (const std::string& k : keys) any = any || k == "hashes";
   if (!any) return true;
   if (keys.size() != 2 || keys[0] != "hashes") return false;
-  size_t digits = 0;
-  const std::string& algo = keys[1];
-  if (algo == "MD5") {
-    digits = 32;
-  } else if (algo == "SHA-1") {
-    digits = 40;
-  } else if (algo == "SHA-256" || algo == "SHA3-256") {
-    digits = 64;
-  } else if (algo == "SHA-512" || algo == "SHA3-512") {
-    digits = 128;
-  } else {
-    return false;
-  }
-  if (literal.size() != digits) return false;
-  for (char c : literal) {
-    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    if (!hex) return false;
-  }
-  return true;
+  return !HashValueProblem(keys[1], literal).has_value();
 }
 
 }  // namespace

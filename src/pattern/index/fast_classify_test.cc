@@ -36,12 +36,14 @@ TEST(FastClassifyTest, TakesTheCommonFeedShapes) {
   EXPECT_FALSE(FastClassify("[artifact:payload_bin = 'TVo=']", ParseOptions(), &c));
   EXPECT_FALSE(FastClassify("[file:magic_number_hex = 'ffd8']", ParseOptions(), &c));
   EXPECT_FALSE(FastClassify("[file:parent_directory_ref = 'directory--1']", ParseOptions(), &c));
-  // Hash constants the parser may refuse (issue 12) go to the parser: wrong length, not
-  // hex, an algorithm without a fixed length, a `hashes` key elsewhere in the path.
+  // Hash constants the parser refuses (issue 12; pattern/hash_values.h) go to the parser:
+  // wrong length, not hex, not the SSDEEP alphabet; so does a `hashes` key elsewhere in
+  // the path. A constant the rule accepts takes the fast path.
   EXPECT_FALSE(FastClassify("[file:hashes.MD5 = 'ab']", ParseOptions(), &c));
   EXPECT_FALSE(
       FastClassify("[file:hashes.MD5 = '" + std::string(31, 'a') + "g']", ParseOptions(), &c));
-  EXPECT_FALSE(FastClassify("[file:hashes.SSDEEP = '3:a:b']", ParseOptions(), &c));
+  EXPECT_FALSE(FastClassify("[file:hashes.SSDEEP = '3:a!:b']", ParseOptions(), &c));
+  EXPECT_TRUE(FastClassify("[file:hashes.SSDEEP = '3:a:b']", ParseOptions(), &c));
   EXPECT_FALSE(
       FastClassify("[file:x.hashes.MD5 = '" + std::string(32, 'a') + "']", ParseOptions(), &c));
   EXPECT_TRUE(

@@ -6,13 +6,9 @@ verdict stix2matcher 3.0.0 gave it ("match", "no match" or "error: ..."). The re
 tools are the technical committee's executable documentation of STIX 2.1 section 9
 (issue 12: where the specification leaves room, behave as they do). entente must give
 the same verdict (exit 0 match, 1 no match, 2 error) except for the cases listed in
-reference_allowlist.json (reference_allowlist_before_issue12.json while the evaluator
-lacks issue 12's changes, see evaluator_has_issue12), each with its reason:
-  "kind": "deliberate" - entente deliberately differs (docs/conformance.md); its verdict
-                         must then be the one the entry names ("entente");
-  "kind": "pending"    - a difference issue 12's evaluator changes remove; not checked
-                         unless ENTENTE_REFERENCE_STRICT=1 (then it must agree with the
-                         reference, and the entry should be deleted).
+reference_allowlist.json, each with its reason: entente deliberately differs there
+(docs/conformance.md lists why), and its verdict must then be the one the entry names
+("entente").
 Environment: ENTENTE_BIN. Python 3 standard library only.
 """
 import concurrent.futures
@@ -24,24 +20,10 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ.get("ENTENTE_BIN", "entente")
-STRICT = os.environ.get("ENTENTE_REFERENCE_STRICT") == "1"
 
 
 def kind(verdict):
     return "error" if verdict.startswith("error") else verdict
-
-
-def evaluator_has_issue12(workdir):
-    """Whether the evaluator carries issue 12's changes (probe: strings compared after NFC
-    normalisation, STIX 2.1 section 9.4). They were made alongside these verdicts; until
-    they are in, reference_allowlist_before_issue12.json (entente's verdicts before them)
-    is the allowlist. Once merged, that file and this probe can go."""
-    path = os.path.join(workdir, "nfc-probe.json")
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump({"type": "file", "id": "file--1", "name": "e\u0301"}, f)
-    p = subprocess.run([BIN, "pattern", "match", "[file:name = '\u00e9']", path],
-                       capture_output=True, timeout=120)
-    return p.returncode == 0
 
 
 def load(allowlist="reference_allowlist.json"):
@@ -63,51 +45,33 @@ def entente(case, workdir):
 
 class ReferenceVerdicts(unittest.TestCase):
     def test_allowlist_is_well_formed(self):
-        for which in ("reference_allowlist.json", "reference_allowlist_before_issue12.json"):
-            self.check_allowlist(which)
-
-    def check_allowlist(self, which):
-        cases, allow = load(which)
+        cases, allow = load()
         names = {c["case"] for c in cases}
         for name, entry in allow.items():
             self.assertIn(name, names, "allowlist names an unknown case")
-            self.assertIn(entry.get("kind"), ("deliberate", "pending"), name)
+            self.assertEqual(entry.get("kind"), "deliberate", name)
             self.assertTrue(entry.get("reason"), name + ": every entry gives its reason")
-            if entry["kind"] == "deliberate":
-                self.assertIn(entry.get("entente"), ("match", "no match", "error"), name)
+            self.assertIn(entry.get("entente"), ("match", "no match", "error"), name)
 
     def test_entente_gives_the_reference_verdicts(self):
-        with tempfile.TemporaryDirectory() as d:
-            which = "reference_allowlist.json" if evaluator_has_issue12(d) else \
-                "reference_allowlist_before_issue12.json"
-        cases, allow = load(which)
-        print("allowlist: " + which)
+        cases, allow = load()
         self.assertGreaterEqual(len(cases), 200)
         with tempfile.TemporaryDirectory() as d:
             with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
                 verdicts = list(pool.map(lambda c: entente(c, d), cases))
-        problems, pending_agree, pending = [], [], 0
+        problems = []
         for c, got in zip(cases, verdicts):
-            want = kind(c["reference"])
             entry = allow.get(c["case"])
-            if entry is not None and entry["kind"] == "deliberate":
+            if entry is not None:
                 if got != entry["entente"]:
                     problems.append("%s: entente %s, the allowlist says %s (%s)\n  %s" % (
                         c["case"], got, entry["entente"], entry["reason"], c["pattern"]))
                 continue
-            if entry is not None and not STRICT:
-                pending += 1
-                if got == want:
-                    pending_agree.append(c["case"])
-                continue
-            if got != want:
+            if got != kind(c["reference"]):
                 problems.append("%s: reference %s, entente %s\n  pattern: %s\n  record: %s" % (
                     c["case"], c["reference"], got, c["pattern"],
                     json.dumps(c["record"], ensure_ascii=False)[:800]))
-        print("%d frozen cases; %d pending differences not checked, %d of them agree now%s" % (
-            len(cases), pending, len(pending_agree),
-            (" (delete them from the allowlist: %s)" % ", ".join(pending_agree[:20]))
-            if pending_agree else ""))
+        print("%d frozen cases, %d deliberate differences" % (len(cases), len(allow)))
         self.assertEqual(problems, [], "%d cases differ from the reference:\n%s" % (
             len(problems), "\n".join(problems[:20])))
 
