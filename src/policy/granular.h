@@ -1,0 +1,52 @@
+// policy/granular.h: what a reader may see of an object whose parts carry granular
+// markings (STIX 2.1 section 7.2.3, "Granular Markings").
+//
+// A granular marking applies its `marking_ref` to the parts its `selectors` name
+// ("description", "external_references.[1]", "kill_chain_phases.[0].phase_name"). Each
+// selected part takes the most restrictive TLP of the markings that select it or any
+// part containing it; a marking_ref that is not a known TLP counts as AMBER, as at the
+// object level; an entry with only `lang` restricts nothing. Granular markings only
+// narrow: the object-level decision (policy.h MayRead) is taken first and unchanged.
+//
+// RemoveHiddenParts takes out every part whose TLP the caller's `may_see` refuses, with
+// the granular_markings entries (or selectors) that named it or anything inside it.
+// List items are removed and the remaining selectors into the same list renumbered, so
+// the result is consistent; a list or a granular_markings left empty goes as a whole
+// (STIX 2.1 prohibits empty lists). If what is left breaks a MUST rule of the
+// specification (a required property such as `pattern` removed), the object is withheld:
+// `withheld` names the rule and the caller must treat the object as absent for that
+// reader, never serve it whole or invalid.
+//
+// Pure functions, safe for concurrent use.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "policy/policy.h"
+
+namespace entente::policy {
+
+struct GranularPart {
+  std::string selector;
+  Tlp tlp = Tlp::kClear;  // the most restrictive TLP of the markings selecting it
+};
+
+// The parts an object's granular markings restrict, one per distinct selector, in the
+// order they first appear. Selectors of `lang`-only entries are not listed.
+std::vector<GranularPart> GranularParts(const boost::json::object& obj);
+
+struct PartRemoval {
+  boost::json::object object;        // the object as the reader may see it
+  std::vector<std::string> removed;  // selectors of the parts taken out, with their TLP name
+  std::string withheld;              // non-empty: the object may not be given; why
+};
+
+// The object with the parts `may_see` refuses taken out. An object without
+// granular_markings (or whose parts are all visible) comes back unchanged.
+PartRemoval RemoveHiddenParts(const boost::json::object& obj,
+                              const std::function<bool(Tlp)>& may_see);
+
+}  // namespace entente::policy

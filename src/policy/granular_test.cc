@@ -1,0 +1,173 @@
+#include "policy/granular.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <string>
+
+namespace entente::policy {
+namespace {
+
+namespace json = boost::json;
+
+constexpr const char* kClearV2 = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
+constexpr const char* kAmberV2 = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
+constexpr const char* kRedV2 = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+constexpr const char* kRedV1 = "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed";
+
+// A reader who may see CLEAR and GREEN parts, not AMBER or stricter.
+bool GreenReader(Tlp tlp) { return tlp <= Tlp::kGreen; }
+bool AmberReader(Tlp tlp) { return tlp <= Tlp::kAmber; }
+
+// A valid TLP:CLEAR indicator with two external references and a kill chain phase; the
+// granular markings are spliced in.
+json::object Indicator(const std::string& granular_markings) {
+  std::string text = R"({
+    "type": "indicator", "spec_version": "2.1",
+    "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+    "created": "2024-01-01T00:00:00.000Z", "modified": "2024-01-01T00:00:00.000Z",
+    "name": "C2 address", "description": "seen by our sensor at the ministry",
+    "pattern": "[ipv4-addr:value = '203.0.113.9']", "pattern_type": "stix",
+    "valid_from": "2024-01-01T00:00:00Z",
+    "kill_chain_phases": [{"kill_chain_name": "lockheed-martin-cyber-kill-chain",
+                           "phase_name": "command-and-control"}],
+    "external_references": [{"source_name": "public-report", "url": "https://a.example/1",
+                             "description": "public write-up"},
+                            {"source_name": "informant", "description": "name withheld"},
+                            {"source_name": "vendor", "url": "https://b.example/2"}],
+    "object_marking_refs": [")" +
+                     std::string(kClearV2) + R"("],
+    "granular_markings": )" +
+                     granular_markings + "}";
+  return json::parse(text).as_object();
+}
+
+std::string Marking(const char* ref, const std::string& selectors) {
+  return R"({"marking_ref": ")" + std::string(ref) + R"(", "selectors": )" + selectors + "}";
+}
+
+// STIX 2.1 §7.2.3: a granular marking applies its marking to the parts its selectors name;
+// the most restrictive marking of a part is the one that counts.
+TEST(GranularParts, MostRestrictiveMarkingPerSelector) {
+  auto obj = Indicator("[" + Marking(kAmberV2, R"(["description", "name"])") + "," +
+                       Marking(kRedV1, R"(["description"])") + "]");
+  std::vector<GranularPart> parts = GranularParts(obj);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].selector, "description");
+  EXPECT_EQ(parts[0].tlp, Tlp::kRed);  // TLP 1.0 RED on top of 2.0 AMBER
+  EXPECT_EQ(parts[1].selector, "name");
+  EXPECT_EQ(parts[1].tlp, Tlp::kAmber);
+}
+
+// An unknown marking-definition never widens access: it counts as AMBER (as at the object
+// level, docs/sharing-rules.md); a `lang`-only entry restricts nothing.
+TEST(GranularParts, UnknownMarkingIsAmberAndLangRestrictsNothing) {
+  auto obj = Indicator(
+      R"([{"marking_ref": "marking-definition--00000000-0000-4000-8000-000000000001",
+           "selectors": ["description"]},
+          {"lang": "fr", "selectors": ["name"]}])");
+  std::vector<GranularPart> parts = GranularParts(obj);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].tlp, Tlp::kAmber);
+}
+
+TEST(RemoveHiddenParts, ARedDescriptionLeavesTheGateWithoutIt) {
+  auto obj = Indicator("[" + Marking(kRedV2, R"(["description"])") + "]");
+  PartRemoval r = RemoveHiddenParts(obj, AmberReader);
+  EXPECT_EQ(r.withheld, "");
+  EXPECT_FALSE(r.object.contains("description"));
+  EXPECT_FALSE(r.object.contains("granular_markings"));  // its only entry named that part
+  EXPECT_EQ(r.object.at("name"), "C2 address");
+  ASSERT_EQ(r.removed.size(), 1u);
+  EXPECT_EQ(r.removed[0], "description (red)");
+  // A reader entitled to RED parts gets the object unchanged.
+  PartRemoval all = RemoveHiddenParts(obj, [](Tlp) { return true; });
+  EXPECT_EQ(all.object, obj);
+  EXPECT_TRUE(all.removed.empty());
+}
+
+// A list item is removed and the selectors into later items of the same list are
+// renumbered, so the granular markings that stay still name the parts they marked.
+TEST(RemoveHiddenParts, ListItemsAreRemovedAndLaterSelectorsRenumbered) {
+  auto obj = Indicator("[" + Marking(kRedV2, R"(["external_references.[1]"])") + "," +
+                       Marking(kClearV2, R"(["external_references.[2].url"])") + "]");
+  PartRemoval r = RemoveHiddenParts(obj, GreenReader);
+  ASSERT_EQ(r.withheld, "");
+  const json::array& refs = r.object.at("external_references").as_array();
+  ASSERT_EQ(refs.size(), 2u);
+  EXPECT_EQ(refs[0].at("source_name"), "public-report");
+  EXPECT_EQ(refs[1].at("source_name"), "vendor");
+  const json::array& gm = r.object.at("granular_markings").as_array();
+  ASSERT_EQ(gm.size(), 1u);
+  EXPECT_EQ(gm[0].at("selectors"), json::parse(R"(["external_references.[1].url"])"));
+}
+
+// Two items of one list hidden: both go, whatever order the selectors came in.
+TEST(RemoveHiddenParts, SeveralItemsOfOneList) {
+  auto obj = Indicator(
+      "[" + Marking(kAmberV2, R"(["external_references.[0]", "external_references.[2]"])") + "]");
+  PartRemoval r = RemoveHiddenParts(obj, GreenReader);
+  ASSERT_EQ(r.withheld, "");
+  const json::array& refs = r.object.at("external_references").as_array();
+  ASSERT_EQ(refs.size(), 1u);
+  EXPECT_EQ(refs[0].at("source_name"), "informant");
+}
+
+// Nested properties, and a part inside a hidden part goes with it.
+TEST(RemoveHiddenParts, NestedPartsAndPartsInsideHiddenOnes) {
+  auto obj = Indicator("[" + Marking(kAmberV2, R"(["external_references.[0].url"])") + "," +
+                       Marking(kRedV2, R"(["external_references"])") + "]");
+  PartRemoval amber = RemoveHiddenParts(obj, AmberReader);
+  ASSERT_EQ(amber.withheld, "");
+  EXPECT_FALSE(amber.object.contains("external_references"));
+  EXPECT_FALSE(amber.object.contains("granular_markings"));
+  // A nested AMBER part alone: a GREEN reader loses the URL and keeps the reference.
+  PartRemoval red = RemoveHiddenParts(
+      Indicator("[" + Marking(kAmberV2, R"(["external_references.[0].url"])") + "]"), GreenReader);
+  ASSERT_EQ(red.withheld, "");
+  const json::array& refs = red.object.at("external_references").as_array();
+  EXPECT_FALSE(refs[0].as_object().contains("url"));
+  EXPECT_EQ(refs[0].at("source_name"), "public-report");
+  // The informant's reference without its description breaks STIX 2.1 §2.5 (a reference
+  // needs one of description, url, external_id): withheld, not served invalid.
+  PartRemoval broken = RemoveHiddenParts(
+      Indicator("[" + Marking(kAmberV2, R"(["external_references.[1].description"])") + "]"),
+      GreenReader);
+  EXPECT_NE(broken.withheld.find("external_references[1]"), std::string::npos) << broken.withheld;
+}
+
+// STIX 2.1 prohibits empty lists: a list whose every item is hidden goes as a whole.
+TEST(RemoveHiddenParts, AListLeftEmptyGoes) {
+  auto obj = Indicator("[" + Marking(kRedV2, R"(["kill_chain_phases.[0]"])") + "]");
+  PartRemoval r = RemoveHiddenParts(obj, AmberReader);
+  ASSERT_EQ(r.withheld, "");
+  EXPECT_FALSE(r.object.contains("kill_chain_phases"));
+}
+
+// Issue 13: when removing a part would make the object invalid (an indicator without its
+// pattern), the object is withheld from that reader, never served invalid or whole.
+TEST(RemoveHiddenParts, ARequiredPartHiddenWithholdsTheObject) {
+  auto obj = Indicator("[" + Marking(kRedV2, R"(["pattern"])") + "]");
+  PartRemoval r = RemoveHiddenParts(obj, AmberReader);
+  EXPECT_NE(r.withheld.find("required-property"), std::string::npos) << r.withheld;
+  EXPECT_NE(r.withheld.find("pattern"), std::string::npos) << r.withheld;
+  EXPECT_EQ(RemoveHiddenParts(obj, [](Tlp) { return true; }).withheld, "");
+}
+
+// A selector that names nothing the gate can take out never lets the object through whole.
+TEST(RemoveHiddenParts, AnUnparsableSelectorOnAHiddenMarkingWithholds) {
+  auto obj = Indicator("[" + Marking(kRedV2, R"(["external_references..url"])") + "]");
+  EXPECT_NE(RemoveHiddenParts(obj, AmberReader).withheld, "");
+}
+
+TEST(RemoveHiddenParts, NoGranularMarkingsNoChange) {
+  auto obj = Indicator("[]");
+  obj.erase("granular_markings");
+  PartRemoval r = RemoveHiddenParts(obj, GreenReader);
+  EXPECT_EQ(r.object, obj);
+  EXPECT_TRUE(r.removed.empty());
+  EXPECT_EQ(r.withheld, "");
+}
+
+}  // namespace
+}  // namespace entente::policy
