@@ -169,5 +169,39 @@ TEST(RemoveHiddenParts, NoGranularMarkingsNoChange) {
   EXPECT_EQ(r.withheld, "");
 }
 
+// The withheld sets: a RED pattern withholds the indicator from every reader who may not
+// see RED parts, whatever else it sees; a RED description withholds it from nobody.
+TEST(WithheldFor, OneBitPerSetOfVisibleLevels) {
+  uint32_t pattern = WithheldFor(Indicator("[" + Marking(kRedV2, R"(["pattern"])") + "]"));
+  for (uint32_t set = 0; set < 32; ++set) {
+    bool sees_red = (set >> static_cast<int>(Tlp::kRed)) & 1u;
+    EXPECT_EQ(((pattern >> set) & 1u) != 0, !sees_red) << set;
+  }
+  EXPECT_EQ(WithheldFor(Indicator("[" + Marking(kRedV2, R"(["description"])") + "]")), 0u);
+  auto plain = Indicator("[]");
+  plain.erase("granular_markings");
+  EXPECT_EQ(WithheldFor(plain), 0u);
+}
+
+// docs/sharing-rules.md: a named AMBER recipient outside the object's community sees AMBER
+// parts and not GREEN ones - the visible levels are a set, not a threshold.
+TEST(VisibleTlps, ASetNotAThreshold) {
+  Labels labels;
+  labels.owner_org = "cert-fr";
+  labels.audience.communities = {"eu-energy"};
+  labels.audience.recipients = {"identity--0f5a2c2e-5f0e-4f1a-9d1b-3c2e1d0a9b8c"};
+  Requester recipient;
+  recipient.org_id = "bsi";
+  recipient.identity_id = "identity--0f5a2c2e-5f0e-4f1a-9d1b-3c2e1d0a9b8c";
+  uint8_t set = VisibleTlps(recipient, labels);
+  EXPECT_TRUE(set & (1u << static_cast<int>(Tlp::kClear)));
+  EXPECT_FALSE(set & (1u << static_cast<int>(Tlp::kGreen)));
+  EXPECT_TRUE(set & (1u << static_cast<int>(Tlp::kAmber)));
+  EXPECT_FALSE(set & (1u << static_cast<int>(Tlp::kRed)));
+  Requester owner;
+  owner.org_id = "cert-fr";
+  EXPECT_EQ(VisibleTlps(owner, labels), 0x1f);
+}
+
 }  // namespace
 }  // namespace entente::policy
