@@ -231,16 +231,6 @@ PartRemoval RemoveHiddenParts(const json::object& obj, const std::function<bool(
   return result;
 }
 
-uint8_t VisibleTlps(const Requester& who, const Labels& labels) {
-  uint8_t set = 0;
-  Labels as = labels;
-  for (int t = 0; t <= static_cast<int>(Tlp::kRed); ++t) {
-    as.tlp = static_cast<Tlp>(t);
-    if (MayRead(who, as)) set = static_cast<uint8_t>(set | (1u << t));
-  }
-  return set;
-}
-
 uint32_t WithheldFor(const json::object& obj) {
   if (!obj.contains("granular_markings")) return 0;
   uint32_t withheld = 0;

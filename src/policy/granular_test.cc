@@ -203,5 +203,31 @@ TEST(VisibleTlps, ASetNotAThreshold) {
   EXPECT_EQ(VisibleTlps(owner, labels), 0x1f);
 }
 
+// Issue 13: an object whose required part a reader may not see is absent for that reader -
+// MayRead, which every read path asks, says so from the labels alone.
+TEST(WithheldFor, MayReadWithholdsFromTheLabelsAlone) {
+  auto obj = Indicator("[" + Marking(kRedV2, R"(["pattern"])") + "]");
+  Labels labels = LabelObject(obj, Tlp::kAmber, "cert-fr");
+  EXPECT_EQ(labels.tlp, Tlp::kClear);
+  EXPECT_NE(labels.withheld_for, 0u);
+  Requester partner;
+  partner.org_id = "isac";
+  partner.identity_id = "identity--6a3b0f4c-6a3b-4c1e-8d2f-0a1b2c3d4e5f";
+  EXPECT_FALSE(MayRead(partner, labels));
+  Requester owner;
+  owner.org_id = "cert-fr";
+  EXPECT_TRUE(MayRead(owner, labels));
+  // A RED description withholds nothing: the partner reads the object (without it).
+  Labels description =
+      LabelObject(Indicator("[" + Marking(kRedV2, R"(["description"])") + "]"), Tlp::kAmber, "x");
+  EXPECT_EQ(description.withheld_for, 0u);
+  EXPECT_TRUE(MayRead(partner, description));
+  // The stored form keeps it.
+  uint32_t back = 0;
+  DecodeAudience(EncodeAudience(labels.audience, labels.withheld_for), &back);
+  EXPECT_EQ(back, labels.withheld_for);
+  EXPECT_EQ(EncodeAudience(Audience{}, 0), "");
+}
+
 }  // namespace
 }  // namespace entente::policy

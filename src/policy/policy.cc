@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "policy/audience.h"
+#include "policy/granular.h"
 
 namespace entente::policy {
 namespace {
@@ -117,31 +118,45 @@ Labels LabelObject(const json::object& obj, Tlp collection_default, std::string 
       ReadStrings(aud->get_object(), "individuals", &labels.audience.individuals);
     }
   }
+  labels.withheld_for = WithheldFor(obj);
   return labels;
 }
 
-std::string EncodeAudience(const Audience& audience) {
-  if (audience.empty()) return {};
+std::string EncodeAudience(const Audience& audience, uint32_t withheld_for) {
+  if (audience.empty() && withheld_for == 0) return {};
   json::object obj;
   WriteStrings(obj, "communities", audience.communities);
   WriteStrings(obj, "recipients", audience.recipients);
   WriteStrings(obj, "individuals", audience.individuals);
+  if (withheld_for != 0) obj["withheld_for"] = withheld_for;
   return json::serialize(obj);
 }
 
-Audience DecodeAudience(std::string_view text) {
+Audience DecodeAudience(std::string_view text, uint32_t* withheld_for) {
   Audience audience;
+  if (withheld_for != nullptr) *withheld_for = 0;
   if (text.empty()) return audience;
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
   if (ec || !v.is_object()) return audience;  // stored by us; an unreadable one shares with nobody
+  if (withheld_for != nullptr) {
+    if (const json::value* w = v.get_object().if_contains("withheld_for");
+        w != nullptr && w->is_uint64()) {
+      *withheld_for = static_cast<uint32_t>(w->get_uint64());
+    } else if (w != nullptr && w->is_int64() && w->get_int64() >= 0) {
+      *withheld_for = static_cast<uint32_t>(w->get_int64());
+    }
+  }
   ReadStrings(v.get_object(), "communities", &audience.communities);
   ReadStrings(v.get_object(), "recipients", &audience.recipients);
   ReadStrings(v.get_object(), "individuals", &audience.individuals);
   return audience;
 }
 
-bool MayRead(const Requester& who, const Labels& labels) {
+namespace {
+
+// The object-level decision: TLP and audience, the owner and the local operator.
+bool MayReadWhole(const Requester& who, const Labels& labels) {
   if (who.local_operator) return true;
   if (!labels.owner_org.empty() && labels.owner_org == who.org_id) return true;
   Recipient r;
@@ -151,6 +166,24 @@ bool MayRead(const Requester& who, const Labels& labels) {
   r.client_of = std::span<const std::string>(&who.client_of, 1);
   r.individuals = std::span<const std::string>(&who.individual_id, 1);
   return MatchAudience(labels.tlp, labels.audience, r) == AudienceMatch::kIncluded;
+}
+
+}  // namespace
+
+uint8_t VisibleTlps(const Requester& who, const Labels& labels) {
+  uint8_t set = 0;
+  Labels as = labels;
+  for (int t = 0; t <= static_cast<int>(Tlp::kRed); ++t) {
+    as.tlp = static_cast<Tlp>(t);
+    if (MayReadWhole(who, as)) set = static_cast<uint8_t>(set | (1u << t));
+  }
+  return set;
+}
+
+bool MayRead(const Requester& who, const Labels& labels) {
+  if (!MayReadWhole(who, labels)) return false;
+  if (labels.withheld_for == 0) return true;
+  return ((labels.withheld_for >> VisibleTlps(who, labels)) & 1u) == 0;
 }
 
 }  // namespace entente::policy

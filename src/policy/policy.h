@@ -55,17 +55,22 @@ struct Labels {
   Tlp tlp = Tlp::kAmber;
   Audience audience;
   std::string owner_org;  // id of the organisation that contributed the object
+  // Granular markings (granular.h WithheldFor): bit s set when a reader who may see parts
+  // of exactly the TLP levels in set s would be left with an invalid object, which is then
+  // withheld from it. 0 for objects without granular markings.
+  uint32_t withheld_for = 0;
 };
 
 // Computes the labels of a STIX object: its TLP is the most restrictive TLP marking in
 // object_marking_refs (a marking-definition that is not a known TLP counts as AMBER);
 // an object with no TLP marking takes `collection_default`. The audience comes from the
-// entente audience extension when present.
+// entente audience extension when present; withheld_for from its granular markings.
 Labels LabelObject(const boost::json::object& obj, Tlp collection_default, std::string owner_org);
 
-// Audience <-> compact JSON text, as stored beside an object version ("" when empty).
-std::string EncodeAudience(const Audience& audience);
-Audience DecodeAudience(std::string_view text);
+// Audience (and Labels::withheld_for) <-> compact JSON text, as stored beside an object
+// version ("" when both are empty).
+std::string EncodeAudience(const Audience& audience, uint32_t withheld_for = 0);
+Audience DecodeAudience(std::string_view text, uint32_t* withheld_for = nullptr);
 
 // The requester of a read, as authenticated by a token.
 struct Requester {
@@ -81,7 +86,9 @@ struct Requester {
 };
 
 // True if `who`, already allowed to read the collection, may see an object version
-// labelled `labels`. Objects the requester may not see must be treated as absent.
+// labelled `labels`: the object-level TLP and audience allow it, and its granular
+// markings do not withhold it (withheld_for). Objects the requester may not see must be
+// treated as absent.
 bool MayRead(const Requester& who, const Labels& labels);
 
 }  // namespace entente::policy

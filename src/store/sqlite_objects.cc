@@ -253,7 +253,7 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
       ENTENTE_RETURN_IF_ERROR(clear_last->Exec("add objects: move last version"));
       clear_last->Reset();
     }
-    audience = policy::EncodeAudience(o.labels.audience);
+    audience = policy::EncodeAudience(o.labels.audience, o.labels.withheld_for);
     insert->Bind(1, seq);
     insert->Bind(2, added);
     insert->BindStatic(3, o.id);
@@ -378,7 +378,9 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
     while (!found && (brc = beyond->Step()) == SQLITE_ROW) {
       other.tlp = TlpFromColumn(beyond->Int(0));
       std::string_view a = beyond->Text(1);
-      other.audience = a.empty() ? policy::Audience{} : policy::DecodeAudience(a);
+      other.withheld_for = 0;
+      other.audience =
+          a.empty() ? policy::Audience{} : policy::DecodeAudience(a, &other.withheld_for);
       std::string_view owner = beyond->Text(2);
       other.owner_org.assign(owner.data(), owner.size());
       found = q.visible(other);
@@ -404,8 +406,9 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
     std::string_view audience = st->Text(7);
     if (audience.empty()) {
       row.labels.audience = {};
+      row.labels.withheld_for = 0;
     } else {
-      row.labels.audience = policy::DecodeAudience(audience);
+      row.labels.audience = policy::DecodeAudience(audience, &row.labels.withheld_for);
     }
     std::string_view owner = st->Text(8);
     row.labels.owner_org.assign(owner.data(), owner.size());

@@ -615,6 +615,23 @@ TEST_F(TaxiiTlpTest, AnEmptyPollKeepsTheClientWhereItWasAndHidesLaterRows) {
   }
 }
 
+// Issue 13 (STIX 2.1 §7.2.3 granular markings): a TLP:CLEAR indicator whose `pattern`
+// carries a granular TLP:RED marking cannot be given without that part, and without it
+// it is invalid - so it is absent on every read path for a reader who may not see RED
+// parts, and whole for its owner.
+TEST_F(TaxiiTlpTest, AnObjectWhoseRequiredPartIsHiddenIsAbsent) {
+  std::string red_pattern = Marking(testing::kClear) +
+                            ",\"granular_markings\":[{\"marking_ref\":\"" +
+                            std::string(testing::kRed) + "\",\"selectors\":[\"pattern\"]}]";
+  std::string id = Post(f.alpha.token, red_pattern);
+  EXPECT_FALSE(Sees(f.beta.token, id));
+  EXPECT_FALSE(Sees(f.gamma.token, id));
+  EXPECT_TRUE(Sees(f.alpha.token, id));
+  std::string red_name = Marking(testing::kClear) + ",\"granular_markings\":[{\"marking_ref\":\"" +
+                         std::string(testing::kRed) + "\",\"selectors\":[\"name\"]}]";
+  EXPECT_TRUE(Sees(f.beta.token, Post(f.alpha.token, red_name)));
+}
+
 TEST_F(TaxiiTlpTest, ReadersGetTheNewestVersionTheyMaySee) {
   std::string id = NewId("indicator");
   std::string clear = Marking(testing::kClear);
