@@ -50,13 +50,7 @@ struct PartRemoval {
 PartRemoval RemoveHiddenParts(const boost::json::object& obj,
                               const std::function<bool(Tlp)>& may_see);
 
-// The TLP levels `who` may see parts of, given the object's audience and owner: bit
-// (1 << int(tlp)) is set when MayRead would let `who` see the object were it labelled
-// `tlp`. Not monotone in general (a named recipient outside the object's communities may
-// see its AMBER parts and not its GREEN ones), hence a set.
-uint8_t VisibleTlps(const Requester& who, const Labels& labels);
-
-// For each of the 32 sets of visible TLP levels (VisibleTlps), whether RemoveHiddenParts
+// For each of the 32 sets of visible TLP levels (policy.h VisibleTlps), whether RemoveHiddenParts
 // would withhold the object from a reader who sees exactly those levels: bit `set` of the
 // result. Computed once per version, so that the store can keep it beside the labels and
 // the read gate decide from labels alone; 0 for an object without granular markings.

@@ -91,4 +91,11 @@ struct Requester {
 // treated as absent.
 bool MayRead(const Requester& who, const Labels& labels);
 
+// The TLP levels `who` may see parts of, given the object's audience and owner: bit
+// (1 << int(tlp)) is set when the object-level decision (TLP and audience, not
+// withheld_for) would let `who` see the object were it labelled `tlp`. Not monotone in general (a
+// named recipient outside the object's communities may see its AMBER parts and not its GREEN ones),
+// hence a set.
+uint8_t VisibleTlps(const Requester& who, const Labels& labels);
+
 }  // namespace entente::policy

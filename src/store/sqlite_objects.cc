@@ -16,6 +16,15 @@ struct StoredVersion {
   int64_t version_us = 0;
 };
 
+// Reads the labels stored beside a version from the columns tlp, audience and owner_org,
+// in that order from column `first` (the audience text also carries withheld_for).
+void ReadLabels(const Statement& st, int first, policy::Labels* labels) {
+  labels->tlp = TlpFromColumn(st.Int(first));
+  labels->audience = policy::DecodeAudience(st.Text(first + 1), &labels->withheld_for);
+  std::string_view owner = st.Text(first + 2);
+  labels->owner_org.assign(owner.data(), owner.size());
+}
+
 // Appends " AND <column> IN (?n, ...)" for `count` parameters starting at *next.
 void AppendIn(std::string* sql, const char* column, size_t count, int* next) {
   if (count == 0) return;
@@ -376,13 +385,7 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
     int brc;
     bool found = false;
     while (!found && (brc = beyond->Step()) == SQLITE_ROW) {
-      other.tlp = TlpFromColumn(beyond->Int(0));
-      std::string_view a = beyond->Text(1);
-      other.withheld_for = 0;
-      other.audience =
-          a.empty() ? policy::Audience{} : policy::DecodeAudience(a, &other.withheld_for);
-      std::string_view owner = beyond->Text(2);
-      other.owner_org.assign(owner.data(), owner.size());
+      ReadLabels(*beyond, 0, &other);
       found = q.visible(other);
     }
     if (!found && brc != SQLITE_DONE) {
@@ -402,16 +405,7 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
     row.spec_version = st->Text(3);
     row.version = st->Text(4);
     row.json = st->Text(5);
-    row.labels.tlp = TlpFromColumn(st->Int(6));
-    std::string_view audience = st->Text(7);
-    if (audience.empty()) {
-      row.labels.audience = {};
-      row.labels.withheld_for = 0;
-    } else {
-      row.labels.audience = policy::DecodeAudience(audience, &row.labels.withheld_for);
-    }
-    std::string_view owner = st->Text(8);
-    row.labels.owner_org.assign(owner.data(), owner.size());
+    ReadLabels(*st, 6, &row.labels);
     if (q.visible && !q.visible(row.labels)) continue;
     if (choose_versions) {
       const int64_t version_us = st->Int(10);

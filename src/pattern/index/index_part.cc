@@ -31,22 +31,6 @@ uint32_t SlotOf(uint64_t hash, size_t cap) {
 
 std::string_view TypeOf(const boost::json::object& o) { return StringMemberOf(o, "type"); }
 
-// True when `s` is pure ASCII (and so in NFC): eight bytes at a time, the common case of
-// the hot path kept to a few instructions per value.
-bool AllAscii(std::string_view s) {
-  const char* p = s.data();
-  const size_t n = s.size();
-  uint64_t bits = 0;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    bits |= w;
-  }
-  for (; i < n; ++i) bits |= static_cast<unsigned char>(p[i]);
-  return (bits & 0x8080808080808080ull) == 0;
-}
-
 }  // namespace
 
 void ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
@@ -275,7 +259,7 @@ void IndexPart::Visit(uint32_t f, std::string_view value, uint32_t view, ProbeBa
   const Field& field = fields_[f];
   // Leaves hold their strings in NFC (classify.h); an observed string is compared in NFC
   // too (STIX 2.1 section 9.4). ASCII, nearly every value, is NFC already.
-  if ((field.has_equal || !field.regex.empty()) && !AllAscii(value) && !IsNfc(value)) {
+  if ((field.has_equal || !field.regex.empty()) && !IsAscii(value) && !IsNfc(value)) {
     value = batch->normalized.emplace_back(ToNfc(value));
   }
   if (field.has_equal) {
