@@ -12,6 +12,7 @@
 #include "cli/node_util.h"
 #include "common/env.h"
 #include "policy/access.h"
+#include "policy/granular.h"
 #include "policy/policy.h"
 
 namespace entente::cli {
@@ -130,9 +131,12 @@ int RunExport(const ExportOptions& o) {
   bool first = true;
   Status scanned = (*store)->ScanObjects(query, [&](const store::ObjectRow& row) {
     if (policy::MayRead(*who, row.labels)) {
+      // Parts under granular markings `who` may not see stay out, as over TAXII.
+      policy::ReaderView view = policy::ViewFor(*who, row.labels, row.json);
+      if (view.withheld) return store::ScanAction::kContinue;
       if (!first) out.Write(",");
       first = false;
-      out.Write(row.json);
+      out.Write(view.rewritten.empty() ? row.json : std::string_view(view.rewritten));
     }
     return store::ScanAction::kContinue;
   });

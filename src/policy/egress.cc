@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "policy/audience.h"
+#include "policy/granular.h"
 #include "stix/stix.h"
 
 namespace entente::policy {
@@ -242,7 +243,24 @@ EgressDecision DecideEgress(const PeerProfile& peer, const Labels& labels, const
     type = t->get_string();
   }
   EgressDecision d;
-  d.object = obj;
+  // Granular markings: the parts the peer may not receive stay here (granular.h); the
+  // sovereignty rules then apply to what is left.
+  uint8_t peer_sees = 0;
+  for (int t = 0; t <= static_cast<int>(Tlp::kRed); ++t) {
+    if (MatchAudience(static_cast<Tlp>(t), labels.audience, node) == AudienceMatch::kIncluded) {
+      peer_sees = static_cast<uint8_t>(peer_sees | (1u << t));
+    }
+  }
+  PartRemoval parts =
+      RemoveHiddenParts(obj, [peer_sees](Tlp tlp) { return InTlpSet(peer_sees, tlp); });
+  if (!parts.withheld.empty()) return Withheld("granular markings: " + parts.withheld);
+  for (const std::string& part : parts.removed) {
+    d.changes.push_back(part + ": removed (granular marking; " + peer.node_name +
+                        " may not receive it)");
+  }
+  const json::object& shareable = parts.removed.empty() ? obj : parts.object;
+  d.object = shareable;
+  const size_t granular_changes = d.changes.size();
   for (const SovereigntyRule& rule : peer.rules) {
     if (!RuleMatchesType(rule, type)) continue;
     if (rule.property.empty()) {
@@ -294,19 +312,19 @@ EgressDecision DecideEgress(const PeerProfile& peer, const Labels& labels, const
     }
   }
   RewriteRefs(peer, d.object, &d.changes);
-  if (!d.changes.empty()) {
+  if (d.changes.size() > granular_changes) {
     // The peer checks what it receives like a client's POST: an object the rules left
     // invalid (a redacted required property) would be refused there, so it stays here.
     // Only findings the changes introduced count: the object as stored is this node's
     // business.
-    const auto before = stix::ValidateObject(obj);
+    const auto before = stix::ValidateObject(shareable);
     for (const stix::Finding& f : stix::ValidateObject(d.object)) {
       const bool is_new = std::none_of(before.begin(), before.end(), [&](const stix::Finding& b) {
         return b.property == f.property && b.rule == f.rule;
       });
       if (is_new) {
-        return Withheld("sovereignty: " + d.changes.front() + " leaves an invalid object (" +
-                        f.property + ": " + f.rule + ")");
+        return Withheld("sovereignty: " + d.changes[granular_changes] +
+                        " leaves an invalid object (" + f.property + ": " + f.rule + ")");
       }
     }
   }

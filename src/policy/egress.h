@@ -12,7 +12,10 @@
 // (This is policy/audience.h's one table, which the read gate asks too.)
 // An object is never sent to a node it came from or passed through (provenance), nor
 // relayed further than the peer's hop limit allows; together these stop loops and bound
-// how far a relay carries what it received. Sovereignty rules then withhold an object type, redact
+// how far a relay carries what it received. Parts under granular markings the peer may not
+// receive are then taken out (granular.h, by the same table per part; an object that would
+// be left invalid, or that hides what decides its sharing, is withheld), and each removed
+// part is listed in `changes`. Sovereignty rules then withhold an object type, redact
 // properties, or replace values with keyed hashes (HMAC-SHA-256 under a key the two
 // jurisdictions share), so that both sides can still find the same observable without
 // disclosing it. When a value is hashed, the object's id (which for SCOs is derived from
@@ -70,15 +73,16 @@ struct PeerProfile {
 
 struct EgressDecision {
   bool send = false;
-  std::string reason;                // why it is withheld, or "" when sent unchanged
-  boost::json::object object;        // the object as it may leave (when send)
-  std::vector<std::string> changes;  // what sovereignty changed, e.g. "value: hashed"
+  std::string reason;          // why it is withheld, or "" when sent unchanged
+  boost::json::object object;  // the object as it may leave (when send)
+  std::vector<std::string>
+      changes;  // parts removed, then what sovereignty changed ("value: hashed")
 };
 
 // Decides whether `obj` (labelled `labels`, having travelled through the nodes in
 // `provenance`, origin first, in `hops` node-to-node transfers; 0 when made here) may be
 // sent to `peer`, and in what form. Provenance comes first, then the hop limit, then
-// TLP and audience, then the sovereignty rules.
+// TLP and audience, then granular markings, then the sovereignty rules.
 EgressDecision DecideEgress(const PeerProfile& peer, const Labels& labels,
                             const boost::json::object& obj,
                             const std::vector<std::string>& provenance, int hops = 0);

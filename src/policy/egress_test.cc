@@ -232,5 +232,61 @@ TEST(Egress, RelaysStopAtTheHopLimit) {
   EXPECT_EQ(PeerProfile().hop_limit, kDefaultHopLimit);
 }
 
+// Issue 13: granular markings decide part by part for a peer as for a reader. A TLP:CLEAR
+// indicator whose description is granular RED leaves without it, and the decision lists
+// the removed part; one whose pattern is RED stays here, with the reason.
+const boost::json::object kMarkedIndicator = Obj(R"({"type":"indicator","spec_version":"2.1",
+  "id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+  "created":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z",
+  "name":"C2","description":"told to us in confidence","pattern":"[ipv4-addr:value = '203.0.113.9']",
+  "pattern_type":"stix","valid_from":"2024-01-01T00:00:00Z",
+  "external_references":[{"source_name":"public","url":"https://a.example/"},
+                         {"source_name":"amber-source","external_id":"T-1"}],
+  "granular_markings":[
+    {"marking_ref":"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1","selectors":["description"]},
+    {"marking_ref":"marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421","selectors":["external_references.[1]"]}]})");
+
+TEST(Egress, GranularPartsThePeerMayNotReceiveStayHere) {
+  Labels l = WithTlp(Tlp::kClear);
+  l.audience.recipients = {"identity--fr-anssi"};
+  EgressDecision d = DecideEgress(Peer(), l, kMarkedIndicator, {});
+  ASSERT_TRUE(d.send) << d.reason;
+  EXPECT_FALSE(d.object.contains("description"));
+  EXPECT_EQ(d.object.at("external_references").as_array().size(), 1u);
+  EXPECT_FALSE(d.object.contains("granular_markings"));
+  ASSERT_EQ(d.changes.size(), 2u);
+  EXPECT_NE(d.changes[0].find("description (TLP:RED): removed"), std::string::npos) << d.changes[0];
+  // The AMBER reference goes to the node where its named recipient lives; RED never leaves.
+  l.audience.recipients = {"identity--de-bsi"};
+  d = DecideEgress(Peer(), l, kMarkedIndicator, {});
+  ASSERT_TRUE(d.send);
+  EXPECT_FALSE(d.object.contains("description"));
+  EXPECT_EQ(d.object.at("external_references").as_array().size(), 2u);
+  ASSERT_EQ(d.object.at("granular_markings").as_array().size(), 1u);
+
+  boost::json::object red_pattern = kMarkedIndicator;
+  red_pattern["granular_markings"].as_array()[0].as_object()["selectors"] =
+      boost::json::array{"pattern"};
+  d = DecideEgress(Peer(), l, red_pattern, {});
+  EXPECT_FALSE(d.send);
+  EXPECT_NE(d.reason.find("granular markings"), std::string::npos) << d.reason;
+  EXPECT_NE(d.reason.find("pattern"), std::string::npos) << d.reason;
+}
+
+// Sovereignty rules run on what granular markings left: redacting a removed part changes
+// nothing more, and their own changes follow the removed parts.
+TEST(Egress, SovereigntyRunsAfterGranularMarkings) {
+  PeerProfile p = Peer();
+  p.rules = {{"indicator", "description", SovereigntyAction::kRedact},
+             {"indicator", "name", SovereigntyAction::kRedact}};
+  EgressDecision d = DecideEgress(p, WithTlp(Tlp::kClear), kMarkedIndicator, {});
+  ASSERT_TRUE(d.send) << d.reason;
+  ASSERT_EQ(d.changes.size(), 3u);
+  EXPECT_NE(d.changes[0].find("description (TLP:RED): removed"), std::string::npos);
+  EXPECT_NE(d.changes[1].find("external_references.[1] (TLP:AMBER): removed"), std::string::npos)
+      << d.changes[1];
+  EXPECT_EQ(d.changes[2], "name: redacted");
+}
+
 }  // namespace
 }  // namespace entente::policy

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <cctype>
 #include <cstddef>
 #include <optional>
 #include <string_view>
@@ -126,6 +128,26 @@ StepPath Renumber(StepPath path, const std::vector<StepPath>& removed) {
   return path;
 }
 
+// Parts whose removal would make a copy say less than the sharing protocol already shows
+// (id, type, spec_version, version) or read as less restricted than it is (its markings,
+// its audience): hiding one withholds the object.
+bool IsControlPart(const StepPath& path) {
+  static constexpr std::string_view kTopLevel[] = {"id",
+                                                   "type",
+                                                   "spec_version",
+                                                   "created",
+                                                   "modified",
+                                                   "object_marking_refs",
+                                                   "granular_markings"};
+  if (path.empty() || path.front().index) return false;
+  const std::string& key = path.front().key;
+  if (std::find(std::begin(kTopLevel), std::end(kTopLevel), key) != std::end(kTopLevel)) {
+    return true;
+  }
+  if (key != "extensions") return false;
+  return path.size() == 1 || (!path[1].index && path[1].key == kAudienceExtensionId);
+}
+
 struct Marked {
   StepPath path;
   std::string text;
@@ -182,8 +204,16 @@ PartRemoval RemoveHiddenParts(const json::object& obj, const std::function<bool(
       result.withheld = "granular marking selector \"" + m.text + "\" names no part of the object";
       return result;
     }
+    if (IsControlPart(m.path)) {
+      result.withheld = "granular marking hides \"" + m.text +
+                        "\", which a reader must see to be given the object at all";
+      return result;
+    }
     hidden.push_back(m.path);
-    result.removed.push_back(m.text + " (" + std::string(TlpName(m.tlp)) + ")");
+    std::string level(TlpName(m.tlp));
+    std::transform(level.begin(), level.end(), level.begin(),
+                   [](char c) { return static_cast<char>(std::toupper(c)); });
+    result.removed.push_back(m.text + " (TLP:" + level + ")");
   }
   if (hidden.empty()) return result;
   std::sort(hidden.begin(), hidden.end(), RemoveBefore);
@@ -235,10 +265,32 @@ uint32_t WithheldFor(const json::object& obj) {
   if (!obj.contains("granular_markings")) return 0;
   uint32_t withheld = 0;
   for (uint32_t set = 0; set < 32; ++set) {
-    auto may_see = [set](Tlp tlp) { return (set >> static_cast<int>(tlp)) & 1u; };
+    auto may_see = [set](Tlp tlp) { return InTlpSet(static_cast<uint8_t>(set), tlp); };
     if (!RemoveHiddenParts(obj, may_see).withheld.empty()) withheld |= 1u << set;
   }
   return withheld;
+}
+
+ReaderView ViewFor(const Requester& who, const Labels& labels, std::string_view json) {
+  ReaderView view;
+  static constexpr std::string_view kKey = "\"granular_markings\"";
+  if (json.find(kKey) == std::string_view::npos) return view;
+  auto parsed = stix::ParseJson(json);
+  if (!parsed.ok() || !parsed->is_object()) {
+    view.withheld = true;
+    return view;
+  }
+  const uint8_t visible = VisibleTlps(who, labels);
+  PartRemoval cut = RemoveHiddenParts(parsed->get_object(),
+                                      [visible](Tlp tlp) { return InTlpSet(visible, tlp); });
+  if (!cut.withheld.empty()) {
+    view.withheld = true;
+    return view;
+  }
+  if (cut.removed.empty()) return view;
+  view.rewritten = json::serialize(cut.object);
+  view.removed = std::move(cut.removed);
+  return view;
 }
 
 }  // namespace entente::policy

@@ -15,7 +15,11 @@
 // (STIX 2.1 prohibits empty lists). If what is left breaks a MUST rule of the
 // specification (a required property such as `pattern` removed), the object is withheld:
 // `withheld` names the rule and the caller must treat the object as absent for that
-// reader, never serve it whole or invalid.
+// reader, never serve it whole or invalid. So is an object one of whose hidden parts is
+// what the sharing protocol shows outside the object or what decides who may see it: `id`,
+// `type`, `spec_version`, `created`, `modified` (TAXII manifests, filters and headers carry
+// them) and `object_marking_refs`, `granular_markings` and the audience extension (a copy
+// without them would read as less restricted than it is).
 //
 // Pure functions, safe for concurrent use.
 #pragma once
@@ -24,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "policy/policy.h"
@@ -41,7 +46,7 @@ std::vector<GranularPart> GranularParts(const boost::json::object& obj);
 
 struct PartRemoval {
   boost::json::object object;        // the object as the reader may see it
-  std::vector<std::string> removed;  // selectors of the parts taken out, with their TLP name
+  std::vector<std::string> removed;  // the parts taken out: "description (TLP:RED)"
   std::string withheld;              // non-empty: the object may not be given; why
 };
 
@@ -55,5 +60,23 @@ PartRemoval RemoveHiddenParts(const boost::json::object& obj,
 // result. Computed once per version, so that the store can keep it beside the labels and
 // the read gate decide from labels alone; 0 for an object without granular markings.
 uint32_t WithheldFor(const boost::json::object& obj);
+
+// What a reader receives of one stored version it may read (MayRead(who, labels) holds).
+struct ReaderView {
+  bool withheld = false;             // serve nothing after all (see ViewFor)
+  std::string rewritten;             // empty: serve the stored text unchanged
+  std::vector<std::string> removed;  // the parts taken out (RemoveHiddenParts)
+};
+
+// The stored text `json` of a version as `who` may receive it. `json` is the text the store
+// keeps, written by admission's serializer, which never escapes a key: an object without
+// the key "granular_markings" costs one substring search and is served unchanged. An
+// object RemoveHiddenParts would withhold from `who` (labels stored before withheld_for
+// counted a rule), or a text that does not parse, comes back withheld: the caller serves
+// nothing rather than the object whole.
+ReaderView ViewFor(const Requester& who, const Labels& labels, std::string_view json);
+
+// One visible-TLP set (VisibleTlps) as RemoveHiddenParts' `may_see`.
+inline bool InTlpSet(uint8_t set, Tlp tlp) { return ((set >> static_cast<int>(tlp)) & 1u) != 0; }
 
 }  // namespace entente::policy

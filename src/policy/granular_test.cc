@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <string>
+#include <vector>
 
 namespace entente::policy {
 namespace {
@@ -79,7 +80,7 @@ TEST(RemoveHiddenParts, ARedDescriptionLeavesTheGateWithoutIt) {
   EXPECT_FALSE(r.object.contains("granular_markings"));  // its only entry named that part
   EXPECT_EQ(r.object.at("name"), "C2 address");
   ASSERT_EQ(r.removed.size(), 1u);
-  EXPECT_EQ(r.removed[0], "description (red)");
+  EXPECT_EQ(r.removed[0], "description (TLP:RED)");
   // A reader entitled to RED parts gets the object unchanged.
   PartRemoval all = RemoveHiddenParts(obj, [](Tlp) { return true; });
   EXPECT_EQ(all.object, obj);
@@ -227,6 +228,99 @@ TEST(WithheldFor, MayReadWithholdsFromTheLabelsAlone) {
   DecodeAudience(EncodeAudience(labels.audience, labels.withheld_for), &back);
   EXPECT_EQ(back, labels.withheld_for);
   EXPECT_EQ(EncodeAudience(Audience{}, 0), "");
+}
+
+// What TAXII shows outside the object (id, type, spec_version, the version) and what
+// decides who may see it (its markings, its audience) cannot be taken out: a copy without
+// them would tell less than the manifest already does, or read as less restricted than it
+// is. Hiding one withholds the object.
+TEST(RemoveHiddenParts, HidingWhatDecidesSharingWithholds) {
+  for (const char* selector : {"object_marking_refs", "object_marking_refs.[0]",
+                               "granular_markings", "spec_version", "modified", "id", "type"}) {
+    auto obj = Indicator("[" + Marking(kRedV2, std::string("[\"") + selector + "\"]") + "]");
+    PartRemoval r = RemoveHiddenParts(obj, AmberReader);
+    EXPECT_NE(r.withheld.find(selector), std::string::npos) << selector << ": " << r.withheld;
+    EXPECT_EQ(RemoveHiddenParts(obj, [](Tlp) { return true; }).withheld, "") << selector;
+  }
+  // An SCO's spec_version is optional, and TAXII's media_type still shows it.
+  auto sco = json::parse(R"({"type":"ipv4-addr","spec_version":"2.1",
+      "id":"ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd","value":"198.51.100.3",
+      "granular_markings":[{"marking_ref":")" +
+                         std::string(kRedV2) + R"(","selectors":["spec_version"]}]})")
+                 .as_object();
+  EXPECT_NE(RemoveHiddenParts(sco, AmberReader).withheld, "");
+  auto audience = Indicator("[" + Marking(kRedV2, R"(["extensions"])") + "]");
+  audience["extensions"] = json::object{
+      {std::string(kAudienceExtensionId),
+       json::object{{"extension_type", "property-extension"}, {"communities", json::array{"eu"}}}}};
+  EXPECT_NE(RemoveHiddenParts(audience, AmberReader).withheld, "");
+}
+
+// ViewFor is what every read path serves: the stored text untouched when nothing is
+// hidden (no copy), the object without the hidden parts otherwise, nothing when withheld.
+TEST(ViewFor, ServesTheStoredTextOrTheReducedObject) {
+  Requester partner;
+  partner.org_id = "isac";
+  auto red_description = Indicator("[" + Marking(kRedV2, R"(["description"])") + "]");
+  const std::string text = json::serialize(red_description);
+  Labels labels = LabelObject(red_description, Tlp::kAmber, "cert-fr");
+  ReaderView view = ViewFor(partner, labels, text);
+  EXPECT_FALSE(view.withheld);
+  ASSERT_NE(view.rewritten, "");
+  json::object served = json::parse(view.rewritten).as_object();
+  EXPECT_FALSE(served.contains("description"));
+  EXPECT_FALSE(served.contains("granular_markings"));
+  EXPECT_EQ(view.removed, std::vector<std::string>{"description (TLP:RED)"});
+  EXPECT_EQ(view.rewritten.find("ministry"), std::string::npos);
+
+  Requester owner;
+  owner.org_id = "cert-fr";
+  EXPECT_EQ(ViewFor(owner, labels, text).rewritten, "");  // sees all: served as stored
+  auto plain = Indicator("[]");
+  plain.erase("granular_markings");
+  ReaderView untouched =
+      ViewFor(partner, LabelObject(plain, Tlp::kAmber, "x"), json::serialize(plain));
+  EXPECT_FALSE(untouched.withheld);
+  EXPECT_EQ(untouched.rewritten, "");
+
+  // Labels that missed a rule (stored before it) do not let the object out whole.
+  auto red_pattern = Indicator("[" + Marking(kRedV2, R"(["pattern"])") + "]");
+  Labels stale = LabelObject(red_pattern, Tlp::kAmber, "cert-fr");
+  stale.withheld_for = 0;
+  EXPECT_TRUE(ViewFor(partner, stale, json::serialize(red_pattern)).withheld);
+  EXPECT_TRUE(ViewFor(partner, stale, "{\"granular_markings\": not json").withheld);
+}
+
+// Issue 13, audience extension: a granular AMBER part is readable by the object's named
+// recipients, a granular RED part by its named individuals, and by nobody else.
+TEST(ViewFor, TheAudienceExtensionAppliesPartByPart) {
+  auto obj = Indicator("[" + Marking(kAmberV2, R"(["name"])") + "," +
+                       Marking(kRedV2, R"(["description"])") + "]");
+  Labels labels = LabelObject(obj, Tlp::kAmber, "cert-fr");
+  labels.audience.recipients = {"identity--0f5a2c2e-5f0e-4f1a-9d1b-3c2e1d0a9b8c"};
+  labels.audience.individuals = {"identity--11111111-2222-4333-8444-555555555555"};
+  const std::string text = json::serialize(obj);
+  auto served = [&](const Requester& who) {
+    ReaderView v = ViewFor(who, labels, text);
+    EXPECT_FALSE(v.withheld);
+    return v.rewritten.empty() ? obj : json::parse(v.rewritten).as_object();
+  };
+  Requester stranger;
+  stranger.org_id = "other";
+  json::object s = served(stranger);
+  EXPECT_FALSE(s.contains("name"));
+  EXPECT_FALSE(s.contains("description"));
+  Requester recipient;
+  recipient.org_id = "bsi";
+  recipient.identity_id = "identity--0f5a2c2e-5f0e-4f1a-9d1b-3c2e1d0a9b8c";
+  json::object r = served(recipient);
+  EXPECT_TRUE(r.contains("name"));
+  EXPECT_FALSE(r.contains("description"));
+  Requester analyst = recipient;
+  analyst.individual_id = "identity--11111111-2222-4333-8444-555555555555";
+  json::object a = served(analyst);
+  EXPECT_TRUE(a.contains("name"));
+  EXPECT_TRUE(a.contains("description"));
 }
 
 }  // namespace

@@ -1,6 +1,13 @@
 #include "store/schema.h"
 
+#include <sqlite3.h>
+
 #include <string>
+#include <string_view>
+
+#include "policy/granular.h"
+#include "policy/policy.h"
+#include "stix/stix.h"
 
 namespace entente::store {
 namespace {
@@ -85,13 +92,51 @@ constexpr const char* kSchemaV3 = R"sql(
 ALTER TABLE statuses ADD COLUMN collection TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 4. Each version's stored audience text carries withheld_for (policy.h Labels):
+// which readers its granular markings withhold the object from. Rows stored before it
+// read as 0, so the ones with granular markings get it computed once, under today's rules
+// (the read path withholds what the labels missed all the same; this keeps pages and
+// counts exact). Admission's serializer never escapes a key, so the substring finds them.
+constexpr const char* kSchemaV4 = R"sql(
+UPDATE objects SET audience = entente_granular_audience(audience, json)
+  WHERE instr(json, '"granular_markings"') > 0;
+)sql";
+
 // kMigrations[i] brings the schema from version i to version i + 1.
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
+
+std::string_view TextArg(sqlite3_value* v) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+  return text == nullptr ? std::string_view()
+                         : std::string_view(text, static_cast<size_t>(sqlite3_value_bytes(v)));
+}
+
+// entente_granular_audience(audience TEXT, json TEXT) -> the audience text with
+// withheld_for computed from the object's granular markings.
+void GranularAudienceSqlFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  if (argc != 2) {
+    sqlite3_result_error(ctx, "entente_granular_audience(audience, json)", -1);
+    return;
+  }
+  const std::string_view audience_text = TextArg(argv[0]);
+  uint32_t withheld_for = 0;
+  auto parsed = stix::ParseJson(TextArg(argv[1]));
+  // A stored text that does not parse cannot be served anyway (policy/granular.h ViewFor).
+  if (parsed.ok() && parsed->is_object()) withheld_for = policy::WithheldFor(parsed->get_object());
+  const std::string out =
+      policy::EncodeAudience(policy::DecodeAudience(audience_text), withheld_for);
+  sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
 
 }  // namespace
 
 Status Migrate(Connection& conn, int target) {
+  int rc =
+      sqlite3_create_function_v2(conn.db(), "entente_granular_audience", 2,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
+                                 GranularAudienceSqlFunction, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(rc, conn.db(), "register entente_granular_audience");
   for (;;) {
     ENTENTE_RETURN_IF_ERROR(conn.ExecScript("BEGIN IMMEDIATE", "begin schema migration"));
     auto version = conn.PragmaInt("user_version");

@@ -9,6 +9,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "store/id_key.h"
 #include "store/schema.h"
 #include "store/test_util.h"
@@ -341,6 +345,77 @@ TEST(SqliteStoreMigration, Version1ObjectsAreFoundAfterMigration) {
       "c1", {testing::MakeObject("indicator--a", "2020-01-01T00:00:00.000Z", 1)});
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ((*again)[0].outcome, AddOutcome::kDuplicate);
+}
+
+// `text` inside an SQL string literal.
+std::string Quoted(std::string text) {
+  for (size_t at = text.find('\''); at != std::string::npos; at = text.find('\'', at + 2)) {
+    text.insert(at, 1, '\'');
+  }
+  return text;
+}
+
+// A node written by schema version 3 kept no withheld_for beside its versions. Under
+// version 4 a stored indicator whose `pattern` is granular TLP:RED (removing it would
+// leave the indicator invalid) is withheld from a GREEN reader by its labels alone, while
+// an object without granular markings keeps its audience text as it was.
+TEST(SqliteStoreMigration, Version3GranularObjectsGetWithheldFor) {
+  testing::TempDir dir;
+  const std::string path = dir.File("db");
+  const std::string red_pattern =
+      R"({"type":"indicator","spec_version":"2.1","id":"indicator--b","created":)"
+      R"("2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z","pattern":)"
+      R"("[ipv4-addr:value = '198.51.100.1']","pattern_type":"stix","valid_from":)"
+      R"("2020-01-01T00:00:00Z","granular_markings":[{"marking_ref":)"
+      R"("marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1","selectors":["pattern"]}]})";
+  {
+    ASSERT_EQ(::close(::open(path.c_str(), O_CREAT | O_RDWR, 0600)), 0);
+    auto conn = Connection::Open(path, SQLITE_OPEN_READWRITE, 1000, "NORMAL");
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    ASSERT_TRUE(RegisterIdKeyFunction(**conn).ok());
+    ASSERT_TRUE(Migrate(**conn, 3).ok());
+    const std::string insert =
+        "INSERT INTO collections (seq, id, api_root, title, description, default_tlp) "
+        "VALUES (1, 'c1', 'api', 't', '', 2);"
+        "INSERT INTO objects (collection, date_added_us, id, version, version_us, type, "
+        "spec_version, tlp, audience, owner_org, is_first, is_last, json, id_key) VALUES "
+        "(1, 10, 'indicator--a', '2020-01-01T00:00:00.000Z', 1, 'indicator', '2.1', 0, "
+        "'{\"communities\":[\"c\"]}', 'org-a', 1, 1, '{}', "
+        "entente_id_key((SELECT id_key_secret FROM keys WHERE k = 1), 'indicator--a')),"
+        "(1, 11, 'indicator--b', '2020-01-01T00:00:00.000Z', 1, 'indicator', '2.1', 0, "
+        "'', 'org-a', 1, 1, '" +
+        Quoted(red_pattern) +
+        "', "
+        "entente_id_key((SELECT id_key_secret FROM keys WHERE k = 1), 'indicator--b'));";
+    Status written = (*conn)->ExecScript(insert.c_str(), "write a version 3 node");
+    ASSERT_TRUE(written.ok()) << written.ToString();
+  }
+  SqliteOptions o;
+  o.synchronous = "NORMAL";
+  auto store = OpenSqliteStore(path, o);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+
+  ObjectQuery q;
+  q.collection_id = "c1";
+  q.match_all = true;
+  std::map<std::string, policy::Labels> labels;
+  ASSERT_TRUE((*store)
+                  ->ScanObjects(q,
+                                [&](const ObjectRow& row) {
+                                  labels[std::string(row.id)] = row.labels;
+                                  return ScanAction::kContinue;
+                                })
+                  .ok());
+  ASSERT_EQ(labels.size(), 2u);
+  EXPECT_EQ(labels["indicator--a"].withheld_for, 0u);
+  EXPECT_EQ(labels["indicator--a"].audience.communities, std::vector<std::string>{"c"});
+  policy::Requester green_reader;
+  green_reader.org_id = "org-b";
+  EXPECT_NE(labels["indicator--b"].withheld_for, 0u);
+  EXPECT_FALSE(policy::MayRead(green_reader, labels["indicator--b"]));
+  policy::Requester owner;
+  owner.org_id = "org-a";
+  EXPECT_TRUE(policy::MayRead(owner, labels["indicator--b"]));
 }
 
 }  // namespace

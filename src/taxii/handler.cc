@@ -10,6 +10,7 @@
 #include "common/env.h"
 #include "common/timestamp.h"
 #include "http/query.h"
+#include "policy/granular.h"
 #include "stix/stix.h"
 #include "taxii/filters.h"
 #include "taxii/pages.h"
@@ -327,8 +328,12 @@ http::Response TaxiiHandler::GetObjects(const http::Request& req, const Caller& 
   Status s = ScanPage(
       store_, filters->query, caller.requester, filters->limit,
       [&](const store::ObjectRow& row) {
+        // Parts under granular markings the caller may not see are taken out here; the
+        // page itself (which rows, the cursor) was decided from the labels alone.
+        policy::ReaderView view = policy::ViewFor(caller.requester, row.labels, row.json);
+        if (view.withheld) return;
         if (body.size() > 12) body += ',';
-        body.append(row.json);
+        body.append(view.rewritten.empty() ? row.json : std::string_view(view.rewritten));
         if (with_provenance) sent.emplace_back(row.id, row.version);
       },
       &info);

@@ -632,6 +632,26 @@ TEST_F(TaxiiTlpTest, AnObjectWhoseRequiredPartIsHiddenIsAbsent) {
   EXPECT_TRUE(Sees(f.beta.token, Post(f.alpha.token, red_name)));
 }
 
+// Issue 13: a TLP:CLEAR indicator whose name is granular TLP:RED is served to another
+// organisation without the name and without the marking that named it; its author still
+// gets it whole.
+TEST_F(TaxiiTlpTest, AHiddenPartIsRemovedFromWhatIsServed) {
+  std::string red_name = Marking(testing::kClear) + ",\"granular_markings\":[{\"marking_ref\":\"" +
+                         std::string(testing::kRed) + "\",\"selectors\":[\"name\"]}]";
+  std::string id = Post(f.alpha.token, red_name);
+  auto served = [&](const std::string& token) {
+    auto v = TaxiiFixture::Json(f.Get(ObjectsUrl(f.shared_id) + id + "/", token));
+    return v.at("objects").at(0).as_object();
+  };
+  boost::json::object beta = served(f.beta.token);
+  EXPECT_FALSE(beta.contains("name"));
+  EXPECT_FALSE(beta.contains("granular_markings"));
+  EXPECT_EQ(beta.at("id"), id);
+  boost::json::object alpha = served(f.alpha.token);
+  EXPECT_TRUE(alpha.contains("name"));
+  EXPECT_TRUE(alpha.contains("granular_markings"));
+}
+
 TEST_F(TaxiiTlpTest, ReadersGetTheNewestVersionTheyMaySee) {
   std::string id = NewId("indicator");
   std::string clear = Marking(testing::kClear);
