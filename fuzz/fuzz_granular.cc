@@ -35,5 +35,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Require(again.removed.empty() && again.object == r.object);
     if (level == 4) Require(r.removed.empty() && r.object == obj);
   }
+  // WithheldFor (kept beside the labels, decided once per subset of hidden levels) agrees
+  // with a removal for each of the 32 sets of visible levels.
+  const uint32_t withheld = entente::policy::WithheldFor(obj);
+  for (uint32_t set = 0; set < 32; ++set) {
+    auto may_see = [set](Tlp tlp) {
+      return entente::policy::InTlpSet(static_cast<uint8_t>(set), tlp);
+    };
+    const bool removal_withholds =
+        !entente::policy::RemoveHiddenParts(obj, may_see).withheld.empty();
+    Require(removal_withholds == (((withheld >> set) & 1u) != 0));
+  }
   return 0;
 }

@@ -4,8 +4,11 @@
 // store scan, policy gate, envelope building, HTTP transfer, client read).
 //
 //   bench_taxii_read [--count N] [--limit L] [--threads T] [--store memory|sqlite]
-//                    [--dir DIR] [--passes P] [--visible-every K]
+//                    [--dir DIR] [--passes P] [--visible-every K] [--granular-every G]
 //
+// With --granular-every G, every G-th object marks its description granular TLP:RED (the
+// reader is not its owner, so the server takes the description out of each of them);
+// without it no object has granular markings and each costs the gate one substring search.
 // Prints one JSON line per pass. `server_cpu_seconds` is the process's CPU time less the
 // client thread's: the server's share, whatever else runs on this shared machine.
 #include <sys/resource.h>
@@ -53,8 +56,13 @@ std::string Arg(int argc, char** argv, const char* name, const char* def) {
   return def;
 }
 
-// A ~460-byte indicator, as a typical shared IoC.
-std::string MakeIndicator(size_t i, std::string* id) {
+constexpr std::string_view kRedDescription =
+    ",\"granular_markings\":[{\"marking_ref\":"
+    "\"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1\",\"selectors\":[\"description\"]}"
+    "]";
+
+// A ~460-byte indicator, as a typical shared IoC (~580 bytes with granular markings).
+std::string MakeIndicator(size_t i, bool granular, std::string* id) {
   *id = "indicator--" + NewUuid4();
   char ip[32];
   std::snprintf(ip, sizeof ip, "10.%zu.%zu.%zu", (i >> 16) & 255, (i >> 8) & 255, i & 255);
@@ -66,7 +74,8 @@ std::string MakeIndicator(size_t i, std::string* id) {
          "\"indicator_types\":[\"malicious-activity\"],\"pattern\":\"[ipv4-addr:value = '" +
          ip +
          "']\",\"pattern_type\":\"stix\",\"valid_from\":\"2024-01-01T00:00:00Z\","
-         "\"object_marking_refs\":[\"marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9\"]}";
+         "\"object_marking_refs\":[\"marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9\"]" +
+         (granular ? std::string(kRedDescription) : std::string()) + "}";
 }
 
 }  // namespace
@@ -81,6 +90,7 @@ int main(int argc, char** argv) {
   // the gate hides them and pages scan K rows per object served.
   size_t visible_every = std::stoull(Arg(argc, argv, "--visible-every", "1"));
   if (visible_every == 0) visible_every = 1;
+  const size_t granular_every = std::stoull(Arg(argc, argv, "--granular-every", "0"));
 
   std::unique_ptr<store::Store> st;
   if (kind == "memory") {
@@ -127,7 +137,7 @@ int main(int argc, char** argv) {
   std::vector<store::NewObject> batch;
   for (size_t i = 0; i < count; ++i) {
     store::NewObject o;
-    o.json = MakeIndicator(i, &o.id);
+    o.json = MakeIndicator(i, granular_every != 0 && i % granular_every == 0, &o.id);
     bytes += o.json.size();
     o.type = "indicator";
     o.spec_version = "2.1";
@@ -163,7 +173,7 @@ int main(int argc, char** argv) {
       {"Authorization", "Bearer " + token}, {"Accept", "application/taxii+json;version=2.1"}};
   std::string base = "/api/collections/" + c.id + "/objects/?limit=" + limit;
   for (int pass = 0; pass < passes; ++pass) {
-    size_t seen = 0, pages = 0, body_bytes = 0;
+    size_t seen = 0, pages = 0, body_bytes = 0, descriptions = 0;
     std::string next;
     double start = Now();
     const double process_cpu_start = ProcessCpuSeconds(), client_cpu_start = ThisThreadCpuSeconds();
@@ -180,6 +190,10 @@ int main(int argc, char** argv) {
            p = b.find("{\"type\":", p + 8)) {
         ++seen;
       }
+      for (size_t p = b.find("\"description\":"); p != std::string::npos;
+           p = b.find("\"description\":", p + 14)) {
+        ++descriptions;
+      }
       size_t n = b.rfind("\"next\":\"");
       if (b.rfind("\"more\":true") == std::string::npos || n == std::string::npos) break;
       next = b.substr(n + 8, b.find('"', n + 8) - (n + 8));
@@ -189,15 +203,21 @@ int main(int argc, char** argv) {
         (ProcessCpuSeconds() - process_cpu_start) - (ThisThreadCpuSeconds() - client_cpu_start);
     std::printf(
         "{\"bench\":\"taxii_read\",\"store\":\"%s\",\"count\":%zu,\"visible_every\":%zu,"
+        "\"granular_every\":%zu,"
         "\"seen\":%zu,\"limit\":%s,"
         "\"server_threads\":%d,\"pages\":%zu,\"seconds\":%.3f,\"objects_per_s\":%.0f,"
         "\"mb_per_s\":%.1f,\"server_cpu_seconds\":%.3f,\"objects_per_server_cpu_s\":%.0f}\n",
-        kind.c_str(), count, visible_every, seen, limit.c_str(), threads, pages, s, seen / s,
-        body_bytes / s / 1e6, server_cpu, seen / server_cpu);
+        kind.c_str(), count, visible_every, granular_every, seen, limit.c_str(), threads, pages, s,
+        seen / s, body_bytes / s / 1e6, server_cpu, seen / server_cpu);
     std::fflush(stdout);
-    size_t expected = (count + visible_every - 1) / visible_every;
-    if (seen != expected) {
-      std::fprintf(stderr, "saw %zu of %zu objects\n", seen, expected);
+    size_t expected = 0, expected_descriptions = 0;
+    for (size_t i = 0; i < count; i += visible_every) {
+      ++expected;
+      if (granular_every == 0 || i % granular_every != 0) ++expected_descriptions;
+    }
+    if (seen != expected || descriptions != expected_descriptions) {
+      std::fprintf(stderr, "saw %zu of %zu objects, %zu descriptions where %zu may be seen\n", seen,
+                   expected, descriptions, expected_descriptions);
       return 1;
     }
   }

@@ -263,10 +263,22 @@ PartRemoval RemoveHiddenParts(const json::object& obj, const std::function<bool(
 
 uint32_t WithheldFor(const json::object& obj) {
   if (!obj.contains("granular_markings")) return 0;
+  // The outcome depends only on which of the levels the parts carry are hidden: one
+  // removal (and one validation) per such subset, at most 2^levels, not one per set.
+  uint8_t carried = 0;
+  for (const Marked& m : CollectParts(obj)) {
+    carried = static_cast<uint8_t>(carried | (1u << static_cast<int>(m.tlp)));
+  }
+  int8_t outcome[32];  // by hidden subset of `carried`: -1 unknown, 0 given, 1 withheld
+  std::fill(std::begin(outcome), std::end(outcome), int8_t{-1});
   uint32_t withheld = 0;
   for (uint32_t set = 0; set < 32; ++set) {
-    auto may_see = [set](Tlp tlp) { return InTlpSet(static_cast<uint8_t>(set), tlp); };
-    if (!RemoveHiddenParts(obj, may_see).withheld.empty()) withheld |= 1u << set;
+    const uint8_t hidden = static_cast<uint8_t>(~set & carried);
+    if (outcome[hidden] < 0) {
+      auto may_see = [hidden](Tlp tlp) { return !InTlpSet(hidden, tlp); };
+      outcome[hidden] = RemoveHiddenParts(obj, may_see).withheld.empty() ? 0 : 1;
+    }
+    if (outcome[hidden] == 1) withheld |= 1u << set;
   }
   return withheld;
 }
