@@ -22,9 +22,12 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/parse.hpp>
+
 #include "common/env.h"
 #include "common/timestamp.h"
 #include "http/testing/client.h"
+#include "policy/policy.h"
 #include "taxii/server.h"
 #include "taxii/testing/memory_store.h"
 
@@ -143,8 +146,10 @@ int main(int argc, char** argv) {
     o.spec_version = "2.1";
     o.version = "2024-01-01T00:00:00.000Z";
     o.version_us = ParseTimestamp(o.version)->micros;
+    // Labelled as admission labels it (policy::LabelObject), the TLP then set by K.
+    o.labels = policy::LabelObject(boost::json::parse(o.json).as_object(), policy::Tlp::kAmber,
+                                   "publisher");
     o.labels.tlp = i % visible_every == 0 ? policy::Tlp::kClear : policy::Tlp::kAmber;
-    o.labels.owner_org = "publisher";
     batch.push_back(std::move(o));
     if (batch.size() == 10000 || i + 1 == count) {
       auto r = st->AddObjects(c.id, batch);

@@ -285,8 +285,7 @@ uint32_t WithheldFor(const json::object& obj) {
 
 ReaderView ViewFor(const Requester& who, const Labels& labels, std::string_view json) {
   ReaderView view;
-  static constexpr std::string_view kKey = "\"granular_markings\"";
-  if (json.find(kKey) == std::string_view::npos) return view;
+  if (!labels.granular) return view;
   auto parsed = stix::ParseJson(json);
   if (!parsed.ok() || !parsed->is_object()) {
     view.withheld = true;

@@ -68,12 +68,11 @@ struct ReaderView {
   std::vector<std::string> removed;  // the parts taken out (RemoveHiddenParts)
 };
 
-// The stored text `json` of a version as `who` may receive it. `json` is the text the store
-// keeps, written by admission's serializer, which never escapes a key: an object without
-// the key "granular_markings" costs one substring search and is served unchanged. An
-// object RemoveHiddenParts would withhold from `who` (labels stored before withheld_for
-// counted a rule), or a text that does not parse, comes back withheld: the caller serves
-// nothing rather than the object whole.
+// The stored text `json` of a version labelled `labels` as `who` may receive it. An object
+// without granular markings (labels.granular false) costs nothing and is served unchanged.
+// One RemoveHiddenParts would withhold from `who` (labels stored under an older rule), or
+// a text that does not parse, comes back withheld: the caller serves nothing rather than
+// the object whole.
 ReaderView ViewFor(const Requester& who, const Labels& labels, std::string_view json);
 
 // One visible-TLP set (VisibleTlps) as RemoveHiddenParts' `may_see`.

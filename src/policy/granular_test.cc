@@ -224,9 +224,13 @@ TEST(WithheldFor, MayReadWithholdsFromTheLabelsAlone) {
   EXPECT_EQ(description.withheld_for, 0u);
   EXPECT_TRUE(MayRead(partner, description));
   // The stored form keeps it.
+  EXPECT_TRUE(labels.granular);
   uint32_t back = 0;
-  DecodeAudience(EncodeAudience(labels.audience, labels.withheld_for), &back);
+  bool granular = false;
+  DecodeAudience(EncodeAudience(labels.audience, labels.withheld_for, labels.granular), &back,
+                 &granular);
   EXPECT_EQ(back, labels.withheld_for);
+  EXPECT_TRUE(granular);
   EXPECT_EQ(EncodeAudience(Audience{}, 0), "");
 }
 

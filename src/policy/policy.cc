@@ -118,23 +118,26 @@ Labels LabelObject(const json::object& obj, Tlp collection_default, std::string 
       ReadStrings(aud->get_object(), "individuals", &labels.audience.individuals);
     }
   }
-  labels.withheld_for = WithheldFor(obj);
+  labels.granular = obj.contains("granular_markings");
+  labels.withheld_for = labels.granular ? WithheldFor(obj) : 0;
   return labels;
 }
 
-std::string EncodeAudience(const Audience& audience, uint32_t withheld_for) {
-  if (audience.empty() && withheld_for == 0) return {};
+std::string EncodeAudience(const Audience& audience, uint32_t withheld_for, bool granular) {
+  if (audience.empty() && withheld_for == 0 && !granular) return {};
   json::object obj;
   WriteStrings(obj, "communities", audience.communities);
   WriteStrings(obj, "recipients", audience.recipients);
   WriteStrings(obj, "individuals", audience.individuals);
   if (withheld_for != 0) obj["withheld_for"] = withheld_for;
+  if (granular) obj["granular"] = true;
   return json::serialize(obj);
 }
 
-Audience DecodeAudience(std::string_view text, uint32_t* withheld_for) {
+Audience DecodeAudience(std::string_view text, uint32_t* withheld_for, bool* granular) {
   Audience audience;
   if (withheld_for != nullptr) *withheld_for = 0;
+  if (granular != nullptr) *granular = false;
   if (text.empty()) return audience;
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
@@ -146,6 +149,10 @@ Audience DecodeAudience(std::string_view text, uint32_t* withheld_for) {
     } else if (w != nullptr && w->is_int64() && w->get_int64() >= 0) {
       *withheld_for = static_cast<uint32_t>(w->get_int64());
     }
+  }
+  if (granular != nullptr) {
+    const json::value* g = v.get_object().if_contains("granular");
+    *granular = g != nullptr && g->is_bool() && g->get_bool();
   }
   ReadStrings(v.get_object(), "communities", &audience.communities);
   ReadStrings(v.get_object(), "recipients", &audience.recipients);

@@ -59,18 +59,24 @@ struct Labels {
   // of exactly the TLP levels in set s would be left with an invalid object, which is then
   // withheld from it. 0 for objects without granular markings.
   uint32_t withheld_for = 0;
+  // True if the object has granular_markings: only such objects can have parts a reader
+  // may not see, and only they are parsed again when served (granular.h ViewFor).
+  bool granular = false;
 };
 
 // Computes the labels of a STIX object: its TLP is the most restrictive TLP marking in
 // object_marking_refs (a marking-definition that is not a known TLP counts as AMBER);
 // an object with no TLP marking takes `collection_default`. The audience comes from the
-// entente audience extension when present; withheld_for from its granular markings.
+// entente audience extension when present; withheld_for and granular from its granular
+// markings.
 Labels LabelObject(const boost::json::object& obj, Tlp collection_default, std::string owner_org);
 
-// Audience (and Labels::withheld_for) <-> compact JSON text, as stored beside an object
-// version ("" when both are empty).
-std::string EncodeAudience(const Audience& audience, uint32_t withheld_for = 0);
-Audience DecodeAudience(std::string_view text, uint32_t* withheld_for = nullptr);
+// Audience (and Labels::withheld_for and granular) <-> compact JSON text, as stored beside
+// an object version ("" when there is nothing to say).
+std::string EncodeAudience(const Audience& audience, uint32_t withheld_for = 0,
+                           bool granular = false);
+Audience DecodeAudience(std::string_view text, uint32_t* withheld_for = nullptr,
+                        bool* granular = nullptr);
 
 // The requester of a read, as authenticated by a token.
 struct Requester {

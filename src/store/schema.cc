@@ -92,11 +92,11 @@ constexpr const char* kSchemaV3 = R"sql(
 ALTER TABLE statuses ADD COLUMN collection TEXT NOT NULL DEFAULT '';
 )sql";
 
-// Version 4. Each version's stored audience text carries withheld_for (policy.h Labels):
-// which readers its granular markings withhold the object from. Rows stored before it
-// read as 0, so the ones with granular markings get it computed once, under today's rules
-// (the read path withholds what the labels missed all the same; this keeps pages and
-// counts exact). Admission's serializer never escapes a key, so the substring finds them.
+// Version 4. Each version's stored audience text carries `granular` (the object has
+// granular markings, so the read path must look at its parts) and withheld_for (which
+// readers they withhold it from; policy.h Labels). Rows stored before it say neither, so
+// the ones with granular markings get both, computed once under today's rules.
+// Admission's serializer never escapes a key, so the substring finds every such row.
 constexpr const char* kSchemaV4 = R"sql(
 UPDATE objects SET audience = entente_granular_audience(audience, json)
   WHERE instr(json, '"granular_markings"') > 0;
@@ -112,8 +112,8 @@ std::string_view TextArg(sqlite3_value* v) {
                          : std::string_view(text, static_cast<size_t>(sqlite3_value_bytes(v)));
 }
 
-// entente_granular_audience(audience TEXT, json TEXT) -> the audience text with
-// withheld_for computed from the object's granular markings.
+// entente_granular_audience(audience TEXT, json TEXT) -> the audience text with granular
+// and withheld_for computed from the object's granular markings.
 void GranularAudienceSqlFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   if (argc != 2) {
     sqlite3_result_error(ctx, "entente_granular_audience(audience, json)", -1);
@@ -125,7 +125,7 @@ void GranularAudienceSqlFunction(sqlite3_context* ctx, int argc, sqlite3_value**
   // A stored text that does not parse cannot be served anyway (policy/granular.h ViewFor).
   if (parsed.ok() && parsed->is_object()) withheld_for = policy::WithheldFor(parsed->get_object());
   const std::string out =
-      policy::EncodeAudience(policy::DecodeAudience(audience_text), withheld_for);
+      policy::EncodeAudience(policy::DecodeAudience(audience_text), withheld_for, true);
   sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
 

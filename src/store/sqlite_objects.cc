@@ -17,10 +17,12 @@ struct StoredVersion {
 };
 
 // Reads the labels stored beside a version from the columns tlp, audience and owner_org,
-// in that order from column `first` (the audience text also carries withheld_for).
+// in that order from column `first` (the audience text also carries withheld_for and
+// granular).
 void ReadLabels(const Statement& st, int first, policy::Labels* labels) {
   labels->tlp = TlpFromColumn(st.Int(first));
-  labels->audience = policy::DecodeAudience(st.Text(first + 1), &labels->withheld_for);
+  labels->audience =
+      policy::DecodeAudience(st.Text(first + 1), &labels->withheld_for, &labels->granular);
   std::string_view owner = st.Text(first + 2);
   labels->owner_org.assign(owner.data(), owner.size());
 }
@@ -262,7 +264,7 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
       ENTENTE_RETURN_IF_ERROR(clear_last->Exec("add objects: move last version"));
       clear_last->Reset();
     }
-    audience = policy::EncodeAudience(o.labels.audience, o.labels.withheld_for);
+    audience = policy::EncodeAudience(o.labels.audience, o.labels.withheld_for, o.labels.granular);
     insert->Bind(1, seq);
     insert->Bind(2, added);
     insert->BindStatic(3, o.id);

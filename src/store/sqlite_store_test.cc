@@ -408,6 +408,8 @@ TEST(SqliteStoreMigration, Version3GranularObjectsGetWithheldFor) {
                   .ok());
   ASSERT_EQ(labels.size(), 2u);
   EXPECT_EQ(labels["indicator--a"].withheld_for, 0u);
+  EXPECT_FALSE(labels["indicator--a"].granular);
+  EXPECT_TRUE(labels["indicator--b"].granular);
   EXPECT_EQ(labels["indicator--a"].audience.communities, std::vector<std::string>{"c"});
   policy::Requester green_reader;
   green_reader.org_id = "org-b";
