@@ -151,6 +151,37 @@ class Granular(FederationCase):
         a.post(a.col, a.analyst_token, list(objs.values()))
         return objs
 
+    def publish_selector_forms(self, a):
+        """Objects whose markings use the other selector forms of section 7.2.3: list items
+        (`kill_chain_phases.[0]`), a property inside a list item
+        (`kill_chain_phases.[1].phase_name`), a dictionary key (`contents.fr` of a
+        language-content object, 7.1) and a `lang` entry, which restricts nothing."""
+        k = base("indicator", "clear", self.fr)
+        k.update({
+            "name": "granular-k", "pattern": "[ipv4-addr:value = '198.51.100.13']",
+            "pattern_type": "stix", "valid_from": "2024-01-01T00:00:00Z",
+            "kill_chain_phases": [
+                {"kill_chain_name": "lockheed-martin-cyber-kill-chain", "phase_name": "delivery"},
+                {"kill_chain_name": "lockheed-martin-cyber-kill-chain",
+                 "phase_name": "exploitation"}],
+            "external_references": [
+                {"source_name": "red-source", "description": RED_DESCRIPTION + "-k"},
+                {"source_name": "green-source", "url": "https://example.org/green"},
+                {"source_name": "amber-source", "description": AMBER_TEXT + "-k"}],
+            "granular_markings": [gm("red", "kill_chain_phases.[0]", "external_references.[0]"),
+                                  gm("amber", "external_references.[2]"),
+                                  gm("green", "external_references.[1]",
+                                     "kill_chain_phases.[1].phase_name")],
+            "extensions": audience(communities=["eu-csirts"]),
+        })
+        lc = base("language-content", "clear", self.fr)
+        lc.update({"object_ref": k["id"], "object_modified": k["modified"],
+                   "contents": {"de": {"name": "Ziel"}, "fr": {"name": RED_DESCRIPTION + "-fr"}},
+                   "granular_markings": [gm("red", "contents.fr"),
+                                         {"lang": "de", "selectors": ["contents.de"]}]})
+        a.post(a.col, a.analyst_token, [k, lc])
+        return k, lc
+
     # -- what a node holds ------------------------------------------------------------
 
     def everything(self, node):
@@ -303,6 +334,22 @@ class Granular(FederationCase):
         self.assert_valid(b, on_b.values())
         self.assert_valid(c, on_c.values())
 
+        # The receiving node applies the same rule to its own readers: on B the AMBER part
+        # is for cert-de (the named recipient) and not for another reader of the
+        # collection; on C the GREEN part is for the c-circle member only.
+        for node, member, part in ((b, "cert-de", AMBER_TEXT), (c, "us-cert", GREEN_C_LABEL)):
+            node.org("other-reader")
+            node.ok("collection", "grant", node.col, "--org", "other-reader", "--read")
+            other = node.token("other-reader")
+            path = "/api/collections/%s/objects/%s/" % (node.col, x["id"])
+            status, body = node.request("GET", path, node.analyst_token)
+            self.assertEqual(status, 200, body)
+            self.assertIn(part, json.dumps(body), member)
+            status, body = node.request("GET", path, other)
+            self.assertEqual(status, 200, body)
+            self.assertEqual([o["id"] for o in body["objects"]], [x["id"]])
+            self.assertNotIn(part, json.dumps(body), node.name)
+
         # A's own analyst (the owner) still reads everything; nothing more leaves later.
         mine = a.stored(a.col)
         self.assertEqual(mine[x["id"]]["description"], RED_DESCRIPTION)
@@ -313,6 +360,7 @@ class Granular(FederationCase):
         a, b, c = self.build(push_a_to_c=False)
         objs = self.publish(a)
         x, w, y, z = (objs[k] for k in "xwyz")
+        k, lc = self.publish_selector_forms(a)
         self.sync(a, "node-b")
         self.sync(b, "node-c")
         on_b, on_c = b.stored(b.col), c.stored(c.col)
@@ -320,6 +368,22 @@ class Granular(FederationCase):
         self.assertNotIn(z["id"], on_c)
         self.assert_no_secret_anywhere(b, SECRETS)
         self.assert_no_secret_anywhere(c, SECRETS)
+
+        # List items go and the selectors into the same list are renumbered, on both
+        # hops (the GREEN parts are for eu-csirts, which B and C host; the AMBER one names
+        # no recipient); the dictionary key goes, the `lang` entry stays.
+        for node, held in ((b, on_b), (c, on_c)):
+            kk = held[k["id"]]
+            self.assertEqual([p["phase_name"] for p in kk["kill_chain_phases"]], ["exploitation"])
+            self.assertEqual([r["source_name"] for r in kk["external_references"]],
+                             ["green-source"])
+            self.assertEqual(kk["granular_markings"], [
+                {"marking_ref": TLP["green"],
+                 "selectors": ["external_references.[0]", "kill_chain_phases.[0].phase_name"]}])
+            self.assertEqual(held[lc["id"]]["contents"], {"de": {"name": "Ziel"}}, node.name)
+            self.assertEqual(held[lc["id"]]["granular_markings"],
+                             [{"lang": "de", "selectors": ["contents.de"]}])
+        self.assertNotIn(AMBER_TEXT + "-k", self.everything(b))
 
         # B received X's AMBER part (for cert-de); C hosts no recipient: B takes it out.
         self.assertIn("amber-source", [r["source_name"] for r in on_b[x["id"]]["external_references"]])
