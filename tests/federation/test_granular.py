@@ -386,7 +386,8 @@ class Granular(FederationCase):
         self.assertNotIn(AMBER_TEXT + "-k", self.everything(b))
 
         # B received X's AMBER part (for cert-de); C hosts no recipient: B takes it out.
-        self.assertIn("amber-source", [r["source_name"] for r in on_b[x["id"]]["external_references"]])
+        self.assertIn("amber-source",
+                      [r["source_name"] for r in on_b[x["id"]]["external_references"]])
         xc = on_c[x["id"]]
         self.assertEqual([r["source_name"] for r in xc["external_references"]], ["clear-source"])
         self.assertNotIn(AMBER_TEXT, self.everything(c))
