@@ -33,9 +33,14 @@ AMBER_Y_TEXT = "AMBER-SECRET-victim-sector-%s" % TAG
 GREEN_C_LABEL = "green-secret-c-circle-%s" % TAG
 GREEN_B_LABEL = "green-secret-b-circle-%s" % TAG
 CLEAR_URL = "https://example.org/CLEAR-PART-%s" % TAG
+RED_TLP1_TEXT = "RED-SECRET-tlp1-%s" % TAG
+HOUSE_TEXT = "HOUSE-MARKED-%s" % TAG
+STRICT_ALIAS = "strict-secret-alias-%s" % TAG
+TLP1_RED = "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed"  # TLP 1.0 RED, STIX 2.1 7.2.1
+HOUSE_MARKING = "marking-definition--d5e7f9a1-3b4c-4d6e-8f0a-2b4c6d8e0f79"  # not a TLP
 NAME_X = "granular-x-%s" % TAG
 EMAIL = "jane.doe-%s@example.org" % TAG
-SECRETS = (RED_DESCRIPTION, RED_PATTERN_IP, RED_DISPLAY_NAME)
+SECRETS = (RED_DESCRIPTION, RED_PATTERN_IP, RED_DISPLAY_NAME, RED_TLP1_TEXT)
 
 
 def audience(**fields):
@@ -114,23 +119,31 @@ class Granular(FederationCase):
             "extensions": audience(communities=["c-circle"], recipients=[self.de]),
         })
         objs["x"] = x
-        # CLEAR object whose GREEN part names a community only B hosts.
+        # CLEAR object whose GREEN part names a community only B hosts; its description
+        # is RED by the TLP 1.0 id, and a reference carries a marking that is no TLP
+        # (counted as AMBER; the object names no recipient, so no peer receives it).
         w = base("indicator", "clear", self.fr)
         w.update({
             "name": "granular-w", "pattern": "[ipv4-addr:value = '198.51.100.11']",
             "pattern_type": "stix", "valid_from": "2024-01-01T00:00:00Z",
-            "labels": [GREEN_B_LABEL], "granular_markings": [gm("green", "labels")],
+            "labels": [GREEN_B_LABEL], "description": RED_TLP1_TEXT,
+            "external_references": [{"source_name": "house", "description": HOUSE_TEXT}],
+            "granular_markings": [gm("green", "labels"),
+                                  {"marking_ref": TLP1_RED, "selectors": ["description"]},
+                                  {"marking_ref": HOUSE_MARKING,
+                                   "selectors": ["external_references"]}],
             "extensions": audience(communities=["b-circle"]),
         })
         objs["w"] = w
-        # GREEN object (eu-csirts, on B and C) with a RED and an AMBER part.
+        # GREEN object (eu-csirts, on B and C) with a RED, an AMBER and an AMBER+STRICT part.
         y = base("malware", "green", self.fr)
         y.update({
             "name": "granular-y", "is_family": True, "description": RED_DESCRIPTION + "-y",
-            "malware_types": ["remote-access-trojan"],
+            "malware_types": ["remote-access-trojan"], "aliases": [STRICT_ALIAS],
             "external_references": [{"source_name": "amber-source", "description": AMBER_Y_TEXT}],
             "granular_markings": [gm("red", "description"),
-                                  gm("amber", "external_references")],
+                                  gm("amber", "external_references"),
+                                  gm("amber+strict", "aliases")],
             "extensions": audience(communities=["eu-csirts"], recipients=[self.de]),
         })
         objs["y"] = y
@@ -270,15 +283,26 @@ class Granular(FederationCase):
         self.assertEqual(xb["name"], NAME_X)
         self.assertNotIn("name", xc)
 
-        # W: the GREEN part names b-circle, hosted on B only.
+        # W: the GREEN part names b-circle, hosted on B only; the part under a marking
+        # that is no TLP counts as AMBER and W names no recipient: it reaches nobody.
         self.assertEqual(on_b[w["id"]]["labels"], [GREEN_B_LABEL])
         self.assertNotIn("labels", on_c[w["id"]])
         self.assertNotIn(GREEN_B_LABEL, self.everything(c))
+        for node, held in ((b, on_b), (c, on_c)):
+            self.assertNotIn("external_references", held[w["id"]])
+            self.assertNotIn(HOUSE_TEXT, self.everything(node))
+        rc, out = self.explain(a, "node-b", w["id"])
+        self.assertIn("change: external_references (TLP:AMBER): removed", out)
+        self.assertIn("change: description (TLP:RED): removed", out)
 
-        # Y (GREEN, eu-csirts on both): the AMBER list reaches B only, RED nobody.
+        # Y (GREEN, eu-csirts on both): the AMBER list and the AMBER+STRICT aliases reach
+        # B only (cert-de, the named recipient, lives there), RED nobody.
         self.assertEqual(on_b[y["id"]]["external_references"][0]["description"], AMBER_Y_TEXT)
+        self.assertEqual(on_b[y["id"]]["aliases"], [STRICT_ALIAS])
         self.assertNotIn("external_references", on_c[y["id"]])
+        self.assertNotIn("aliases", on_c[y["id"]])
         self.assertNotIn(AMBER_Y_TEXT, self.everything(c))
+        self.assertNotIn(STRICT_ALIAS, self.everything(c))
         self.assertNotIn("granular_markings", on_c[y["id"]])  # every marked part was removed
 
         # Z: without its RED pattern an indicator breaks a MUST rule (4.7: pattern is
@@ -427,7 +451,8 @@ class Granular(FederationCase):
         # X, W and E (CLEAR) come; Y (GREEN for eu-csirts) is not for from-b; Z is absent.
         self.assertEqual(set(on_b), {objs[k]["id"] for k in "xwe"})
         self.assertEqual((counts.get("pulled"), counts.get("refused")), (3, 0), counts)
-        self.assert_no_secret_anywhere(b, SECRETS + (AMBER_TEXT, GREEN_C_LABEL, GREEN_B_LABEL))
+        self.assert_no_secret_anywhere(
+            b, SECRETS + (AMBER_TEXT, GREEN_C_LABEL, GREEN_B_LABEL, HOUSE_TEXT))
         xb = on_b[objs["x"]["id"]]
         self.assertEqual([r["url"] for r in xb["external_references"]], [CLEAR_URL])
         self.assertEqual(xb["granular_markings"],
