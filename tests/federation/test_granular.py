@@ -6,7 +6,7 @@ named by selectors, more strictly than the whole. The sharing rules make each pa
 as the object would were it labelled with that part's TLP: CLEAR always, GREEN to a node
 hosting a community the object names, AMBER/AMBER+STRICT to a node where a named recipient
 organisation lives, RED never. A part a peer may not receive is taken out together with
-the granular markings that named it (section 7.2.3: a selector must name a property
+the granular markings that named it (section 7.2.3.1: a selector must name a property
 or list item of the object it marks, so none may be left dangling); an object that would
 be left invalid without it (section 4.7: an indicator's `pattern` is required) is
 withheld; sovereignty rules run on what is left; and a relay forwards only what it
