@@ -251,6 +251,7 @@ EgressDecision DecideEgress(const PeerProfile& peer, const Labels& labels, const
       peer_sees = static_cast<uint8_t>(peer_sees | (1u << t));
     }
   }
+  peer_sees = WithObjectLevel(peer_sees, labels.tlp);
   PartRemoval parts =
       RemoveHiddenParts(obj, [peer_sees](Tlp tlp) { return InTlpSet(peer_sees, tlp); });
   if (!parts.withheld.empty()) return Withheld("granular markings: " + parts.withheld);
@@ -278,6 +279,8 @@ EgressDecision DecideEgress(const PeerProfile& peer, const Labels& labels, const
                         " may not leave for " + peer.jurisdiction);
       case SovereigntyAction::kRedact:
         d.object.erase(rule.property);
+        // The granular markings that named it go with it, as with a hidden part.
+        DropSelectorsOf(d.object, rule.property);
         d.changes.push_back(rule.property + ": redacted");
         break;
       case SovereigntyAction::kKeyedHash:

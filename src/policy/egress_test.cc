@@ -273,6 +273,36 @@ TEST(Egress, GranularPartsThePeerMayNotReceiveStayHere) {
   EXPECT_NE(d.reason.find("pattern"), std::string::npos) << d.reason;
 }
 
+// A sovereignty rule that redacts a property a granular marking names takes the selector
+// with it (an object whose selector names nothing would be invalid, STIX 2.1 §7.2.3.1), so
+// the object leaves without the property instead of staying home.
+TEST(Egress, RedactingAMarkedPropertyDropsItsSelector) {
+  PeerProfile p = Peer();
+  p.rules = {{"indicator", "external_references", SovereigntyAction::kRedact}};
+  Labels l = WithTlp(Tlp::kClear);
+  l.audience.recipients = {"identity--de-bsi"};  // the AMBER reference may go to this peer
+  EgressDecision d = DecideEgress(p, l, kMarkedIndicator, {});
+  ASSERT_TRUE(d.send) << d.reason;
+  EXPECT_FALSE(d.object.contains("external_references"));
+  EXPECT_FALSE(d.object.contains("granular_markings"));  // its only other entry was RED
+  EXPECT_EQ(d.changes.back(), "external_references: redacted");
+}
+
+// A GREEN part of an AMBER object goes wherever the object goes (the object's marking
+// applies to it too).
+TEST(Egress, APartIsNeverLessRestrictedThanItsObject) {
+  boost::json::object obj = kMarkedIndicator;
+  obj["granular_markings"] = boost::json::array{boost::json::object{
+      {"marking_ref", "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"},
+      {"selectors", boost::json::array{"description"}}}};
+  Labels l = WithTlp(Tlp::kAmber);
+  l.audience.recipients = {"identity--de-bsi"};  // no community named
+  EgressDecision d = DecideEgress(Peer(), l, obj, {});
+  ASSERT_TRUE(d.send) << d.reason;
+  EXPECT_TRUE(d.object.contains("description"));
+  EXPECT_TRUE(d.changes.empty());
+}
+
 // Sovereignty rules run on what granular markings left: redacting a removed part changes
 // nothing more, and their own changes follow the removed parts.
 TEST(Egress, SovereigntyRunsAfterGranularMarkings) {

@@ -255,8 +255,8 @@ PartRemoval RemoveHiddenParts(const json::object& obj, const std::function<bool(
   }
   std::vector<stix::Finding> findings = stix::ValidateObject(result.object);
   if (!findings.empty()) {
-    result.withheld = "without the parts this reader may not see the object would break " +
-                      findings.front().rule + " at " + findings.front().property;
+    result.withheld = "without its hidden parts the object would break " + findings.front().rule +
+                      " at " + findings.front().property;
   }
   return result;
 }
@@ -281,6 +281,38 @@ uint32_t WithheldFor(const json::object& obj) {
     if (outcome[hidden] == 1) withheld |= 1u << set;
   }
   return withheld;
+}
+
+void DropSelectorsOf(json::object& obj, std::string_view property) {
+  json::value* gm = obj.if_contains("granular_markings");
+  if (!gm || !gm->is_array()) return;
+  json::array kept;
+  for (json::value& entry : gm->get_array()) {
+    json::object* e = entry.if_object();
+    json::value* selectors = e ? e->if_contains("selectors") : nullptr;
+    if (!selectors || !selectors->is_array()) {
+      kept.push_back(std::move(entry));
+      continue;
+    }
+    json::array still;
+    for (json::value& s : selectors->get_array()) {
+      if (s.is_string()) {
+        std::string_view text = s.get_string();
+        const bool names_it = text.substr(0, property.size()) == property &&
+                              (text.size() == property.size() || text[property.size()] == '.');
+        if (names_it) continue;
+      }
+      still.push_back(std::move(s));
+    }
+    if (still.empty()) continue;
+    (*e)["selectors"] = std::move(still);
+    kept.push_back(std::move(entry));
+  }
+  if (kept.empty()) {
+    obj.erase("granular_markings");
+  } else {
+    *gm = std::move(kept);
+  }
 }
 
 ReaderView ViewFor(const Requester& who, const Labels& labels, std::string_view json) {

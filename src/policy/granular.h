@@ -75,6 +75,11 @@ struct ReaderView {
 // the object whole.
 ReaderView ViewFor(const Requester& who, const Labels& labels, std::string_view json);
 
+// Takes out of `obj`'s granular_markings every selector of top-level property `property` or
+// of anything inside it (after the property itself was removed), with the entries left
+// without selectors and the list when it is left empty.
+void DropSelectorsOf(boost::json::object& obj, std::string_view property);
+
 // One visible-TLP set (VisibleTlps) as RemoveHiddenParts' `may_see`.
 inline bool InTlpSet(uint8_t set, Tlp tlp) { return ((set >> static_cast<int>(tlp)) & 1u) != 0; }
 

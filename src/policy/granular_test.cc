@@ -188,6 +188,7 @@ TEST(WithheldFor, OneBitPerSetOfVisibleLevels) {
 // parts and not GREEN ones - the visible levels are a set, not a threshold.
 TEST(VisibleTlps, ASetNotAThreshold) {
   Labels labels;
+  labels.tlp = Tlp::kClear;
   labels.owner_org = "cert-fr";
   labels.audience.communities = {"eu-energy"};
   labels.audience.recipients = {"identity--0f5a2c2e-5f0e-4f1a-9d1b-3c2e1d0a9b8c"};
@@ -202,6 +203,25 @@ TEST(VisibleTlps, ASetNotAThreshold) {
   Requester owner;
   owner.org_id = "cert-fr";
   EXPECT_EQ(VisibleTlps(owner, labels), 0x1f);
+}
+
+// STIX 2.1 §7.2.3: a part's granular markings apply in addition to its object's markings,
+// so a GREEN part of an AMBER object is as restricted as the object, no more: the AMBER
+// recipient who reads the object reads the part, whether or not it is in a community.
+TEST(VisibleTlps, APartIsNeverLessRestrictedThanItsObject) {
+  Labels labels;
+  labels.tlp = Tlp::kAmber;
+  labels.owner_org = "cert-fr";
+  labels.audience.recipients = {"identity--0f5a2c2e-5f0e-4f1a-9d1b-3c2e1d0a9b8c"};
+  Requester recipient;
+  recipient.org_id = "bsi";
+  recipient.identity_id = "identity--0f5a2c2e-5f0e-4f1a-9d1b-3c2e1d0a9b8c";
+  uint8_t set = VisibleTlps(recipient, labels);
+  EXPECT_TRUE(InTlpSet(set, Tlp::kGreen));
+  EXPECT_TRUE(InTlpSet(set, Tlp::kClear));
+  EXPECT_TRUE(InTlpSet(set, Tlp::kAmber));
+  EXPECT_FALSE(InTlpSet(set, Tlp::kRed));
+  EXPECT_EQ(WithObjectLevel(0, Tlp::kAmber), 0);  // a reader who may not see the object
 }
 
 // Issue 13: an object whose required part a reader may not see is absent for that reader -

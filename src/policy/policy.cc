@@ -184,7 +184,13 @@ uint8_t VisibleTlps(const Requester& who, const Labels& labels) {
     as.tlp = static_cast<Tlp>(t);
     if (MayReadWhole(who, as)) set = static_cast<uint8_t>(set | (1u << t));
   }
-  return set;
+  return WithObjectLevel(set, labels.tlp);
+}
+
+uint8_t WithObjectLevel(uint8_t visible, Tlp object_tlp) {
+  const int level = static_cast<int>(object_tlp);
+  if (((visible >> level) & 1u) == 0) return visible;
+  return static_cast<uint8_t>(visible | ((1u << level) - 1u));
 }
 
 bool MayRead(const Requester& who, const Labels& labels) {

@@ -100,8 +100,13 @@ bool MayRead(const Requester& who, const Labels& labels);
 // The TLP levels `who` may see parts of, given the object's audience and owner: bit
 // (1 << int(tlp)) is set when the object-level decision (TLP and audience, not
 // withheld_for) would let `who` see the object were it labelled `tlp`. Not monotone in general (a
-// named recipient outside the object's communities may see its AMBER parts and not its GREEN ones),
-// hence a set.
+// named recipient outside the communities of a CLEAR object may see its AMBER parts and not its
+// GREEN ones), hence a set. A part's markings apply in addition to its object's (STIX 2.1 §7.2.3),
+// so a part is never less restricted than the object: WithObjectLevel is applied.
 uint8_t VisibleTlps(const Requester& who, const Labels& labels);
+
+// `visible` (a set as above) with every level below `object_tlp` counted as `object_tlp`: a
+// reader or peer that may see the object sees a part marked less strictly than the object.
+uint8_t WithObjectLevel(uint8_t visible, Tlp object_tlp);
 
 }  // namespace entente::policy
