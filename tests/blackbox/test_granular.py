@@ -228,6 +228,23 @@ def special_objects():
     out["type-red"] = [indicator(description=secret(),
                                  granular_markings=[gm(TLP["red"], "type")])]
     out["modified-green"] = [indicator(granular_markings=[gm(TLP["green"], "modified")])]
+    # What decides who may see the object is itself a part no reader may lose: marking
+    # the audience, the markings or object_marking_refs withholds the object from readers
+    # who may not see that marking (a copy without them would read as less restricted).
+    out["audience-communities-green"] = [indicator(description=secret(), granular_markings=[
+        gm(TLP["green"], "extensions.%s.communities" % AUDIENCE_EXT)])]
+    out["granular-markings-amber"] = [indicator(description=secret(), granular_markings=[
+        gm(TLP["amber"], "granular_markings")])]
+    out["object-marking-refs-red"] = [indicator(description=secret(), granular_markings=[
+        gm(TLP["red"], "object_marking_refs.[0]")])]
+    # A custom property, and a property inside another extension: removed like any other.
+    out["custom-property-red"] = [indicator(x_entente_note=secret(), granular_markings=[
+        gm(TLP["red"], "x_entente_note")])]
+    other = "extension-definition--5a5a5a5a-0000-4000-8000-000000000001"
+    obj = indicator(granular_markings=[gm(TLP["amber+strict"], "extensions.%s.note" % other)])
+    obj["extensions"][other] = {"extension_type": "property-extension", "note": secret(),
+                                "kept": "yes"}
+    out["other-extension-strict"] = [obj]
     # No audience: a GREEN part is shared with every reader of the collection, an AMBER
     # part with nobody but the owner.
     out["no-audience"] = [indicator(audience=None, description=secret(),
@@ -308,11 +325,17 @@ class GranularTest(unittest.TestCase):
         assert cls.post_status["success_count"] == len(batch), cls.post_status
         cls.by_id = {vs[0]["id"]: vs for vs in cls.corpus.values()}
         # The date_added of every version, as the owner (who sees all) reads it.
-        r = n.request("GET", cls.path("manifest/?match[version]=all"),
-                      token=cls.tokens["owner"])
-        assert r.status == 200, r
-        cls.added = {(e["id"], harness.instant(e["version"])): e["date_added"]
-                     for e in r.json()["objects"]}
+        cls.added = {}
+        query = "manifest/?match[version]=all"
+        while True:
+            r = n.request("GET", cls.path(query), token=cls.tokens["owner"])
+            assert r.status == 200, r
+            doc = r.json()
+            cls.added.update({(e["id"], harness.instant(e["version"])): e["date_added"]
+                              for e in doc["objects"]})
+            if not doc.get("more"):
+                break
+            query = "manifest/?match[version]=all&next=" + doc["next"]
         assert len(cls.added) == len(batch), len(cls.added)
         cls.secrets = set()
         for v in batch:
@@ -359,6 +382,19 @@ class GranularTest(unittest.TestCase):
         self.assert_no_leak(reader, rest, r.body.decode("utf-8", "replace") +
                             json.dumps(r.headers))
         return r
+
+    def every(self, reader, rest):
+        """Every entry of a list route, following `next` (TAXII 2.1 §3.4)."""
+        out, query = [], rest
+        for _ in range(100):
+            r = self.get(reader, query)
+            self.assertEqual(r.status, 200, (reader, query, r))
+            doc = r.json()
+            out.extend(doc.get("objects", []))
+            if not doc.get("more"):
+                return out
+            query = rest + ("&" if "?" in rest else "?") + "next=" + doc["next"]
+        self.fail("paging did not end")
 
     def assert_no_leak(self, reader, where, text):
         for s in self.forbidden_cache[reader]:
@@ -409,17 +445,14 @@ class GranularTest(unittest.TestCase):
     def test_list_route_gives_each_reader_exactly_its_parts(self):
         for reader in READERS:
             want = {oid: vs[-1] for oid, vs in self.expected(reader).items()}
-            r = self.get(reader, "objects/")
-            self.assertEqual(r.status, 200, r)
-            self.assert_objects(reader, r.json().get("objects", []), want, "objects/")
-            r = self.get(reader, "objects/?match[version]=all")
-            got = sorted(json.dumps(o, sort_keys=True) for o in r.json().get("objects", []))
+            self.assert_objects(reader, self.every(reader, "objects/"), want, "objects/")
+            got = sorted(json.dumps(o, sort_keys=True)
+                         for o in self.every(reader, "objects/?match[version]=all"))
             every = sorted(json.dumps(x, sort_keys=True)
                            for vs in self.expected(reader).values() for x in vs)
             self.assertEqual(got, every, "%s: objects/?match[version]=all" % reader)
             # TAXII 2.1 §3.4.1: "first" is the oldest version, here the oldest it may see.
-            r = self.get(reader, "objects/?match[version]=first")
-            self.assert_objects(reader, r.json().get("objects", []), {
+            self.assert_objects(reader, self.every(reader, "objects/?match[version]=first"), {
                 oid: vs[0] for oid, vs in self.expected(reader).items()},
                 "objects/?match[version]=first")
 
@@ -487,10 +520,25 @@ class GranularTest(unittest.TestCase):
                 self.assertEqual([harness.instant(e["version"]) for e in r.json()["objects"]],
                                  [harness.instant(exp[oid][-1]["modified"])], (reader, name))
 
+    def test_a_withheld_version_answers_like_a_version_never_stored(self):
+        # TAXII 2.1 §3.4.1 match[version] with a timestamp: v3 of "versions" is withheld
+        # from whoever may not see its RED pattern; asking for it by its version tells
+        # nothing more than asking for a version that was never stored.
+        oid = self.corpus["versions"][0]["id"]
+        for reader in READERS:
+            answers = []
+            for ver in ("2024-03-01T00:00:00.000Z", "2024-04-01T00:00:00.000Z"):
+                answers.append([comparable(self.get(reader, rest % (oid, ver))) for rest in (
+                    "objects/%s/?match[version]=%s", "objects/?match[id]=%s&match[version]=%s",
+                    "manifest/?match[id]=%s&match[version]=%s")])
+            if sees(reader, "red", AUDIENCE):
+                self.assertNotEqual(answers[0], answers[1], reader)
+            else:
+                self.assertEqual(answers[0], answers[1], reader)
+
     def test_manifest_lists_exactly_the_objects_given(self):
         for reader in READERS:
-            r = self.get(reader, "manifest/")
-            got = {e["id"]: harness.instant(e["version"]) for e in r.json().get("objects", [])}
+            got = {e["id"]: harness.instant(e["version"]) for e in self.every(reader, "manifest/")}
             want = {oid: harness.instant(vs[-1]["modified"])
                     for oid, vs in self.expected(reader).items()}
             self.assertEqual(got, want, reader)
@@ -519,8 +567,8 @@ class GranularTest(unittest.TestCase):
                                 for vs in self.by_id.values()))
 
     def test_owner_gets_every_object_whole(self):
-        r = self.get("owner", "objects/?match[version]=all")
-        self.assertEqual(sorted(json.dumps(o, sort_keys=True) for o in r.json()["objects"]),
+        got = self.every("owner", "objects/?match[version]=all")
+        self.assertEqual(sorted(json.dumps(o, sort_keys=True) for o in got),
                          sorted(json.dumps(v, sort_keys=True)
                                 for vs in self.by_id.values() for v in vs))
         self.assertEqual(self.forbidden_cache["owner"], set())
@@ -616,7 +664,7 @@ class GranularTest(unittest.TestCase):
             for rest in ("objects/", "objects/?match[version]=all", "manifest/",
                          "manifest/?match[version]=all", "objects/?match[type]=indicator",
                          "objects/?match[type]=language-content,report"):
-                self.assertEqual(self.get(reader, rest).status, 200)
+                self.every(reader, rest)
 
 
 if __name__ == "__main__":
