@@ -46,8 +46,9 @@ CONTROL = {"id", "type", "spec_version", "created", "modified", "object_marking_
            "granular_markings"}
 
 # Required properties of the object types the tests use (STIX 2.1 §4.7 indicator, §4.13
-# report, §7.1 language-content, §4.11 malware).
+# report, §7.1 language-content, §4.11 malware, §6.5 email-addr).
 REQUIRED = {
+    "email-addr": ("value",),
     "indicator": ("pattern", "pattern_type", "valid_from"),
     "report": ("name", "published", "object_refs"),
     "language-content": ("object_ref", "contents"),
