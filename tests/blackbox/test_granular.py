@@ -696,6 +696,30 @@ class GranularTest(unittest.TestCase):
             r = self.get("owner", "objects/%s/" % obj["id"])
             self.assertEqual(r.status, 404, r)
 
+    def test_malformed_granular_markings_are_refused_with_their_rule(self):
+        # STIX 2.1 §7.2.3 (granular-marking type): `lang` and `marking_ref` - one of them
+        # MUST be present and never both; `selectors` is required and a list; marking_ref
+        # is the id of a marking-definition; §3.2: no empty lists.
+        cases = [
+            ("granular-marking", [{"marking_ref": TLP["red"], "lang": "en",
+                                   "selectors": ["description"]}]),
+            ("granular-marking", [{"selectors": ["description"]}]),
+            ("ref-type", [{"marking_ref": "identity--" + str(uuid.uuid4()),
+                           "selectors": ["description"]}]),
+            ("empty-list", [{"marking_ref": TLP["red"], "selectors": []}]),
+            ("required-property", [{"marking_ref": TLP["red"]}]),
+            ("empty-list", []),
+            ("granular-selector", [gm(TLP["red"], "description.")]),
+            ("granular-selector", [gm(TLP["red"], "")]),
+        ]
+        objs = [indicator(description=secret(), granular_markings=g) for _, g in cases]
+        st = self.post("owner", objs)
+        self.assertEqual((st["success_count"], st["failure_count"]), (0, len(cases)), st)
+        by_id = {f["id"]: f["message"] for f in st["failures"]}
+        for (rule, _), obj in zip(cases, objs):
+            self.assertIn(rule, by_id[obj["id"]])
+            self.assertIn("granular_markings", by_id[obj["id"]])
+
     def test_removed_parts_never_reach_a_response(self):
         # Each of the other tests already fails on a leak; this one asks every route once
         # more as every reader and checks that each reader is denied something.
@@ -703,9 +727,16 @@ class GranularTest(unittest.TestCase):
             if reader not in ("owner", "individual"):
                 self.assertTrue(self.forbidden_cache[reader], reader)
             for rest in ("objects/", "objects/?match[version]=all", "manifest/",
-                         "manifest/?match[version]=all", "objects/?match[type]=indicator",
-                         "objects/?match[type]=language-content,report"):
+                         "manifest/?match[version]=all"):
                 self.every(reader, rest)
+            # Filters (TAXII 2.1 §3.4.1) see the object as the reader may be given it: a
+            # withheld object matches no filter.
+            for types in (["indicator"], ["language-content", "report"], ["email-addr"]):
+                got = {o["id"] for o in self.every(
+                    reader, "objects/?match[type]=" + ",".join(types))}
+                want = {oid for oid, vs in self.expected(reader).items()
+                        if vs[-1]["type"] in types}
+                self.assertEqual(got, want, (reader, types))
 
 
 if __name__ == "__main__":
