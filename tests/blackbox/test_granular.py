@@ -104,8 +104,9 @@ def secret():
 
 def base(kind, audience=AUDIENCE, level_ref=TLP["clear"], **props):
     obj = {"type": kind, "spec_version": "2.1", "id": kind + "--" + str(uuid.uuid4()),
-           "created": T0, "modified": T0, "created_by_ref": ID["own"],
-           "object_marking_refs": [level_ref]}
+           "created": T0, "modified": T0, "created_by_ref": ID["own"]}
+    if level_ref:
+        obj["object_marking_refs"] = [level_ref]
     if audience:
         ext = {"extension_type": "property-extension"}
         ext.update(audience)
@@ -292,6 +293,15 @@ def special_objects():
     out["versions-first-withheld"] = [w1, dict(w1, modified="2024-02-01T00:00:00.000Z",
                                                pattern="[domain-name:value = 'b.example']",
                                                granular_markings=[gm(TLP["green"], "name")])]
+    # Granular markings only narrow: a CLEAR part of a RED object is the RED object's.
+    out["red-object-clear-part"] = [indicator(level_ref=TLP["red"], description=secret(),
+                                              granular_markings=[gm(TLP["clear"],
+                                                                    "description")])]
+    # No object_marking_refs: the object takes the collection's default (CLEAR here), its
+    # parts their own markings.
+    out["collection-default-amber-part"] = [indicator(level_ref=None, description=secret(),
+                                                      granular_markings=[gm(TLP["amber"],
+                                                                            "description")])]
     # Versions: v2 loses a RED description, v3 would lose its pattern (withheld): whoever
     # may not see RED gets v2 as the newest version and never hears of v3.
     v1 = indicator(description="plain")
@@ -306,7 +316,7 @@ def special_objects():
 
 def level_of_object(obj):
     levels = [model.level_of(r) for r in obj.get("object_marking_refs", [])]
-    out = "clear"
+    out = "clear"  # also the collection's default TLP (setUpClass)
     for lv in levels:
         out = model.most_restrictive(out, lv)
     return out
