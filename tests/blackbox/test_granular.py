@@ -436,7 +436,7 @@ class GranularTest(unittest.TestCase):
         return r
 
     def every(self, reader, rest):
-        """Every entry of a list route, following `next` (TAXII 2.1 §3.4)."""
+        """Every entry of a list route, following `next` (TAXII 2.1 §3.5, pagination)."""
         out, query = [], rest
         for _ in range(100):
             r = self.get(reader, query)
@@ -516,7 +516,7 @@ class GranularTest(unittest.TestCase):
                 "objects/?match[version]=first")
 
     def test_paging_with_limit_1_tells_only_rows_given(self):
-        # TAXII 2.1 §3.4: X-TAXII-Date-Added-First/-Last are the date_added of the first
+        # TAXII 2.1 §3.5 (pagination): X-TAXII-Date-Added-First/-Last are the date_added of the first
         # and last object of the page; entente's `next` is the last one's date_added.
         for reader in READERS:
             want = {oid: vs[-1] for oid, vs in self.expected(reader).items()}
