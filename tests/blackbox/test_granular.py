@@ -516,8 +516,8 @@ class GranularTest(unittest.TestCase):
                 "objects/?match[version]=first")
 
     def test_paging_with_limit_1_tells_only_rows_given(self):
-        # TAXII 2.1 §3.5 (pagination): X-TAXII-Date-Added-First/-Last are the date_added of the first
-        # and last object of the page; entente's `next` is the last one's date_added.
+        # TAXII 2.1 §3.5 (pagination): X-TAXII-Date-Added-First/-Last are the date_added of
+        # the first and last object of the page; entente's `next` is the last one's.
         for reader in READERS:
             want = {oid: vs[-1] for oid, vs in self.expected(reader).items()}
             objects, cursor = [], None
