@@ -394,6 +394,7 @@ class GranularTest(unittest.TestCase):
             query = "manifest/?match[version]=all&next=" + doc["next"]
         assert len(cls.added) == len(batch), len(cls.added)
         cls.secrets = set(re.findall(r"gsec[0-9a-f]{12}", json.dumps(batch)))
+        cls.forbidden_cache = {}
 
     @classmethod
     def tearDownClass(cls):
@@ -456,7 +457,8 @@ class GranularTest(unittest.TestCase):
                           (reader, where, text[max(0, at - 200):at + 40]))
 
     def setUp(self):
-        if not hasattr(type(self), "forbidden_cache"):
+        # Per class: each class posts a corpus of its own, with secrets of its own.
+        if not self.forbidden_cache:
             type(self).forbidden_cache = {r: self.forbidden(r) for r in READERS}
 
     def assert_objects(self, reader, objects, want, where):
