@@ -702,8 +702,12 @@ class GranularTest(unittest.TestCase):
                                                     granular_markings=[gm(
                                                         TLP["red"],
                                                         "external_references.[0].nope")]),
+            # The OASIS validator (v21/musts.py marking_selector_syntax) lets "[0]" index a
+            # string and reads "[0]x" as "[0]"; neither names a list item of the object.
             "step into a string": indicator(granular_markings=[gm(TLP["amber"],
                                                                   "name.[0]")]),
+            "index with a tail": indicator(external_references=ext, granular_markings=[
+                gm(TLP["red"], "external_references.[0]x")]),
             "no dot before an index": indicator(external_references=ext, granular_markings=[
                 gm(TLP["red"], "external_references[0]")]),
             "lang entry": indicator(granular_markings=[lang("en", "description")]),
