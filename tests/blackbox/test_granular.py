@@ -22,11 +22,13 @@ manifest/ and `entente export --as/--token`; what each must get comes from
 granular_model.py (never from the server), and every secret text a reader may not see is
 looked for in every body and header it receives.
 """
+import calendar
 import json
 import os
 import re
 import shutil
 import tempfile
+import time
 import unittest
 import urllib.parse
 import uuid
@@ -519,34 +521,56 @@ class GranularTest(unittest.TestCase):
 
     def test_paging_with_limit_1_tells_only_rows_given(self):
         # TAXII 2.1 §3.5 (pagination): X-TAXII-Date-Added-First/-Last are the date_added of
-        # the first and last object of the page; entente's `next` is the last one's.
+        # the first and last object of the page; entente's `next` is the last one's. With
+        # limit=1 every cursor and header is the date_added of the one row given.
         for reader in READERS:
-            want = {oid: vs[-1] for oid, vs in self.expected(reader).items()}
-            objects, cursor = [], None
-            for _ in range(len(self.by_id) + 2):
-                q = "objects/?limit=1" + ("&next=" + urllib.parse.quote(cursor, safe="")
-                                          if cursor else "")
-                r = self.get(reader, q)
-                self.assertEqual(r.status, 200, r)
-                doc = r.json()
-                page = doc.get("objects", [])
-                self.assertEqual(len(page), 1, (reader, q, r))
-                added = self.added[(page[0]["id"], harness.instant(self.version_of(page[0])))]
-                for h in ("x-taxii-date-added-first", "x-taxii-date-added-last"):
-                    self.assertEqual(harness.instant(r.headers[h]), harness.instant(added),
-                                     (reader, h))
-                objects.extend(page)
-                if not doc.get("more"):
-                    self.assertNotIn("next", doc)
-                    break
-                cursor = doc["next"]
-                self.assertEqual(cursor[1:], str(self.micros(added)), (reader, "next"))
-            self.assert_objects(reader, objects, want, "objects/?limit=1")
+            exp = self.expected(reader)
+            for route, query, want in (
+                    ("objects/", "", {oid: vs[-1] for oid, vs in exp.items()}),
+                    ("objects/", "match[version]=all",
+                     [x for vs in exp.values() for x in vs]),
+                    ("manifest/", "", {oid: vs[-1] for oid, vs in exp.items()})):
+                rows = self.page_by_one(reader, route, query)
+                if route == "manifest/":
+                    self.assertEqual(
+                        sorted((e["id"], harness.instant(e["version"])) for e in rows),
+                        sorted((oid, harness.instant(self.version_of(x)))
+                               for oid, x in want.items()), reader)
+                elif isinstance(want, dict):
+                    self.assert_objects(reader, rows, want, route + "?limit=1")
+                else:
+                    self.assertEqual(sorted(json.dumps(o, sort_keys=True) for o in rows),
+                                     sorted(json.dumps(o, sort_keys=True) for o in want),
+                                     (reader, route, query))
+
+    def page_by_one(self, reader, route, query):
+        rows, cursor = [], None
+        for _ in range(len(self.added) + 2):
+            q = route + "?limit=1" + ("&" + query if query else "") + (
+                "&next=" + urllib.parse.quote(cursor, safe="") if cursor else "")
+            r = self.get(reader, q)
+            self.assertEqual(r.status, 200, r)
+            doc = r.json()
+            page = doc.get("objects", [])
+            self.assertEqual(len(page), 1, (reader, q, r))
+            row = page[0]
+            version = row["version"] if route == "manifest/" else self.version_of(row)
+            added = self.added[(row["id"], harness.instant(version))]
+            if route == "manifest/":
+                self.assertEqual(harness.instant(row["date_added"]), harness.instant(added))
+            for h in ("x-taxii-date-added-first", "x-taxii-date-added-last"):
+                self.assertEqual(harness.instant(r.headers[h]), harness.instant(added),
+                                 (reader, q, h))
+            rows.append(row)
+            if not doc.get("more"):
+                self.assertNotIn("next", doc)
+                return rows
+            cursor = doc["next"]
+            self.assertEqual(cursor[1:], str(self.micros(added)), (reader, q, "next"))
+        self.fail("paging did not end")
 
     @staticmethod
     def micros(ts):
-        import calendar
-        import time
         b, frac = harness.instant(ts)
         return calendar.timegm(time.strptime(b, "%Y-%m-%dT%H:%M:%S")) * 1000000 + frac
 
