@@ -20,7 +20,10 @@ organisation, a trust-community member, an outsider, an outsider's individual) r
 through objects/ (whole, paged with limit=1, match[id]), objects/{id}/, versions/,
 manifest/ and `entente export --as/--token`; what each must get comes from
 granular_model.py (never from the server), and every secret text a reader may not see is
-looked for in every body and header it receives.
+looked for in every body and header it receives. GranularIngestTest repeats every check on
+the same corpus stored by `entente ingest`. Bad input (§7.2.3.1: selectors "MUST refer to
+properties or list items that are actually present on the marked object") is refused at
+POST with the rule named.
 """
 import calendar
 import json
