@@ -839,6 +839,8 @@ class StoredBeforeTest(unittest.TestCase):
             # migration; a folder of that version never lacked the flag.
             self.skipTest("schema version %d: not a folder the first granular build wrote"
                           % version)
+        out = n.ok("export", "--collection", coll, "--as", "rd")
+        self.assertNotIn(hidden, out, "export --as serves the hidden part of an old row")
         n.start()
         r = n.request("GET", "/api/collections/%s/objects/%s/" % (coll, obj["id"]),
                       token=tr)
