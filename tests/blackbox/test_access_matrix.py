@@ -25,6 +25,13 @@ from the server. For every principal and route the test checks:
   - writes: a POST of an SCO whose deterministic id equals a hidden one is answered as a
     POST of a value never seen (STIX 2.1 §2.9 makes SCO ids computable by anyone), and
     nobody but the owner may version or delete the owner's objects (STIX 2.1 §3.6).
+  - granular markings (STIX 2.1 §7.2.3, issue 13): objects whose parts carry every TLP
+    marking under every audience, parts whose loss leaves the object invalid, list items
+    whose removal renumbers the selectors after them, a version history whose newest
+    version is withheld. The bodies of objects/, objects/{id}/ and the bundle of `entente
+    export --as/--token` are compared with what granular_model.py computes for each
+    principal (the object-level rule below applied to each part's TLP), and no response
+    to a principal carries the text of a part it may not see.
 
 The route table ROUTES is the matrix's other axis. `test_every_answering_route_is_in_the
 _matrix` probes every method on every path built from the path segments the handlers
@@ -43,6 +50,7 @@ import time
 import unittest
 import uuid
 
+import granular_model
 import harness
 from harness import AUDIENCE_EXT, TLP
 
@@ -177,16 +185,97 @@ def sco(value, marking, audience):
                   marking, audience)
 
 
+def secret():
+    """Text that appears in one part of one object only: it must reach nobody who may
+    not see that part."""
+    return "mxsec" + uuid.uuid4().hex[:12]
+
+
+def gm(refs, *selectors):
+    return [{"marking_ref": ref, "selectors": list(selectors)} for ref in refs]
+
+
+GRANULAR_LABELS = [m for m in MARKINGS if MARKINGS[m]]
+
+
+def granular_objects():
+    """(id, [(version, object-level marking, audience, object)]) for the granular axis."""
+    out = []
+
+    def one(versions):
+        out.append((versions[0][3]["id"], versions))
+
+    for obj_marking, audience in itertools.product(("clear", "green"), AUDIENCES):
+        # One part per marking of the TLP axis ("green+red": two markings, one part).
+        obj = sdo("indicator--" + str(uuid.uuid4()), v(1), obj_marking, audience,
+                  "g-parts-%s-%s" % (obj_marking, audience))
+        obj["granular_markings"] = [{"lang": "en", "selectors": ["name"]}]
+        for label in GRANULAR_LABELS:
+            prop = "x_part_" + label.replace("+", "_")
+            obj[prop] = secret()
+            obj["granular_markings"] += gm(MARKINGS[label], prop)
+        one([(v(1), obj_marking, audience, obj)])
+    for label in GRANULAR_LABELS:
+        # pattern is required (STIX 2.1 §4.7): who may not see it is not given the object.
+        obj = sdo("indicator--" + str(uuid.uuid4()), v(1), "clear", "everyone",
+                  "g-pattern-" + label.replace("+", "-"))
+        obj["pattern"] = "[domain-name:value = '%s.example']" % secret()
+        obj["granular_markings"] = gm(MARKINGS[label], "pattern")
+        one([(v(1), "clear", "everyone", obj)])
+    # RED under an audience naming no individual: only the owner may see the pattern.
+    obj = sdo("indicator--" + str(uuid.uuid4()), v(1), "clear", "community", "g-pattern-nobody")
+    obj["pattern"] = "[domain-name:value = '%s.example']" % secret()
+    obj["granular_markings"] = gm(MARKINGS["red"], "pattern")
+    one([(v(1), "clear", "community", obj)])
+    # List items: the AMBER+STRICT item [1] goes, the RED url of [2] goes, and the
+    # selectors after them follow their items.
+    obj = sdo("indicator--" + str(uuid.uuid4()), v(1), "clear", "everyone", "g-list")
+    obj["external_references"] = [
+        {"source_name": "a", "description": "first"},
+        {"source_name": "b", "external_id": secret()},
+        {"source_name": "c", "url": "https://example.org/" + secret(), "description": "c"},
+        {"source_name": "d", "external_id": "d-4"}]
+    obj["granular_markings"] = (gm(MARKINGS["amber+strict"], "external_references.[1]") +
+                                gm(MARKINGS["red"], "external_references.[2].url") +
+                                gm(MARKINGS["clear"], "external_references.[3].external_id"))
+    one([(v(1), "clear", "everyone", obj)])
+    # An AMBER object for a recipient with an AMBER+STRICT part and a RED part.
+    obj = sdo("indicator--" + str(uuid.uuid4()), v(1), "amber", "everyone", "g-amber")
+    obj["description"] = secret()
+    obj["x_strict"] = secret()
+    obj["granular_markings"] = (gm(MARKINGS["red1"], "description") +
+                                gm(MARKINGS["amber+strict"], "x_strict"))
+    one([(v(1), "amber", "everyone", obj)])
+    # Versions: v2 has a RED description, v3 a RED pattern: whoever may not see RED is
+    # given v2 without its description as the newest version, and never hears of v3.
+    oid = "indicator--" + str(uuid.uuid4())
+    v1 = sdo(oid, v(1), "clear", "individual", "g-ladder")
+    v2 = sdo(oid, v(2), "clear", "individual", "g-ladder")
+    v2["description"] = secret()
+    v2["granular_markings"] = gm(MARKINGS["red"], "description")
+    v3 = sdo(oid, v(3), "clear", "individual", "g-ladder")
+    v3["pattern"] = "[domain-name:value = '%s.example']" % secret()
+    v3["granular_markings"] = gm(MARKINGS["red"], "pattern")
+    one([(v(1), "clear", "individual", v1), (v(2), "clear", "individual", v2),
+         (v(3), "clear", "individual", v3)])
+    return out
+
+
 # --- the model of docs/sharing-rules.md ---------------------------------------------
 def sees(principal, obj_marking, obj_audience):
     """May `principal` read a version with this marking and audience (the collection's
     read grant assumed)? The owner always may; an admin is an ordinary reader."""
+    return sees_level(principal, LEVEL[obj_marking], AUDIENCES[obj_audience])
+
+
+def sees_level(principal, level, aud):
+    """The same rule for a TLP level ("clear", "green", "amber", "strict", "red") and the
+    audience properties themselves: for a part under granular markings, whether the
+    principal could see the object were it labelled with the part's level."""
     org, person, _ = PRINCIPALS[principal]
     if org == "own":
         return True
     communities, client_of = ORGS.get(org, ([], None))
-    aud = AUDIENCES[obj_audience]
-    level = LEVEL[obj_marking]
     if level == "clear":
         return True
     if level == "green":
@@ -245,7 +334,13 @@ class Fixture:
                 cls.tokens[p] = n.admin_token
             else:
                 extra = ["--individual", person] if person else []
-                cls.tokens[p] = n.token(org, *extra)
+                cls.tokens[p] = n.token(org, "--label", "mx-" + p, *extra)
+        # Token ids, for `entente export --token` (what that one token sees).
+        cls.token_ids = {}
+        for line in n.ok("token", "list").splitlines():
+            for p in PRINCIPALS:
+                if "mx-" + p in line.split():
+                    cls.token_ids[p] = line.split()[0]
         n.start()
         cls.root = n.request("GET", "/taxii2/", token=n.admin_token).json()["default"].strip("/")
         # Objects: one per (marking, audience); then versioned objects whose newest
@@ -271,6 +366,18 @@ class Fixture:
                              "individual")
         batch.append(cls.secret_sco)
         cls.versions[cls.secret_sco["id"]] = [("", "red", "individual")]
+        # Granular markings: parts at every TLP under every audience (granular_objects).
+        cls.granular = set()
+        for oid, versions in granular_objects():
+            cls.granular.add(oid)
+            cls.versions[oid] = [(ver, m, a) for ver, m, a, _ in versions]
+            batch.extend(obj for _, _, _, obj in versions)
+        # Every version as it was posted: (id, version or "") -> object.
+        cls.bodies = {(o["id"], o.get("modified", "")): o for o in batch}
+        cls.secrets = {w for w in re.findall(r"mxsec[0-9a-f]{12}", json.dumps(batch))}
+        cls.forbidden_cache = {}
+        cls.given_cache = {}
+        cls.added_cache = {}
         owner = cls.tokens["owner"]
         # Several envelopes, in a shuffled order, so hidden and visible rows interleave.
         for start in range(0, len(batch), 17):
@@ -308,9 +415,47 @@ class Fixture:
         _, _, kind = PRINCIPALS[principal]
         token = self.tokens[principal]
         if kind == "basic":
-            return self.node.request(method, path, basic=("any", token), body=body,
-                                     headers=headers)
-        return self.node.request(method, path, token=token, body=body, headers=headers)
+            r = self.node.request(method, path, basic=("any", token), body=body,
+                                  headers=headers)
+        else:
+            r = self.node.request(method, path, token=token, body=body, headers=headers)
+        self.assert_no_leak(principal, "%s %s" % (method, path),
+                            r.body.decode("utf-8", "replace") + json.dumps(r.headers))
+        return r
+
+    def assert_no_leak(self, principal, where, text):
+        """No part under a granular marking `principal` may not see is in `text`."""
+        if principal not in self.forbidden_cache:
+            allowed = []
+            if (grants(principal) or (False, False))[0]:
+                for oid in self.versions:
+                    allowed += [self.given(principal, oid, ver)
+                                for ver in self.visible_versions(principal, oid)]
+            text_allowed = json.dumps(allowed)
+            self.forbidden_cache[principal] = {x for x in self.secrets
+                                               if x not in text_allowed}
+        for x in self.forbidden_cache[principal]:
+            at = text.find(x)
+            if at >= 0:
+                self.fail("%s is given a part it may not see through %s: ...%s..." %
+                          (principal, where, text[max(0, at - 200):at + 40]))
+
+    def given(self, principal, oid, ver):
+        """The model: the version (id, ver) as `principal` receives it, None when it is
+        not given (object-level rule, or granular markings withhold it)."""
+        key = (principal, oid, ver)
+        if key not in self.given_cache:
+            stored = [(m, a) for x, m, a in self.versions[oid] if x == ver]
+            assert len(stored) == 1, (oid, ver)
+            marking, audience = stored[0]
+            got = None
+            if sees(principal, marking, audience):
+                aud = AUDIENCES[audience]
+                level_name = {"amber+strict": "strict"}
+                got = granular_model.view(self.bodies[(oid, ver)], lambda level: sees_level(
+                    principal, level_name.get(level, level), aud))
+            self.given_cache[key] = got
+        return self.given_cache[key]
 
     def pages(self, principal, what, query="", limit=None):
         """Every entry of a paged list (objects/, manifest/, objects/ID/versions/),
@@ -336,7 +481,25 @@ class Fixture:
         raise AssertionError("paging did not end")
 
     def visible_versions(self, principal, oid):
-        return [ver for ver, m, a in self.versions[oid] if sees(principal, m, a)]
+        return [ver for ver, m, a in self.versions[oid]
+                if sees(principal, m, a) and (oid not in self.granular or
+                                              self.given(principal, oid, ver) is not None)]
+
+    def version_key(self, oid, modified):
+        """The version of self.versions[oid] an object given with `modified` is."""
+        for ver, _, _ in self.versions[oid]:
+            if ver == modified == "" or (ver and modified and
+                                         harness.instant(ver) == harness.instant(modified)):
+                return ver
+        raise AssertionError("given a version never stored: %s %s" % (oid, modified))
+
+    def assert_bodies(self, principal, objects, where):
+        """Each object given is the version as the model says `principal` receives it."""
+        for o in objects:
+            ver = self.version_key(o["id"], o.get("modified", ""))
+            self.assertEqual(o, self.given(principal, o["id"], ver),
+                             "%s: %s gives %s %s other than the model" %
+                             (principal, where, o["id"], ver))
 
     def stored_version(self, oid, ver):
         """The version text the manifest shows for a stored version."""
@@ -346,12 +509,14 @@ class Fixture:
         raise AssertionError("not stored: %s %s" % (oid, ver))
 
     def given_added(self, principal):
-        """The date_added of every version `principal` may see."""
-        out = set()
-        for oid in self.versions:
-            for ver in self.visible_versions(principal, oid):
-                out.add(self.added[(oid, self.stored_version(oid, ver))])
-        return out
+        """The date_added of every version `principal` may see (computed once)."""
+        if principal not in self.added_cache:
+            out = set()
+            for oid in self.versions:
+                for ver in self.visible_versions(principal, oid):
+                    out.add(self.added[(oid, self.stored_version(oid, ver))])
+            self.added_cache[principal] = out
+        return set(self.added_cache[principal])
 
     def check_traces(self, principal, r, doc, page, key, lower):
         """Every date_added in a response belongs to a version the principal may see
@@ -469,6 +634,7 @@ class ReadMatrix(Fixture, unittest.TestCase):
                     self.assertEqual(len(got), len(set(got)), (principal, query, limit))
                     self.assertEqual(set(got), want, (principal, "manifest", query, limit))
                     objs = self.pages(principal, "objects/", query, limit)
+                    self.assert_bodies(principal, objs, "objects/?" + query)
                     got = {(o["id"], self.stored_version(o["id"], o.get("modified", "")))
                            for o in objs}
                     self.assertEqual(got, want, (principal, "objects", query, limit))
@@ -485,6 +651,7 @@ class ReadMatrix(Fixture, unittest.TestCase):
                 self.assertEqual(r.status, 200, (principal, oid, r))
                 objs = r.json()["objects"]
                 self.assertEqual(len(objs), 1, (principal, oid))
+                self.assert_bodies(principal, objs, "objects/%s/" % oid)
                 want = self.stored_version(oid, vis[-1])
                 self.assertEqual(self.stored_version(oid, objs[0].get("modified", "")), want,
                                  "%s given a version other than the newest it may see" % principal)
@@ -492,6 +659,49 @@ class ReadMatrix(Fixture, unittest.TestCase):
                 got = [harness.instant(x) for x in rv.json().get("versions", [])]
                 want = [harness.instant(self.stored_version(oid, x)) for x in vis]
                 self.assertEqual(got, want, (principal, oid))
+
+    def test_export_bundles_are_the_model_views(self):
+        # `entente export --as ORG` is what ORG's tokens see, `--token ID` what that token
+        # sees, its individual included (docs/sharing-rules.md): the same bodies as TAXII.
+        done = set()
+        for principal in self.readers():
+            org, person, _ = PRINCIPALS[principal]
+            args = ("--token", self.token_ids[principal]) if person else ("--as", org)
+            if args in done:
+                continue
+            done.add(args)
+            for extra in ((), ("--all-versions",)):
+                out = self.node.ok("export", "--collection", self.coll, *(args + extra))
+                self.assert_no_leak(principal, "export " + " ".join(args + extra), out)
+                objs = json.loads(out)["objects"]
+                want = sorted((oid, ver) for oid in self.versions
+                              for ver in (self.visible_versions(principal, oid) if extra
+                                          else self.visible_versions(principal, oid)[-1:]))
+                got = sorted((o["id"], self.version_key(o["id"], o.get("modified", "")))
+                             for o in objs)
+                self.assertEqual(got, want, (principal, args, extra))
+                self.assert_bodies(principal, objs, "export " + " ".join(args + extra))
+
+    def test_granular_axis_discriminates(self):
+        # The granular objects are not vacuous: each reader kind but the owner is denied
+        # some part it is given the rest of the object without, and some object is
+        # withheld from it because of a part alone.
+        for principal in self.readers():
+            cut = withheld = 0
+            for oid in self.granular:
+                for ver, m, a in self.versions[oid]:
+                    if not sees(principal, m, a):
+                        continue
+                    got = self.given(principal, oid, ver)
+                    if got is None:
+                        withheld += 1
+                    elif got != self.bodies[(oid, ver)]:
+                        cut += 1
+            if PRINCIPALS[principal][0] == "own":
+                self.assertEqual((cut, withheld), (0, 0))
+            else:
+                self.assertGreater(cut, 0, principal)
+                self.assertGreater(withheld, 0, principal)
 
     def test_a_hidden_object_answers_like_one_never_stored(self):
         never = "indicator--" + str(uuid.uuid4())
