@@ -8,6 +8,9 @@ tests compare the server's answers with it; it never asks the server.
   - A part takes the most restrictive TLP of every marking that selects it or a part that
     contains it; a marking-definition that is not a known TLP id counts as AMBER, as at the
     object level.
+  - A part's markings apply in addition to its object's (§7.2.3), so a part is handled at
+    the more restrictive of its own level and the object's: a part is never less
+    restricted than its object.
   - A reader is given a part when it may see its TLP (the caller's `may_see(level)`, i.e.
     the object-level rule applied to the object as if it were labelled with that level).
   - A hidden part is taken out; list items after it move down, and every selector of the
@@ -180,11 +183,13 @@ def valid(obj):
     return no_empty(obj)
 
 
-def view(obj, may_see):
-    """What a reader for whom `may_see(level)` holds receives of `obj`: a new dict, or
-    None when the object is withheld from it."""
+def view(obj, may_see, object_level="clear"):
+    """What a reader for whom `may_see(level)` holds receives of `obj`, whose own level is
+    `object_level` (the reader may see the object): a new dict, or None when the object is
+    withheld from it."""
     levels = effective_levels(obj)
-    hidden = {p for p, lv in levels.items() if not may_see(lv)}
+    hidden = {p for p, lv in levels.items()
+              if not may_see(most_restrictive(lv, object_level))}
     if not hidden:
         return copy.deepcopy(obj)
     if None in hidden or any(is_control(p) for p in hidden):

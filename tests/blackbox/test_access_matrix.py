@@ -452,8 +452,9 @@ class Fixture:
             if sees(principal, marking, audience):
                 aud = AUDIENCES[audience]
                 level_name = {"amber+strict": "strict"}
+                object_level = {"strict": "amber+strict"}.get(LEVEL[marking], LEVEL[marking])
                 got = granular_model.view(self.bodies[(oid, ver)], lambda level: sees_level(
-                    principal, level_name.get(level, level), aud))
+                    principal, level_name.get(level, level), aud), object_level)
             self.given_cache[key] = got
         return self.given_cache[key]
 

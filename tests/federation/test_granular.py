@@ -460,16 +460,10 @@ class Granular(FederationCase):
         self.assertEqual(on_b[objs["e"]["id"]]["value"], EMAIL)
         self.assert_valid(b, on_b.values())
 
-    # BUG (found while writing this test; src/policy/egress.cc DecideEgress): a sovereignty
-    # rule that redacts a property a granular marking selects leaves that marking's
-    # selector pointing at nothing, the validity check after the rules then finds
-    # "granular-selector" and the object is withheld ("sovereignty: name: redacted leaves
-    # an invalid object (granular_markings[0].selectors[0]: granular-selector)"). The same
-    # object without the granular marking is sent with its name redacted, so a marking
-    # that can only narrow (here even TLP:CLEAR) makes the object stay home. Expected: the
-    # redaction takes the selectors naming the redacted property with it, as the part
-    # removal does, and the object leaves. Remove expectedFailure once fixed.
-    @unittest.expectedFailure
+    # A sovereignty rule that redacts a property a granular marking selects takes the
+    # marking's selectors of that property with it, as the part removal does; otherwise
+    # the selector would name nothing (STIX 2.1 §7.2.3.1) and the object would stay home
+    # (what this test found in the first wiring of the gate).
     def test_redacting_a_marked_property_drops_its_marking_not_the_object(self):
         a, b, c = self.build(push_a_to_c=True)  # A -> C redacts indicator.name
         i = base("indicator", "clear", self.fr)
