@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <cctype>
@@ -193,10 +194,9 @@ std::vector<GranularPart> GranularParts(const json::object& obj) {
   return out;
 }
 
-PartRemoval RemoveHiddenParts(const json::object& obj, const std::function<bool(Tlp)>& may_see) {
-  PartRemoval result;
-  result.object = obj;
+PartRemoval RemoveHiddenParts(json::object obj, const std::function<bool(Tlp)>& may_see) {
   std::vector<Marked> parts = CollectParts(obj);
+  PartRemoval result{std::move(obj), {}, {}};  // keeps obj's memory resource, no copy
   std::vector<StepPath> hidden;
   for (const Marked& m : parts) {
     if (may_see(m.tlp)) continue;
@@ -318,13 +318,17 @@ void DropSelectorsOf(json::object& obj, std::string_view property) {
 ReaderView ViewFor(const Requester& who, const Labels& labels, std::string_view json) {
   ReaderView view;
   if (!labels.granular) return view;
-  auto parsed = stix::ParseJson(json);
+  const uint8_t visible = VisibleTlps(who, labels);
+  if (visible == kEveryTlp) return view;  // the owner, the node's operator
+  // The parsed copy lives only for this call: one arena instead of a malloc per value.
+  unsigned char buffer[4096];
+  json::monotonic_resource arena(buffer, sizeof buffer);
+  auto parsed = stix::ParseJson(json, {}, &arena);
   if (!parsed.ok() || !parsed->is_object()) {
     view.withheld = true;
     return view;
   }
-  const uint8_t visible = VisibleTlps(who, labels);
-  PartRemoval cut = RemoveHiddenParts(parsed->get_object(),
+  PartRemoval cut = RemoveHiddenParts(std::move(parsed->get_object()),
                                       [visible](Tlp tlp) { return InTlpSet(visible, tlp); });
   if (!cut.withheld.empty()) {
     view.withheld = true;

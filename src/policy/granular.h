@@ -51,9 +51,10 @@ struct PartRemoval {
 };
 
 // The object with the parts `may_see` refuses taken out. An object without
-// granular_markings (or whose parts are all visible) comes back unchanged.
-PartRemoval RemoveHiddenParts(const boost::json::object& obj,
-                              const std::function<bool(Tlp)>& may_see);
+// granular_markings (or whose parts are all visible) comes back unchanged. `obj` is taken
+// by value: a caller done with its object moves it in and saves a copy (the result then
+// keeps its memory resource).
+PartRemoval RemoveHiddenParts(boost::json::object obj, const std::function<bool(Tlp)>& may_see);
 
 // For each of the 32 sets of visible TLP levels (policy.h VisibleTlps), whether RemoveHiddenParts
 // would withhold the object from a reader who sees exactly those levels: bit `set` of the
@@ -79,6 +80,9 @@ ReaderView ViewFor(const Requester& who, const Labels& labels, std::string_view 
 // of anything inside it (after the property itself was removed), with the entries left
 // without selectors and the list when it is left empty.
 void DropSelectorsOf(boost::json::object& obj, std::string_view property);
+
+// The visible-TLP set of a reader who sees every level.
+inline constexpr uint8_t kEveryTlp = 0x1f;
 
 // One visible-TLP set (VisibleTlps) as RemoveHiddenParts' `may_see`.
 inline bool InTlpSet(uint8_t set, Tlp tlp) { return ((set >> static_cast<int>(tlp)) & 1u) != 0; }
