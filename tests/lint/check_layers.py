@@ -34,6 +34,7 @@ import sys
 PUBLIC = "entente"  # include/entente/: the public headers, for everyone
 LAYERS = {
     "common": (),
+    "telemetry": ("common",),
     "stix": ("common",),
     "pattern": ("common", "stix"),
     "policy": ("common", "stix"),
@@ -43,7 +44,7 @@ LAYERS = {
     "taxii": ("common", "stix", "pattern", "policy", "store", "admission", "http"),
     "federation": ("common", "stix", "pattern", "policy", "store", "admission", "http",
                    "taxii"),
-    "cli": ("common", "stix", "pattern", "policy", "store", "admission", "http", "taxii",
+    "cli": ("common", "telemetry", "stix", "pattern", "policy", "store", "admission", "http", "taxii",
             "federation"),
 }
 PUBLIC_MAY_INCLUDE = ()  # include/entente/ stands on the standard library alone
