@@ -115,6 +115,9 @@ std::optional<int64_t> ExpectInteger(Checker& c, const Path& p, const json::valu
   int64_t n = 0;
   if (v.is_int64()) {
     n = v.get_int64();
+  } else if (v.is_uint64() && v.get_uint64() <= static_cast<uint64_t>(INT64_MAX)) {
+    n = static_cast<int64_t>(v.get_uint64());  // built in memory, not parsed (the parser
+                                               // gives uint64 only above INT64_MAX)
   } else if (v.is_uint64()) {
     c.Report(p, "range", "must be at most " + std::to_string(max));
     return std::nullopt;

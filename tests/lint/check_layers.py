@@ -35,6 +35,7 @@ PUBLIC = "entente"  # include/entente/: the public headers, for everyone
 LAYERS = {
     "common": (),
     "telemetry": ("common",),
+    "sightings": ("common", "stix"),
     "stix": ("common",),
     "pattern": ("common", "stix"),
     "policy": ("common", "stix"),
@@ -44,7 +45,7 @@ LAYERS = {
     "taxii": ("common", "stix", "pattern", "policy", "store", "admission", "http"),
     "federation": ("common", "stix", "pattern", "policy", "store", "admission", "http",
                    "taxii"),
-    "cli": ("common", "telemetry", "stix", "pattern", "policy", "store", "admission", "http", "taxii",
+    "cli": ("common", "telemetry", "sightings", "stix", "pattern", "policy", "store", "admission", "http", "taxii",
             "federation"),
 }
 PUBLIC_MAY_INCLUDE = ()  # include/entente/ stands on the standard library alone
@@ -368,7 +369,7 @@ PLANTS = [
     ("src/store/late_contract.h", "#pragma once\n// A\n// B\n", 1, "does not open with"),
     ("include/entente/no_contract.h", "#pragma once\n", 1, "does not open with"),
     ("src/http/no_pragma.h", "// A\n// B\nint F();\n", 1, "no #pragma once"),
-    ("src/sightings/reader.cc", "int F();\n", 1, "not in the layer table"),
+    ("src/unlisted/reader.cc", "int F();\n", 1, "not in the layer table"),
 ]
 
 
@@ -388,7 +389,7 @@ def self_test_on(name, files, readme, baseline_ok):
         offset = len(files[rel].splitlines()) if rel in files else 0
         new = [f for f in check(planted, readme) if f not in base_set]
         hits = [f for f in new if f[0] == rel and f[1] == line + offset and words in f[2]]
-        if rel.startswith("src/sightings/"):
+        if rel.startswith("src/unlisted/"):
             hits = [f for f in new if words in f[2]]
         if not hits:
             print(f"[{name}] FAIL: planted in {rel}:{line + offset} ({words!r}), reported:")

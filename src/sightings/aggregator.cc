@@ -1,0 +1,180 @@
+#include "sightings/aggregator.h"
+
+#include <algorithm>
+#include <boost/json/array.hpp>
+#include <boost/uuid/name_generator_sha1.hpp>
+#include <boost/uuid/string_generator.hpp>
+#include <boost/uuid/uuid_io.hpp>
+
+#include "common/timestamp.h"
+
+namespace entente::sightings {
+namespace json = boost::json;
+namespace {
+
+// The namespace of the UUIDv5 ids of the objects that stand for a sector and a country.
+// Any entente node derives the same ids, so anonymised sightings from different nodes
+// name the same identity and location.
+constexpr const char* kAnonymousNamespace = "6c1b3d1e-8f7a-4f4e-9a51-2f0c9d7e5b13";
+
+// created/modified of those objects: fixed, so that every copy is the same version.
+constexpr const char* kAnonymousTimestamp = "2020-01-01T00:00:00.000Z";
+
+constexpr int64_t kMillisecond = 1000;
+
+std::string DerivedId(std::string_view type, std::string_view name) {
+  static const boost::uuids::name_generator_sha1 kGenerator(
+      boost::uuids::string_generator()(kAnonymousNamespace));
+  return std::string(type) + "--" + boost::uuids::to_string(kGenerator(name.data(), name.size()));
+}
+
+std::string Upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+// The start of the window holding `time_us` (floor division: times before 1970 too).
+int64_t WindowStart(int64_t time_us, int64_t window_us) {
+  int64_t q = time_us / window_us;
+  if (time_us % window_us != 0 && time_us < 0) --q;
+  return q * window_us;
+}
+
+}  // namespace
+
+std::string_view WhereSightedName(WhereSighted where) {
+  switch (where) {
+    case WhereSighted::kOrganisation:
+      return "organisation";
+    case WhereSighted::kSectorAndCountry:
+      return "sector-and-country";
+    case WhereSighted::kNothing:
+      return "nothing";
+  }
+  return "nothing";
+}
+
+bool ParseWhereSighted(std::string_view name, WhereSighted* out) {
+  for (WhereSighted w :
+       {WhereSighted::kOrganisation, WhereSighted::kSectorAndCountry, WhereSighted::kNothing}) {
+    if (name == WhereSightedName(w)) {
+      *out = w;
+      return true;
+    }
+  }
+  return false;
+}
+
+json::object SectorIdentity(std::string_view sector, std::string_view country) {
+  const std::string c = Upper(country);
+  json::object o;
+  o["type"] = "identity";
+  o["spec_version"] = "2.1";
+  o["id"] = DerivedId("identity", "sector:" + std::string(sector) + "|country:" + c);
+  o["created"] = kAnonymousTimestamp;
+  o["modified"] = kAnonymousTimestamp;
+  o["name"] = "an organisation of sector " + std::string(sector) + " in " + c;
+  o["identity_class"] = "class";
+  o["sectors"] = json::array{json::string(sector)};
+  return o;
+}
+
+json::object CountryLocation(std::string_view country) {
+  const std::string c = Upper(country);
+  json::object o;
+  o["type"] = "location";
+  o["spec_version"] = "2.1";
+  o["id"] = DerivedId("location", "country:" + c);
+  o["created"] = kAnonymousTimestamp;
+  o["modified"] = kAnonymousTimestamp;
+  o["country"] = c;
+  return o;
+}
+
+Aggregator::Aggregator(SightingOrganisation organisation, AggregatorOptions options, Random& random)
+    : organisation_(std::move(organisation)), options_(options), random_(random) {
+  if (options_.window_us <= 0) options_.window_us = int64_t{3600} * 1'000'000;
+}
+
+void Aggregator::Add(std::string_view indicator_id, int64_t time_us) {
+  const int64_t start = WindowStart(time_us, options_.window_us);
+  if (start < forgotten_before_us_) {
+    ++late_hits_;
+    return;
+  }
+  Window& w = windows_[Key(std::string(indicator_id), start)];
+  if (w.count == 0) {
+    w.id = "sighting--" + NewUuid4(random_);
+    w.start_us = start;
+    w.first_us = w.last_us = time_us;
+  }
+  w.first_us = std::min(w.first_us, time_us);
+  w.last_us = std::max(w.last_us, time_us);
+  if (w.count < 999'999'999) ++w.count;  // STIX 2.1 §5.2: count is at most 999,999,999
+  w.changed = true;
+}
+
+json::object Aggregator::SightingJson(const std::string& indicator_id, const Window& w) const {
+  json::object o;
+  o["type"] = "sighting";
+  o["spec_version"] = "2.1";
+  o["id"] = w.id;
+  // created: when the first version was made; every later version keeps it.
+  o["created"] = FormatTimestamp(w.created_us, 3);
+  o["modified"] = FormatTimestamp(w.modified_us, 3);
+  o["sighting_of_ref"] = indicator_id;
+  o["first_seen"] = FormatTimestamp(w.first_us, 6);
+  o["last_seen"] = FormatTimestamp(w.last_us, 6);
+  o["count"] = static_cast<int64_t>(w.count);
+  switch (options_.where) {
+    case WhereSighted::kOrganisation:
+      o["created_by_ref"] = organisation_.identity_id;
+      o["where_sighted_refs"] = json::array{json::string(organisation_.identity_id)};
+      break;
+    case WhereSighted::kSectorAndCountry:
+      o["where_sighted_refs"] =
+          json::array{SectorIdentity(organisation_.sector, organisation_.country).at("id"),
+                      CountryLocation(organisation_.country).at("id")};
+      break;
+    case WhereSighted::kNothing:
+      break;
+  }
+  return o;
+}
+
+std::vector<json::object> Aggregator::Flush(int64_t now_us) {
+  std::vector<json::object> out;
+  for (auto& [key, w] : windows_) {
+    if (!w.changed) continue;
+    if (options_.where == WhereSighted::kSectorAndCountry && !anonymous_objects_sent_) {
+      out.push_back(SectorIdentity(organisation_.sector, organisation_.country));
+      out.push_back(CountryLocation(organisation_.country));
+      anonymous_objects_sent_ = true;
+    }
+    // Versions are told apart by `modified` to the millisecond (STIX 2.1 §3.2).
+    const int64_t now_ms = WindowStart(now_us, kMillisecond);
+    w.modified_us = w.modified_us == 0 ? now_ms : std::max(now_ms, w.modified_us + kMillisecond);
+    if (w.created_us == 0) w.created_us = w.modified_us;
+    w.changed = false;
+    out.push_back(SightingJson(key.first, w));
+  }
+  return out;
+}
+
+void Aggregator::Expire(int64_t now_us) {
+  const int64_t horizon = now_us - options_.keep_us;
+  for (auto it = windows_.begin(); it != windows_.end();) {
+    // A window that ended before the horizon and has nothing left to send is forgotten.
+    if (it->second.start_us + options_.window_us <= horizon && !it->second.changed) {
+      it = windows_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  forgotten_before_us_ = std::max(forgotten_before_us_, WindowStart(horizon, options_.window_us));
+}
+
+}  // namespace entente::sightings

@@ -1,0 +1,109 @@
+// sightings/aggregator.h: indicator hits in, STIX 2.1 sightings out (issue 14).
+//
+// A sensor's matches would flood a publisher if each became an object. The aggregator
+// keeps one sighting per (indicator, time window) for one sighting organisation: the
+// first hit in a window opens it, later hits raise its `count` and widen `first_seen` /
+// `last_seen`, and each Flush gives the sightings that changed since the last one as new
+// versions of the same STIX object (same id, later `modified`), so a receiver always holds
+// the latest count. Windows are aligned to the Unix epoch (an hour by default) and
+// placed by the event's own time, not by when it was read.
+//
+// Who saw it (`where_sighted_refs`, STIX 2.1 §5.2) follows the organisation's choice:
+//   kOrganisation       its identity, and the sighting is `created_by_ref` it;
+//   kSectorAndCountry   an identity standing for "an organisation of this sector" and a
+//                       location for its country, both with ids derived from the sector
+//                       and country alone (every organisation of the same sector and
+//                       country shares them, so counts by sector and country still add
+//                       up), and no `created_by_ref`;
+//   kNothing            neither.
+// Sighting ids are random (UUIDv4), never derived from the organisation, so that an
+// anonymised sighting's id does not let a receiver test which organisation made it. Raw
+// telemetry never enters a sighting: no observed_data_refs.
+//
+// Memory is bounded by Expire: a window that ended more than `keep_us` before the given
+// time is forgotten, and a later hit for it is counted in late_hits() and dropped rather
+// than restarting its count. Not safe for concurrent use (one sensor pipeline owns one).
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/env.h"
+
+namespace entente::sightings {
+
+enum class WhereSighted { kOrganisation, kSectorAndCountry, kNothing };
+
+// "organisation", "sector-and-country", "nothing"; ParseWhereSighted accepts the same.
+std::string_view WhereSightedName(WhereSighted where);
+bool ParseWhereSighted(std::string_view name, WhereSighted* out);
+
+struct SightingOrganisation {
+  std::string identity_id;  // its STIX identity ("identity--…")
+  std::string sector;       // a STIX industry-sector-ov value, e.g. "energy"
+  std::string country;      // ISO 3166-1 alpha-2, e.g. "DE"
+};
+
+struct AggregatorOptions {
+  int64_t window_us = int64_t{3600} * 1'000'000;
+  WhereSighted where = WhereSighted::kOrganisation;
+  int64_t keep_us = int64_t{24} * 3600 * 1'000'000;  // how long a closed window is kept
+};
+
+class Aggregator {
+ public:
+  // `random` makes the sighting ids (tests pass a deterministic one); it must outlive this.
+  Aggregator(SightingOrganisation organisation, AggregatorOptions options,
+             Random& random = SystemRandom());
+
+  // One match of indicator `indicator_id` by an event at `time_us` (microseconds since the
+  // epoch).
+  void Add(std::string_view indicator_id, int64_t time_us);
+
+  // The objects to send: for each sighting that changed since the last Flush, its new
+  // version with `modified` = `now_us` (or 1 ms after its previous version, whichever is
+  // later), preceded, the first time they are needed, by the identity and location
+  // objects its where_sighted_refs name.
+  std::vector<boost::json::object> Flush(int64_t now_us);
+
+  // Forgets the windows that ended more than keep_us before `now_us`.
+  void Expire(int64_t now_us);
+
+  size_t open_windows() const { return windows_.size(); }
+  uint64_t late_hits() const { return late_hits_; }
+
+ private:
+  struct Window {
+    std::string id;  // "sighting--<uuid4>"
+    int64_t start_us = 0;
+    int64_t first_us = 0, last_us = 0;
+    uint64_t count = 0;
+    int64_t created_us = 0;   // of the first version given; 0 before it
+    int64_t modified_us = 0;  // of the last version given; 0 before the first
+    bool changed = false;
+  };
+  // (indicator id, window start) -> window
+  using Key = std::pair<std::string, int64_t>;
+
+  boost::json::object SightingJson(const std::string& indicator_id, const Window& w) const;
+
+  SightingOrganisation organisation_;
+  AggregatorOptions options_;
+  Random& random_;
+  std::map<Key, Window, std::less<>> windows_;
+  int64_t forgotten_before_us_ = INT64_MIN;  // windows starting before this were expired
+  uint64_t late_hits_ = 0;
+  bool anonymous_objects_sent_ = false;
+};
+
+// The identity and location that stand for "an organisation of `sector` in `country`"
+// (kSectorAndCountry), with ids derived from sector and country alone (UUIDv5).
+boost::json::object SectorIdentity(std::string_view sector, std::string_view country);
+boost::json::object CountryLocation(std::string_view country);
+
+}  // namespace entente::sightings

@@ -1,0 +1,179 @@
+// The aggregator's sightings, checked against STIX 2.1 §5.2 (Sighting) and the entente
+// validator, which implements the specification's MUST rules independently of it.
+#include "sightings/aggregator.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/serialize.hpp>
+#include <cstring>
+#include <set>
+#include <string>
+
+#include "common/timestamp.h"
+#include "stix/stix.h"
+
+namespace entente::sightings {
+namespace {
+
+namespace json = boost::json;
+
+// Bytes 0, 1, 2, ... so that ids are reproducible.
+class CountingRandom : public Random {
+ public:
+  void Fill(void* buf, size_t n) override {
+    auto* p = static_cast<unsigned char*>(buf);
+    for (size_t i = 0; i < n; ++i) p[i] = static_cast<unsigned char>(next_++);
+  }
+
+ private:
+  unsigned next_ = 0;
+};
+
+constexpr const char* kIndicator = "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
+constexpr const char* kOther = "indicator--0b1d2a6e-52f6-4b6b-9f0e-3c2f4d5e6a7b";
+const int64_t kHour = int64_t{3600} * 1'000'000;
+const int64_t kT0 = ParseTimestamp("2026-12-02T10:00:00Z")->micros;
+
+SightingOrganisation Org() {
+  return {"identity--0a000000-0000-4000-8000-000000000001", "energy", "de"};
+}
+
+void ExpectValid(const std::vector<json::object>& objects) {
+  for (const json::object& o : objects) {
+    auto findings = stix::ValidateObject(o);
+    EXPECT_TRUE(findings.empty()) << json::serialize(o) << ": " << findings.front().rule << " at "
+                                  << findings.front().property;
+  }
+}
+
+// Hits of one indicator within one window make one sighting: count, first_seen and
+// last_seen follow the events' own times (§5.2: first_seen/last_seen, count).
+TEST(Aggregator, HitsInOneWindowMakeOneSighting) {
+  CountingRandom random;
+  Aggregator agg(Org(), {}, random);
+  agg.Add(kIndicator, kT0 + 5'000'000);
+  agg.Add(kIndicator, kT0 + 1'000'000);  // out of order: first_seen moves back
+  agg.Add(kIndicator, kT0 + 9'000'000);
+  std::vector<json::object> out = agg.Flush(kT0 + 10'000'000);
+  ASSERT_EQ(out.size(), 1u);
+  const json::object& s = out[0];
+  EXPECT_EQ(s.at("type"), "sighting");
+  EXPECT_EQ(s.at("sighting_of_ref"), kIndicator);
+  EXPECT_EQ(s.at("count").to_number<int64_t>(), 3);
+  EXPECT_EQ(s.at("first_seen"), "2026-12-02T10:00:01.000000Z");
+  EXPECT_EQ(s.at("last_seen"), "2026-12-02T10:00:09.000000Z");
+  EXPECT_EQ(s.at("created"), s.at("modified"));
+  EXPECT_EQ(s.at("where_sighted_refs").as_array().size(), 1u);
+  EXPECT_EQ(s.at("created_by_ref").as_string(), Org().identity_id);
+  EXPECT_FALSE(s.contains("observed_data_refs"));  // raw telemetry never leaves
+  ExpectValid(out);
+  EXPECT_TRUE(agg.Flush(kT0 + 11'000'000).empty());  // nothing changed
+}
+
+// Later hits give a new version of the same object (§3.6: same id, later modified; created
+// unchanged), even when flushed within the same millisecond.
+TEST(Aggregator, LaterHitsAreNewVersionsOfTheSameSighting) {
+  CountingRandom random;
+  Aggregator agg(Org(), {}, random);
+  agg.Add(kIndicator, kT0);
+  json::object v1 = agg.Flush(kT0 + 1000).at(0);
+  agg.Add(kIndicator, kT0 + 2'000'000);
+  json::object v2 = agg.Flush(kT0 + 1000).at(0);  // the same instant
+  EXPECT_EQ(v1.at("id"), v2.at("id"));
+  EXPECT_EQ(v1.at("created"), v2.at("created"));
+  EXPECT_LT(ParseTimestamp(v1.at("modified").as_string())->micros,
+            ParseTimestamp(v2.at("modified").as_string())->micros);
+  EXPECT_EQ(v2.at("count").to_number<int64_t>(), 2);
+  ExpectValid({v1, v2});
+}
+
+// One sighting per (indicator, window): another indicator or another hour is another
+// object, with an id of its own.
+TEST(Aggregator, OneSightingPerIndicatorAndWindow) {
+  CountingRandom random;
+  Aggregator agg(Org(), {}, random);
+  agg.Add(kIndicator, kT0);
+  agg.Add(kIndicator, kT0 + kHour);
+  agg.Add(kOther, kT0);
+  std::vector<json::object> out = agg.Flush(kT0 + 2 * kHour);
+  ASSERT_EQ(out.size(), 3u);
+  std::set<std::string> ids;
+  for (const auto& s : out) ids.insert(std::string(s.at("id").as_string()));
+  EXPECT_EQ(ids.size(), 3u);
+  ExpectValid(out);
+}
+
+// Anonymised: the sighting names only a sector and a country, through objects whose ids
+// come from sector and country alone, and nothing in what leaves names the organisation.
+TEST(Aggregator, SectorAndCountryNameNoOrganisation) {
+  CountingRandom random;
+  AggregatorOptions options;
+  options.where = WhereSighted::kSectorAndCountry;
+  Aggregator agg(Org(), options, random);
+  agg.Add(kIndicator, kT0);
+  agg.Add(kOther, kT0);
+  std::vector<json::object> out = agg.Flush(kT0 + 1000);
+  ASSERT_EQ(out.size(), 4u);  // identity and location first, once
+  EXPECT_EQ(out[0].at("type"), "identity");
+  EXPECT_EQ(out[1].at("type"), "location");
+  EXPECT_EQ(out[1].at("country"), "DE");
+  ExpectValid(out);
+  for (const auto& o : out) {
+    EXPECT_EQ(json::serialize(o).find(Org().identity_id), std::string::npos) << json::serialize(o);
+  }
+  EXPECT_FALSE(out[2].contains("created_by_ref"));
+  const json::array& refs = out[2].at("where_sighted_refs").as_array();
+  EXPECT_EQ(refs.at(0), out[0].at("id"));
+  EXPECT_EQ(refs.at(1), out[1].at("id"));
+  // Another organisation of the same sector and country names the same objects.
+  EXPECT_EQ(SectorIdentity("energy", "DE").at("id"), out[0].at("id"));
+  EXPECT_NE(SectorIdentity("finance", "DE").at("id"), out[0].at("id"));
+  agg.Add(kIndicator, kT0 + 5);
+  EXPECT_EQ(agg.Flush(kT0 + 2000).size(), 1u);  // not sent again
+}
+
+TEST(Aggregator, NothingNamesNobody) {
+  CountingRandom random;
+  AggregatorOptions options;
+  options.where = WhereSighted::kNothing;
+  Aggregator agg(Org(), options, random);
+  agg.Add(kIndicator, kT0);
+  std::vector<json::object> out = agg.Flush(kT0 + 1000);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_FALSE(out[0].contains("where_sighted_refs"));
+  EXPECT_FALSE(out[0].contains("created_by_ref"));
+  ExpectValid(out);
+}
+
+// Memory is bounded: windows that closed more than keep_us ago go, and a hit for one of
+// them is counted as late rather than restarting its count.
+TEST(Aggregator, ExpiredWindowsAreForgottenAndLateHitsCounted) {
+  CountingRandom random;
+  AggregatorOptions options;
+  options.keep_us = 2 * kHour;
+  Aggregator agg(Org(), options, random);
+  agg.Add(kIndicator, kT0);
+  agg.Add(kIndicator, kT0 + 3 * kHour);
+  (void)agg.Flush(kT0 + 3 * kHour);
+  agg.Expire(kT0 + 4 * kHour);
+  EXPECT_EQ(agg.open_windows(), 1u);
+  agg.Add(kIndicator, kT0 + 60'000'000);
+  EXPECT_EQ(agg.late_hits(), 1u);
+  EXPECT_TRUE(agg.Flush(kT0 + 4 * kHour).empty());
+  agg.Add(kIndicator, kT0 + 3 * kHour + 1);  // the open window still counts
+  EXPECT_EQ(agg.Flush(kT0 + 4 * kHour).at(0).at("count").to_number<int64_t>(), 2);
+}
+
+TEST(Aggregator, WhereSightedNames) {
+  for (WhereSighted w :
+       {WhereSighted::kOrganisation, WhereSighted::kSectorAndCountry, WhereSighted::kNothing}) {
+    WhereSighted back;
+    ASSERT_TRUE(ParseWhereSighted(WhereSightedName(w), &back));
+    EXPECT_EQ(back, w);
+  }
+  WhereSighted back;
+  EXPECT_FALSE(ParseWhereSighted("country", &back));
+}
+
+}  // namespace
+}  // namespace entente::sightings
