@@ -99,7 +99,8 @@ Aggregator::Aggregator(SightingOrganisation organisation, AggregatorOptions opti
   if (options_.window_us <= 0) options_.window_us = int64_t{3600} * 1'000'000;
 }
 
-void Aggregator::Add(std::string_view indicator_id, int64_t time_us) {
+void Aggregator::Add(std::string_view indicator_id, int64_t time_us,
+                     std::string_view indicator_creator) {
   const int64_t start = WindowStart(time_us, options_.window_us);
   if (start < forgotten_before_us_) {
     ++late_hits_;
@@ -110,6 +111,7 @@ void Aggregator::Add(std::string_view indicator_id, int64_t time_us) {
     w.id = "sighting--" + NewUuid4(random_);
     w.start_us = start;
     w.first_us = w.last_us = time_us;
+    w.creator = std::string(indicator_creator);
   }
   w.first_us = std::min(w.first_us, time_us);
   w.last_us = std::max(w.last_us, time_us);
@@ -129,6 +131,15 @@ json::object Aggregator::SightingJson(const std::string& indicator_id, const Win
   o["first_seen"] = FormatTimestamp(w.first_us, 6);
   o["last_seen"] = FormatTimestamp(w.last_us, 6);
   o["count"] = static_cast<int64_t>(w.count);
+  if (!options_.marking_ref.empty()) {
+    o["object_marking_refs"] = json::array{json::string(options_.marking_ref)};
+  }
+  if (!w.creator.empty()) {
+    json::object audience;
+    audience["extension_type"] = "property-extension";
+    audience["recipients"] = json::array{json::string(w.creator)};
+    o["extensions"] = json::object{{policy::kAudienceExtensionId, std::move(audience)}};
+  }
   switch (options_.where) {
     case WhereSighted::kOrganisation:
       o["created_by_ref"] = organisation_.identity_id;

@@ -16,6 +16,11 @@
 //                       country shares them, so counts by sector and country still add
 //                       up), and no `created_by_ref`;
 //   kNothing            neither.
+// Each sighting carries the TLP marking the organisation chose (AMBER by default) and, in
+// entente's audience extension, the indicator's creator as its recipient, so that the
+// policy gate lets it travel back toward where the indicator came from and no further
+// (docs/sharing-rules.md).
+//
 // Sighting ids are random (UUIDv4), never derived from the organisation, so that an
 // anonymised sighting's id does not let a receiver test which organisation made it. Raw
 // telemetry never enters a sighting: no observed_data_refs.
@@ -34,6 +39,7 @@
 #include <vector>
 
 #include "common/env.h"
+#include "policy/policy.h"
 
 namespace entente::sightings {
 
@@ -53,6 +59,8 @@ struct AggregatorOptions {
   int64_t window_us = int64_t{3600} * 1'000'000;
   WhereSighted where = WhereSighted::kOrganisation;
   int64_t keep_us = int64_t{24} * 3600 * 1'000'000;  // how long a closed window is kept
+  // The TLP marking-definition of every sighting (TLP 2.0 AMBER by default).
+  std::string marking_ref = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
 };
 
 class Aggregator {
@@ -62,8 +70,9 @@ class Aggregator {
              Random& random = SystemRandom());
 
   // One match of indicator `indicator_id` by an event at `time_us` (microseconds since the
-  // epoch).
-  void Add(std::string_view indicator_id, int64_t time_us);
+  // epoch). `indicator_creator` is the indicator's created_by_ref ("" when it has none):
+  // the recipient of the sighting.
+  void Add(std::string_view indicator_id, int64_t time_us, std::string_view indicator_creator = {});
 
   // The objects to send: for each sighting that changed since the last Flush, its new
   // version with `modified` = `now_us` (or 1 ms after its previous version, whichever is
@@ -79,7 +88,8 @@ class Aggregator {
 
  private:
   struct Window {
-    std::string id;  // "sighting--<uuid4>"
+    std::string id;       // "sighting--<uuid4>"
+    std::string creator;  // the indicator's created_by_ref, the sighting's recipient
     int64_t start_us = 0;
     int64_t first_us = 0, last_us = 0;
     uint64_t count = 0;

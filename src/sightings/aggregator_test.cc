@@ -70,6 +70,25 @@ TEST(Aggregator, HitsInOneWindowMakeOneSighting) {
   EXPECT_TRUE(agg.Flush(kT0 + 11'000'000).empty());  // nothing changed
 }
 
+// A sighting is labelled for the way back (docs/sharing-rules.md): TLP:AMBER by default,
+// shared with the indicator's creator, which the read and egress gates read like any
+// object's labels.
+TEST(Aggregator, LabelledForTheIndicatorsCreator) {
+  CountingRandom random;
+  Aggregator agg(Org(), {}, random);
+  const std::string creator = "identity--7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2918";
+  agg.Add(kIndicator, kT0, creator);
+  std::vector<json::object> out = agg.Flush(kT0 + 1000);
+  ASSERT_EQ(out.size(), 1u);
+  ExpectValid(out);
+  policy::Labels labels = policy::LabelObject(out[0], policy::Tlp::kClear, "sensor-org");
+  EXPECT_EQ(labels.tlp, policy::Tlp::kAmber);
+  EXPECT_EQ(labels.audience.recipients, std::vector<std::string>{creator});
+  agg.Add(kOther, kT0);  // an indicator without a creator: no audience
+  out = agg.Flush(kT0 + 2000);
+  EXPECT_TRUE(policy::LabelObject(out.at(0), policy::Tlp::kClear, "x").audience.empty());
+}
+
 // Later hits give a new version of the same object (§3.6: same id, later modified; created
 // unchanged), even when flushed within the same millisecond.
 TEST(Aggregator, LaterHitsAreNewVersionsOfTheSameSighting) {
