@@ -122,7 +122,7 @@ bool IsHex(char c) {
 // A host name as DNS carries it: labels of letters, digits, '-', '_' (SRV and service
 // names) and '*' (wildcard SANs), with at least one letter, no empty label.
 bool LooksLikeDomain(std::string_view v) {
-  if (v.empty() || v.size() > 253 || v.front() == '.') return false;
+  if (v.empty() || v.size() > 253 || v.front() == '.' || v.back() == '.') return false;
   bool letter = false;
   char prev = '.';
   for (char c : v) {
