@@ -720,6 +720,10 @@ ZeekLineKind ZeekJsonReader::Feed(std::string_view line, Record* out, LineError*
           return ZeekLineKind::kError;
         }
         if (path != log) {
+          if (pass > 0) {
+            JsonFail(error, "_path", "given twice with different logs", simdjson::SUCCESS);
+            return ZeekLineKind::kError;
+          }
           known = KnownLog(path);
           if (known.empty()) {
             s.path.assign(path);
@@ -799,7 +803,9 @@ ZeekLineKind ZeekJsonReader::Feed(std::string_view line, Record* out, LineError*
     if (!uri.empty()) AddUrl(host, uri, out);
     return ZeekLineKind::kRecord;
   }
-  return ZeekLineKind::kRecord;
+  // Not reached: the second pass reads with the log of the last "_path" or fails above.
+  JsonFail(error, "_path", "could not settle which log this is", simdjson::SUCCESS);
+  return ZeekLineKind::kError;
 }
 
 }  // namespace entente::telemetry
