@@ -358,6 +358,24 @@ TEST(ZeekTsv, ConcatenatedLogs) {
   EXPECT_EQ(o.records[60], o.records[0]);
 }
 
+// A line may still carry its '\n' (or "\r\n"); an empty line is nothing.
+TEST(ZeekLines, NewlinesAndEmptyLines) {
+  ZeekTsvReader tsv;
+  ZeekJsonReader json("conn");
+  Record r;
+  LineError e;
+  const std::string header = Header("conn", "ts\tid.orig_h", "time\taddr");
+  for (std::string_view line : Lines(header)) {
+    EXPECT_EQ(tsv.Feed(line, &r, &e), ZeekLineKind::kNone);
+  }
+  EXPECT_EQ(tsv.Feed("", &r, &e), ZeekLineKind::kNone);
+  ASSERT_EQ(tsv.Feed("1\t10.0.0.1\r\n", &r, &e), ZeekLineKind::kRecord);
+  EXPECT_EQ(Show(r), "conn 1000000 | ipv4 10.0.0.1 id.orig_h;");
+  EXPECT_EQ(json.Feed("  ", &r, &e), ZeekLineKind::kNone);
+  ASSERT_EQ(json.Feed("{\"id.orig_h\":\"10.0.0.1\"}\r\n", &r, &e), ZeekLineKind::kRecord);
+  EXPECT_EQ(Show(r), "conn 0 | ipv4 10.0.0.1 id.orig_h;");
+}
+
 // --- Bad input: each line is refused on its own and the stream goes on -----------------
 
 TEST(ZeekTsv, DataBeforeHeader) {
