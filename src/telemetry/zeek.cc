@@ -365,6 +365,12 @@ void Unescape(std::string_view v, std::string* out) {
 
 // The next field of `rest` up to `sep`; advances rest past it. Sets *last when none follows.
 std::string_view NextField(std::string_view* rest, std::string_view sep, bool* last) {
+  if (sep.empty()) {  // never splits (an empty separator would match everywhere)
+    *last = true;
+    std::string_view all = *rest;
+    rest->remove_prefix(rest->size());
+    return all;
+  }
   size_t at = sep.size() == 1 ? rest->find(sep.front()) : rest->find(sep);
   std::string_view field = rest->substr(0, at);
   if (at == std::string_view::npos) {
@@ -461,6 +467,11 @@ ZeekLineKind ZeekTsvReader::FeedHeader(std::string_view line, LineError* error) 
                           : key == "empty_field" ? &empty_field_
                                                  : &unset_field_;
     Unescape(value, &scratch_);
+    if (key == "set_separator" && scratch_.empty()) {
+      error->field = "#set_separator";
+      error->message = "empty set separator; the previous one is kept";
+      return ZeekLineKind::kError;
+    }
     bool differs = *target != scratch_;
     *target = scratch_;
     return changed(line.substr(0, key.size() + 1), differs);

@@ -430,6 +430,18 @@ TEST(ZeekTsv, DataAfterCloseAndTypesCount) {
   EXPECT_EQ(o.records, (std::vector<std::string>{"conn 2000000 | ipv4 10.0.0.1 id.orig_h;"}));
 }
 
+// An empty #set_separator cannot split anything: refused, the previous one is kept.
+TEST(ZeekTsv, EmptySetSeparator) {
+  Outcome o =
+      Tsv("#separator \\x09\n#set_separator\t\n#path\tdns\n#fields\tts\tanswers\n"
+          "#types\ttime\tvector[string]\n1\ta.example,b.example\n");
+  EXPECT_EQ(o.errors,
+            (std::vector<std::string>{
+                "line 2: #set_separator: empty set separator; the previous one is kept"}));
+  EXPECT_EQ(o.records, (std::vector<std::string>{"dns 1000000 | domain a.example answers; domain "
+                                                 "b.example answers;"}));
+}
+
 TEST(ZeekLimits, GiganticLine) {
   std::string h = Header("conn", "ts\tid.orig_h", "time\taddr");
   std::string huge = "1\t" + std::string(kZeekMaxLineBytes, 'a');
