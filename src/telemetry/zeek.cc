@@ -540,18 +540,19 @@ ZeekLineKind ZeekTsvReader::FeedData(std::string_view line, Record* out, LineErr
   bool host_escaped = false;
   bool uri_escaped = false;
   bool last = false;
+  bool failed = false;  // a value broke its type: *error says which; fields still counted
   size_t n = 0;
   while (!last) {
     std::string_view cell = NextField(&rest, separator_, &last);
     size_t index = n++;
-    if (index >= columns_.size()) continue;
+    if (failed || index >= columns_.size()) continue;
     const Column& col = columns_[index];
     const Role role = static_cast<Role>(col.role);
     if (role == Role::kIgnore || cell == unset_field_ || cell == empty_field_) continue;
     if (role == Role::kTs) {
       if (!ParseEpoch(cell, &out->time_us)) {
         Fail(error, "ts", "not a time in seconds since the epoch", cell);
-        return ZeekLineKind::kError;
+        failed = true;
       }
       continue;
     }
@@ -562,7 +563,7 @@ ZeekLineKind ZeekTsvReader::FeedData(std::string_view line, Record* out, LineErr
       if (role == Role::kHttpUri) continue;
     }
     bool end = false;
-    while (!end) {
+    while (!end && !failed) {
       std::string_view item =
           col.container ? NextField(&cell, set_separator_, &end) : (end = true, cell);
       if (col.container && (item == unset_field_ || item.empty())) continue;
@@ -570,7 +571,7 @@ ZeekLineKind ZeekTsvReader::FeedData(std::string_view line, Record* out, LineErr
         Unescape(item, &scratch_);
         item = scratch_;
       }
-      if (!mapper.Value(role, col.field, item)) return ZeekLineKind::kError;
+      failed = !mapper.Value(role, col.field, item);
     }
   }
   if (n != fields_.size()) {
@@ -579,6 +580,7 @@ ZeekLineKind ZeekTsvReader::FeedData(std::string_view line, Record* out, LineErr
                      std::to_string(fields_.size());
     return ZeekLineKind::kError;
   }
+  if (failed) return ZeekLineKind::kError;
   if (!uri.empty()) {
     if (host_escaped) {
       Unescape(host, &scratch_);

@@ -391,6 +391,11 @@ TEST(ZeekTsv, FieldCountMismatchAndTruncatedLastLine) {
   EXPECT_EQ(o.records.size(), 29u);
   ASSERT_EQ(o.errors.size(), 1u);
   EXPECT_EQ(o.errors[0], "line 38: : line has 22 fields where #fields names 24");
+  // Cut inside an address: the missing fields are the reason given, not the address.
+  Outcome cut2 = Tsv(Header("conn", "ts\tid.orig_h\tid.resp_h\tproto", "time\taddr\taddr\tenum") +
+                     "1\t10.0.0.1\t10.0");
+  EXPECT_EQ(cut2.errors,
+            (std::vector<std::string>{"line 9: : line has 3 fields where #fields names 4"}));
 }
 
 TEST(ZeekTsv, HeaderChangingMidFile) {
