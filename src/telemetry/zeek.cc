@@ -162,7 +162,8 @@ bool ParseEpoch(std::string_view v, int64_t* us) {
   if (negative) v.remove_prefix(1);
   size_t dot = v.find('.');
   std::string_view whole = v.substr(0, dot);
-  if (whole.empty() || whole.size() > 15) return false;
+  // At most 12 digits of seconds (or 15 of milliseconds), so the microseconds fit in 64 bits.
+  if (whole.empty() || whole.size() > (dot == std::string_view::npos ? 15 : 12)) return false;
   int64_t seconds = 0;
   auto [end, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), seconds);
   if (ec != std::errc() || end != whole.data() + whole.size()) return false;

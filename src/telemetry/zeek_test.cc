@@ -469,12 +469,16 @@ TEST(ZeekJson, TimeForms) {
   // LogAscii::json_timestamps: epoch seconds (default), ISO 8601, or epoch milliseconds.
   Outcome o = Json(
       "{\"ts\":1591367999.305988}\n{\"ts\":\"2020-06-05T14:39:59.305988Z\"}\n"
-      "{\"ts\":1591367999305}\n{\"ts\":true}\n",
+      "{\"ts\":1591367999305}\n{\"ts\":true}\n{\"ts\":999999999999999.5}\n",
       "conn");
   EXPECT_EQ(o.records,
             (std::vector<std::string>{"conn 1591367999305988 |", "conn 1591367999305988 |",
                                       "conn 1591367999305000 |"}));
-  EXPECT_EQ(o.errors, (std::vector<std::string>{"line 4: ts: not a number or a string"}));
+  // A time whose microseconds would not fit in 64 bits is not a time.
+  EXPECT_EQ(o.errors,
+            (std::vector<std::string>{
+                "line 4: ts: not a number or a string",
+                "line 5: ts: not a time in seconds since the epoch: \"999999999999999.5\""}));
 }
 
 TEST(ZeekJson, PathNotFirstAndUnknownLogs) {
