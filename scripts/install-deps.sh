@@ -11,6 +11,7 @@ packages=(
   libhyperscan-dev libre2-dev libicu-dev
   libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libsimdjson-dev
 )
 
 missing=()
