@@ -10,6 +10,7 @@ packages=(
   libsqlite3-dev libssl-dev libsodium-dev
   libhyperscan-dev libre2-dev libicu-dev
   libcli11-dev libspdlog-dev libfmt-dev
+  libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 
