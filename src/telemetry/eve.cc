@@ -50,13 +50,23 @@ std::string_view EventTypeLiteral(EventType t) {
   return {};
 }
 
+// Dotted quad: four decimal parts of 0-255 without leading zeros (what inet_pton(AF_INET)
+// accepts), checked without copying.
 bool IsIpv4(std::string_view s) {
-  char buf[INET_ADDRSTRLEN + 1];
-  if (s.empty() || s.size() >= sizeof buf) return false;
-  std::memcpy(buf, s.data(), s.size());
-  buf[s.size()] = '\0';
-  unsigned char out[4];
-  return inet_pton(AF_INET, buf, out) == 1;
+  int parts = 0, digits = 0, value = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == '.') {
+      if (digits == 0 || ++parts > 4) return false;
+      digits = value = 0;
+      continue;
+    }
+    const char c = s[i];
+    if (c < '0' || c > '9') return false;
+    if (digits > 0 && value == 0) return false;  // leading zero
+    value = value * 10 + (c - '0');
+    if (++digits > 3 || value > 255) return false;
+  }
+  return parts == 4;
 }
 
 bool IsIpv6(std::string_view s) {
@@ -188,6 +198,7 @@ struct EveParser::Impl {
   od::parser parser{kMaxLineBytes};
   std::vector<char> buffer;  // the line, then SIMDJSON_PADDING bytes
   std::string other_log;     // event_type of a type outside the mapping
+  size_t line_size = 0;      // bytes of the line in buffer
 
   // One line's state.
   Record* record = nullptr;
@@ -221,12 +232,27 @@ struct EveParser::Impl {
   // A string or null (or absent: the caller does not call). Null gives an empty view.
   bool GetString(od::value& v, const char* field, std::string_view* out) {
     *out = {};
-    od::json_type type;
-    if (auto err = v.type().get(type)) return FailJson(field, err);
-    if (type == od::json_type::null) return true;
-    if (type != od::json_type::string) return Fail(field, "expected a string");
-    if (auto err = v.get_string().get(*out)) return FailJson(field, err);
-    return true;
+    const error_code err = v.get_string().get(*out);
+    if (err == simdjson::SUCCESS) return true;
+    if (err != simdjson::INCORRECT_TYPE) return FailJson(field, err);
+    bool null = false;
+    if (v.is_null().get(null) == simdjson::SUCCESS && null) return true;
+    return Fail(field, "expected a string");
+  }
+
+  // A member's key. EVE keys hold no escapes: they are compared as written, without
+  // copying; a key with an escape is unescaped first.
+  error_code Key(od::field& f, std::string_view* out) {
+    const char* begin = f.key().raw();
+    const char* end = buffer.data() + line_size;
+    for (const char* p = begin; p < end; ++p) {
+      if (*p == '"') {
+        *out = std::string_view(begin, static_cast<size_t>(p - begin));
+        return simdjson::SUCCESS;
+      }
+      if (*p == '\\') break;
+    }
+    return f.unescaped_key().get(*out);
   }
 
   // Calls fn(value&) for each element of an array; null counts as an empty array.
@@ -259,7 +285,7 @@ struct EveParser::Impl {
       od::field f;
       if (auto err = std::move(member).get(f)) return FailJson(field, err);
       std::string_view key;
-      if (auto err = f.unescaped_key().get(key)) return FailJson(field, err);
+      if (auto err = Key(f, &key)) return FailJson(field, err);
       od::value fv = f.value();
       if (!fn(key, fv)) return false;
     }
@@ -582,7 +608,7 @@ struct EveParser::Impl {
       od::field f;
       if (auto err = std::move(member).get(f)) return FailJson("", err);
       std::string_view key;
-      if (auto err = f.unescaped_key().get(key)) return FailJson("", err);
+      if (auto err = Key(f, &key)) return FailJson("", err);
       od::value v = f.value();
       bool ok = true;
       std::string_view s;
@@ -646,6 +672,7 @@ std::optional<LineError> EveParser::Parse(std::string_view line, Record& record)
   const size_t capacity = line.size() + simdjson::SIMDJSON_PADDING;
   if (im.buffer.size() < capacity) im.buffer.resize(capacity);
   std::memcpy(im.buffer.data(), line.data(), line.size());
+  im.line_size = line.size();
   std::memset(im.buffer.data() + line.size(), 0, simdjson::SIMDJSON_PADDING);
   od::document doc;
   bool ok;

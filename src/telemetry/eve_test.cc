@@ -411,6 +411,15 @@ TEST_F(EveTest, LineEndsAndReuse) {
   EXPECT_EQ(Ok(R"({"event_type":"flow","src_ip":"10.0.0.2"})"), (Want{"ipv4 src_ip 10.0.0.2"}));
 }
 
+// Keys are compared as written, but a key spelled with a JSON escape is still the key
+// (RFC 8259 section 7: "\u005f" is "_").
+TEST_F(EveTest, EscapedKeys) {
+  EXPECT_EQ(Ok(R"({"event_type":"flow","src\u005fip":"10.0.0.9","dest_ip":"10.0.0.8"})"),
+            (Want{"ipv4 src_ip 10.0.0.9", "ipv4 dest_ip 10.0.0.8"}));
+  EXPECT_EQ(Ok(R"({"event\u005ftype":"dns","dns":{"rr\u006eame":"a.example"}})"),
+            (Want{"domain dns.rrname a.example"}));
+}
+
 // At most kMaxObservables per line; the rest are dropped, not refused.
 TEST_F(EveTest, ObservableCap) {
   std::string line = R"({"event_type":"dns","dns":{"grouped":{"A":[)";
