@@ -356,7 +356,7 @@ struct EveParser::Impl {
   // "Name <user@host>", "<user@host>", "user@host", or a comma-separated list of these
   // (commas inside quotes or angle brackets do not separate): each addr-spec, without
   // display name or angle brackets. Entries without '@' (the null sender "<>", a bare
-  // "postmaster") or with spaces left in them give nothing.
+  // "postmaster") or with spaces or a stray bracket left in them give nothing.
   void Emails(const char* field, std::string_view s) {
     size_t begin = 0;
     bool quoted = false, bracketed = false;
@@ -374,8 +374,9 @@ struct EveParser::Impl {
         part = part.substr(open + 1, close == std::string_view::npos ? close : close - open - 1);
       }
       part = Trim(part);
-      if (part.find('@') == std::string_view::npos || part.find(' ') != std::string_view::npos) {
-        continue;
+      if (part.find('@') == std::string_view::npos ||
+          part.find_first_of(" <>") != std::string_view::npos) {
+        continue;  // no address, or a stray bracket: not an addr-spec
       }
       Emit(ObservableKind::kEmail, field, part);
     }

@@ -294,6 +294,10 @@ TEST_F(EveTest, SmtpAndEmail) {
       (Want{"email smtp.rcpt_to[] a@example.org", "email email.from john@example.org",
             "email email.to[] x@example.org", "email email.to[] y@example.org",
             "email email.cc[] c@example.org"}));
+  // A stray bracket leaves no addr-spec (found by fuzz_eve: "user@host>" was kept).
+  EXPECT_EQ(
+      Ok(R"({"event_type":"smtp","email":{"from":"user@example.org>","to":["a@example.org<"]}})"),
+      Want{});
   // An alert on an SMTP transaction carries the same objects.
   EXPECT_EQ(Ok(R"({"event_type":"alert","alert":{},"smtp":{"mail_from":"<alice@example.com>"}})"),
             (Want{"email smtp.mail_from alice@example.com"}));
