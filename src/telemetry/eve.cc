@@ -328,21 +328,20 @@ struct EveParser::Impl {
   // Hex digest with or without ':' separators, written lower-case without them.
   bool Hash(ObservableKind kind, const char* field, std::string_view s, size_t hex_digits) {
     if (s.empty()) return true;
+    size_t digits = 0;
+    for (char c : s) {
+      if (c == ':') continue;
+      if (HexValue(c) < 0) digits = hex_digits + 1;
+      if (++digits > hex_digits) break;
+    }
+    if (digits != hex_digits) {
+      return Fail(field, "not a hexadecimal digest of the expected length");
+    }
     Record& r = *record;
     if (r.count >= kMaxObservables) return true;
     Observable& o = r.Add(kind, field);
     for (char c : s) {
-      if (c == ':') continue;
-      const int v = HexValue(c);
-      if (v < 0 || o.value.size() == hex_digits) {
-        --r.count;
-        return Fail(field, "not a hexadecimal digest of the expected length");
-      }
-      o.value.push_back("0123456789abcdef"[v]);
-    }
-    if (o.value.size() != hex_digits) {
-      --r.count;
-      return Fail(field, "not a hexadecimal digest of the expected length");
+      if (c != ':') o.value.push_back("0123456789abcdef"[HexValue(c)]);
     }
     for (size_t i = 0; i + 1 < r.count; ++i) {
       if (r.observables[i].kind == kind && r.observables[i].value == o.value) {
