@@ -10,7 +10,9 @@
 // a hash that is not hex of the right length, a timestamp that is not an EVE time) gives
 // a LineError naming the field ("" for the line as a whole) and nothing else: the caller
 // counts it and goes on with the next line. Unknown event types are not errors: their
-// src_ip and dest_ip are kept and nothing else.
+// src_ip and dest_ip are kept and nothing else. The structure of the whole line is checked,
+// but values the mapping does not read are skipped without validation (simdjson On-Demand),
+// so malformed JSON inside such a value ("age":tru) does not refuse the line.
 //
 // Each (kind, value) appears once per Record, with the field it was first found in; at
 // most kMaxObservables are kept per line (further values are dropped).
