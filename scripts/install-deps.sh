@@ -10,8 +10,8 @@ packages=(
   libsqlite3-dev libssl-dev libsodium-dev
   libhyperscan-dev libre2-dev libicu-dev
   libcli11-dev libspdlog-dev libfmt-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
   libsimdjson-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
 )
 
 missing=()
