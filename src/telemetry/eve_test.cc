@@ -78,11 +78,11 @@ using Want = std::vector<std::string>;
 // flow tuple src_ip/dest_ip. An event type outside the mapping (here "ssh") keeps only
 // the addresses; "stats" has no tuple at all.
 TEST_F(EveTest, UnknownEventTypesGiveAddressesOnly) {
-  const auto lines = ReadLines("beats-eve-small.json");
+  const auto lines = ReadLines("authored-eve-small.json");
   ASSERT_EQ(lines.size(), 8u);
-  EXPECT_EQ(Ok(lines[0]), (Want{"ipv4 src_ip 192.168.86.85", "ipv4 dest_ip 192.168.253.112"}));
+  EXPECT_EQ(Ok(lines[0]), (Want{"ipv4 src_ip 192.0.2.10", "ipv4 dest_ip 192.0.2.112"}));
   EXPECT_EQ(record_.log, "ssh");
-  EXPECT_EQ(record_.time_us, 1530817269820360);  // 15:01:09.820360 at -0400
+  EXPECT_EQ(record_.time_us, 1709643669820360);  // 09:01:09.820360 at -0400
   EXPECT_EQ(Ok(lines[5]), Want{});
   EXPECT_EQ(record_.log, "stats");
 
@@ -101,9 +101,9 @@ TEST_F(EveTest, UnknownEventTypesGiveAddressesOnly) {
 // Suricata docs, alert: the alert object, plus the application-layer object of the
 // transaction ("tls" here, with "sni" logged when the client sent one).
 TEST_F(EveTest, AlertWithTlsContext) {
-  const auto lines = ReadLines("beats-eve-small.json");
-  EXPECT_EQ(Ok(lines[1]), (Want{"ipv4 src_ip 192.168.86.85", "ipv4 dest_ip 192.168.156.70",
-                                "domain tls.sni l2.io"}));
+  const auto lines = ReadLines("authored-eve-small.json");
+  EXPECT_EQ(Ok(lines[1]), (Want{"ipv4 src_ip 192.0.2.10", "ipv4 dest_ip 198.51.100.70",
+                                "domain tls.sni tracker.example"}));
   EXPECT_EQ(record_.log, "alert");
 }
 
@@ -111,12 +111,12 @@ TEST_F(EveTest, AlertWithTlsContext) {
 // observed value and is ignored (here it even holds the string "src_ip"). The http object
 // gives hostname and url.
 TEST_F(EveTest, AlertWithHttpContextIgnoresMetadata) {
-  const auto lines = ReadLines("beats-eve-metadata.json");
+  const auto lines = ReadLines("authored-eve-alert-metadata.json");
   ASSERT_EQ(lines.size(), 1u);
-  EXPECT_EQ(Ok(lines[0]), (Want{"ipv4 src_ip 81.2.69.143", "ipv4 dest_ip 10.31.64.240",
-                                "domain http.hostname testmynids.org",
-                                "url http.url http://testmynids.org/uid/index.html"}));
-  EXPECT_EQ(record_.time_us, 1611707291488362);  // +0100
+  EXPECT_EQ(Ok(lines[0]), (Want{"ipv4 src_ip 203.0.113.143", "ipv4 dest_ip 192.0.2.240",
+                                "domain http.hostname nids-test.example",
+                                "url http.url http://nids-test.example/uid/index.html"}));
+  EXPECT_EQ(record_.time_us, 1706315291488362);  // +0100
 }
 
 // Suricata 7's alert context for DNS: "dns":{"query":[{...}]} and an "answer" object in
@@ -137,9 +137,9 @@ TEST_F(EveTest, AlertWithDnsContext) {
 // at it. A Host that is an address gives an address (here equal to dest_ip, so kept once);
 // the URL is built as http://host/url (EVE does not say whether TLS was used).
 TEST_F(EveTest, HttpEvent) {
-  const auto lines = ReadLines("beats-eve-small.json");
-  EXPECT_EQ(Ok(lines[2]), (Want{"ipv4 src_ip 192.168.86.85", "ipv4 dest_ip 192.168.86.28",
-                                "url http.url http://192.168.86.28/dd.xml"}));
+  const auto lines = ReadLines("authored-eve-small.json");
+  EXPECT_EQ(Ok(lines[2]), (Want{"ipv4 src_ip 192.0.2.10", "ipv4 dest_ip 192.0.2.28",
+                                "url http.url http://192.0.2.28/desc.xml"}));
   EXPECT_EQ(record_.log, "http");
 }
 
@@ -170,12 +170,12 @@ TEST_F(EveTest, HttpUrlForms) {
 // Suricata docs, tls (extended): "fingerprint" is the SHA-1 of the certificate as
 // colon-separated hex, "sni" the client's Server Name Indication.
 TEST_F(EveTest, TlsEvent) {
-  const auto lines = ReadLines("beats-eve-small.json");
+  const auto lines = ReadLines("authored-eve-small.json");
   EXPECT_EQ(Ok(lines[6]),
-            (Want{"ipv4 src_ip 192.168.86.85", "ipv4 dest_ip 17.142.164.13",
-                  "x509-sha1 tls.fingerprint 6affaca65f8a05e7a98c7629b908c769addc7247",
-                  "domain tls.sni p33-btmmdns.icloud.com"}));
-  EXPECT_EQ(record_.time_us, 1530820310666597);
+            (Want{"ipv4 src_ip 192.0.2.10", "ipv4 dest_ip 203.0.113.13",
+                  "x509-sha1 tls.fingerprint 4cfe01352ca8673d57ef0966a52c490c3b6b08ef",
+                  "domain tls.sni imap.mail.example.org"}));
+  EXPECT_EQ(record_.time_us, 1709646710666597);
   const auto checks = ReadLines("suricata-verify-checks.json");
   EXPECT_EQ(Ok(checks[3]),
             (Want{"ipv4 src_ip 192.168.0.253", "ipv4 dest_ip 151.101.36.133",
@@ -192,14 +192,14 @@ TEST_F(EveTest, TlsEvent) {
 // Suricata docs, fileinfo: md5/sha1/sha256 of the file when hashing is enabled, next to the
 // application-layer object (http here) of the transaction that carried it.
 TEST_F(EveTest, FileinfoEvent) {
-  const auto lines = ReadLines("beats-eve-small.json");
+  const auto lines = ReadLines("authored-eve-small.json");
   EXPECT_EQ(Ok(lines[3]),
-            (Want{"ipv4 src_ip 192.168.86.28", "ipv4 dest_ip 192.168.86.85",
-                  "url http.url http://192.168.86.28/ssdp/device-desc.xml",
-                  "md5 fileinfo.md5 427b7337ff37eeb24d74f47d8e04cf21",
-                  "sha1 fileinfo.sha1 313573490192c685e9e53abef25453ed0d5e2aee",
+            (Want{"ipv4 src_ip 192.0.2.28", "ipv4 dest_ip 192.0.2.10",
+                  "url http.url http://192.0.2.28/files/report.bin",
+                  "md5 fileinfo.md5 8f30de1b573cc9c3ccbbcac691face91",
+                  "sha1 fileinfo.sha1 62df7ba41d75f61ffee0c413de6790634726342a",
                   "sha256 fileinfo.sha256 "
-                  "f610428ebddf6f8cf9e39322e672583c45fcdcf885efad0ab48fd53a3dfc2c4b"}));
+                  "5b76869ec054d4cc851101f887516645438e1a248addd32e8587a0c5e1f81f78"}));
   EXPECT_EQ(record_.log, "fileinfo");
   const auto verify = ReadLines("suricata-verify-output-eve-fileinfo.json");
   ASSERT_EQ(verify.size(), 1u);
@@ -217,8 +217,8 @@ TEST_F(EveTest, FileinfoEvent) {
 // Suricata docs, flow: counters and state only; the event's own tuple is all it shows.
 // IPv6 addresses are kept as Suricata writes them (uncompressed).
 TEST_F(EveTest, FlowEvent) {
-  const auto lines = ReadLines("beats-eve-small.json");
-  EXPECT_EQ(Ok(lines[7]), (Want{"ipv6 src_ip fe80:0000:0000:0000:fada:0cff:fedc:87f1",
+  const auto lines = ReadLines("authored-eve-small.json");
+  EXPECT_EQ(Ok(lines[7]), (Want{"ipv6 src_ip fe80:0000:0000:0000:0211:22ff:fe33:4455",
                                 "ipv6 dest_ip ff02:0000:0000:0000:0000:0000:0001:0002"}));
   EXPECT_EQ(record_.log, "flow");
 }
@@ -226,37 +226,37 @@ TEST_F(EveTest, FlowEvent) {
 // Suricata docs, dns: the old format logs one record per event at the top of "dns"
 // (rrname, rrtype, rdata); rdata is an address for A/AAAA and a name for CNAME.
 TEST_F(EveTest, DnsVersion1) {
-  const auto small = ReadLines("beats-eve-small.json");
+  const auto small = ReadLines("authored-eve-small.json");
   EXPECT_EQ(Ok(small[4]),
-            (Want{"ipv4 src_ip 192.168.86.1", "ipv4 dest_ip 192.168.86.85",
-                  "domain dns.rrname clients.l.google.com", "ipv4 dns.rdata 172.217.13.110"}));
-  const auto dns = ReadLines("beats-eve-dns-4.1.4.json");
+            (Want{"ipv4 src_ip 192.0.2.1", "ipv4 dest_ip 192.0.2.10",
+                  "domain dns.rrname cdn.example.net", "ipv4 dns.rdata 203.0.113.110"}));
+  const auto dns = ReadLines("authored-eve-dns-v1-v2.json");
   ASSERT_EQ(dns.size(), 5u);
-  EXPECT_EQ(Ok(dns[0]), (Want{"ipv4 src_ip 10.0.2.15", "ipv4 dest_ip 10.0.2.3",
-                              "domain dns.rrname google.com"}));
-  EXPECT_EQ(record_.time_us, 1566517707924120);
-  EXPECT_EQ(Ok(dns[3]), (Want{"ipv4 src_ip 10.0.2.3", "ipv4 dest_ip 10.0.2.15",
-                              "domain dns.rrname www.yahoo.com",
-                              "domain dns.rdata atsv2-fp-shed.wg1.b.yahoo.com"}));
-  EXPECT_EQ(Ok(dns[4]), (Want{"ipv4 src_ip 10.0.2.3", "ipv4 dest_ip 10.0.2.15",
-                              "domain dns.rrname atsv2-fp-shed.wg1.b.yahoo.com",
-                              "ipv6 dns.rdata 2001:4998:0058:1836:0000:0000:0000:0010"}));
+  EXPECT_EQ(Ok(dns[0]), (Want{"ipv4 src_ip 192.0.2.15", "ipv4 dest_ip 192.0.2.3",
+                              "domain dns.rrname example.com"}));
+  EXPECT_EQ(record_.time_us, 1724370507924120);
+  EXPECT_EQ(Ok(dns[3]),
+            (Want{"ipv4 src_ip 192.0.2.3", "ipv4 dest_ip 192.0.2.15",
+                  "domain dns.rrname www.example.net", "domain dns.rdata edge-1.example.net"}));
+  EXPECT_EQ(Ok(dns[4]), (Want{"ipv4 src_ip 192.0.2.3", "ipv4 dest_ip 192.0.2.15",
+                              "domain dns.rrname edge-1.example.net",
+                              "ipv6 dns.rdata 2001:0db8:0058:1836:0000:0000:0000:0010"}));
 }
 
 // Suricata docs, dns version 2: answers in one event, "detailed" (answers[] with rrname,
 // rrtype, rdata) and/or "grouped" (values by record type). A value given by both is kept
 // once.
 TEST_F(EveTest, DnsVersion2DetailedAndGrouped) {
-  const auto dns = ReadLines("beats-eve-dns-4.1.4.json");
-  EXPECT_EQ(Ok(dns[1]),
-            (Want{"ipv4 src_ip 10.0.2.3", "ipv4 dest_ip 10.0.2.15", "domain dns.rrname google.com",
-                  "ipv6 dns.answers[].rdata 2607:f8b0:4006:0805:0000:0000:0000:200e"}));
+  const auto dns = ReadLines("authored-eve-dns-v1-v2.json");
+  EXPECT_EQ(Ok(dns[1]), (Want{"ipv4 src_ip 192.0.2.3", "ipv4 dest_ip 192.0.2.15",
+                              "domain dns.rrname example.com",
+                              "ipv6 dns.answers[].rdata 2001:0db8:4006:0805:0000:0000:0000:200e"}));
   EXPECT_EQ(
       Ok(dns[2]),
-      (Want{"ipv4 src_ip 10.0.2.3", "ipv4 dest_ip 10.0.2.15", "domain dns.rrname www.elastic.co",
-            "domain dns.answers[].rdata dualstack.r2.shared.global.fastly.net",
-            "ipv4 dns.answers[].rdata 151.101.130.217", "ipv4 dns.answers[].rdata 151.101.194.217",
-            "ipv4 dns.answers[].rdata 151.101.2.217", "ipv4 dns.answers[].rdata 151.101.66.217"}));
+      (Want{"ipv4 src_ip 192.0.2.3", "ipv4 dest_ip 192.0.2.15", "domain dns.rrname www.example.org",
+            "domain dns.answers[].rdata edge.cdn.example.net",
+            "ipv4 dns.answers[].rdata 203.0.113.1", "ipv4 dns.answers[].rdata 203.0.113.2",
+            "ipv4 dns.answers[].rdata 203.0.113.3", "ipv4 dns.answers[].rdata 203.0.113.4"}));
   // Grouped only, with the name types and one type that is not mapped (TXT).
   EXPECT_EQ(Ok(R"({"event_type":"dns","dns":{"version":2,"type":"answer","rrname":"example.org",)"
                R"("grouped":{"MX":["mail.example.org"],"NS":["ns1.example.org."],)"
@@ -324,7 +324,7 @@ TEST_F(EveTest, MalformedAndTruncatedLines) {
   // Documented limit (eve.h): a malformed value that is not read does not refuse the line.
   EXPECT_EQ(Ok(R"({"event_type":"flow","src_ip":"10.0.0.1","flow":{"age":tru}})"),
             (Want{"ipv4 src_ip 10.0.0.1"}));
-  const auto lines = ReadLines("beats-eve-small.json");
+  const auto lines = ReadLines("authored-eve-small.json");
   for (const std::string& line : lines) {
     for (size_t cut : {line.size() / 3, line.size() / 2, line.size() - 1}) {
       SCOPED_TRACE(line.substr(0, cut));
@@ -444,9 +444,9 @@ TEST_F(EveTest, ObservableCap) {
 // the Record have seen the lines, reading them again allocates nothing.
 TEST_F(EveTest, SteadyStateAllocatesNothing) {
   std::vector<std::string> lines;
-  for (const char* file :
-       {"beats-eve-small.json", "beats-eve-dns-4.1.4.json", "beats-eve-metadata.json",
-        "suricata-verify-checks.json", "suricata-verify-output-eve-fileinfo.json"}) {
+  for (const char* file : {"authored-eve-small.json", "authored-eve-dns-v1-v2.json",
+                           "authored-eve-alert-metadata.json", "suricata-verify-checks.json",
+                           "suricata-verify-output-eve-fileinfo.json"}) {
     for (auto& l : ReadLines(file)) lines.push_back(std::move(l));
   }
   ASSERT_GT(lines.size(), 15u);
