@@ -12,6 +12,7 @@ void RegisterNodeCommands(CLI::App& app, CommandContext& ctx) {
   RegisterExportCommand(app, ctx);
   RegisterValidateCommand(app, ctx);
   RegisterServeCommand(app, ctx);
+  RegisterSenseCommand(app, ctx);
 }
 
 }  // namespace entente::cli

@@ -18,5 +18,6 @@ void RegisterIngestCommand(CLI::App& app, CommandContext& ctx);
 void RegisterExportCommand(CLI::App& app, CommandContext& ctx);
 void RegisterValidateCommand(CLI::App& app, CommandContext& ctx);
 void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
+void RegisterSenseCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace entente::cli
