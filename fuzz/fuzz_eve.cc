@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "require.h"
 #include "telemetry/eve.h"
 
 using entente::telemetry::EveParser;
@@ -18,11 +19,6 @@ using entente::telemetry::ObservableKind;
 using entente::telemetry::Record;
 
 namespace {
-// The suite replays the corpus in a release build, where assert() is compiled out: the
-// invariants here stop the run in every build.
-void Require(bool holds) {
-  if (!holds) __builtin_trap();
-}
 
 bool Parses(int family, const std::string& s) {
   unsigned char out[16];

@@ -7,17 +7,10 @@
 #include <string_view>
 
 #include "policy/granular.h"
+#include "require.h"
 #include "stix/stix.h"
 
 using entente::policy::Tlp;
-
-namespace {
-// The suite replays the corpus in a release build, where assert() is compiled out: the
-// invariants here stop the run in every build.
-void Require(bool holds) {
-  if (!holds) __builtin_trap();
-}
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -6,13 +6,7 @@
 #include <string_view>
 
 #include "pattern/index/warninglist.h"
-
-namespace {
-// The suite replays the corpus in a release build, where assert() is compiled out.
-void Require(bool holds) {
-  if (!holds) __builtin_trap();
-}
-}  // namespace
+#include "require.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);

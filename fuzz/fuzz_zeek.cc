@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "require.h"
 #include "telemetry/zeek.h"
 
 using entente::telemetry::LineError;
@@ -16,11 +17,6 @@ using entente::telemetry::ZeekLineKind;
 using entente::telemetry::ZeekTsvReader;
 
 namespace {
-// The suite replays the corpus in a release build, where assert() is compiled out: the
-// invariants here stop the run in every build.
-void Require(bool holds) {
-  if (!holds) __builtin_trap();
-}
 
 bool AllOf(std::string_view v, std::string_view allowed) {
   return v.find_first_not_of(allowed) == std::string_view::npos;
