@@ -129,6 +129,42 @@ StepPath Renumber(StepPath path, const std::vector<StepPath>& removed) {
   return path;
 }
 
+// Rewrites obj's granular_markings once the parts `gone` were taken out (the list items
+// among them in `removed_items`): a selector of a part gone or inside one goes, the others
+// are renumbered past the removed items, a selector left naming nothing (an emptied list)
+// goes, and so do entries left without selectors and the list when it is left empty.
+void KeepMarkingsOutside(json::object& obj, const std::vector<StepPath>& gone,
+                         const std::vector<StepPath>& removed_items) {
+  json::array kept;
+  if (json::value* gm = obj.if_contains("granular_markings"); gm && gm->is_array()) {
+    for (json::value& entry : gm->get_array()) {
+      json::object* e = entry.if_object();
+      json::value* selectors = e ? e->if_contains("selectors") : nullptr;
+      if (!selectors || !selectors->is_array()) continue;
+      json::array still;
+      for (const json::value& s : selectors->get_array()) {
+        if (!s.is_string()) continue;
+        std::optional<StepPath> path = ParseSelector(s.get_string());
+        if (!path) continue;
+        bool inside_gone = std::any_of(gone.begin(), gone.end(),
+                                       [&](const StepPath& g) { return IsPrefix(g, *path); });
+        if (inside_gone) continue;
+        StepPath now = Renumber(*path, removed_items);
+        if (Resolve(obj, now, now.size()) == nullptr) continue;  // emptied list
+        still.emplace_back(RenderSelector(now));
+      }
+      if (still.empty()) continue;
+      (*e)["selectors"] = std::move(still);
+      kept.push_back(std::move(entry));
+    }
+  }
+  if (kept.empty()) {
+    obj.erase("granular_markings");
+  } else {
+    obj["granular_markings"] = std::move(kept);
+  }
+}
+
 // Parts whose removal would make a copy say less than the sharing protocol already shows
 // (id, type, spec_version, version) or read as less restricted than it is (its markings,
 // its audience): hiding one withholds the object.
@@ -224,35 +260,7 @@ PartRemoval RemoveHiddenParts(json::object obj, const std::function<bool(Tlp)>& 
     if (inside_removed) continue;
     if (Erase(result.object, h)) removed_items.push_back(h);
   }
-  // The granular markings that remain, their selectors renumbered past removed items.
-  json::array kept;
-  if (json::value* gm = result.object.if_contains("granular_markings"); gm && gm->is_array()) {
-    for (json::value& entry : gm->get_array()) {
-      json::object* e = entry.if_object();
-      json::value* selectors = e ? e->if_contains("selectors") : nullptr;
-      if (!selectors || !selectors->is_array()) continue;
-      json::array still;
-      for (const json::value& s : selectors->get_array()) {
-        if (!s.is_string()) continue;
-        std::optional<StepPath> path = ParseSelector(s.get_string());
-        if (!path) continue;
-        bool gone = std::any_of(hidden.begin(), hidden.end(),
-                                [&](const StepPath& h) { return IsPrefix(h, *path); });
-        if (gone) continue;
-        StepPath now = Renumber(*path, removed_items);
-        if (Resolve(result.object, now, now.size()) == nullptr) continue;  // emptied list
-        still.emplace_back(RenderSelector(now));
-      }
-      if (still.empty()) continue;
-      (*e)["selectors"] = std::move(still);
-      kept.push_back(std::move(entry));
-    }
-  }
-  if (kept.empty()) {
-    result.object.erase("granular_markings");
-  } else {
-    result.object["granular_markings"] = std::move(kept);
-  }
+  KeepMarkingsOutside(result.object, hidden, removed_items);
   std::vector<stix::Finding> findings = stix::ValidateObject(result.object);
   if (!findings.empty()) {
     result.withheld = "without its hidden parts the object would break " + findings.front().rule +
@@ -284,35 +292,7 @@ uint32_t WithheldFor(const json::object& obj) {
 }
 
 void DropSelectorsOf(json::object& obj, std::string_view property) {
-  json::value* gm = obj.if_contains("granular_markings");
-  if (!gm || !gm->is_array()) return;
-  json::array kept;
-  for (json::value& entry : gm->get_array()) {
-    json::object* e = entry.if_object();
-    json::value* selectors = e ? e->if_contains("selectors") : nullptr;
-    if (!selectors || !selectors->is_array()) {
-      kept.push_back(std::move(entry));
-      continue;
-    }
-    json::array still;
-    for (json::value& s : selectors->get_array()) {
-      if (s.is_string()) {
-        std::string_view text = s.get_string();
-        const bool names_it = text.substr(0, property.size()) == property &&
-                              (text.size() == property.size() || text[property.size()] == '.');
-        if (names_it) continue;
-      }
-      still.push_back(std::move(s));
-    }
-    if (still.empty()) continue;
-    (*e)["selectors"] = std::move(still);
-    kept.push_back(std::move(entry));
-  }
-  if (kept.empty()) {
-    obj.erase("granular_markings");
-  } else {
-    *gm = std::move(kept);
-  }
+  KeepMarkingsOutside(obj, {StepPath{Step{std::string(property), std::nullopt}}}, {});
 }
 
 ReaderView ViewFor(const Requester& who, const Labels& labels, std::string_view json) {
