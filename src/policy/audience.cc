@@ -53,4 +53,14 @@ AudienceMatch MatchAudience(Tlp tlp, const Audience& audience, const Recipient& 
   return AudienceMatch::kNotARecipient;  // not reached: KnownTlp is one of the above
 }
 
+uint8_t IncludedLevels(const Audience& audience, const Recipient& who) {
+  uint8_t levels = 0;
+  for (int t = 0; t <= static_cast<int>(Tlp::kRed); ++t) {
+    if (MatchAudience(static_cast<Tlp>(t), audience, who) == AudienceMatch::kIncluded) {
+      levels = static_cast<uint8_t>(levels | (1u << t));
+    }
+  }
+  return levels;
+}
+
 }  // namespace entente::policy

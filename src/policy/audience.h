@@ -23,6 +23,7 @@
 // owned by the caller, which must outlive the call.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -57,6 +58,10 @@ enum class AudienceMatch {
 // Whether an object labelled `tlp` and shared with `audience` reaches `who`. The owner
 // and the local operator are MayRead's business, provenance DecideEgress's.
 AudienceMatch MatchAudience(Tlp tlp, const Audience& audience, const Recipient& who);
+
+// The levels at which `audience` reaches `who`: bit (1 << int(tlp)) is set when
+// MatchAudience(tlp, audience, who) is kIncluded. What granular markings ask for each part.
+uint8_t IncludedLevels(const Audience& audience, const Recipient& who);
 
 // `tlp` itself, or AMBER for a value outside the enumeration.
 Tlp KnownTlp(Tlp tlp);

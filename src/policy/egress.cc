@@ -245,13 +245,7 @@ EgressDecision DecideEgress(const PeerProfile& peer, const Labels& labels, const
   EgressDecision d;
   // Granular markings: the parts the peer may not receive stay here (granular.h); the
   // sovereignty rules then apply to what is left.
-  uint8_t peer_sees = 0;
-  for (int t = 0; t <= static_cast<int>(Tlp::kRed); ++t) {
-    if (MatchAudience(static_cast<Tlp>(t), labels.audience, node) == AudienceMatch::kIncluded) {
-      peer_sees = static_cast<uint8_t>(peer_sees | (1u << t));
-    }
-  }
-  peer_sees = WithObjectLevel(peer_sees, labels.tlp);
+  const uint8_t peer_sees = WithObjectLevel(IncludedLevels(labels.audience, node), labels.tlp);
   PartRemoval parts =
       RemoveHiddenParts(obj, [peer_sees](Tlp tlp) { return InTlpSet(peer_sees, tlp); });
   if (!parts.withheld.empty()) return Withheld("granular markings: " + parts.withheld);

@@ -162,29 +162,33 @@ Audience DecodeAudience(std::string_view text, uint32_t* withheld_for, bool* gra
 
 namespace {
 
-// The object-level decision: TLP and audience, the owner and the local operator.
-bool MayReadWhole(const Requester& who, const Labels& labels) {
-  if (who.local_operator) return true;
-  if (!labels.owner_org.empty() && labels.owner_org == who.org_id) return true;
+// Who sees everything: the local operator and the object's owner.
+bool SeesAll(const Requester& who, const Labels& labels) {
+  return who.local_operator || (!labels.owner_org.empty() && labels.owner_org == who.org_id);
+}
+
+// `who` as a recipient on this node; views `who`, which must outlive it.
+Recipient OnThisNode(const Requester& who) {
   Recipient r;
   r.reach = Reach::kThisNode;
   r.communities = who.communities;
   r.organisations = std::span<const std::string>(&who.identity_id, 1);
   r.client_of = std::span<const std::string>(&who.client_of, 1);
   r.individuals = std::span<const std::string>(&who.individual_id, 1);
-  return MatchAudience(labels.tlp, labels.audience, r) == AudienceMatch::kIncluded;
+  return r;
+}
+
+// The object-level decision: TLP and audience, the owner and the local operator.
+bool MayReadWhole(const Requester& who, const Labels& labels) {
+  if (SeesAll(who, labels)) return true;
+  return MatchAudience(labels.tlp, labels.audience, OnThisNode(who)) == AudienceMatch::kIncluded;
 }
 
 }  // namespace
 
 uint8_t VisibleTlps(const Requester& who, const Labels& labels) {
-  uint8_t set = 0;
-  Labels as = labels;
-  for (int t = 0; t <= static_cast<int>(Tlp::kRed); ++t) {
-    as.tlp = static_cast<Tlp>(t);
-    if (MayReadWhole(who, as)) set = static_cast<uint8_t>(set | (1u << t));
-  }
-  return WithObjectLevel(set, labels.tlp);
+  if (SeesAll(who, labels)) return kEveryTlp;
+  return WithObjectLevel(IncludedLevels(labels.audience, OnThisNode(who)), labels.tlp);
 }
 
 uint8_t WithObjectLevel(uint8_t visible, Tlp object_tlp) {
