@@ -80,11 +80,7 @@ Result<policy::Requester> ExportRequester(store::Store& store, const ExportOptio
     return Status::NotFound("unknown organisation '" + o.as +
                             "' (--as: must name an organisation added with `entente org add`)");
   }
-  return policy::RequesterFor({.org_id = org->id,
-                               .identity_id = org->identity_id,
-                               .client_of = org->client_of,
-                               .communities = std::move(org->communities)},
-                              std::move(individual_id));
+  return policy::RequesterFor(store::OrgFactsOf(std::move(*org)), std::move(individual_id));
 }
 
 int RunExport(const ExportOptions& o) {

@@ -208,11 +208,7 @@ int RunSense(const SenseOptions& o) {
     return Fail(Status::NotFound("unknown collection '" + o.collection +
                                  "' (--collection: an id from `entente collection list`)"));
   }
-  const policy::Requester who = policy::RequesterFor({.org_id = org->id,
-                                                      .identity_id = org->identity_id,
-                                                      .client_of = org->client_of,
-                                                      .communities = org->communities},
-                                                     "");
+  const policy::Requester who = policy::RequesterFor(store::OrgFactsOf(*org), "");
   Indicators indicators;
   if (Status s = LoadIndicators(**store, who, &indicators); !s.ok()) return Fail(s);
   auto snapshot = indicators.index.snapshot();

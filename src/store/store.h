@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "entente/status.h"
+#include "policy/access.h"
 #include "policy/policy.h"
 
 namespace entente {
@@ -53,6 +54,14 @@ struct Organisation {
   std::vector<std::string> communities;  // trust community names it belongs to
   bool admin = false;                    // its tokens may administer the node
 };
+
+// What the policy gate needs of an organisation (policy/access.h RequesterFor).
+inline policy::OrgFacts OrgFactsOf(Organisation org) {
+  return {.org_id = std::move(org.id),
+          .identity_id = std::move(org.identity_id),
+          .client_of = std::move(org.client_of),
+          .communities = std::move(org.communities)};
+}
 
 struct TokenInfo {
   std::string token_id;  // public id of the token (not the secret), e.g. "tok_ab12cd34"

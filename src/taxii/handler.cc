@@ -93,11 +93,8 @@ Result<TaxiiHandler::Caller> TaxiiHandler::Authenticate(const http::Request& req
   Caller c;
   c.org_id = org->id;
   c.admin = org->admin;
-  c.requester = policy::RequesterFor({.org_id = org->id,
-                                      .identity_id = org->identity_id,
-                                      .client_of = org->client_of,
-                                      .communities = std::move(org->communities)},
-                                     std::move(token->individual_id));
+  c.requester =
+      policy::RequesterFor(store::OrgFactsOf(std::move(*org)), std::move(token->individual_id));
   return c;
 }
 
