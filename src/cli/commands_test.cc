@@ -89,6 +89,14 @@ class SharedStore final : public store::Store {
   }
   Status PutStatus(const store::StatusRecord& s) override { return s_->PutStatus(s); }
   Result<store::StatusRecord> GetStatus(std::string_view id) override { return s_->GetStatus(id); }
+  Result<std::vector<store::AddResult>> AddObjectsAndCheckpoint(
+      std::string_view c, const std::vector<store::NewObject>& o, std::string_view name,
+      std::string_view checkpoint) override {
+    return s_->AddObjectsAndCheckpoint(c, o, name, checkpoint);
+  }
+  Result<std::string> GetCheckpoint(std::string_view name) override {
+    return s_->GetCheckpoint(name);
+  }
   Result<std::vector<store::StatusRecord>> ListPendingStatuses() override {
     return s_->ListPendingStatuses();
   }

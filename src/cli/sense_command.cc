@@ -1,35 +1,58 @@
 // `entente sense`: a member's sensor logs matched on its own node, and what was seen stored
-// as STIX 2.1 sightings (issue 14; docs/telemetry.md).
+// as STIX 2.1 sightings (issue 14; docs/telemetry.md, docs/cli.md).
 //
-//   entente sense --as ORG --collection C --format eve|zeek|zeek-json FILE...|-
+//   entente sense --as ORG --collection C [--format eve|zeek|zeek-json|stix] [--follow]
+//                 [FORMAT:]FILE...|-
 //
-// The indicators are those ORG may read on this node (every collection it may read, the
-// policy gate deciding each version; the newest version of each id, none revoked: as
-// `entente match`). Each log line becomes one observation holding its observables
-// (telemetry/observable.h) as SCOs, matched by the compiled index. Hits aggregate into one
-// sighting per (indicator, hour) (sightings/aggregator.h), admitted into collection C as
-// ORG's objects, labelled TLP:AMBER for the indicator's creator, so federation sends them
-// back toward the source. A line that cannot be read is counted and named on stderr (at
-// most kMaxLineReports times), and reading goes on.
+// One process reads all of an organisation's sensors (each file in its own format: a file
+// named FORMAT:PATH is read as FORMAT, the others as --format), so that their hits add up
+// to one sighting per (indicator, window).
+// The indicators are those ORG may read on this node (sensor/indicator_feed.h: every
+// collection it may read, the policy gate deciding each version), less those revoked,
+// outside their validity, decayed, or on one of the node's warninglists. Each log line
+// becomes one record of observables (telemetry/observable.h), matched by the compiled
+// index; one hit per indicator per line. Hits aggregate into one sighting per (indicator,
+// window) (sightings/aggregator.h), admitted into collection C as ORG's objects, labelled
+// TLP:AMBER for the indicator's creator, so federation sends them back toward the source.
 //
-// This first version reads each file once to its end; following a growing log
-// (telemetry/follow.h) and the live index come next.
+// Reading resumes: after each batch of sightings the read position in every file and the
+// open windows are saved in the same transaction as the sightings (a checkpoint named for
+// ORG, C, the format and the files, or --name), so a sensor killed and started again
+// goes on where the stored sightings leave off - nothing counted twice, nothing skipped.
+// --from-start forgets that checkpoint. Standard input is read once and not resumed.
+//
+// With --follow it keeps reading the files as they grow and are rotated (telemetry/
+// follow.h), follows the indicators as they change (new versions, revocations, deletions,
+// expiry, decay), gives a new sighting at once (within --flush-ms) and later counts at
+// most every --update-every seconds, until SIGINT or SIGTERM, when it stores what it holds
+// and stops.
+//
+// A line that cannot be read is counted and named on stderr (at most kMaxLineReports
+// times), and reading goes on.
+#include <signal.h>
+
 #include <algorithm>
 #include <boost/json.hpp>
+#include <chrono>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "admission/admission.h"
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
 #include "common/env.h"
+#include "common/timestamp.h"
+#include "pattern/index/decay.h"
 #include "pattern/index/indicator_index.h"
-#include "pattern/index/live_indicators.h"
 #include "policy/access.h"
 #include "policy/policy.h"
+#include "sensor/indicator_feed.h"
 #include "sightings/aggregator.h"
 #include "stix/stix.h"
 #include "telemetry/eve.h"
@@ -42,6 +65,7 @@ namespace {
 namespace json = boost::json;
 
 constexpr uint64_t kMaxLineReports = 20;
+constexpr int kCheckpointVersion = 1;
 
 struct SenseOptions {
   std::string data;
@@ -49,6 +73,16 @@ struct SenseOptions {
   std::string collection;
   std::string format;
   std::string where = "organisation";
+  std::string name;
+  std::string decay_file;
+  bool no_decay = false;
+  bool follow = false;
+  bool from_start = false;
+  bool explain = false;
+  int64_t window_s = 3600;
+  int64_t update_every_s = 60;
+  int64_t flush_ms = 200;
+  int64_t refresh_ms = 1000;
   std::vector<std::string> files;
 };
 
@@ -56,11 +90,12 @@ struct SenseOptions {
 class LineReader {
  public:
   explicit LineReader(std::string format) : format_(std::move(format)) {}
-  // True when `line` gave a record; false for a header or an error (then *error says why
-  // when it is one).
-  bool Read(std::string_view line, telemetry::Record* record, telemetry::LineError* error,
-            bool* failed) {
+  // True when `line` gave a record; false for a header, a blank line or an error (then
+  // *failed is set and *error says why).
+  bool Read(std::string_view line, telemetry::Record* record, json::value* stix,
+            telemetry::LineError* error, bool* failed) {
     *failed = false;
+    if (format_ == "stix") return ReadStix(line, record, stix, error, failed);
     if (format_ == "eve") {
       if (line.empty()) return false;
       std::optional<telemetry::LineError> e = eve_.Parse(line, *record);
@@ -78,6 +113,29 @@ class LineReader {
   }
 
  private:
+  // A STIX JSON line: an SCO, an observed-data, or a bundle of them, matched as `entente
+  // match` matches it; its time is the observed-data's last_observed when it has one.
+  bool ReadStix(std::string_view line, telemetry::Record* record, json::value* stix,
+                telemetry::LineError* error, bool* failed) {
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) return false;
+    auto parsed = stix::ParseJson(line);
+    if (!parsed.ok() || !parsed->is_object() && !parsed->is_array()) {
+      *error = {"", parsed.ok() ? "not a JSON object or array" : parsed.status().message()};
+      *failed = true;
+      return false;
+    }
+    *stix = std::move(*parsed);
+    record->Clear();
+    record->format = "stix";
+    if (stix->is_object()) {
+      if (const json::value* t = stix->get_object().if_contains("last_observed");
+          t != nullptr && t->is_string()) {
+        if (auto at = ParseTimestamp(t->get_string()); at.ok()) record->time_us = at->micros;
+      }
+    }
+    return true;
+  }
+
   std::string format_;
   telemetry::EveParser eve_;
   telemetry::ZeekTsvReader tsv_;
@@ -142,51 +200,432 @@ json::value ObservationOf(const telemetry::Record& record) {
   return scos;
 }
 
-struct Indicators {
-  pattern::index::IndicatorIndex index;
-  std::map<std::string, std::string, std::less<>> creator;  // id -> created_by_ref
-  size_t live = 0;
-};
+constexpr const char* kFormats[] = {"eve", "zeek", "zeek-json", "stix"};
 
-// Every indicator version `who` may read in any collection it may read.
-Status LoadIndicators(store::Store& store, const policy::Requester& who, Indicators* out) {
-  auto collections = store.ListCollections("");
-  if (!collections.ok()) return collections.status();
-  pattern::index::LiveIndicators versions;
-  for (const store::Collection& c : *collections) {
-    if (!policy::AccessToCollection(who, c.readers, c.writers).can_read) continue;
-    store::ObjectQuery q;
-    q.collection_id = c.id;
-    q.types = {"indicator"};
-    q.match_all = true;
-    q.match_last = false;
-    Status s = store.ScanObjects(q, [&](const store::ObjectRow& row) {
-      if (!policy::MayRead(who, row.labels)) return store::ScanAction::kContinue;
-      auto parsed = stix::ParseJson(row.json);
-      if (!parsed.ok() || !parsed->is_object()) return store::ScanAction::kContinue;
-      const json::object& o = parsed->get_object();
-      (void)versions.Add(o);  // an indicator without id or pattern is not admitted anyway
-      if (const json::value* by = o.if_contains("created_by_ref"); by && by->is_string()) {
-        out->creator[std::string(row.id)] = std::string(by->get_string());
-      }
-      return store::ScanAction::kContinue;
-    });
-    if (!s.ok()) return s;
-  }
-  std::vector<pattern::index::IndicatorSpec> specs = versions.Live();
-  std::vector<std::pair<std::string, Status>> rejected;
-  ENTENTE_RETURN_IF_ERROR(out->index.Add(specs, &rejected));
-  out->live = specs.size() - rejected.size();
-  return Status::Ok();
+bool KnownFormat(std::string_view f) {
+  return std::find(std::begin(kFormats), std::end(kFormats), f) != std::end(kFormats);
 }
 
+// "zeek:/var/log/dns.log" -> ("zeek", "/var/log/dns.log"); without a known format prefix,
+// (`fallback`, the whole argument).
+std::pair<std::string, std::string> SplitFormat(const std::string& arg,
+                                                const std::string& fallback) {
+  const size_t colon = arg.find(':');
+  if (colon != std::string::npos && KnownFormat(std::string_view(arg).substr(0, colon))) {
+    return {arg.substr(0, colon), arg.substr(colon + 1)};
+  }
+  return {fallback, arg};
+}
+
+std::string DefaultCheckpointName(const SenseOptions& o) {
+  std::string name = "sense:" + o.as + ":" + o.collection;
+  for (const std::string& arg : o.files) {
+    auto [format, f] = SplitFormat(arg, o.format);
+    std::error_code ec;
+    std::filesystem::path p = std::filesystem::absolute(f, ec);
+    name += ":" + format + ":" + (ec ? f : p.lexically_normal().string());
+  }
+  return name;
+}
+
+// The stop signals, blocked in this thread and waited for between reads.
+class StopSignals {
+ public:
+  StopSignals() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, &old_);
+  }
+  ~StopSignals() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+  // Waits up to `ms`; true when a stop signal came.
+  bool WaitFor(int64_t ms) {
+    timespec t{static_cast<time_t>(ms / 1000), static_cast<long>((ms % 1000) * 1'000'000)};
+    return sigtimedwait(&set_, nullptr, &t) > 0;
+  }
+
+ private:
+  sigset_t set_, old_;
+};
+
+struct Source {
+  std::string path;  // "-" for standard input
+  std::string format;
+  std::unique_ptr<LineReader> reader;  // its own: a Zeek header holds for its file only
+  std::unique_ptr<telemetry::LogFollower> follower;
+  // The header lines of the Zeek block being read (#separator ... #types): saved with the
+  // position, so that a reader resuming in the middle of a file reads its lines as before.
+  std::vector<std::string> header;
+  uint64_t line_no = 0;
+  uint64_t long_lines_reported = 0;
+};
+
+class Sense {
+ public:
+  Sense(const SenseOptions& o, store::Store& store, store::Organisation org,
+        store::Collection collection, sightings::WhereSighted where,
+        std::optional<pattern::index::DecayModel> decay)
+      : o_(o),
+        store_(store),
+        org_(std::move(org)),
+        collection_(std::move(collection)),
+        who_(policy::RequesterFor(store::OrgFactsOf(org_), "")),
+        feed_(store, who_, FeedOptionsFor(std::move(decay))),
+        aggregator_({org_.identity_id, org_.sector, org_.country}, AggregatorOptionsFor(o, where)),
+        admission_(collection_, Submitter(org_),
+                   admission::Options{admission::NodeValidateOptions()}),
+        checkpoint_name_(o.name.empty() ? DefaultCheckpointName(o) : o.name) {}
+
+  int Run() {
+    const int64_t started = SystemClock().NowMicros();
+    if (Status s = feed_.Load(started); !s.ok()) return Fail(s);
+    if (o_.explain) Explain();
+    resumable_ = std::none_of(o_.files.begin(), o_.files.end(),
+                              [](const std::string& f) { return f == "-"; });
+    std::map<std::string, telemetry::Position> saved;
+    if (resumable_ && !o_.from_start) {
+      if (Status s = Resume(&saved); !s.ok()) return Fail(s);
+    }
+    for (const std::string& arg : o_.files) {
+      auto [format, path] = SplitFormat(arg, o_.format);
+      Source src;
+      src.path = path;
+      src.format = format;
+      src.reader = std::make_unique<LineReader>(format);
+      if (auto h = saved_headers_.find(path); h != saved_headers_.end()) {
+        // Where the saved position is, the reader stood after these header lines.
+        telemetry::Record ignored_record;
+        json::value ignored_stix;
+        telemetry::LineError ignored_error;
+        bool ignored_failed = false;
+        for (const std::string& line : h->second) {
+          src.reader->Read(line, &ignored_record, &ignored_stix, &ignored_error, &ignored_failed);
+        }
+        src.header = h->second;
+      }
+      if (path != "-") {
+        src.follower = std::make_unique<telemetry::LogFollower>(path);
+        auto it = saved.find(path);
+        Status opened = src.follower->Open(it == saved.end() ? telemetry::Position() : it->second);
+        if (!opened.ok()) {
+          PrintError(path + ": " + opened.message());
+          unreadable_ = true;
+          continue;
+        }
+        if (!o_.follow && !std::filesystem::exists(path)) {
+          PrintError(path + ": no such file");
+          unreadable_ = true;
+          continue;
+        }
+      }
+      sources_.push_back(std::move(src));
+    }
+
+    StopSignals stop;
+    int64_t last_flush = started, last_refresh = started;
+    for (;;) {
+      uint64_t read = 0;
+      for (Source& src : sources_) {
+        auto n = ReadSource(src);
+        if (!n.ok()) {
+          PrintError(src.path + ": " + n.status().message());
+          unreadable_ = true;
+          if (!o_.follow) continue;
+        } else {
+          read += *n;
+        }
+      }
+      if (!o_.follow) break;
+      const int64_t now = SystemClock().NowMicros();
+      if (now - last_refresh >= o_.refresh_ms * 1000) {
+        auto changed = feed_.Refresh(now);
+        if (!changed.ok()) return Fail(changed.status());
+        last_refresh = now;
+        if (changed->added != 0 || changed->removed != 0) {
+          std::cerr << "sense: indicators changed: " << changed->added << " in, "
+                    << changed->removed << " out" << (changed->reloaded ? " (reloaded)" : "")
+                    << "; " << feed_.Counts().matched << " matched" << std::endl;
+        }
+      }
+      if (now - last_flush >= o_.flush_ms * 1000) {
+        if (Status s = Commit(now, /*all=*/false); !s.ok()) return Fail(s);
+        last_flush = now;
+      }
+      if (read == 0 && stop.WaitFor(std::min<int64_t>(o_.flush_ms, 100))) break;
+      if (read != 0 && stop.WaitFor(0)) break;
+    }
+    if (Status s = Commit(SystemClock().NowMicros(), /*all=*/true); !s.ok()) return Fail(s);
+    Report();
+    if (unreadable_) return kExitUsage;
+    return refused_ > 0 ? kExitNo : kExitOk;
+  }
+
+ private:
+  static admission::Submitter Submitter(const store::Organisation& org) {
+    admission::Submitter as;
+    as.channel = admission::Channel::kOperator;
+    as.org_id = org.id;
+    return as;
+  }
+  static sightings::AggregatorOptions AggregatorOptionsFor(const SenseOptions& o,
+                                                           sightings::WhereSighted where) {
+    sightings::AggregatorOptions a;
+    a.where = where;
+    a.window_us = o.window_s * 1'000'000;
+    a.update_every_us = o.update_every_s * 1'000'000;
+    return a;
+  }
+  static sensor::FeedOptions FeedOptionsFor(std::optional<pattern::index::DecayModel> decay) {
+    sensor::FeedOptions f;
+    f.decay = std::move(decay);
+    return f;
+  }
+
+  Status Resume(std::map<std::string, telemetry::Position>* saved) {
+    auto text = store_.GetCheckpoint(checkpoint_name_);
+    if (!text.ok()) return text.status();
+    if (text->empty()) return Status::Ok();
+    auto parsed = stix::ParseJson(*text);
+    const json::object* state = parsed.ok() ? parsed->if_object() : nullptr;
+    const json::value* files = state ? state->if_contains("files") : nullptr;
+    const json::value* windows = state ? state->if_contains("aggregator") : nullptr;
+    if (files == nullptr || !files->is_object() || windows == nullptr || !windows->is_object()) {
+      return Status::Corruption("sense checkpoint '" + checkpoint_name_ +
+                                "' is not what entente writes (start again with --from-start)");
+    }
+    for (const auto& [path, entry] : files->get_object()) {
+      telemetry::Position p;
+      const json::object* e = entry.if_object();
+      const json::value* pos = e ? e->if_contains("position") : nullptr;
+      const json::value* header = e ? e->if_contains("header") : nullptr;
+      if (pos == nullptr || !pos->is_string() || !telemetry::ParsePosition(pos->get_string(), &p) ||
+          header == nullptr || !header->is_array()) {
+        return Status::Corruption("sense checkpoint '" + checkpoint_name_ + "': bad position for " +
+                                  std::string(path));
+      }
+      (*saved)[std::string(path)] = p;
+      positions_[std::string(path)] = p;
+      std::vector<std::string>& lines = saved_headers_[std::string(path)];
+      for (const json::value& line : header->get_array()) {
+        if (line.is_string()) lines.emplace_back(line.get_string());
+      }
+    }
+    Status s = aggregator_.RestoreState(windows->get_object());
+    if (!s.ok()) {
+      return Status::Corruption("sense checkpoint '" + checkpoint_name_ + "': " + s.message() +
+                                " (start again with --from-start)");
+    }
+    if (const json::value* t = state->if_contains("latest_event"); t && t->is_int64()) {
+      latest_event_us_ = t->get_int64();
+    }
+    resumed_ = true;
+    return Status::Ok();
+  }
+
+  Result<uint64_t> ReadSource(Source& src) {
+    if (src.path == "-") {
+      if (stdin_done_) return uint64_t{0};
+      uint64_t n = 0;
+      std::string line;
+      while (std::getline(std::cin, line)) {
+        OnLine(src, line);
+        ++n;
+      }
+      stdin_done_ = true;
+      return n;
+    }
+    auto n = src.follower->Poll([&](std::string_view line, const telemetry::Position& after) {
+      OnLine(src, line);
+      positions_[src.path] = after;
+    });
+    if (src.follower->long_lines() > src.long_lines_reported) {
+      const uint64_t more = src.follower->long_lines() - src.long_lines_reported;
+      refused_ += more;
+      src.long_lines_reported = src.follower->long_lines();
+      PrintError(src.path + ": " + std::to_string(more) + " line(s) longer than the limit skipped");
+    }
+    return n;
+  }
+
+  void OnLine(Source& src, std::string_view line) {
+    ++src.line_no;
+    ++lines_;
+    if (src.format == "zeek" && line.starts_with("#")) {
+      if (line.starts_with("#separator")) src.header.clear();  // a new block
+      if (!line.starts_with("#close")) src.header.emplace_back(line);
+    }
+    telemetry::LineError error;
+    bool failed = false;
+    if (!src.reader->Read(line, &record_, &stix_, &error, &failed)) {
+      if (failed && ++refused_ <= kMaxLineReports) {
+        PrintError(src.path + ":" + std::to_string(src.line_no) + ": " +
+                   (error.field.empty() ? "" : error.field + ": ") + error.message);
+      }
+      return;
+    }
+    ++records_;
+    hits_.clear();
+    auto snapshot = feed_.snapshot();
+    if (src.format == "stix") {
+      snapshot->MatchRecord(stix_, &hits_);
+    } else {
+      if (record_.count == 0) return;
+      snapshot->MatchRecord(ObservationOf(record_), &hits_);
+    }
+    if (hits_.empty()) return;
+    const int64_t when = record_.time_us != 0 ? record_.time_us : SystemClock().NowMicros();
+    latest_event_us_ = std::max(latest_event_us_, when);
+    // One hit per indicator per line, however many of its observables matched.
+    matched_ids_.clear();
+    for (const pattern::index::Hit& hit : hits_) matched_ids_.push_back(hit.indicator);
+    std::sort(matched_ids_.begin(), matched_ids_.end());
+    matched_ids_.erase(std::unique(matched_ids_.begin(), matched_ids_.end()), matched_ids_.end());
+    for (std::string_view id : matched_ids_) {
+      std::string why;
+      if (!feed_.Matches(id, &why)) {
+        Suppressed& s = suppressed_[std::string(id)];
+        if (s.hits++ == 0) s.why = std::move(why);
+        ++suppressed_hits_;
+        continue;
+      }
+      ++matched_;
+      aggregator_.Add(id, when, feed_.CreatorOf(id));
+    }
+  }
+
+  // Stores the sightings that are due, with the checkpoint, in one transaction.
+  Status Commit(int64_t now, bool all) {
+    // Windows are forgotten by the events' own time, so that replaying an old log works.
+    if (latest_event_us_ != INT64_MIN) aggregator_.Expire(latest_event_us_);
+    std::vector<store::NewObject> admitted;
+    for (const json::object& obj : aggregator_.Flush(now, all)) {
+      store::NewObject out;
+      if (auto refusal = admission_.Admit(obj, &out)) {
+        PrintError("sense: a sighting was refused: " + refusal->findings.front().message);
+        continue;
+      }
+      if (obj.at("type").as_string() == "sighting") ++sightings_;
+      admitted.push_back(std::move(out));
+    }
+    if (!resumable_) {
+      if (admitted.empty()) return Status::Ok();
+      return store_.AddObjects(collection_.id, admitted).status();
+    }
+    json::object files;
+    for (const auto& [path, pos] : positions_) {
+      json::array header;
+      for (const Source& src : sources_) {
+        if (src.path != path) continue;
+        for (const std::string& line : src.header) header.emplace_back(line);
+      }
+      files[path] =
+          json::object{{"position", telemetry::FormatPosition(pos)}, {"header", std::move(header)}};
+    }
+    json::object state{{"version", kCheckpointVersion},
+                       {"files", std::move(files)},
+                       {"aggregator", aggregator_.SaveState()},
+                       {"latest_event", latest_event_us_}};
+    std::string text = json::serialize(state);
+    if (admitted.empty() && text == last_checkpoint_) return Status::Ok();
+    auto added = store_.AddObjectsAndCheckpoint(collection_.id, admitted, checkpoint_name_, text);
+    if (!added.ok()) return added.status();
+    last_checkpoint_ = std::move(text);
+    return Status::Ok();
+  }
+
+  void Explain() {
+    sensor::FeedCounts c = feed_.Counts();
+    std::cerr << "indicators: " << c.matched << " matched, " << c.revoked << " revoked, "
+              << c.expired << " expired, " << c.not_yet_valid << " not yet valid, " << c.decayed
+              << " decayed, " << c.suppressed << " suppressed, " << c.not_stix
+              << " not STIX patterning, " << c.not_compiled << " not compiled" << std::endl;
+  }
+
+  void Report() {
+    if (refused_ > kMaxLineReports) {
+      PrintError(std::to_string(refused_ - kMaxLineReports) + " more refused line(s) not shown");
+    }
+    if (aggregator_.late_hits() > 0) {
+      PrintError(std::to_string(aggregator_.late_hits()) +
+                 " hit(s) for windows already closed and forgotten were not counted");
+    }
+    const sensor::FeedCounts c = feed_.Counts();
+    std::cout << "lines " << lines_ << ", records " << records_ << ", refused " << refused_
+              << ", indicators " << c.matched << ", hits " << matched_ << ", sightings "
+              << sightings_ << ", suppressed " << suppressed_hits_ << std::endl;
+    // Every suppressed match, with why: an analyst can see what a warninglist or the decay
+    // kept from becoming a sighting.
+    for (const auto& [id, s] : suppressed_) {
+      std::cout << "suppressed " << id << ": " << s.hits << " hit(s), " << s.why << std::endl;
+    }
+    if (o_.explain) Explain();
+  }
+
+  const SenseOptions& o_;
+  store::Store& store_;
+  store::Organisation org_;
+  store::Collection collection_;
+  policy::Requester who_;
+  sensor::IndicatorFeed feed_;
+  sightings::Aggregator aggregator_;
+  admission::Admission admission_;
+  const std::string checkpoint_name_;
+  std::vector<Source> sources_;
+  std::map<std::string, telemetry::Position> positions_;
+  std::map<std::string, std::vector<std::string>> saved_headers_;
+  std::string last_checkpoint_;
+  bool resumable_ = false, resumed_ = false, stdin_done_ = false, unreadable_ = false;
+  int64_t latest_event_us_ = INT64_MIN;
+  telemetry::Record record_;
+  json::value stix_;
+  std::vector<pattern::index::Hit> hits_;
+  std::vector<std::string_view> matched_ids_;
+  struct Suppressed {
+    uint64_t hits = 0;
+    std::string why;  // as when first met
+  };
+  std::map<std::string, Suppressed> suppressed_;
+  uint64_t suppressed_hits_ = 0;
+  uint64_t lines_ = 0, records_ = 0, refused_ = 0, matched_ = 0, sightings_ = 0;
+};
+
 int RunSense(const SenseOptions& o) {
-  if (o.format != "eve" && o.format != "zeek" && o.format != "zeek-json") {
-    return UsageError("sense: --format must be eve, zeek or zeek-json");
+  if (!o.format.empty() && !KnownFormat(o.format)) {
+    return UsageError("sense: --format must be eve, zeek, zeek-json or stix");
+  }
+  for (const std::string& arg : o.files) {
+    if (SplitFormat(arg, o.format).first.empty()) {
+      return UsageError("sense: " + arg +
+                        ": no format (--format, or name the file FORMAT:PATH, e.g. zeek:" + arg +
+                        ")");
+    }
   }
   sightings::WhereSighted where;
   if (!sightings::ParseWhereSighted(o.where, &where)) {
     return UsageError("sense: --where must be organisation, sector-and-country or nothing");
+  }
+  if (o.window_s <= 0 || o.update_every_s < 0 || o.flush_ms <= 0 || o.refresh_ms <= 0) {
+    return UsageError(
+        "sense: --window, --flush-ms and --refresh-ms must be positive, "
+        "--update-every not negative");
+  }
+  if (o.follow && std::find(o.files.begin(), o.files.end(), "-") != o.files.end()) {
+    return UsageError("sense: --follow reads files; standard input (-) is read to its end");
+  }
+  std::optional<pattern::index::DecayModel> decay;
+  if (!o.no_decay) {
+    decay = pattern::index::DecayModel();
+    if (!o.decay_file.empty()) {
+      std::ifstream in(o.decay_file);
+      if (!in) return UsageError("sense: cannot read --decay file " + o.decay_file);
+      std::stringstream text;
+      text << in.rdbuf();
+      auto model = pattern::index::DecayModel::Parse(text.str());
+      if (!model.ok()) return UsageError(o.decay_file + ": " + model.status().message());
+      decay = std::move(*model);
+    }
+  } else if (!o.decay_file.empty()) {
+    return UsageError("sense: --decay and --no-decay exclude each other");
   }
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
@@ -208,101 +647,8 @@ int RunSense(const SenseOptions& o) {
     return Fail(Status::NotFound("unknown collection '" + o.collection +
                                  "' (--collection: an id from `entente collection list`)"));
   }
-  const policy::Requester who = policy::RequesterFor(store::OrgFactsOf(*org), "");
-  Indicators indicators;
-  if (Status s = LoadIndicators(**store, who, &indicators); !s.ok()) return Fail(s);
-  auto snapshot = indicators.index.snapshot();
-
-  sightings::AggregatorOptions aggregation;
-  aggregation.where = where;
-  sightings::Aggregator aggregator({org->identity_id, org->sector, org->country}, aggregation);
-  LineReader reader(o.format);
-  telemetry::Record record;
-  std::vector<pattern::index::Hit> hits;
-  uint64_t lines = 0, records = 0, refused = 0, matched = 0;
-  bool unreadable = false;
-  for (const std::string& path : o.files) {
-    uint64_t line_no = 0;
-    auto on_line = [&](std::string_view line) {
-      ++line_no;
-      ++lines;
-      telemetry::LineError error;
-      bool failed = false;
-      if (!reader.Read(line, &record, &error, &failed)) {
-        if (failed && ++refused <= kMaxLineReports) {
-          PrintError(path + ":" + std::to_string(line_no) + ": " +
-                     (error.field.empty() ? "" : error.field + ": ") + error.message);
-        }
-        return;
-      }
-      ++records;
-      if (record.count == 0) return;
-      hits.clear();
-      snapshot->MatchRecord(ObservationOf(record), &hits);
-      const int64_t when = record.time_us != 0 ? record.time_us : SystemClock().NowMicros();
-      // One hit per indicator per line, however many of its observables matched.
-      std::vector<std::string_view> matched_ids;
-      for (const pattern::index::Hit& hit : hits) matched_ids.push_back(hit.indicator);
-      std::sort(matched_ids.begin(), matched_ids.end());
-      matched_ids.erase(std::unique(matched_ids.begin(), matched_ids.end()), matched_ids.end());
-      for (std::string_view id : matched_ids) {
-        ++matched;
-        auto creator = indicators.creator.find(id);
-        aggregator.Add(id, when,
-                       creator == indicators.creator.end() ? std::string_view()
-                                                           : std::string_view(creator->second));
-      }
-    };
-    if (path == "-") {
-      std::string line;
-      while (std::getline(std::cin, line)) on_line(line);
-      continue;
-    }
-    telemetry::LogFollower follower(path);
-    Status opened = follower.Open();
-    auto read = opened.ok() ? follower.Poll([&](std::string_view line, const telemetry::Position&) {
-      on_line(line);
-    })
-                            : Result<uint64_t>(opened);
-    if (!read.ok()) {
-      PrintError(read.status().message());
-      unreadable = true;
-    } else if (follower.long_lines() > 0) {
-      refused += follower.long_lines();
-      PrintError(path + ": " + std::to_string(follower.long_lines()) +
-                 " line(s) longer than the limit skipped");
-    }
-  }
-  if (refused > kMaxLineReports) {
-    PrintError(std::to_string(refused - kMaxLineReports) + " more refused line(s) not shown");
-  }
-
-  // What was seen, as sightings of ORG in collection C, through the one way in.
-  admission::Submitter as;
-  as.channel = admission::Channel::kOperator;
-  as.org_id = org->id;
-  admission::Admission admission(*collection, std::move(as),
-                                 admission::Options{admission::NodeValidateOptions()});
-  std::vector<store::NewObject> admitted;
-  uint64_t sightings = 0;
-  for (const json::object& obj : aggregator.Flush(SystemClock().NowMicros())) {
-    store::NewObject out;
-    if (auto refusal = admission.Admit(obj, &out)) {
-      PrintError("sense: a sighting was refused: " + refusal->findings.front().message);
-      continue;
-    }
-    if (obj.at("type").as_string() == "sighting") ++sightings;
-    admitted.push_back(std::move(out));
-  }
-  if (!admitted.empty()) {
-    auto added = (*store)->AddObjects(collection->id, admitted);
-    if (!added.ok()) return Fail(added.status());
-  }
-  std::cout << "lines " << lines << ", records " << records << ", refused " << refused
-            << ", indicators " << indicators.live << ", hits " << matched << ", sightings "
-            << sightings << std::endl;
-  if (unreadable) return kExitUsage;
-  return refused > 0 ? kExitNo : kExitOk;
+  Sense sense(o, **store, std::move(*org), std::move(*collection), where, std::move(decay));
+  return sense.Run();
 }
 
 }  // namespace
@@ -311,19 +657,42 @@ void RegisterSenseCommand(CLI::App& app, CommandContext& ctx) {
   auto o = std::make_shared<SenseOptions>();
   CLI::App* cmd = app.add_subcommand(
       "sense",
-      "Match sensor logs (Suricata EVE, Zeek) against the indicators an organisation "
+      "Match sensor logs (Suricata EVE, Zeek, STIX) against the indicators an organisation "
       "may read, and store what was seen as STIX sightings");
   AddDataOption(cmd, &o->data);
   cmd->add_option("--as", o->as, "the sighting organisation (an id from `entente org list`)")
       ->required();
   cmd->add_option("--collection", o->collection, "collection the sightings are stored in")
       ->required();
-  cmd->add_option("--format", o->format, "eve (Suricata), zeek (tab-separated) or zeek-json")
-      ->required();
+  cmd->add_option("--format", o->format,
+                  "eve (Suricata), zeek (tab-separated), zeek-json, or stix (SCO / "
+                  "observed-data JSON lines): of the files not named FORMAT:PATH");
   cmd->add_option("--where", o->where,
                   "what the sightings say of who saw: organisation (default), "
                   "sector-and-country or nothing");
-  cmd->add_option("files", o->files, "log files (- for standard input)")->required();
+  cmd->add_flag("--follow", o->follow,
+                "keep reading the files as they grow and rotate, until SIGINT or SIGTERM");
+  cmd->add_option("--name", o->name,
+                  "name of the saved read position (default: from --as, --collection, "
+                  "--format and the files)");
+  cmd->add_flag("--from-start", o->from_start,
+                "read the files from their beginning, forgetting the saved position");
+  cmd->add_option("--decay", o->decay_file,
+                  "decay model file (lines: KIND lifetime=DURATION speed=N threshold=N; "
+                  "docs/telemetry.md); default: the built-in model");
+  cmd->add_flag("--no-decay", o->no_decay, "match indicators however old they are");
+  cmd->add_option("--window", o->window_s, "seconds of one sighting window (default 3600)");
+  cmd->add_option("--update-every", o->update_every_s,
+                  "with --follow: seconds between new versions of an open sighting (default 60)");
+  cmd->add_option("--flush-ms", o->flush_ms,
+                  "with --follow: milliseconds between stores of new sightings (default 200)");
+  cmd->add_option("--refresh-ms", o->refresh_ms,
+                  "with --follow: milliseconds between looks at changed indicators (default 1000)");
+  cmd->add_flag("--explain", o->explain,
+                "print on stderr how many indicators are matched and why the others are not");
+  cmd->add_option("files", o->files,
+                  "log files, each FORMAT:PATH or PATH (read as --format); - for standard input")
+      ->required();
   cmd->callback([o, &ctx] { ctx.exit_code = RunSense(*o); });
 }
 

@@ -141,10 +141,15 @@ json::object Aggregator::SightingJson(const std::string& indicator_id, const Win
     o["extensions"] = json::object{{policy::kAudienceExtensionId, std::move(audience)}};
   }
   switch (options_.where) {
-    case WhereSighted::kOrganisation:
+    case WhereSighted::kOrganisation: {
       o["created_by_ref"] = organisation_.identity_id;
-      o["where_sighted_refs"] = json::array{json::string(organisation_.identity_id)};
+      json::array where{json::string(organisation_.identity_id)};
+      if (!organisation_.country.empty()) {
+        where.push_back(CountryLocation(organisation_.country).at("id"));
+      }
+      o["where_sighted_refs"] = std::move(where);
       break;
+    }
     case WhereSighted::kSectorAndCountry:
       o["where_sighted_refs"] =
           json::array{SectorIdentity(organisation_.sector, organisation_.country).at("id"),
@@ -156,14 +161,19 @@ json::object Aggregator::SightingJson(const std::string& indicator_id, const Win
   return o;
 }
 
-std::vector<json::object> Aggregator::Flush(int64_t now_us) {
+std::vector<json::object> Aggregator::Flush(int64_t now_us, bool all) {
   std::vector<json::object> out;
   for (auto& [key, w] : windows_) {
     if (!w.changed) continue;
-    if (options_.where == WhereSighted::kSectorAndCountry && !anonymous_objects_sent_) {
-      out.push_back(SectorIdentity(organisation_.sector, organisation_.country));
-      out.push_back(CountryLocation(organisation_.country));
-      anonymous_objects_sent_ = true;
+    if (!all && w.modified_us != 0 && now_us < w.modified_us + options_.update_every_us) continue;
+    if (!where_objects_sent_) {
+      if (options_.where == WhereSighted::kSectorAndCountry) {
+        out.push_back(SectorIdentity(organisation_.sector, organisation_.country));
+      }
+      if (options_.where != WhereSighted::kNothing && !organisation_.country.empty()) {
+        out.push_back(CountryLocation(organisation_.country));
+      }
+      where_objects_sent_ = true;
     }
     // Versions are told apart by `modified` to the millisecond (STIX 2.1 §3.2).
     const int64_t now_ms = WindowStart(now_us, kMillisecond);
@@ -186,6 +196,82 @@ void Aggregator::Expire(int64_t now_us) {
     }
   }
   forgotten_before_us_ = std::max(forgotten_before_us_, WindowStart(horizon, options_.window_us));
+}
+
+json::object Aggregator::SaveState() const {
+  json::array windows;
+  for (const auto& [key, w] : windows_) {
+    windows.push_back(json::object{{"indicator", key.first},
+                                   {"start", w.start_us},
+                                   {"id", w.id},
+                                   {"creator", w.creator},
+                                   {"first", w.first_us},
+                                   {"last", w.last_us},
+                                   {"count", w.count},
+                                   {"created", w.created_us},
+                                   {"modified", w.modified_us},
+                                   {"changed", w.changed}});
+  }
+  return json::object{{"windows", std::move(windows)},
+                      {"forgotten_before", forgotten_before_us_},
+                      {"late_hits", late_hits_},
+                      {"where_objects_sent", where_objects_sent_}};
+}
+
+Status Aggregator::RestoreState(const json::object& state) {
+  windows_.clear();
+  forgotten_before_us_ = INT64_MIN;
+  late_hits_ = 0;
+  where_objects_sent_ = false;
+  auto fail = [&](std::string_view member) {
+    windows_.clear();
+    return Status::InvalidArgument("sensor state: `" + std::string(member) +
+                                   "` is missing or of the wrong kind");
+  };
+  auto integer = [](const json::object& o, std::string_view name, int64_t* out) {
+    const json::value* v = o.if_contains(name);
+    if (v == nullptr || !v->is_number()) return false;
+    boost::system::error_code ec;
+    *out = v->to_number<int64_t>(ec);
+    return !ec;
+  };
+  auto text = [](const json::object& o, std::string_view name, std::string* out) {
+    const json::value* v = o.if_contains(name);
+    if (v == nullptr || !v->is_string()) return false;
+    *out = std::string(v->get_string());
+    return true;
+  };
+  const json::value* windows = state.if_contains("windows");
+  if (windows == nullptr || !windows->is_array()) return fail("windows");
+  for (const json::value& entry : windows->get_array()) {
+    if (!entry.is_object()) return fail("windows");
+    const json::object& e = entry.get_object();
+    std::string indicator;
+    Window w;
+    int64_t count = 0;
+    const json::value* changed = e.if_contains("changed");
+    if (!text(e, "indicator", &indicator)) return fail("windows[].indicator");
+    if (!text(e, "id", &w.id) || !w.id.starts_with("sighting--")) return fail("windows[].id");
+    if (!text(e, "creator", &w.creator)) return fail("windows[].creator");
+    if (!integer(e, "start", &w.start_us)) return fail("windows[].start");
+    if (!integer(e, "first", &w.first_us)) return fail("windows[].first");
+    if (!integer(e, "last", &w.last_us)) return fail("windows[].last");
+    if (!integer(e, "count", &count) || count < 0) return fail("windows[].count");
+    if (!integer(e, "created", &w.created_us)) return fail("windows[].created");
+    if (!integer(e, "modified", &w.modified_us)) return fail("windows[].modified");
+    if (changed == nullptr || !changed->is_bool()) return fail("windows[].changed");
+    w.count = static_cast<uint64_t>(count);
+    w.changed = changed->get_bool();
+    windows_[Key(std::move(indicator), w.start_us)] = std::move(w);
+  }
+  int64_t late = 0;
+  const json::value* sent = state.if_contains("where_objects_sent");
+  if (!integer(state, "forgotten_before", &forgotten_before_us_)) return fail("forgotten_before");
+  if (!integer(state, "late_hits", &late) || late < 0) return fail("late_hits");
+  if (sent == nullptr || !sent->is_bool()) return fail("where_objects_sent");
+  late_hits_ = static_cast<uint64_t>(late);
+  where_objects_sent_ = sent->get_bool();
+  return Status::Ok();
 }
 
 }  // namespace entente::sightings

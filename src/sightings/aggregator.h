@@ -8,8 +8,10 @@
 // the latest count. Windows are aligned to the Unix epoch (an hour by default) and
 // placed by the event's own time, not by when it was read.
 //
-// Who saw it (`where_sighted_refs`, STIX 2.1 §5.2) follows the organisation's choice:
-//   kOrganisation       its identity, and the sighting is `created_by_ref` it;
+// Who saw it (`where_sighted_refs`, STIX 2.1 §5.2: "Identity or Location objects") follows
+// the organisation's choice:
+//   kOrganisation       its identity and the location of its country (when it has one),
+//                       and the sighting is `created_by_ref` it;
 //   kSectorAndCountry   an identity standing for "an organisation of this sector" and a
 //                       location for its country, both with ids derived from the sector
 //                       and country alone (every organisation of the same sector and
@@ -25,6 +27,14 @@
 // anonymised sighting's id does not let a receiver test which organisation made it. Raw
 // telemetry never enters a sighting: no observed_data_refs.
 //
+// A sighting's first version is given by the first Flush after its first hit, so that it
+// travels at once; later versions of an open window at most every `update_every_us`
+// (Flush with `all` gives every change, e.g. when the sensor stops).
+//
+// SaveState/RestoreState carry the open windows across a restart: a sensor saves the state
+// in the same transaction as the sightings of the same Flush, with the read positions of
+// its logs, so that after a crash it resumes with counts that match what is stored.
+//
 // Memory is bounded by Expire: a window that ended more than `keep_us` before the given
 // time is forgotten, and a later hit for it is counted in late_hits() and dropped rather
 // than restarting its count. Not safe for concurrent use (one sensor pipeline owns one).
@@ -39,6 +49,7 @@
 #include <vector>
 
 #include "common/env.h"
+#include "entente/status.h"
 #include "policy/policy.h"
 
 namespace entente::sightings {
@@ -61,6 +72,8 @@ struct AggregatorOptions {
   int64_t keep_us = int64_t{24} * 3600 * 1'000'000;  // how long a closed window is kept
   // The TLP marking-definition of every sighting (TLP 2.0 AMBER by default).
   std::string marking_ref = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
+  // A sighting that already has a version gets a new one at most this often.
+  int64_t update_every_us = 0;
 };
 
 class Aggregator {
@@ -74,11 +87,17 @@ class Aggregator {
   // the recipient of the sighting.
   void Add(std::string_view indicator_id, int64_t time_us, std::string_view indicator_creator = {});
 
-  // The objects to send: for each sighting that changed since the last Flush, its new
-  // version with `modified` = `now_us` (or 1 ms after its previous version, whichever is
-  // later), preceded, the first time they are needed, by the identity and location
-  // objects its where_sighted_refs name.
-  std::vector<boost::json::object> Flush(int64_t now_us);
+  // The objects to send: for each sighting that changed since the last Flush (and, unless
+  // `all`, has no version yet or got its last one update_every_us or more before `now_us`),
+  // its new version with `modified` = `now_us` (or 1 ms after its previous version,
+  // whichever is later), preceded, the first time they are needed, by the identity and
+  // location objects its where_sighted_refs name.
+  std::vector<boost::json::object> Flush(int64_t now_us, bool all = false);
+
+  // The state (open windows, what was expired) as JSON, and back. RestoreState replaces
+  // the state; errors (invalid-argument naming the member) leave it empty.
+  boost::json::object SaveState() const;
+  Status RestoreState(const boost::json::object& state);
 
   // Forgets the windows that ended more than keep_us before `now_us`.
   void Expire(int64_t now_us);
@@ -108,7 +127,7 @@ class Aggregator {
   std::map<Key, Window, std::less<>> windows_;
   int64_t forgotten_before_us_ = INT64_MIN;  // windows starting before this were expired
   uint64_t late_hits_ = 0;
-  bool anonymous_objects_sent_ = false;
+  bool where_objects_sent_ = false;  // the identity/location of where_sighted_refs
 };
 
 // The identity and location that stand for "an organisation of `sector` in `country`"

@@ -102,8 +102,14 @@ UPDATE objects SET audience = entente_granular_audience(audience, json)
   WHERE instr(json, '"granular_markings"') > 0;
 )sql";
 
+// Version 5. Sensor checkpoints (store.h AddObjectsAndCheckpoint): a named text written
+// in the same transaction as the sightings it goes with.
+constexpr const char* kSchemaV5 = R"sql(
+CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql";
+
 // kMigrations[i] brings the schema from version i to version i + 1.
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 std::string_view TextArg(sqlite3_value* v) {

@@ -12,7 +12,7 @@
 
 namespace entente::store {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // `target` below kSchemaVersion is for tests of the migrations themselves.
 Status Migrate(Connection& conn, int target = kSchemaVersion);

@@ -324,6 +324,13 @@ TEST_F(SqliteFederationTest, OnlyAnSqliteStoreCarriesTheSqliteState) {
                                               const std::vector<NewObject>&) override {
       return std::vector<AddResult>();
     }
+    Result<std::vector<AddResult>> AddObjectsAndCheckpoint(std::string_view,
+                                                           const std::vector<NewObject>&,
+                                                           std::string_view,
+                                                           std::string_view) override {
+      return std::vector<AddResult>();
+    }
+    Result<std::string> GetCheckpoint(std::string_view) override { return std::string(); }
     Status ScanObjects(const ObjectQuery&,
                        const std::function<ScanAction(const ObjectRow&)>&) override {
       return Status::Ok();

@@ -166,6 +166,34 @@ Result<std::vector<AddResult>> SqliteStore::AddObjects(std::string_view collecti
   return results;
 }
 
+Result<std::vector<AddResult>> SqliteStore::AddObjectsAndCheckpoint(
+    std::string_view collection_id, const std::vector<NewObject>& objects, std::string_view name,
+    std::string_view checkpoint) {
+  std::vector<AddResult> results;
+  Status s = InWriteTransaction("add objects and checkpoint", [&](Connection& c) -> Status {
+    ENTENTE_RETURN_IF_ERROR(AddObjectsIn(c, collection_id, objects, &results));
+    auto st = c.Prepare("INSERT OR REPLACE INTO checkpoints (name, value) VALUES (?1, ?2)");
+    if (!st.ok()) return st.status();
+    st->Bind(1, name);
+    st->Bind(2, checkpoint);
+    return st->Exec("save checkpoint");
+  });
+  if (!s.ok()) return s;
+  return results;
+}
+
+Result<std::string> SqliteStore::GetCheckpoint(std::string_view name) {
+  auto r = BorrowReader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->Prepare("SELECT value FROM checkpoints WHERE name = ?1");
+  if (!st.ok()) return st.status();
+  st->Bind(1, name);
+  int rc = st->Step();
+  if (rc == SQLITE_DONE) return std::string();
+  if (rc != SQLITE_ROW) return SqliteError(rc, (*r)->db(), "read checkpoint");
+  return std::string(st->Text(0));
+}
+
 Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
                                  const std::vector<NewObject>& objects, std::vector<AddResult>* out,
                                  KnownIds* known) {

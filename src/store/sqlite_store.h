@@ -78,6 +78,11 @@ class SqliteStore final : public Store {
 
   Status PutStatus(const StatusRecord& status) override;
   Result<StatusRecord> GetStatus(std::string_view id) override;
+  Result<std::vector<AddResult>> AddObjectsAndCheckpoint(std::string_view collection_id,
+                                                         const std::vector<NewObject>& objects,
+                                                         std::string_view name,
+                                                         std::string_view checkpoint) override;
+  Result<std::string> GetCheckpoint(std::string_view name) override;
   Result<std::vector<StatusRecord>> ListPendingStatuses() override;
 
  private:

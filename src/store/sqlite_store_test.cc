@@ -263,6 +263,31 @@ TEST(SqliteStore, StatusResources) {
   EXPECT_EQ(store->GetStatus("other").status().code(), StatusCode::kNotFound);
 }
 
+// A sensor's checkpoint is written with the objects it goes with, or not at all.
+TEST(SqliteStore, CheckpointsCommitWithTheirObjects) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.File("db"));
+  ASSERT_TRUE(store->PutApiRoot({"cti", "CTI", "", 10}).ok());
+  ASSERT_TRUE(
+      store->PutCollection({"c-1", "cti", "T", "", policy::Tlp::kClear, {"org-a"}, {}}).ok());
+  EXPECT_EQ(*store->GetCheckpoint("sensor"), "");
+  auto added = store->AddObjectsAndCheckpoint("c-1", {testing::MakeObject("sighting--1", "v1", 1)},
+                                              "sensor", "{\"at\":1}");
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(added->at(0).outcome, AddOutcome::kAdded);
+  EXPECT_EQ(*store->GetCheckpoint("sensor"), "{\"at\":1}");
+  ASSERT_TRUE(store->AddObjectsAndCheckpoint("c-1", {}, "sensor", "{\"at\":2}").ok());
+  EXPECT_EQ(*store->GetCheckpoint("sensor"), "{\"at\":2}");
+  EXPECT_EQ(*store->GetCheckpoint("other"), "");
+  // A failed add writes no checkpoint either.
+  EXPECT_FALSE(store
+                   ->AddObjectsAndCheckpoint("no-such-collection",
+                                             {testing::MakeObject("sighting--2", "v1", 1)},
+                                             "sensor", "{\"at\":3}")
+                   .ok());
+  EXPECT_EQ(*store->GetCheckpoint("sensor"), "{\"at\":2}");
+}
+
 TEST(SqliteStore, ReopenKeepsEverything) {
   TempDir dir;
   {

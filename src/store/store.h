@@ -264,6 +264,15 @@ class Store {
     };
     return std::unique_ptr<BulkAdd>(new EachOnItsOwn(*this, collection_id));
   }
+  // Sensor checkpoints (`entente sense`): a named text - where a sensor stands in its logs
+  // and its open sighting windows - replaced in the same transaction as the objects it
+  // goes with, so that after a crash the sensor resumes exactly where the stored objects
+  // leave off: nothing counted twice, nothing lost. AddObjectsAndCheckpoint is AddObjects
+  // plus that write; GetCheckpoint gives "" for a name never written.
+  virtual Result<std::vector<AddResult>> AddObjectsAndCheckpoint(
+      std::string_view collection_id, const std::vector<NewObject>& objects, std::string_view name,
+      std::string_view checkpoint) = 0;
+  virtual Result<std::string> GetCheckpoint(std::string_view name) = 0;
   // Visits matching rows in date_added order until the visitor says stop.
   virtual Status ScanObjects(const ObjectQuery& query,
                              const std::function<ScanAction(const ObjectRow&)>& visit) = 0;

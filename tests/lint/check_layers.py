@@ -40,12 +40,13 @@ LAYERS = {
     "pattern": ("common", "stix"),
     "policy": ("common", "stix"),
     "store": ("common", "stix", "policy"),
+    "sensor": ("common", "stix", "pattern", "policy", "store"),
     "admission": ("common", "stix", "pattern", "policy", "store"),
     "http": ("common",),
     "taxii": ("common", "stix", "pattern", "policy", "store", "admission", "http"),
     "federation": ("common", "stix", "pattern", "policy", "store", "admission", "http",
                    "taxii"),
-    "cli": ("common", "telemetry", "sightings", "stix", "pattern", "policy", "store", "admission", "http", "taxii",
+    "cli": ("common", "telemetry", "sightings", "sensor", "stix", "pattern", "policy", "store", "admission", "http", "taxii",
             "federation"),
 }
 PUBLIC_MAY_INCLUDE = ()  # include/entente/ stands on the standard library alone

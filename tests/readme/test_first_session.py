@@ -1,4 +1,5 @@
-"""The README's "A first session", run on a fresh clone of the repository.
+"""The README's "A first session" and "Sightings back to the publisher", run on a fresh
+clone of the repository.
 
 Clones the committed HEAD of the repository (ENTENTE_REPO) into an empty temporary
 folder with nothing beside it, takes the commands of the README's "A first session" code
@@ -26,12 +27,17 @@ BIN = os.environ.get("ENTENTE_BIN", "")
 README_PORT = "127.0.0.1:9440"
 
 
-def first_session_block(readme):
-    """The text of the first ```sh block after the "## A first session" heading."""
-    m = re.search(r"^## A first session\s*$(.*?)^```sh\n(.*?)^```\s*$", readme, re.M | re.S)
+def block_after(readme, heading):
+    """The text of the first ```sh block after the "## HEADING" heading."""
+    m = re.search(r"^## " + re.escape(heading) + r"\s*$(.*?)^```sh\n(.*?)^```\s*$", readme,
+                  re.M | re.S)
     if not m:
-        raise AssertionError('README.md has no "## A first session" heading with a ```sh block')
+        raise AssertionError('README.md has no "## %s" heading with a ```sh block' % heading)
     return m.group(2)
+
+
+def first_session_block(readme):
+    return block_after(readme, "A first session")
 
 
 def expectations(block):
@@ -62,20 +68,21 @@ def free_port():
         return s.getsockname()[1]
 
 
-def runnable(block, binary, port):
+def runnable(block, binary, port, readme_port=README_PORT):
     """The block as a bash script: B is the built binary, the server listens on `port`
-    with its output in serve.log, and the script waits until it accepts connections."""
+    (instead of `readme_port`) with its output in serve.log, and the script waits until it
+    accepts connections."""
     if not re.search(r"^B=\S+$", block, re.M):
-        raise AssertionError("the first session does not start by setting B=… to the binary")
-    if README_PORT not in block:
-        raise AssertionError(f"the first session does not serve on {README_PORT}")
+        raise AssertionError("the block does not start by setting B=… to the binary")
+    if readme_port not in block:
+        raise AssertionError(f"the block does not serve on {readme_port}")
     lines = []
     serves = 0
     for line in block.splitlines():
         if re.match(r"^B=\S+$", line):
             lines.append(f"B='{binary}'")
             continue
-        line = line.replace(README_PORT, f"127.0.0.1:{port}")
+        line = line.replace(readme_port, f"127.0.0.1:{port}")
         if re.match(r"^\$B serve\b.*&\s*$", line):
             serves += 1
             lines.append(line.rstrip()[:-1].rstrip() + " >serve.log 2>&1 &")
@@ -117,7 +124,23 @@ class FirstSessionTest(unittest.TestCase):
         self.assertTrue(any(s.startswith('{"indicator":"indicator--') for s in shown),
                         "the README no longer shows a match line")
 
-        script = runnable(block, self.bin, free_port())
+        self.run_block(block, shown, runnable(block, self.bin, free_port()))
+        # The server really answered over TAXII: its access log names the partner's reads.
+        self.assertRegex(self.serve_log(), r"listening on http://127\.0\.0\.1:\d+/taxii2/")
+
+    def test_sightings_back_to_the_publisher(self):
+        """Issue 14: "The README shows a newcomer feeding a Zeek or Suricata log and seeing
+        the sighting arrive on the publishing node"."""
+        with open(os.path.join(self.clone, "README.md"), encoding="utf-8") as f:
+            block = block_after(f.read(), "Sightings back to the publisher")
+        shown = expectations(block)
+        self.assertTrue(any("sightings 1" in s for s in shown),
+                        "the README no longer shows the sensor's summary")
+        self.assertTrue(any('"type":"sighting"' in s for s in shown),
+                        "the README no longer shows the sighting read on the publisher")
+        self.run_block(block, shown, runnable(block, self.bin, free_port(), "127.0.0.1:9450"))
+
+    def run_block(self, block, shown, script):
         env = {k: v for k, v in os.environ.items() if not k.startswith("ENTENTE_")}
         proc = subprocess.Popen(["bash", "-c", script], cwd=self.clone, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -131,7 +154,7 @@ class FirstSessionTest(unittest.TestCase):
             self.kill_server()
         context = (f"\n--- script (run in {self.clone}) ---\n{script}"
                    f"\n--- output ---\n{out}\n--- serve.log ---\n{self.serve_log()}")
-        self.assertEqual(proc.returncode, 0, "the first session failed" + context)
+        self.assertEqual(proc.returncode, 0, "the README block failed" + context)
 
         position = 0
         for line in shown:
@@ -139,8 +162,6 @@ class FirstSessionTest(unittest.TestCase):
             self.assertIsNotNone(m, f"the README shows {line!r}, the session did not print "
                                     f"it (after offset {position})" + context)
             position = m.end()
-        # The server really answered over TAXII: its access log names the partner's reads.
-        self.assertRegex(self.serve_log(), r"listening on http://127\.0\.0\.1:\d+/taxii2/")
 
     def serve_log(self):
         try:

@@ -29,6 +29,10 @@
 //  - A version without an id and a pattern (non-empty strings) is refused by Add and
 //    counts for nothing.
 //
+// A sensor that runs while indicators change (issue 14) keeps one LiveIndicators, adds
+// the versions stored since its last look, Forgets an id whose versions were deleted (and
+// adds back those that remain), and asks Find for what decides each changed id.
+//
 // Not safe for concurrent use (one writer, or a mutex around it). Live returns values
 // the caller owns.
 #pragma once
@@ -50,6 +54,21 @@ struct LiveOptions {
   std::optional<int64_t> valid_at;
 };
 
+// What decides whether one id is live: its current version and whether any version
+// revoked it.
+struct IndicatorState {
+  IndicatorSpec spec;
+  bool revoked = false;
+  bool stix = true;  // pattern_type "stix" or none
+  std::optional<int64_t> valid_from_us, valid_until_us;
+  std::optional<int64_t> created_us;  // `created`, when valid
+  std::optional<int64_t> confidence;  // `confidence` (0-100), when an integer in range
+  std::string created_by;             // `created_by_ref`, "" when absent
+
+  // Live at `at` (microseconds; no time bound when absent), under the rules above.
+  bool LiveAt(std::optional<int64_t> at) const;
+};
+
 class LiveIndicators {
  public:
   // Takes one STIX object into account; objects that are not indicators are ignored.
@@ -60,17 +79,18 @@ class LiveIndicators {
   // The live indicators, ordered by id.
   std::vector<IndicatorSpec> Live(const LiveOptions& options = {}) const;
 
+  // The state of `id`; nullptr when no version of it was added since it was last
+  // forgotten. The pointer is valid until the next Add or Forget.
+  const IndicatorState* Find(std::string_view id) const;
+  // Drops everything known of `id` (its versions were deleted).
+  void Forget(std::string_view id);
+  size_t size() const { return by_id_.size(); }
+
  private:
-  struct Version {
-    bool has_modified = false;  // `modified` is a valid timestamp
-    int64_t modified_us = 0;
-    bool stix = true;  // pattern_type "stix" or none
-    std::optional<int64_t> valid_from_us, valid_until_us;
-    IndicatorSpec spec;
-  };
   struct Entry {
-    Version current;
-    bool revoked = false;  // some version said so
+    IndicatorState state;       // of the current version; `revoked` of any version
+    bool has_modified = false;  // the current version's `modified` is a valid timestamp
+    int64_t modified_us = 0;
   };
   std::map<std::string, Entry, std::less<>> by_id_;
 };

@@ -127,9 +127,30 @@ std::string RowKey(const NewObject& o, std::string_view owner) {
 
 }  // namespace
 
+Result<std::vector<AddResult>> MemoryStore::AddObjectsAndCheckpoint(
+    std::string_view collection_id, const std::vector<NewObject>& objects, std::string_view name,
+    std::string_view checkpoint) {
+  // One lock for both: no reader sees the objects without the checkpoint.
+  std::lock_guard<std::mutex> lock(mu_);
+  auto added = AddObjectsLocked(collection_id, objects);
+  if (added.ok()) checkpoints_[std::string(name)] = std::string(checkpoint);
+  return added;
+}
+
+Result<std::string> MemoryStore::GetCheckpoint(std::string_view name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = checkpoints_.find(name);
+  return it == checkpoints_.end() ? std::string() : it->second;
+}
+
 Result<std::vector<AddResult>> MemoryStore::AddObjects(std::string_view collection_id,
                                                        const std::vector<NewObject>& objects) {
   std::lock_guard<std::mutex> lock(mu_);
+  return AddObjectsLocked(collection_id, objects);
+}
+
+Result<std::vector<AddResult>> MemoryStore::AddObjectsLocked(
+    std::string_view collection_id, const std::vector<NewObject>& objects) {
   auto it = colls_.find(collection_id);
   if (it == colls_.end()) return Status::NotFound("no collection " + std::string(collection_id));
   Coll& c = it->second;

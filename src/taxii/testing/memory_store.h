@@ -46,6 +46,10 @@ class MemoryStore final : public store::Store {
   Status DeleteCollection(std::string_view id) override;
   Result<std::vector<store::AddResult>> AddObjects(
       std::string_view collection_id, const std::vector<store::NewObject>& objects) override;
+  Result<std::vector<store::AddResult>> AddObjectsAndCheckpoint(
+      std::string_view collection_id, const std::vector<store::NewObject>& objects,
+      std::string_view name, std::string_view checkpoint) override;
+  Result<std::string> GetCheckpoint(std::string_view name) override;
   Status ScanObjects(
       const store::ObjectQuery& query,
       const std::function<store::ScanAction(const store::ObjectRow&)>& visit) override;
@@ -92,6 +96,9 @@ class MemoryStore final : public store::Store {
   };
 
   Clock& clock_;
+  Result<std::vector<store::AddResult>> AddObjectsLocked(
+      std::string_view collection_id, const std::vector<store::NewObject>& objects);  // mu_ held
+
   std::mutex mu_;
   std::optional<store::NodeSettings> settings_;
   std::map<std::string, store::Organisation, std::less<>> orgs_;
@@ -99,6 +106,7 @@ class MemoryStore final : public store::Store {
   std::map<std::string, store::ApiRoot, std::less<>> roots_;
   std::map<std::string, Coll, std::less<>> colls_;
   std::map<std::string, store::StatusRecord, std::less<>> statuses_;
+  std::map<std::string, std::string, std::less<>> checkpoints_;
   int64_t last_tombstone_seq_ = 0;
   std::function<Status(const store::StatusRecord&)> put_status_fault_;
   std::function<Status(const store::ObjectQuery&)> scan_fault_;
