@@ -56,7 +56,7 @@ def main():
         s_col = s.collection("feed", ["analysts", "cert-de"], ["analysts", "cert-de"], "clear")
         m.org("sensor", "--sector", "energy")
         m_col = m.collection("local", ["sensor"], ["sensor"], "clear")
-        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
         domains = ["c2-%d-%s.example" % (i, uuid.uuid4().hex[:6]) for i in range(args.indicators)]
         objects = [{"type": "indicator", "spec_version": "2.1",
                     "id": "indicator--" + str(uuid.uuid4()), "created": now, "modified": now,
@@ -99,10 +99,13 @@ def main():
             with open(log, "a") as f:
                 f.write("%.6f\tS%d\t10.0.0.8\t5353\t10.0.0.53\t53\t%s\n" % (t0, i, domain))
             want = objects[i % len(objects)]["id"]
+            # Only what was added lately (the collection fills with sightings; a page holds
+            # at most the server's page size).
+            since = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t0 - 2)) + ".000000Z"
             while True:
-                status, body = s.request("GET", path, analysts)
+                status, body = s.request("GET", path + "&added_after=" + since, analysts)
                 if status == 200 and any(o.get("sighting_of_ref") == want
-                                         for o in body.get("objects", [])):
+                                         for o in (body or {}).get("objects", [])):
                     break
                 if time.time() - t0 > 30:
                     raise SystemExit("sample %d never arrived: %s" % (i, s.log()[-2000:]))

@@ -27,8 +27,9 @@
 // most every --update-every seconds, until SIGINT or SIGTERM, when it stores what it holds
 // and stops.
 //
-// A line that cannot be read is counted and named on stderr (at most kMaxLineReports
-// times), and reading goes on.
+// A line that cannot be read is counted and named on stderr (at most kMaxLineReports per
+// minute; how many more were not named is said when the minute is over and at the end),
+// and reading goes on.
 #include <signal.h>
 
 #include <algorithm>
@@ -447,6 +448,25 @@ class Sense {
     return n;
   }
 
+  // Counts a refused line; true when it may be named (kMaxLineReports a minute).
+  bool MayReport() {
+    ++refused_;
+    const int64_t now = SystemClock().NowMicros();
+    if (now - report_window_us_ >= int64_t{60} * 1'000'000) {
+      if (unreported_ > 0) {
+        PrintError(std::to_string(unreported_) + " more refused line(s) not shown");
+      }
+      report_window_us_ = now;
+      reported_ = unreported_ = 0;
+    }
+    if (reported_ < kMaxLineReports) {
+      ++reported_;
+      return true;
+    }
+    ++unreported_;
+    return false;
+  }
+
   void OnLine(Source& src, std::string_view line) {
     ++src.line_no;
     ++lines_;
@@ -457,7 +477,7 @@ class Sense {
     telemetry::LineError error;
     bool failed = false;
     if (!src.reader->Read(line, &record_, &stix_, &error, &failed)) {
-      if (failed && ++refused_ <= kMaxLineReports) {
+      if (failed && MayReport()) {
         PrintError(src.path + ":" + std::to_string(src.line_no) + ": " +
                    (error.field.empty() ? "" : error.field + ": ") + error.message);
       }
@@ -542,8 +562,8 @@ class Sense {
   }
 
   void Report() {
-    if (refused_ > kMaxLineReports) {
-      PrintError(std::to_string(refused_ - kMaxLineReports) + " more refused line(s) not shown");
+    if (unreported_ > 0) {
+      PrintError(std::to_string(unreported_) + " more refused line(s) not shown");
     }
     if (aggregator_.late_hits() > 0) {
       PrintError(std::to_string(aggregator_.late_hits()) +
@@ -587,6 +607,8 @@ class Sense {
   std::map<std::string, Suppressed> suppressed_;
   uint64_t suppressed_hits_ = 0;
   uint64_t lines_ = 0, records_ = 0, refused_ = 0, matched_ = 0, sightings_ = 0;
+  int64_t report_window_us_ = INT64_MIN / 2;
+  uint64_t reported_ = 0, unreported_ = 0;
 };
 
 int RunSense(const SenseOptions& o) {
@@ -646,6 +668,15 @@ int RunSense(const SenseOptions& o) {
   if (!collection.ok()) {
     return Fail(Status::NotFound("unknown collection '" + o.collection +
                                  "' (--collection: an id from `entente collection list`)"));
+  }
+  // The sightings are ORG's objects in C: as for a TAXII POST, ORG must be a writer of C.
+  if (!policy::AccessToCollection(policy::RequesterFor(store::OrgFactsOf(*org), ""),
+                                  collection->readers, collection->writers)
+           .can_write) {
+    return Fail(Status::PermissionDenied(
+        "organisation '" + o.as + "' may not write to collection '" + o.collection +
+        "', where its sightings would be stored (`entente collection grant " + o.collection +
+        " --org " + o.as + " --write`)"));
   }
   Sense sense(o, **store, std::move(*org), std::move(*collection), where, std::move(decay));
   return sense.Run();

@@ -132,6 +132,12 @@ class SenseTest(harness.NodeTest):
                           "--format", "eve", EVE)
         self.assertEqual(r.returncode, 1, r)
         self.assertIn("unknown organisation 'nobody'", r.stderr)
+        # The sightings are the organisation's objects: it must be a writer of the
+        # collection, as for a TAXII POST.
+        r = self.node.cli("sense", "--as", "other", "--collection", self.coll,
+                          "--format", "eve", EVE)
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn("may not write to collection", r.stderr)
         r = self.node.cli("sense", "--as", "sensor", "--collection", self.coll,
                           "--format", "pcap", EVE)
         self.assertEqual(r.returncode, 2, r)
