@@ -75,7 +75,7 @@ struct Options {
   size_t max_object_bytes = 0;  // of the serialized object; 0: no limit
   // The node's warninglists, looked up for every admitted indicator with a STIX pattern;
   // null or without lists: nothing is looked up (and nothing parsed).
-  std::shared_ptr<const pattern::index::WarninglistSet> warninglists;
+  std::shared_ptr<const pattern::index::WarninglistSet> warninglists = nullptr;
 };
 
 enum class RefusalKind {
