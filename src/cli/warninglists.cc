@@ -331,9 +331,9 @@ WarninglistWatcher::WarninglistWatcher(std::string data_dir, Clock& clock,
       current_(std::make_shared<const NodeWarninglists>()) {}
 
 std::shared_ptr<const NodeWarninglists> WarninglistWatcher::Current() {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   const int64_t now = clock_.NowMicros();
-  if (loaded_ && now - checked_at_us_ < check_interval_us_) return current_;
+  if (loading_ || (loaded_ && now - checked_at_us_ < check_interval_us_)) return current_;
   checked_at_us_ = now;
   // The generation first, then the lists: a change made meanwhile has rewritten the
   // generation after its files, so the next look sees it and loads again.
@@ -346,9 +346,13 @@ std::shared_ptr<const NodeWarninglists> WarninglistWatcher::Current() {
     return current_;
   }
   if (loaded_ && generation == generation_) return current_;
-  generation_ = std::move(generation);
+  generation_ = generation;
   loaded_ = true;
+  loading_ = true;
+  lock.unlock();
   auto lists = LoadNodeWarninglists(data_dir_);
+  lock.lock();
+  loading_ = false;
   if (!lists.ok()) {
     if (log_) {
       log_("warninglists: " + lists.status().message() + "; the lists loaded before stay in force");
@@ -356,7 +360,7 @@ std::shared_ptr<const NodeWarninglists> WarninglistWatcher::Current() {
     return current_;
   }
   current_ = std::make_shared<const NodeWarninglists>(std::move(lists).value());
-  if (log_ && !generation_.empty()) {
+  if (log_ && !generation.empty()) {
     log_("warninglists: " + std::to_string(current_->set.lists().size()) + " list(s), " +
          std::to_string(current_->overrides.size()) + " override(s) loaded");
   }

@@ -87,7 +87,9 @@ Status RemoveWarninglistOverride(const std::string& data_dir, std::string_view i
 // loaded last, and loads again when DATA/warninglists/generation has changed, looking at
 // it at most once per `check_interval_us` of `clock` (so an envelope costs a clock read
 // and, once a second, reading one small file). A change that fails to load is logged
-// once and the lists loaded before stay in force.
+// once and the lists loaded before stay in force. Loading runs outside the lock: while
+// one caller loads (about 0.4 s for MISP's six largest lists), the others go on with the
+// lists loaded before.
 class WarninglistWatcher {
  public:
   WarninglistWatcher(std::string data_dir, Clock& clock = SystemClock(),
@@ -110,6 +112,7 @@ class WarninglistWatcher {
   std::shared_ptr<const NodeWarninglists> current_;  // guarded by mu_
   std::string generation_;                           // guarded by mu_: of current_
   bool loaded_ = false;                              // guarded by mu_
+  bool loading_ = false;                             // guarded by mu_: a caller loads
   int64_t checked_at_us_ = 0;                        // guarded by mu_
 };
 
