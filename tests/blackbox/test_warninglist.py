@@ -247,6 +247,17 @@ class WarninglistTest(harness.NodeTest):
         r = self.node.request("GET", "/api/collections/%s/objects/%s/" % (self.coll, listed["id"]),
                               token=token)
         self.assertEqual(r.status, 200, r)
+        # An operator's override is the node's business: the poster is told the same.
+        self.node.ok("warninglist", "override", listed["id"], "--reason", "internal note",
+                     "--by", "carol")
+        for n in range(3):
+            newer = dict(listed, modified="2024-03-0%dT00:00:00.000Z" % (n + 1))
+            st = self.post(token, [newer])
+            self.assertEqual(st["successes"][0]["message"],
+                             "on warninglist %s (8.8.8.8)" % DNS_NAME)
+            self.assertNotIn("carol", json.dumps(st))
+            self.assertNotIn("internal note", json.dumps(st))
+            time.sleep(0.5)
         # Removed while running: the next envelopes are no longer flagged.
         self.node.ok("warninglist", "remove", DNS_NAME)
         deadline = time.monotonic() + 30
