@@ -56,6 +56,7 @@ Admission::Admission(const store::Collection& collection, Submitter submitter, O
       owner_(OwnerOf(submitter_)) {}
 
 std::optional<Refusal> Admission::Admit(const boost::json::object& obj, store::NewObject* out) {
+  warninglist_hits_.clear();
   auto refuse = [&obj](RefusalKind kind, std::vector<stix::Finding> findings) {
     Refusal r;
     r.kind = kind;
@@ -102,7 +103,27 @@ std::optional<Refusal> Admission::Admit(const boost::json::object& obj, store::N
   out->version_us = key->version_us;
   out->labels = policy::LabelObject(obj, default_tlp_, owner_);
   out->override_owner = submitter_.channel != Channel::kPeer && submitter_.override_owner;
+  // 6. Flagged, not refused: an indicator looking for a value on a warninglist.
+  if (options_.warninglists != nullptr && !options_.warninglists->lists().empty() &&
+      out->type == "indicator") {
+    FindWarninglistHits(obj);
+  }
   return std::nullopt;
+}
+
+void Admission::FindWarninglistHits(const boost::json::object& obj) {
+  const boost::json::value* pattern = obj.if_contains("pattern");
+  const boost::json::value* type = obj.if_contains("pattern_type");
+  if (pattern == nullptr || !pattern->is_string() || type == nullptr || !type->is_string() ||
+      type->get_string() != "stix") {
+    return;
+  }
+  const boost::json::value* version = obj.if_contains("pattern_version");
+  std::string_view version_text;
+  if (version != nullptr && version->is_string()) version_text = version->get_string();
+  warninglist_hits_ = pattern::index::WarninglistHitsOfPattern(
+      *options_.warninglists, pattern->get_string(),
+      pattern::IndicatorParseOptions(version_text).version);
 }
 
 void Admission::SerializeInto(const boost::json::object& obj, std::string* out) {

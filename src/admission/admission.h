@@ -16,7 +16,11 @@
 //      operator ingests as, or the peer's owner (policy::OwnerForPeer).
 //
 // The answer is a store::NewObject ready for Store::AddObjects (or a bulk add), or a
-// Refusal that names the property and the rule. Nothing is stored here: the caller
+// Refusal that names the property and the rule. An admitted indicator whose pattern
+// looks for a value on one of the node's warninglists (Options::warninglists) is still
+// admitted; warninglist_hits() then names each value and list, for the way in to report
+// to its submitter (issue 14: flagged at ingest, not matched unless an operator
+// overrides it). Nothing is stored here: the caller
 // batches and commits as its way in requires, so a refused object never affects others.
 //
 // An Admission is bound to one collection and one submitter and copies what it needs
@@ -29,10 +33,12 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serializer.hpp>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "pattern/index/warninglist.h"
 #include "pattern/parser.h"
 #include "policy/ingress.h"
 #include "policy/policy.h"
@@ -67,6 +73,9 @@ struct Submitter {
 struct Options {
   stix::ValidateOptions validate;
   size_t max_object_bytes = 0;  // of the serialized object; 0: no limit
+  // The node's warninglists, looked up for every admitted indicator with a STIX pattern;
+  // null or without lists: nothing is looked up (and nothing parsed).
+  std::shared_ptr<const pattern::index::WarninglistSet> warninglists = nullptr;
 };
 
 enum class RefusalKind {
@@ -101,10 +110,20 @@ class Admission {
   // The organisation the admitted objects are owned by.
   const std::string& owner() const { return owner_; }
 
+  // The values of the object the last Admit accepted that are on a warninglist, with the
+  // list (pattern::index::WarninglistHitsOfPattern): empty unless it is an indicator with
+  // a STIX pattern and Options::warninglists names a list holding one of its values.
+  // Valid until the next Admit.
+  const std::vector<pattern::index::WarninglistHit>& warninglist_hits() const {
+    return warninglist_hits_;
+  }
+
  private:
   // The compact JSON of `obj` into *out with one allocation of the exact size
   // (boost::json::serialize grows its result chunk by chunk).
   void SerializeInto(const boost::json::object& obj, std::string* out);
+  // Fills warninglist_hits_ for an admitted indicator (options_.warninglists has lists).
+  void FindWarninglistHits(const boost::json::object& obj);
 
   policy::Tlp default_tlp_;
   Submitter submitter_;
@@ -112,6 +131,7 @@ class Admission {
   std::string owner_;
   boost::json::serializer serializer_;
   std::string scratch_;  // SerializeInto's buffer, reused
+  std::vector<pattern::index::WarninglistHit> warninglist_hits_;
 };
 
 // What checking indicator patterns may cost, counted in RE2 program instructions

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <memory>
 #include <string>
 
 namespace entente::admission {
@@ -202,6 +203,48 @@ TEST(Admission, EnvelopePatternBudgetRefusesTheRest) {
   EXPECT_EQ(envelope("[file:name = 'a']", "stix", "2.1"), std::nullopt);
   EXPECT_EQ(envelope("[file:size > 3 AND file:name = 'b']", "stix", "2.1"), std::nullopt);
   EXPECT_EQ(EnvelopePatternChecker(limits)(costly, "stix", "2.1"), std::nullopt);
+}
+
+// Issue 14: "an indicator whose value is on a warninglist is flagged at ingest (a
+// finding naming the list)": admitted all the same, the hits name value and list; what
+// is no indicator, or looks for no listed value, has none.
+TEST(Admission, IndicatorOnAWarninglistIsAdmittedAndFlagged) {
+  pattern::index::WarninglistSet set;
+  pattern::index::Warninglist dns;
+  dns.name = "List of known IPv4 public DNS resolvers";
+  dns.type = pattern::index::WarninglistType::kCidr;
+  dns.entries = {"8.8.8.8", "1.1.1.1"};
+  set.Add(std::move(dns));
+  set.Build();
+  Options options;
+  options.warninglists = std::make_shared<const pattern::index::WarninglistSet>(std::move(set));
+  Admission admission(Collection(), Client("org-a"), options);
+  store::NewObject out;
+  ASSERT_FALSE(admission.Admit(Indicator("", "[ipv4-addr:value = '8.8.8.8']"), &out));
+  ASSERT_EQ(admission.warninglist_hits().size(), 1u);
+  EXPECT_EQ(admission.warninglist_hits()[0].value, "8.8.8.8");
+  EXPECT_EQ(admission.warninglist_hits()[0].list, "List of known IPv4 public DNS resolvers");
+  EXPECT_FALSE(out.json.empty());
+  // The next object starts afresh.
+  ASSERT_FALSE(admission.Admit(Indicator(), &out));
+  EXPECT_TRUE(admission.warninglist_hits().empty());
+  ASSERT_FALSE(admission.Admit(Indicator("", "[ipv4-addr:value = '1.1.1.1']"), &out));
+  EXPECT_EQ(admission.warninglist_hits().size(), 1u);
+  // Another pattern language is not looked into.
+  boost::json::object sigma = Indicator("", "[ipv4-addr:value = '8.8.8.8']");
+  sigma["pattern_type"] = "sigma";
+  ASSERT_FALSE(admission.Admit(sigma, &out));
+  EXPECT_TRUE(admission.warninglist_hits().empty());
+  // A refused object has no hits either.
+  boost::json::object broken = Indicator("", "[ipv4-addr:value = '8.8.8.8']");
+  broken.erase("valid_from");
+  ASSERT_FALSE(admission.Admit(Indicator("", "[ipv4-addr:value = '8.8.8.8']"), &out));
+  ASSERT_TRUE(admission.Admit(broken, &out));
+  EXPECT_TRUE(admission.warninglist_hits().empty());
+  // Without lists nothing is looked up.
+  Admission plain(Collection(), Client("org-a"), {});
+  ASSERT_FALSE(plain.Admit(Indicator("", "[ipv4-addr:value = '8.8.8.8']"), &out));
+  EXPECT_TRUE(plain.warninglist_hits().empty());
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 // organisation creates objects only in its own name) unless --override-owner is given,
 // which is reported on stderr. This path is measured: each file is parsed
 // once, objects are serialized once and stored in batches of kBatchSize per transaction,
-// on a writer thread while the next batch is admitted.
+// on a writer thread while the next batch is admitted. An indicator looking for a value
+// on one of the node's warninglists (cli/warninglists.h) is stored all the same and
+// flagged: a finding on stderr (the first kFlagLines of them) and a count in the summary.
 #include <unistd.h>
 
 #include <chrono>
@@ -21,6 +23,7 @@
 #include "cli/node_util.h"
 #include "cli/progress.h"
 #include "cli/stix_input.h"
+#include "cli/warninglists.h"
 
 namespace entente::cli {
 namespace {
@@ -32,6 +35,9 @@ namespace {
 // ingest` had not yet acknowledged.
 constexpr size_t kBatchSize = 10000;
 constexpr size_t kObjectsPerTransaction = 50000;
+// Flagged indicators reported one by one; the rest are counted in the summary only (a
+// feed of 100,000 indicators for popular domains must not bury the refusals).
+constexpr int64_t kFlagLines = 20;
 
 struct IngestOptions {
   std::string data;
@@ -46,9 +52,13 @@ struct IngestOptions {
 class Ingester {
  public:
   Ingester(store::Store& store, const store::Collection& collection, admission::Submitter as,
-           bool show_progress)
+           bool show_progress, std::shared_ptr<const NodeWarninglists> warninglists)
       : show_progress_(show_progress),
-        admission_(collection, std::move(as), admission::Options{admission::NodeValidateOptions()}),
+        warninglists_(std::move(warninglists)),
+        admission_(collection, std::move(as),
+                   admission::Options{admission::NodeValidateOptions(), 0,
+                                      std::shared_ptr<const pattern::index::WarninglistSet>(
+                                          warninglists_, &warninglists_->set)}),
         start_(std::chrono::steady_clock::now()),
         writer_(store, collection.id, kObjectsPerTransaction) {
     batch_.reserve(kBatchSize);
@@ -68,6 +78,7 @@ class Ingester {
       Report(refusal->findings);
       return Status::Ok();
     }
+    if (!admission_.warninglist_hits().empty()) Flag(o.id);
     if (batch_.size() >= kBatchSize) return Flush();
     return Status::Ok();
   }
@@ -95,6 +106,7 @@ class Ingester {
   int64_t not_owner() const { return writer_.not_owner(); }
   int64_t overridden() const { return writer_.overridden(); }
   int64_t invalid() const { return invalid_; }
+  int64_t flagged() const { return flagged_; }
   int64_t done() const { return done_; }
   double Seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -112,6 +124,28 @@ class Ingester {
     std::fwrite(lines.data(), 1, lines.size(), stderr);
   }
 
+  // An admitted indicator on a warninglist: a finding (rule "warninglist") for the first
+  // kFlagLines, then one line saying the rest are only counted.
+  void Flag(const std::string& id) {
+    if (++flagged_ > kFlagLines + 1) return;
+    std::string line;
+    if (flagged_ <= kFlagLines) {
+      std::string message = pattern::index::DescribeWarninglistHits(admission_.warninglist_hits());
+      if (const WarninglistOverride* o = warninglists_->OverrideOf(id)) {
+        message += "; stored, and matched: overridden by " + o->by + " (" + o->reason + ")";
+      } else {
+        message += "; stored, not matched unless overridden (`entente warninglist override`)";
+      }
+      line = stix::Finding{id, "pattern", "warninglist", message}.ToJsonLine() + "\n";
+    } else {
+      line =
+          "entente: ingest: more indicators on warninglists: counted in the summary, not "
+          "listed\n";
+    }
+    if (show_progress_ && drawn_) line.insert(0, "\r\x1b[K");
+    std::fwrite(line.data(), 1, line.size(), stderr);
+  }
+
   void DrawProgress() {
     if (!show_progress_) return;
     ProgressState state;
@@ -124,11 +158,13 @@ class Ingester {
   }
 
   bool show_progress_;
+  std::shared_ptr<const NodeWarninglists> warninglists_;  // never null
   admission::Admission admission_;
   std::chrono::steady_clock::time_point start_;
   std::vector<store::NewObject> batch_;
   BatchWriter writer_;
   int64_t done_ = 0, invalid_ = 0;  // the total is unknown: files are streamed
+  int64_t flagged_ = 0;
   bool drawn_ = false;
 };
 
@@ -148,8 +184,15 @@ int RunIngest(const IngestOptions& o) {
   if (o.progress && o.no_progress) {
     return UsageError("ingest: --progress and --no-progress exclude each other");
   }
-  auto store = OpenNodeStore(ResolveDataDir(o.data));
+  const std::string dir = ResolveDataDir(o.data);
+  auto store = OpenNodeStore(dir);
   if (!store.ok()) return Fail(store.status());
+  auto warninglists = LoadNodeWarninglists(dir);
+  if (!warninglists.ok()) {
+    return Fail(Status(warninglists.status().code(),
+                       "ingest: the node's warninglists: " + warninglists.status().message() +
+                           " (`entente warninglist remove` the broken file)"));
+  }
   auto collection = (*store)->GetCollection(o.collection);
   if (!collection.ok()) {
     if (collection.status().code() == StatusCode::kNotFound) {
@@ -181,7 +224,8 @@ int RunIngest(const IngestOptions& o) {
         "stored as theirs, and created_by_ref is not checked");
   }
   bool show = o.progress || (!o.no_progress && ::isatty(STDERR_FILENO));
-  Ingester ingester(**store, *collection, std::move(as), show);
+  Ingester ingester(**store, *collection, std::move(as), show,
+                    std::make_shared<const NodeWarninglists>(std::move(warninglists).value()));
   bool unreadable = false;
   for (const auto& path : o.files) {
     // A file that is not one JSON document is refused before any of it is stored
@@ -214,6 +258,7 @@ int RunIngest(const IngestOptions& o) {
   std::cout << "added " << ingester.added() << ", duplicate " << ingester.duplicate()
             << ", invalid " << ingester.invalid();
   if (ingester.not_owner() > 0) std::cout << ", not owner " << ingester.not_owner();
+  if (ingester.flagged() > 0) std::cout << ", flagged " << ingester.flagged();
   std::cout << std::endl;
   if (ingester.not_owner() > 0) {
     PrintError("ingest: " + std::to_string(ingester.not_owner()) +

@@ -47,10 +47,12 @@
 #include "admission/admission.h"
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
+#include "cli/warninglists.h"
 #include "common/env.h"
 #include "common/timestamp.h"
 #include "pattern/index/decay.h"
 #include "pattern/index/indicator_index.h"
+#include "pattern/index/warninglist.h"
 #include "policy/access.h"
 #include "policy/policy.h"
 #include "sensor/indicator_feed.h"
@@ -120,7 +122,7 @@ class LineReader {
                 telemetry::LineError* error, bool* failed) {
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) return false;
     auto parsed = stix::ParseJson(line);
-    if (!parsed.ok() || !parsed->is_object() && !parsed->is_array()) {
+    if (!parsed.ok() || (!parsed->is_object() && !parsed->is_array())) {
       *error = {"", parsed.ok() ? "not a JSON object or array" : parsed.status().message()};
       *failed = true;
       return false;
@@ -263,10 +265,11 @@ struct Source {
 
 class Sense {
  public:
-  Sense(const SenseOptions& o, store::Store& store, store::Organisation org,
-        store::Collection collection, sightings::WhereSighted where,
+  Sense(const SenseOptions& o, std::string data_dir, store::Store& store,
+        store::Organisation org, store::Collection collection, sightings::WhereSighted where,
         std::optional<pattern::index::DecayModel> decay)
       : o_(o),
+        data_dir_(std::move(data_dir)),
         store_(store),
         org_(std::move(org)),
         collection_(std::move(collection)),
@@ -279,6 +282,12 @@ class Sense {
 
   int Run() {
     const int64_t started = SystemClock().NowMicros();
+    // The node's warninglists (docs/warninglists.md): a list that does not load stops the
+    // sensor rather than letting it match what the list should keep out.
+    if (auto lists = LoadNodeWarninglists(data_dir_); !lists.ok()) return Fail(lists.status());
+    watcher_ = std::make_unique<WarninglistWatcher>(
+        data_dir_, SystemClock(), [](const std::string& line) { PrintError(line); });
+    lists_ = watcher_->Current();
     if (Status s = feed_.Load(started); !s.ok()) return Fail(s);
     if (o_.explain) Explain();
     resumable_ = std::none_of(o_.files.begin(), o_.files.end(),
@@ -339,6 +348,14 @@ class Sense {
       if (!o_.follow) break;
       const int64_t now = SystemClock().NowMicros();
       if (now - last_refresh >= o_.refresh_ms * 1000) {
+        if (auto current = watcher_->Current(); current != lists_) {
+          // Every indicator is decided again under the new lists.
+          lists_ = std::move(current);
+          if (Status s = feed_.Load(now); !s.ok()) return Fail(s);
+          std::cerr << "sense: warninglists changed; " << feed_.Counts().matched
+                    << " indicators matched, " << feed_.Counts().suppressed << " suppressed"
+                    << std::endl;
+        }
         auto changed = feed_.Refresh(now);
         if (!changed.ok()) return Fail(changed.status());
         last_refresh = now;
@@ -376,11 +393,20 @@ class Sense {
     a.update_every_us = o.update_every_s * 1'000'000;
     return a;
   }
-  static sensor::FeedOptions FeedOptionsFor(std::optional<pattern::index::DecayModel> decay) {
+  sensor::FeedOptions FeedOptionsFor(std::optional<pattern::index::DecayModel> decay) {
     sensor::FeedOptions f;
     f.decay = std::move(decay);
+    // Issue 14: an indicator a value of which is on a warninglist is not matched unless an
+    // operator overrode it.
+    f.suppress = [this](const pattern::index::IndicatorState& s) -> std::string {
+      if (lists_ == nullptr || lists_->set.lists().empty()) return {};
+      if (lists_->OverrideOf(s.spec.id) != nullptr) return {};
+      return pattern::index::DescribeWarninglistHits(
+          pattern::index::WarninglistHitsOfPattern(lists_->set, s.spec.pattern, s.spec.version));
+    };
     return f;
   }
+
 
   Status Resume(std::map<std::string, telemetry::Position>* saved) {
     auto text = store_.GetCheckpoint(checkpoint_name_);
@@ -582,6 +608,9 @@ class Sense {
   }
 
   const SenseOptions& o_;
+  const std::string data_dir_;
+  std::shared_ptr<const NodeWarninglists> lists_;  // what suppress decides by
+  std::unique_ptr<WarninglistWatcher> watcher_;
   store::Store& store_;
   store::Organisation org_;
   store::Collection collection_;
@@ -678,7 +707,8 @@ int RunSense(const SenseOptions& o) {
         "', where its sightings would be stored (`entente collection grant " + o.collection +
         " --org " + o.as + " --write`)"));
   }
-  Sense sense(o, **store, std::move(*org), std::move(*collection), where, std::move(decay));
+  Sense sense(o, ResolveDataDir(o.data), **store, std::move(*org), std::move(*collection), where,
+              std::move(decay));
   return sense.Run();
 }
 

@@ -16,6 +16,7 @@
 #include "cli/listen_address.h"
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
+#include "cli/warninglists.h"
 #include "federation/sync.h"
 #include "taxii/server.h"
 
@@ -101,6 +102,12 @@ int RunServe(const ServeOptions& o) {
   }
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
+  // The node's warninglists, as `entente warninglist` changes them while the node runs
+  // (looked at once a second at most): an indicator POSTed that looks for a listed value
+  // is flagged in its status.
+  auto warninglists =
+      std::make_shared<WarninglistWatcher>(ResolveDataDir(o.data), SystemClock(), LogLine);
+  const size_t list_count = warninglists->Current()->set.lists().size();
 
   taxii::ServerOptions options;
   options.host = address->host;
@@ -125,6 +132,7 @@ int RunServe(const ServeOptions& o) {
   options.max_queued_bytes = o.queue_bytes;
   options.access_log = LogLine;
   options.log = LogLine;
+  options.warninglists = [warninglists] { return warninglists->CurrentSet(); };
 
   // Block the stop signals in every thread (the server's threads inherit this mask) and
   // wait for them here.
@@ -148,15 +156,15 @@ int RunServe(const ServeOptions& o) {
   }
   std::string url = DiscoveryUrl((*server)->scheme(), address->host, (*server)->port());
   std::cout << "listening on " << url << std::endl;
-  LogLine(std::string("entente: serving ") + ResolveDataDir(o.data) + " with " +
-          std::to_string(options.threads) + " threads and " +
-          std::to_string(options.write_threads) + " write threads; " + std::to_string(fds.soft) +
-          " file descriptors" +
-          (fds.soft != fds.before ? " (soft limit raised from " + std::to_string(fds.before) + ")"
-                                  : "") +
-          ", at most " + std::to_string(max_connections) + " connections, " +
-          std::to_string(o.max_connections_per_address) +
-          " per address; indicator patterns checked; stop with Ctrl-C or SIGTERM");
+  LogLine(
+      std::string("entente: serving ") + ResolveDataDir(o.data) + " with " +
+      std::to_string(options.threads) + " threads and " + std::to_string(options.write_threads) +
+      " write threads; " + std::to_string(fds.soft) + " file descriptors" +
+      (fds.soft != fds.before ? " (soft limit raised from " + std::to_string(fds.before) + ")"
+                              : "") +
+      ", at most " + std::to_string(max_connections) + " connections, " +
+      std::to_string(o.max_connections_per_address) + " per address; indicator patterns checked; " +
+      std::to_string(list_count) + " warninglist(s); stop with Ctrl-C or SIGTERM");
 
   // The federation's state is kept with the node's store (declared after the store:
   // destroyed before it).

@@ -313,6 +313,8 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
                        const boost::json::array& objects, const EnvelopeProvenance& provenance,
                        bool override_owner, store::StatusRecord* status) {
   std::vector<store::NewObject> batch;
+  // flags[i]: what the success of batch[i] says about warninglists ("" when nothing).
+  std::vector<std::string> flags;
   auto flush = [&] {
     if (batch.empty()) return;
     auto added = store_.AddObjects(collection.id, batch);
@@ -344,9 +346,11 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
       // version is the date_added of this organisation's copy).
       if (d.version.empty()) d.version = FormatTimestamp(r.date_added_us, 6);
       if (r.outcome == store::AddOutcome::kDuplicate) d.message = "already present";
+      if (!flags[i].empty()) d.message += (d.message.empty() ? "" : "; ") + flags[i];
       status->successes.push_back(std::move(d));
     }
     batch.clear();
+    flags.clear();
   };
   admission::Submitter submitter;
   submitter.channel = admission::Channel::kClient;
@@ -369,7 +373,10 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
   if (options_.envelope_pattern_checker) {
     validate.check_pattern = options_.envelope_pattern_checker();
   }
-  admission::Admission admission(collection, std::move(submitter), {std::move(validate)});
+  admission::Options admit_options;
+  admit_options.validate = std::move(validate);
+  if (options_.warninglists) admit_options.warninglists = options_.warninglists();
+  admission::Admission admission(collection, std::move(submitter), std::move(admit_options));
   // This node's name, to recognise what comes back to where it started (a keyed copy of
   // an object made here included): the provenance path the sender gives names it.
   std::string local_node;
@@ -404,6 +411,9 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
       }
       n.provenance = *p;
     }
+    // About this object only, which the poster sent: the values of its pattern that are
+    // on a list of this node.
+    flags.push_back(pattern::index::DescribeWarninglistHits(admission.warninglist_hits()));
     if (batch.size() >= options_.chunk_size) flush();
   }
   flush();

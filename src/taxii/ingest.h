@@ -8,7 +8,11 @@
 // failures (with the property and rule that failed) and pendings in a TAXII status
 // resource persisted through Store::PutStatus. Envelopes larger than the threshold are
 // queued: the caller gets a "pending" status at once and one background thread
-// completes it. Invalid objects never affect the others.
+// completes it. Invalid objects never affect the others. An indicator looking for a value
+// on one of the node's warninglists (IngestOptions::warninglists) is stored and its
+// success carries "on warninglist NAME (VALUE)" in its `message` (TAXII 2.1 §4.3.1,
+// status-details): the poster learns this about the objects it sent, nothing about any
+// other.
 //
 // The queue is bounded by the bytes of the envelopes it holds (as received; parsed,
 // they take several times that in memory), counted from Submit until the worker has
@@ -32,6 +36,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -39,6 +44,7 @@
 
 #include "common/env.h"
 #include "entente/status.h"
+#include "pattern/index/warninglist.h"
 #include "stix/stix.h"
 #include "store/store.h"
 #include "taxii/provenance.h"
@@ -53,6 +59,9 @@ struct IngestOptions {
   // validate.check_pattern), e.g. admission::EnvelopePatternChecker with a budget per
   // envelope.
   std::function<stix::PatternChecker()> envelope_pattern_checker;
+  // When set, called once per envelope (from the thread that processes it) for the
+  // node's warninglists at that moment; null or no lists: nothing is looked up.
+  std::function<std::shared_ptr<const pattern::index::WarninglistSet>()> warninglists;
   // Bounds of the queue of envelopes waiting for the background thread (bytes as
   // received); 0: no bound.
   uint64_t max_queued_bytes_per_org = 16ull << 20;

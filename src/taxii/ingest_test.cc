@@ -330,6 +330,66 @@ TEST(Ingestor, EachEnvelopeGetsItsOwnPatternChecker) {
 
 // TAXII 2.1 §2: "Empty lists are prohibited in TAXII and MUST NOT be used as a substitute
 // for omitting optional properties": a status omits the lists it has nothing in.
+// Issue 14: an indicator looking for a listed value is stored and flagged; TAXII 2.1
+// §4.3.1: a status-details entry "MAY" carry a `message`. The flag goes only on the
+// success of the object that carries the value, and the lists are asked for per envelope
+// (so that a list added while the server runs applies to the next envelope).
+TEST(Ingestor, IndicatorOnAWarninglistIsStoredAndItsSuccessSaysSo) {
+  MemoryStore store;
+  const store::Collection c = AddCollection(store);
+  auto lists = std::make_shared<std::shared_ptr<const pattern::index::WarninglistSet>>();
+  int asked = 0;
+  IngestOptions options;
+  options.warninglists = [&asked, lists] {
+    ++asked;
+    return *lists;
+  };
+  Ingestor ingestor(store, options);
+  const std::string listed = NewId("indicator");
+  const std::string other = NewId("indicator");
+  auto envelope = [&] {
+    boost::json::array objects;
+    objects.push_back(boost::json::parse(Indicator(listed, "2024-01-02T00:00:00.000Z")));
+    boost::json::value second = boost::json::parse(Indicator(other, "2024-01-02T00:00:00.000Z"));
+    second.as_object()["pattern"] = "[ipv4-addr:value = '203.0.113.7']";
+    objects.push_back(std::move(second));
+    return objects;
+  };
+  // No lists yet: nothing said.
+  auto first = ingestor.Submit(c, "org-a", envelope());
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->successes.size(), 2u);
+  EXPECT_EQ(first->successes[0].message, "");
+  EXPECT_EQ(asked, 1);
+  // A list holding the first indicator's value (the fixture's 198.51.100.1).
+  pattern::index::WarninglistSet set;
+  pattern::index::Warninglist doc;
+  doc.name = "Documentation ranges";
+  doc.type = pattern::index::WarninglistType::kCidr;
+  doc.entries = {"198.51.100.0/24"};
+  set.Add(std::move(doc));
+  set.Build();
+  *lists = std::make_shared<const pattern::index::WarninglistSet>(std::move(set));
+  auto second = ingestor.Submit(c, "org-a", envelope());
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(asked, 2);
+  ASSERT_EQ(second->successes.size(), 2u);
+  EXPECT_EQ(second->successes[0].id, listed);
+  EXPECT_EQ(second->successes[0].message,
+            "already present; on warninglist Documentation ranges (198.51.100.1)");
+  EXPECT_EQ(second->successes[1].id, other);
+  EXPECT_EQ(second->successes[1].message, "already present");
+  // A new version is stored, flagged.
+  boost::json::array newer;
+  newer.push_back(boost::json::parse(Indicator(listed, "2024-01-03T00:00:00.000Z")));
+  auto third = ingestor.Submit(c, "org-a", std::move(newer));
+  ASSERT_TRUE(third.ok());
+  ASSERT_EQ(third->successes.size(), 1u);
+  EXPECT_EQ(third->successes[0].message, "on warninglist Documentation ranges (198.51.100.1)");
+  EXPECT_NE(StatusJson(*third).find("\"message\":\"on warninglist Documentation ranges"),
+            std::string::npos);
+}
+
 TEST(StatusJson, OmitsEmptyLists) {
   store::StatusRecord s;
   s.id = "2d086da7-4bdc-4f91-900e-d77486753710";

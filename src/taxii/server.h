@@ -29,6 +29,7 @@
 #include <string>
 
 #include "entente/status.h"
+#include "pattern/index/warninglist.h"
 #include "stix/stix.h"
 #include "store/store.h"
 
@@ -69,6 +70,11 @@ struct ServerOptions {
   // When set, called once per envelope for its pattern check instead of
   // validate.check_pattern (admission::EnvelopePatternChecker: a budget per envelope).
   std::function<stix::PatternChecker()> envelope_pattern_checker;
+  // When set, called once per POSTed envelope for the node's warninglists at that
+  // moment (taxii/ingest.h: an indicator on one is stored and its success says so).
+  // Called from the write threads and the background worker, possibly concurrently.
+  // `entente serve` passes a watcher that reloads the lists when the CLI changes them.
+  std::function<std::shared_ptr<const pattern::index::WarninglistSet>()> warninglists;
   // One line per request (method, target, status, bytes, microseconds, org). Empty: no
   // access log. Called from the serving threads, possibly concurrently.
   std::function<void(const std::string& line)> access_log;

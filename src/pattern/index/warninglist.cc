@@ -6,6 +6,7 @@
 #include <boost/json/value.hpp>
 #include <utility>
 
+#include "pattern/parser.h"
 #include "stix/stix.h"
 
 namespace entente::pattern::index {
@@ -221,6 +222,71 @@ std::vector<std::string_view> WarninglistSet::ListsContaining(std::string_view v
   names.reserve(hits.size());
   for (uint32_t n : hits) names.emplace_back(lists_[n].name);
   return names;
+}
+
+namespace {
+
+void CollectValues(const ComparisonExpr& e, std::vector<std::string_view>* out) {
+  if (e.kind != ComparisonExpr::Kind::kComparison) {
+    for (const ComparisonExpr& c : e.children) CollectValues(c, out);
+    return;
+  }
+  const Comparison& c = e.comparison;
+  if (c.negated) return;
+  switch (c.op) {
+    case CompareOp::kEqual:
+    case CompareOp::kIsSubset:
+      if (c.value.kind == Constant::Kind::kString) out->push_back(c.value.text);
+      return;
+    case CompareOp::kIn:
+      for (const Constant& m : c.set) {
+        if (m.kind == Constant::Kind::kString) out->push_back(m.text);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+void CollectValues(const ObservationExpr& e, std::vector<std::string_view>* out) {
+  if (e.kind == ObservationExpr::Kind::kComparison) {
+    CollectValues(e.comparison, out);
+    return;
+  }
+  for (const ObservationExpr& c : e.children) CollectValues(c, out);
+}
+
+}  // namespace
+
+std::vector<WarninglistHit> WarninglistHitsOfPattern(const WarninglistSet& set,
+                                                     std::string_view pattern,
+                                                     StixVersion version) {
+  std::vector<WarninglistHit> hits;
+  if (set.lists().empty()) return hits;
+  ParseOptions options;
+  options.version = version;
+  auto parsed = ParsePattern(pattern, options);
+  if (!parsed.ok()) return hits;
+  std::vector<std::string_view> values;
+  CollectValues(parsed->root, &values);
+  for (size_t i = 0; i < values.size(); ++i) {
+    // A value written twice is looked up once.
+    if (std::find(values.begin(), values.begin() + i, values[i]) != values.begin() + i) continue;
+    for (std::string_view list : set.ListsContaining(values[i])) {
+      hits.push_back({std::string(values[i]), std::string(list)});
+    }
+  }
+  return hits;
+}
+
+std::string DescribeWarninglistHits(const std::vector<WarninglistHit>& hits, size_t max_hits) {
+  std::string out;
+  for (size_t i = 0; i < hits.size() && i < max_hits; ++i) {
+    if (i) out += "; ";
+    out += "on warninglist " + hits[i].list + " (" + hits[i].value + ")";
+  }
+  if (hits.size() > max_hits) out += "; and " + std::to_string(hits.size() - max_hits) + " more";
+  return out;
 }
 
 }  // namespace entente::pattern::index

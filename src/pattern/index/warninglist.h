@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "entente/status.h"
+#include "pattern/ast.h"
 #include "pattern/index/cidr_set.h"
 
 namespace re2 {
@@ -82,5 +83,28 @@ class WarninglistSet {
   std::vector<std::pair<std::string, uint32_t>> substrings_;          // lower-cased
   std::vector<std::pair<std::unique_ptr<re2::RE2>, uint32_t>> regexes_;
 };
+
+// A value an indicator's pattern compares with that is on a warninglist.
+struct WarninglistHit {
+  std::string value;  // the string constant, as written in the pattern (unescaped)
+  std::string list;   // the list's `name`
+
+  bool operator==(const WarninglistHit&) const = default;
+};
+
+// The values `pattern` (STIX patterning text of `version`) looks for that are on a list of
+// `set`: the string constants of every comparison that is not negated and compares with
+// `=`, `IN` (each member) or `ISSUBSET` (an address or block, which the cidr lists hold),
+// one hit per (value, list), in the order the pattern writes them and then the order of
+// the lists. LIKE and MATCHES name no value and are not looked up; neither are `!=`,
+// `NOT =` (the value is what the indicator excludes) nor non-string constants.
+// A pattern that does not parse (with the default limits) has no hits: admission refuses
+// it anyway. Empty at once, without parsing, when `set` holds no list.
+std::vector<WarninglistHit> WarninglistHitsOfPattern(const WarninglistSet& set,
+                                                     std::string_view pattern, StixVersion version);
+
+// "on warninglist NAME (VALUE)" for each hit, joined by "; ": the first `max_hits`, then
+// "; and N more". How every way in tells of a flagged indicator.
+std::string DescribeWarninglistHits(const std::vector<WarninglistHit>& hits, size_t max_hits = 5);
 
 }  // namespace entente::pattern::index

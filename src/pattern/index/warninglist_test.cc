@@ -119,5 +119,81 @@ TEST(Warninglist, BadFilesAreRefusedNamingTheMember) {
   }
 }
 
+// The values an indicator looks for, against real lists: `=` and each member of `IN`
+// (STIX 2.1 section 9.5: "=" compares with the constant, IN with each member of the set),
+// ISSUBSET's block against the cidr lists; what an indicator excludes or only describes
+// by LIKE / MATCHES is not a value it looks for.
+TEST(Warninglist, HitsOfAPatternNameEachValueAndList) {
+  WarninglistSet set = RealLists();
+  const std::string dns = "List of known IPv4 public DNS resolvers";
+  const std::string aws = "List of known Amazon AWS IP address ranges";
+  const std::string top = "Top 100,000 domains from Cloudflare Radar";
+  const std::string fp = "Hashes that are often included in IOC lists but are false positives.";
+  using Hits = std::vector<WarninglistHit>;
+  EXPECT_EQ(WarninglistHitsOfPattern(set, "[ipv4-addr:value = '8.8.8.8']", StixVersion::k21),
+            (Hits{{"8.8.8.8", dns}}));
+  EXPECT_EQ(WarninglistHitsOfPattern(set, "[ipv4-addr:value = '203.0.113.9']", StixVersion::k21),
+            Hits{});
+  EXPECT_EQ(WarninglistHitsOfPattern(set,
+                                     "[domain-name:value IN ('evil.example', 'github.com')] AND "
+                                     "[file:hashes.MD5 = '00014cb6ebc0e2fb3f83dec061fc8ac1']",
+                                     StixVersion::k21),
+            (Hits{{"github.com", top}, {"00014cb6ebc0e2fb3f83dec061fc8ac1", fp}}));
+  EXPECT_EQ(WarninglistHitsOfPattern(set,
+                                     "[network-traffic:dst_ref.value ISSUBSET '1.178.16.0/24' OR "
+                                     "ipv4-addr:value = '8.8.8.8'] WITHIN 60 SECONDS",
+                                     StixVersion::k21),
+            (Hits{{"1.178.16.0/24", aws}, {"8.8.8.8", dns}}));
+  // Written twice, told once.
+  EXPECT_EQ(
+      WarninglistHitsOfPattern(
+          set, "[ipv4-addr:value = '8.8.8.8'] OR [ipv4-addr:value = '8.8.8.8']", StixVersion::k21),
+      (Hits{{"8.8.8.8", dns}}));
+  // Excluded or not a value: no hit.
+  EXPECT_EQ(WarninglistHitsOfPattern(set, "[ipv4-addr:value != '8.8.8.8']", StixVersion::k21),
+            Hits{});
+  EXPECT_EQ(WarninglistHitsOfPattern(set, "[ipv4-addr:value NOT = '8.8.8.8']", StixVersion::k21),
+            Hits{});
+  EXPECT_EQ(
+      WarninglistHitsOfPattern(set, "[domain-name:value LIKE 'github.com']", StixVersion::k21),
+      Hits{});
+  EXPECT_EQ(WarninglistHitsOfPattern(set, "[domain-name:value MATCHES '^github\\.com$']",
+                                     StixVersion::k21),
+            Hits{});
+  // STIX 2.0 patterns (the 2.0 START/STOP strings) parse in 2.0 mode.
+  EXPECT_EQ(WarninglistHitsOfPattern(set,
+                                     "[ipv4-addr:value = '8.8.8.8'] START '2016-01-01T00:00:00Z' "
+                                     "STOP '2016-02-01T00:00:00Z'",
+                                     StixVersion::k20),
+            (Hits{{"8.8.8.8", dns}}));
+  // Text that is no pattern, and a node without lists.
+  EXPECT_EQ(WarninglistHitsOfPattern(set, "[ipv4-addr:value = '8.8.8.8'", StixVersion::k21),
+            Hits{});
+  EXPECT_EQ(
+      WarninglistHitsOfPattern(WarninglistSet(), "[ipv4-addr:value = '8.8.8.8']", StixVersion::k21),
+      Hits{});
+}
+
+TEST(Warninglist, DescribeNamesListAndValue) {
+  std::vector<WarninglistHit> hits = {{"8.8.8.8", "dns"}, {"github.com", "top"}};
+  EXPECT_EQ(DescribeWarninglistHits(hits),
+            "on warninglist dns (8.8.8.8); on warninglist top "
+            "(github.com)");
+  EXPECT_EQ(DescribeWarninglistHits(hits, 1), "on warninglist dns (8.8.8.8); and 1 more");
+  EXPECT_EQ(DescribeWarninglistHits({}), "");
+}
+
+// A value on two lists is one hit per list, in the order the lists were added.
+TEST(Warninglist, AValueOnTwoListsIsAHitPerList) {
+  WarninglistSet set;
+  set.Add(Make(WarninglistType::kHostname, "hosts", {"example.org"}));
+  set.Add(Make(WarninglistType::kSubstring, "subs", {"sinkhole"}));
+  set.Build();
+  EXPECT_EQ(WarninglistHitsOfPattern(set, "[url:value = 'http://sinkhole.example.org/a']",
+                                     StixVersion::k21),
+            (std::vector<WarninglistHit>{{"http://sinkhole.example.org/a", "hosts"},
+                                         {"http://sinkhole.example.org/a", "subs"}}));
+}
+
 }  // namespace
 }  // namespace entente::pattern::index
