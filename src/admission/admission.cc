@@ -5,6 +5,7 @@
 #include <string_view>
 #include <utility>
 
+#include "admission/observable_values.h"
 #include "pattern/index/fast_classify.h"
 #include "pattern/parser.h"
 
@@ -102,6 +103,8 @@ std::optional<Refusal> Admission::Admit(const boost::json::object& obj, store::N
   out->version_us = key->version_us;
   out->labels = policy::LabelObject(obj, default_tlp_, owner_);
   out->override_owner = submitter_.channel != Channel::kPeer && submitter_.override_owner;
+  // 6. What the value index holds of it.
+  ObservableValues(obj, &out->values);
   return std::nullopt;
 }
 

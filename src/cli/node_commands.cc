@@ -13,6 +13,7 @@ void RegisterNodeCommands(CLI::App& app, CommandContext& ctx) {
   RegisterValidateCommand(app, ctx);
   RegisterServeCommand(app, ctx);
   RegisterSenseCommand(app, ctx);
+  RegisterSeenCommand(app, ctx);
 }
 
 }  // namespace entente::cli

@@ -19,5 +19,6 @@ void RegisterExportCommand(CLI::App& app, CommandContext& ctx);
 void RegisterValidateCommand(CLI::App& app, CommandContext& ctx);
 void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
 void RegisterSenseCommand(CLI::App& app, CommandContext& ctx);
+void RegisterSeenCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace entente::cli

@@ -324,6 +324,10 @@ TEST_F(SqliteFederationTest, OnlyAnSqliteStoreCarriesTheSqliteState) {
                                               const std::vector<NewObject>&) override {
       return std::vector<AddResult>();
     }
+    Status ScanValueHolders(const std::vector<std::string>&,
+                            const std::function<ScanAction(const ValueHolder&)>&) override {
+      return Status::Ok();
+    }
     Status ScanObjects(const ObjectQuery&,
                        const std::function<ScanAction(const ObjectRow&)>&) override {
       return Status::Ok();
