@@ -31,7 +31,7 @@ int64_t MicrosOf(std::string_view text) {
 
 // The newest version of an object the reader may see in one collection, as the reader
 // receives it (granular parts it may not see taken out).
-struct Seen1 {
+struct VisibleVersion {
   std::string collection_id;
   std::string version;
   json::object object;
@@ -69,15 +69,15 @@ class SeenRun {
   const std::set<std::string>& readable() const { return readable_; }
 
   // The newest version of `id` (of `type`) the reader may see in `collection_id`.
-  Result<std::optional<Seen1>> Newest(const std::string& collection_id, const std::string& id,
-                                      const std::string& type) {
+  Result<std::optional<VisibleVersion>> Newest(const std::string& collection_id,
+                                               const std::string& id, const std::string& type) {
     ObjectQuery q;
     q.collection_id = collection_id;
     q.ids = {id};
     q.types = {type};
     q.match_last = true;
     q.visible = [this](const policy::Labels& labels) { return policy::MayRead(who_, labels); };
-    std::optional<Seen1> out;
+    std::optional<VisibleVersion> out;
     Status s = store_.ScanObjects(q, [&](const ObjectRow& row) {
       if (!policy::MayRead(who_, row.labels)) return ScanAction::kContinue;
       policy::ReaderView view = policy::ViewFor(who_, row.labels, row.json);
@@ -85,7 +85,8 @@ class SeenRun {
       auto parsed =
           stix::ParseJson(view.rewritten.empty() ? row.json : std::string_view(view.rewritten));
       if (!parsed.ok() || !parsed->is_object()) return ScanAction::kContinue;
-      out = Seen1{collection_id, std::string(row.version), std::move(parsed->get_object())};
+      out =
+          VisibleVersion{collection_id, std::string(row.version), std::move(parsed->get_object())};
       return ScanAction::kStop;
     });
     if (!s.ok()) return s;
