@@ -11,6 +11,7 @@
 #include "common/timestamp.h"
 #include "policy/access.h"
 #include "store/test_util.h"
+#include "store/value_index_cases.h"
 
 namespace entente::store {
 namespace {
@@ -141,6 +142,15 @@ class SeenTest : public ::testing::Test {
 
   TempDir dir_;
 };
+
+TEST_F(SeenTest, ValueIndexContract) {
+  SqliteOptions o;
+  o.create_if_missing = true;
+  o.synchronous = "OFF";
+  auto s = OpenSqliteStore(dir_.File("contract"), o);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  testing::CheckValueIndexContract(**s);
+}
 
 TEST_F(SeenTest, ValueIndexHasOneRowPerVersionAndValueAndForgetsDeletedVersions) {
   auto s = Build("db", true);
