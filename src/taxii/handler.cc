@@ -580,8 +580,9 @@ http::Response TaxiiHandler::Seen(const http::Request& req, const Caller& caller
     const bool is_value = key == "value";
     if (!is_value && key != "indicator") continue;
     bool& given = is_value ? value_given : indicator_given;
-    if (given)
+    if (given) {
       return TaxiiError(400, "Bad Request", "parameter '" + key + "' given more than once");
+    }
     given = true;
     (is_value ? query.value : query.indicator_id) = value;
   }
