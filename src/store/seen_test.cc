@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <string>
 #include <vector>
@@ -232,6 +233,33 @@ TEST_F(SeenTest, ARootLimitsTheCollectionsAndQueriesAreChecked) {
                 .code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(Seen(*s, a, ByIndicator("sighting--1")).status().code(), StatusCode::kInvalidArgument);
+}
+
+// Only the parts a reader may see are looked at (policy::ViewFor): a sighting whose count
+// and where_sighted_refs are TLP:RED parts counts once, from nowhere known, for a reader
+// outside them.
+TEST_F(SeenTest, GranularPartsTheReaderMayNotSeeAreNotLookedAt) {
+  auto s = Build("db", false);
+  const std::string red = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+  NewObject hidden_parts =
+      SightingOf("sighting--00000000-0000-4000-8000-000000000009", kI1, "2026-03-04T11:00:00.000Z",
+                 40, policy::Tlp::kGreen,
+                 R"(,"where_sighted_refs":[")" + std::string(kOrgIdentity) + R"(",")" +
+                     kLocationDe + R"("],"granular_markings":[{"marking_ref":")" + red +
+                     R"(","selectors":["count","where_sighted_refs"]}])");
+  hidden_parts.labels = policy::LabelObject(boost::json::parse(hidden_parts.json).as_object(),
+                                            policy::Tlp::kGreen, "org-a");
+  ASSERT_TRUE(hidden_parts.labels.granular);
+  ASSERT_TRUE(s->AddObjects("c-1", {hidden_parts}).ok());
+  // Before: sightings 1 (5, DE, energy) and 3 (2, unknown).
+  SeenReport b = Ask(*s, Reader("org-b", kIdB), ByValue(kValue));
+  EXPECT_EQ(b.sightings, 3);
+  EXPECT_EQ(b.total, 5 + 2 + 1);
+  EXPECT_EQ(b.by_country, (std::map<std::string, int64_t>{{"DE", 5}, {"unknown", 3}}));
+  // Its owner sees the parts.
+  SeenReport a = Ask(*s, Reader("org-a", kIdA), ByValue(kValue));
+  EXPECT_EQ(a.total, 5 + 2 + 40);
+  EXPECT_EQ(a.by_country, (std::map<std::string, int64_t>{{"DE", 45}, {"unknown", 2}}));
 }
 
 // Schema version 6 indexes the versions stored before it, through the extractor.
