@@ -89,6 +89,8 @@ class SeenRun {
           VisibleVersion{collection_id, std::string(row.version), std::move(parsed->get_object())};
       return ScanAction::kStop;
     });
+    // A collection removed since it was listed holds nothing.
+    if (s.code() == StatusCode::kNotFound) return std::optional<VisibleVersion>();
     if (!s.ok()) return s;
     return out;
   }
