@@ -3,7 +3,7 @@
 // after the last date_added seen). Prints one JSON line per phase.
 //
 //   bench_store_ingest [--count N] [--batch B] [--page P] [--synchronous FULL|NORMAL]
-//                      [--dir D] [--iocs file.tsv.gz] [--validate]
+//                      [--dir D] [--iocs file.tsv.gz] [--validate] [--no-values]
 //   bench_store_ingest --count N --write-bundle FILE
 //
 // --iocs defaults to $ENTENTE_BENCH_DATA/iocs/maltrail-static.tsv.gz (docs/benchmarks.md,
@@ -14,7 +14,9 @@
 //
 // Objects are shaped like real feed data: STIX 2.1 indicators (~460 bytes) whose
 // patterns carry the URLs, IPs and domains of maltrail-static.tsv.gz, and one in ten a
-// newer version of an earlier indicator.
+// newer version of an earlier indicator. Each carries the value its pattern compares, as
+// admission gives it for the value index (store.h NewObject::values); --no-values leaves
+// it out, to measure what the index costs.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,6 +58,7 @@ struct Options {
   std::string dir;
   std::string iocs;  // empty: $ENTENTE_BENCH_DATA/iocs/maltrail-static.tsv.gz
   bool validate = false;
+  bool no_values = false;
   std::string write_bundle;  // when set: write the objects as a bundle file and stop
 };
 
@@ -84,6 +87,12 @@ std::vector<Ioc> LoadIocs(const std::string& path, size_t max) {
   }
   pclose(f);
   return out;
+}
+
+// The value PatternFor's pattern compares (unescaped), as the value index holds it.
+std::string ComparedValue(const std::string& value) {
+  if (value.rfind("http://", 0) == 0 || value.rfind("https://", 0) == 0) return value;
+  return value.substr(0, value.find(':'));
 }
 
 std::string PatternFor(const std::string& value) {
@@ -137,6 +146,7 @@ class ObjectMaker {
     n.json = json::serialize(o);
     n.labels.tlp = entente::policy::Tlp::kGreen;
     n.labels.owner_org = "org-bench";
+    n.values = {ComparedValue(ioc.value)};
     return n;
   }
 
@@ -193,6 +203,8 @@ bool ParseArgs(int argc, char** argv, Options* o) {
     const char* v = nullptr;
     if (a == "--validate") {
       o->validate = true;
+    } else if (a == "--no-values") {
+      o->no_values = true;
     } else if ((a == "--count" || a == "--batch" || a == "--page" || a == "--synchronous" ||
                 a == "--dir" || a == "--iocs" || a == "--write-bundle") &&
                (v = next()) != nullptr) {
@@ -206,7 +218,7 @@ bool ParseArgs(int argc, char** argv, Options* o) {
     } else {
       std::fprintf(stderr,
                    "usage: %s [--count N] [--batch B] [--page P] [--synchronous S] "
-                   "[--dir D] [--iocs F] [--validate] [--write-bundle FILE]\n",
+                   "[--dir D] [--iocs F] [--validate] [--no-values] [--write-bundle FILE]\n",
                    argv[0]);
       return false;
     }
@@ -274,6 +286,7 @@ int main(int argc, char** argv) {
     auto t0 = Clock::now();
     for (; i < opt.count && static_cast<int>(batch.size()) < opt.batch; ++i) {
       batch.push_back(maker.Make(i));
+      if (opt.no_values) batch.back().values.clear();
       bytes += static_cast<int64_t>(batch.back().json.size());
     }
     auto t1 = Clock::now();
@@ -303,13 +316,15 @@ int main(int argc, char** argv) {
   const double st = Seconds(store_time), vt = Seconds(validate_time);
   std::printf(
       "{\"phase\":\"ingest\",\"objects\":%lld,\"added\":%lld,\"batch\":%d,\"synchronous\":\"%s\","
+      "\"values\":%s,"
       "\"avg_object_bytes\":%.0f,\"store_seconds\":%.3f,\"store_objects_per_s\":%.0f,"
       "\"store_cpu_seconds\":%.3f,\"store_objects_per_cpu_s\":%.0f,"
       "\"validate\":%s,\"invalid\":%lld,\"validate_seconds\":%.3f,"
       "\"validate_and_store_objects_per_s\":%.0f,\"generate_seconds\":%.3f,"
       "\"db_bytes\":%lld,\"wal_bytes\":%lld,\"disk_bytes_per_object\":%.0f}\n",
       static_cast<long long>(opt.count), static_cast<long long>(added), opt.batch,
-      opt.synchronous.c_str(), static_cast<double>(bytes) / static_cast<double>(opt.count), st,
+      opt.synchronous.c_str(), opt.no_values ? "false" : "true",
+      static_cast<double>(bytes) / static_cast<double>(opt.count), st,
       static_cast<double>(opt.count) / st, store_cpu, static_cast<double>(opt.count) / store_cpu,
       opt.validate ? "true" : "false", static_cast<long long>(invalid), vt,
       static_cast<double>(opt.count) / (st + vt), Seconds(make_time),

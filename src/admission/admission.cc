@@ -5,6 +5,7 @@
 #include <string_view>
 #include <utility>
 
+#include "admission/observable_values.h"
 #include "pattern/index/fast_classify.h"
 #include "pattern/parser.h"
 
@@ -108,6 +109,8 @@ std::optional<Refusal> Admission::Admit(const boost::json::object& obj, store::N
       out->type == "indicator") {
     FindWarninglistHits(obj);
   }
+  // 7. What the value index holds of it.
+  ObservableValues(obj, &out->values);
   return std::nullopt;
 }
 

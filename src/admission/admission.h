@@ -13,7 +13,9 @@
 //   4. the object's compact JSON, serialized once, within max_object_bytes;
 //   5. the labels of the read gate (policy::LabelObject with the collection's default
 //      TLP), owned by the submitter: the client's organisation, the organisation the
-//      operator ingests as, or the peer's owner (policy::OwnerForPeer).
+//      operator ingests as, or the peer's owner (policy::OwnerForPeer);
+//   6. the observable values it holds, for the store's value index
+//      (admission/observable_values.h).
 //
 // The answer is a store::NewObject ready for Store::AddObjects (or a bulk add), or a
 // Refusal that names the property and the rule. An admitted indicator whose pattern

@@ -15,7 +15,7 @@ struct CommandContext {
 };
 
 // Node administration and data: init, org, token, apiroot, collection, ingest, export,
-// validate, serve, sense, warninglist (src/cli/*_command.cc, owned by the CLI).
+// validate, serve, sense, seen, warninglist (src/cli/*_command.cc, owned by the CLI).
 void RegisterNodeCommands(CLI::App& app, CommandContext& ctx);
 // `entente pattern validate|match` (src/cli/pattern_command.cc).
 void RegisterPatternCommands(CLI::App& app, CommandContext& ctx);

@@ -83,6 +83,11 @@ class SharedStore final : public store::Store {
     return s_->DeleteObject(c, id, v, o);
   }
   Result<int64_t> CountObjects(std::string_view c) override { return s_->CountObjects(c); }
+  Status ScanValueHolders(
+      const std::vector<std::string>& v,
+      const std::function<store::ScanAction(const store::ValueHolder&)>& f) override {
+    return s_->ScanValueHolders(v, f);
+  }
   Result<std::vector<store::Tombstone>> ListTombstones(std::string_view c, int64_t after,
                                                        size_t limit) override {
     return s_->ListTombstones(c, after, limit);

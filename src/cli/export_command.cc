@@ -51,38 +51,6 @@ class Output {
   bool ok_ = true;
 };
 
-// Whom the export acts for: the local operator, an organisation (--as), or the holder of
-// one of its tokens (--token: the organisation and the token's individual), exactly as
-// a TAXII request with that token would be.
-Result<policy::Requester> ExportRequester(store::Store& store, const ExportOptions& o) {
-  if (o.as.empty() && o.token.empty()) return policy::LocalOperator();
-  std::string org_id = o.as;
-  std::string individual_id;
-  if (!o.token.empty()) {
-    auto tokens = store.ListTokens("");
-    if (!tokens.ok()) return tokens.status();
-    auto it = std::find_if(tokens->begin(), tokens->end(),
-                           [&](const store::TokenInfo& t) { return t.token_id == o.token; });
-    if (it == tokens->end()) {
-      return Status::NotFound("unknown token '" + o.token +
-                              "' (--token: a TOKEN-ID from `entente token list`)");
-    }
-    org_id = it->org_id;
-    individual_id = it->individual_id;
-  }
-  auto org = store.GetOrganisation(org_id);
-  if (!org.ok()) {
-    if (org.status().code() != StatusCode::kNotFound) return org.status();
-    if (!o.token.empty()) {
-      return Status::NotFound("the organisation '" + org_id + "' of token '" + o.token +
-                              "' no longer exists (--token)");
-    }
-    return Status::NotFound("unknown organisation '" + o.as +
-                            "' (--as: must name an organisation added with `entente org add`)");
-  }
-  return policy::RequesterFor(store::OrgFactsOf(std::move(*org)), std::move(individual_id));
-}
-
 int RunExport(const ExportOptions& o) {
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
@@ -94,7 +62,7 @@ int RunExport(const ExportOptions& o) {
     }
     return Fail(collection.status());
   }
-  auto who = ExportRequester(**store, o);
+  auto who = RequesterFromFlags(**store, o.as, o.token);
   if (!who.ok()) return Fail(who.status());
   if (!policy::AccessToCollection(*who, collection->readers, collection->writers).can_read) {
     const std::string who_text =

@@ -14,6 +14,7 @@ void RegisterNodeCommands(CLI::App& app, CommandContext& ctx) {
   RegisterServeCommand(app, ctx);
   RegisterSenseCommand(app, ctx);
   RegisterWarninglistCommands(app, ctx);
+  RegisterSeenCommand(app, ctx);
 }
 
 }  // namespace entente::cli

@@ -20,5 +20,6 @@ void RegisterValidateCommand(CLI::App& app, CommandContext& ctx);
 void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
 void RegisterSenseCommand(CLI::App& app, CommandContext& ctx);
 void RegisterWarninglistCommands(CLI::App& app, CommandContext& ctx);
+void RegisterSeenCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace entente::cli

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -9,7 +11,9 @@
 #include <iterator>
 #include <sstream>
 
+#include "admission/observable_values.h"
 #include "common/env.h"
+#include "policy/access.h"
 
 namespace entente::cli {
 
@@ -45,6 +49,36 @@ Result<std::unique_ptr<store::Store>> OpenNodeStore(const std::string& dir) {
   return std::move(opened).value();
 }
 
+Result<policy::Requester> RequesterFromFlags(store::Store& store, const std::string& as,
+                                             const std::string& token_id) {
+  if (as.empty() && token_id.empty()) return policy::LocalOperator();
+  std::string org_id = as;
+  std::string individual_id;
+  if (!token_id.empty()) {
+    auto tokens = store.ListTokens("");
+    if (!tokens.ok()) return tokens.status();
+    auto it = std::find_if(tokens->begin(), tokens->end(),
+                           [&](const store::TokenInfo& t) { return t.token_id == token_id; });
+    if (it == tokens->end()) {
+      return Status::NotFound("unknown token '" + token_id +
+                              "' (--token: a TOKEN-ID from `entente token list`)");
+    }
+    org_id = it->org_id;
+    individual_id = it->individual_id;
+  }
+  auto org = store.GetOrganisation(org_id);
+  if (!org.ok()) {
+    if (org.status().code() != StatusCode::kNotFound) return org.status();
+    if (!token_id.empty()) {
+      return Status::NotFound("the organisation '" + org_id + "' of token '" + token_id +
+                              "' no longer exists (--token)");
+    }
+    return Status::NotFound("unknown organisation '" + as +
+                            "' (--as: must name an organisation added with `entente org add`)");
+  }
+  return policy::RequesterFor(store::OrgFactsOf(std::move(*org)), std::move(individual_id));
+}
+
 namespace {
 StoreOpener& TestOpener() {
   static StoreOpener opener;
@@ -58,6 +92,8 @@ Result<std::unique_ptr<store::Store>> OpenStoreFile(const std::string& path, boo
   if (TestOpener()) return TestOpener()(path, create);
   store::SqliteOptions options;
   options.create_if_missing = create;
+  // The one rule for what the value index holds, for versions stored before it existed.
+  options.extract_values = admission::ObservableValuesOfJson;
   return store::OpenSqliteStore(path, options);
 }
 

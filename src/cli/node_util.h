@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "entente/status.h"
+#include "policy/policy.h"
 #include "store/federation_state.h"
 #include "store/store.h"
 
@@ -49,6 +50,13 @@ using FederationStateOpener =
     std::function<Result<std::unique_ptr<store::FederationState>>(store::Store& store)>;
 // Tests substitute an in-memory state; pass {} to restore the default. Not thread-safe.
 void SetFederationStateOpenerForTesting(FederationStateOpener opener);
+
+// Whom a read acts for: the local operator (neither flag), an organisation (`as`, from
+// --as), or the holder of one of its tokens (`token_id`, from --token: the organisation
+// and the token's individual), exactly as a TAXII request with that token would be.
+// kNotFound naming the flag for an unknown organisation or token.
+Result<policy::Requester> RequesterFromFlags(store::Store& store, const std::string& as,
+                                             const std::string& token_id);
 
 // Prints "entente: <message>" on stderr.
 void PrintError(std::string_view message);

@@ -2,6 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+#include <vector>
+
 #include <string>
 #include <string_view>
 
@@ -108,8 +112,27 @@ constexpr const char* kSchemaV5 = R"sql(
 CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql";
 
+// Version 6 (issue 14, "who else saw it"). The value index: one row per (object version,
+// observable value it holds) — an indicator's compared constants, a sighting's
+// sighting_of_ref, an SCO's value and hashes (admission/observable_values.h) — found by
+// value. Never pairs of objects: correlation is computed when a reader asks
+// (store/seen.h). Keyed on the version's seq first, so that a version's rows are
+// appended in order and removed with it (ON DELETE CASCADE); the value index is the one
+// random-order insert per value. Versions already stored are indexed through
+// entente_object_values (the store's ValueExtractor, as a JSON array of strings).
+constexpr const char* kSchemaV6 = R"sql(
+CREATE TABLE object_values (
+  object INTEGER NOT NULL REFERENCES objects (seq) ON DELETE CASCADE,
+  value TEXT NOT NULL,
+  PRIMARY KEY (object, value)) WITHOUT ROWID;
+CREATE INDEX object_values_value ON object_values (value);
+INSERT OR IGNORE INTO object_values (object, value)
+  SELECT o.seq, v.value FROM objects AS o, json_each(entente_object_values(o.type, o.json)) AS v;
+)sql";
+
 // kMigrations[i] brings the schema from version i to version i + 1.
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3,
+                                       kSchemaV4, kSchemaV5, kSchemaV6};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 std::string_view TextArg(sqlite3_value* v) {
@@ -135,9 +158,47 @@ void GranularAudienceSqlFunction(sqlite3_context* ctx, int argc, sqlite3_value**
   sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
 
+// entente_object_values(type TEXT, json TEXT) -> the values the version holds, as a JSON
+// array of strings; user data is the ValueExtractor (an error without one).
+void ObjectValuesSqlFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  const auto* extract = static_cast<const ValueExtractor*>(sqlite3_user_data(ctx));
+  if (argc != 2 || extract == nullptr || !*extract) {
+    sqlite3_result_error(ctx,
+                         "indexing the values of stored objects (schema version 6) needs "
+                         "SqliteOptions::extract_values",
+                         -1);
+    return;
+  }
+  std::vector<std::string> values;
+  (*extract)(TextArg(argv[0]), TextArg(argv[1]), &values);
+  boost::json::array out;
+  for (auto& v : values) out.emplace_back(v);
+  const std::string text = boost::json::serialize(out);
+  sqlite3_result_text(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+Status MigrateSteps(Connection& conn, int target);
+
 }  // namespace
 
-Status Migrate(Connection& conn, int target) {
+Status Migrate(Connection& conn, int target, const ValueExtractor& extract) {
+  // Registered for the migration only: the function holds a pointer to `extract`.
+  int rc = sqlite3_create_function_v2(
+      conn.db(), "entente_object_values", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+      const_cast<ValueExtractor*>(&extract), ObjectValuesSqlFunction, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(rc, conn.db(), "register entente_object_values");
+  Status s = MigrateSteps(conn, target);
+  rc = sqlite3_create_function_v2(conn.db(), "entente_object_values", 2, SQLITE_UTF8, nullptr,
+                                  nullptr, nullptr, nullptr, nullptr);
+  if (s.ok() && rc != SQLITE_OK) {
+    return SqliteError(rc, conn.db(), "unregister entente_object_values");
+  }
+  return s;
+}
+
+namespace {
+
+Status MigrateSteps(Connection& conn, int target) {
   int rc =
       sqlite3_create_function_v2(conn.db(), "entente_granular_audience", 2,
                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
@@ -171,5 +232,7 @@ Status Migrate(Connection& conn, int target) {
     ENTENTE_RETURN_IF_ERROR(conn.ExecScript("COMMIT", "commit schema migration"));
   }
 }
+
+}  // namespace
 
 }  // namespace entente::store

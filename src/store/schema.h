@@ -9,12 +9,16 @@
 
 #include "entente/status.h"
 #include "store/sqlite_db.h"
+#include "store/store.h"
 
 namespace entente::store {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
-// `target` below kSchemaVersion is for tests of the migrations themselves.
-Status Migrate(Connection& conn, int target = kSchemaVersion);
+// `target` below kSchemaVersion is for tests of the migrations themselves. `extract`
+// gives the values of the versions already stored when version 6 adds the value index
+// (store.h ValueExtractor); it may be empty when the store holds no object.
+Status Migrate(Connection& conn, int target = kSchemaVersion,
+               const ValueExtractor& extract = nullptr);
 
 }  // namespace entente::store

@@ -331,6 +331,10 @@ TEST_F(SqliteFederationTest, OnlyAnSqliteStoreCarriesTheSqliteState) {
       return std::vector<AddResult>();
     }
     Result<std::string> GetCheckpoint(std::string_view) override { return std::string(); }
+    Status ScanValueHolders(const std::vector<std::string>&,
+                            const std::function<ScanAction(const ValueHolder&)>&) override {
+      return Status::Ok();
+    }
     Status ScanObjects(const ObjectQuery&,
                        const std::function<ScanAction(const ObjectRow&)>&) override {
       return Status::Ok();

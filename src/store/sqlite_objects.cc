@@ -221,7 +221,9 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
       "INSERT INTO objects (collection, date_added_us, id, version, version_us, type, "
       "spec_version, tlp, audience, owner_org, is_first, is_last, json, id_key) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
-  for (auto* st : {&find, &clear_first, &clear_last, &insert}) {
+  auto insert_value =
+      c.Prepare("INSERT OR IGNORE INTO object_values (object, value) VALUES (?1, ?2)");
+  for (auto* st : {&find, &clear_first, &clear_last, &insert, &insert_value}) {
     if (!st->ok()) return st->status();
   }
   // One clock reading per transaction; date_added still increases strictly per row.
@@ -313,6 +315,13 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
       return SqliteError(sqlite3_extended_errcode(c.db()), c.db(), "add objects: insert " + o.id);
     }
     insert->Reset();
+    const int64_t row_seq = sqlite3_last_insert_rowid(c.db());
+    for (const std::string& value : o.values) {
+      insert_value->Bind(1, row_seq);
+      insert_value->BindStatic(2, value);
+      ENTENTE_RETURN_IF_ERROR(insert_value->Exec("add objects: index a value"));
+      insert_value->Reset();
+    }
     if (known != nullptr) known->Add(id_key);
     result.date_added_us = added;
     results.push_back(std::move(result));
@@ -536,6 +545,34 @@ Result<int64_t> SqliteStore::CountObjects(std::string_view collection_id) {
   int rc = st->Step();
   if (rc != SQLITE_ROW) return SqliteError(rc, (*r)->db(), "count objects");
   return st->Int(0);
+}
+
+Status SqliteStore::ScanValueHolders(const std::vector<std::string>& values,
+                                     const std::function<ScanAction(const ValueHolder&)>& visit) {
+  if (values.empty()) return Status::Ok();
+  auto r = BorrowReader();
+  if (!r.ok()) return r.status();
+  Connection& c = **r;
+  // One value at a time: each is one range of the value index.
+  auto st = c.Prepare(
+      "SELECT v.value, c.id, o.id, o.type, o.version FROM object_values AS v "
+      "INDEXED BY object_values_value JOIN objects AS o ON o.seq = v.object "
+      "JOIN collections AS c ON c.seq = o.collection WHERE v.value = ?1");
+  if (!st.ok()) return st.status();
+  for (const std::string& value : values) {
+    st->BindStatic(1, value);
+    int rc;
+    while ((rc = st->Step()) == SQLITE_ROW) {
+      ValueHolder h{st->Text(0), st->Text(1), st->Text(2), st->Text(3), st->Text(4)};
+      if (visit(h) == ScanAction::kStop) {
+        st->Reset();
+        return Status::Ok();
+      }
+    }
+    st->Reset();
+    if (rc != SQLITE_DONE) return SqliteError(rc, c.db(), "scan value holders");
+  }
+  return Status::Ok();
 }
 
 }  // namespace entente::store

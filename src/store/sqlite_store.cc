@@ -77,7 +77,7 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const std::string& path,
   // often and the writer never waits for one (docs/benchmarks-store.md).
   ENTENTE_RETURN_IF_ERROR((*writer)->ExecScript("PRAGMA cache_size=-65536", "set writer cache"));
   ENTENTE_RETURN_IF_ERROR(RegisterIdKeyFunction(**writer));
-  ENTENTE_RETURN_IF_ERROR(Migrate(**writer));
+  ENTENTE_RETURN_IF_ERROR(Migrate(**writer, kSchemaVersion, opts.extract_values));
   auto keyer = LoadIdKeyer(**writer);
   if (!keyer.ok()) return keyer.status();
   auto checkpointer = Checkpointer::Start(path, **writer, opts.busy_timeout_ms, opts.synchronous);

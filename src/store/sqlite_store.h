@@ -19,7 +19,9 @@
 // fed_provenance_v2 (the table keeps the name the federation gave it), written by AddObjectsIn in
 // the transaction that stores the version. The federation's state (store/federation_state.h) shares
 // the file, the writer and its transactions (SqliteFederationState). Use through OpenSqliteStore()
-// (store.h); this header is for the store's own files.
+// (store.h); this header is for the store's own files. The value index (object_values, schema
+// version 6) gets a version's NewObject::values in the transaction that stores it and loses
+// them with it (ON DELETE CASCADE).
 #pragma once
 
 #include <memory>
@@ -70,6 +72,8 @@ class SqliteStore final : public Store {
                                const std::vector<std::string>& versions,
                                std::string_view owner_org) override;
   Result<int64_t> CountObjects(std::string_view collection_id) override;
+  Status ScanValueHolders(const std::vector<std::string>& values,
+                          const std::function<ScanAction(const ValueHolder&)>& visit) override;
   Result<std::vector<Tombstone>> ListTombstones(std::string_view collection_id, int64_t after_seq,
                                                 size_t limit) override;
   Result<std::vector<std::optional<Provenance>>> GetProvenances(

@@ -126,6 +126,9 @@ struct NewObject {
   std::optional<Provenance> provenance;
   // Stored even when the id is owned by another organisation (see above).
   bool override_owner = false;
+  // The observable values the version holds (admission/observable_values.h fills it):
+  // one row each in the value index, which ScanValueHolders reads. Empty for most types.
+  std::vector<std::string> values;
 };
 
 enum class AddOutcome {
@@ -174,6 +177,22 @@ struct ObjectQuery {
 };
 
 enum class ScanAction { kContinue, kStop };
+
+// One stored version that holds a value (NewObject::values), as ScanValueHolders gives
+// it; the views are valid only during the visitor's call.
+struct ValueHolder {
+  std::string_view value;
+  std::string_view collection_id;
+  std::string_view id;
+  std::string_view type;
+  std::string_view version;  // empty when the object has neither modified nor created
+};
+
+// How the values of versions stored before the value index existed are found, when a
+// store is migrated to it: the type and stored JSON of a version in, its values out
+// (admission::ObservableValuesOfJson; store/ cannot parse patterns itself).
+using ValueExtractor =
+    std::function<void(std::string_view type, std::string_view json, std::vector<std::string>*)>;
 
 // A deleted object version, as DeleteObject remembers it.
 struct Tombstone {
@@ -284,6 +303,13 @@ class Store {
                                        const std::vector<std::string>& versions,
                                        std::string_view owner_org) = 0;
   virtual Result<int64_t> CountObjects(std::string_view collection_id) = 0;
+  // Visits every stored version, of every collection, that holds one of `values`, whatever
+  // its labels: the caller gates what it shows (store/seen.h). In no particular order; a
+  // version holding several of the values is visited once per value. The index has one
+  // row per (version, value), never pairs of objects, so the cost of a lookup grows with
+  // the number of holders of the values asked for, not with the square of anything.
+  virtual Status ScanValueHolders(const std::vector<std::string>& values,
+                                  const std::function<ScanAction(const ValueHolder&)>& visit) = 0;
   // The tombstones of `collection_id` with seq > after_seq, in seq order, at most
   // `limit` of them (kNotFound without the collection). A version deleted, added again
   // and deleted again has two tombstones.
@@ -311,6 +337,9 @@ struct SqliteOptions {
   Clock* clock = nullptr;
   // How long a statement waits for another process's write lock before kUnavailable.
   int busy_timeout_ms = 5000;
+  // Needed only to migrate a store that holds objects to schema version 6 (the value
+  // index): without it such a migration fails and the store does not open.
+  ValueExtractor extract_values;
 };
 
 // Opens (or creates) the SQLite store at `path` in WAL mode.

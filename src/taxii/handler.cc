@@ -12,6 +12,7 @@
 #include "http/query.h"
 #include "policy/granular.h"
 #include "stix/stix.h"
+#include "store/seen.h"
 #include "taxii/filters.h"
 #include "taxii/pages.h"
 #include "taxii/provenance.h"
@@ -150,6 +151,11 @@ http::Response TaxiiHandler::Handle(const http::Request& req) {
     if (parts.size() == 1) {
       if (m != "GET") return MethodNotAllowed("GET");
       return ApiRootInfo(*root);
+    }
+    if (parts[1] == "x-entente") {
+      if (parts.size() != 3 || parts[2] != "seen") return NotFound();
+      if (m != "GET") return MethodNotAllowed("GET");
+      return Seen(req, *caller, *root);
     }
     if (parts[1] == "status" && parts.size() == 3) {
       if (m != "GET") return MethodNotAllowed("GET");
@@ -563,6 +569,37 @@ http::Response TaxiiHandler::StatusResource(const Caller& caller, const store::A
     return NotFound();
   }
   return TaxiiJson(200, StatusJson(*status));
+}
+
+http::Response TaxiiHandler::Seen(const http::Request& req, const Caller& caller,
+                                  const store::ApiRoot& root) {
+  store::SeenQuery query;
+  query.api_root = root.name;
+  bool value_given = false, indicator_given = false;
+  for (const auto& [key, value] : req.query) {
+    const bool is_value = key == "value";
+    if (!is_value && key != "indicator") continue;
+    bool& given = is_value ? value_given : indicator_given;
+    if (given) {
+      return TaxiiError(400, "Bad Request", "parameter '" + key + "' given more than once");
+    }
+    given = true;
+    (is_value ? query.value : query.indicator_id) = value;
+  }
+  if (value_given == indicator_given || (query.value.empty() && query.indicator_id.empty())) {
+    return TaxiiError(400, "Bad Request",
+                      "give exactly one non-empty parameter: value or indicator");
+  }
+  // What the answer depends on is what the caller may see, through the same gate as
+  // every read (store/seen.h); the errors depend on the request alone.
+  auto report = store::Seen(store_, caller.requester, query);
+  if (!report.ok()) {
+    if (report.status().code() == StatusCode::kInvalidArgument) {
+      return TaxiiError(400, "Bad Request", report.status().message());
+    }
+    return TaxiiErrorFromStatus(report.status());
+  }
+  return TaxiiJson(200, boost::json::serialize(store::SeenJson(query, *report)));
 }
 
 }  // namespace entente::taxii

@@ -2,7 +2,8 @@
 //
 // Routes (docs/cli.md): /taxii2/, /{root}/, /{root}/collections/, /{root}/collections/
 // {id}/, .../objects/ (GET, POST), .../objects/{object-id}/ (GET, DELETE),
-// .../objects/{object-id}/versions/, .../manifest/, /{root}/status/{status-id}/.
+// .../objects/{object-id}/versions/, .../manifest/, /{root}/status/{status-id}/, and
+// entente's own /{root}/x-entente/seen/ (docs/sightings.md).
 //
 // Every request is authenticated from its token (401 otherwise). A collection the
 // requester may neither read nor write is answered 404, like one that does not exist;
@@ -75,6 +76,9 @@ class TaxiiHandler {
                           std::string_view object_id);
   http::Response StatusResource(const Caller& caller, const store::ApiRoot& root,
                                 std::string_view status_id);
+  // GET /{root}/x-entente/seen/?value=V | ?indicator=ID: who else saw it (store/seen.h),
+  // over the collections of `root` the caller may read; 400 without exactly one of them.
+  http::Response Seen(const http::Request& req, const Caller& caller, const store::ApiRoot& root);
   // Whether the request asks for the administrator's owner override
   // (X-Entente-Override: owner): false without the header; 403 for a caller that is not
   // an administrator, 400 for another value.

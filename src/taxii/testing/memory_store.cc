@@ -367,4 +367,22 @@ void MemoryStore::FailScansWhen(std::function<Status(const ObjectQuery&)> fault)
   scan_fault_ = std::move(fault);
 }
 
+// Walks every row: a test store, not an index.
+Status MemoryStore::ScanValueHolders(const std::vector<std::string>& values,
+                                     const std::function<ScanAction(const ValueHolder&)>& visit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const std::string& value : values) {
+    for (const auto& [coll_id, coll] : colls_) {
+      for (const Row& row : coll.rows) {
+        const NewObject& o = row.object;
+        if (std::find(o.values.begin(), o.values.end(), value) == o.values.end()) continue;
+        if (visit(ValueHolder{value, coll_id, o.id, o.type, o.version}) == ScanAction::kStop) {
+          return Status::Ok();
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace entente::taxii::testing

@@ -57,6 +57,9 @@ class MemoryStore final : public store::Store {
                                const std::vector<std::string>& versions,
                                std::string_view owner_org) override;
   Result<int64_t> CountObjects(std::string_view collection_id) override;
+  Status ScanValueHolders(
+      const std::vector<std::string>& values,
+      const std::function<store::ScanAction(const store::ValueHolder&)>& visit) override;
   Result<std::vector<store::Tombstone>> ListTombstones(std::string_view collection_id,
                                                        int64_t after_seq, size_t limit) override;
   Status PutStatus(const store::StatusRecord& status) override;

@@ -7,6 +7,7 @@
 #include "store/ownership_cases.h"
 #include "store/test_util.h"
 #include "store/tombstone_cases.h"
+#include "store/value_index_cases.h"
 
 namespace entente::taxii::testing {
 namespace {
@@ -15,6 +16,11 @@ TEST(MemoryStoreTest, TombstoneContract) {
   store::testing::ManualClock clock;
   MemoryStore s(clock);
   store::testing::CheckTombstoneContract(s, clock);
+}
+
+TEST(MemoryStoreTest, ValueIndexContract) {
+  MemoryStore s;
+  store::testing::CheckValueIndexContract(s);
 }
 
 TEST(MemoryStoreTest, OwnershipContract) {
