@@ -265,8 +265,8 @@ struct Source {
 
 class Sense {
  public:
-  Sense(const SenseOptions& o, std::string data_dir, store::Store& store,
-        store::Organisation org, store::Collection collection, sightings::WhereSighted where,
+  Sense(const SenseOptions& o, std::string data_dir, store::Store& store, store::Organisation org,
+        store::Collection collection, sightings::WhereSighted where,
         std::optional<pattern::index::DecayModel> decay)
       : o_(o),
         data_dir_(std::move(data_dir)),
@@ -406,7 +406,6 @@ class Sense {
     };
     return f;
   }
-
 
   Status Resume(std::map<std::string, telemetry::Position>* saved) {
     auto text = store_.GetCheckpoint(checkpoint_name_);
