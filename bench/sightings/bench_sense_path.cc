@@ -4,7 +4,8 @@
 // (sightings/record_match.h) and aggregate each hit (sightings::Aggregator::Add).
 //
 //   bench_sense_path [--data DIR] [--indicators N] [--lines L] [--hit-percent P]
-//                    [--runs R] [--formats eve,zeek,zeek-json] [--modes parse,flat,batch,json]
+//                    [--runs R] [--formats eve,zeek,zeek-json] [--modes
+//                    parse,match,flat,batch,json]
 //                    [--dir TMPDIR]
 //
 // DIR (default: $ENTENTE_BENCH_DATA) holds the public data sets as docs/benchmarks.md
@@ -20,7 +21,8 @@
 // lines (default 2) one value is an indicator's; the others are benign - addresses and
 // domains from the MISP warninglists and private addresses.
 //
-// Modes: parse (read, parse and map alone: the floor), flat (RecordMatcher::Match, one record at a
+// Modes: parse (read, parse and map alone: the floor), match (flat without the
+// aggregator: what matching adds to the floor), flat (RecordMatcher::Match, one record at a
 // time: what `entente sense` will call), batch (RecordMatcher::MatchBatch, 256 records per call),
 // json (the JSON array of SCOs per line and IndexSnapshot::MatchRecord: the path `entente sense`
 // took first). Runs alternate formats and modes (R rounds, default 3) so that a noisy neighbour
@@ -831,9 +833,10 @@ RunResult RunPath(const std::string& path, const std::string& format, const std:
   std::vector<tel::Record> records(mode == "batch" ? kBatch : 1);
   std::vector<const tel::Record*> pending;
   std::vector<sig::RecordHit> batch_hits;
+  const bool aggregate = mode != "match";
   auto add = [&](std::string_view id, const tel::Record& rec) {
     ++r.hits;
-    aggregator.Add(id, rec.time_us, creator);
+    if (aggregate) aggregator.Add(id, rec.time_us, creator);
   };
   auto flush_batch = [&] {
     if (pending.empty()) return;
@@ -864,7 +867,7 @@ RunResult RunPath(const std::string& path, const std::string& format, const std:
       return;
     }
     if (mode == "parse") return;  // the floor: read, parse and map alone
-    if (mode == "flat") {
+    if (mode == "flat" || mode == "match") {
       matcher.Match(snapshot, rec, &ids);
     } else {
       hits.clear();
@@ -909,7 +912,7 @@ int main(int argc, char** argv) {
   const char* tmp_env = std::getenv("TMPDIR");
   std::string tmp = tmp_env != nullptr ? tmp_env : "/tmp";
   std::vector<std::string> formats{"eve", "zeek", "zeek-json"},
-      modes{"parse", "flat", "batch", "json"};
+      modes{"parse", "match", "flat", "batch", "json"};
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--indicators") {
@@ -931,7 +934,7 @@ int main(int argc, char** argv) {
     } else {
       std::cerr << "usage: bench_sense_path [--data DIR] [--indicators N] [--lines L] "
                    "[--hit-percent P] [--runs R] [--formats eve,zeek,zeek-json] "
-                   "[--modes parse,flat,batch,json] [--dir TMPDIR]\n";
+                   "[--modes parse,match,flat,batch,json] [--dir TMPDIR]\n";
       return 2;
     }
   }
