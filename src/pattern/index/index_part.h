@@ -62,7 +62,7 @@ struct ProbeBatch {
   struct Equality {
     uint32_t view;
     uint32_t field;
-    std::string_view value;  // points into the observation's JSON
+    std::string_view value;  // points into the observation's JSON (or the caller's FlatSco)
     uint64_t hash;
     uint32_t slot;
   };
@@ -77,7 +77,7 @@ struct ProbeBatch {
   struct Regex {
     uint32_t set;  // the IndexPart's number of the RegexSet
     uint32_t view;
-    std::string_view value;  // points into the observation's JSON
+    std::string_view value;  // points into the observation's JSON (or the caller's FlatSco)
   };
   struct Cidr {
     uint32_t field;

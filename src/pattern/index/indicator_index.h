@@ -8,10 +8,13 @@
 // equality / IN / ISSUBSET / LIKE / MATCHES comparisons are answered by the hash table,
 // the CIDR set and the Hyperscan database alone; every other pattern is evaluated by
 // pattern::Matcher, but only on records the index cannot rule out (see classify.h).
+// MatchScos does the same for a record whose SCOs the caller holds as plain values
+// (FlatSco, observation.h: sensor telemetry), without JSON unless the evaluator must run.
 //
 // Concurrency contract (RCU style): an IndexSnapshot is immutable and safe for any
-// number of concurrent MatchRecord calls; it stays valid, and keeps answering with the
-// indicators it was taken with, for as long as the caller holds the shared_ptr.
+// number of concurrent MatchRecord / MatchScos calls; it stays valid, and keeps
+// answering with the indicators it was taken with, for as long as the caller holds the
+// shared_ptr.
 // IndicatorIndex::Add/Remove may be called from any thread (they serialise on an
 // internal mutex); each builds new immutable parts and publishes a new snapshot with
 // one atomic store, so snapshot() never blocks on a writer and a reader never sees half
