@@ -35,7 +35,7 @@ PUBLIC = "entente"  # include/entente/: the public headers, for everyone
 LAYERS = {
     "common": (),
     "telemetry": ("common",),
-    "sightings": ("common", "stix", "policy"),
+    "sightings": ("common", "telemetry", "stix", "pattern", "policy"),
     "stix": ("common",),
     "pattern": ("common", "stix"),
     "policy": ("common", "stix"),

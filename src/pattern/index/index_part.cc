@@ -306,20 +306,50 @@ void IndexPart::Walk(const boost::json::object& o, int32_t node, uint32_t view,
   }
 }
 
+const IndexPart::TypeEntry* IndexPart::EntryOf(std::string_view type) const {
+  for (const TypeEntry& t : types_) {
+    if (SameBytes(t.object_type, type)) return &t;
+  }
+  return nullptr;
+}
+
 void IndexPart::Collect(const ObservationView& obs, uint32_t view, ProbeBatch* batch) const {
   if (types_.empty()) return;
   for (const boost::json::object* o : obs.objects) {
-    std::string_view type = TypeOf(*o);
-    const TypeEntry* entry = nullptr;
-    for (const TypeEntry& t : types_) {
-      if (SameBytes(t.object_type, type)) {
-        entry = &t;
-        break;
-      }
-    }
+    const TypeEntry* entry = EntryOf(TypeOf(*o));
     if (entry == nullptr) continue;
     for (uint32_t n : entry->gated) batch->to_confirm.push_back(ProbeBatch::Found{view, n});
     if (entry->keys >= 0) Walk(*o, entry->keys, view, batch);
+  }
+}
+
+void IndexPart::CollectFlat(const FlatSco& sco, uint32_t view, ProbeBatch* batch) const {
+  const TypeEntry* entry = EntryOf(sco.type);
+  if (entry == nullptr) return;
+  for (uint32_t n : entry->gated) batch->to_confirm.push_back(ProbeBatch::Found{view, n});
+  if (entry->keys < 0) return;
+  // Walk over {"type": type, property: value-or-{key: value}}: the same edges, in the
+  // same way (a path ending at an object visits nothing, one going through a string
+  // visits nothing).
+  for (const KeyEdge& e : key_nodes_[entry->keys].edges) {
+    if (e.field >= 0 && SameBytes(e.key, "type")) {
+      Visit(static_cast<uint32_t>(e.field), sco.type, view, batch);
+      break;
+    }
+  }
+  for (const KeyEdge& e : key_nodes_[entry->keys].edges) {
+    if (!SameBytes(e.key, sco.property)) continue;
+    if (sco.key.empty()) {
+      if (e.field >= 0) Visit(static_cast<uint32_t>(e.field), sco.value, view, batch);
+    } else if (e.child >= 0) {
+      for (const KeyEdge& k : key_nodes_[e.child].edges) {
+        if (k.field >= 0 && SameBytes(k.key, sco.key)) {
+          Visit(static_cast<uint32_t>(k.field), sco.value, view, batch);
+          break;
+        }
+      }
+    }
+    break;
   }
 }
 

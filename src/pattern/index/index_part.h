@@ -62,7 +62,7 @@ struct ProbeBatch {
   struct Equality {
     uint32_t view;
     uint32_t field;
-    std::string_view value;  // points into the observation's JSON
+    std::string_view value;  // points into the observation's JSON (or the caller's FlatSco)
     uint64_t hash;
     uint32_t slot;
   };
@@ -77,7 +77,7 @@ struct ProbeBatch {
   struct Regex {
     uint32_t set;  // the IndexPart's number of the RegexSet
     uint32_t view;
-    std::string_view value;  // points into the observation's JSON
+    std::string_view value;  // points into the observation's JSON (or the caller's FlatSco)
   };
   struct Cidr {
     uint32_t field;
@@ -123,6 +123,9 @@ class IndexPart {
   // values together (RegexSet::ScanMany). Other CIDR queries are answered at once. Results go to
   // batch->direct / batch->to_confirm under `view`.
   void Collect(const ObservationView& obs, uint32_t view, ProbeBatch* batch) const;
+  // The same for one observation holding one SCO given as plain values: queues what
+  // Collect would queue for JsonOf(sco), without JSON.
+  void CollectFlat(const FlatSco& sco, uint32_t view, ProbeBatch* batch) const;
   void Resolve(ProbeBatch* batch) const;
   // Starts loading what id(n) reads.
   void PrefetchIdOffset(uint32_t n) const { __builtin_prefetch(&id_offsets_[n]); }
@@ -197,6 +200,7 @@ class IndexPart {
     }
   }
   void Walk(const boost::json::object& o, int32_t node, uint32_t view, ProbeBatch* batch) const;
+  const TypeEntry* EntryOf(std::string_view type) const;
   void Visit(uint32_t f, std::string_view value, uint32_t view, ProbeBatch* batch) const;
   void ResolveRegex(ProbeBatch* batch) const;
 

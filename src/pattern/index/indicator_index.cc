@@ -1,6 +1,7 @@
 #include "pattern/index/indicator_index.h"
 
 #include <algorithm>
+#include <boost/json/array.hpp>
 
 #include "pattern/index/fast_classify.h"
 #include "pattern/parser.h"
@@ -36,17 +37,16 @@ void IndexSnapshot::MatchRecord(const boost::json::value& record, std::vector<Hi
   MatchBatch(std::span<const boost::json::value* const>(&one, 1), hits, counters);
 }
 
-namespace {
-
-// Per-thread scratch of MatchBatch: matching allocates nothing in the steady state.
-struct BatchScratch {
-  std::vector<ViewSet> sets;  // one per record of the batch
+// Per-thread scratch of the Match calls: matching allocates nothing in the steady state.
+struct IndexSnapshot::Scratch {
+  std::vector<ViewSet> sets;  // MatchBatch: one per record of the batch
   struct View {
     uint32_t record;
-    uint32_t local;  // index of the view in its record
-    const ObservationView* view;
+    uint32_t local;       // index of the view in its record
+    std::string_view id;  // what a fast hit names as its observation
   };
   std::vector<View> views;
+  std::vector<const ObservationView*> view_of;  // MatchBatch: views[g]'s view
   ProbeBatch probe[2];
   struct Confirm {
     uint32_t record;
@@ -59,7 +59,16 @@ struct BatchScratch {
     bool operator==(const Confirm&) const = default;
   };
   std::vector<Confirm> confirm;
+
+  void Clear() {
+    views.clear();
+    view_of.clear();
+    confirm.clear();
+    for (ProbeBatch& pb : probe) pb.Clear();
+  }
 };
+
+namespace {
 
 // The id a hit names for observation `n` of a record: the observed-data's id, or for a
 // bare SCO (evaluated hits only) the SCO's own id.
@@ -74,38 +83,10 @@ std::string_view ObservationIdOf(const ViewSet& set, size_t n, bool bare_own_id)
 
 }  // namespace
 
-void IndexSnapshot::MatchBatch(std::span<const boost::json::value* const> records,
-                               std::vector<Hit>* hits, MatchCounters* counters) const {
-  MatchCounters local;
-  MatchCounters& c = counters != nullptr ? *counters : local;
-  c.records += records.size();
-  thread_local BatchScratch scratch;
-  BatchScratch& s = scratch;
-  if (s.sets.size() < records.size()) s.sets.resize(records.size());
-  s.views.clear();
-  s.confirm.clear();
+template <typename Load, typename EvalId>
+void IndexSnapshot::Finish(Scratch& s, std::vector<Hit>* hits, MatchCounters& c, const Load& load,
+                           const EvalId& eval_id) const {
   const IndexPart* parts[2] = {base_.get(), delta_.get()};
-  for (ProbeBatch& pb : s.probe) pb.Clear();
-
-  // 1. Split the records into observations, then collect what to probe. The parsed
-  // records are trees of separately allocated nodes, larger together than the first
-  // cache levels: each pass starts loading what the next one reads first (the records'
-  // member tables, then the SCOs' tables).
-  for (const boost::json::value* record : records) {
-    if (const boost::json::object* o = record->if_object()) __builtin_prefetch(o->begin());
-  }
-  for (size_t r = 0; r < records.size(); ++r) {
-    ViewsOf(*records[r], &s.sets[r]);
-    const std::vector<ObservationView>& views = s.sets[r].views;
-    for (size_t v = 0; v < views.size(); ++v) {
-      s.views.push_back(
-          BatchScratch::View{static_cast<uint32_t>(r), static_cast<uint32_t>(v), &views[v]});
-      for (const boost::json::object* o : views[v].objects) __builtin_prefetch(o->begin());
-    }
-  }
-  for (uint32_t g = 0; g < s.views.size(); ++g) {
-    for (int p = 0; p < 2; ++p) parts[p]->Collect(*s.views[g].view, g, &s.probe[p]);
-  }
   c.observations += s.views.size();
 
   // 2. The hash-table probes of the whole batch, then the fast-path hits.
@@ -122,18 +103,17 @@ void IndexSnapshot::MatchBatch(std::span<const boost::json::value* const> record
     for (const ProbeBatch::Found& f : direct) part.PrefetchId(f.indicator);
     for (const ProbeBatch::Found& f : direct) {
       if (p == 0 && (*base_removed_)[f.indicator]) continue;
-      const BatchScratch::View& view = s.views[f.view];
+      const Scratch::View& view = s.views[f.view];
       if (confirm_simple_ && part.exact(f.indicator) != nullptr) {
-        s.confirm.push_back(
-            BatchScratch::Confirm{view.record, static_cast<uint32_t>(p), f.indicator});
+        s.confirm.push_back(Scratch::Confirm{view.record, static_cast<uint32_t>(p), f.indicator});
         continue;
       }
       ++c.fast_hits;
-      hits->push_back(Hit{part.id(f.indicator), view.view->id(), view.local, view.record});
+      hits->push_back(Hit{part.id(f.indicator), view.id, view.local, view.record});
     }
     for (const ProbeBatch::Found& f : pb.to_confirm) {
       s.confirm.push_back(
-          BatchScratch::Confirm{s.views[f.view].record, static_cast<uint32_t>(p), f.indicator});
+          Scratch::Confirm{s.views[f.view].record, static_cast<uint32_t>(p), f.indicator});
     }
   }
   if (s.confirm.empty()) return;
@@ -145,14 +125,14 @@ void IndexSnapshot::MatchBatch(std::span<const boost::json::value* const> record
     uint32_t r = s.confirm[i].record;
     size_t end = i;
     while (end < s.confirm.size() && s.confirm[end].record == r) ++end;
-    auto set = LoadObservations(*records[r], StixVersion::k21);
+    Result<ObservationSet> set = load(r);
     if (!set.ok()) {
       ++c.bad_records;
       i = end;
       continue;
     }
     for (; i < end; ++i) {
-      const BatchScratch::Confirm& cf = s.confirm[i];
+      const Scratch::Confirm& cf = s.confirm[i];
       if (cf.part == 0 && (*base_removed_)[cf.indicator]) continue;
       const IndexPart& part = *parts[cf.part];
       const ExactMatcher* exact = part.exact(cf.indicator);
@@ -162,10 +142,81 @@ void IndexSnapshot::MatchBatch(std::span<const boost::json::value* const> record
       if (res.gave_up) ++c.gave_up;
       if (!res.matched) continue;
       ++c.evaluated_hits;
-      hits->push_back(Hit{part.id(cf.indicator), ObservationIdOf(s.sets[r], res.observation, true),
-                          res.observation, r});
+      hits->push_back(Hit{part.id(cf.indicator), eval_id(r, res.observation), res.observation, r});
     }
   }
+}
+
+void IndexSnapshot::MatchBatch(std::span<const boost::json::value* const> records,
+                               std::vector<Hit>* hits, MatchCounters* counters) const {
+  MatchCounters local;
+  MatchCounters& c = counters != nullptr ? *counters : local;
+  c.records += records.size();
+  thread_local Scratch scratch;
+  Scratch& s = scratch;
+  if (s.sets.size() < records.size()) s.sets.resize(records.size());
+  s.Clear();
+  const IndexPart* parts[2] = {base_.get(), delta_.get()};
+
+  // 1. Split the records into observations, then collect what to probe. The parsed
+  // records are trees of separately allocated nodes, larger together than the first
+  // cache levels: each pass starts loading what the next one reads first (the records'
+  // member tables, then the SCOs' tables).
+  for (const boost::json::value* record : records) {
+    if (const boost::json::object* o = record->if_object()) __builtin_prefetch(o->begin());
+  }
+  for (size_t r = 0; r < records.size(); ++r) {
+    ViewsOf(*records[r], &s.sets[r]);
+    const std::vector<ObservationView>& views = s.sets[r].views;
+    for (size_t v = 0; v < views.size(); ++v) {
+      s.views.push_back(
+          Scratch::View{static_cast<uint32_t>(r), static_cast<uint32_t>(v), views[v].id()});
+      s.view_of.push_back(&views[v]);
+      for (const boost::json::object* o : views[v].objects) __builtin_prefetch(o->begin());
+    }
+  }
+  for (uint32_t g = 0; g < s.views.size(); ++g) {
+    for (int p = 0; p < 2; ++p) parts[p]->Collect(*s.view_of[g], g, &s.probe[p]);
+  }
+  Finish(
+      s, hits, c, [&](uint32_t r) { return LoadObservations(*records[r], StixVersion::k21); },
+      [&](uint32_t r, size_t n) { return ObservationIdOf(s.sets[r], n, true); });
+}
+
+void IndexSnapshot::MatchScos(std::span<const FlatSco> scos, std::vector<Hit>* hits,
+                              MatchCounters* counters) const {
+  std::span<const FlatSco> one[1] = {scos};
+  MatchScosBatch(one, hits, counters);
+}
+
+void IndexSnapshot::MatchScosBatch(std::span<const std::span<const FlatSco>> records,
+                                   std::vector<Hit>* hits, MatchCounters* counters) const {
+  MatchCounters local;
+  MatchCounters& c = counters != nullptr ? *counters : local;
+  c.records += records.size();
+  thread_local Scratch scratch;
+  Scratch& s = scratch;
+  s.Clear();
+  const IndexPart* parts[2] = {base_.get(), delta_.get()};
+  for (size_t r = 0; r < records.size(); ++r) {
+    for (size_t v = 0; v < records[r].size(); ++v) {
+      uint32_t g = static_cast<uint32_t>(s.views.size());
+      s.views.push_back(
+          Scratch::View{static_cast<uint32_t>(r), static_cast<uint32_t>(v), std::string_view()});
+      for (int p = 0; p < 2; ++p) parts[p]->CollectFlat(records[r][v], g, &s.probe[p]);
+    }
+  }
+  // Only a record some non-simple indicator may match is turned into JSON: the array
+  // MatchRecord would have been given, read by the same loader.
+  Finish(
+      s, hits, c,
+      [&](uint32_t r) {
+        boost::json::array scos;
+        scos.reserve(records[r].size());
+        for (const FlatSco& sco : records[r]) scos.emplace_back(JsonOf(sco));
+        return LoadObservations(boost::json::value(std::move(scos)), StixVersion::k21);
+      },
+      [](uint32_t, size_t) { return std::string_view(); });
 }
 
 size_t IndexSnapshot::size() const { return base_->size() - base_removed_count_ + delta_->size(); }

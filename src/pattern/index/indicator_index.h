@@ -8,10 +8,13 @@
 // equality / IN / ISSUBSET / LIKE / MATCHES comparisons are answered by the hash table,
 // the CIDR set and the Hyperscan database alone; every other pattern is evaluated by
 // pattern::Matcher, but only on records the index cannot rule out (see classify.h).
+// MatchScos does the same for a record whose SCOs the caller holds as plain values
+// (FlatSco, observation.h: sensor telemetry), without JSON unless the evaluator must run.
 //
 // Concurrency contract (RCU style): an IndexSnapshot is immutable and safe for any
-// number of concurrent MatchRecord calls; it stays valid, and keeps answering with the
-// indicators it was taken with, for as long as the caller holds the shared_ptr.
+// number of concurrent MatchRecord / MatchScos calls; it stays valid, and keeps
+// answering with the indicators it was taken with, for as long as the caller holds the
+// shared_ptr.
 // IndicatorIndex::Add/Remove may be called from any thread (they serialise on an
 // internal mutex); each builds new immutable parts and publishes a new snapshot with
 // one atomic store, so snapshot() never blocks on a writer and a reader never sees half
@@ -91,6 +94,19 @@ class IndexSnapshot {
   void MatchBatch(std::span<const boost::json::value* const> records, std::vector<Hit>* hits,
                   MatchCounters* counters = nullptr) const;
 
+  // One record given as plain SCOs, one observation each (observation n is scos[n]):
+  // the same hits as MatchRecord on the JSON array of JsonOf(scos[n]) (observation.h),
+  // without building it - simple indicators are answered from the hash table, the CIDR
+  // sets and the regex sets; the array is built, and the exact matcher run on it, only
+  // for a record some other indicator may match (a leaf of it holds, or its gate type
+  // occurs). observation_id is "" in every hit (the SCOs have no id).
+  void MatchScos(std::span<const FlatSco> scos, std::vector<Hit>* hits,
+                 MatchCounters* counters = nullptr) const;
+  // The same for several records at once (Hit::record says which), their probes
+  // overlapped as in MatchBatch.
+  void MatchScosBatch(std::span<const std::span<const FlatSco>> records, std::vector<Hit>* hits,
+                      MatchCounters* counters = nullptr) const;
+
   size_t size() const;  // live indicators
   struct Stats {
     IndexPart::Stats base, delta;
@@ -100,6 +116,14 @@ class IndexSnapshot {
 
  private:
   friend class IndicatorIndex;
+  struct Scratch;
+  // Steps 2 and 3 of every Match call, once the scratch holds what was collected:
+  // resolves the probes, reports the fast hits, and runs the exact matchers on the
+  // ObservationSet load(r) gives for each record r that needs them. eval_id(r, n) names
+  // observation n of record r in an evaluated hit.
+  template <typename Load, typename EvalId>
+  void Finish(Scratch& s, std::vector<Hit>* hits, MatchCounters& c, const Load& load,
+              const EvalId& eval_id) const;
   std::shared_ptr<const IndexPart> base_, delta_;
   std::shared_ptr<const std::vector<bool>> base_removed_;
   size_t base_removed_count_ = 0;

@@ -151,4 +151,18 @@ const boost::json::string* StringAt(const boost::json::object& object,
   return nullptr;
 }
 
+boost::json::object JsonOf(const FlatSco& sco) {
+  boost::json::object o;
+  o.reserve(2);
+  o.emplace("type", sco.type);
+  if (sco.key.empty()) {
+    o.emplace(sco.property, sco.value);
+  } else {
+    boost::json::object inner;
+    inner.emplace(sco.key, sco.value);
+    o.emplace(sco.property, std::move(inner));
+  }
+  return o;
+}
+
 }  // namespace entente::pattern::index

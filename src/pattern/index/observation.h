@@ -67,6 +67,21 @@ inline std::string_view StringMemberOf(const boost::json::object& object, std::s
   return {v->get_string().data(), v->get_string().size()};
 }
 
+// One SCO given as plain values instead of JSON, for callers that hold their
+// observables typed (telemetry) and would otherwise build JSON only to be read back:
+//   key empty:      {"type": type, property: value}          e.g. ipv4-addr, value
+//   key non-empty:  {"type": type, property: {key: value}}   e.g. file, hashes, SHA-256
+// `property` is never "type" or "". The views belong to the caller. JsonOf gives the
+// object it stands for; the index answers for a FlatSco exactly as for that object.
+struct FlatSco {
+  std::string_view type;
+  std::string_view property;
+  std::string_view key;
+  std::string_view value;
+};
+
+boost::json::object JsonOf(const FlatSco& sco);
+
 // The views of one record. Reusable: ViewsOf clears it but keeps its capacity, so that
 // matching a stream allocates nothing per record in the steady state.
 struct ViewSet {

@@ -1,0 +1,63 @@
+// sightings/record_match.h: one line of sensor telemetry (telemetry::Record) matched
+// against the compiled indicator index - the one mapping `entente sense` and the sensor
+// benchmark share.
+//
+// Each observable of a record stands for one STIX 2.1 SCO (section 6) holding its value -
+// ipv4-addr / ipv6-addr / domain-name / url / email-addr `value`, file `hashes` MD5,
+// SHA-1, SHA-256, x509-certificate `hashes` SHA-1, SHA-256 - and the record for one
+// observation per SCO: the JSON array RecordJson builds. RecordMatcher hands the index
+// the same SCOs as plain values (IndexSnapshot::MatchScos), so that no JSON is built per
+// line; the index builds it only for a record an indicator needing the pattern evaluator
+// may match, and the answer is the same (pattern/index/flat_match_test.cc).
+//
+// A RecordMatcher keeps reusable scratch: one per thread, not safe for concurrent use.
+// The indicator ids it returns point into the snapshot and stay valid while the caller
+// holds it.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <cstddef>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "pattern/index/indicator_index.h"
+#include "telemetry/observable.h"
+
+namespace entente::sightings {
+
+// The SCO observable `o` stands for, as the index's plain input (views into `o`).
+pattern::index::FlatSco ScoOf(const telemetry::Observable& o);
+
+// The record as the JSON array of its SCOs (no ids), which IndexSnapshot::MatchRecord
+// reads as one observation per SCO: what RecordMatcher's answer equals.
+boost::json::value RecordJson(const telemetry::Record& record);
+
+// One indicator matched by record `record` of a batch.
+struct RecordHit {
+  size_t record = 0;
+  std::string_view indicator;
+  bool operator==(const RecordHit&) const = default;
+};
+
+class RecordMatcher {
+ public:
+  // Sets *indicator_ids to the ids of the indicators matching `record` (observables
+  // [0, record.count)), each once however many observables matched, sorted.
+  void Match(const pattern::index::IndexSnapshot& snapshot, const telemetry::Record& record,
+             std::vector<std::string_view>* indicator_ids,
+             pattern::index::MatchCounters* counters = nullptr);
+  // The same for several records at once (their hash-table probes overlap): sets *hits
+  // to one RecordHit per (record, indicator), sorted by record then id. A few hundred
+  // records per call is plenty.
+  void MatchBatch(const pattern::index::IndexSnapshot& snapshot,
+                  std::span<const telemetry::Record* const> records, std::vector<RecordHit>* hits,
+                  pattern::index::MatchCounters* counters = nullptr);
+
+ private:
+  std::vector<pattern::index::FlatSco> scos_;
+  std::vector<std::span<const pattern::index::FlatSco>> spans_;
+  std::vector<pattern::index::Hit> hits_;
+};
+
+}  // namespace entente::sightings
