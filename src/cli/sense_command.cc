@@ -11,9 +11,10 @@
 // collection it may read, the policy gate deciding each version), less those revoked,
 // outside their validity, decayed, or on one of the node's warninglists. Each log line
 // becomes one record of observables (telemetry/observable.h), matched by the compiled
-// index; one hit per indicator per line. Hits aggregate into one sighting per (indicator,
-// window) (sightings/aggregator.h), admitted into collection C as ORG's objects, labelled
-// TLP:AMBER for the indicator's creator, so federation sends them back toward the source.
+// index without building JSON (sightings/record_match.h); one hit per indicator per line. Hits
+// aggregate into one sighting per (indicator, window) (sightings/aggregator.h), admitted into
+// collection C as ORG's objects, labelled TLP:AMBER for the indicator's creator, so federation
+// sends them back toward the source.
 //
 // Reading resumes: after each batch of sightings the read position in every file and the
 // open windows are saved in the same transaction as the sightings (a checkpoint named for
@@ -57,6 +58,7 @@
 #include "policy/policy.h"
 #include "sensor/indicator_feed.h"
 #include "sightings/aggregator.h"
+#include "sightings/record_match.h"
 #include "stix/stix.h"
 #include "telemetry/eve.h"
 #include "telemetry/follow.h"
@@ -144,64 +146,6 @@ class LineReader {
   telemetry::ZeekTsvReader tsv_;
   telemetry::ZeekJsonReader json_;
 };
-
-// The SCO an observable stands for (STIX 2.1 §6), without an id: the index matches on the
-// properties.
-json::object ScoOf(const telemetry::Observable& o) {
-  using telemetry::ObservableKind;
-  json::object sco;
-  auto hashes = [&](const char* type, const char* algorithm) {
-    sco["type"] = type;
-    sco["hashes"] = json::object{{algorithm, o.value}};
-  };
-  switch (o.kind) {
-    case ObservableKind::kIpv4:
-      sco["type"] = "ipv4-addr";
-      sco["value"] = o.value;
-      break;
-    case ObservableKind::kIpv6:
-      sco["type"] = "ipv6-addr";
-      sco["value"] = o.value;
-      break;
-    case ObservableKind::kDomain:
-      sco["type"] = "domain-name";
-      sco["value"] = o.value;
-      break;
-    case ObservableKind::kUrl:
-      sco["type"] = "url";
-      sco["value"] = o.value;
-      break;
-    case ObservableKind::kEmail:
-      sco["type"] = "email-addr";
-      sco["value"] = o.value;
-      break;
-    case ObservableKind::kMd5:
-      hashes("file", "MD5");
-      break;
-    case ObservableKind::kSha1:
-      hashes("file", "SHA-1");
-      break;
-    case ObservableKind::kSha256:
-      hashes("file", "SHA-256");
-      break;
-    case ObservableKind::kX509Sha1:
-      hashes("x509-certificate", "SHA-1");
-      break;
-    case ObservableKind::kX509Sha256:
-      hashes("x509-certificate", "SHA-256");
-      break;
-  }
-  return sco;
-}
-
-// One log record as one observation: a JSON array of the SCOs, which the index reads as one
-// observation per SCO (pattern/index/observation.h).
-json::value ObservationOf(const telemetry::Record& record) {
-  json::array scos;
-  scos.reserve(record.count);
-  for (size_t i = 0; i < record.count; ++i) scos.push_back(ScoOf(record.observables[i]));
-  return scos;
-}
 
 constexpr const char* kFormats[] = {"eve", "zeek", "zeek-json", "stix"};
 
@@ -509,22 +453,23 @@ class Sense {
       return;
     }
     ++records_;
-    hits_.clear();
+    // One hit per indicator per line, however many of its observables matched. The ids
+    // point into the snapshot, held until the end of the line.
+    matched_ids_.clear();
     auto snapshot = feed_.snapshot();
     if (src.format == "stix") {
+      hits_.clear();
       snapshot->MatchRecord(stix_, &hits_);
+      for (const pattern::index::Hit& hit : hits_) matched_ids_.push_back(hit.indicator);
+      std::sort(matched_ids_.begin(), matched_ids_.end());
+      matched_ids_.erase(std::unique(matched_ids_.begin(), matched_ids_.end()), matched_ids_.end());
     } else {
       if (record_.count == 0) return;
-      snapshot->MatchRecord(ObservationOf(record_), &hits_);
+      matcher_.Match(*snapshot, record_, &matched_ids_);  // without JSON per line
     }
-    if (hits_.empty()) return;
+    if (matched_ids_.empty()) return;
     const int64_t when = record_.time_us != 0 ? record_.time_us : SystemClock().NowMicros();
     latest_event_us_ = std::max(latest_event_us_, when);
-    // One hit per indicator per line, however many of its observables matched.
-    matched_ids_.clear();
-    for (const pattern::index::Hit& hit : hits_) matched_ids_.push_back(hit.indicator);
-    std::sort(matched_ids_.begin(), matched_ids_.end());
-    matched_ids_.erase(std::unique(matched_ids_.begin(), matched_ids_.end()), matched_ids_.end());
     for (std::string_view id : matched_ids_) {
       std::string why;
       if (!feed_.Matches(id, &why)) {
@@ -628,6 +573,7 @@ class Sense {
   json::value stix_;
   std::vector<pattern::index::Hit> hits_;
   std::vector<std::string_view> matched_ids_;
+  sightings::RecordMatcher matcher_;
   struct Suppressed {
     uint64_t hits = 0;
     std::string why;  // as when first met

@@ -329,6 +329,65 @@ class SenseTest(harness.NodeTest):
         self.assertIn("line 1", r.stderr)
 
 
+    def test_warninglisted_indicators_make_no_sightings_unless_overridden(self):
+        """Issue 14: an indicator whose value is on one of the node's MISP warninglists
+        "is not matched unless an operator overrides it", with the reason visible."""
+        wl = os.path.join(self.tmp, "list.json")
+        with open(wl, "w") as f:
+            json.dump({"name": "Known benign test domains", "version": 1,
+                       "description": "domains that are not malicious",
+                       "type": "hostname", "list": ["tracker.example"],
+                       "matching_attributes": ["domain", "hostname"]}, f)
+        self.node.ok("warninglist", "add", wl)
+        out = self.sense("--format", "eve", EVE)
+        self.assertIn("indicators 2, hits 6, sightings 1, suppressed 1", out)
+        self.assertIn("suppressed %s: 1 hit(s), on warninglist Known benign test domains "
+                      "(tracker.example)" % INDICATORS[0]["id"], out)
+        self.assertEqual(set(self.sightings("pub")), {INDICATORS[1]["id"]})
+        # An operator's override lets it match again.
+        self.node.ok("warninglist", "override", INDICATORS[0]["id"], "--reason",
+                     "the publisher confirmed this one")
+        out = self.sense("--format", "eve", "--from-start", EVE)
+        self.assertIn("indicators 3, hits 7, sightings 2, suppressed 0", out)
+
+    def test_a_list_added_while_following_takes_effect(self):
+        log = self.zeek_log("dns.log", [])
+        errpath = os.path.join(self.tmp, "sense.err")
+        err = open(errpath, "w")
+        self.addCleanup(err.close)
+        p = subprocess.Popen(
+            [harness.BIN, "sense", "--data", self.node.dir, "--as", "sensor",
+             "--collection", self.coll, "--format", "zeek", "--no-decay", "--follow",
+             "--flush-ms", "50", "--update-every", "0", "--refresh-ms", "100", log],
+            stdout=subprocess.PIPE, stderr=err, text=True)
+        self.addCleanup(lambda: p.poll() is None and p.kill())
+        with open(log, "a") as f:
+            f.write(zeek_dns_line(1709643600, "tracker.example"))
+        deadline = time.time() + 30
+        while INDICATORS[0]["id"] not in self.sightings("pub") and time.time() < deadline:
+            time.sleep(0.05)
+        wl = os.path.join(self.tmp, "list.json")
+        with open(wl, "w") as f:
+            json.dump({"name": "Benign", "version": 1, "description": "d", "type": "string",
+                       "list": ["tracker.example"], "matching_attributes": ["domain"]}, f)
+        self.node.ok("warninglist", "add", wl)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            with open(errpath) as f:
+                if "warninglists changed" in f.read():
+                    break
+            time.sleep(0.05)
+        with open(log, "a") as f:
+            f.write(zeek_dns_line(1709643601, "tracker.example"))
+        time.sleep(0.5)
+        p.send_signal(signal.SIGTERM)
+        out, _ = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 0, out)
+        self.assertIn("hits 1, sightings 1, suppressed 1", out)
+        self.assertIn("on warninglist Benign (tracker.example)", out)
+        self.assertEqual(self.sightings("pub")[INDICATORS[0]["id"]]["count"], 1)
+
+
 ZEEK_DNS_FIELDS = ["ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "query"]
 ZEEK_DNS_HEADER = (
     "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
