@@ -106,7 +106,10 @@ void Aggregator::Add(std::string_view indicator_id, int64_t time_us,
     ++late_hits_;
     return;
   }
-  Window& w = windows_[Key(std::string(indicator_id), start)];
+  auto it = windows_.find(KeyView(indicator_id, start));
+  if (it == windows_.end())
+    it = windows_.emplace(Key(std::string(indicator_id), start), Window()).first;
+  Window& w = it->second;
   if (w.count == 0) {
     w.id = "sighting--" + NewUuid4(random_);
     w.start_us = start;

@@ -116,15 +116,25 @@ class Aggregator {
     int64_t modified_us = 0;  // of the last version given; 0 before the first
     bool changed = false;
   };
-  // (indicator id, window start) -> window
+  // (indicator id, window start) -> window; found by a view of the id, without a copy.
   using Key = std::pair<std::string, int64_t>;
+  using KeyView = std::pair<std::string_view, int64_t>;
+  struct KeyLess {
+    using is_transparent = void;
+    static KeyView View(const Key& k) { return {k.first, k.second}; }
+    static KeyView View(const KeyView& k) { return k; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return View(a) < View(b);
+    }
+  };
 
   boost::json::object SightingJson(const std::string& indicator_id, const Window& w) const;
 
   SightingOrganisation organisation_;
   AggregatorOptions options_;
   Random& random_;
-  std::map<Key, Window, std::less<>> windows_;
+  std::map<Key, Window, KeyLess> windows_;
   int64_t forgotten_before_us_ = INT64_MIN;  // windows starting before this were expired
   uint64_t late_hits_ = 0;
   bool where_objects_sent_ = false;  // the identity/location of where_sighted_refs
