@@ -48,6 +48,7 @@
 #include "admission/admission.h"
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
+#include "cli/remote_sensor.h"
 #include "cli/warninglists.h"
 #include "common/env.h"
 #include "common/timestamp.h"
@@ -76,6 +77,8 @@ struct SenseOptions {
   std::string data;
   std::string as;
   std::string collection;
+  // A sensor on another host (cli/remote_sensor.h).
+  std::string url, token, identity, sector, country, state = "entente-sensor";
   std::string format;
   std::string where = "organisation";
   std::string name;
@@ -209,15 +212,26 @@ struct Source {
 
 class Sense {
  public:
+  // What a sensor on another host adds to the loop (cli/remote_sensor.h): fetching the
+  // indicators before the feed looks at the store, sending the sightings after they are
+  // stored. Their errors are reported and the sensor goes on (the node may be away).
+  struct Remote {
+    RemoteSensor* sensor = nullptr;
+    std::string last_error;
+  };
+
   Sense(const SenseOptions& o, std::string data_dir, store::Store& store, store::Organisation org,
         store::Collection collection, sightings::WhereSighted where,
-        std::optional<pattern::index::DecayModel> decay)
+        std::optional<pattern::index::DecayModel> decay, RemoteSensor* remote = nullptr)
       : o_(o),
         data_dir_(std::move(data_dir)),
         store_(store),
         org_(std::move(org)),
         collection_(std::move(collection)),
-        who_(policy::RequesterFor(store::OrgFactsOf(org_), "")),
+        // A remote sensor's copy holds what the node's gate let its token read.
+        who_(remote != nullptr ? policy::LocalOperator()
+                               : policy::RequesterFor(store::OrgFactsOf(org_), "")),
+        remote_{remote, ""},
         feed_(store, who_, FeedOptionsFor(std::move(decay))),
         aggregator_({org_.identity_id, org_.sector, org_.country}, AggregatorOptionsFor(o, where)),
         admission_(collection_, Submitter(org_),
@@ -232,6 +246,14 @@ class Sense {
     watcher_ = std::make_unique<WarninglistWatcher>(
         data_dir_, SystemClock(), [](const std::string& line) { PrintError(line); });
     lists_ = watcher_->Current();
+    if (remote_.sensor != nullptr) {
+      // Without the node's indicators there is nothing to match: the first fetch must work.
+      auto fetched = remote_.sensor->Fetch();
+      if (!fetched.ok()) {
+        return Fail(Status(fetched.status().code(), "cannot fetch the indicators from " + o_.url +
+                                                        ": " + fetched.status().message()));
+      }
+    }
     if (Status s = feed_.Load(started); !s.ok()) return Fail(s);
     if (o_.explain) Explain();
     resumable_ = std::none_of(o_.files.begin(), o_.files.end(),
@@ -300,6 +322,7 @@ class Sense {
                     << " indicators matched, " << feed_.Counts().suppressed << " suppressed"
                     << std::endl;
         }
+        if (remote_.sensor != nullptr) RemoteStep(remote_.sensor->Fetch().status(), "fetch");
         auto changed = feed_.Refresh(now);
         if (!changed.ok()) return Fail(changed.status());
         last_refresh = now;
@@ -312,13 +335,24 @@ class Sense {
       if (now - last_flush >= o_.flush_ms * 1000) {
         if (Status s = Commit(now, /*all=*/false); !s.ok()) return Fail(s);
         last_flush = now;
+        if (remote_.sensor != nullptr) RemoteStep(remote_.sensor->Send().status(), "send");
       }
       if (read == 0 && stop.WaitFor(std::min<int64_t>(o_.flush_ms, 100))) break;
       if (read != 0 && stop.WaitFor(0)) break;
     }
     if (Status s = Commit(SystemClock().NowMicros(), /*all=*/true); !s.ok()) return Fail(s);
+    bool unsent = false;
+    if (remote_.sensor != nullptr) {
+      auto sent = remote_.sensor->Send();
+      if (!sent.ok()) {
+        PrintError("sense: sightings not sent to " + o_.url +
+                   " (kept; the next run sends them): " + sent.status().message());
+        unsent = true;
+      }
+    }
     Report();
     if (unreadable_) return kExitUsage;
+    if (unsent) return kExitNo;
     return refused_ > 0 ? kExitNo : kExitOk;
   }
 
@@ -483,6 +517,15 @@ class Sense {
     }
   }
 
+  // Reports a remote step's error once (until it changes or clears).
+  void RemoteStep(const Status& status, std::string_view what) {
+    std::string error = status.ok() ? "" : std::string(what) + ": " + status.message();
+    if (!error.empty() && error != remote_.last_error) {
+      PrintError("sense: " + o_.url + ": " + error + " (will try again)");
+    }
+    remote_.last_error = std::move(error);
+  }
+
   // Stores the sightings that are due, with the checkpoint, in one transaction.
   Status Commit(int64_t now, bool all) {
     // Windows are forgotten by the events' own time, so that replaying an old log works.
@@ -559,6 +602,7 @@ class Sense {
   store::Organisation org_;
   store::Collection collection_;
   policy::Requester who_;
+  Remote remote_;
   sensor::IndicatorFeed feed_;
   sightings::Aggregator aggregator_;
   admission::Admission admission_;
@@ -623,6 +667,29 @@ int RunSense(const SenseOptions& o) {
   } else if (!o.decay_file.empty()) {
     return UsageError("sense: --decay and --no-decay exclude each other");
   }
+  if (!o.url.empty()) {
+    if (o.token.empty() || o.identity.empty() || o.collection.empty()) {
+      return UsageError(
+          "sense: --url needs --token (of the sighting organisation on the node), --identity "
+          "(its STIX identity there) and --collection (the node's collection for the sightings)");
+    }
+    if (!o.as.empty()) {
+      return UsageError(
+          "sense: --as names an organisation of this node; with --url the organisation is "
+          "the token's");
+    }
+    auto remote = RemoteSensor::Open(
+        {o.url, o.token, o.collection, o.identity, o.sector, o.country, o.state});
+    if (!remote.ok()) return Fail(remote.status());
+    Sense sense(o, o.state, (*remote)->local(), (*remote)->organisation(), (*remote)->sightings(),
+                where, std::move(decay), remote->get());
+    return sense.Run();
+  }
+  if (o.as.empty() || o.collection.empty()) {
+    return UsageError(
+        "sense: --as ORG and --collection ID are required (or --url for a sensor on another "
+        "host)");
+  }
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
   auto org = (*store)->GetOrganisation(o.as);
@@ -666,10 +733,20 @@ void RegisterSenseCommand(CLI::App& app, CommandContext& ctx) {
       "Match sensor logs (Suricata EVE, Zeek, STIX) against the indicators an organisation "
       "may read, and store what was seen as STIX sightings");
   AddDataOption(cmd, &o->data);
-  cmd->add_option("--as", o->as, "the sighting organisation (an id from `entente org list`)")
-      ->required();
-  cmd->add_option("--collection", o->collection, "collection the sightings are stored in")
-      ->required();
+  cmd->add_option("--as", o->as, "the sighting organisation (an id from `entente org list`)");
+  cmd->add_option("--collection", o->collection,
+                  "collection the sightings are stored in (with --url: the node's)");
+  cmd->add_option("--url", o->url,
+                  "a sensor on another host: the node's TAXII API root URL; indicators are "
+                  "fetched from it and sightings posted to it with --token");
+  cmd->add_option("--token", o->token, "with --url: a token of the sighting organisation");
+  cmd->add_option("--identity", o->identity,
+                  "with --url: the sighting organisation's STIX identity id on the node");
+  cmd->add_option("--sector", o->sector, "with --url: its sector (for --where sector-and-country)");
+  cmd->add_option("--country", o->country, "with --url: its country (ISO 3166-1 alpha-2)");
+  cmd->add_option("--state", o->state,
+                  "with --url: the sensor's state folder (indicators copied from the node, "
+                  "sightings, read positions; default ./entente-sensor)");
   cmd->add_option("--format", o->format,
                   "eve (Suricata), zeek (tab-separated), zeek-json, or stix (SCO / "
                   "observed-data JSON lines): of the files not named FORMAT:PATH");

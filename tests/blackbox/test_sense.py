@@ -388,6 +388,53 @@ class SenseTest(harness.NodeTest):
         self.assertEqual(self.sightings("pub")[INDICATORS[0]["id"]]["count"], 1)
 
 
+    # -- a sensor on another host ------------------------------------------------------
+    def test_a_sensor_on_another_host_posts_its_sightings_with_a_token(self):
+        """Issue 14: "a sensor can also run on another host and post sightings to the node
+        with a token". The remote sensor fetches over TAXII what the token may read, keeps
+        its own state folder, and posts its sightings; what the node stores is what a local
+        sensor would have stored."""
+        n = self.node
+        n.start()
+        token = n.token("sensor")
+        url = "http://127.0.0.1:%d/api/" % n.port
+        state = os.path.join(self.tmp, "sensor-state")
+        log = self.zeek_log("dns.log", ["tracker.example", "benign.example", "tracker.example"])
+        remote = ["sense", "--url", url, "--token", token, "--identity", self.sensor_identity,
+                  "--country", "DE", "--collection", self.coll, "--state", state,
+                  "--no-decay", "zeek:" + log]
+        r = harness.run(remote)
+        self.assertEqual(r.returncode, 0, r)
+        self.assertIn("indicators 3, hits 2, sightings 1", r.stdout)
+        got = self.sightings("pub")[INDICATORS[0]["id"]]
+        self.assertEqual(got["count"], 2)
+        self.assertEqual(got["created_by_ref"], self.sensor_identity)
+        self.assertEqual(self.sightings("other"), {})  # AMBER for the creator, as always
+        # Appended lines: the same sighting, a new version, counted once.
+        with open(log, "a") as f:
+            f.write(zeek_dns_line(1709643610, "tracker.example"))
+        r = harness.run(remote)
+        self.assertEqual(r.returncode, 0, r)
+        self.assertIn("lines 1,", r.stdout)
+        again = self.sightings("pub")[INDICATORS[0]["id"]]
+        self.assertEqual((again["id"], again["count"]), (got["id"], 3))
+        # A token cannot make sightings in another organisation's name: the node refuses
+        # them, the sensor says so and keeps them for a later run.
+        forged = ["sense", "--url", url, "--token", token, "--identity",
+                  n.add_org("victim"), "--collection", self.coll, "--state",
+                  os.path.join(self.tmp, "forged-state"), "--no-decay", "zeek:" + log]
+        r = harness.run(forged)
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn("refused", r.stderr)
+        # A node that cannot be reached is named.
+        r = harness.run(["sense", "--url", "http://127.0.0.1:9/api/", "--token", token,
+                         "--identity", self.sensor_identity, "--collection", self.coll,
+                         "--state", os.path.join(self.tmp, "s3"), "--no-decay",
+                         "zeek:" + log])
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn("cannot fetch the indicators from http://127.0.0.1:9/api/", r.stderr)
+
+
 ZEEK_DNS_FIELDS = ["ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "query"]
 ZEEK_DNS_HEADER = (
     "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
