@@ -154,6 +154,18 @@ class SenseTest(harness.NodeTest):
                 f.write(zeek_dns_line(start + i, q))
         return path
 
+    def follow(self, log, err):
+        """`entente sense --follow` on the Zeek log `log` (stderr to the open file `err`),
+        storing sightings within 50 ms and looking at the indicators every 100 ms; killed
+        at cleanup if still running."""
+        p = subprocess.Popen(
+            [harness.BIN, "sense", "--data", self.node.dir, "--as", "sensor",
+             "--collection", self.coll, "--format", "zeek", "--no-decay", "--follow",
+             "--flush-ms", "50", "--update-every", "0", "--refresh-ms", "100", log],
+            stdout=subprocess.PIPE, stderr=err, text=True)
+        self.addCleanup(lambda: p.poll() is None and p.kill())
+        return p
+
     def sense(self, *args):
         return self.node.ok("sense", "--as", "sensor", "--collection", self.coll,
                             "--no-decay", *args)
@@ -192,13 +204,7 @@ class SenseTest(harness.NodeTest):
         self.addCleanup(err.close)
 
         def start():
-            p = subprocess.Popen(
-                [harness.BIN, "sense", "--data", self.node.dir, "--as", "sensor",
-                 "--collection", self.coll, "--format", "zeek", "--no-decay", "--follow",
-                 "--flush-ms", "50", "--update-every", "0", "--refresh-ms", "100", log],
-                stdout=subprocess.PIPE, stderr=err, text=True)
-            self.addCleanup(lambda: p.poll() is None and p.kill())
-            return p
+            return self.follow(log, err)
 
         def append(queries, t):
             with open(log, "a") as f:
@@ -249,12 +255,7 @@ class SenseTest(harness.NodeTest):
         errpath = os.path.join(self.tmp, "sense.err")
         err = open(errpath, "w")
         self.addCleanup(err.close)
-        p = subprocess.Popen(
-            [harness.BIN, "sense", "--data", self.node.dir, "--as", "sensor",
-             "--collection", self.coll, "--format", "zeek", "--no-decay", "--follow",
-             "--flush-ms", "50", "--update-every", "0", "--refresh-ms", "100", log],
-            stdout=subprocess.PIPE, stderr=err, text=True)
-        self.addCleanup(lambda: p.poll() is None and p.kill())
+        p = self.follow(log, err)
 
         def changes():
             with open(errpath) as f:
@@ -355,12 +356,7 @@ class SenseTest(harness.NodeTest):
         errpath = os.path.join(self.tmp, "sense.err")
         err = open(errpath, "w")
         self.addCleanup(err.close)
-        p = subprocess.Popen(
-            [harness.BIN, "sense", "--data", self.node.dir, "--as", "sensor",
-             "--collection", self.coll, "--format", "zeek", "--no-decay", "--follow",
-             "--flush-ms", "50", "--update-every", "0", "--refresh-ms", "100", log],
-            stdout=subprocess.PIPE, stderr=err, text=True)
-        self.addCleanup(lambda: p.poll() is None and p.kill())
+        p = self.follow(log, err)
         with open(log, "a") as f:
             f.write(zeek_dns_line(1709643600, "tracker.example"))
         deadline = time.time() + 30
