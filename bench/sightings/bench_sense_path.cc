@@ -4,7 +4,7 @@
 // (sightings/record_match.h) and aggregate each hit (sightings::Aggregator::Add).
 //
 //   bench_sense_path [--data DIR] [--indicators N] [--lines L] [--hit-percent P]
-//                    [--runs R] [--formats eve,zeek,zeek-json] [--modes
+//                    [--zipf S] [--runs R] [--formats eve,zeek,zeek-json] [--modes
 //                    parse,match,flat,batch,json]
 //                    [--dir TMPDIR]
 //
@@ -19,7 +19,10 @@
 // fileinfo, alert, smtp events), Zeek TSV and Zeek JSON (conn, dns, http, ssl, files,
 // smtp logs; TSV in blocks of 1,000 lines of one log, each with its header). In P % of
 // lines (default 2) one value is an indicator's; the others are benign - addresses and
-// domains from the MISP warninglists and private addresses.
+// domains from the MISP warninglists and private addresses, drawn by Zipf's law with
+// exponent S (default 1: the k-th most popular value is seen about 1/k as often as the
+// first, as resolvers, popular domains and busy hosts are in real traffic; each list in a
+// fixed shuffled order) or, with --zipf 0, uniformly (the benchmark's first figures).
 //
 // Modes: parse (read, parse and map alone: the floor), match (flat without the
 // aggregator: what matching adds to the floor), flat (RecordMatcher::Match, one record at a
@@ -32,6 +35,7 @@
 #include <unistd.h>
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -326,7 +330,18 @@ std::vector<idx::IndicatorSpec> MakeIndicators(size_t n_ind, const Feed& feed, H
 
 struct Benign {
   std::vector<std::string> domains, ips, internal;
+  // Cumulative Zipf weights over each list (empty: drawn uniformly).
+  std::vector<double> domains_cdf, ips_cdf, internal_cdf;
 };
+
+// Cumulative weights of ranks 0..n-1 with weight 1/(rank+1)^s: a draw by them gives rank
+// k with probability proportional to 1/(k+1)^s (Zipf's law).
+std::vector<double> ZipfCdf(size_t n, double s) {
+  std::vector<double> cdf(n);
+  double sum = 0;
+  for (size_t k = 0; k < n; ++k) cdf[k] = sum += 1.0 / std::pow(static_cast<double>(k + 1), s);
+  return cdf;
+}
 
 // Drops the values that match an indicator (as SCOs of `type`): background traffic is
 // what no indicator names, so that the hit rate is the one asked for.
@@ -353,6 +368,13 @@ class LineGen {
   const T& One(const std::vector<T>& v) {
     return v[Pick(v.size())];
   }
+  // One of v, by the cumulative weights cdf (uniformly when cdf is empty).
+  const std::string& Ranked(const std::vector<std::string>& v, const std::vector<double>& cdf) {
+    if (cdf.empty()) return One(v);
+    double u = std::uniform_real_distribution<double>(0, cdf.back())(rng_);
+    size_t k = static_cast<size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
+    return v[std::min(k, v.size() - 1)];
+  }
   // Whether this line carries an indicator value (decided once per line).
   void NextLine() {
     hit_ = std::uniform_real_distribution<double>(0, 1)(rng_) < hit_fraction_;
@@ -360,10 +382,12 @@ class LineGen {
     ++flow_;
   }
   bool hit() const { return hit_; }
-  std::string Internal() { return One(benign_.internal); }
-  std::string External() { return hit_ && Pick(2) == 0 ? One(hits_.ips) : One(benign_.ips); }
-  std::string Domain() { return hit_ ? One(hits_.domains) : One(benign_.domains); }
-  std::string BenignDomain() { return One(benign_.domains); }
+  std::string Internal() { return Ranked(benign_.internal, benign_.internal_cdf); }
+  std::string External() {
+    return hit_ && Pick(2) == 0 ? One(hits_.ips) : Ranked(benign_.ips, benign_.ips_cdf);
+  }
+  std::string Domain() { return hit_ ? One(hits_.domains) : BenignDomain(); }
+  std::string BenignDomain() { return Ranked(benign_.domains, benign_.domains_cdf); }
   std::string Hash(const std::vector<std::string>& pool, size_t len) {
     return hit_ ? One(pool) : Hex(rng_, len);
   }
@@ -906,7 +930,7 @@ double LoadAverage() {
 
 int main(int argc, char** argv) {
   size_t n_ind = 1'000'000, n_lines = 1'000'000, runs = 3;
-  double hit_percent = 2;
+  double hit_percent = 2, zipf = 1.0;
   const char* data_env = std::getenv("ENTENTE_BENCH_DATA");
   std::string dir = data_env != nullptr ? data_env : "";
   const char* tmp_env = std::getenv("TMPDIR");
@@ -923,6 +947,8 @@ int main(int argc, char** argv) {
       dir = v;
     } else if (a == "--hit-percent") {
       hit_percent = std::stod(v);
+    } else if (a == "--zipf") {
+      zipf = std::stod(v);
     } else if (a == "--runs") {
       runs = std::max<size_t>(1, std::stoul(v));
     } else if (a == "--formats") {
@@ -933,7 +959,7 @@ int main(int argc, char** argv) {
       tmp = v;
     } else {
       std::cerr << "usage: bench_sense_path [--data DIR] [--indicators N] [--lines L] "
-                   "[--hit-percent P] [--runs R] [--formats eve,zeek,zeek-json] "
+                   "[--hit-percent P] [--zipf S] [--runs R] [--formats eve,zeek,zeek-json] "
                    "[--modes parse,match,flat,batch,json] [--dir TMPDIR]\n";
       return 2;
     }
@@ -987,6 +1013,16 @@ int main(int argc, char** argv) {
   if (benign.domains.empty() || benign.ips.empty() || benign.internal.empty()) {
     std::cerr << "bench_sense_path: every benign value matches an indicator\n";
     return 1;
+  }
+  if (zipf > 0) {
+    // Popularity is not the lists' order (which may be alphabetical): a fixed shuffle.
+    std::mt19937_64 shuffle(4242);
+    for (std::vector<std::string>* v : {&benign.domains, &benign.ips, &benign.internal}) {
+      std::shuffle(v->begin(), v->end(), shuffle);
+    }
+    benign.domains_cdf = ZipfCdf(benign.domains.size(), zipf);
+    benign.ips_cdf = ZipfCdf(benign.ips.size(), zipf);
+    benign.internal_cdf = ZipfCdf(benign.internal.size(), zipf);
   }
   std::cout << "{\"benign_domains\":" << benign.domains.size()
             << ",\"benign_ips\":" << benign.ips.size() << ",\"benign_dropped\":"

@@ -164,10 +164,23 @@ json::object Aggregator::SightingJson(const std::string& indicator_id, const Win
   return o;
 }
 
+std::vector<const Aggregator::Windows::value_type*> Aggregator::Sorted(bool changed_only) const {
+  std::vector<const Windows::value_type*> sorted;
+  for (const Windows::value_type& e : windows_) {
+    if (!changed_only || e.second.changed) sorted.push_back(&e);
+  }
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Windows::value_type* a, const Windows::value_type* b) {
+              return View(a->first) < View(b->first);
+            });
+  return sorted;
+}
+
 std::vector<json::object> Aggregator::Flush(int64_t now_us, bool all) {
   std::vector<json::object> out;
-  for (auto& [key, w] : windows_) {
-    if (!w.changed) continue;
+  for (const Windows::value_type* e : Sorted(true)) {
+    const Key& key = e->first;
+    Window& w = windows_.find(key)->second;
     if (!all && w.modified_us != 0 && now_us < w.modified_us + options_.update_every_us) continue;
     if (!where_objects_sent_) {
       if (options_.where == WhereSighted::kSectorAndCountry) {
@@ -203,7 +216,9 @@ void Aggregator::Expire(int64_t now_us) {
 
 json::object Aggregator::SaveState() const {
   json::array windows;
-  for (const auto& [key, w] : windows_) {
+  for (const Windows::value_type* e : Sorted(false)) {
+    const Key& key = e->first;
+    const Window& w = e->second;
     windows.push_back(json::object{{"indicator", key.first},
                                    {"start", w.start_us},
                                    {"id", w.id},

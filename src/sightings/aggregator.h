@@ -42,9 +42,10 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -117,24 +118,39 @@ class Aggregator {
     bool changed = false;
   };
   // (indicator id, window start) -> window; found by a view of the id, without a copy.
+  // The table is unordered (a hit finds its window without comparing ids down a tree);
+  // Flush and SaveState give the windows in key order (id, then start) all the same.
   using Key = std::pair<std::string, int64_t>;
   using KeyView = std::pair<std::string_view, int64_t>;
-  struct KeyLess {
+  static KeyView View(const Key& k) { return {k.first, k.second}; }
+  static KeyView View(const KeyView& k) { return k; }
+  struct KeyHash {
     using is_transparent = void;
-    static KeyView View(const Key& k) { return {k.first, k.second}; }
-    static KeyView View(const KeyView& k) { return k; }
-    template <typename A, typename B>
-    bool operator()(const A& a, const B& b) const {
-      return View(a) < View(b);
+    template <typename K>
+    size_t operator()(const K& k) const {
+      KeyView v = View(k);
+      return std::hash<std::string_view>()(v.first) ^
+             (static_cast<size_t>(v.second) * size_t{0x9e3779b97f4a7c15ULL});
     }
   };
+  struct KeyEqual {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return View(a) == View(b);
+    }
+  };
+  using Windows = std::unordered_map<Key, Window, KeyHash, KeyEqual>;
 
   boost::json::object SightingJson(const std::string& indicator_id, const Window& w) const;
 
   SightingOrganisation organisation_;
   AggregatorOptions options_;
   Random& random_;
-  std::map<Key, Window, KeyLess> windows_;
+  // The entries of windows_ in key order (or only those that changed).
+  std::vector<const Windows::value_type*> Sorted(bool changed_only) const;
+
+  Windows windows_;
   int64_t forgotten_before_us_ = INT64_MIN;  // windows starting before this were expired
   uint64_t late_hits_ = 0;
   bool where_objects_sent_ = false;  // the identity/location of where_sighted_refs

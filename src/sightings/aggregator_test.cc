@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <cstdio>
 #include <cstring>
 #include <set>
 #include <string>
@@ -132,6 +134,46 @@ TEST(Aggregator, OneSightingPerIndicatorAndWindow) {
   for (const auto& s : out) ids.insert(std::string(s.at("id").as_string()));
   EXPECT_EQ(ids.size(), 3u);
   ExpectValid(out);
+}
+
+// Flush and SaveState give the windows in one order whatever order the hits came in: by
+// indicator id, then window start (the order a sensor's checkpoints and sightings have
+// always had; the hash table that finds a hit's window must not change it).
+TEST(Aggregator, FlushAndSavedStateInIndicatorThenWindowOrder) {
+  std::vector<std::pair<std::string, int64_t>> hits;
+  for (int i = 0; i < 40; ++i) {
+    char id[64];
+    std::snprintf(id, sizeof id, "indicator--%08x-0000-4000-8000-000000000000",
+                  static_cast<unsigned>((i * 2654435761u) % 1000003u));
+    for (int h = 0; h < 3; ++h) hits.emplace_back(id, kT0 + ((i + h * 7) % 5) * kHour + i);
+  }
+  std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) {
+    return (a.second * 31 + a.first[12]) % 97 < (b.second * 31 + b.first[12]) % 97;
+  });  // an order unrelated to the keys
+  CountingRandom random;
+  Aggregator agg(Org(), {}, random);
+  for (const auto& [id, t] : hits) agg.Add(id, t);
+  std::vector<std::pair<std::string, std::string>> flushed;  // (indicator, first_seen)
+  for (const json::object& o : Sightings(agg.Flush(kT0 + 6 * kHour))) {
+    flushed.emplace_back(std::string(o.at("sighting_of_ref").as_string()),
+                         std::string(o.at("first_seen").as_string()));
+  }
+  ASSERT_EQ(flushed.size(), agg.open_windows());
+  EXPECT_TRUE(std::is_sorted(flushed.begin(), flushed.end()));
+  json::object state = agg.SaveState();
+  std::vector<std::pair<std::string, int64_t>> saved;
+  for (const json::value& w : state.at("windows").as_array()) {
+    saved.emplace_back(std::string(w.at("indicator").as_string()), w.at("start").as_int64());
+  }
+  ASSERT_EQ(saved.size(), flushed.size());
+  EXPECT_TRUE(std::is_sorted(saved.begin(), saved.end()));
+  // Only what changed since is flushed again, in the same order.
+  agg.Add(hits[5].first, hits[5].second);
+  agg.Add(hits[0].first, hits[0].second);
+  std::vector<json::object> again = Sightings(agg.Flush(kT0 + 7 * kHour));
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_LE(std::string(again[0].at("sighting_of_ref").as_string()),
+            std::string(again[1].at("sighting_of_ref").as_string()));
 }
 
 // Anonymised: the sighting names only a sector and a country, through objects whose ids

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <boost/json/array.hpp>
+#include <cstring>
+#include <functional>
 
 namespace entente::sightings {
 
@@ -43,22 +45,81 @@ boost::json::value RecordJson(const telemetry::Record& record) {
   return scos;
 }
 
-void RecordMatcher::Match(const pattern::index::IndexSnapshot& snapshot,
-                          const telemetry::Record& record,
-                          std::vector<std::string_view>* indicator_ids,
-                          pattern::index::MatchCounters* counters) {
-  indicator_ids->clear();
-  scos_.clear();
-  for (size_t i = 0; i < record.count; ++i) scos_.push_back(ScoOf(record.observables[i]));
-  hits_.clear();
-  snapshot.MatchScos(scos_, &hits_, counters);
-  if (hits_.empty()) return;
+void RecordMatcher::ToIds(std::vector<std::string_view>* indicator_ids) {
   for (const pattern::index::Hit& h : hits_) indicator_ids->push_back(h.indicator);
   if (indicator_ids->size() > 1) {
     std::sort(indicator_ids->begin(), indicator_ids->end());
     indicator_ids->erase(std::unique(indicator_ids->begin(), indicator_ids->end()),
                          indicator_ids->end());
   }
+}
+
+void RecordMatcher::MatchUncached(const pattern::index::IndexSnapshot& snapshot,
+                                  const telemetry::Record& record,
+                                  std::vector<std::string_view>* indicator_ids,
+                                  pattern::index::MatchCounters* counters) {
+  indicator_ids->clear();
+  scos_.clear();
+  for (size_t i = 0; i < record.count; ++i) scos_.push_back(ScoOf(record.observables[i]));
+  hits_.clear();
+  snapshot.MatchScos(scos_, &hits_, counters);
+  ToIds(indicator_ids);
+}
+
+uint64_t RecordMatcher::QuietHash(const telemetry::Observable& o) {
+  return std::hash<std::string_view>()(o.value) ^
+         ((static_cast<uint64_t>(o.kind) + 1) * 0x9e3779b97f4a7c15ULL);
+}
+
+void RecordMatcher::Match(const pattern::index::IndexSnapshot& snapshot,
+                          const telemetry::Record& record,
+                          std::vector<std::string_view>* indicator_ids,
+                          pattern::index::MatchCounters* counters) {
+  indicator_ids->clear();
+  if (quiet_.empty()) quiet_.resize(kQuietSlots);
+  if (snapshot.serial() != quiet_serial_) {
+    std::fill(quiet_.begin(), quiet_.end(), QuietEntry());
+    quiet_serial_ = snapshot.serial();
+  }
+  // Observables remembered as quiet are not probed again; a record of such observables
+  // alone is answered from memory.
+  hashes_.resize(record.count);
+  quiet_flags_.resize(record.count);
+  for (size_t i = 0; i < record.count; ++i) {
+    hashes_[i] = QuietHash(record.observables[i]);
+    __builtin_prefetch(&quiet_[hashes_[i] & (kQuietSlots - 1)]);
+  }
+  bool all_quiet = true;
+  for (size_t i = 0; i < record.count; ++i) {
+    const telemetry::Observable& o = record.observables[i];
+    const QuietEntry& e = quiet_[hashes_[i] & (kQuietSlots - 1)];
+    bool known = e.hash == hashes_[i] && e.kind == static_cast<uint8_t>(o.kind) + 1 &&
+                 e.size == o.value.size() && std::memcmp(e.value, o.value.data(), e.size) == 0;
+    quiet_flags_[i] = known ? 1 : 0;
+    all_quiet = all_quiet && known;
+  }
+  if (all_quiet) {
+    // What MatchScos counts for a record none of whose SCOs the index knows.
+    if (counters != nullptr) {
+      ++counters->records;
+      counters->observations += record.count;
+    }
+    return;
+  }
+  scos_.clear();
+  for (size_t i = 0; i < record.count; ++i) scos_.push_back(ScoOf(record.observables[i]));
+  hits_.clear();
+  snapshot.MatchScos(scos_, &hits_, counters, &quiet_flags_);
+  for (size_t i = 0; i < record.count; ++i) {
+    const telemetry::Observable& o = record.observables[i];
+    if (quiet_flags_[i] == 0 || o.value.size() > kQuietValueMax) continue;
+    QuietEntry& e = quiet_[hashes_[i] & (kQuietSlots - 1)];
+    e.hash = hashes_[i];
+    e.kind = static_cast<uint8_t>(static_cast<uint8_t>(o.kind) + 1);
+    e.size = static_cast<uint8_t>(o.value.size());
+    std::memcpy(e.value, o.value.data(), o.value.size());
+  }
+  ToIds(indicator_ids);
 }
 
 void RecordMatcher::MatchBatch(const pattern::index::IndexSnapshot& snapshot,

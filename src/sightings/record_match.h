@@ -10,6 +10,17 @@
 // line; the index builds it only for a record an indicator needing the pattern evaluator
 // may match, and the answer is the same (pattern/index/flat_match_test.cc).
 //
+// Background telemetry repeats a few values heavily (resolvers, popular domains, busy
+// hosts), and almost none of them is an indicator's. Match therefore remembers, for the
+// snapshot it last matched against, recently seen observables that gave the index nothing
+// to do (IndexSnapshot::MatchScos's `quiet`), and does not have the index probe them again
+// (the exact matcher, when some other observable calls for it, still reads the whole
+// record); a record made of such observables alone matches nothing and is answered without
+// the index. The memory is a fixed table (kQuietSlots entries of one cache line, a few
+// hundred KiB: it stays in L2), each entry the kind and the whole value (never a hash
+// alone), and it is emptied when Match is handed a snapshot with another serial(), so an
+// answer is never carried from one snapshot to the next. MatchBatch does not use it.
+//
 // A RecordMatcher keeps reusable scratch: one per thread, not safe for concurrent use.
 // The indicator ids it returns point into the snapshot and stay valid while the caller
 // holds it.
@@ -17,6 +28,7 @@
 
 #include <boost/json/value.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -47,6 +59,10 @@ class RecordMatcher {
   void Match(const pattern::index::IndexSnapshot& snapshot, const telemetry::Record& record,
              std::vector<std::string_view>* indicator_ids,
              pattern::index::MatchCounters* counters = nullptr);
+  // Match without the memory of quiet values (the reference its answers must equal).
+  void MatchUncached(const pattern::index::IndexSnapshot& snapshot, const telemetry::Record& record,
+                     std::vector<std::string_view>* indicator_ids,
+                     pattern::index::MatchCounters* counters = nullptr);
   // The same for several records at once (their hash-table probes overlap): sets *hits
   // to one RecordHit per (record, indicator), sorted by record then id. A few hundred
   // records per call is plenty.
@@ -54,7 +70,23 @@ class RecordMatcher {
                   std::span<const telemetry::Record* const> records, std::vector<RecordHit>* hits,
                   pattern::index::MatchCounters* counters = nullptr);
 
+  static constexpr size_t kQuietSlots = 4096;   // a power of two
+  static constexpr size_t kQuietValueMax = 54;  // longer values are not remembered
+
  private:
+  struct QuietEntry {
+    uint64_t hash = 0;
+    uint8_t kind = 0;  // ObservableKind + 1; 0: empty
+    uint8_t size = 0;
+    char value[kQuietValueMax];
+  };
+  static uint64_t QuietHash(const telemetry::Observable& o);
+  void ToIds(std::vector<std::string_view>* indicator_ids);
+
+  std::vector<QuietEntry> quiet_;  // kQuietSlots once used
+  uint64_t quiet_serial_ = 0;      // the snapshot quiet_ was learnt from
+  std::vector<uint64_t> hashes_;
+  std::vector<uint8_t> quiet_flags_;
   std::vector<pattern::index::FlatSco> scos_;
   std::vector<std::span<const pattern::index::FlatSco>> spans_;
   std::vector<pattern::index::Hit> hits_;

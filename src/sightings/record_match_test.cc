@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/serialize.hpp>
+#include <random>
 #include <set>
 #include <string>
 
@@ -117,6 +118,84 @@ TEST_F(RecordMatcherTest, BatchAnswersAsOneRecordAtATime) {
   }
   EXPECT_EQ(hits, want);
   EXPECT_EQ(want.size(), 6u);  // c-dom; d-both, a-net, b-ip, c-dom; e-cert
+}
+
+// Match remembers values that gave a snapshot nothing to do; its answers (ids and
+// counters) must be those of MatchUncached for every record, including after the
+// snapshot changes under it (an indicator added for a value it remembered as quiet, one
+// removed) and when it is handed an older snapshot again.
+TEST_F(RecordMatcherTest, RememberingQuietValuesChangesNoAnswer) {
+  ASSERT_TRUE(index_
+                  .Add({{"indicator--f-gated", "[email-addr:value != 'ok@example.org']"},
+                        {"indicator--g-re", "[url:value MATCHES '^http://x[0-9]+\\.example/']"},
+                        {"indicator--h-v6", "[ipv6-addr:value = '2001:db8::7']"}})
+                  .ok());
+  const std::vector<std::pair<ObservableKind, std::string>> pool = {
+      {ObservableKind::kIpv4, "198.51.100.7"},
+      {ObservableKind::kIpv4, "198.51.100.99"},
+      {ObservableKind::kIpv4, "203.0.113.1"},
+      {ObservableKind::kIpv4, "203.0.113.2"},
+      {ObservableKind::kIpv4, "10.0.0.1"},
+      {ObservableKind::kIpv6, "2001:db8::7"},
+      {ObservableKind::kIpv6, "2001:db8::8"},
+      {ObservableKind::kDomain, "evil.example"},
+      {ObservableKind::kDomain, "good.example"},
+      {ObservableKind::kDomain, "other.example"},
+      {ObservableKind::kUrl, "http://evil.example/a"},
+      {ObservableKind::kUrl, "http://x12.example/"},
+      {ObservableKind::kUrl, "http://good.example/"},
+      {ObservableKind::kUrl, "http://good.example/" + std::string(80, 'p')},  // too long to keep
+      {ObservableKind::kEmail, "ok@example.org"},
+      {ObservableKind::kSha256, std::string(64, 'a')},
+      {ObservableKind::kSha256, std::string(64, 'c')},
+      {ObservableKind::kSha1, std::string(40, 'b')},  // a file's, not the certificate's
+      {ObservableKind::kX509Sha1, std::string(40, 'b')},
+      {ObservableKind::kX509Sha256, std::string(64, 'd')}};
+  std::mt19937 rng(14);
+  auto make = [&] {
+    telemetry::Record r;
+    size_t n = rng() % 4;  // 0..3 observables
+    for (size_t i = 0; i < n; ++i) {
+      const auto& [kind, value] = pool[rng() % pool.size()];
+      r.Add(kind, "test").value = value;
+    }
+    return r;
+  };
+  RecordMatcher cached, reference;
+  size_t with_hits = 0, without = 0;
+  auto check = [&](const pattern::index::IndexSnapshot& snap, int rounds) {
+    for (int i = 0; i < rounds; ++i) {
+      telemetry::Record r = make();
+      std::vector<std::string_view> got, want;
+      pattern::index::MatchCounters cg, cw;
+      cached.Match(snap, r, &got, &cg);
+      reference.MatchUncached(snap, r, &want, &cw);
+      ASSERT_EQ(got, want) << boost::json::serialize(RecordJson(r));
+      EXPECT_EQ(cg.records, cw.records);
+      EXPECT_EQ(cg.observations, cw.observations);
+      EXPECT_EQ(cg.fast_hits, cw.fast_hits);
+      EXPECT_EQ(cg.evaluations, cw.evaluations);
+      EXPECT_EQ(cg.evaluated_hits, cw.evaluated_hits);
+      (got.empty() ? without : with_hits) += 1;
+    }
+  };
+  std::shared_ptr<const pattern::index::IndexSnapshot> first = index_.snapshot();
+  check(*first, 3000);
+  // Values the matcher now remembers as quiet become indicators' values.
+  ASSERT_TRUE(index_
+                  .Add({{"indicator--i-good", "[domain-name:value = 'good.example']"},
+                        {"indicator--j-net", "[ipv4-addr:value ISSUBSET '203.0.113.0/30']"},
+                        {"indicator--k-like", "[url:value LIKE 'http://good.example/%']"}})
+                  .ok());
+  std::shared_ptr<const pattern::index::IndexSnapshot> second = index_.snapshot();
+  check(*second, 3000);
+  ASSERT_TRUE(index_.Remove({"indicator--b-ip", "indicator--i-good"}).ok());
+  std::shared_ptr<const pattern::index::IndexSnapshot> third = index_.snapshot();
+  check(*third, 3000);
+  check(*first, 1000);  // an older snapshot again
+  check(*second, 1000);
+  EXPECT_GT(with_hits, 1000u);
+  EXPECT_GT(without, 1000u);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "pattern/index/indicator_index.h"
 
 #include <algorithm>
+#include <atomic>
 #include <boost/json/array.hpp>
 
 #include "pattern/index/fast_classify.h"
@@ -183,14 +184,31 @@ void IndexSnapshot::MatchBatch(std::span<const boost::json::value* const> record
       [&](uint32_t r, size_t n) { return ObservationIdOf(s.sets[r], n, true); });
 }
 
+uint64_t IndexSnapshot::NextSerial() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 void IndexSnapshot::MatchScos(std::span<const FlatSco> scos, std::vector<Hit>* hits,
                               MatchCounters* counters) const {
   std::span<const FlatSco> one[1] = {scos};
-  MatchScosBatch(one, hits, counters);
+  MatchFlat(one, hits, counters, nullptr);
+}
+
+void IndexSnapshot::MatchScos(std::span<const FlatSco> scos, std::vector<Hit>* hits,
+                              MatchCounters* counters, std::vector<uint8_t>* quiet) const {
+  std::span<const FlatSco> one[1] = {scos};
+  MatchFlat(one, hits, counters, quiet);
 }
 
 void IndexSnapshot::MatchScosBatch(std::span<const std::span<const FlatSco>> records,
                                    std::vector<Hit>* hits, MatchCounters* counters) const {
+  MatchFlat(records, hits, counters, nullptr);
+}
+
+void IndexSnapshot::MatchFlat(std::span<const std::span<const FlatSco>> records,
+                              std::vector<Hit>* hits, MatchCounters* counters,
+                              std::vector<uint8_t>* quiet) const {
   MatchCounters local;
   MatchCounters& c = counters != nullptr ? *counters : local;
   c.records += records.size();
@@ -203,6 +221,7 @@ void IndexSnapshot::MatchScosBatch(std::span<const std::span<const FlatSco>> rec
       uint32_t g = static_cast<uint32_t>(s.views.size());
       s.views.push_back(
           Scratch::View{static_cast<uint32_t>(r), static_cast<uint32_t>(v), std::string_view()});
+      if (quiet != nullptr && (*quiet)[g] != 0) continue;  // known to name nothing
       for (int p = 0; p < 2; ++p) parts[p]->CollectFlat(records[r][v], g, &s.probe[p]);
     }
   }
@@ -217,6 +236,15 @@ void IndexSnapshot::MatchScosBatch(std::span<const std::span<const FlatSco>> rec
         return LoadObservations(boost::json::value(std::move(scos)), StixVersion::k21);
       },
       [](uint32_t, size_t) { return std::string_view(); });
+  if (quiet == nullptr) return;
+  // Every indicator a view's SCO named, in either part, is still in the probe batches
+  // (Finish only sorts them): a view none names is quiet (and one known to be quiet named
+  // none, not being probed). quiet is given for one record only, whose view g is its SCO g.
+  std::fill(quiet->begin(), quiet->end(), 1);
+  for (const ProbeBatch& pb : s.probe) {
+    for (const ProbeBatch::Found& f : pb.direct) (*quiet)[f.view] = 0;
+    for (const ProbeBatch::Found& f : pb.to_confirm) (*quiet)[f.view] = 0;
+  }
 }
 
 size_t IndexSnapshot::size() const { return base_->size() - base_removed_count_ + delta_->size(); }

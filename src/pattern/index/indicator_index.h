@@ -102,12 +102,26 @@ class IndexSnapshot {
   // occurs). observation_id is "" in every hit (the SCOs have no id).
   void MatchScos(std::span<const FlatSco> scos, std::vector<Hit>* hits,
                  MatchCounters* counters = nullptr) const;
+  // The same, with what the caller knows and learns of single SCOs. An SCO is quiet in a
+  // snapshot when it gives it nothing to do - no indicator in the hash table, the CIDR
+  // sets, the regex sets or the type gates names it - so that it takes part in no match
+  // in any record. quiet holds scos.size() entries: on entry (*quiet)[n] == 1 says the
+  // caller knows SCO n to be quiet here, and it is not probed (it still counts as an
+  // observation and is still part of the record the exact matcher reads; a 1 for an SCO
+  // that is not quiet makes the answer wrong); on return (*quiet)[n] is 1 for each quiet
+  // SCO and 0 for the others. A record whose SCOs are all quiet matches nothing; matching
+  // it only adds 1 to counters->records and its SCOs to counters->observations.
+  void MatchScos(std::span<const FlatSco> scos, std::vector<Hit>* hits, MatchCounters* counters,
+                 std::vector<uint8_t>* quiet) const;
   // The same for several records at once (Hit::record says which), their probes
   // overlapped as in MatchBatch.
   void MatchScosBatch(std::span<const std::span<const FlatSco>> records, std::vector<Hit>* hits,
                       MatchCounters* counters = nullptr) const;
 
   size_t size() const;  // live indicators
+  // A number no other snapshot of this process has (so that a cache of answers learnt
+  // from one snapshot can tell it is given another, even at the same address).
+  uint64_t serial() const { return serial_; }
   struct Stats {
     IndexPart::Stats base, delta;
     size_t removed_in_base = 0;
@@ -124,6 +138,10 @@ class IndexSnapshot {
   template <typename Load, typename EvalId>
   void Finish(Scratch& s, std::vector<Hit>* hits, MatchCounters& c, const Load& load,
               const EvalId& eval_id) const;
+  void MatchFlat(std::span<const std::span<const FlatSco>> records, std::vector<Hit>* hits,
+                 MatchCounters* counters, std::vector<uint8_t>* quiet) const;
+  static uint64_t NextSerial();
+  uint64_t serial_ = NextSerial();
   std::shared_ptr<const IndexPart> base_, delta_;
   std::shared_ptr<const std::vector<bool>> base_removed_;
   size_t base_removed_count_ = 0;
