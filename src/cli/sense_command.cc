@@ -239,6 +239,10 @@ class Sense {
         checkpoint_name_(o.name.empty() ? DefaultCheckpointName(o) : o.name) {}
 
   int Run() {
+    // Following, SIGINT/SIGTERM end the run cleanly from here on; reading files once, they
+    // stop it at once (what was stored is consistent with its checkpoint either way).
+    std::optional<StopSignals> stop;
+    if (o_.follow) stop.emplace();
     const int64_t started = SystemClock().NowMicros();
     // The node's warninglists (docs/warninglists.md): a list that does not load stops the
     // sensor rather than letting it match what the list should keep out.
@@ -297,7 +301,6 @@ class Sense {
       sources_.push_back(std::move(src));
     }
 
-    StopSignals stop;
     int64_t last_flush = started, last_refresh = started;
     for (;;) {
       uint64_t read = 0;
@@ -337,8 +340,15 @@ class Sense {
         last_flush = now;
         if (remote_.sensor != nullptr) RemoteStep(remote_.sensor->Send().status(), "send");
       }
-      if (read == 0 && stop.WaitFor(std::min<int64_t>(o_.flush_ms, 100))) break;
-      if (read != 0 && stop.WaitFor(0)) break;
+      if (read == 0 && stop->WaitFor(std::min<int64_t>(o_.flush_ms, 100))) break;
+      if (read != 0 && stop->WaitFor(0)) break;
+    }
+    if (o_.follow) {
+      // Asked to stop: what the files hold by now is read first, so that a stop right after
+      // a write loses nothing (it would be read by the next run anyway).
+      for (Source& src : sources_) {
+        if (src.follower != nullptr) (void)ReadSource(src);
+      }
     }
     if (Status s = Commit(SystemClock().NowMicros(), /*all=*/true); !s.ok()) return Fail(s);
     bool unsent = false;
