@@ -31,7 +31,13 @@
 // A line that cannot be read is counted and named on stderr (at most kMaxLineReports per
 // minute; how many more were not named is said when the minute is over and at the end),
 // and reading goes on.
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -238,6 +244,12 @@ class Sense {
                    admission::Options{admission::NodeValidateOptions()}),
         checkpoint_name_(o.name.empty() ? DefaultCheckpointName(o) : o.name) {}
 
+  ~Sense() {
+    if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the lock
+  }
+  Sense(const Sense&) = delete;
+  Sense& operator=(const Sense&) = delete;
+
   int Run() {
     // Following, SIGINT/SIGTERM end the run cleanly from here on; reading files once, they
     // stop it at once (what was stored is consistent with its checkpoint either way).
@@ -258,10 +270,13 @@ class Sense {
                                                         ": " + fetched.status().message()));
       }
     }
-    if (Status s = feed_.Load(started); !s.ok()) return Fail(s);
-    if (o_.explain) Explain();
     resumable_ = std::none_of(o_.files.begin(), o_.files.end(),
                               [](const std::string& f) { return f == "-"; });
+    if (resumable_) {
+      if (Status s = LockCheckpoint(); !s.ok()) return Fail(s);
+    }
+    if (Status s = feed_.Load(started); !s.ok()) return Fail(s);
+    if (o_.explain) Explain();
     std::map<std::string, telemetry::Position> saved;
     if (resumable_ && !o_.from_start) {
       if (Status s = Resume(&saved); !s.ok()) return Fail(s);
@@ -527,6 +542,29 @@ class Sense {
     }
   }
 
+  // Two sensors resuming from the same checkpoint would each overwrite what the other
+  // stored: the second is refused while the first runs (an flock on a file in the data
+  // folder named after the checkpoint, released when the process ends, however it ends).
+  Status LockCheckpoint() {
+    const std::string path =
+        data_dir_ + "/sense-" + Sha256Hex(checkpoint_name_).substr(0, 16) + ".lock";
+    lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock_fd_ < 0) {
+      return Status::IoError("cannot open " + path + ": " + std::strerror(errno));
+    }
+    while (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EINTR) continue;
+      if (errno == EWOULDBLOCK) {
+        return Status::Unavailable(
+            "another `entente sense` is reading the same logs into the same collection for "
+            "this organisation (saved position '" +
+            checkpoint_name_ + "'); stop it first, or give this run another --name");
+      }
+      return Status::IoError("cannot lock " + path + ": " + std::strerror(errno));
+    }
+    return Status::Ok();
+  }
+
   // Reports a remote step's error once (until it changes or clears).
   void RemoteStep(const Status& status, std::string_view what) {
     std::string error = status.ok() ? "" : std::string(what) + ": " + status.message();
@@ -617,6 +655,7 @@ class Sense {
   sightings::Aggregator aggregator_;
   admission::Admission admission_;
   const std::string checkpoint_name_;
+  int lock_fd_ = -1;  // held open, and locked, while this object lives
   std::vector<Source> sources_;
   std::map<std::string, telemetry::Position> positions_;
   std::map<std::string, std::vector<std::string>> saved_headers_;

@@ -246,6 +246,37 @@ class SenseTest(harness.NodeTest):
         self.assertIn("lines 0,", out)
         self.assertEqual(count(), 7)
 
+    def test_a_second_sensor_on_the_same_logs_is_refused_while_the_first_runs(self):
+        """Two sensors resuming from one saved position would overwrite each other's
+        counts: the second is refused, named, while the first runs."""
+        log = self.zeek_log("dns.log", ["tracker.example"])
+        errpath = os.path.join(self.tmp, "sense.err")
+        err = open(errpath, "w")
+        self.addCleanup(err.close)
+        p = self.follow(log, err, "--explain")
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            with open(errpath) as f:
+                if "indicators: " in f.read():
+                    break
+            time.sleep(0.05)
+        r = self.node.cli("sense", "--as", "sensor", "--collection", self.coll,
+                          "--format", "zeek", "--no-decay", log)
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn("another `entente sense` is reading the same logs", r.stderr)
+        # Another name is another saved position: allowed.
+        r = self.node.cli("sense", "--as", "sensor", "--collection", self.coll,
+                          "--format", "zeek", "--no-decay", "--name", "replay", log)
+        self.assertEqual(r.returncode, 0, r)
+        p.send_signal(signal.SIGTERM)
+        out, _ = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 0, out)
+        # Once it stopped, the same command runs.
+        r = self.node.cli("sense", "--as", "sensor", "--collection", self.coll,
+                          "--format", "zeek", "--no-decay", log)
+        self.assertEqual(r.returncode, 0, r)
+        self.assertIn("lines 0,", r.stdout)
+
     def test_follow_matches_indicators_that_arrive_while_it_runs(self):
         """Issue 14: "the index follows new versions, revocations, deletions and expiry
         without a restart and without stopping the stream"."""
