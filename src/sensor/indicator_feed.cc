@@ -67,6 +67,28 @@ Status IndicatorFeed::ReadVersions(const store::ObjectQuery& query, std::set<std
   });
 }
 
+Status IndicatorFeed::ReadSince(const std::string& c, Mark* mark, std::set<std::string>* ids,
+                                std::set<std::string>* deleted) {
+  // Tombstones first: a version deleted after they are read is either not read below or
+  // met again as a tombstone next time, so no deleted version stays matched.
+  for (;;) {
+    auto page = store_.ListTombstones(c, mark->tombstone_seq, kTombstonePage);
+    if (!page.ok()) return page.status();
+    if (page->empty()) break;
+    mark->tombstone_seq = page->back().seq;
+    for (const store::Tombstone& t : *page) {
+      if (t.id.starts_with("indicator--")) deleted->insert(t.id);
+    }
+  }
+  store::ObjectQuery q;
+  q.collection_id = c;
+  q.types = {"indicator"};
+  q.match_all = true;
+  q.match_last = false;
+  if (mark->added_after_us > 0) q.added_after_us = mark->added_after_us;
+  return ReadVersions(q, ids, &mark->added_after_us);
+}
+
 Status IndicatorFeed::Load(int64_t now_us) {
   index_ = std::make_unique<pattern::index::IndicatorIndex>(options_.index);
   live_ = pattern::index::LiveIndicators();
@@ -76,20 +98,9 @@ Status IndicatorFeed::Load(int64_t now_us) {
   std::set<std::string> readable, ids;
   ENTENTE_RETURN_IF_ERROR(ReadCollections(&readable));
   for (const std::string& c : readable) {
-    Mark& mark = marks_[c];
-    // Tombstones before now concern versions that are gone already.
-    for (;;) {
-      auto page = store_.ListTombstones(c, mark.tombstone_seq, kTombstonePage);
-      if (!page.ok()) return page.status();
-      if (page->empty()) break;
-      mark.tombstone_seq = page->back().seq;
-    }
-    store::ObjectQuery q;
-    q.collection_id = c;
-    q.types = {"indicator"};
-    q.match_all = true;
-    q.match_last = false;
-    ENTENTE_RETURN_IF_ERROR(ReadVersions(q, &ids, &mark.added_after_us));
+    // Tombstones before now concern versions that are gone already: passed over.
+    std::set<std::string> gone;
+    ENTENTE_RETURN_IF_ERROR(ReadSince(c, &marks_[c], &ids, &gone));
   }
   FeedChanges ignored;
   return Decide(ids, now_us, &ignored);
@@ -108,24 +119,7 @@ Result<FeedChanges> IndicatorFeed::Refresh(int64_t now_us) {
     return changes;
   }
   std::set<std::string> ids, deleted;
-  for (auto& [c, mark] : marks_) {
-    store::ObjectQuery q;
-    q.collection_id = c;
-    q.types = {"indicator"};
-    q.match_all = true;
-    q.match_last = false;
-    q.added_after_us = mark.added_after_us;
-    ENTENTE_RETURN_IF_ERROR(ReadVersions(q, &ids, &mark.added_after_us));
-    for (;;) {
-      auto page = store_.ListTombstones(c, mark.tombstone_seq, kTombstonePage);
-      if (!page.ok()) return page.status();
-      if (page->empty()) break;
-      mark.tombstone_seq = page->back().seq;
-      for (const store::Tombstone& t : *page) {
-        if (t.id.starts_with("indicator--")) deleted.insert(t.id);
-      }
-    }
-  }
+  for (auto& [c, mark] : marks_) ENTENTE_RETURN_IF_ERROR(ReadSince(c, &mark, &ids, &deleted));
   // A deleted version may have been the current one: read what is left of the id.
   for (const std::string& id : deleted) {
     live_.Forget(id);

@@ -113,6 +113,10 @@ class IndicatorFeed {
   };
 
   Status ReadCollections(std::set<std::string>* readable);
+  // What collection `c` got since `mark`: the ids of indicators with versions deleted since
+  // and of indicator versions stored since (read into live_); moves the mark.
+  Status ReadSince(const std::string& c, Mark* mark, std::set<std::string>* ids,
+                   std::set<std::string>* deleted);
   // Reads the versions of `query` the requester may read into live_; adds their ids.
   Status ReadVersions(const store::ObjectQuery& query, std::set<std::string>* ids,
                       int64_t* last_added_us);
