@@ -258,9 +258,9 @@ class Sense {
     const int64_t started = SystemClock().NowMicros();
     // The node's warninglists (docs/warninglists.md): a list that does not load stops the
     // sensor rather than letting it match what the list should keep out.
-    if (auto lists = LoadNodeWarninglists(data_dir_); !lists.ok()) return Fail(lists.status());
     watcher_ = std::make_unique<WarninglistWatcher>(
         data_dir_, SystemClock(), [](const std::string& line) { PrintError(line); });
+    if (Status s = watcher_->Load(); !s.ok()) return Fail(s);
     lists_ = watcher_->Current();
     if (remote_.sensor != nullptr) {
       // Without the node's indicators there is nothing to match: the first fetch must work.
@@ -277,9 +277,8 @@ class Sense {
     }
     if (Status s = feed_.Load(started); !s.ok()) return Fail(s);
     if (o_.explain) Explain();
-    std::map<std::string, telemetry::Position> saved;
     if (resumable_ && !o_.from_start) {
-      if (Status s = Resume(&saved); !s.ok()) return Fail(s);
+      if (Status s = Resume(); !s.ok()) return Fail(s);
     }
     for (const std::string& arg : o_.files) {
       auto [format, path] = SplitFormat(arg, o_.format);
@@ -300,8 +299,9 @@ class Sense {
       }
       if (path != "-") {
         src.follower = std::make_unique<telemetry::LogFollower>(path);
-        auto it = saved.find(path);
-        Status opened = src.follower->Open(it == saved.end() ? telemetry::Position() : it->second);
+        auto it = positions_.find(path);  // where the last run stopped, if it read this file
+        Status opened =
+            src.follower->Open(it == positions_.end() ? telemetry::Position() : it->second);
         if (!opened.ok()) {
           PrintError(path + ": " + opened.message());
           unreadable_ = true;
@@ -410,7 +410,7 @@ class Sense {
     return f;
   }
 
-  Status Resume(std::map<std::string, telemetry::Position>* saved) {
+  Status Resume() {
     auto text = store_.GetCheckpoint(checkpoint_name_);
     if (!text.ok()) return text.status();
     if (text->empty()) return Status::Ok();
@@ -432,7 +432,6 @@ class Sense {
         return Status::Corruption("sense checkpoint '" + checkpoint_name_ + "': bad position for " +
                                   std::string(path));
       }
-      (*saved)[std::string(path)] = p;
       positions_[std::string(path)] = p;
       std::vector<std::string>& lines = saved_headers_[std::string(path)];
       for (const json::value& line : header->get_array()) {
@@ -447,7 +446,6 @@ class Sense {
     if (const json::value* t = state->if_contains("latest_event"); t && t->is_int64()) {
       latest_event_us_ = t->get_int64();
     }
-    resumed_ = true;
     return Status::Ok();
   }
 
@@ -660,7 +658,7 @@ class Sense {
   std::map<std::string, telemetry::Position> positions_;
   std::map<std::string, std::vector<std::string>> saved_headers_;
   std::string last_checkpoint_;
-  bool resumable_ = false, resumed_ = false, stdin_done_ = false, unreadable_ = false;
+  bool resumable_ = false, stdin_done_ = false, unreadable_ = false;
   int64_t latest_event_us_ = INT64_MIN;
   telemetry::Record record_;
   json::value stix_;
