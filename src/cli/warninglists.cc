@@ -330,6 +330,25 @@ WarninglistWatcher::WarninglistWatcher(std::string data_dir, Clock& clock,
       check_interval_us_(check_interval_us),
       current_(std::make_shared<const NodeWarninglists>()) {}
 
+Status WarninglistWatcher::Load() {
+  // The generation before the lists: a change made meanwhile is loaded by a later Current().
+  std::string generation;
+  auto text = ReadWhole(WarninglistDir(data_dir_) + "/" + std::string(kGenerationFile));
+  if (text.ok()) {
+    generation = std::move(text).value();
+  } else if (text.status().code() != StatusCode::kNotFound) {
+    return text.status();
+  }
+  auto lists = LoadNodeWarninglists(data_dir_);
+  if (!lists.ok()) return lists.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  current_ = std::make_shared<const NodeWarninglists>(std::move(lists).value());
+  generation_ = std::move(generation);
+  loaded_ = true;
+  checked_at_us_ = clock_.NowMicros();
+  return Status::Ok();
+}
+
 std::shared_ptr<const NodeWarninglists> WarninglistWatcher::Current() {
   std::unique_lock<std::mutex> lock(mu_);
   const int64_t now = clock_.NowMicros();

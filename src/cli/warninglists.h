@@ -98,6 +98,11 @@ class WarninglistWatcher {
   WarninglistWatcher(const WarninglistWatcher&) = delete;
   WarninglistWatcher& operator=(const WarninglistWatcher&) = delete;
 
+  // Loads the lists now, strictly: a list that does not load is an error (nothing is
+  // loaded), for a caller that must not start without them. Current() then returns them,
+  // and later changes load as above.
+  Status Load();
+
   // Never null; shared with the callers that got it before a reload, which keep theirs.
   std::shared_ptr<const NodeWarninglists> Current();
   // Current()'s set alone (an aliasing pointer that keeps the whole NodeWarninglists).

@@ -192,5 +192,26 @@ TEST_F(WarninglistFiles, WatcherReloadsAfterAChangeAtMostOncePerInterval) {
   EXPECT_EQ(now->ListsContaining("8.8.8.8").size(), 1u);
 }
 
+// A sensor's start: Load is strict (a broken list is an error and nothing is loaded), and
+// what it loaded is what Current() gives, without loading again within the interval.
+TEST_F(WarninglistFiles, WatcherLoadIsStrictAndCurrentReusesIt) {
+  FakeClock clock;
+  ASSERT_TRUE(AddNodeWarninglist(dir_, List("dns", "cidr", {"8.8.8.8"}), false).ok());
+  WarninglistWatcher watcher(dir_, clock);
+  ASSERT_TRUE(watcher.Load().ok());
+  auto loaded = watcher.Current();
+  ASSERT_EQ(loaded->set.lists().size(), 1u);
+  EXPECT_EQ(watcher.Current().get(), loaded.get());
+  clock.Advance(5'000'000);
+  EXPECT_EQ(watcher.Current().get(), loaded.get());  // the generation is unchanged
+  std::ofstream(fs::path(WarninglistDir(dir_)) / "lists" / WarninglistFileName("dns"))
+      << "not json";
+  WarninglistWatcher strict(dir_, clock);
+  Status s = strict.Load();
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find(WarninglistFileName("dns")), std::string::npos);
+  EXPECT_TRUE(strict.Current()->set.lists().empty());  // nothing loaded, nothing in force
+}
+
 }  // namespace
 }  // namespace entente::cli
