@@ -35,8 +35,15 @@
 #include "pattern/index/cidr_set.h"
 #include "pattern/index/indicator_index.h"
 #include "pattern/index/value_table.h"
+#include "public_feeds.h"
 
 namespace idx = entente::pattern::index;
+using entente::bench::Feed;
+using entente::bench::Hex;
+using entente::bench::NetworkOf;
+using entente::bench::Quote;
+using entente::bench::ReadGzLines;
+using entente::bench::WarningList;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -66,53 +73,6 @@ size_t RssBytes() {
   return resident * 4096;
 }
 
-std::vector<std::string> ReadGzLines(const std::string& path) {
-  std::vector<std::string> out;
-  std::string cmd = "zcat '" + path + "'";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[8192];
-  while (fgets(buf, sizeof buf, p) != nullptr) {
-    size_t n = strlen(buf);
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) --n;
-    out.emplace_back(buf, n);
-  }
-  pclose(p);
-  return out;
-}
-
-std::vector<std::string> WarningList(const std::string& path) {
-  std::vector<std::string> out;
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  boost::system::error_code ec;
-  auto v = boost::json::parse(ss.str(), ec);
-  if (ec || !v.is_object()) return out;
-  if (auto* l = v.as_object().if_contains("list"); l && l->is_array()) {
-    for (const auto& s : l->as_array()) {
-      if (s.is_string()) out.emplace_back(s.as_string());
-    }
-  }
-  return out;
-}
-
-std::string Hex(std::mt19937_64& rng, size_t n) {
-  static const char* kHex = "0123456789abcdef";
-  std::string s(n, '0');
-  for (auto& c : s) c = kHex[rng() & 15];
-  return s;
-}
-
-std::string Quote(const std::string& s) {  // STIX pattern string literal
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
-
 bool Plain(const std::string& s) {
   for (char c : s) {
     if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) {
@@ -120,55 +80,6 @@ bool Plain(const std::string& s) {
     }
   }
   return !s.empty();
-}
-
-struct Feed {
-  std::vector<std::string> ips, domains, urls, cidrs;
-};
-
-Feed LoadFeed(const std::string& dir) {
-  Feed f;
-  auto lines = ReadGzLines(dir + "/iocs/maltrail-static.tsv.gz");
-  for (size_t i = 1; i < lines.size(); ++i) {
-    std::string v = lines[i].substr(0, lines[i].find('\t'));
-    if (!Plain(v)) continue;
-    if (v.find('/') != std::string::npos && v.find("://") == std::string::npos &&
-        idx::ParseIpBlock(v)) {
-      f.cidrs.push_back(v);
-      continue;
-    }
-    std::string host = v.substr(0, v.find(':'));
-    if (v.find('/') == std::string::npos && idx::ParseIpBlock(host) &&
-        host.find('.') != std::string::npos) {
-      f.ips.push_back(host);
-    } else if (v.find('/') != std::string::npos) {
-      f.urls.push_back(v.rfind("http", 0) == 0 ? v : "http://" + v);
-    } else {
-      f.domains.push_back(v);
-    }
-  }
-  for (const auto& l : ReadGzLines(dir + "/iocs/ipsum.txt.gz")) {
-    if (l.empty() || l[0] == '#') continue;
-    f.ips.push_back(l.substr(0, l.find('\t')));
-  }
-  auto dedupe = [](std::vector<std::string>& v) {
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-  };
-  dedupe(f.ips);
-  dedupe(f.domains);
-  dedupe(f.urls);
-  dedupe(f.cidrs);
-  return f;
-}
-
-std::string NetworkOf(const std::string& ip, int prefix) {
-  auto b = idx::ParseIpBlock(ip + "/" + std::to_string(prefix));
-  if (!b) return "";
-  uint32_t v = static_cast<uint32_t>(b->bits >> 96);
-  return std::to_string(v >> 24) + "." + std::to_string((v >> 16) & 255) + "." +
-         std::to_string((v >> 8) & 255) + "." + std::to_string(v & 255) + "/" +
-         std::to_string(prefix);
 }
 
 boost::json::object Sco(const char* type, const std::string& value) {
@@ -206,7 +117,7 @@ int main(int argc, char** argv) {
   }
   std::mt19937_64 rng(12345);
   auto t_load0 = Clock::now();
-  Feed feed = LoadFeed(dir);
+  Feed feed = entente::bench::LoadFeed(dir, Plain);
   auto benign_domains = WarningList(dir + "/benign/warninglist-cloudflare-top100k.json");
   auto benign_ips = WarningList(dir + "/benign/warninglist-public-dns-v4.json");
   if (feed.ips.empty() || feed.domains.empty() || benign_domains.empty()) {
