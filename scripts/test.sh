@@ -7,4 +7,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/build.sh"
 build="${ENTENTE_BUILD_DIR:-$root/build}"
 cd "$build"
-ctest --output-on-failure -j "${ENTENTE_JOBS:-$(nproc)}" --timeout 600
+rm -f Testing/Temporary/LastTestsFailed.log
+status=0
+ctest --output-on-failure -j "${ENTENTE_JOBS:-$(nproc)}" --timeout 600 || status=$?
+if [ "$status" -ne 0 ]; then
+  # The output of a failed test is printed where it finished, among a thousand others;
+  # its end is repeated here, last, where a reader of the log's tail sees it.
+  python3 "$root/scripts/failed_output.py" Testing/Temporary/LastTest.log \
+    Testing/Temporary/LastTestsFailed.log || true
+fi
+exit "$status"

@@ -166,6 +166,18 @@ class SenseTest(harness.NodeTest):
         self.addCleanup(lambda: p.poll() is None and p.kill())
         return p
 
+    def wait_for_stderr(self, path, text):
+        """Waits until the sensor's stderr (the file at `path`) says `text`; fails, showing
+        what it said, if it has not within 30 s."""
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            with open(path) as f:
+                if text in f.read():
+                    return
+            time.sleep(0.05)
+        with open(path) as f:
+            self.fail("the sensor did not say %r within 30 s; it said:\n%s" % (text, f.read()))
+
     def sense(self, *args):
         return self.node.ok("sense", "--as", "sensor", "--collection", self.coll,
                             "--no-decay", *args)
@@ -219,7 +231,9 @@ class SenseTest(harness.NodeTest):
             deadline = time.time() + 30
             while count() != n and time.time() < deadline:
                 time.sleep(0.05)
-            self.assertEqual(count(), n)
+            if count() != n:
+                with open(err.name) as f:
+                    self.fail("count %d, not %d; the sensor said:\n%s" % (count(), n, f.read()))
 
         p = start()
         append(["tracker.example"] * 3, 1709643600)
@@ -254,12 +268,7 @@ class SenseTest(harness.NodeTest):
         err = open(errpath, "w")
         self.addCleanup(err.close)
         p = self.follow(log, err, "--explain")
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            with open(errpath) as f:
-                if "indicators: " in f.read():
-                    break
-            time.sleep(0.05)
+        self.wait_for_stderr(errpath, "indicators: ")
         r = self.node.cli("sense", "--as", "sensor", "--collection", self.coll,
                           "--format", "zeek", "--no-decay", log)
         self.assertEqual(r.returncode, 1, r)
@@ -299,12 +308,7 @@ class SenseTest(harness.NodeTest):
                 time.sleep(0.05)
             self.assertEqual(len(changes()), n, changes())
 
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            with open(errpath) as f:
-                if "indicators: " in f.read():  # --explain: the indicators are loaded
-                    break
-            time.sleep(0.05)
+        self.wait_for_stderr(errpath, "indicators: ")  # --explain: the indicators are loaded
         self.ingest([new])
         wait_changes(1)
         self.assertIn("1 in, 0 out", changes()[0])
@@ -315,6 +319,7 @@ class SenseTest(harness.NodeTest):
         deadline = time.time() + 30
         while new["id"] not in self.sightings("pub") and time.time() < deadline:
             time.sleep(0.05)
+        self.assertIn(new["id"], self.sightings("pub"))
         self.ingest([revoked])
         wait_changes(2)
         self.assertIn("0 in, 1 out", changes()[1])
@@ -396,17 +401,13 @@ class SenseTest(harness.NodeTest):
         deadline = time.time() + 30
         while INDICATORS[0]["id"] not in self.sightings("pub") and time.time() < deadline:
             time.sleep(0.05)
+        self.assertIn(INDICATORS[0]["id"], self.sightings("pub"))
         wl = os.path.join(self.tmp, "list.json")
         with open(wl, "w") as f:
             json.dump({"name": "Benign", "version": 1, "description": "d", "type": "string",
                        "list": ["tracker.example"], "matching_attributes": ["domain"]}, f)
         self.node.ok("warninglist", "add", wl)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            with open(errpath) as f:
-                if "warninglists changed" in f.read():
-                    break
-            time.sleep(0.05)
+        self.wait_for_stderr(errpath, "warninglists changed")
         with open(log, "a") as f:
             f.write(zeek_dns_line(1709643601, "tracker.example"))
         p.send_signal(signal.SIGTERM)  # the sensor reads what the file holds before it stops
