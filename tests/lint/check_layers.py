@@ -42,11 +42,12 @@ LAYERS = {
     "store": ("common", "stix", "policy"),
     "sensor": ("common", "stix", "pattern", "policy", "store"),
     "admission": ("common", "stix", "pattern", "policy", "store"),
+    "cases": ("common", "stix", "pattern", "policy", "store", "admission"),
     "http": ("common",),
-    "taxii": ("common", "stix", "pattern", "policy", "store", "admission", "http"),
-    "federation": ("common", "stix", "pattern", "policy", "store", "admission", "http",
+    "taxii": ("common", "stix", "pattern", "policy", "store", "admission", "cases", "http"),
+    "federation": ("common", "stix", "pattern", "policy", "store", "admission", "cases", "http",
                    "taxii"),
-    "cli": ("common", "telemetry", "sightings", "sensor", "stix", "pattern", "policy", "store", "admission", "http", "taxii",
+    "cli": ("common", "telemetry", "sightings", "sensor", "stix", "pattern", "policy", "store", "admission", "cases", "http", "taxii",
             "federation"),
 }
 PUBLIC_MAY_INCLUDE = ()  # include/entente/ stands on the standard library alone
