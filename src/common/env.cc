@@ -3,7 +3,6 @@
 #include <sodium.h>
 
 #include <chrono>
-#include <cstdio>
 #include <thread>
 
 namespace entente {
@@ -50,17 +49,25 @@ Random& SystemRandom() {
   return random;
 }
 
+std::string Uuid4FromBytes(const unsigned char* bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(36, '-');
+  size_t at = 0;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++at;  // the dashes, already there
+    unsigned b = bytes[i];
+    if (i == 6) b = (b & 0x0f) | 0x40;  // version 4
+    if (i == 8) b = (b & 0x3f) | 0x80;  // the RFC 4122 variant
+    out[at++] = kHex[b >> 4];
+    out[at++] = kHex[b & 0x0f];
+  }
+  return out;
+}
+
 std::string NewUuid4(Random& random) {
   unsigned char b[16];
   random.Fill(b, sizeof b);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  char out[37];
-  std::snprintf(out, sizeof out,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
-  return std::string(out, 36);
+  return Uuid4FromBytes(b);
 }
 
 std::string NewToken(Random& random) {

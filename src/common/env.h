@@ -51,6 +51,9 @@ Random& SystemRandom();  // libsodium's CSPRNG
 
 // A random (version 4) UUID in canonical lower-case form.
 std::string NewUuid4(Random& random = SystemRandom());
+// The version 4 UUID made of these 16 random bytes (version and variant bits set), in
+// canonical lower-case form: NewUuid4 for a caller that draws random bytes in bulk.
+std::string Uuid4FromBytes(const unsigned char* bytes);
 // A bearer token: "ent_" followed by 43 URL-safe base64 characters (32 random bytes).
 std::string NewToken(Random& random = SystemRandom());
 // SHA-256 of `data` as 64 lower-case hex characters (how tokens are stored).

@@ -111,15 +111,35 @@ void Aggregator::Add(std::string_view indicator_id, int64_t time_us,
     it = windows_.emplace(Key(std::string(indicator_id), start), Window()).first;
   Window& w = it->second;
   if (w.count == 0) {
-    w.id = "sighting--" + NewUuid4(random_);
+    w.id = "sighting--" + Uuid4FromBytes(RandomBytes());
     w.start_us = start;
     w.first_us = w.last_us = time_us;
-    w.creator = std::string(indicator_creator);
+    w.creator = CreatorNumber(indicator_creator);
   }
   w.first_us = std::min(w.first_us, time_us);
   w.last_us = std::max(w.last_us, time_us);
   if (w.count < 999'999'999) ++w.count;  // STIX 2.1 §5.2: count is at most 999,999,999
   w.changed = true;
+}
+
+uint32_t Aggregator::CreatorNumber(std::string_view creator) {
+  if (creator.empty()) return 0;
+  auto it = creator_numbers_.find(creator);
+  if (it != creator_numbers_.end()) return it->second;
+  const auto number = static_cast<uint32_t>(creators_.size());
+  creators_.emplace_back(creator);
+  creator_numbers_.emplace(std::string(creator), number);
+  return number;
+}
+
+const unsigned char* Aggregator::RandomBytes() {
+  if (random_used_ + 16 > sizeof random_pool_) {
+    random_.Fill(random_pool_, sizeof random_pool_);
+    random_used_ = 0;
+  }
+  const unsigned char* bytes = random_pool_ + random_used_;
+  random_used_ += 16;
+  return bytes;
 }
 
 json::object Aggregator::SightingJson(const std::string& indicator_id, const Window& w) const {
@@ -137,10 +157,10 @@ json::object Aggregator::SightingJson(const std::string& indicator_id, const Win
   if (!options_.marking_ref.empty()) {
     o["object_marking_refs"] = json::array{json::string(options_.marking_ref)};
   }
-  if (!w.creator.empty()) {
+  if (w.creator != 0) {
     json::object audience;
     audience["extension_type"] = "property-extension";
-    audience["recipients"] = json::array{json::string(w.creator)};
+    audience["recipients"] = json::array{json::string(creators_[w.creator])};
     o["extensions"] = json::object{{policy::kAudienceExtensionId, std::move(audience)}};
   }
   switch (options_.where) {
@@ -222,7 +242,7 @@ json::object Aggregator::SaveState() const {
     windows.push_back(json::object{{"indicator", key.first},
                                    {"start", w.start_us},
                                    {"id", w.id},
-                                   {"creator", w.creator},
+                                   {"creator", creators_[w.creator]},
                                    {"first", w.first_us},
                                    {"last", w.last_us},
                                    {"count", w.count},
@@ -270,7 +290,9 @@ Status Aggregator::RestoreState(const json::object& state) {
     const json::value* changed = e.if_contains("changed");
     if (!text(e, "indicator", &indicator)) return fail("windows[].indicator");
     if (!text(e, "id", &w.id) || !w.id.starts_with("sighting--")) return fail("windows[].id");
-    if (!text(e, "creator", &w.creator)) return fail("windows[].creator");
+    std::string creator;
+    if (!text(e, "creator", &creator)) return fail("windows[].creator");
+    w.creator = CreatorNumber(creator);
     if (!integer(e, "start", &w.start_us)) return fail("windows[].start");
     if (!integer(e, "first", &w.first_us)) return fail("windows[].first");
     if (!integer(e, "last", &w.last_us)) return fail("windows[].last");

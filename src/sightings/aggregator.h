@@ -108,8 +108,8 @@ class Aggregator {
 
  private:
   struct Window {
-    std::string id;       // "sighting--<uuid4>"
-    std::string creator;  // the indicator's created_by_ref, the sighting's recipient
+    std::string id;        // "sighting--<uuid4>"
+    uint32_t creator = 0;  // the indicator's created_by_ref (creators_), the recipient
     int64_t start_us = 0;
     int64_t first_us = 0, last_us = 0;
     uint64_t count = 0;
@@ -150,7 +150,21 @@ class Aggregator {
   // The entries of windows_ in key order (or only those that changed).
   std::vector<const Windows::value_type*> Sorted(bool changed_only) const;
 
+  // The number of `creator` in creators_, adding it the first time (a feed has few
+  // creators and many indicators: each window keeps a number, not a copy).
+  uint32_t CreatorNumber(std::string_view creator);
+  // 16 random bytes for a new sighting id, drawn from random_ 256 at a time.
+  const unsigned char* RandomBytes();
+
   Windows windows_;
+  std::vector<std::string> creators_{""};  // creators_[0] is "" (no created_by_ref)
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> creator_numbers_;
+  unsigned char random_pool_[256];
+  size_t random_used_ = sizeof random_pool_;
   int64_t forgotten_before_us_ = INT64_MIN;  // windows starting before this were expired
   uint64_t late_hits_ = 0;
   bool where_objects_sent_ = false;  // the identity/location of where_sighted_refs

@@ -82,6 +82,7 @@ class ZeekTsvReader {
   std::vector<Column> columns_;  // one per field: how its value is mapped
   std::string scratch_;          // decoded values that are not kept (http host and uri)
   std::string scratch2_;
+  std::vector<uint32_t> field_ends_;  // where each field of the data line being read ends
 };
 
 class ZeekJsonReader {
