@@ -7,6 +7,7 @@
 
 #include <simdjson.h>
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
 
@@ -122,6 +123,17 @@ bool IsHex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+// What each byte is in a hash or fingerprint (Mapper::HexDigits).
+constexpr uint8_t kNotHex = 0, kLowerHex = 1, kUpperHex = 2, kColon = 4;
+constexpr auto kHexClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = kLowerHex;
+  for (int c = 'a'; c <= 'f'; ++c) t[c] = kLowerHex;
+  for (int c = 'A'; c <= 'F'; ++c) t[c] = kUpperHex;
+  t[':'] = kColon;
+  return t;
+}();
+
 // A host name as DNS carries it: labels of letters, digits, '-', '_' (SRV and service
 // names) and '*' (wildcard SANs), with at least one letter, no empty label.
 bool LooksLikeDomain(std::string_view v) {
@@ -217,9 +229,11 @@ class Mapper {
         return true;
       case Role::kFingerprint:
       case Role::kFingerprintIfHex: {
-        size_t n = HexDigits(v);
+        bool plain = false;
+        size_t n = HexDigits(v, &plain);
         if (n == 40 || n == 64) {
-          AddHex(n == 40 ? ObservableKind::kX509Sha1 : ObservableKind::kX509Sha256, field, v);
+          AddHex(n == 40 ? ObservableKind::kX509Sha1 : ObservableKind::kX509Sha256, field, v,
+                 plain);
           return true;
         }
         if (role == Role::kFingerprintIfHex) return true;
@@ -266,21 +280,27 @@ class Mapper {
     return true;
   }
 
-  // Hex digits in v ignoring ':' separators, or 0 when anything else appears.
-  static size_t HexDigits(std::string_view v) {
-    size_t n = 0;
+  // Hex digits in v ignoring ':' separators, or 0 when anything else appears. *plain says
+  // whether v is already the observable's form (lower case, no separators), as Zeek writes
+  // hashes and fingerprints.
+  static size_t HexDigits(std::string_view v, bool* plain) {
+    unsigned seen = 0;  // the classes met, or-ed
     for (char c : v) {
-      if (IsHex(c)) {
-        ++n;
-      } else if (c != ':') {
-        return 0;
-      }
+      const uint8_t k = kHexClass[static_cast<unsigned char>(c)];
+      if (k == kNotHex) return 0;
+      seen |= k;
     }
-    return n;
+    *plain = seen == kLowerHex || v.empty();
+    if (seen & kColon) return static_cast<size_t>(v.size() - std::count(v.begin(), v.end(), ':'));
+    return v.size();
   }
 
-  void AddHex(ObservableKind kind, std::string_view field, std::string_view v) {
+  void AddHex(ObservableKind kind, std::string_view field, std::string_view v, bool plain) {
     std::string& value = out_->Add(kind, field).value;
+    if (plain) {
+      value.assign(v);
+      return;
+    }
     for (char c : v) {
       if (c == ':') continue;
       value.push_back((c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c);
@@ -288,11 +308,12 @@ class Mapper {
   }
 
   bool Hash(ObservableKind kind, size_t digits, std::string_view field, std::string_view v) {
-    if (HexDigits(v) != digits) {
+    bool plain = false;
+    if (HexDigits(v, &plain) != digits) {
       Fail(error_, field, "not a hash of the expected length", v);
       return false;
     }
-    AddHex(kind, field, v);
+    AddHex(kind, field, v, plain);
     return true;
   }
 
