@@ -11,7 +11,8 @@
 // collection it may read, the policy gate deciding each version), less those revoked,
 // outside their validity, decayed, or on one of the node's warninglists. Each log line
 // becomes one record of observables (telemetry/observable.h), matched by the compiled
-// index without building JSON (sightings/record_match.h); one hit per indicator per line. Hits
+// index without building JSON, in batches of up to 256 records whose probes overlap
+// (sightings/record_match.h); one hit per indicator per line. Hits
 // aggregate into one sighting per (indicator, window) (sightings/aggregator.h), admitted into
 // collection C as ORG's objects, labelled TLP:AMBER for the indicator's creator, so federation
 // sends them back toward the source.
@@ -458,13 +459,16 @@ class Sense {
         OnLine(src, line);
         ++n;
       }
+      MatchPending();
       stdin_done_ = true;
       return n;
     }
+    telemetry::Position& position = positions_[src.path];
     auto n = src.follower->Poll([&](std::string_view line, const telemetry::Position& after) {
       OnLine(src, line);
-      positions_[src.path] = after;
+      position = after;
     });
+    MatchPending();
     if (src.follower->long_lines() > src.long_lines_reported) {
       const uint64_t more = src.follower->long_lines() - src.long_lines_reported;
       refused_ += more;
@@ -502,7 +506,10 @@ class Sense {
     }
     telemetry::LineError error;
     bool failed = false;
-    if (!src.reader->Read(line, &record_, &stix_, &error, &failed)) {
+    // Log records wait in a batch (see MatchPending); STIX lines are matched one by one.
+    const bool stix = src.format == "stix";
+    telemetry::Record& record = stix ? record_ : batch_[pending_];
+    if (!src.reader->Read(line, &record, &stix_, &error, &failed)) {
       if (failed && MayReport()) {
         PrintError(src.path + ":" + std::to_string(src.line_no) + ": " +
                    (error.field.empty() ? "" : error.field + ": ") + error.message);
@@ -510,34 +517,53 @@ class Sense {
       return;
     }
     ++records_;
+    if (!stix) {
+      if (record.count != 0 && ++pending_ == batch_.size()) MatchPending();
+      return;
+    }
     // One hit per indicator per line, however many of its observables matched. The ids
     // point into the snapshot, held until the end of the line.
-    matched_ids_.clear();
     auto snapshot = feed_.snapshot();
-    if (src.format == "stix") {
-      hits_.clear();
-      snapshot->MatchRecord(stix_, &hits_);
-      for (const pattern::index::Hit& hit : hits_) matched_ids_.push_back(hit.indicator);
-      std::sort(matched_ids_.begin(), matched_ids_.end());
-      matched_ids_.erase(std::unique(matched_ids_.begin(), matched_ids_.end()), matched_ids_.end());
-    } else {
-      if (record_.count == 0) return;
-      matcher_.Match(*snapshot, record_, &matched_ids_);  // without JSON per line
+    hits_.clear();
+    snapshot->MatchRecord(stix_, &hits_);
+    matched_ids_.clear();
+    for (const pattern::index::Hit& hit : hits_) matched_ids_.push_back(hit.indicator);
+    std::sort(matched_ids_.begin(), matched_ids_.end());
+    matched_ids_.erase(std::unique(matched_ids_.begin(), matched_ids_.end()), matched_ids_.end());
+    const int64_t when = record.time_us != 0 ? record.time_us : SystemClock().NowMicros();
+    for (std::string_view id : matched_ids_) CountHit(id, when);
+  }
+
+  // Matches the log records waiting in batch_ (without JSON, their index probes overlapped:
+  // sightings/record_match.h), one hit per indicator per record. Called when the batch is
+  // full and after every read of a source, so that no record waits across a commit of the
+  // read positions or a change of the indicators.
+  void MatchPending() {
+    if (pending_ == 0) return;
+    batch_ptrs_.clear();
+    for (size_t i = 0; i < pending_; ++i) batch_ptrs_.push_back(&batch_[i]);
+    pending_ = 0;
+    auto snapshot = feed_.snapshot();  // the ids below point into it: held until the end
+    matcher_.MatchBatch(*snapshot, batch_ptrs_, &batch_hits_);
+    for (const sightings::RecordHit& hit : batch_hits_) {
+      const telemetry::Record& record = *batch_ptrs_[hit.record];
+      CountHit(hit.indicator, record.time_us != 0 ? record.time_us : SystemClock().NowMicros());
     }
-    if (matched_ids_.empty()) return;
-    const int64_t when = record_.time_us != 0 ? record_.time_us : SystemClock().NowMicros();
+  }
+
+  // One hit of indicator `id` by an event at `when`: a sighting's count, or a suppressed
+  // match with its reason.
+  void CountHit(std::string_view id, int64_t when) {
     latest_event_us_ = std::max(latest_event_us_, when);
-    for (std::string_view id : matched_ids_) {
-      std::string why;
-      if (!feed_.Matches(id, &why)) {
-        Suppressed& s = suppressed_[std::string(id)];
-        if (s.hits++ == 0) s.why = std::move(why);
-        ++suppressed_hits_;
-        continue;
-      }
-      ++matched_;
-      aggregator_.Add(id, when, feed_.CreatorOf(id));
+    std::string why;
+    if (!feed_.Matches(id, &why)) {
+      Suppressed& s = suppressed_[std::string(id)];
+      if (s.hits++ == 0) s.why = std::move(why);
+      ++suppressed_hits_;
+      return;
     }
+    ++matched_;
+    aggregator_.Add(id, when, feed_.CreatorOf(id));
   }
 
   // Two sensors resuming from the same checkpoint would each overwrite what the other
@@ -660,7 +686,12 @@ class Sense {
   std::string last_checkpoint_;
   bool resumable_ = false, stdin_done_ = false, unreadable_ = false;
   int64_t latest_event_us_ = INT64_MIN;
-  telemetry::Record record_;
+  telemetry::Record record_;  // a STIX line's
+  // Log records read and not matched yet (MatchPending): batch_[0, pending_).
+  std::vector<telemetry::Record> batch_ = std::vector<telemetry::Record>(256);
+  size_t pending_ = 0;
+  std::vector<const telemetry::Record*> batch_ptrs_;
+  std::vector<sightings::RecordHit> batch_hits_;
   json::value stix_;
   std::vector<pattern::index::Hit> hits_;
   std::vector<std::string_view> matched_ids_;

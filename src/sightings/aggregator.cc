@@ -111,7 +111,8 @@ void Aggregator::Add(std::string_view indicator_id, int64_t time_us,
     it = windows_.emplace(Key(std::string(indicator_id), start), Window()).first;
   Window& w = it->second;
   if (w.count == 0) {
-    w.id = "sighting--" + Uuid4FromBytes(RandomBytes());
+    w.id.reserve(46);
+    w.id.assign("sighting--").append(Uuid4FromBytes(RandomBytes()));
     w.start_us = start;
     w.first_us = w.last_us = time_us;
     w.creator = CreatorNumber(indicator_creator);

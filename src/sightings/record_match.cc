@@ -71,34 +71,56 @@ uint64_t RecordMatcher::QuietHash(const telemetry::Observable& o) {
          ((static_cast<uint64_t>(o.kind) + 1) * 0x9e3779b97f4a7c15ULL);
 }
 
-void RecordMatcher::Match(const pattern::index::IndexSnapshot& snapshot,
-                          const telemetry::Record& record,
-                          std::vector<std::string_view>* indicator_ids,
-                          pattern::index::MatchCounters* counters) {
-  indicator_ids->clear();
+void RecordMatcher::Follow(const pattern::index::IndexSnapshot& snapshot) {
   if (quiet_.empty()) quiet_.resize(kQuietSlots);
   if (snapshot.serial() != quiet_serial_) {
     std::fill(quiet_.begin(), quiet_.end(), QuietEntry());
     quiet_serial_ = snapshot.serial();
   }
-  // Observables remembered as quiet are not probed again; a record of such observables
-  // alone is answered from memory.
-  hashes_.resize(record.count);
-  quiet_flags_.resize(record.count);
+}
+
+bool RecordMatcher::Recall(const telemetry::Record& record) {
+  const size_t first = hashes_.size();
   for (size_t i = 0; i < record.count; ++i) {
-    hashes_[i] = QuietHash(record.observables[i]);
-    __builtin_prefetch(&quiet_[hashes_[i] & (kQuietSlots - 1)]);
+    hashes_.push_back(QuietHash(record.observables[i]));
+    __builtin_prefetch(&quiet_[hashes_.back() & (kQuietSlots - 1)]);
   }
   bool all_quiet = true;
   for (size_t i = 0; i < record.count; ++i) {
     const telemetry::Observable& o = record.observables[i];
-    const QuietEntry& e = quiet_[hashes_[i] & (kQuietSlots - 1)];
-    bool known = e.hash == hashes_[i] && e.kind == static_cast<uint8_t>(o.kind) + 1 &&
+    const uint64_t hash = hashes_[first + i];
+    const QuietEntry& e = quiet_[hash & (kQuietSlots - 1)];
+    bool known = e.hash == hash && e.kind == static_cast<uint8_t>(o.kind) + 1 &&
                  e.size == o.value.size() && std::memcmp(e.value, o.value.data(), e.size) == 0;
-    quiet_flags_[i] = known ? 1 : 0;
+    quiet_flags_.push_back(known ? 1 : 0);
     all_quiet = all_quiet && known;
   }
-  if (all_quiet) {
+  return all_quiet;
+}
+
+void RecordMatcher::Remember(const telemetry::Record& record, size_t first) {
+  for (size_t i = 0; i < record.count; ++i) {
+    const telemetry::Observable& o = record.observables[i];
+    if (quiet_flags_[first + i] == 0 || o.value.size() > kQuietValueMax) continue;
+    QuietEntry& e = quiet_[hashes_[first + i] & (kQuietSlots - 1)];
+    e.hash = hashes_[first + i];
+    e.kind = static_cast<uint8_t>(static_cast<uint8_t>(o.kind) + 1);
+    e.size = static_cast<uint8_t>(o.value.size());
+    std::memcpy(e.value, o.value.data(), o.value.size());
+  }
+}
+
+void RecordMatcher::Match(const pattern::index::IndexSnapshot& snapshot,
+                          const telemetry::Record& record,
+                          std::vector<std::string_view>* indicator_ids,
+                          pattern::index::MatchCounters* counters) {
+  indicator_ids->clear();
+  Follow(snapshot);
+  // Observables remembered as quiet are not probed again; a record of such observables
+  // alone is answered from memory.
+  hashes_.clear();
+  quiet_flags_.clear();
+  if (Recall(record)) {
     // What MatchScos counts for a record none of whose SCOs the index knows.
     if (counters != nullptr) {
       ++counters->records;
@@ -110,15 +132,7 @@ void RecordMatcher::Match(const pattern::index::IndexSnapshot& snapshot,
   for (size_t i = 0; i < record.count; ++i) scos_.push_back(ScoOf(record.observables[i]));
   hits_.clear();
   snapshot.MatchScos(scos_, &hits_, counters, &quiet_flags_);
-  for (size_t i = 0; i < record.count; ++i) {
-    const telemetry::Observable& o = record.observables[i];
-    if (quiet_flags_[i] == 0 || o.value.size() > kQuietValueMax) continue;
-    QuietEntry& e = quiet_[hashes_[i] & (kQuietSlots - 1)];
-    e.hash = hashes_[i];
-    e.kind = static_cast<uint8_t>(static_cast<uint8_t>(o.kind) + 1);
-    e.size = static_cast<uint8_t>(o.value.size());
-    std::memcpy(e.value, o.value.data(), o.value.size());
-  }
+  Remember(record, 0);
   ToIds(indicator_ids);
 }
 
@@ -127,8 +141,12 @@ void RecordMatcher::MatchBatch(const pattern::index::IndexSnapshot& snapshot,
                                std::vector<RecordHit>* hits,
                                pattern::index::MatchCounters* counters) {
   hits->clear();
+  Follow(snapshot);
+  hashes_.clear();
+  quiet_flags_.clear();
   scos_.clear();
   for (const telemetry::Record* r : records) {
+    (void)Recall(*r);
     for (size_t i = 0; i < r->count; ++i) scos_.push_back(ScoOf(r->observables[i]));
   }
   spans_.clear();
@@ -138,7 +156,12 @@ void RecordMatcher::MatchBatch(const pattern::index::IndexSnapshot& snapshot,
     at += r->count;
   }
   hits_.clear();
-  snapshot.MatchScosBatch(spans_, &hits_, counters);
+  snapshot.MatchScosBatch(spans_, &hits_, counters, &quiet_flags_);
+  at = 0;
+  for (const telemetry::Record* r : records) {
+    Remember(*r, at);
+    at += r->count;
+  }
   for (const pattern::index::Hit& h : hits_) hits->push_back(RecordHit{h.record, h.indicator});
   std::sort(hits->begin(), hits->end(), [](const RecordHit& a, const RecordHit& b) {
     return a.record != b.record ? a.record < b.record : a.indicator < b.indicator;

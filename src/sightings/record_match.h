@@ -19,7 +19,8 @@
 // the index. The memory is a fixed table (kQuietSlots entries of one cache line, a few
 // hundred KiB: it stays in L2), each entry the kind and the whole value (never a hash
 // alone), and it is emptied when Match is handed a snapshot with another serial(), so an
-// answer is never carried from one snapshot to the next. MatchBatch does not use it.
+// answer is never carried from one snapshot to the next. MatchBatch uses the same memory
+// and, besides, overlaps the probes of the observables it does not know across records.
 //
 // A RecordMatcher keeps reusable scratch: one per thread, not safe for concurrent use.
 // The indicator ids it returns point into the snapshot and stay valid while the caller
@@ -81,6 +82,13 @@ class RecordMatcher {
     char value[kQuietValueMax];
   };
   static uint64_t QuietHash(const telemetry::Observable& o);
+  // Empties the memory when `snapshot` is not the one it was learnt from.
+  void Follow(const pattern::index::IndexSnapshot& snapshot);
+  // Appends to hashes_ and quiet_flags_ the hash and the remembered quietness of each
+  // observable of `record`; true when every one of them is remembered as quiet.
+  bool Recall(const telemetry::Record& record);
+  // Remembers the observables of `record` that quiet_flags_[first, ...) say are quiet.
+  void Remember(const telemetry::Record& record, size_t first);
   void ToIds(std::vector<std::string_view>* indicator_ids);
 
   std::vector<QuietEntry> quiet_;  // kQuietSlots once used

@@ -161,9 +161,30 @@ TEST_F(RecordMatcherTest, RememberingQuietValuesChangesNoAnswer) {
     }
     return r;
   };
-  RecordMatcher cached, reference;
+  RecordMatcher cached, reference, batched;
   size_t with_hits = 0, without = 0;
   auto check = [&](const pattern::index::IndexSnapshot& snap, int rounds) {
+    // Batches of 1 to 12 records, with the memory, against the uncached answers one by one.
+    for (int done = 0; done < rounds;) {
+      std::vector<telemetry::Record> batch(1 + rng() % 12);
+      for (telemetry::Record& r : batch) r = make();
+      std::vector<const telemetry::Record*> ptrs;
+      for (const telemetry::Record& r : batch) ptrs.push_back(&r);
+      std::vector<RecordHit> got;
+      batched.MatchBatch(snap, ptrs, &got);
+      std::vector<RecordHit> want;
+      for (size_t k = 0; k < batch.size(); ++k) {
+        std::vector<std::string_view> ids;
+        reference.MatchUncached(snap, batch[k], &ids);
+        for (std::string_view id : ids) want.push_back(RecordHit{k, id});
+      }
+      ASSERT_EQ(got.size(), want.size());
+      for (size_t k = 0; k < got.size(); ++k) {
+        EXPECT_EQ(got[k].record, want[k].record);
+        EXPECT_EQ(got[k].indicator, want[k].indicator);
+      }
+      done += static_cast<int>(batch.size());
+    }
     for (int i = 0; i < rounds; ++i) {
       telemetry::Record r = make();
       std::vector<std::string_view> got, want;

@@ -206,6 +206,12 @@ void IndexSnapshot::MatchScosBatch(std::span<const std::span<const FlatSco>> rec
   MatchFlat(records, hits, counters, nullptr);
 }
 
+void IndexSnapshot::MatchScosBatch(std::span<const std::span<const FlatSco>> records,
+                                   std::vector<Hit>* hits, MatchCounters* counters,
+                                   std::vector<uint8_t>* quiet) const {
+  MatchFlat(records, hits, counters, quiet);
+}
+
 void IndexSnapshot::MatchFlat(std::span<const std::span<const FlatSco>> records,
                               std::vector<Hit>* hits, MatchCounters* counters,
                               std::vector<uint8_t>* quiet) const {

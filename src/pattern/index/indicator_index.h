@@ -117,6 +117,10 @@ class IndexSnapshot {
   // overlapped as in MatchBatch.
   void MatchScosBatch(std::span<const std::span<const FlatSco>> records, std::vector<Hit>* hits,
                       MatchCounters* counters = nullptr) const;
+  // The same with MatchScos's `quiet`, one entry per SCO of the records taken in order
+  // (record 0's SCOs, then record 1's, ...).
+  void MatchScosBatch(std::span<const std::span<const FlatSco>> records, std::vector<Hit>* hits,
+                      MatchCounters* counters, std::vector<uint8_t>* quiet) const;
 
   size_t size() const;  // live indicators
   // A number no other snapshot of this process has (so that a cache of answers learnt
