@@ -6,7 +6,7 @@
 //   bench_sense_path [--data DIR] [--indicators N] [--lines L] [--hit-percent P]
 //                    [--zipf S] [--runs R] [--formats eve,zeek,zeek-json] [--modes
 //                    parse,match,flat,batch,json]
-//                    [--dir TMPDIR]
+//                    [--batch N] [--dir TMPDIR]
 //
 // DIR (default: $ENTENTE_BENCH_DATA) holds the public data sets as docs/benchmarks.md
 // "Data" describes. Indicators (N, default 1,000,000), shaped as bench_pattern_index's:
@@ -753,7 +753,7 @@ struct RunResult {
   double cpu = 0, wall = 0;
 };
 
-constexpr size_t kBatch = 256;
+size_t batch_size = 64;  // --batch: records per MatchBatch call (`entente sense` uses 64)
 
 RunResult RunPath(const std::string& path, const std::string& format, const std::string& mode,
                   const idx::IndexSnapshot& snapshot) {
@@ -765,7 +765,7 @@ RunResult RunPath(const std::string& path, const std::string& format, const std:
   sig::RecordMatcher matcher;
   std::vector<std::string_view> ids;
   std::vector<idx::Hit> hits;
-  std::vector<tel::Record> records(mode == "batch" ? kBatch : 1);
+  std::vector<tel::Record> records(mode == "batch" ? batch_size : 1);
   std::vector<const tel::Record*> pending;
   std::vector<sig::RecordHit> batch_hits;
   const bool aggregate = mode != "match";
@@ -798,7 +798,7 @@ RunResult RunPath(const std::string& path, const std::string& format, const std:
     if (rec.count == 0) return;
     if (mode == "batch") {
       pending.push_back(&rec);
-      if (pending.size() == kBatch) flush_batch();
+      if (pending.size() == batch_size) flush_batch();
       return;
     }
     if (mode == "parse") return;  // the floor: read, parse and map alone
@@ -866,12 +866,14 @@ int main(int argc, char** argv) {
       formats = Split(v);
     } else if (a == "--modes") {
       modes = Split(v);
+    } else if (a == "--batch") {
+      batch_size = std::max<size_t>(1, std::stoul(v));
     } else if (a == "--dir") {
       tmp = v;
     } else {
       std::cerr << "usage: bench_sense_path [--data DIR] [--indicators N] [--lines L] "
                    "[--hit-percent P] [--zipf S] [--runs R] [--formats eve,zeek,zeek-json] "
-                   "[--modes parse,match,flat,batch,json] [--dir TMPDIR]\n";
+                   "[--modes parse,match,flat,batch,json] [--batch N] [--dir TMPDIR]\n";
       return 2;
     }
   }

@@ -11,7 +11,7 @@
 // collection it may read, the policy gate deciding each version), less those revoked,
 // outside their validity, decayed, or on one of the node's warninglists. Each log line
 // becomes one record of observables (telemetry/observable.h), matched by the compiled
-// index without building JSON, in batches of up to 256 records whose probes overlap
+// index without building JSON, in batches of up to 64 records whose probes overlap
 // (sightings/record_match.h); one hit per indicator per line. Hits
 // aggregate into one sighting per (indicator, window) (sightings/aggregator.h), admitted into
 // collection C as ORG's objects, labelled TLP:AMBER for the indicator's creator, so federation
@@ -688,7 +688,7 @@ class Sense {
   int64_t latest_event_us_ = INT64_MIN;
   telemetry::Record record_;  // a STIX line's
   // Log records read and not matched yet (MatchPending): batch_[0, pending_).
-  std::vector<telemetry::Record> batch_ = std::vector<telemetry::Record>(256);
+  std::vector<telemetry::Record> batch_ = std::vector<telemetry::Record>(64);
   size_t pending_ = 0;
   std::vector<const telemetry::Record*> batch_ptrs_;
   std::vector<sightings::RecordHit> batch_hits_;
