@@ -66,9 +66,31 @@ void RecordMatcher::MatchUncached(const pattern::index::IndexSnapshot& snapshot,
   ToIds(indicator_ids);
 }
 
+// A hash for the memory of quiet values: values are short (addresses, names), so eight
+// bytes at a time with a multiply-xorshift step each, then a final mix so that the low
+// bits (the slot) depend on every byte. Entries hold the whole value, so a collision only
+// costs a probe; this need not be better than that, only fast.
 uint64_t RecordMatcher::QuietHash(const telemetry::Observable& o) {
-  return std::hash<std::string_view>()(o.value) ^
-         ((static_cast<uint64_t>(o.kind) + 1) * 0x9e3779b97f4a7c15ULL);
+  constexpr uint64_t kMul = 0xbf58476d1ce4e5b9ULL;
+  const char* p = o.value.data();
+  size_t n = o.value.size();
+  uint64_t h = ((static_cast<uint64_t>(o.kind) + 1) * 0x9e3779b97f4a7c15ULL) ^ n;
+  while (n >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * kMul;
+    h ^= h >> 31;
+    p += 8;
+    n -= 8;
+  }
+  if (n != 0) {
+    uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = (h ^ w) * kMul;
+    h ^= h >> 31;
+  }
+  h *= 0x94d049bb133111ebULL;
+  return h ^ (h >> 29);
 }
 
 void RecordMatcher::Follow(const pattern::index::IndexSnapshot& snapshot) {
