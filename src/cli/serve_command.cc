@@ -134,6 +134,30 @@ int RunServe(const ServeOptions& o) {
   options.log = LogLine;
   options.warninglists = [warninglists] { return warninglists->CurrentSet(); };
 
+  // The federation's state is kept with the node's store (declared after the store:
+  // destroyed before it). Opened before the server: a peer that pushes here with a local
+  // organisation's token (peer add --local-org) meets the ingress trust rule as a pull
+  // from it would, also when this node does not sync itself (--no-federation).
+  std::unique_ptr<store::FederationState> federation_state;
+  {
+    auto state = OpenFederationState(**store);
+    if (!state.ok()) return Fail(state.status());
+    federation_state = std::move(*state);
+  }
+  options.pushing_peer =
+      [state = federation_state.get()](
+          const std::string& org_id) -> Result<std::optional<policy::IngressPeer>> {
+    auto peers = state->ListPeers();
+    if (!peers.ok()) return peers.status();
+    for (const store::Peer& p : *peers) {
+      if (!p.local_org.empty() && p.local_org == org_id) {
+        return std::optional<policy::IngressPeer>(
+            policy::IngressPeer{p.name, p.local_org, p.recipients});
+      }
+    }
+    return std::optional<policy::IngressPeer>();
+  };
+
   // Block the stop signals in every thread (the server's threads inherit this mask) and
   // wait for them here.
   sigset_t stop_signals;
@@ -166,14 +190,8 @@ int RunServe(const ServeOptions& o) {
       std::to_string(o.max_connections_per_address) + " per address; indicator patterns checked; " +
       std::to_string(list_count) + " warninglist(s); stop with Ctrl-C or SIGTERM");
 
-  // The federation's state is kept with the node's store (declared after the store:
-  // destroyed before it).
-  std::unique_ptr<store::FederationState> federation_state;
   std::unique_ptr<federation::Federation> federation;
   if (!o.no_federation) {
-    auto state = OpenFederationState(**store);
-    if (!state.ok()) return Fail(state.status());
-    federation_state = std::move(*state);
     federation::FederationOptions fed_options;
     fed_options.limits.validate = options.validate;
     fed_options.log = LogLine;

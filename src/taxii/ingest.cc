@@ -356,18 +356,34 @@ void Ingestor::Process(const store::Collection& collection, const std::string& o
   submitter.channel = admission::Channel::kClient;
   submitter.org_id = org_id;
   submitter.override_owner = override_owner;
+  auto fail_all = [&](const Status& s) {
+    for (const auto& v : objects) {
+      status->failures.push_back({v.is_object() ? StringField(v.get_object(), "id") : "", "",
+                                  "not stored: " + s.message()});
+    }
+  };
+  // A peer pushing with this organisation's token speaks only for the organisations that
+  // live on it, as when this node pulls from it.
+  if (options_.pushing_peer) {
+    auto peer = options_.pushing_peer(org_id);
+    if (!peer.ok()) return fail_all(peer.status());
+    if (peer->has_value()) {
+      submitter.channel = admission::Channel::kPeer;
+      submitter.peer = std::move(**peer);
+      submitter.override_owner = false;
+    }
+  }
   if (auto orgs = store_.ListOrganisations(); orgs.ok()) {
     for (const store::Organisation& org : *orgs) {
-      if (org.id != org_id && !org.identity_id.empty()) {
+      // For a peer, every organisation of this node (its own token's too) is one it may
+      // not speak for; a client speaks for its own.
+      const bool own = org.id == org_id && submitter.channel != admission::Channel::kPeer;
+      if (!own && !org.identity_id.empty()) {
         submitter.local_identities.push_back(org.identity_id);
       }
     }
   } else {
-    for (const auto& v : objects) {
-      status->failures.push_back({v.is_object() ? StringField(v.get_object(), "id") : "", "",
-                                  "not stored: " + orgs.status().message()});
-    }
-    return;
+    return fail_all(orgs.status());
   }
   stix::ValidateOptions validate = options_.validate;
   if (options_.envelope_pattern_checker) {

@@ -38,6 +38,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,6 +46,7 @@
 #include "common/env.h"
 #include "entente/status.h"
 #include "pattern/index/warninglist.h"
+#include "policy/ingress.h"
 #include "stix/stix.h"
 #include "store/store.h"
 #include "taxii/provenance.h"
@@ -62,6 +64,12 @@ struct IngestOptions {
   // When set, called once per envelope (from the thread that processes it) for the
   // node's warninglists at that moment; null or no lists: nothing is looked up.
   std::function<std::shared_ptr<const pattern::index::WarninglistSet>()> warninglists;
+  // When set, called once per envelope with the submitting organisation: the peer node
+  // that pushes to this node with that organisation's token (the peer's --local-org), if
+  // any. Its objects then meet the ingress trust rule exactly as a pull from that peer
+  // would (policy::DecideIngress: a peer speaks for the organisations living on it and
+  // for no one else), not the looser rule for a local organisation's own clients.
+  std::function<Result<std::optional<policy::IngressPeer>>(const std::string& org_id)> pushing_peer;
   // Bounds of the queue of envelopes waiting for the background thread (bytes as
   // received); 0: no bound.
   uint64_t max_queued_bytes_per_org = 16ull << 20;

@@ -19,6 +19,7 @@ IngestOptions MakeIngestOptions(const ServerOptions& options) {
   o.validate = options.validate;
   o.envelope_pattern_checker = options.envelope_pattern_checker;
   o.warninglists = options.warninglists;
+  o.pushing_peer = options.pushing_peer;
   o.max_queued_bytes_per_org = options.max_queued_bytes_per_org;
   o.max_queued_bytes = options.max_queued_bytes;
   o.on_stored = options.on_change;

@@ -30,6 +30,7 @@
 
 #include "entente/status.h"
 #include "pattern/index/warninglist.h"
+#include "policy/ingress.h"
 #include "stix/stix.h"
 #include "store/store.h"
 
@@ -75,6 +76,8 @@ struct ServerOptions {
   // Called from the write threads and the background worker, possibly concurrently.
   // `entente serve` passes a watcher that reloads the lists when the CLI changes them.
   std::function<std::shared_ptr<const pattern::index::WarninglistSet>()> warninglists;
+  // The peer pushing as an organisation, for the ingress trust rule (IngestOptions).
+  std::function<Result<std::optional<policy::IngressPeer>>(const std::string& org_id)> pushing_peer;
   // One line per request (method, target, status, bytes, microseconds, org). Empty: no
   // access log. Called from the serving threads, possibly concurrently.
   std::function<void(const std::string& line)> access_log;

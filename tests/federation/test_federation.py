@@ -149,6 +149,32 @@ class PullTest(Topology):
         self.assertEqual([o["id"] for o in body.get("objects", [])], [ok["id"]])
 
 
+    def test_a_peer_pushing_speaks_only_for_its_own_organisations(self):
+        """The ingress trust rule (docs/sharing-rules.md, "What comes in from a peer") holds
+        for what a peer pushes as for what this node pulls: a hostile node that pushes
+        with the token of its --local-org may not make objects in the name of an
+        organisation that does not live on it, nor of this node's own."""
+        self.build()
+        self.add_pull_b_from_a()  # B knows node-a: it pushes as from-a; cert-fr lives there
+        ok = indicator("clear", self.fr)
+        stranger = indicator("clear", "identity--" + str(uuid.uuid4()), n=2)
+        forged = indicator("clear", self.de, n=3)  # B's own organisation
+        status, body = self.b.request("POST", "/api/collections/%s/objects/" % self.b_col,
+                                      self.token_for_a_on_b,
+                                      {"objects": [ok, stranger, forged]})
+        self.assertEqual(status, 202, body)
+        self.assertEqual(body["success_count"], 1, body)
+        failures = {f["id"]: f["message"] for f in body["failures"]}
+        self.assertIn("creator-not-on-peer", failures[stranger["id"]])
+        self.assertIn("forged-provenance", failures[forged["id"]])
+        self.assertEqual(set(self.b.stored(self.b_col)), {ok["id"]})
+        # A client organisation that is no peer's keeps the rule for local clients: it
+        # may relay a creator from outside the node.
+        status, body = self.b.request("POST", "/api/collections/%s/objects/" % self.b_col,
+                                      self.token_b_cert, {"objects": [stranger]})
+        self.assertEqual(body["success_count"], 1, body)
+
+
 class LoopTest(Topology):
     def test_bidirectional_pair_does_not_loop(self):
         self.build()
