@@ -498,6 +498,7 @@ class Sense {
   }
 
   void OnLine(Source& src, std::string_view line) {
+    unsaved_ = true;  // its position, at least, is not saved yet
     ++src.line_no;
     ++lines_;
     if (src.format == "zeek" && line.starts_with("#")) {
@@ -616,6 +617,9 @@ class Sense {
       if (admitted.empty()) return Status::Ok();
       return store_.AddObjects(collection_.id, admitted).status();
     }
+    // No line read and no sighting to store since the last commit: the state is the one
+    // saved (the open windows change only with lines or with a version given above).
+    if (admitted.empty() && !unsaved_) return Status::Ok();
     json::object files;
     for (const auto& [path, pos] : positions_) {
       json::array header;
@@ -631,9 +635,13 @@ class Sense {
                        {"aggregator", aggregator_.SaveState()},
                        {"latest_event", latest_event_us_}};
     std::string text = json::serialize(state);
+    unsaved_ = false;
     if (admitted.empty() && text == last_checkpoint_) return Status::Ok();
     auto added = store_.AddObjectsAndCheckpoint(collection_.id, admitted, checkpoint_name_, text);
-    if (!added.ok()) return added.status();
+    if (!added.ok()) {
+      unsaved_ = true;
+      return added.status();
+    }
     last_checkpoint_ = std::move(text);
     return Status::Ok();
   }
@@ -686,6 +694,9 @@ class Sense {
   std::string last_checkpoint_;
   bool resumable_ = false, stdin_done_ = false, unreadable_ = false;
   int64_t latest_event_us_ = INT64_MIN;
+  // A line was read since the state was last saved (true at the start, so that the first
+  // commit compares the state with the saved one).
+  bool unsaved_ = true;
   telemetry::Record record_;  // a STIX line's
   // Log records read and not matched yet (MatchPending): batch_[0, pending_).
   std::vector<telemetry::Record> batch_ = std::vector<telemetry::Record>(64);
