@@ -305,6 +305,21 @@ Result<BuiltCase> BuildCase(const CaseSpec& spec) {
   return out;
 }
 
+policy::Tlp CaseTlp(const json::object& obj) {
+  policy::Tlp tlp = policy::Tlp::kAmber;
+  bool any = false;
+  const json::value* marks = obj.if_contains("object_marking_refs");
+  if (!marks || !marks->is_array()) return tlp;
+  for (const auto& m : marks->get_array()) {
+    policy::Tlp t;
+    if (m.is_string() && policy::TlpOfMarking(m.get_string(), &t) && (!any || t > tlp)) {
+      tlp = t;
+      any = true;
+    }
+  }
+  return tlp;
+}
+
 Result<CaseView> ReadCase(const json::object& incident) {
   const json::value* type = incident.if_contains("type");
   if (!type || !type->is_string() || type->get_string() != "incident") {
@@ -371,6 +386,7 @@ Result<CaseView> ReadCase(const json::object& incident) {
   v.criticality = *crit;
   v.impact_refs = StringList(core, "impact_refs");
   v.recipients = StringList(ExtensionOf(incident, policy::kAudienceExtensionId), "recipients");
+  v.tlp = CaseTlp(incident);
   return v;
 }
 

@@ -112,7 +112,13 @@ struct CaseView {
   std::vector<std::string> impact_refs;
   std::vector<std::string> recipients;
   std::optional<int64_t> nis2_awareness_us;
+  // Its strictest TLP marking (CaseTlp); its state notes, reports and attachments carry
+  // the same.
+  policy::Tlp tlp = policy::Tlp::kAmber;
 };
+
+// The strictest TLP marking of `obj` (policy::TlpOfMarking; AMBER when it has none).
+policy::Tlp CaseTlp(const boost::json::object& obj);
 
 // Reads an incident as a case: the incident core extension (determination and
 // investigation_status required), the case extension with a valid RSIT class (type

@@ -47,25 +47,6 @@ std::string Uuid5(std::string_view name) {
   return boost::uuids::to_string(kGenerator(name.data(), name.size()));
 }
 
-// The case's TLP (its strictest TLP marking; AMBER when it has none): its state notes,
-// reports and attachments carry the same.
-policy::Tlp CaseTlp(const json::object& incident) {
-  policy::Tlp tlp = policy::Tlp::kAmber;
-  bool any = false;
-  if (const json::value* marks = incident.if_contains("object_marking_refs")) {
-    if (marks->is_array()) {
-      for (const auto& m : marks->get_array()) {
-        policy::Tlp t;
-        if (m.is_string() && policy::TlpOfMarking(m.get_string(), &t) && (!any || t > tlp)) {
-          tlp = t;
-          any = true;
-        }
-      }
-    }
-  }
-  return tlp;
-}
-
 }  // namespace
 
 Result<Actor> ActorFor(store::Store& store, std::string_view org_id) {
@@ -258,7 +239,7 @@ Result<std::string> CaseBook::SetState(const Actor& as, std::string_view case_id
   spec.state = state;
   spec.text = std::string(text);
   spec.at_us = NextTime(previous ? previous_at : 0);
-  spec.tlp = CaseTlp(*incident);
+  spec.tlp = view->tlp;
   spec.recipients = view->recipients;
   spec.new_id = "note--" + NewUuid4(random_);
   auto note = BuildState(spec, previous ? &*previous : nullptr);
@@ -290,7 +271,7 @@ Result<std::string> CaseBook::FileReport(const Actor& as, std::string_view case_
   spec.submitted_us = (submitted_us ? submitted_us : clock_.NowMicros()) / kTick * kTick;
   spec.description = std::string(text);
   spec.recipients = view->recipients;
-  spec.tlp = CaseTlp(*incident);
+  spec.tlp = view->tlp;
   // Filed before? The earliest filing counts; a second one at another time is refused.
   store::ObjectQuery q;
   q.collection_id = collection_.id;
@@ -325,7 +306,7 @@ Result<std::string> CaseBook::Attach(const Actor& as, std::string_view case_id,
   if (view->created_by != as.identity_id && !Contains(view->recipients, as.identity_id)) {
     return Status::PermissionDenied("not a participant of case " + std::string(case_id));
   }
-  const policy::Tlp tlp = CaseTlp(*incident);
+  const policy::Tlp tlp = view->tlp;
   auto rel = BuildAttachment("relationship--" + NewUuid4(random_), source_ref, case_id,
                              as.identity_id, NextTime(0), tlp, view->recipients);
   if (!rel.ok()) return rel.status();
