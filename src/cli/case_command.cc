@@ -414,8 +414,10 @@ int RunShow(const CaseOptions& o) {
   std::cout << "\ntimeline\n";
   rows.clear();
   for (const auto& p : snap->participants) {
-    if (p.invited_us)
-      rows.push_back({When(p.invited_us, o.tz), Who(names, p.participant), "invited", ""});
+    if (p.invited_us) {
+      rows.push_back({When(p.invited_us, o.tz), Who(names, p.participant),
+                      p.participant == v.created_by ? "opened the case" : "invited", ""});
+    }
     for (const auto& st : p.states) {
       rows.push_back({When(st.at_us, o.tz), Who(names, p.participant),
                       std::string(cases::ParticipantStateName(st.state)), st.text});
