@@ -35,6 +35,12 @@ std::string Joined(const std::array<std::string_view, N>& list) {
 
 std::string Ts(int64_t us) { return FormatTimestamp(us, 3); }
 
+// The latest time a STIX timestamp can hold (9999-12-31T23:59:59.999Z), and the earliest.
+constexpr int64_t kLastTimestampUs = 253402300799999000;
+constexpr int64_t kFirstTimestampUs = -62135596800000000;  // 0001-01-01T00:00:00Z
+
+bool Writable(int64_t us) { return us >= kFirstTimestampUs && us <= kLastTimestampUs; }
+
 bool IsIdOf(std::string_view id, std::string_view type) {
   // type--xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (lower-case hex)
   if (!id.starts_with(type) || id.size() != type.size() + 2 + 36) return false;
@@ -168,6 +174,7 @@ Status CheckCore(std::string_view determination, std::string_view status,
 Result<int64_t> NextModified(const json::object& obj, int64_t modified_us) {
   auto current = ReqTime(obj, "modified", "");
   if (!current.ok()) return current.status();
+  if (!Writable(modified_us)) return Status::InvalidArgument("time out of the timestamp range");
   if (modified_us <= *current) {
     return Status::InvalidArgument(
         "the new version's modified must be later than the current one (" + Ts(*current) + ")");
@@ -233,6 +240,12 @@ Result<BuiltCase> BuildCase(const CaseSpec& spec) {
     return Status::InvalidArgument("the organisation opening a case needs an identity id");
   }
   if (spec.name.empty()) return Status::InvalidArgument("a case needs a name");
+  if (!Writable(spec.created_us) ||
+      (spec.nis2_awareness_us &&
+       (!Writable(*spec.nis2_awareness_us) ||
+        !Writable(*spec.nis2_awareness_us + kIncidentNotificationWithin)))) {
+    return Status::InvalidArgument("time out of the timestamp range (years 0001-9999)");
+  }
   auto checked = ClassifyRsit(spec.rsit.class_name, spec.rsit.type_name);
   if (!checked.ok()) return checked.status();
   ENTENTE_RETURN_IF_ERROR(
@@ -553,6 +566,9 @@ Result<json::object> BuildReport(const ReportSpec& spec) {
   if (!IsIdOf(spec.created_by, "identity")) {
     return Status::InvalidArgument("a report's creator is an identity id");
   }
+  if (!Writable(spec.submitted_us)) {
+    return Status::InvalidArgument("time out of the timestamp range");
+  }
   const std::string stage(Nis2StageName(spec.stage));
   json::object report{{"type", "report"},
                       {"spec_version", "2.1"},
@@ -622,6 +638,7 @@ Result<json::object> BuildAttachment(std::string_view id, std::string_view sourc
       !IsIdOf(created_by, "identity")) {
     return Status::InvalidArgument("relationship, case or creator id malformed");
   }
+  if (!Writable(at_us)) return Status::InvalidArgument("time out of the timestamp range");
   json::object rel{{"type", "relationship"},
                    {"spec_version", "2.1"},
                    {"id", id},

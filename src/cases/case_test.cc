@@ -170,3 +170,23 @@ TEST(Case, AttachmentsAreRelationships) {
 
 }  // namespace
 }  // namespace entente::cases
+
+namespace entente::cases {
+namespace {
+
+// Found by fuzz_case_objects: a case modified at 9999-12-31T23:59:59.999Z had a next
+// version in year 10000, which no STIX timestamp can hold.
+TEST(Case, RegressionNoVersionPastYear9999) {
+  CaseSpec s = Spec();
+  s.created_us = ParseTimestamp("9999-12-31T23:59:59.999Z").value().micros;
+  s.nis2_awareness_us.reset();
+  auto built = BuildCase(s);
+  ASSERT_TRUE(built.ok()) << built.status().message();
+  EXPECT_EQ(WithRecipients(built->incident, {kPeer}, s.created_us + 1000).status().code(),
+            StatusCode::kInvalidArgument);
+  s.nis2_awareness_us = s.created_us;  // its deadlines would be past 9999
+  EXPECT_FALSE(BuildCase(s).ok());
+}
+
+}  // namespace
+}  // namespace entente::cases
