@@ -380,6 +380,16 @@ Result<CaseSnapshot> CaseBook::Load(const policy::Requester& who, std::string_vi
   sq.match_all = true;
   sq.visible = visible;
   std::vector<std::string> attached_rels;
+  // A state or report counts when it was written here by the organisation whose word it
+  // is, or came from a peer (the ingress rule checked that its creator lives there): a
+  // local organisation may create objects in the name of one living elsewhere (a
+  // relayed report), but its word is not that organisation's.
+  struct Pending {
+    std::string id, version, owner, creator;
+    std::optional<StateView> state;
+    std::optional<ReportView> report;
+  };
+  std::vector<Pending> pending;
   ENTENTE_RETURN_IF_ERROR(store_.ScanObjects(sq, [&](const store::ObjectRow& row) {
     auto obj = ReadAs(who, row);
     if (!obj) return store::ScanAction::kContinue;
@@ -404,7 +414,8 @@ Result<CaseSnapshot> CaseBook::Load(const policy::Requester& who, std::string_vi
         snap.ignored.push_back(id + ": " + s->participant + " is not a participant of the case");
         return store::ScanAction::kContinue;
       }
-      t->second.states.push_back(std::move(*s));
+      pending.push_back({id, std::string(row.version), row.labels.owner_org, s->participant,
+                         std::move(*s), std::nullopt});
     } else if (row.type == "report") {
       auto r = ReadReport(*obj);
       if (r.status().code() == StatusCode::kNotFound) return store::ScanAction::kContinue;
@@ -414,7 +425,8 @@ Result<CaseSnapshot> CaseBook::Load(const policy::Requester& who, std::string_vi
                                ", not by the case's creator");
         return store::ScanAction::kContinue;
       }
-      snap.reports.push_back(std::move(*r));
+      pending.push_back({id, std::string(row.version), row.labels.owner_org, r->created_by,
+                         std::nullopt, std::move(*r)});
     } else {
       const json::value* target = obj->if_contains("target_ref");
       const json::value* source = obj->if_contains("source_ref");
@@ -426,6 +438,38 @@ Result<CaseSnapshot> CaseBook::Load(const policy::Requester& who, std::string_vi
     }
     return store::ScanAction::kContinue;
   }));
+  auto orgs = store_.ListOrganisations();
+  if (!orgs.ok()) return orgs.status();
+  std::map<std::string, std::string> identity_of;
+  for (const auto& o : *orgs) identity_of[o.id] = o.identity_id;
+  std::vector<std::pair<std::string_view, std::string_view>> ask;
+  std::vector<size_t> asked;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (identity_of[pending[i].owner] != pending[i].creator) {
+      ask.emplace_back(pending[i].id, pending[i].version);
+      asked.push_back(i);
+    }
+  }
+  std::vector<bool> counts(pending.size(), true);
+  if (!ask.empty()) {
+    auto provenances = store_.GetProvenances(collection_.id, ask);
+    if (!provenances.ok()) return provenances.status();
+    for (size_t k = 0; k < asked.size(); ++k) {
+      if ((*provenances)[k]) continue;
+      counts[asked[k]] = false;
+      const Pending& p = pending[asked[k]];
+      snap.ignored.push_back(p.id + ": written on this node by organisation " + p.owner +
+                             ", not by " + p.creator + " whose word it claims to be");
+    }
+  }
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (!counts[i]) continue;
+    if (pending[i].state) {
+      timelines[pending[i].state->participant].states.push_back(std::move(*pending[i].state));
+    } else {
+      snap.reports.push_back(std::move(*pending[i].report));
+    }
+  }
   for (const auto& p : participants) {
     ParticipantTimeline& t = timelines[p];
     std::stable_sort(t.states.begin(), t.states.end(),

@@ -10,9 +10,11 @@
 // The rights of a case come from ownership, not from new access rules: only the case's
 // owner writes new versions of its incident (invite, update); a participant writes only
 // its own state note; a state note whose creator is not its participant, or whose
-// participant is not invited, is ignored when a case is read (CaseSnapshot::ignored says
-// which and why), so the rule holds for objects arriving by any way in, federation
-// included.
+// participant is not invited, or that was written on this node by another organisation
+// than its creator (a local organisation may create objects in the name of one living
+// elsewhere), is ignored when a case is read (CaseSnapshot::ignored says which and why);
+// NIS2 reports likewise. So the rule holds for objects arriving by any way in,
+// federation included (a peer's objects passed the ingress rule).
 //
 // A CaseBook is not safe for concurrent use; the Store it uses is. Times come from the
 // Clock given, ids from the Random given (tests substitute both).

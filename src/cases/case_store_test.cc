@@ -147,6 +147,32 @@ TEST_F(CaseBookTest, OnlyTheOwnerWritesItsState) {
   EXPECT_EQ(book_->Invite(peer_, id, {kOtherId}).code(), StatusCode::kPermissionDenied);
 }
 
+// A local organisation may create objects in the name of one living elsewhere (a relayed
+// report): a state it writes so is stored but not counted.
+TEST_F(CaseBookTest, AStateWrittenHereInAnotherOrganisationsNameIsIgnored) {
+  const std::string outside = "identity--0f000000-0000-4000-8000-0000000000ff";
+  const std::string id = OpenCase();
+  ASSERT_TRUE(book_->Invite(csirt_, id, {kPeerId, outside}).ok());
+  StateSpec s;
+  s.case_id = id;
+  s.participant = outside;
+  s.state = ParticipantState::kClosed;
+  s.at_us = clock_.NowMicros() + 1000;
+  s.recipients = {kCsirtId, kPeerId, outside};
+  s.new_id = "note--7e000000-0000-4000-8000-000000000001";
+  admission::Admission adm(collection_,
+                           {admission::Channel::kOperator, "peer", {}, {kCsirtId, kOtherId}}, {});
+  std::vector<store::NewObject> rows(1);
+  ASSERT_FALSE(adm.Admit(BuildState(s, nullptr).value(), &rows[0]).has_value());
+  ASSERT_EQ(store_->AddObjects(collection_.id, rows).value()[0].outcome, store::AddOutcome::kAdded);
+  auto snap = book_->Load(csirt_.reader, id);
+  ASSERT_TRUE(snap.ok());
+  EXPECT_EQ(snap->participants[2].current(), ParticipantState::kInvited);
+  ASSERT_EQ(snap->ignored.size(), 1u);
+  EXPECT_NE(snap->ignored[0].find("written on this node by organisation peer"), std::string::npos)
+      << snap->ignored[0];
+}
+
 TEST_F(CaseBookTest, ReportsRunTheClocks) {
   const std::string id = OpenCase();
   clock_.Advance(30 * kMicrosPerHour);
