@@ -16,6 +16,8 @@ constexpr std::array<std::string_view, 3> kInvestigationStatuses = {"new", "open
 constexpr std::array<std::string_view, 7> kExternalImpacts = {
     "economic",          "emergency-services", "foreign-relations", "national-security",
     "public-confidence", "public-health",      "public-safety"};
+constexpr std::array<std::string_view, 6> kTaskOutcomes = {"cancelled", "failed",     "ongoing",
+                                                           "pending",   "successful", "unknown"};
 constexpr std::array<std::string_view, 4> kAttachable = {"indicator", "sighting", "report", "note"};
 
 template <size_t N>
@@ -189,6 +191,8 @@ std::string JoinedDeterminations() { return Joined(kDeterminations); }
 bool IsInvestigationStatus(std::string_view v) { return In(kInvestigationStatuses, v); }
 bool IsExternalImpact(std::string_view v) { return In(kExternalImpacts, v); }
 std::string JoinedExternalImpacts() { return Joined(kExternalImpacts); }
+bool IsTaskOutcome(std::string_view v) { return In(kTaskOutcomes, v); }
+std::string JoinedTaskOutcomes() { return Joined(kTaskOutcomes); }
 
 std::string_view ParticipantStateName(ParticipantState s) {
   switch (s) {
@@ -398,6 +402,13 @@ Result<CaseView> ReadCase(const json::object& incident) {
   if (!crit.ok()) return crit.status();
   v.criticality = *crit;
   v.impact_refs = StringList(core, "impact_refs");
+  if (const json::value* tasks = core->if_contains("tasks"); tasks && tasks->is_array()) {
+    for (const auto& entry : tasks->get_array()) {
+      const json::value* ref =
+          entry.is_object() ? entry.get_object().if_contains("task_ref") : nullptr;
+      if (ref && ref->is_string()) v.task_refs.emplace_back(ref->get_string());
+    }
+  }
   v.recipients = StringList(ExtensionOf(incident, policy::kAudienceExtensionId), "recipients");
   v.tlp = CaseTlp(incident);
   return v;
@@ -449,6 +460,116 @@ Result<json::object> WithCoreUpdate(const json::object& incident, std::string_vi
   if (!determination.empty()) core["determination"] = determination;
   if (!investigation_status.empty()) core["investigation_status"] = investigation_status;
   if (criticality) core["criticality"] = *criticality;
+  return out;
+}
+
+Result<json::object> BuildTask(const TaskSpec& spec) {
+  if (!IsIdOf(spec.id, "task")) return Status::InvalidArgument("task id must be task--<uuid>");
+  if (!IsIdOf(spec.created_by, "identity")) {
+    return Status::InvalidArgument("a task's creator is an identity id");
+  }
+  if (!Writable(spec.at_us)) return Status::InvalidArgument("time out of the timestamp range");
+  if (spec.name.empty()) return Status::InvalidArgument("a task needs a name");
+  if (!IsTaskOutcome(spec.outcome)) {
+    return Status::InvalidArgument("unknown task outcome '" + spec.outcome +
+                                   "' (valid: " + JoinedTaskOutcomes() + ")");
+  }
+  if (spec.priority && (*spec.priority < 0 || *spec.priority > 100)) {
+    return Status::InvalidArgument("priority must be from 0 to 100");
+  }
+  json::object task{{"type", "task"},
+                    {"spec_version", "2.1"},
+                    {"id", spec.id},
+                    {"created", Ts(spec.at_us)},
+                    {"modified", Ts(spec.at_us)},
+                    {"created_by_ref", spec.created_by},
+                    {"name", spec.name},
+                    {"outcome", spec.outcome},
+                    {"start_time", Ts(spec.at_us)}};
+  if (!spec.description.empty()) task["description"] = spec.description;
+  if (!spec.task_types.empty()) {
+    json::array types;
+    for (const auto& t : spec.task_types) types.emplace_back(t);
+    task["task_types"] = std::move(types);
+  }
+  if (spec.priority) task["priority"] = *spec.priority;
+  Extensions(task)[kTaskExtensionId] = json::object{{"extension_type", "new-sdo"}};
+  Mark(task, spec.tlp, WithCreator(spec.recipients, spec.created_by));
+  return task;
+}
+
+Result<json::object> WithTaskOutcome(const json::object& task, std::string_view outcome,
+                                     int64_t modified_us) {
+  auto view = ReadTask(task);
+  if (!view.ok()) return view.status();
+  if (!IsTaskOutcome(outcome)) {
+    return Status::InvalidArgument("unknown task outcome '" + std::string(outcome) +
+                                   "' (valid: " + JoinedTaskOutcomes() + ")");
+  }
+  auto next = NextModified(task, modified_us);
+  if (!next.ok()) return next.status();
+  json::object out = task;
+  out["modified"] = Ts(*next);
+  out["outcome"] = outcome;
+  if (outcome != "pending" && outcome != "ongoing") {
+    out["end_time"] = Ts(*next);
+  } else {
+    out.erase("end_time");
+  }
+  return out;
+}
+
+Result<TaskView> ReadTask(const json::object& task) {
+  const json::value* type = task.if_contains("type");
+  if (!type || !type->is_string() || type->get_string() != "task") {
+    return Status::NotFound("not a task");
+  }
+  TaskView v;
+  auto id = ReqString(task, "id", "");
+  if (!id.ok()) return id.status();
+  v.id = *id;
+  auto creator = OptString(task, "created_by_ref", "");
+  if (!creator.ok()) return creator.status();
+  v.created_by = creator->value_or("");
+  auto name = OptString(task, "name", "");
+  if (!name.ok()) return name.status();
+  v.name = name->value_or("");
+  auto outcome = ReqString(task, "outcome", "");
+  if (!outcome.ok()) return outcome.status();
+  if (!IsTaskOutcome(*outcome)) {
+    return Invalid("outcome", "not in task-outcome-enum (" + JoinedTaskOutcomes() + ")");
+  }
+  v.outcome = *outcome;
+  v.task_types = StringList(&task, "task_types");
+  const json::value* p = task.if_contains("priority");
+  if (p) {
+    if (!p->is_int64() || p->get_int64() < 0 || p->get_int64() > 100) {
+      return Invalid("priority", "must be an integer from 0 to 100");
+    }
+    v.priority = static_cast<int>(p->get_int64());
+  }
+  auto modified = ReqTime(task, "modified", "");
+  if (!modified.ok()) return modified.status();
+  v.modified_us = *modified;
+  return v;
+}
+
+Result<json::object> WithTask(const json::object& incident, std::string_view task_id,
+                              int64_t modified_us) {
+  auto view = ReadCase(incident);
+  if (!view.ok()) return view.status();
+  if (!IsIdOf(task_id, "task")) return Status::InvalidArgument("not a task id");
+  auto next = NextModified(incident, modified_us);
+  if (!next.ok()) return next.status();
+  json::object out = incident;
+  out["modified"] = Ts(*next);
+  json::object& core = Extensions(out)[kIncidentCoreExtensionId].as_object();
+  json::value& tasks = core["tasks"];
+  if (!tasks.is_array()) tasks = json::array();
+  for (const auto& ref : view->task_refs) {
+    if (ref == task_id) return out;
+  }
+  tasks.get_array().emplace_back(json::object{{"task_ref", task_id}});
   return out;
 }
 

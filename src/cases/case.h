@@ -42,6 +42,10 @@ inline constexpr std::string_view kIncidentCoreExtensionId =
     "extension-definition--ef765651-680c-498d-9894-99799f2fa126";
 inline constexpr std::string_view kImpactExtensionId =
     "extension-definition--7cc33dd6-f6a1-489b-98ea-522d351d71b9";
+// The Task SDO extension of the suite (section 2.4): the case's tasks, listed in the
+// Incident Core Extension's `tasks` as task-entry objects ({"task_ref": ...}).
+inline constexpr std::string_view kTaskExtensionId =
+    "extension-definition--2074a052-8be4-4932-849e-f5e7798e0030";
 // entente's case extension (CASES_DESIGN.md): RSIT and NIS2 on the incident, the
 // participant's state on a note, the NIS2 stage on a report.
 inline constexpr std::string_view kCaseExtensionId =
@@ -58,6 +62,10 @@ bool IsInvestigationStatus(std::string_view v);
 // national-security, public-confidence, public-health, public-safety.
 bool IsExternalImpact(std::string_view v);
 std::string JoinedExternalImpacts();
+
+// task-outcome-enum (5.9): cancelled, failed, ongoing, pending, successful, unknown.
+bool IsTaskOutcome(std::string_view v);
+std::string JoinedTaskOutcomes();
 
 // A participant's state on a case, in the order a case usually moves through them.
 // "invited" is never written: it is the state of a recipient that has written none.
@@ -110,6 +118,7 @@ struct CaseView {
   std::string investigation_status;
   std::optional<int> criticality;
   std::vector<std::string> impact_refs;
+  std::vector<std::string> task_refs;  // the task_ref of each entry of `tasks`
   std::vector<std::string> recipients;
   std::optional<int64_t> nis2_awareness_us;
   // Its strictest TLP marking (CaseTlp); its state notes, reports and attachments carry
@@ -145,6 +154,41 @@ Result<boost::json::object> WithCoreUpdate(const boost::json::object& incident,
                                            std::string_view determination,
                                            std::string_view investigation_status,
                                            std::optional<int> criticality, int64_t modified_us);
+
+// A task of the case (the suite's Task SDO): made by the case's creator, TLP and audience
+// those of the case. `previous` given: its next version with the outcome changed.
+struct TaskSpec {
+  std::string id;  // "task--<uuid>"
+  std::string created_by;
+  int64_t at_us = 0;
+  std::string name;
+  std::string description;
+  std::string outcome = "pending";
+  std::vector<std::string> task_types;  // task-type-ov (open: any value kept)
+  std::optional<int> priority;          // 0-100
+  policy::Tlp tlp = policy::Tlp::kAmber;
+  std::vector<std::string> recipients;
+};
+Result<boost::json::object> BuildTask(const TaskSpec& spec);
+Result<boost::json::object> WithTaskOutcome(const boost::json::object& task,
+                                            std::string_view outcome, int64_t modified_us);
+
+struct TaskView {
+  std::string id;
+  std::string created_by;
+  std::string name;
+  std::string outcome;
+  std::vector<std::string> task_types;
+  std::optional<int> priority;
+  int64_t modified_us = 0;
+};
+// Not-found for another type; invalid-argument for a task breaking the suite's rules
+// (outcome outside the enum, priority outside 0-100).
+Result<TaskView> ReadTask(const boost::json::object& task);
+
+// A new version of the case listing `task_id` among its tasks.
+Result<boost::json::object> WithTask(const boost::json::object& incident, std::string_view task_id,
+                                     int64_t modified_us);
 
 // An external impact (impact_category "external", the suite's external-impact-ov value
 // as impact_type), as BuildCase makes it.

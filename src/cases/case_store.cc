@@ -154,7 +154,7 @@ Status CaseBook::Invite(const Actor& as, std::string_view case_id,
   std::vector<json::object> objects{std::move(*next)};
   store::ObjectQuery q;
   q.collection_id = collection_.id;
-  q.types = {"impact", "report", "note", "relationship"};
+  q.types = {"impact", "task", "report", "note", "relationship"};
   const std::string& owner = as.org_id;
   q.visible = [&owner](const policy::Labels& l) { return l.owner_org == owner; };
   Status failed;
@@ -165,6 +165,8 @@ Status CaseBook::Invite(const Actor& as, std::string_view case_id,
     bool about = false;
     if (row.type == "impact") {
       about = Contains(view->impact_refs, row.id);
+    } else if (row.type == "task") {
+      about = Contains(view->task_refs, row.id);
     } else if (row.type == "report") {
       auto r = ReadReport(obj);
       about = r.ok() && r->case_id == case_id;
@@ -297,6 +299,55 @@ Result<std::string> CaseBook::FileReport(const Actor& as, std::string_view case_
   return spec.id;
 }
 
+Result<std::string> CaseBook::AddTask(const Actor& as, std::string_view case_id, TaskSpec spec) {
+  auto incident = LatestIncident(as.reader, case_id);
+  if (!incident.ok()) return incident.status();
+  auto view = ReadCase(*incident);
+  if (!view.ok()) return view.status();
+  if (view->created_by != as.identity_id) {
+    return Status::PermissionDenied("only the organisation that opened the case adds tasks");
+  }
+  spec.id = "task--" + NewUuid4(random_);
+  spec.created_by = as.identity_id;
+  spec.at_us = NextTime(0);
+  spec.tlp = view->tlp;
+  spec.recipients = view->recipients;
+  auto task = BuildTask(spec);
+  if (!task.ok()) return task.status();
+  auto next = WithTask(*incident, spec.id, NextTime(view->modified_us));
+  if (!next.ok()) return next.status();
+  ENTENTE_RETURN_IF_ERROR(Store(as, {*task, *next}));
+  return spec.id;
+}
+
+Status CaseBook::SetTaskOutcome(const Actor& as, std::string_view case_id, std::string_view task_id,
+                                std::string_view outcome) {
+  auto incident = LatestIncident(as.reader, case_id);
+  if (!incident.ok()) return incident.status();
+  auto view = ReadCase(*incident);
+  if (!view.ok()) return view.status();
+  if (!Contains(view->task_refs, task_id)) {
+    return Status::NotFound("case " + std::string(case_id) + " has no task " +
+                            std::string(task_id));
+  }
+  store::ObjectQuery q;
+  q.collection_id = collection_.id;
+  q.ids = {std::string(task_id)};
+  q.types = {"task"};
+  q.visible = [&as](const policy::Labels& l) { return policy::MayRead(as.reader, l); };
+  std::optional<json::object> task;
+  ENTENTE_RETURN_IF_ERROR(store_.ScanObjects(q, [&](const store::ObjectRow& row) {
+    task = ReadAs(as.reader, row);
+    return store::ScanAction::kStop;
+  }));
+  if (!task) return Status::NotFound("no task " + std::string(task_id) + " in this collection");
+  auto current = ReadTask(*task);
+  if (!current.ok()) return current.status();
+  auto next = WithTaskOutcome(*task, outcome, NextTime(current->modified_us));
+  if (!next.ok()) return next.status();
+  return Store(as, {*next});
+}
+
 Result<std::string> CaseBook::Attach(const Actor& as, std::string_view case_id,
                                      std::string_view source_ref) {
   auto incident = LatestIncident(as.reader, case_id);
@@ -367,6 +418,21 @@ Result<CaseSnapshot> CaseBook::Load(const policy::Requester& who, std::string_vi
       if (auto obj = ReadAs(who, row)) {
         auto v = ReadImpact(*obj);
         if (v.ok()) snap.impacts.push_back(std::move(*v));
+      }
+      return store::ScanAction::kContinue;
+    }));
+  }
+  // Tasks.
+  if (!snap.now.task_refs.empty()) {
+    store::ObjectQuery tq;
+    tq.collection_id = collection_.id;
+    tq.ids = snap.now.task_refs;
+    tq.types = {"task"};
+    tq.visible = visible;
+    ENTENTE_RETURN_IF_ERROR(store_.ScanObjects(tq, [&](const store::ObjectRow& row) {
+      if (auto obj = ReadAs(who, row)) {
+        auto v = ReadTask(*obj);
+        if (v.ok()) snap.tasks.push_back(std::move(*v));
       }
       return store::ScanAction::kContinue;
     }));

@@ -63,6 +63,7 @@ struct CaseSnapshot {
   CaseView now;                                   // the newest version the reader may see
   std::vector<CaseView> versions;                 // every version it may see, oldest first
   std::vector<ImpactView> impacts;                // the external impacts it may see
+  std::vector<TaskView> tasks;                    // the case's tasks it may see, newest versions
   std::vector<ParticipantTimeline> participants;  // in the order they were invited
   std::vector<ReportView> reports;    // NIS2 reports by the case's creator, oldest first
   Nis2Submissions submissions;        // the earliest of each stage among `reports`
@@ -83,7 +84,7 @@ class CaseBook {
 
   // A new version of the case naming `identities` (identity ids) as recipients too, and a
   // new version, shared with them as well, of every object `as` wrote about the case
-  // (impacts, NIS2 reports, its state note, attachments). The other participants' states
+  // (impacts, tasks, NIS2 reports, its state note, attachments). The other participants' states
   // reach a newcomer with their next version (each writes only its own).
   // Permission-denied unless `as` opened the case.
   Status Invite(const Actor& as, std::string_view case_id,
@@ -105,6 +106,14 @@ class CaseBook {
   // (AlreadyExists when the stage was filed before, at another time: the earliest counts).
   Result<std::string> FileReport(const Actor& as, std::string_view case_id, Nis2Stage stage,
                                  int64_t submitted_us, std::string_view text);
+
+  // Adds a task (the suite's Task SDO; spec's id, creator, time, TLP and recipients are
+  // filled here) to the case: the task, then a new version of the case listing it. Only
+  // by the organisation that opened the case. Returns the task's id.
+  Result<std::string> AddTask(const Actor& as, std::string_view case_id, TaskSpec spec);
+  // A new version of a task of the case with another outcome (by the task's creator).
+  Status SetTaskOutcome(const Actor& as, std::string_view case_id, std::string_view task_id,
+                        std::string_view outcome);
 
   // Attaches an object (indicator, sighting, report, note id) to the case with a
   // relationship by `as`, marked as the case. Returns the relationship's id.

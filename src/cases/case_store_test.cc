@@ -215,6 +215,21 @@ TEST_F(CaseBookTest, AttachAndUpdate) {
             (std::vector<std::string>{"indicator--6c000000-0000-4000-8000-000000000001"}));
   EXPECT_EQ(snap->now.determination, "confirmed");
   EXPECT_EQ(snap->now.criticality, 90);
+  TaskSpec task;
+  task.name = "isolate the infected hosts";
+  task.task_types = {"containment"};
+  task.priority = 90;
+  auto task_id = book_->AddTask(csirt_, id, task);
+  ASSERT_TRUE(task_id.ok()) << task_id.status().message();
+  ASSERT_TRUE(book_->SetTaskOutcome(csirt_, id, *task_id, "successful").ok());
+  EXPECT_EQ(book_->SetTaskOutcome(csirt_, id, *task_id, "done").code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(book_->AddTask(peer_, id, task).status().code(), StatusCode::kNotFound);
+  snap = book_->Load(policy::LocalOperator(), id);
+  ASSERT_EQ(snap->tasks.size(), 1u);
+  EXPECT_EQ(snap->tasks[0].outcome, "successful");
+  EXPECT_EQ(snap->tasks[0].priority, 90);
+  EXPECT_EQ(snap->now.task_refs, (std::vector<std::string>{*task_id}));
   EXPECT_EQ(book_->Update(csirt_, id, "perhaps", "", std::nullopt).code(),
             StatusCode::kInvalidArgument);
   auto list = book_->List(policy::LocalOperator());

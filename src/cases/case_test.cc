@@ -155,6 +155,30 @@ TEST(Case, Nis2ReportLinksToTheCase) {
   EXPECT_EQ(v->case_id, kCaseId);
 }
 
+TEST(Case, TasksAreTheSuitesTaskObjects) {
+  TaskSpec t;
+  t.id = "task--8c000000-0000-4000-8000-000000000001";
+  t.created_by = kCsirt;
+  t.at_us = kT0;
+  t.name = "notify the victims";
+  t.task_types = {"victim-notification"};
+  auto task = BuildTask(t);
+  ASSERT_TRUE(task.ok()) << task.status().message();
+  auto f = stix::ValidateObject(*task);
+  EXPECT_TRUE(f.empty()) << (f.empty() ? "" : f[0].ToJsonLine());
+  EXPECT_EQ(ReadTask(*task)->outcome, "pending");
+  auto done = WithTaskOutcome(*task, "successful", kT0 + 1000);
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(ReadTask(*done)->outcome, "successful");
+  EXPECT_TRUE(done->contains("end_time"));
+  EXPECT_FALSE(WithTaskOutcome(*task, "finished", kT0 + 1000).ok());
+  auto inc = WithTask(BuildCase(Spec())->incident, t.id, kT0 + 1000);
+  ASSERT_TRUE(inc.ok());
+  f = stix::ValidateObject(*inc);
+  EXPECT_TRUE(f.empty()) << (f.empty() ? "" : f[0].ToJsonLine());
+  EXPECT_EQ(ReadCase(*inc)->task_refs, (std::vector<std::string>{t.id}));
+}
+
 TEST(Case, AttachmentsAreRelationships) {
   auto rel = BuildAttachment("relationship--5c000000-0000-4000-8000-000000000001",
                              "indicator--6c000000-0000-4000-8000-000000000001", kCaseId, kPeer, kT0,

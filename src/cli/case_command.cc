@@ -51,6 +51,11 @@ struct CaseOptions {
   std::string at;
   std::string text;
   std::string object;
+  // task
+  std::string task_id;
+  std::string outcome;
+  std::vector<std::string> task_types;
+  int priority = -1;
   // show, list
   std::string tz;
   std::string now;
@@ -315,6 +320,33 @@ int RunAttach(const CaseOptions& o) {
   return kExitOk;
 }
 
+int RunTask(const CaseOptions& o) {
+  auto node = OpenNode(o);
+  if (!node.ok()) return Fail(node.status());
+  auto as = ActingAs(*node->store, o.as);
+  if (!as.ok()) return Fail(as.status());
+  if (!o.task_id.empty()) {
+    if (o.outcome.empty()) return UsageError("case task --id: give the new --outcome");
+    Status s = node->book->SetTaskOutcome(*as, o.case_id, o.task_id, o.outcome);
+    if (!s.ok()) return Refuse(s);
+    std::cout << o.task_id << std::endl;
+    return kExitOk;
+  }
+  if (o.name.empty()) return UsageError("case task: give --name (a new task) or --id (a change)");
+  cases::TaskSpec spec;
+  spec.name = o.name;
+  spec.description = o.description;
+  if (!o.outcome.empty()) spec.outcome = o.outcome;
+  for (const auto& list : o.task_types) {
+    for (auto& t : SplitList(list)) spec.task_types.push_back(t);
+  }
+  if (o.priority >= 0) spec.priority = o.priority;
+  auto id = node->book->AddTask(*as, o.case_id, spec);
+  if (!id.ok()) return Refuse(id.status());
+  std::cout << *id << std::endl;
+  return kExitOk;
+}
+
 json::object ClocksJson(const std::vector<cases::Nis2Clock>& clocks) {
   json::object out;
   for (const auto& c : clocks) {
@@ -358,6 +390,13 @@ json::object SnapshotJson(const cases::CaseSnapshot& s, int64_t now_us) {
     parts.emplace_back(std::move(j));
   }
   out["participants"] = std::move(parts);
+  json::array tasks;
+  for (const auto& t : s.tasks) {
+    json::object j{{"id", t.id}, {"name", t.name}, {"outcome", t.outcome}};
+    if (t.priority) j["priority"] = *t.priority;
+    tasks.emplace_back(std::move(j));
+  }
+  out["tasks"] = std::move(tasks);
   if (v.nis2_awareness_us) {
     out["nis2_awareness"] = FormatTimestamp(*v.nis2_awareness_us, 3);
     out["nis2"] = ClocksJson(cases::Nis2Clocks(*v.nis2_awareness_us, s.submissions, now_us));
@@ -426,6 +465,17 @@ int RunShow(const CaseOptions& o) {
   std::stable_sort(rows.begin(), rows.end(),
                    [](const auto& a, const auto& b) { return a[0] < b[0]; });
   PrintTable({"when", "organisation", "state", "note"}, rows);
+  if (!snap->tasks.empty()) {
+    std::cout << "\ntasks\n";
+    rows.clear();
+    for (const auto& t : snap->tasks) {
+      std::string types;
+      for (const auto& k : t.task_types) types += (types.empty() ? "" : ",") + k;
+      rows.push_back(
+          {t.id, t.outcome, t.priority ? std::to_string(*t.priority) : "", types, t.name});
+    }
+    PrintTable({"task", "outcome", "priority", "types", "name"}, rows);
+  }
   if (v.nis2_awareness_us) {
     std::cout << "\nNIS2 Art. 23(4) clocks, aware since " << When(*v.nis2_awareness_us, o.tz)
               << ", at " << When(*now, o.tz) << "\n";
@@ -561,6 +611,24 @@ void RegisterCaseCommands(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--at", report->at, "when it was submitted (RFC 3339 UTC; default now)");
   cmd->add_option("--text", report->text, "the report's content");
   cmd->callback([report, &ctx] { ctx.exit_code = RunReport(*report); });
+
+  auto task = std::make_shared<CaseOptions>();
+  cmd = cs->add_subcommand("task",
+                           "Add a task to a case (the Incident Extension Suite's Task object), "
+                           "or change a task's outcome with --id");
+  AddNodeFlags(cmd, task.get(), true);
+  cmd->add_option("CASE", task->case_id, "incident id")->required();
+  cmd->add_option("--name", task->name, "a new task's name");
+  cmd->add_option("--description", task->description, "what is to be done");
+  cmd->add_option("--type", task->task_types,
+                  "task-type-ov values (comma-separated), e.g. containment, eradication, "
+                  "victim-notification");
+  cmd->add_option("--priority", task->priority, "0-100")->check(CLI::Range(0, 100));
+  cmd->add_option("--id", task->task_id, "an existing task of the case, to change its outcome");
+  cmd->add_option("--outcome", task->outcome,
+                  "cancelled, failed, ongoing, pending (default for a new task), successful, "
+                  "unknown");
+  cmd->callback([task, &ctx] { ctx.exit_code = RunTask(*task); });
 
   auto attach = std::make_shared<CaseOptions>();
   cmd = cs->add_subcommand("attach",

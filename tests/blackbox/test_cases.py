@@ -78,8 +78,20 @@ class CaseTest(harness.NodeTest):
         case_id = self.open_case("--external-impact", "national-security,foreign-relations",
                                  "--criticality", "80", "--determination", "confirmed",
                                  "--status", "open")
+        # A task (the suite's Task SDO), listed in the Incident Core Extension's `tasks`.
+        task_id = self.case_ok("task", case_id, "--as", "csirt", "--name", "isolate hosts",
+                               "--type", "containment", "--priority", "70")
+        self.case_ok("task", case_id, "--as", "csirt", "--id", task_id, "--outcome",
+                     "successful")
+        self.assertEqual(self.case("task", case_id, "--as", "csirt", "--id", task_id,
+                                   "--outcome", "done").returncode, 2)
+        self.assertEqual(self.show(case_id)["tasks"],
+                         [{"id": task_id, "name": "isolate hosts", "outcome": "successful",
+                           "priority": 70}])
         objects = self.export()
         inc = objects[case_id]
+        self.assertEqual(inc["extensions"][INCIDENT_CORE]["tasks"], [{"task_ref": task_id}])
+        self.assertEqual(objects[task_id]["type"], "task")
         self.assertEqual(inc["type"], "incident")
         self.assertEqual(inc["labels"], ['rsit:malicious-code="infected-system"'])
         core = inc["extensions"][INCIDENT_CORE]
