@@ -171,6 +171,29 @@ std::string Who(const std::map<std::string, std::string>& names, const std::stri
   return it == names.end() ? id : it->second + " (" + id + ")";
 }
 
+// Local organisation ids or identity ids, as identity ids.
+Result<std::vector<std::string>> Identities(store::Store& store,
+                                            const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const auto& arg : args) {
+    for (const auto& w : SplitList(arg)) {
+      if (IsIdentityId(w)) {
+        out.push_back(w);
+        continue;
+      }
+      auto org = store.GetOrganisation(w);
+      if (!org.ok() || org->identity_id.empty()) {
+        return Status::InvalidArgument(
+            "'" + w +
+            "' is neither an identity id (identity--UUID, e.g. an organisation declared on a "
+            "peer) nor a local organisation with one");
+      }
+      out.push_back(org->identity_id);
+    }
+  }
+  return out;
+}
+
 int RunOpen(const CaseOptions& o) {
   auto rsit = cases::ClassifyRsit(o.rsit_class, o.rsit_type);
   if (!rsit.ok()) return UsageError("case open: " + rsit.status().message());
@@ -194,55 +217,17 @@ int RunOpen(const CaseOptions& o) {
   if (!node.ok()) return Fail(node.status());
   auto as = ActingAs(*node->store, o.as);
   if (!as.ok()) return Fail(as.status());
+  // The organisations to invite are resolved first: nothing is opened for a typo.
+  auto invite = Identities(*node->store, o.invite);
+  if (!invite.ok()) return UsageError("case open: --invite: " + invite.status().message());
   auto id = node->book->Open(*as, spec);
   if (!id.ok()) return Refuse(id.status());
-  if (!o.invite.empty()) {
-    std::vector<std::string> who;
-    for (const auto& list : o.invite) {
-      for (auto& e : SplitList(list)) who.push_back(e);
-    }
-    std::vector<std::string> identities;
-    for (const auto& w : who) {
-      if (IsIdentityId(w)) {
-        identities.push_back(w);
-        continue;
-      }
-      auto org = node->store->GetOrganisation(w);
-      if (!org.ok() || org->identity_id.empty()) {
-        return Fail(Status::NotFound("case opened as " + *id + ", but --invite: '" + w +
-                                     "' is neither an identity id nor a local organisation "
-                                     "with one (`entente case invite`)"));
-      }
-      identities.push_back(org->identity_id);
-    }
-    Status s = node->book->Invite(*as, *id, identities);
+  if (!invite->empty()) {
+    Status s = node->book->Invite(*as, *id, *invite);
     if (!s.ok()) return Refuse(s);
   }
   std::cout << *id << std::endl;
   return kExitOk;
-}
-
-// Local organisation ids or identity ids, as identity ids.
-Result<std::vector<std::string>> Identities(store::Store& store,
-                                            const std::vector<std::string>& args) {
-  std::vector<std::string> out;
-  for (const auto& arg : args) {
-    for (const auto& w : SplitList(arg)) {
-      if (IsIdentityId(w)) {
-        out.push_back(w);
-        continue;
-      }
-      auto org = store.GetOrganisation(w);
-      if (!org.ok() || org->identity_id.empty()) {
-        return Status::InvalidArgument(
-            "'" + w +
-            "' is neither an identity id (identity--UUID, e.g. an organisation declared on a "
-            "peer) nor a local organisation with one");
-      }
-      out.push_back(org->identity_id);
-    }
-  }
-  return out;
 }
 
 int RunInvite(const CaseOptions& o) {

@@ -147,6 +147,17 @@ class CaseTest(harness.NodeTest):
         self.assertEqual(r.returncode, 1)
         # "invited" is not a state anybody writes.
         self.assertEqual(self.case("state", case_id, "invited", "--as", "peer").returncode, 2)
+        # A typo in --invite opens nothing.
+        r = self.case("open", "--as", "csirt", "--name", "y", "--rsit-class", "fraud",
+                      "--invite", "peer,nobody")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("'nobody'", r.stderr)
+        self.assertEqual(len(json.loads(self.case_ok("list", "--json"))), 1)
+        # A token's holder sees what its organisation sees.
+        self.node.token("peer")
+        token_id = self.node.ok("token", "list", "--org", "peer").splitlines()[-1].split()[0]
+        self.assertEqual(self.show(case_id, "--token", token_id)["participants"],
+                         self.show(case_id, "--as", "peer")["participants"])
 
     def test_nobody_writes_another_participants_state(self):
         case_id = self.open_case("--invite", "peer,other")
