@@ -15,6 +15,7 @@ void RegisterNodeCommands(CLI::App& app, CommandContext& ctx) {
   RegisterSenseCommand(app, ctx);
   RegisterWarninglistCommands(app, ctx);
   RegisterSeenCommand(app, ctx);
+  RegisterCaseCommands(app, ctx);
 }
 
 }  // namespace entente::cli

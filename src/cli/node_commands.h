@@ -21,5 +21,6 @@ void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
 void RegisterSenseCommand(CLI::App& app, CommandContext& ctx);
 void RegisterWarninglistCommands(CLI::App& app, CommandContext& ctx);
 void RegisterSeenCommand(CLI::App& app, CommandContext& ctx);
+void RegisterCaseCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace entente::cli

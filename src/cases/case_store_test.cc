@@ -1,0 +1,241 @@
+#include "cases/case_store.h"
+
+#include <gtest/gtest.h>
+
+#include "admission/admission.h"
+#include "common/fake_clock.h"
+#include "common/timestamp.h"
+#include "policy/access.h"
+#include "store/test_util.h"
+
+namespace entente::cases {
+namespace {
+
+constexpr char kCsirtId[] = "identity--0a000000-0000-4000-8000-0000000000aa";
+constexpr char kPeerId[] = "identity--0b000000-0000-4000-8000-0000000000bb";
+constexpr char kOtherId[] = "identity--0c000000-0000-4000-8000-0000000000cc";
+
+class CaseBookTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store::SqliteOptions o;
+    o.create_if_missing = true;
+    o.clock = &clock_;
+    auto s = store::OpenSqliteStore(dir_.File("entente.db"), o);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    store_ = std::move(*s);
+    for (auto [org, id] :
+         {std::pair{"csirt", kCsirtId}, std::pair{"peer", kPeerId}, std::pair{"other", kOtherId}}) {
+      store::Organisation org_row;
+      org_row.id = org;
+      org_row.name = org;
+      org_row.identity_id = id;
+      ASSERT_TRUE(store_->PutOrganisation(org_row).ok());
+    }
+    ASSERT_TRUE(store_->PutApiRoot({"cti", "cti", "", 10 << 20}).ok());
+    collection_.id = "9a000000-0000-4000-8000-000000000001";
+    collection_.api_root = "cti";
+    collection_.title = "cases";
+    collection_.readers = {"csirt", "peer", "other"};
+    collection_.writers = {"csirt", "peer", "other"};
+    ASSERT_TRUE(store_->PutCollection(collection_).ok());
+    book_ = std::make_unique<CaseBook>(*store_, collection_, clock_);
+    csirt_ = ActorFor(*store_, "csirt").value();
+    peer_ = ActorFor(*store_, "peer").value();
+    other_ = ActorFor(*store_, "other").value();
+  }
+
+  std::string OpenCase() {
+    CaseSpec spec;
+    spec.name = "ransomware at a hospital";
+    spec.rsit = ClassifyRsit("malicious-code", "infected-system").value();
+    spec.external_impacts = {"national-security"};
+    spec.nis2_awareness_us = clock_.NowMicros();
+    auto id = book_->Open(csirt_, spec);
+    EXPECT_TRUE(id.ok()) << id.status().message();
+    return id.ok() ? *id : "";
+  }
+
+  store::testing::TempDir dir_;
+  FakeClock clock_{ParseTimestamp("2026-06-01T10:00:00Z").value().micros};
+  std::unique_ptr<store::Store> store_;
+  store::Collection collection_;
+  std::unique_ptr<CaseBook> book_;
+  Actor csirt_, peer_, other_;
+};
+
+TEST_F(CaseBookTest, InvitedParticipantsSeeEachOthersStates) {
+  const std::string id = OpenCase();
+  // Before the invitation the peer does not see the case (TLP:AMBER, not a recipient).
+  EXPECT_EQ(book_->Load(peer_.reader, id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(book_->SetState(peer_, id, ParticipantState::kAcknowledged, "").status().code(),
+            StatusCode::kNotFound);
+  clock_.Advance(60'000'000);
+  ASSERT_TRUE(book_->Invite(csirt_, id, {kPeerId}).ok());
+  auto snap = book_->Load(peer_.reader, id);
+  ASSERT_TRUE(snap.ok()) << snap.status().message();
+  ASSERT_EQ(snap->participants.size(), 2u);
+  EXPECT_EQ(snap->participants[1].participant, kPeerId);
+  EXPECT_EQ(snap->participants[1].current(), ParticipantState::kInvited);
+  EXPECT_EQ(snap->versions.size(), 1u);  // the version before its invitation is not its to see
+  clock_.Advance(60'000'000);
+  ASSERT_TRUE(book_->SetState(peer_, id, ParticipantState::kAcknowledged, "on it").ok());
+  clock_.Advance(60'000'000);
+  auto note = book_->SetState(peer_, id, ParticipantState::kInvestigating, "");
+  ASSERT_TRUE(note.ok());
+  ASSERT_TRUE(book_->SetState(csirt_, id, ParticipantState::kInvestigating, "").ok());
+  // The creator sees the peer's timeline: two versions of one note.
+  snap = book_->Load(csirt_.reader, id);
+  ASSERT_TRUE(snap.ok());
+  const ParticipantTimeline& peer = snap->participants[1];
+  ASSERT_EQ(peer.states.size(), 2u);
+  EXPECT_EQ(peer.states[0].state, ParticipantState::kAcknowledged);
+  EXPECT_EQ(peer.states[0].text, "on it");
+  EXPECT_EQ(peer.states[1].id, *note);
+  EXPECT_EQ(peer.current(), ParticipantState::kInvestigating);
+  EXPECT_EQ(snap->participants[0].current(), ParticipantState::kInvestigating);
+  EXPECT_EQ(snap->impacts.size(), 1u);
+  // An organisation never invited sees nothing, and may not write a state.
+  EXPECT_EQ(book_->Load(other_.reader, id).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(CaseBookTest, OnlyTheOwnerWritesItsState) {
+  const std::string id = OpenCase();
+  ASSERT_TRUE(book_->Invite(csirt_, id, {kPeerId, kOtherId}).ok());
+  clock_.Advance(1000);
+  auto note = book_->SetState(peer_, id, ParticipantState::kAcknowledged, "");
+  ASSERT_TRUE(note.ok());
+  // "other" takes the peer's note and writes a new version of it: store ownership refuses
+  // it whatever it claims.
+  auto snap = book_->Load(other_.reader, id);
+  ASSERT_TRUE(snap.ok());
+  StateSpec s;
+  s.case_id = id;
+  s.participant = kPeerId;
+  s.state = ParticipantState::kClosed;
+  s.at_us = clock_.NowMicros() + 1000;
+  s.new_id = *note;
+  boost::json::object forged = BuildState(s, nullptr).value();
+  forged["created"] = FormatTimestamp(snap->participants[1].states[0].at_us, 3);
+  std::vector<store::NewObject> rows(1);
+  admission::Submitter as{admission::Channel::kOperator, "other", {}, {kCsirtId, kPeerId}};
+  admission::Admission adm(collection_, as, {});
+  // Admission already refuses a created_by_ref naming another organisation of this node.
+  auto refusal = adm.Admit(forged, &rows[0]);
+  ASSERT_TRUE(refusal.has_value());
+  EXPECT_EQ(refusal->kind, admission::RefusalKind::kForged);
+  // And with its own name as creator, the store refuses a version of another's object.
+  forged["created_by_ref"] = kOtherId;
+  ASSERT_FALSE(adm.Admit(forged, &rows[0]).has_value());
+  auto added = store_->AddObjects(collection_.id, rows);
+  ASSERT_TRUE(added.ok());
+  EXPECT_EQ((*added)[0].outcome, store::AddOutcome::kNotOwner);
+  // A state note "other" creates in the peer's name (a new id, its own creator) is
+  // ignored when the case is read: a participant's state is its own word.
+  s.new_id = "note--7d000000-0000-4000-8000-000000000001";
+  s.recipients = {kCsirtId, kPeerId, kOtherId};
+  boost::json::object squat = BuildState(s, nullptr).value();
+  squat["created_by_ref"] = kOtherId;
+  ASSERT_FALSE(adm.Admit(squat, &rows[0]).has_value());
+  ASSERT_EQ(store_->AddObjects(collection_.id, rows).value()[0].outcome, store::AddOutcome::kAdded);
+  snap = book_->Load(csirt_.reader, id);
+  ASSERT_TRUE(snap.ok());
+  EXPECT_EQ(snap->participants[1].current(), ParticipantState::kAcknowledged);
+  ASSERT_EQ(snap->ignored.size(), 1u);
+  EXPECT_NE(snap->ignored[0].find(s.new_id), std::string::npos);
+  // Only the case's creator invites.
+  EXPECT_EQ(book_->Invite(peer_, id, {kOtherId}).code(), StatusCode::kPermissionDenied);
+}
+
+// A local organisation may create objects in the name of one living elsewhere (a relayed
+// report): a state it writes so is stored but not counted.
+TEST_F(CaseBookTest, AStateWrittenHereInAnotherOrganisationsNameIsIgnored) {
+  const std::string outside = "identity--0f000000-0000-4000-8000-0000000000ff";
+  const std::string id = OpenCase();
+  ASSERT_TRUE(book_->Invite(csirt_, id, {kPeerId, outside}).ok());
+  StateSpec s;
+  s.case_id = id;
+  s.participant = outside;
+  s.state = ParticipantState::kClosed;
+  s.at_us = clock_.NowMicros() + 1000;
+  s.recipients = {kCsirtId, kPeerId, outside};
+  s.new_id = "note--7e000000-0000-4000-8000-000000000001";
+  admission::Admission adm(collection_,
+                           {admission::Channel::kOperator, "peer", {}, {kCsirtId, kOtherId}}, {});
+  std::vector<store::NewObject> rows(1);
+  ASSERT_FALSE(adm.Admit(BuildState(s, nullptr).value(), &rows[0]).has_value());
+  ASSERT_EQ(store_->AddObjects(collection_.id, rows).value()[0].outcome, store::AddOutcome::kAdded);
+  auto snap = book_->Load(csirt_.reader, id);
+  ASSERT_TRUE(snap.ok());
+  EXPECT_EQ(snap->participants[2].current(), ParticipantState::kInvited);
+  ASSERT_EQ(snap->ignored.size(), 1u);
+  EXPECT_NE(snap->ignored[0].find("written on this node by organisation peer"), std::string::npos)
+      << snap->ignored[0];
+}
+
+TEST_F(CaseBookTest, ReportsRunTheClocks) {
+  const std::string id = OpenCase();
+  clock_.Advance(30 * kMicrosPerHour);
+  auto snap = book_->Load(csirt_.reader, id);
+  auto clocks = Nis2Clocks(*snap->now.nis2_awareness_us, snap->submissions, clock_.NowMicros());
+  EXPECT_EQ(clocks[0].status, ClockStatus::kOverdue);
+  EXPECT_EQ(clocks[1].status, ClockStatus::kDue);
+  auto r = book_->FileReport(csirt_, id, Nis2Stage::kIncidentNotification, 0, "initial");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  // The same stage at the same time again: one object; at another time: refused.
+  auto again =
+      book_->FileReport(csirt_, id, Nis2Stage::kIncidentNotification, clock_.NowMicros(), "");
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(*again, *r);
+  EXPECT_EQ(
+      book_->FileReport(csirt_, id, Nis2Stage::kIncidentNotification, clock_.NowMicros() + 5000, "")
+          .status()
+          .code(),
+      StatusCode::kAlreadyExists);
+  // Only the case's creator records reports.
+  ASSERT_TRUE(book_->Invite(csirt_, id, {kPeerId}).ok());
+  EXPECT_EQ(book_->FileReport(peer_, id, Nis2Stage::kEarlyWarning, 0, "").status().code(),
+            StatusCode::kPermissionDenied);
+  snap = book_->Load(peer_.reader, id);
+  ASSERT_TRUE(snap.ok());
+  clocks = Nis2Clocks(*snap->now.nis2_awareness_us, snap->submissions, clock_.NowMicros());
+  EXPECT_EQ(clocks[1].status, ClockStatus::kMet);
+  EXPECT_EQ(clocks[2].status, ClockStatus::kDue);
+  EXPECT_FALSE(clocks[2].provisional);
+}
+
+TEST_F(CaseBookTest, AttachAndUpdate) {
+  const std::string id = OpenCase();
+  auto rel = book_->Attach(csirt_, id, "indicator--6c000000-0000-4000-8000-000000000001");
+  ASSERT_TRUE(rel.ok()) << rel.status().message();
+  ASSERT_TRUE(book_->Update(csirt_, id, "confirmed", "open", 90).ok());
+  auto snap = book_->Load(policy::LocalOperator(), id);
+  ASSERT_TRUE(snap.ok());
+  EXPECT_EQ(snap->attached,
+            (std::vector<std::string>{"indicator--6c000000-0000-4000-8000-000000000001"}));
+  EXPECT_EQ(snap->now.determination, "confirmed");
+  EXPECT_EQ(snap->now.criticality, 90);
+  TaskSpec task;
+  task.name = "isolate the infected hosts";
+  task.task_types = {"containment"};
+  task.priority = 90;
+  auto task_id = book_->AddTask(csirt_, id, task);
+  ASSERT_TRUE(task_id.ok()) << task_id.status().message();
+  ASSERT_TRUE(book_->SetTaskOutcome(csirt_, id, *task_id, "successful").ok());
+  EXPECT_EQ(book_->SetTaskOutcome(csirt_, id, *task_id, "done").code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(book_->AddTask(peer_, id, task).status().code(), StatusCode::kNotFound);
+  snap = book_->Load(policy::LocalOperator(), id);
+  ASSERT_EQ(snap->tasks.size(), 1u);
+  EXPECT_EQ(snap->tasks[0].outcome, "successful");
+  EXPECT_EQ(snap->tasks[0].priority, 90);
+  EXPECT_EQ(snap->now.task_refs, (std::vector<std::string>{*task_id}));
+  EXPECT_EQ(book_->Update(csirt_, id, "perhaps", "", std::nullopt).code(),
+            StatusCode::kInvalidArgument);
+  auto list = book_->List(policy::LocalOperator());
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->size(), 1u);
+}
+
+}  // namespace
+}  // namespace entente::cases
