@@ -115,7 +115,13 @@ int FailOrUsage(const Status& s) {
   return s.code() == StatusCode::kInvalidArgument ? UsageError(s.message()) : Fail(s);
 }
 
+// Checks --tz when given.
+Status CheckTz(const HotlineOptions& o) {
+  return o.tz.empty() ? Status::Ok() : CheckTimeZone(o.tz);
+}
+
 int RunSend(const HotlineOptions& o, cases::MessageKind kind) {
+  if (Status s = CheckTz(o); !s.ok()) return UsageError(s.message());
   auto within = ParseDuration(o.within);
   if (!within.ok()) return UsageError("--within: " + within.status().message());
   policy::Tlp tlp;
@@ -158,6 +164,7 @@ int RunSend(const HotlineOptions& o, cases::MessageKind kind) {
 }
 
 int RunAck(const HotlineOptions& o) {
+  if (Status s = CheckTz(o); !s.ok()) return UsageError(s.message());
   auto n = OpenNode(o);
   if (!n.ok()) return Fail(n.status());
   auto by = LocalOrg(*n, o.as);
@@ -181,7 +188,7 @@ int RunAck(const HotlineOptions& o) {
   return kExitOk;
 }
 
-boost::json::object StateJson(const Node& n, const cases::MessageState& st) {
+boost::json::object StateJson(const cases::MessageState& st) {
   const cases::Message& m = st.message;
   boost::json::object j;
   j["id"] = m.id;
@@ -211,14 +218,11 @@ boost::json::object StateJson(const Node& n, const cases::MessageState& st) {
     steps.push_back(std::move(step));
   }
   j["steps"] = std::move(steps);
-  (void)n;
   return j;
 }
 
 int RunStatus(const HotlineOptions& o) {
-  if (!o.tz.empty()) {
-    if (Status s = CheckTimeZone(o.tz); !s.ok()) return UsageError(s.message());
-  }
+  if (Status s = CheckTz(o); !s.ok()) return UsageError(s.message());
   auto n = OpenNode(o);
   if (!n.ok()) return Fail(n.status());
   auto all =
@@ -227,7 +231,7 @@ int RunStatus(const HotlineOptions& o) {
   for (const auto& st : *all) {
     if (st.message.id != o.message) continue;
     if (o.json) {
-      std::cout << boost::json::serialize(StateJson(*n, st)) << "\n";
+      std::cout << boost::json::serialize(StateJson(st)) << "\n";
       return kExitOk;
     }
     const cases::Message& m = st.message;
@@ -260,9 +264,7 @@ int RunStatus(const HotlineOptions& o) {
 }
 
 int RunInbox(const HotlineOptions& o) {
-  if (!o.tz.empty()) {
-    if (Status s = CheckTimeZone(o.tz); !s.ok()) return UsageError(s.message());
-  }
+  if (Status s = CheckTz(o); !s.ok()) return UsageError(s.message());
   auto n = OpenNode(o);
   if (!n.ok()) return Fail(n.status());
   std::string only;
@@ -281,7 +283,7 @@ int RunInbox(const HotlineOptions& o) {
       continue;
     }
     if (o.json) {
-      std::cout << boost::json::serialize(StateJson(*n, st)) << "\n";
+      std::cout << boost::json::serialize(StateJson(st)) << "\n";
       continue;
     }
     rows.push_back({m.id, m.kind == cases::MessageKind::kPing ? "ping" : "request", n->Name(m.from),

@@ -194,6 +194,10 @@ class HotlineTest(NodeTest):
         self.assertIn("escalated", text)
         self.assertIn("(night desk)", text)
         self.assertTrue("CET)" in text or "CEST)" in text, text)
+        r = self.node.cli("hotline", "status", m, "--collection", self.col, "--tz",
+                          "Mars/Olympus_Mons")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown time zone", r.stderr)
         # The addressee's inbox shows it with the 24/7 desk.
         inbox = [json.loads(l) for l in self.node.ok(
             "hotline", "inbox", "--collection", self.col, "--as", "cert-de", "--json")

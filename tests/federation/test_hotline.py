@@ -209,3 +209,35 @@ class HotlineFederation(FederationCase):
         b.ok("hotline", "ack", m, "--as", "cert-de", "--collection", b.col)
         self.sync(b, "paris")
         self.assertEqual(self.status(p, m)["phase"], "acknowledged")
+
+    def test_a_pulled_ack_for_an_organisation_not_living_on_the_peer_is_refused(self):
+        """The ingress rule on pull (docs/sharing-rules.md, "What comes in from a peer"):
+        an object whose created_by_ref names an organisation that does not live on that
+        peer is refused by admission, so such an ack never reaches the store."""
+        p, o = self.p, self.o
+        self.sync(self.b, "paris")
+        m = p.ok("hotline", "send", "--as", "cert-fr", "--collection", p.col, "--to",
+                 self.duty, "--subject", "x", "--within", "1h").strip()
+        forged = {"type": "note", "spec_version": "2.1", "id": "note--" + str(uuid.uuid4()),
+                  "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+                  "created_by_ref": self.de, "content": "ack", "object_refs": [m],
+                  # CLEAR, so that the puller's token may read it on oslo at all.
+                  "object_marking_refs": [TLP["clear"]],
+                  "extensions": {
+                      AUDIENCE_EXT: {"extension_type": "property-extension",
+                                     "recipients": [self.fr, self.de]},
+                      HOTLINE_EXT: {"extension_type": "property-extension",
+                                    "hotline_type": "ack", "message_ref": m}}}
+        o.post(o.col, o.token("cert-no"), [forged])
+        # Paris now pulls from oslo instead of being pushed to (cert-fr may read there).
+        o.ok("collection", "grant", o.col, "--org", "from-paris", "--read")
+        self.assertEqual(p.peer("remove", "oslo").returncode, 0)
+        r = p.peer("add", "oslo", "--url", o.url(), "--token", o.token("from-paris"),
+                   "--jurisdiction", "NO", "--pull", "%s:%s" % (o.col, p.col),
+                   "--recipient", self.no)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rc, counts, err = p.sync("oslo")
+        self.assertEqual(counts.get("refused"), 1, (counts, err))
+        self.assertNotIn(forged["id"], p.stored(p.col))
+        st = self.status(p, m)
+        self.assertEqual([s["what"] for s in st["steps"]], ["sent"])
