@@ -42,6 +42,9 @@ class HotlineNode {
       org.identity_id = identity;
       EXPECT_TRUE(store_->PutOrganisation(org).ok());
     }
+    store::ApiRoot root;
+    root.name = "api";
+    EXPECT_TRUE(store_->PutApiRoot(root).ok());
     collection_.id = "8a7e2c1d-0000-4000-8000-00000000c011";
     collection_.api_root = "api";
     collection_.title = "hotline";

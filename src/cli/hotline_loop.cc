@@ -126,6 +126,8 @@ Result<int64_t> ParseDuration(const std::string& text) {
     n = n * 10 + (text[i] - '0');
   }
   if (n <= 0) return Status::InvalidArgument("'" + text + "': more than zero");
+  constexpr int64_t kLongest = 400LL * 86'400'000'000;  // 400 days, far from overflowing
+  if (n > kLongest / unit) return Status::InvalidArgument("'" + text + "': at most 400 days");
   return n * unit;
 }
 

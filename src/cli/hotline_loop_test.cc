@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
+#include <string>
 #include <thread>
 
 #include "cases/hotline_testing.h"
@@ -44,14 +46,24 @@ TEST(HotlineLoop, EscalatesWhenTheTestClockPassesTheDeadline) {
           .ok());
   FakeClock clock(kT0);
   std::atomic<int> changes{0};
+  std::mutex log_mu;
+  std::string log;
   HotlineLoop loop(
-      node.store(), clock, 60, [](const std::string&) {}, [&] { ++changes; });
+      node.store(), clock, 60,
+      [&](const std::string& line) {
+        std::lock_guard<std::mutex> lock(log_mu);
+        log += line + "\n";
+      },
+      [&] { ++changes; });
   auto state = [&] {
     auto all =
         cases::LoadMessages(node.store(), node.collection().id, node.parties(), clock.NowMicros());
     return all.ok() && all->size() == 1 ? all->front() : cases::MessageState{};
   };
-  ASSERT_TRUE(Eventually([&] { return state().delivered; }));
+  ASSERT_TRUE(Eventually([&] { return state().delivered; })) << [&] {
+    std::lock_guard<std::mutex> lock(log_mu);
+    return log;
+  }();
   EXPECT_EQ(state().current, 0u);
   EXPECT_GE(changes.load(), 1);
   clock.Advance(10 * kMinute);  // the first deadline: the loop's next tick escalates
