@@ -5,7 +5,7 @@
 #include <boost/json.hpp>
 
 #include "admission/admission.h"
-#include "cases/hotline_testing.h"
+#include "cases/testing/hotline_node.h"
 #include "stix/stix.h"
 
 namespace entente::cases {

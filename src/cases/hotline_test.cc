@@ -4,7 +4,7 @@
 
 #include <boost/json.hpp>
 
-#include "cases/hotline_testing.h"
+#include "cases/testing/hotline_node.h"
 #include "stix/stix.h"
 
 namespace entente::cases {

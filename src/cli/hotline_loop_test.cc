@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-#include "cases/hotline_testing.h"
+#include "cases/testing/hotline_node.h"
 #include "common/fake_clock.h"
 
 namespace entente::cli {

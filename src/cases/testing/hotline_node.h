@@ -1,4 +1,4 @@
-// cases/hotline_testing: a node for the unit tests of points of contact and the hotline:
+// cases/testing/hotline_node: a node for the unit tests of points of contact and the hotline:
 // a SQLite store in a temporary folder with three organisations (fr: "cert-fr", de:
 // "cert-de", it: "cert-it"), one collection all may read and write, and the parties
 // derived from them. Header-only; tests only. Not safe for concurrent use.
