@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <map>
 #include <tuple>
+#include <utility>
 
 #include "common/timestamp.h"
 
@@ -487,6 +488,23 @@ Result<TickReport> Tick(store::Store& store, const store::Collection& collection
   auto all = LoadMessages(store, collection.id, parties, now_us);
   if (!all.ok()) return all.status();
   TickReport report;
+  // Everything due is admitted first and stored in one transaction (a burst of
+  // deliveries costs one commit, not one each); a crash before the commit stores none of
+  // it, and the next tick makes the same objects again.
+  std::vector<store::NewObject> rows;
+  std::vector<std::pair<RecordKind, std::string>> what;  // per row: kind, message id
+  auto add = [&](const store::Organisation& as, const Message& m, const Record& r) {
+    store::NewObject row;
+    Status s = AdmitAs(collection, parties, as, RecordObject(m, r), &row);
+    if (!s.ok()) {
+      report.problems.push_back(std::string(RecordKindName(r.kind)) + " of " + m.id + ": " +
+                                s.message());
+      return false;
+    }
+    rows.push_back(std::move(row));
+    what.emplace_back(r.kind, m.id);
+    return true;
+  };
   for (const MessageState& st : *all) {
     const Message& m = st.message;
     // Deliveries: messages to an organisation of this node.
@@ -498,15 +516,7 @@ Result<TickReport> Tick(store::Store& store, const store::Collection& collection
         r.message = m.id;
         r.by = m.to;
         r.at_us = TruncateToMillis(st.stored_us);
-        auto added = StoreAs(store, collection, parties, *to, RecordObject(m, r));
-        if (!added.ok()) {
-          report.problems.push_back("delivery of " + m.id + ": " + added.status().message());
-        } else if (added->outcome == store::AddOutcome::kAdded) {
-          ++report.deliveries;
-        } else if (added->outcome == store::AddOutcome::kNotOwner) {
-          report.problems.push_back("delivery of " + m.id +
-                                    ": its id is held by another organisation");
-        }
+        add(*to, m, r);
       }
     }
     // Escalations: unacknowledged messages from an organisation of this node.
@@ -530,17 +540,20 @@ Result<TickReport> Tick(store::Store& store, const store::Collection& collection
       r.at_us = m.DeadlineOf(k - 1);  // when it was due: the same object whenever it is made
       r.contact = m.chain[k];
       r.step = static_cast<int>(k);
-      auto added = StoreAs(store, collection, parties, *from, RecordObject(m, r));
-      if (!added.ok()) {
-        report.problems.push_back("escalation of " + m.id + ": " + added.status().message());
-        break;
-      }
-      if (added->outcome == store::AddOutcome::kAdded) ++report.escalations;
-      if (added->outcome == store::AddOutcome::kNotOwner) {
-        report.problems.push_back("escalation " + r.id + " of " + m.id +
-                                  ": its id is held by another organisation");
-        break;
-      }
+      if (!add(*from, m, r)) break;
+    }
+  }
+  if (rows.empty()) return report;
+  auto added = store.AddObjects(collection.id, rows);
+  if (!added.ok()) return added.status();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const store::AddResult& a = (*added)[i];
+    const auto& [kind, message] = what[i];
+    if (a.outcome == store::AddOutcome::kAdded) {
+      ++(kind == RecordKind::kDelivery ? report.deliveries : report.escalations);
+    } else if (a.outcome == store::AddOutcome::kNotOwner) {
+      report.problems.push_back(std::string(RecordKindName(kind)) + " " + rows[i].id + " of " +
+                                message + ": its id is held by another organisation");
     }
   }
   return report;

@@ -78,9 +78,9 @@ std::string HotlineDeterministicId(std::string_view prefix, std::string_view nam
   return std::string(prefix) + "--" + boost::uuids::to_string(id);
 }
 
-Result<store::AddResult> StoreAs(store::Store& store, const store::Collection& collection,
-                                 const NodeParties& parties, const store::Organisation& org,
-                                 const boost::json::object& obj) {
+Status AdmitAs(const store::Collection& collection, const NodeParties& parties,
+               const store::Organisation& org, const boost::json::object& obj,
+               store::NewObject* row) {
   admission::Submitter as;
   as.channel = admission::Channel::kOperator;
   as.org_id = org.id;
@@ -89,10 +89,17 @@ Result<store::AddResult> StoreAs(store::Store& store, const store::Collection& c
   }
   admission::Admission admission(collection, std::move(as),
                                  admission::Options{admission::NodeValidateOptions(), 0, nullptr});
-  store::NewObject row;
-  if (std::optional<admission::Refusal> refusal = admission.Admit(obj, &row)) {
+  if (std::optional<admission::Refusal> refusal = admission.Admit(obj, row)) {
     return Status::InvalidArgument("refused by admission: " + refusal->Describe());
   }
+  return Status::Ok();
+}
+
+Result<store::AddResult> StoreAs(store::Store& store, const store::Collection& collection,
+                                 const NodeParties& parties, const store::Organisation& org,
+                                 const boost::json::object& obj) {
+  store::NewObject row;
+  ENTENTE_RETURN_IF_ERROR(AdmitAs(collection, parties, org, obj, &row));
   auto added = store.AddObjects(collection.id, {row});
   if (!added.ok()) return added.status();
   return added->at(0);

@@ -70,6 +70,13 @@ bool SpeaksFor(const NodeParties& parties, std::string_view owner_org, std::stri
 // "PREFIX--uuid": the same name always gives the same id (CASES_DESIGN.md principle 4).
 std::string HotlineDeterministicId(std::string_view prefix, std::string_view name);
 
+// Admits `obj` through admission/ as the local organisation `org` into *row, ready for
+// Store::AddObjects (as StoreAs does, without storing). invalid-argument naming the
+// broken rule when admission refuses it.
+Status AdmitAs(const store::Collection& collection, const NodeParties& parties,
+               const store::Organisation& org, const boost::json::object& obj,
+               store::NewObject* row);
+
 // Admits `obj` through admission/ as the local organisation `org` (the operator's
 // channel: validated, the authorship rule applied, labelled with the collection's
 // default TLP where it carries none) and stores it in `collection`. Returns the outcome
