@@ -6,7 +6,7 @@
 //                        [--about ID]
 //   entente hotline ping --as ORG --collection ID (--to CONTACT | --org IDENTITY) --within D
 //   entente hotline ack MESSAGE-ID --as ORG --collection ID [--contact CONTACT] [--note TEXT]
-//   entente hotline inbox --collection ID [--as ORG] [--tz ZONE] [--json]
+//   entente hotline inbox --collection ID [--as ORG] [--sent] [--tz ZONE] [--json]
 //   entente hotline status MESSAGE-ID --collection ID [--tz ZONE] [--json]
 //   entente hotline stats --collection ID [--as ORG] [--json]
 //   entente hotline tick [--collection ID]
@@ -34,6 +34,7 @@ struct HotlineOptions {
   std::string data, as, collection, to, org, role, subject, body, within, tlp = "amber", about;
   std::string message, contact, note, tz;
   bool json = false;
+  bool sent = false;  // inbox --sent: the messages this node's organisations sent
 };
 
 // What every subcommand opens: the store, the collection, the parties, the directory.
@@ -279,7 +280,8 @@ int RunInbox(const HotlineOptions& o) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& st : *all) {
     const cases::Message& m = st.message;
-    if (!only.empty() ? m.to != only : cases::LocalOrgWithIdentity(n->parties, m.to) == nullptr) {
+    const std::string& party = o.sent ? m.from : m.to;
+    if (!only.empty() ? party != only : cases::LocalOrgWithIdentity(n->parties, party) == nullptr) {
       continue;
     }
     if (o.json) {
@@ -290,7 +292,10 @@ int RunInbox(const HotlineOptions& o) {
                     n->Name(m.chain[st.current]), ShowTime(st.deadline_us, o.tz),
                     std::string(cases::PhaseName(st.phase)), m.subject});
   }
-  if (!o.json) PrintTable({"id", "kind", "from", "with", "deadline", "state", "subject"}, rows);
+  if (!o.json) {
+    PrintTable({"id", "kind", o.sent ? "to" : "from", "with", "deadline", "state", "subject"},
+               rows);
+  }
   return kExitOk;
 }
 
@@ -429,7 +434,8 @@ void RegisterHotlineCommands(CLI::App& app, CommandContext& ctx) {
   auto i = std::make_shared<HotlineOptions>();
   CLI::App* inbox = hotline->add_subcommand("inbox", "Messages to this node's organisations");
   AddCommon(inbox, i.get());
-  inbox->add_option("--as", i->as, "only those to this organisation");
+  inbox->add_option("--as", i->as, "only those to (with --sent: from) this organisation");
+  inbox->add_flag("--sent", i->sent, "the messages this node's organisations sent instead");
   inbox->add_option("--tz", i->tz, "also show times in this IANA zone");
   inbox->add_flag("--json", i->json, "one JSON object per message");
   inbox->callback([i, &ctx] { ctx.exit_code = RunInbox(*i); });

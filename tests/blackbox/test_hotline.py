@@ -203,6 +203,12 @@ class HotlineTest(NodeTest):
             "hotline", "inbox", "--collection", self.col, "--as", "cert-de", "--json")
             .splitlines()]
         self.assertEqual([(i["id"], i["contact"]) for i in inbox], [(m, self.night)])
+        sent = [json.loads(l) for l in self.node.ok(
+            "hotline", "inbox", "--collection", self.col, "--as", "cert-fr", "--sent", "--json")
+            .splitlines()]
+        self.assertEqual([(i["id"], i["phase"]) for i in sent], [(m, "unanswered")])
+        self.assertEqual(self.node.ok("hotline", "inbox", "--collection", self.col, "--as",
+                                      "cert-fr", "--json"), "")
         # A late acknowledgement still counts, as late.
         self.node.ok("hotline", "ack", m, "--as", "cert-de", "--collection", self.col)
         st = self.status(m)
