@@ -25,4 +25,9 @@ void RegisterMatchCommand(CLI::App& app, CommandContext& ctx);
 // `entente peer add|list|status|remove|explain` (src/cli/peer_command.cc).
 void RegisterPeerCommands(CLI::App& app, CommandContext& ctx);
 
+// `entente contact publish|list|show` (src/cli/contact_command.cc) and `entente hotline
+// send|ping|ack|inbox|status|stats|tick` (src/cli/hotline_command.cc), issue 15.
+void RegisterContactCommands(CLI::App& app, CommandContext& ctx);
+void RegisterHotlineCommands(CLI::App& app, CommandContext& ctx);
+
 }  // namespace entente::cli

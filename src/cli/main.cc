@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   entente::cli::RegisterPatternCommands(app, ctx);
   entente::cli::RegisterMatchCommand(app, ctx);
   entente::cli::RegisterPeerCommands(app, ctx);
+  entente::cli::RegisterContactCommands(app, ctx);
+  entente::cli::RegisterHotlineCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version

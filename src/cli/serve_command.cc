@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "admission/admission.h"
+#include "cli/hotline_loop.h"
 #include "cli/listen_address.h"
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
@@ -39,6 +40,8 @@ struct ServeOptions {
   uint64_t queue_bytes_per_org = 16ull << 20;
   uint64_t queue_bytes = 64ull << 20;
   size_t envelope_pattern_budget = admission::PatternLimits().envelope_instructions;
+  // Seconds between hotline ticks (deliveries, escalations); 0: none (issue 15).
+  int64_t hotline_interval = 30;
 };
 
 // Descriptors kept for what is not a client connection (the store's files, peers'
@@ -90,6 +93,9 @@ int RunServe(const ServeOptions& o) {
   }
   if (o.write_threads < 1 || o.write_threads > 1024) {
     return UsageError("invalid write thread count (--write-threads: 1-1024)");
+  }
+  if (o.hotline_interval < 0 || o.hotline_interval > 86400) {
+    return UsageError("invalid hotline interval (--hotline-interval: seconds, 0-86400)");
   }
   if (o.first_request_timeout < 1) {
     return UsageError("invalid first request timeout (--first-request-timeout: seconds, >= 1)");
@@ -201,10 +207,20 @@ int RunServe(const ServeOptions& o) {
     federation = std::move(*started);
     wake_target->store(federation.get());
   }
+  // The hotline's deliveries and escalations, recorded without anyone watching; what it
+  // stores wakes the push workers like a TAXII POST.
+  std::unique_ptr<HotlineLoop> hotline;
+  if (o.hotline_interval > 0) {
+    hotline = std::make_unique<HotlineLoop>(**store, SystemClock(), o.hotline_interval, LogLine,
+                                            [wake_target] {
+                                              if (auto* f = wake_target->load()) f->Wake();
+                                            });
+  }
   int sig = 0;
   sigwait(&stop_signals, &sig);
   LogLine(std::string("entente: ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
           " received, finishing in-flight requests");
+  if (hotline) hotline->Stop();
   if (federation) federation->Stop();
   (*server)->Stop();
   server->reset();
@@ -253,6 +269,10 @@ void RegisterServeCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--envelope-pattern-budget", o->envelope_pattern_budget,
                   "RE2 instructions one envelope's patterns may compile (MATCHES); the patterns "
                   "beyond are refused; 0 = no budget")
+      ->capture_default_str();
+  cmd->add_option("--hotline-interval", o->hotline_interval,
+                  "seconds between hotline ticks: deliveries and due escalations recorded "
+                  "(`entente hotline tick` once); 0 = none")
       ->capture_default_str();
   cmd->callback([o, &ctx] { ctx.exit_code = RunServe(*o); });
 }
