@@ -13,7 +13,8 @@ speaks only for those organisations. The tests check, on both nodes:
   then the 24/7 contact); bonn sees each escalation and whom it is with now;
 - an acknowledgement that does not come from where the addressee lives is ignored:
   written on paris in cert-de's name by an organisation of paris, or pushed from bonn in
-  the name of another organisation of bonn;
+  the name of another organisation of bonn; one pushed from oslo in cert-de's name never
+  gets in (paris's ingress rule: oslo speaks only for the organisations living there);
 - the messages and records go to the two parties' nodes only: a third node, which both
   push to, gets none of them.
 """
@@ -186,21 +187,23 @@ class HotlineFederation(FederationCase):
         # creator outside oslo, which oslo's admission allows) and oslo pushes it to paris:
         # oslo is not a node paris knows cert-de to live on.
         o = self.o
-        o.post(o.col, o.token("cert-no"), [ack(self.de)])
+        from_oslo = ack(self.de)
+        o.post(o.col, o.token("cert-no"), [from_oslo])
         # And bonn's CLI refuses mallory outright.
         r = b.cli("hotline", "ack", m, "--as", "mallory", "--collection", b.col)
         self.assertEqual(r.returncode, 1)
         self.sync(b, "paris")
         counts = self.sync(o, "paris")
-        # Paris stores what oslo pushes (the push path checks authorship, not where the
-        # creator lives); the hotline does not count it.
-        self.assertEqual(counts.get("pushed"), 1, counts)
+        # Paris refuses what oslo pushes in cert-de's name: a peer speaks, on push as on
+        # pull, only for the organisations declared on it (docs/sharing-rules.md).
+        self.assertEqual(counts.get("pushed"), 0, counts)
+        self.assertNotIn(from_oslo["id"], p.stored(p.col))
         st = self.status(p, m)
         self.assertFalse(st["acknowledged"])
         ignored = sorted((s["by"], s["detail"]) for s in st["steps"] if s["what"] == "ignored")
-        self.assertEqual(len(ignored), 3, st)
+        self.assertEqual(len(ignored), 2, st)
         from_de = [why for who, why in ignored if who == self.de]
-        self.assertEqual(len(from_de), 2)  # rogue's on paris, cert-no's from oslo
+        self.assertEqual(len(from_de), 1)  # rogue's, written on paris
         for why in from_de:
             self.assertIn("did not come from where that organisation lives", why)
         self.assertEqual([why for who, why in ignored if who == self.mallory],
