@@ -28,6 +28,9 @@
 
 namespace entente::cases {
 
+// The configuration's file name in the node's data folder.
+inline constexpr std::string_view kIntakeConfigFile = "intake.json";
+
 struct RouteRule {
   std::string name;        // unique within the rules, shown with each routed ticket
   std::string sector;      // lower case; "" = any

@@ -25,4 +25,8 @@ void RegisterMatchCommand(CLI::App& app, CommandContext& ctx);
 // `entente peer add|list|status|remove|explain` (src/cli/peer_command.cc).
 void RegisterPeerCommands(CLI::App& app, CommandContext& ctx);
 
+// `entente intake submit|list|show|queue|close|link-case|route|settings`
+// (src/cli/intake_command.cc).
+void RegisterIntakeCommands(CLI::App& app, CommandContext& ctx);
+
 }  // namespace entente::cli

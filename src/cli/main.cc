@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   entente::cli::RegisterPatternCommands(app, ctx);
   entente::cli::RegisterMatchCommand(app, ctx);
   entente::cli::RegisterPeerCommands(app, ctx);
+  entente::cli::RegisterIntakeCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version

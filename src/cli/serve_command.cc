@@ -133,6 +133,8 @@ int RunServe(const ServeOptions& o) {
   options.access_log = LogLine;
   options.log = LogLine;
   options.warninglists = [warninglists] { return warninglists->CurrentSet(); };
+  // Intake (docs/cases.md): its rules and limits, as `entente intake route` edits them.
+  options.intake.config_path = ResolveDataDir(o.data) + "/" + std::string(cases::kIntakeConfigFile);
 
   // Block the stop signals in every thread (the server's threads inherit this mask) and
   // wait for them here.
