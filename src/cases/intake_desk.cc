@@ -563,6 +563,13 @@ void IntakeDesk::ProcessBatch(std::vector<std::unique_ptr<Pending>>& batch) {
   if (stored_any && options_.on_stored) options_.on_stored();
 }
 
+void IntakeDesk::CatchUpQuietly(std::string_view api_root) {
+  auto it = roots_.find(api_root);
+  if (it == roots_.end()) return;
+  Status s = CatchUp(it->first, it->second);
+  if (!s.ok() && options_.log) options_.log("entente: intake: " + s.message());
+}
+
 Status IntakeDesk::Refresh() {
   std::lock_guard<std::mutex> lock(index_mu_);
   auto roots = store_.ListApiRoots();
@@ -594,6 +601,7 @@ Result<Ticket> IntakeDesk::Get(std::string_view api_root, std::string_view ticke
                                const policy::Requester& who) {
   const bool handler = who.local_operator || IsHandler(api_root, who.org_id);
   std::lock_guard<std::mutex> lock(index_mu_);
+  CatchUpQuietly(api_root);
   auto it = tickets_.find(std::string(ticket));
   if (it == tickets_.end() || it->second.api_root != api_root ||
       (!handler && it->second.reporter_org != who.org_id)) {
@@ -604,6 +612,7 @@ Result<Ticket> IntakeDesk::Get(std::string_view api_root, std::string_view ticke
 
 std::vector<QueueEntry> IntakeDesk::Queue(std::string_view api_root) {
   std::lock_guard<std::mutex> lock(index_mu_);
+  CatchUpQuietly(api_root);
   std::vector<QueueEntry> out;
   for (const auto& [id, t] : tickets_) {
     if (t.api_root != api_root || !t.duplicate_of.empty() || t.state != TicketState::kOpen) {
@@ -639,6 +648,7 @@ std::vector<Ticket> IntakeDesk::List(std::string_view api_root, const policy::Re
                                      size_t limit) {
   const bool handler = who.local_operator || IsHandler(api_root, who.org_id);
   std::lock_guard<std::mutex> lock(index_mu_);
+  CatchUpQuietly(api_root);
   std::vector<Ticket> out;
   for (const auto& [id, t] : tickets_) {
     if (t.api_root == api_root && (handler || t.reporter_org == who.org_id)) out.push_back(t);

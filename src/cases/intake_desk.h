@@ -14,7 +14,7 @@
 // opened from it, closed) is a STIX `note` on the incident, created by a handler.
 // Everything enters through admission::Admission, like any other object. The store is
 // the truth: the desk's index is rebuilt from it at Open and caught up with what other
-// processes (the CLI) added before every batch, so tickets, dedupe and the queue
+// processes (the CLI) added before every batch and every read, so tickets, dedupe and the queue
 // survive kill -9 at any instant.
 //
 // Acknowledgement and group commit. Submit blocks until the report is committed, then
@@ -190,6 +190,9 @@ class IntakeDesk {
   Result<RootState*> EnsureRoot(std::string_view api_root);
   // Requires index_mu_.
   Status CatchUp(const std::string& api_root, RootState& root);
+  // CatchUp for a known root before a read (what the CLI stored meanwhile); a failure is
+  // logged and the read answers from the index. Requires index_mu_.
+  void CatchUpQuietly(std::string_view api_root);
   void ApplyStored(const std::string& api_root, std::string_view type, std::string_view json);
   // Requires index_mu_.
   void IndexTicket(const Ticket& t);
