@@ -288,7 +288,7 @@ Result<IntakeDesk::RootState*> IntakeDesk::EnsureRoot(std::string_view api_root)
   return &state;
 }
 
-Status IntakeDesk::CatchUp(const std::string& api_root, RootState& root) {
+Status IntakeDesk::CatchUp(const std::string& api_root, RootState& root, int64_t before_us) {
   store::ObjectQuery q;
   q.collection_id = root.collection.id;
   if (root.cursor_us >= 0) q.added_after_us = root.cursor_us;
@@ -296,6 +296,7 @@ Status IntakeDesk::CatchUp(const std::string& api_root, RootState& root) {
   q.match_all = true;
   q.types = {"incident", "note"};
   return store_.ScanObjects(q, [&](const store::ObjectRow& row) {
+    if (before_us >= 0 && row.date_added_us >= before_us) return store::ScanAction::kStop;
     root.cursor_us = std::max(root.cursor_us, row.date_added_us);
     if (row.type == "incident" && row.id.starts_with("incident--") &&
         tickets_.count(std::string(row.id.substr(10))) > 0) {
@@ -540,6 +541,20 @@ void IntakeDesk::ProcessBatch(std::vector<std::unique_ptr<Pending>>& batch) {
       auto added = store_.AddObjects(collection.id, objects);
       committed = added.status();
       stored_any = stored_any || added.ok();
+      if (added.ok()) {
+        // The batch's rows are contiguous in date_added (one transaction): read what other
+        // processes stored before them, then move the cursor past them, so that the next
+        // batch does not read this one back.
+        int64_t first = -1, last = -1;
+        for (const auto& a : *added) {
+          if (a.outcome != store::AddOutcome::kAdded) continue;
+          if (first < 0 || a.date_added_us < first) first = a.date_added_us;
+          last = std::max(last, a.date_added_us);
+        }
+        if (first >= 0 && CatchUp(root_name, **root, first).ok()) {
+          (*root)->cursor_us = std::max((*root)->cursor_us, last);
+        }
+      }
     }
     for (auto& [p, status] : refused) p->done.set_value(std::move(status));
     if (!committed.ok()) {

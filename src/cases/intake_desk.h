@@ -188,8 +188,9 @@ class IntakeDesk {
   void ProcessBatch(std::vector<std::unique_ptr<Pending>>& batch);
   // The root's intake collection, created when missing. Requires index_mu_.
   Result<RootState*> EnsureRoot(std::string_view api_root);
+  // Reads the rows after the root's cursor (those before `before_us` only, when given).
   // Requires index_mu_.
-  Status CatchUp(const std::string& api_root, RootState& root);
+  Status CatchUp(const std::string& api_root, RootState& root, int64_t before_us = -1);
   // CatchUp for a known root before a read (what the CLI stored meanwhile); a failure is
   // logged and the read answers from the index. Requires index_mu_.
   void CatchUpQuietly(std::string_view api_root);
