@@ -35,10 +35,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Require(again.ok() && *again == r.observables[i]);  // normalising is idempotent
       for (size_t j = 0; j < i; ++j) Require(!(r.observables[j] == r.observables[i]));
     }
-    Require(r.victim.country.empty() ||
-            (r.victim.country.size() == 2 && r.victim.country[0] >= 'A' &&
-             r.victim.country[0] <= 'Z' && r.victim.country[1] >= 'A' &&
-             r.victim.country[1] <= 'Z'));
+    Require(r.victim.country.empty() || (r.victim.country.size() == 2 &&
+                                         r.victim.country[0] >= 'A' && r.victim.country[0] <= 'Z' &&
+                                         r.victim.country[1] >= 'A' && r.victim.country[1] <= 'Z'));
     const std::string text = boost::json::serialize(entente::cases::IntakeReportToJson(r));
     auto back = entente::cases::ParseIntakeReport(text);
     Require(back.ok());
