@@ -15,7 +15,9 @@
 //   --server-cpu, the clients on --client-cpu: the server has one core.
 // Reports name one of 16 routing rules' sectors and countries and a fresh IPv4 address;
 // every --dup-every-th repeats an address seen before (attached by dedupe). Prints one JSON
-// line: reports, seconds, reports_per_s, latency p50/p99 (ms), CPU seconds of the process.
+// line: reports, seconds, reports_per_s, latency p50/p99 (ms), CPU seconds of the process
+// and of the server alone (the process's less the client threads'; in core mode all of it),
+// and reports per server CPU second: the rate one core of its own would sustain.
 #include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -101,18 +103,27 @@ cases::IntakeConfig Config() {
   return c;
 }
 
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 struct Stats {
   std::vector<double> latencies;
   uint64_t failures = 0;
+  double client_cpu = 0;  // http: the client thread's own CPU seconds
 };
 
 void PrintResult(const char* mode, int clients, double seconds, std::vector<Stats>& per_thread,
                  double cpu, const std::string& sync) {
   std::vector<double> all;
   uint64_t failures = 0;
+  double client_cpu = 0;
   for (auto& s : per_thread) {
     all.insert(all.end(), s.latencies.begin(), s.latencies.end());
     failures += s.failures;
+    client_cpu += s.client_cpu;
   }
   std::sort(all.begin(), all.end());
   auto pct = [&](double p) {
@@ -121,9 +132,10 @@ void PrintResult(const char* mode, int clients, double seconds, std::vector<Stat
   std::printf(
       "{\"mode\":\"%s\",\"clients\":%d,\"synchronous\":\"%s\",\"reports\":%zu,\"failures\":%llu,"
       "\"seconds\":%.2f,\"reports_per_s\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,"
-      "\"cpu_seconds\":%.2f}\n",
+      "\"cpu_seconds\":%.2f,\"server_cpu_seconds\":%.2f,\"reports_per_server_cpu_s\":%.0f}\n",
       mode, clients, sync.c_str(), all.size(), static_cast<unsigned long long>(failures), seconds,
-      all.size() / seconds, pct(0.5), pct(0.99), cpu);
+      all.size() / seconds, pct(0.5), pct(0.99), cpu, cpu - client_cpu,
+      all.size() / std::max(1e-9, cpu - client_cpu));
 }
 
 }  // namespace
@@ -263,6 +275,7 @@ int main(int argc, char** argv) {
           }
           stats[c].latencies.push_back(Now() - t0);
         }
+        stats[c].client_cpu = ThreadCpuSeconds();
       });
     }
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));

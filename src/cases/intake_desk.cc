@@ -207,21 +207,46 @@ bool IntakeDesk::Admit(const ReporterFacts& reporter, int64_t* retry_after_secon
 
 Result<Ack> IntakeDesk::Submit(std::string_view api_root, const ReporterFacts& reporter,
                                IntakeReport report) {
-  if (report.aware_at_us > clock_.NowMicros() + kFutureSlack) {
-    return Status::InvalidArgument("aware_at: in the future");
+  std::vector<IntakeReport> one;
+  one.push_back(std::move(report));
+  return std::move(SubmitMany(api_root, reporter, std::move(one)).front());
+}
+
+std::vector<Result<Ack>> IntakeDesk::SubmitMany(std::string_view api_root,
+                                                const ReporterFacts& reporter,
+                                                std::vector<IntakeReport> reports) {
+  std::vector<Result<Ack>> out;
+  std::vector<std::future<Result<Ack>>> futures(reports.size());
+  std::vector<std::unique_ptr<Pending>> pendings;
+  const int64_t now = clock_.NowMicros();
+  for (size_t i = 0; i < reports.size(); ++i) {
+    if (reports[i].aware_at_us > now + kFutureSlack) continue;
+    auto pending = std::make_unique<Pending>();
+    pending->api_root = std::string(api_root);
+    pending->reporter = reporter;
+    pending->report = std::move(reports[i]);
+    futures[i] = pending->done.get_future();
+    pendings.push_back(std::move(pending));
   }
-  auto pending = std::make_unique<Pending>();
-  pending->api_root = std::string(api_root);
-  pending->reporter = reporter;
-  pending->report = std::move(report);
-  std::future<Result<Ack>> result = pending->done.get_future();
+  bool stopping = false;
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
-    if (stopping_) return Status::Unavailable("the intake desk is stopping");
-    queue_.push_back(std::move(pending));
+    stopping = stopping_;
+    if (!stopping) {
+      for (auto& p : pendings) queue_.push_back(std::move(p));
+    }
   }
   queue_cv_.notify_one();
-  return result.get();
+  for (auto& f : futures) {
+    if (!f.valid()) {
+      out.push_back(Status::InvalidArgument("aware_at: in the future"));
+    } else if (stopping) {
+      out.push_back(Status::Unavailable("the intake desk is stopping"));
+    } else {
+      out.push_back(f.get());
+    }
+  }
+  return out;
 }
 
 void IntakeDesk::Run() {
@@ -580,7 +605,13 @@ void IntakeDesk::ProcessBatch(std::vector<std::unique_ptr<Pending>>& batch) {
 
 void IntakeDesk::CatchUpQuietly(std::string_view api_root) {
   auto it = roots_.find(api_root);
-  if (it == roots_.end()) return;
+  if (it == roots_.end()) {
+    // Another process (the CLI) may have created the intake since this desk opened.
+    auto c = store_.GetCollection(IntakeCollectionId(api_root));
+    if (!c.ok()) return;
+    it = roots_.emplace(std::string(api_root), RootState{}).first;
+    it->second.collection = std::move(*c);
+  }
   Status s = CatchUp(it->first, it->second);
   if (!s.ok() && options_.log) options_.log("entente: intake: " + s.message());
 }
@@ -606,6 +637,9 @@ bool IntakeDesk::IsHandler(std::string_view api_root, std::string_view org_id) {
   if (it != roots_.end()) {
     const auto& readers = it->second.collection.readers;
     return std::find(readers.begin(), readers.end(), org_id) != readers.end();
+  }
+  if (auto c = store_.GetCollection(IntakeCollectionId(api_root)); c.ok()) {
+    return std::find(c->readers.begin(), c->readers.end(), org_id) != c->readers.end();
   }
   // No intake yet: the collection will be read by the administering organisations.
   auto org = store_.GetOrganisation(org_id);

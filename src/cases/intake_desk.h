@@ -138,6 +138,11 @@ class IntakeDesk {
   // returns once committed. invalid-argument for an aware_at in the future; unavailable
   // when the store refused the batch.
   Result<Ack> Submit(std::string_view api_root, const ReporterFacts& reporter, IntakeReport report);
+  // Several reports of one reporter at once (a feed, `entente intake submit` of an array):
+  // queued together, so that they share commits; one result per report, in order, each
+  // as Submit gives it. Returns once every one is committed or refused.
+  std::vector<Result<Ack>> SubmitMany(std::string_view api_root, const ReporterFacts& reporter,
+                                      std::vector<IntakeReport> reports);
 
   // The ticket, if `who` may see it: the reporter's organisation, a handler of the
   // root, or the local operator; else not-found, as for a ticket that does not exist.

@@ -265,5 +265,40 @@ TEST_F(IntakeDeskTest, ConcurrentSubmissionsAndCatchUp) {
   EXPECT_FALSE(dup.ticket.duplicate_of.empty());
 }
 
+// A feed's reports are queued together: each gets its result, in order; reports of the
+// same batch dedupe against each other.
+TEST_F(IntakeDeskTest, SubmitManyKeepsOrderAndDedupesWithinTheBatch) {
+  IntakeConfig config;
+  config.dedupe_window_seconds = 3600;
+  OpenDesk(config);
+  std::vector<IntakeReport> reports;
+  for (int i = 0; i < 300; ++i) {
+    auto r = ParseIntakeReport(R"({"description": "feed item )" + std::to_string(i) +
+                               R"(", "rsit_class": "scan", "observables": [{"type": "ipv4-addr",
+                               "value": "192.0.2.)" +
+                               std::to_string(i % 150) + R"("}]})");
+    ASSERT_TRUE(r.ok());
+    reports.push_back(*r);
+  }
+  reports[7].aware_at_us = kT0 + 3600LL * 1'000'000;  // in the future: refused alone
+  auto acks = desk_->SubmitMany("api", Reporter("acme"), reports);
+  ASSERT_EQ(acks.size(), 300u);
+  EXPECT_FALSE(acks[7].ok());
+  EXPECT_EQ(acks[7].status().message(), "aware_at: in the future");
+  for (int i = 0; i < 300; ++i) {
+    if (i == 7) continue;
+    ASSERT_TRUE(acks[i].ok()) << i;
+    EXPECT_EQ(acks[i]->ticket.report.description, "feed item " + std::to_string(i));
+    // The second report naming an address attaches to the first (150 apart).
+    if (i >= 150 && i != 157) {
+      EXPECT_EQ(acks[i]->ticket.duplicate_of, acks[i - 150]->ticket.ticket) << i;
+    } else {
+      EXPECT_EQ(acks[i]->ticket.duplicate_of, "") << i;
+    }
+  }
+  EXPECT_EQ(store_->CountObjects(IntakeCollectionId("api")).value(), 299);
+  EXPECT_EQ(desk_->Queue("api").size(), 150u);
+}
+
 }  // namespace
 }  // namespace entente::cases

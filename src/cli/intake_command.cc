@@ -23,6 +23,7 @@
 #include "cli/node_util.h"
 #include "common/timestamp.h"
 #include "policy/access.h"
+#include "stix/stix.h"
 
 namespace entente::cli {
 namespace {
@@ -140,16 +141,72 @@ void PrintTicket(const cases::Ticket& t, const boost::json::object& j, const std
   std::cout << "\n" << t.report.description << "\n";
 }
 
+// A feed: an array of reports, submitted together (they share commits). Each refused
+// one is named on stderr ("[3] observables[0].value: ..."); the others are stored.
+int RunSubmitMany(const Common& c, Desk& d, const store::Organisation& org,
+                  const boost::json::array& items) {
+  std::vector<cases::IntakeReport> reports;
+  std::vector<size_t> index;
+  bool refused = false;
+  for (size_t i = 0; i < items.size(); ++i) {
+    auto r = items[i].is_object() ? cases::IntakeReportFromJson(items[i].get_object())
+                                  : Result<cases::IntakeReport>(
+                                        Status::InvalidArgument("(report): must be a JSON object"));
+    if (!r.ok()) {
+      PrintError("[" + std::to_string(i) + "] " + r.status().message());
+      refused = true;
+      continue;
+    }
+    reports.push_back(std::move(*r));
+    index.push_back(i);
+  }
+  auto acks = d.desk->SubmitMany(d.root, {org.id, org.identity_id, org.sector, org.country},
+                                 std::move(reports));
+  size_t received = 0, replays = 0, attached = 0;
+  boost::json::array out;
+  for (size_t k = 0; k < acks.size(); ++k) {
+    if (!acks[k].ok()) {
+      PrintError("[" + std::to_string(index[k]) + "] " + acks[k].status().message());
+      refused = true;
+      continue;
+    }
+    ++received;
+    replays += acks[k]->replay ? 1 : 0;
+    attached += acks[k]->ticket.duplicate_of.empty() ? 0 : 1;
+    if (c.json) {
+      const std::string url = "/" + d.root + "/x-entente/intake/" + acks[k]->ticket.ticket + "/";
+      boost::json::object j = d.desk->TicketJson(acks[k]->ticket, true, url);
+      j["replay"] = acks[k]->replay;
+      out.push_back(std::move(j));
+    }
+  }
+  if (c.json) {
+    std::cout << boost::json::serialize(boost::json::object{{"tickets", std::move(out)}}) << "\n";
+  } else {
+    std::cout << "received " << received << " (" << replays << " already received, " << attached
+              << " attached to open tickets), refused " << (items.size() - received) << "\n";
+  }
+  return refused ? kExitNo : kExitOk;
+}
+
 int RunSubmit(const Common& c, const std::string& file) {
   if (c.as.empty()) return UsageError("--as ORG: the reporting organisation is required");
   auto text = ReadInputFile(file);
   if (!text.ok()) return Fail(text.status());
-  auto report = cases::ParseIntakeReport(*text);
-  if (!report.ok()) return Fail(report.status());
+  stix::ParseLimits limits;
+  limits.max_bytes = 256u << 20;
+  limits.max_depth = 9;
+  auto parsed = stix::ParseJson(*text, limits);
+  if (!parsed.ok()) {
+    return Fail(Status::InvalidArgument("(body): not valid JSON: " + parsed.status().message()));
+  }
   auto d = OpenDesk(c);
   if (!d.ok()) return Fail(d.status());
   auto org = d->store->GetOrganisation(c.as);
   if (!org.ok()) return Fail(Status::NotFound("--as: no organisation " + c.as));
+  if (parsed->is_array()) return RunSubmitMany(c, *d, *org, parsed->get_array());
+  auto report = cases::ParseIntakeReport(*text);
+  if (!report.ok()) return Fail(report.status());
   auto ack = d->desk->Submit(d->root, {org->id, org->identity_id, org->sector, org->country},
                              std::move(*report));
   if (!ack.ok()) return Fail(ack.status());
@@ -398,7 +455,8 @@ void RegisterIntakeCommands(CLI::App& app, CommandContext& ctx) {
     auto file = std::make_shared<std::string>();
     CLI::App* cmd = intake->add_subcommand("submit", "Submit a report (JSON) as an organisation");
     AddCommon(cmd, c.get(), true, false);
-    cmd->add_option("FILE", *file, "the report, JSON (- for stdin)")->required();
+    cmd->add_option("FILE", *file, "the report, JSON, or an array of reports (a feed); - for stdin")
+        ->required();
     cmd->callback([c, file, &ctx] { ctx.exit_code = RunSubmit(*c, *file); });
   }
   {

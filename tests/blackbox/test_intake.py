@@ -264,6 +264,26 @@ class IntakeTest(harness.NodeTest):
         self.assertNotEqual(
             self.node.cli("intake", "show", out["ticket"], "--as", "shop").returncode, 0)
 
+    def test_feed_of_reports_from_the_cli(self):
+        """Issue 15: reports also arrive "from feeds": an array of reports, stored together;
+        a refused one is named and the others are stored."""
+        self.node.start()
+        path = os.path.join(self.tmp, "feed.json")
+        with open(path, "w") as f:
+            json.dump([report("one", "scan", observables=[
+                           {"type": "ipv4-addr", "value": "192.0.2.1"}]),
+                       report("bad", "scan", observables=[
+                           {"type": "ipv4-addr", "value": "192.0.2.999"}]),
+                       report("two", "scan", observables=[
+                           {"type": "ipv4-addr", "value": "192.0.2.1"}])], f)
+        r = self.node.cli("intake", "submit", "--as", "shop", path)
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn("[1] observables[0].value: not an IPv4 address", r.stderr)
+        self.assertIn("received 2 (0 already received, 1 attached to open tickets), refused 1",
+                      r.stdout)
+        tickets = self.get(self.shop, INTAKE).json()["tickets"]
+        self.assertEqual(sorted(t["report"]["description"] for t in tickets), ["one", "two"])
+
 
 class IntakeShowRefusalTest(harness.NodeTest):
     def test_cli_show_refuses_other_organisation_like_a_missing_ticket(self):
