@@ -121,7 +121,7 @@ IntakeDesk::IntakeDesk(store::Store& store, IntakeDeskOptions options)
       options_(std::move(options)),
       clock_(options_.clock != nullptr ? *options_.clock : SystemClock()),
       random_(options_.random != nullptr ? *options_.random : SystemRandom()),
-      config_(options_.config) {}
+      config_(std::make_shared<const IntakeConfig>(options_.config)) {}
 
 Result<std::unique_ptr<IntakeDesk>> IntakeDesk::Open(store::Store& store,
                                                      IntakeDeskOptions options) {
@@ -170,7 +170,7 @@ void IntakeDesk::MaybeReloadConfig() {
   if (mtime == config_mtime_) return;
   config_mtime_ = mtime;
   if (mtime == 0) {
-    config_ = options_.config;  // no file: the defaults
+    config_ = std::make_shared<const IntakeConfig>(options_.config);  // no file: the defaults
     return;
   }
   std::ifstream in(options_.config_path);
@@ -184,19 +184,19 @@ void IntakeDesk::MaybeReloadConfig() {
     }
     return;
   }
-  config_ = std::move(*parsed);
+  config_ = std::make_shared<const IntakeConfig>(std::move(*parsed));
 }
 
-IntakeConfig IntakeDesk::Config() {
+std::shared_ptr<const IntakeConfig> IntakeDesk::Config() {
   MaybeReloadConfig();
   std::lock_guard<std::mutex> lock(config_mu_);
   return config_;
 }
 
 bool IntakeDesk::Admit(const ReporterFacts& reporter, int64_t* retry_after_seconds) {
-  IntakeConfig c = Config();
+  const auto c = Config();
   int64_t retry_us = 0;
-  if (rate_.Take(reporter.org_id, clock_.NowMicros(), c.rate_per_second, c.burst, &retry_us)) {
+  if (rate_.Take(reporter.org_id, clock_.NowMicros(), c->rate_per_second, c->burst, &retry_us)) {
     return true;
   }
   if (retry_after_seconds != nullptr) {
@@ -496,7 +496,8 @@ std::vector<std::string> Recipients(const std::string& reporter_identity,
 }  // namespace
 
 void IntakeDesk::ProcessBatch(std::vector<std::unique_ptr<Pending>>& batch) {
-  const IntakeConfig config = Config();
+  const auto config_ptr = Config();
+  const IntakeConfig& config = *config_ptr;
   const int64_t window_us = config.dedupe_window_seconds * kSecond;
   std::lock_guard<std::mutex> lock(index_mu_);
   const int64_t now = clock_.NowMicros() / 1000 * 1000;  // milliseconds, as stored

@@ -168,7 +168,8 @@ class IntakeDesk {
   // Reads what other processes stored since the last look (done before every batch).
   Status Refresh();
   // The configuration in force (re-read from config_path when it changed).
-  IntakeConfig Config();
+  // Shared, never changed: a new file gives a new value.
+  std::shared_ptr<const IntakeConfig> Config();
 
   // The ticket as JSON: for its reporter (no other reporter's ticket is named: a
   // duplicate_of naming another organisation's ticket is left out) or for a handler
@@ -219,9 +220,9 @@ class IntakeDesk {
   RateLimiter rate_;
 
   std::mutex config_mu_;
-  IntakeConfig config_;            // guarded by config_mu_
-  int64_t config_checked_us_ = 0;  // guarded by config_mu_
-  int64_t config_mtime_ = -1;      // guarded by config_mu_
+  std::shared_ptr<const IntakeConfig> config_;  // guarded by config_mu_
+  int64_t config_checked_us_ = 0;               // guarded by config_mu_
+  int64_t config_mtime_ = -1;                   // guarded by config_mu_
 
   // The index of tickets, rebuilt from the store.
   std::mutex index_mu_;

@@ -54,7 +54,8 @@ http::Response Submit(cases::IntakeDesk& desk, store::Store& store, const http::
   // The flood is refused before anything else is spent on it.
   int64_t retry_after = 0;
   if (!desk.Admit(reporter, &retry_after)) {
-    const cases::IntakeConfig config = desk.Config();
+    const auto config_ptr = desk.Config();
+    const cases::IntakeConfig& config = *config_ptr;
     http::Response res = TaxiiError(
         429, "Too Many Requests",
         "too many intake reports from your organisation: at most " +
