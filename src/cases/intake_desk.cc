@@ -517,7 +517,12 @@ void IntakeDesk::ProcessBatch(std::vector<std::unique_ptr<Pending>>& batch) {
     auto root = EnsureRoot(root_name);
     Status ready = root.ok() ? CatchUp(root_name, **root) : root.status();
     if (!ready.ok()) {
-      for (Pending* p : pendings) p->done.set_value(ready);
+      // Looked up again for the next batch (an operator may have removed the collection).
+      roots_.erase(root_name);
+      ResetIndex();
+      const Status failed = Status::Unavailable("the intake could not be read (" + ready.message() +
+                                                "); nothing was stored; send it again");
+      for (Pending* p : pendings) p->done.set_value(failed);
       continue;
     }
     const store::Collection& collection = (*root)->collection;
@@ -584,15 +589,11 @@ void IntakeDesk::ProcessBatch(std::vector<std::unique_ptr<Pending>>& batch) {
     }
     for (auto& [p, status] : refused) p->done.set_value(std::move(status));
     if (!committed.ok()) {
-      // Nothing of the batch is stored: forget what was indexed and read the store again.
-      tickets_.clear();
-      primary_by_key_.clear();
-      last_activity_.clear();
-      attached_.clear();
-      for (auto& [name, state] : roots_) {
-        state.cursor_us = -1;
-        (void)CatchUp(name, state);
-      }
+      // Nothing of the batch is stored: forget what was indexed and read the store again
+      // (the root's collection too: an operator may have removed it; the next batch
+      // creates it again).
+      roots_.erase(root_name);
+      ResetIndex();
       for (auto& [p, ack] : acks) {
         p->done.set_value(Status::Unavailable(
             "the report could not be stored (nothing was stored); send it again"));
@@ -602,6 +603,17 @@ void IntakeDesk::ProcessBatch(std::vector<std::unique_ptr<Pending>>& batch) {
     for (auto& [p, ack] : acks) p->done.set_value(std::move(ack));
   }
   if (stored_any && options_.on_stored) options_.on_stored();
+}
+
+void IntakeDesk::ResetIndex() {
+  tickets_.clear();
+  primary_by_key_.clear();
+  last_activity_.clear();
+  attached_.clear();
+  for (auto& [name, state] : roots_) {
+    state.cursor_us = -1;
+    CatchUpQuietly(name);
+  }
 }
 
 void IntakeDesk::CatchUpQuietly(std::string_view api_root) {

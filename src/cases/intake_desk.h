@@ -197,6 +197,9 @@ class IntakeDesk {
   // Reads the rows after the root's cursor (those before `before_us` only, when given).
   // Requires index_mu_.
   Status CatchUp(const std::string& api_root, RootState& root, int64_t before_us = -1);
+  // Forgets the index and reads every known root again from the store (after a failed
+  // batch: what was indexed for it is not stored). Requires index_mu_.
+  void ResetIndex();
   // CatchUp for a known root before a read (what the CLI stored meanwhile); a failure is
   // logged and the read answers from the index. Requires index_mu_.
   void CatchUpQuietly(std::string_view api_root);

@@ -300,5 +300,22 @@ TEST_F(IntakeDeskTest, SubmitManyKeepsOrderAndDedupesWithinTheBatch) {
   EXPECT_EQ(desk_->Queue("api").size(), 150u);
 }
 
+// An operator removes the intake collection while the node runs: the batch that finds it
+// gone fails whole (nothing acknowledged that is not stored), the next one creates it again.
+TEST_F(IntakeDeskTest, RemovedCollectionIsCreatedAgain) {
+  Submit("acme", R"({"description": "before", "rsit_class": "fraud"})");
+  ASSERT_TRUE(store_->DeleteCollection(IntakeCollectionId("api")).ok());
+  auto r = ParseIntakeReport(R"({"description": "lost?", "rsit_class": "fraud"})");
+  auto failed = desk_->Submit("api", Reporter("acme"), *r);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), StatusCode::kUnavailable);
+  Ack after = Submit("acme", R"({"description": "after", "rsit_class": "fraud"})");
+  EXPECT_FALSE(after.ticket.ticket.empty());
+  EXPECT_EQ(store_->CountObjects(IntakeCollectionId("api")).value(), 1);
+  auto tickets = desk_->List("api", Who("cert"), 10);
+  ASSERT_EQ(tickets.size(), 1u);
+  EXPECT_EQ(tickets[0].report.description, "after");
+}
+
 }  // namespace
 }  // namespace entente::cases
