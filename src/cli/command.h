@@ -29,5 +29,8 @@ void RegisterPeerCommands(CLI::App& app, CommandContext& ctx);
 // send|ping|ack|inbox|status|stats|tick` (src/cli/hotline_command.cc), issue 15.
 void RegisterContactCommands(CLI::App& app, CommandContext& ctx);
 void RegisterHotlineCommands(CLI::App& app, CommandContext& ctx);
+// `entente intake submit|list|show|queue|close|link-case|route|settings`
+// (src/cli/intake_command.cc).
+void RegisterIntakeCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace entente::cli

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   entente::cli::RegisterPeerCommands(app, ctx);
   entente::cli::RegisterContactCommands(app, ctx);
   entente::cli::RegisterHotlineCommands(app, ctx);
+  entente::cli::RegisterIntakeCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version

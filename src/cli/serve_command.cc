@@ -139,6 +139,8 @@ int RunServe(const ServeOptions& o) {
   options.access_log = LogLine;
   options.log = LogLine;
   options.warninglists = [warninglists] { return warninglists->CurrentSet(); };
+  // Intake (docs/cases.md): its rules and limits, as `entente intake route` edits them.
+  options.intake.config_path = ResolveDataDir(o.data) + "/" + std::string(cases::kIntakeConfigFile);
 
   // The federation's state is kept with the node's store (declared after the store:
   // destroyed before it). Opened before the server: a peer that pushes here with a local

@@ -14,6 +14,7 @@
 #include "stix/stix.h"
 #include "store/seen.h"
 #include "taxii/filters.h"
+#include "taxii/intake_route.h"
 #include "taxii/pages.h"
 #include "taxii/provenance.h"
 #include "taxii/responses.h"
@@ -60,13 +61,17 @@ std::string ShownVersion(const store::ObjectRow& row) {
 
 }  // namespace
 
-TaxiiHandler::TaxiiHandler(store::Store& store, const ServerOptions& options, Ingestor& ingestor)
-    : store_(store), options_(options), ingestor_(ingestor) {}
+TaxiiHandler::TaxiiHandler(store::Store& store, const ServerOptions& options, Ingestor& ingestor,
+                           cases::IntakeDesk* intake)
+    : store_(store), options_(options), ingestor_(ingestor), intake_(intake) {}
 
 uint64_t TaxiiHandler::BodyLimit(const http::Request& head) {
   if (head.method != "POST") return kSmallBodyLimit;
   auto parts = SplitPath(head.path);
   if (parts.empty()) return kSmallBodyLimit;
+  if (parts.size() >= 3 && parts[1] == "x-entente" && parts[2] == "intake") {
+    return cases::kMaxReportBytes;
+  }
   auto root = FindRoot(parts[0]);
   if (!root.ok() || root->max_content_length <= 0) return kSmallBodyLimit;
   return static_cast<uint64_t>(root->max_content_length);
@@ -132,6 +137,18 @@ http::Response TaxiiHandler::Handle(const http::Request& req) {
     return TaxiiErrorFromStatus(caller.status());
   }
   http::Response res = [&]() -> http::Response {
+    // Intake (taxii/intake_route.h) speaks plain JSON to reporters' tools.
+    if (auto parts = SplitPath(req.path);
+        parts.size() >= 3 && parts[1] == "x-entente" && parts[2] == "intake") {
+      auto root = FindRoot(parts[0]);
+      if (intake_ == nullptr || !root.ok()) {
+        return root.ok() || root.status().code() == StatusCode::kNotFound
+                   ? NotFound()
+                   : TaxiiErrorFromStatus(root.status());
+      }
+      return HandleIntake(*intake_, store_, req, {caller->org_id, caller->requester}, *root,
+                          std::span<const std::string_view>(parts).subspan(3));
+    }
     if (!AcceptsTaxii(req.Header("Accept"))) {
       return TaxiiError(406, "Not Acceptable",
                         "this server answers with " + std::string(kTaxiiMediaType));

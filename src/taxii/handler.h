@@ -3,7 +3,9 @@
 // Routes (docs/cli.md): /taxii2/, /{root}/, /{root}/collections/, /{root}/collections/
 // {id}/, .../objects/ (GET, POST), .../objects/{object-id}/ (GET, DELETE),
 // .../objects/{object-id}/versions/, .../manifest/, /{root}/status/{status-id}/, and
-// entente's own /{root}/x-entente/seen/ (docs/sightings.md).
+// entente's own /{root}/x-entente/seen/ (docs/sightings.md) and /{root}/x-entente/intake/
+// (taxii/intake_route.h, docs/cases.md; answered with application/json whatever Accept
+// says, 404 when the server runs no intake desk).
 //
 // Every request is authenticated from its token (401 otherwise). A collection the
 // requester may neither read nor write is answered 404, like one that does not exist;
@@ -26,6 +28,7 @@
 #include <string>
 #include <string_view>
 
+#include "cases/intake_desk.h"
 #include "http/message.h"
 #include "policy/access.h"
 #include "policy/policy.h"
@@ -37,7 +40,9 @@ namespace entente::taxii {
 
 class TaxiiHandler {
  public:
-  TaxiiHandler(store::Store& store, const ServerOptions& options, Ingestor& ingestor);
+  // `intake` (may be null: no intake route) must outlive the handler.
+  TaxiiHandler(store::Store& store, const ServerOptions& options, Ingestor& ingestor,
+               cases::IntakeDesk* intake = nullptr);
 
   http::Response Handle(const http::Request& req);
   // The body limit for a request, from its head: the API root's max_content_length for
@@ -90,6 +95,7 @@ class TaxiiHandler {
   store::Store& store_;
   const ServerOptions& options_;
   Ingestor& ingestor_;
+  cases::IntakeDesk* intake_;
 };
 
 }  // namespace entente::taxii

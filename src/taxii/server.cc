@@ -29,10 +29,12 @@ IngestOptions MakeIngestOptions(const ServerOptions& options) {
 
 class TaxiiServerImpl final : public TaxiiServer {
  public:
-  TaxiiServerImpl(store::Store& store, ServerOptions options)
+  TaxiiServerImpl(store::Store& store, ServerOptions options,
+                  std::unique_ptr<cases::IntakeDesk> intake)
       : options_(std::move(options)),
         ingestor_(store, MakeIngestOptions(options_)),
-        handler_(store, options_, ingestor_) {}
+        intake_(std::move(intake)),
+        handler_(store, options_, ingestor_, intake_.get()) {}
 
   ~TaxiiServerImpl() override { Stop(); }
 
@@ -100,6 +102,7 @@ class TaxiiServerImpl final : public TaxiiServer {
  private:
   ServerOptions options_;
   Ingestor ingestor_;
+  std::unique_ptr<cases::IntakeDesk> intake_;  // stopped after the HTTP server (destroyed later)
   TaxiiHandler handler_;
   std::unique_ptr<http::Server> http_;
   std::mutex stop_mu_;
@@ -113,7 +116,16 @@ class TaxiiServerImpl final : public TaxiiServer {
 Result<std::unique_ptr<TaxiiServer>> TaxiiServer::Start(store::Store& store,
                                                         ServerOptions options) {
   ENTENTE_RETURN_IF_ERROR(CompleteInterruptedStatuses(store));
-  auto server = std::make_unique<TaxiiServerImpl>(store, std::move(options));
+  std::unique_ptr<cases::IntakeDesk> intake;
+  if (options.intake_enabled) {
+    cases::IntakeDeskOptions o = options.intake;
+    if (!o.on_stored) o.on_stored = options.on_change;
+    if (!o.log) o.log = options.log;
+    auto desk = cases::IntakeDesk::Open(store, std::move(o));
+    if (!desk.ok()) return desk.status();
+    intake = std::move(*desk);
+  }
+  auto server = std::make_unique<TaxiiServerImpl>(store, std::move(options), std::move(intake));
   ENTENTE_RETURN_IF_ERROR(server->Init());
   return std::unique_ptr<TaxiiServer>(std::move(server));
 }

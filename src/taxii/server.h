@@ -28,6 +28,7 @@
 #include <memory>
 #include <string>
 
+#include "cases/intake_desk.h"
 #include "entente/status.h"
 #include "pattern/index/warninglist.h"
 #include "policy/ingress.h"
@@ -90,6 +91,11 @@ struct ServerOptions {
   // background threads, possibly concurrently. Must return quickly. `entente serve`
   // wakes the federation's push workers with it.
   std::function<void()> on_change;
+  // The intake desk behind {root}/x-entente/intake/ (cases/intake_desk.h,
+  // taxii/intake_route.h): opened by Start on `store` (its on_stored and log default to
+  // on_change and log above). intake_enabled false: no intake route (404).
+  bool intake_enabled = true;
+  cases::IntakeDeskOptions intake;
 };
 
 class TaxiiServer {
