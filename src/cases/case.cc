@@ -65,7 +65,7 @@ Status Invalid(std::string_view property, std::string_view message) {
 
 // The TLP marking and the audience extension every case object carries.
 void Mark(json::object& obj, policy::Tlp tlp, const std::vector<std::string>& recipients) {
-  obj["object_marking_refs"] = json::array{json::string(TlpMarkingId(tlp))};
+  obj["object_marking_refs"] = json::array{json::string(policy::Tlp2MarkingId(tlp))};
   if (!recipients.empty()) {
     json::array r;
     for (const auto& id : recipients) r.emplace_back(id);
@@ -219,22 +219,6 @@ bool ParseWritableState(std::string_view name, ParticipantState* out) {
     }
   }
   return false;
-}
-
-std::string_view TlpMarkingId(policy::Tlp tlp) {
-  switch (tlp) {
-    case policy::Tlp::kClear:
-      return "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
-    case policy::Tlp::kGreen:
-      return "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
-    case policy::Tlp::kAmber:
-      return "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
-    case policy::Tlp::kAmberStrict:
-      return "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003";
-    case policy::Tlp::kRed:
-      return "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
-  }
-  return "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
 }
 
 Result<BuiltCase> BuildCase(const CaseSpec& spec) {

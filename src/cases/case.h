@@ -74,9 +74,6 @@ std::string_view ParticipantStateName(ParticipantState s);
 // The names above except "invited" (nobody writes it); false for anything else.
 bool ParseWritableState(std::string_view name, ParticipantState* out);
 
-// The marking-definition id (TLP 2.0) of a TLP label.
-std::string_view TlpMarkingId(policy::Tlp tlp);
-
 // What opening a case needs. Times are microseconds since the epoch (UTC).
 struct CaseSpec {
   std::string id;          // "incident--<uuid>": the caller makes it (random)

@@ -10,19 +10,7 @@
 namespace entente::cases {
 
 std::string_view TlpMarking(policy::Tlp tlp) {
-  switch (tlp) {
-    case policy::Tlp::kClear:
-      return kTlpClearMarking;
-    case policy::Tlp::kGreen:
-      return kTlpGreenMarking;
-    case policy::Tlp::kAmber:
-      return kTlpAmberMarking;
-    case policy::Tlp::kAmberStrict:
-      return kTlpAmberStrictMarking;
-    case policy::Tlp::kRed:
-      return "";
-  }
-  return "";
+  return tlp == policy::Tlp::kRed ? std::string_view() : policy::Tlp2MarkingId(tlp);
 }
 
 Result<NodeParties> LoadNodeParties(store::Store& store, store::FederationState* federation) {

@@ -35,16 +35,6 @@ inline constexpr std::string_view kHotlineExtensionId =
 // The OASIS Identity Contact Information extension (version 1.0).
 inline constexpr std::string_view kContactInfoExtensionId =
     "extension-definition--66e2492a-bbd3-4be6-88f5-cc91a017a498";
-// TLP 2.0 marking definitions the hotline writes.
-inline constexpr std::string_view kTlpClearMarking =
-    "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
-inline constexpr std::string_view kTlpGreenMarking =
-    "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
-inline constexpr std::string_view kTlpAmberMarking =
-    "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
-inline constexpr std::string_view kTlpAmberStrictMarking =
-    "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003";
-
 // The TLP 2.0 marking-definition id of `tlp` ("" for RED, which the hotline never writes).
 std::string_view TlpMarking(policy::Tlp tlp);
 

@@ -10,13 +10,13 @@
 
 #include "admission/admission.h"
 #include "common/timestamp.h"
+#include "policy/policy.h"
 #include "stix/stix.h"
 
 namespace entente::cases {
 
 namespace {
 
-constexpr std::string_view kTlpAmber = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
 constexpr int64_t kSecond = 1'000'000;
 constexpr int64_t kHour = 3600 * kSecond;
 // A report's awareness may be ahead of this node's clock by this much (clock skew).
@@ -478,7 +478,8 @@ boost::json::object IncidentJson(const Ticket& t, const std::vector<std::string>
   if (!t.reporter_identity.empty()) o["created_by_ref"] = t.reporter_identity;
   o["name"] = t.report.title.empty() ? "Intake report " + t.ticket : t.report.title;
   o["description"] = t.report.description;
-  o["object_marking_refs"] = boost::json::array{std::string(kTlpAmber)};
+  o["object_marking_refs"] =
+      boost::json::array{std::string(policy::Tlp2MarkingId(policy::Tlp::kAmber))};
   o["extensions"] = std::move(exts);
   return o;
 }
@@ -764,7 +765,8 @@ Status IntakeDesk::StoreNote(std::string_view api_root, std::string_view ticket,
   if (!org->identity_id.empty()) note["created_by_ref"] = org->identity_id;
   note["content"] = std::string(text);
   note["object_refs"] = boost::json::array{it->second.object_id()};
-  note["object_marking_refs"] = boost::json::array{std::string(kTlpAmber)};
+  note["object_marking_refs"] =
+      boost::json::array{std::string(policy::Tlp2MarkingId(policy::Tlp::kAmber))};
   note["extensions"] = std::move(exts);
   admission::Submitter submitter;
   submitter.channel = admission::Channel::kOperator;

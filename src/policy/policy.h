@@ -41,6 +41,9 @@ inline constexpr std::string_view kAudienceExtensionId =
 // The TLP label a marking-definition id stands for (TLP 1.0 and 2.0 ids, docs/sharing-rules.md).
 // Returns false for ids that are not TLP markings.
 bool TlpOfMarking(std::string_view marking_id, Tlp* out);
+// The TLP 2.0 marking-definition id of `tlp` (the OASIS TLP 2.0 extension's ids), what
+// entente writes in object_marking_refs of the objects it makes.
+std::string_view Tlp2MarkingId(Tlp tlp);
 
 // Who an object is shared with. Identity ids are STIX identity ids.
 struct Audience {

@@ -103,5 +103,16 @@ TEST(Tlp, NamesAndMarkings) {
   EXPECT_EQ(TlpName(t), "red");
 }
 
+// What entente writes is a TLP 2.0 id that reads back as the same label.
+TEST(Tlp, MarkingWrittenReadsBackAsTheSameLabel) {
+  for (Tlp label : {Tlp::kClear, Tlp::kGreen, Tlp::kAmber, Tlp::kAmberStrict, Tlp::kRed}) {
+    Tlp back;
+    ASSERT_TRUE(TlpOfMarking(Tlp2MarkingId(label), &back)) << TlpName(label);
+    EXPECT_EQ(back, label);
+  }
+  EXPECT_EQ(Tlp2MarkingId(Tlp::kAmber), kAmberV2);
+  EXPECT_EQ(Tlp2MarkingId(Tlp::kRed), kRedV2);
+}
+
 }  // namespace
 }  // namespace entente::policy
