@@ -27,11 +27,17 @@ started right after the previous one arrived would otherwise fall just after the
 worker's poll every time and measure nearly the whole poll interval each time
 (--jitter-ms 0 measures that case).
 
+For comparison, --taxii-samples samples write cert-fr's state differently: a new version
+of its state note (as `case state` builds it) POSTed over TAXII to FR with cert-fr's token.
+The server stores it in process and wakes the push worker at once, so this shows the
+propagation without the wait for the next poll.
+
 The CLI writes to the node's store from its own process, so the server's in-process wake-up
 of the push worker does not fire: the push worker sees a CLI write at its next poll. This is
 measured as it is. Prints one JSON line and a summary. Not a test: no thresholds.
 """
 import argparse
+import calendar
 import json
 import os
 import random
@@ -130,10 +136,42 @@ def one_update(src, src_col, src_token, dst, dst_col, dst_token, case_id, kind, 
     return (t2 - t0) * 1000.0, (t2 - t1) * 1000.0, (t1 - t0) * 1000.0
 
 
+def ts(seconds):
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + ".%03dZ" % (
+        int(seconds * 1000) % 1000)
+
+
+def parse_ts(text):
+    head, _, frac = text.rstrip("Z").partition(".")
+    return calendar.timegm(time.strptime(head, "%Y-%m-%dT%H:%M:%S")) + float("0." + (frac or "0"))
+
+
+def one_taxii_state(src, src_col, src_token, dst, dst_col, dst_token, note_id, value):
+    """A new version of the participant's own state note POSTed over TAXII to src (as the
+    CLI would write it), then waits until dst serves it. Returns ms from the POST's start."""
+    prev = newest(src, src_col, src_token, note_id)
+    note = json.loads(json.dumps(prev))
+    note["modified"] = ts(max(time.time(), parse_ts(prev["modified"]) + 0.001))
+    note["abstract"] = "case state: " + value
+    note["content"] = value
+    note["extensions"][CASE_EXT]["state"] = value
+    want = note["modified"]
+    t0 = time.time()
+    src.post(src_col, src_token, [note])
+
+    def arrived(obj):
+        return obj.get("modified") == want and obj["extensions"][CASE_EXT].get("state") == value
+
+    t2, _ = wait_for(dst, dst_col, dst_token, note_id, arrived, t0,
+                     "state %s of %s" % (want, note_id))
+    return (t2 - t0) * 1000.0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--samples", type=int, default=100)
     ap.add_argument("--reverse-samples", type=int, default=20)
+    ap.add_argument("--taxii-samples", type=int, default=50)
     ap.add_argument("--jitter-ms", type=float, default=200.0,
                     help="pause a random 0..N ms before each sample (not counted), so "
                          "updates do not fall in step with the push worker's poll")
@@ -167,8 +205,8 @@ def main():
                          "--rsit-type", "sabotage", "--criticality", "50", "--invite", cert_de)
         # The invitation and both first states, before any sample.
         wait_for(de, de_col, de_token, case_id, lambda o: True, time.time(), "the case")
-        ok_cli(fr, "case", "state", case_id, "acknowledged", "--collection", fr_col,
-               "--as", "cert-fr")
+        fr_note = ok_cli(fr, "case", "state", case_id, "acknowledged", "--collection", fr_col,
+                         "--as", "cert-fr")
         ok_cli(de, "case", "state", case_id, "acknowledged", "--collection", de_col,
                "--as", "cert-de")
         time.sleep(1.0)
@@ -194,6 +232,18 @@ def main():
                                          "state", STATES[(i + 1) % 4], "cert-de")
             reverse.append(total)
             reverse_exit.append(after)
+        via_taxii = []
+        for i in range(args.taxii_samples):
+            time.sleep(random.uniform(0, args.jitter_ms) / 1000.0)
+            via_taxii.append(one_taxii_state(fr, fr_col, fr_token, de, de_col, de_token,
+                                             fr_note, STATES[(i + 2) % 4]))
+        if via_taxii:
+            # The posted versions are states like any other: DE's case view counts the last.
+            shown = json.loads(ok_cli(de, "case", "show", case_id, "--collection", de_col,
+                                      "--as", "cert-de", "--json"))
+            states = {p["identity"]: p["state"] for p in shown["participants"]}
+            if states.get(cert_fr) != STATES[(args.taxii_samples + 1) % 4]:
+                raise SystemExit("DE does not count cert-fr's last posted state: %s" % states)
         load.append(os.getloadavg()[0])
         forward = by_kind["update"] + by_kind["state"]
         overall = summary(forward)
@@ -204,6 +254,7 @@ def main():
                   "participant_state": summary(by_kind["state"]),
                   "reverse_state": summary(reverse),
                   "reverse_from_cli_exit": summary(reverse_exit),
+                  "state_posted_over_taxii": summary(via_taxii),
                   "load_average_1min": [round(min(load), 2), round(max(load), 2)]}
         print(json.dumps(result))
         print("case update on FR -> the same version readable by cert-de on DE: p50 %.0f ms, "
@@ -214,7 +265,8 @@ def main():
                                              result["from_cli_exit"]["p99_ms"]))
         for label, key in (("  incident versions", "case_update"),
                            ("  cert-fr's states ", "participant_state"),
-                           ("  reverse: cert-de's states on DE -> FR", "reverse_state")):
+                           ("  reverse: cert-de's states on DE -> FR", "reverse_state"),
+                           ("  cert-fr's states POSTed over TAXII to FR", "state_posted_over_taxii")):
             s = result[key]
             if s:
                 print("%s: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d)"
