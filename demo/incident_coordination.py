@@ -263,16 +263,11 @@ class Demo:
         self.cli(fr, "intake", "link-case", self.ticket, self.case, "--as", fr)
         self.coll(fr, "case", "report", self.case, "early-warning", "--as", fr, "--at",
                   EARLY_WARNING_AT, "--text", "early warning to the competent authority")
-        # What the analysis found, attached to the case: the C2 domain for every CERT
-        # (AMBER), the sample's hash only for cert-de, whose sensors watch the vendor's
-        # update servers (AMBER+STRICT: no clients, not cert-nl).
+        # What the analysis found, attached to the case: the C2 domain, for every
+        # participant (AMBER, attached with `case attach`, marked as the case).
         self.c2 = self.indicator("C2 of the wiper", "[domain-name:value = '%s']" % C2_DOMAIN,
                                  "amber", ["cert-fr", "cert-de", "cert-nl"])
-        self.sample = self.indicator("wiper sample",
-                                     "[file:hashes.'SHA-256' = '%s']" % SAMPLE_SHA256,
-                                     "amber+strict", ["cert-fr", "cert-de"])
-        for obj in (self.c2, self.sample):
-            self.coll(fr, "case", "attach", self.case, obj["id"], "--as", fr)
+        self.coll(fr, "case", "attach", self.case, self.c2["id"], "--as", fr)
         _, polled = self.http(fr, "GET", INTAKE + "%s/" % self.ticket,
                               self.tokens[(fr, COMPANY)])
         s = self.show(fr, fr)
@@ -284,16 +279,55 @@ class Demo:
                           "final-report": "waiting"})
         ok &= self.check("grid-op's ticket after link-case", (polled or {}).get("status"),
                          "case")
+        # The reporter learns that a case was opened, not the handlers' triage or case id.
+        ok &= self.check("handler fields in grid-op's poll",
+                         sorted(k for k in ("case_ref", "reporter_org", "routed_to",
+                                            "criticality") if k in (polled or {})), [])
         self.out["case_opened"] = s
         self.record("case", ok, "cert-fr opens case %s... from the ticket: RSIT %s/%s, "
                     "TLP:AMBER, NIS2 aware %s (early warning met, notification %s, final "
                     "report %s); links the ticket (%s polls: %s); attaches the C2 domain "
-                    "(AMBER) and the sample hash (AMBER+STRICT, cert-de only)" % (
+                    "(AMBER)" % (
                         self.case[len("incident--"):][:8], s.get("rsit_class"),
                         s.get("rsit_type"), AWARE_AT,
                         clocks.get("incident-notification", {}).get("status"),
                         clocks.get("final-report", {}).get("status"), COMPANY,
                         (polled or {}).get("status")))
+
+    def step_strict(self):
+        """A part of the case for one CERT only: the sample's hash goes to cert-de, whose
+        sensors watch the controller vendor's update servers. The indicator and the
+        relationship attaching it to the case are both AMBER+STRICT with cert-fr and cert-de
+        as recipients (written after the invitation: `case invite` gives a new version,
+        shared with the new participants, of every attachment written before)."""
+        fr = "cert-fr"
+        self.sample = self.indicator("wiper sample",
+                                     "[file:hashes.'SHA-256' = '%s']" % SAMPLE_SHA256,
+                                     "amber+strict", ["cert-fr", "cert-de"])
+        now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+        self.sample_rel = {
+            "type": "relationship", "spec_version": "2.1",
+            "id": "relationship--" + str(uuid.uuid4()), "created": now, "modified": now,
+            "created_by_ref": self.ident[fr], "relationship_type": "detected",
+            "source_ref": self.sample["id"], "target_ref": self.case,
+            "object_marking_refs": [TLP["amber+strict"]],
+            "extensions": {AUDIENCE_EXT: {"extension_type": "property-extension",
+                                          "recipients": [self.ident[fr],
+                                                         self.ident["cert-de"]]}}}
+        self.nodes[fr].ingest(self.col[fr], fr, [self.sample_rel], self.tmp)
+        self.sync_all([fr])
+        want = {("cert-fr", fr): [self.c2["id"], self.sample["id"]],
+                ("cert-de", "cert-de"): [self.c2["id"], self.sample["id"]],
+                ("cert-nl", "cert-nl"): [self.c2["id"]],
+                ("cert-fr", COMPANY): [self.c2["id"]]}
+        ok = True
+        for (node, org), ids in want.items():
+            ok &= self.check("attachments %s sees on %s" % (org, node),
+                             sorted(self.show(node, org).get("attached", [])), sorted(ids))
+        self.record("strict", ok, "cert-fr attaches the sample's hash for cert-de only "
+                    "(indicator and attachment AMBER+STRICT, recipients cert-fr and cert-de): "
+                    "`case show` lists it on cert-fr and cert-de; cert-nl and %s see only the "
+                    "C2 attachment" % COMPANY)
 
     def indicator(self, name, pattern, tlp, recipients):
         now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
@@ -320,9 +354,10 @@ class Demo:
             ok &= self.check("participants on %s" % node,
                              {p["identity"]: p["state"] for p in s.get("participants", [])},
                              {self.ident[n]: "invited" for n in ORDER})
-        self.record("invite", ok, "cert-fr invites cert-de and cert-nl by their identity "
-                    "ids (%s); after one sync round both see the case on their own node, "
-                    "every participant 'invited'" % out)
+        self.check("case invite says", out, "invited 2 organisation(s) to %s" % self.case)
+        self.record("invite", ok, "cert-fr invites cert-de and cert-nl (`case invite` with "
+                    "the identity ids the directory gave); after one sync round both see the "
+                    "case on their own node, each participant 'invited'")
 
     def step_hotline(self):
         fr = "cert-fr"
@@ -419,8 +454,16 @@ class Demo:
             self.out["case_show"]["%s@%s" % (org, node)] = s
             ok &= self.check("states as %s on %s" % (org, node), got, want)
         self.record("states", ok, "cert-de: acknowledged then investigating; cert-nl: "
-                    "acknowledged; cert-fr: investigating. `case show` on each node (and "
-                    "as %s) lists all three states" % COMPANY)
+                    "acknowledged; cert-fr: investigating; one sync round. `case show` on each "
+                    "node (and as %s, cert-fr's client: the case is AMBER) lists all three:"
+                    % COMPANY)
+        self.say("       %-18s %-15s %-15s %s" % ("case show as", "cert-fr", "cert-de",
+                                                  "cert-nl"))
+        for who, s in self.out["case_show"].items():
+            got = {p["identity"]: p["state"] for p in s.get("participants", [])}
+            self.say("       %-18s %-15s %-15s %s" % (
+                "%s on %s" % tuple(who.split("@")) if who.split("@")[0] != who.split("@")[1]
+                else who.split("@")[0], *(got.get(self.ident[n], "-") for n in ORDER)))
 
     def step_reads(self):
         """What each organisation reads over TAXII on its own node."""
@@ -458,11 +501,13 @@ class Demo:
         # Nothing of the strict sample anywhere it may not be.
         for node, org in (("cert-nl", "cert-nl"), ("cert-fr", COMPANY)):
             text = json.dumps(self.taxii(node, org))
-            ok &= self.check("the sample hash in what %s reads" % org, SAMPLE_SHA256 in text,
-                             False)
-        nl_store = self.nodes["cert-nl"].stored(self.col["cert-nl"])
-        ok &= self.check("the sample indicator stored on cert-nl's node",
-                         self.sample["id"] in nl_store, False)
+            ok &= self.check("the sample (hash, ids) in what %s reads" % org,
+                             [x for x in (SAMPLE_SHA256, self.sample["id"],
+                                          self.sample_rel["id"]) if x in text], [])
+        nl_store = json.dumps(self.nodes["cert-nl"].stored(self.col["cert-nl"]))
+        ok &= self.check("the sample (hash, ids) stored on cert-nl's node",
+                         [x for x in (SAMPLE_SHA256, self.sample["id"], self.sample_rel["id"])
+                          if x in nl_store], [])
         self.record("reads", ok, "over TAXII each reads on its own node: cert-fr all 5 "
                     "(case, C2, sample, both requests), cert-de 4 (the strict sample too, not "
                     "cert-nl's request), cert-nl 3 (not the sample: never sent to its node), "
@@ -503,6 +548,7 @@ def main():
         demo.step_intake()
         demo.step_open_case()
         demo.step_invite()
+        demo.step_strict()
         demo.step_hotline()
         demo.step_states()
         demo.step_reads()
