@@ -50,6 +50,8 @@ _AWARE = int(time.time()) // 60 * 60 - 16 * 3600
 AWARE_AT = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(_AWARE))
 EARLY_WARNING_DUE = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(_AWARE + 24 * 3600))
 EARLY_WARNING_AT = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(_AWARE + 150 * 60))
+HYPOTHESIS = ("Working hypothesis (not confirmed): the controllers' vendor update channel "
+              "is compromised; do not contact the vendor yet.")
 NL_WITHIN_S = 4  # cert-nl's office-hours desk gets seconds, so the demo can show escalation
 
 
@@ -260,7 +262,9 @@ class Demo:
             "--criticality", str(ticket.get("criticality", 75)),
             "--external-impact", "public-safety", "--nis2-aware", report.get("aware_at", "?"),
             "--status", "open").strip()
+        queued = json.loads(self.cli(fr, "intake", "queue", "--as", fr, "--json"))
         self.cli(fr, "intake", "link-case", self.ticket, self.case, "--as", fr)
+        queue_after = json.loads(self.cli(fr, "intake", "queue", "--as", fr, "--json"))
         self.coll(fr, "case", "report", self.case, "early-warning", "--as", fr, "--at",
                   EARLY_WARNING_AT, "--text", "early warning to the competent authority")
         # What the analysis found, attached to the case: the C2 domain, for every
@@ -279,6 +283,9 @@ class Demo:
                           "final-report": "waiting"})
         ok &= self.check("grid-op's ticket after link-case", (polled or {}).get("status"),
                          "case")
+        ok &= self.check("cert-fr's intake queue before and after link-case",
+                         ([q["ticket"] for q in queued["queue"]],
+                          [q["ticket"] for q in queue_after["queue"]]), ([self.ticket], []))
         # The reporter learns that a case was opened, not the handlers' triage or case id.
         ok &= self.check("handler fields in grid-op's poll",
                          sorted(k for k in ("case_ref", "reporter_org", "routed_to",
@@ -286,7 +293,7 @@ class Demo:
         self.out["case_opened"] = s
         self.record("case", ok, "cert-fr opens case %s... from the ticket: RSIT %s/%s, "
                     "TLP:AMBER, NIS2 aware %s (early warning met, notification %s, final "
-                    "report %s); links the ticket (%s polls: %s); attaches the C2 domain "
+                    "report %s); links the ticket, which leaves the intake queue (%s polls: %s); attaches the C2 domain "
                     "(AMBER)" % (
                         self.case[len("incident--"):][:8], s.get("rsit_class"),
                         s.get("rsit_type"), AWARE_AT,
@@ -315,6 +322,21 @@ class Demo:
                                           "recipients": [self.ident[fr],
                                                          self.ident["cert-de"]]}}}
         self.nodes[fr].ingest(self.col[fr], fr, [self.sample_rel], self.tmp)
+        # And a part of the case itself: cert-fr's working hypothesis replaces the
+        # description in a new version of the incident, that property marked AMBER+STRICT
+        # (a granular marking, docs/granular-markings.md): the participants read it, their
+        # clients (grid-op) read the case without it.
+        before = self.nodes[fr].stored(self.col[fr])[self.case]
+        incident = json.loads(json.dumps(before))
+        incident["description"] = HYPOTHESIS
+        incident["granular_markings"] = [{"marking_ref": TLP["amber+strict"],
+                                          "selectors": ["description"]}]
+        now_ms = int(time.time() * 1000)
+        incident["modified"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(
+            now_ms // 1000)) + ".%03dZ" % (now_ms % 1000)
+        if incident["modified"] <= before["modified"]:
+            raise DemoError("the clock did not move past the case's last version")
+        self.nodes[fr].ingest(self.col[fr], fr, [incident], self.tmp)
         self.sync_all([fr])
         want = {("cert-fr", fr): [self.c2["id"], self.sample["id"]],
                 ("cert-de", "cert-de"): [self.c2["id"], self.sample["id"]],
@@ -324,10 +346,20 @@ class Demo:
         for (node, org), ids in want.items():
             ok &= self.check("attachments %s sees on %s" % (org, node),
                              sorted(self.show(node, org).get("attached", [])), sorted(ids))
+        for node, org, sees in (("cert-fr", fr, True), ("cert-de", "cert-de", True),
+                                ("cert-nl", "cert-nl", True), ("cert-fr", COMPANY, False)):
+            got = self.taxii(node, org).get(self.case, {})
+            self.out.setdefault("strict_description_read", {})[org] = \
+                got.get("description") == HYPOTHESIS
+            ok &= self.check("the case's strict description read by %s" % org,
+                             (got.get("modified"), got.get("description")),
+                             (incident["modified"], HYPOTHESIS if sees else None))
         self.record("strict", ok, "cert-fr attaches the sample's hash for cert-de only "
                     "(indicator and attachment AMBER+STRICT, recipients cert-fr and cert-de): "
                     "`case show` lists it on cert-fr and cert-de; cert-nl and %s see only the "
-                    "C2 attachment" % COMPANY)
+                    "C2 attachment. A new version of the case marks its description (cert-fr's "
+                    "working hypothesis) AMBER+STRICT: the three CERTs read it over TAXII, %s "
+                    "reads the case without it" % (COMPANY, COMPANY))
 
     def indicator(self, name, pattern, tlp, recipients):
         now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
@@ -504,6 +536,10 @@ class Demo:
             ok &= self.check("the sample (hash, ids) in what %s reads" % org,
                              [x for x in (SAMPLE_SHA256, self.sample["id"],
                                           self.sample_rel["id"]) if x in text], [])
+        company = json.dumps(self.taxii("cert-fr", COMPANY)) + json.dumps(
+            self.show("cert-fr", COMPANY))
+        ok &= self.check("cert-fr's strict hypothesis in what %s reads" % COMPANY,
+                         HYPOTHESIS in company, False)
         nl_store = json.dumps(self.nodes["cert-nl"].stored(self.col["cert-nl"]))
         ok &= self.check("the sample (hash, ids) stored on cert-nl's node",
                          [x for x in (SAMPLE_SHA256, self.sample["id"], self.sample_rel["id"])

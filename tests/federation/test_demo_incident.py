@@ -13,7 +13,8 @@ is checked here again from its JSON, not taken from its own verdict:
 - "all three see each other's state on the case": `case show` on each node lists the same
   three states;
 - "exactly what TLP allows of its contents": the AMBER+STRICT sample reaches cert-fr and
-  cert-de only, never the client grid-op nor cert-nl's node.
+  cert-de only, never the client grid-op nor cert-nl's node; the case's description,
+  marked AMBER+STRICT by a granular marking, is read by the three CERTs, not by grid-op.
 """
 import json
 import os
@@ -108,6 +109,11 @@ class IncidentCoordinationDemo(unittest.TestCase):
         self.assertEqual(reads["grid-op"], {"case", "C2 indicator (AMBER)"})
         self.assertNotIn("hotline request to cert-nl", reads["cert-de"])
         self.assertNotIn("hotline request to cert-de", reads["cert-nl"])
+        # The case's description, a granular AMBER+STRICT part: the participants, not
+        # their clients (docs/sharing-rules.md: AMBER+STRICT "the recipient organisations
+        # named in its audience only").
+        self.assertEqual(self.out["strict_description_read"],
+                         {"cert-fr": True, "cert-de": True, "cert-nl": True, "grid-op": False})
         views = self.out["case_show"]
         self.assertEqual(len(views["cert-de@cert-de"]["attached"]), 2)
         self.assertEqual(len(views["cert-nl@cert-nl"]["attached"]), 1)
