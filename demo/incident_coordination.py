@@ -13,6 +13,15 @@ library only. Federation rounds are run with `entente peer sync` and hotline tic
 story happens in the order it is told. Every step is checked against what the nodes
 answer; any difference is printed and makes the exit status 1.
 
+What TLP lets each organisation read (decided here, checked below): the case and its
+participants' states are TLP:AMBER with the three CERTs as recipients, so grid-op, declared
+on cert-fr as cert-fr's client, follows the case too (AMBER: recipients and their clients),
+and polls its ticket, which says `case` without the case id or triage. Stricter parts:
+the case's description (cert-fr's working hypothesis) by a granular AMBER+STRICT marking,
+the malware sample's hash and its attachment to the case (AMBER+STRICT, cert-fr and
+cert-de only), and the hotline requests (AMBER+STRICT, sender and addressee): none reaches
+grid-op, the sample never leaves for cert-nl's node.
+
   python3 demo/incident_coordination.py --bin build/entente [--keep] [--json FILE]
 """
 import argparse
