@@ -174,7 +174,13 @@ Status CaseBook::Invite(const Actor& as, std::string_view case_id,
       auto s = ReadState(obj);
       about = s.ok() && s->case_id == case_id;
     } else if (const json::value* t = obj.if_contains("target_ref")) {
-      about = t->is_string() && t->get_string() == case_id;
+      // An attachment shared more narrowly than the case (Attach) stays as narrow.
+      std::vector<std::string> had = row.labels.audience.recipients;
+      std::vector<std::string> case_had = view->recipients;
+      std::sort(had.begin(), had.end());
+      std::sort(case_had.begin(), case_had.end());
+      about = t->is_string() && t->get_string() == case_id && row.labels.tlp == view->tlp &&
+              had == case_had;
     }
     if (!about) return store::ScanAction::kContinue;
     auto modified = ParseTimestamp(row.version);
@@ -357,9 +363,38 @@ Result<std::string> CaseBook::Attach(const Actor& as, std::string_view case_id,
   if (view->created_by != as.identity_id && !Contains(view->recipients, as.identity_id)) {
     return Status::PermissionDenied("not a participant of case " + std::string(case_id));
   }
-  const policy::Tlp tlp = view->tlp;
+  // The relationship names the attached object: a participant who may not read the object
+  // must not learn its id from the case either.
+  policy::Tlp tlp = view->tlp;
+  std::vector<std::string> recipients = view->recipients;
+  std::optional<policy::Labels> labels;
+  store::ObjectQuery q;
+  q.collection_id = collection_.id;
+  q.ids = {std::string(source_ref)};
+  q.visible = [&as](const policy::Labels& l) { return policy::MayRead(as.reader, l); };
+  ENTENTE_RETURN_IF_ERROR(store_.ScanObjects(q, [&](const store::ObjectRow& row) {
+    labels = row.labels;
+    return store::ScanAction::kStop;
+  }));
+  if (labels) {
+    if (labels->tlp == policy::Tlp::kRed) {
+      return Status::InvalidArgument(std::string(source_ref) +
+                                     " is TLP:RED: it is not attached to a shared case");
+    }
+    if (labels->tlp > tlp) tlp = labels->tlp;
+    if (labels->tlp >= policy::Tlp::kAmber && !labels->audience.recipients.empty()) {
+      std::vector<std::string> narrowed;
+      for (const std::string& r : recipients) {
+        if (r == as.identity_id || Contains(labels->audience.recipients, r)) {
+          narrowed.push_back(r);
+        }
+      }
+      if (!Contains(narrowed, as.identity_id)) narrowed.push_back(as.identity_id);
+      recipients = std::move(narrowed);
+    }
+  }
   auto rel = BuildAttachment("relationship--" + NewUuid4(random_), source_ref, case_id,
-                             as.identity_id, NextTime(0), tlp, view->recipients);
+                             as.identity_id, NextTime(0), tlp, recipients);
   if (!rel.ok()) return rel.status();
   ENTENTE_RETURN_IF_ERROR(Store(as, {*rel}));
   return std::string(rel->at("id").get_string());

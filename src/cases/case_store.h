@@ -116,7 +116,12 @@ class CaseBook {
                         std::string_view outcome);
 
   // Attaches an object (indicator, sighting, report, note id) to the case with a
-  // relationship by `as`, marked as the case. Returns the relationship's id.
+  // relationship by `as`, marked as the case unless the object (when this collection holds
+  // it) is shared more narrowly: the relationship names it, so it is shared no wider than
+  // the object - at the stricter TLP of the two and, when the object names recipients,
+  // with the participants among them only (and `as`). A TLP:RED object is refused
+  // (invalid-argument). Such a narrowed attachment is not re-shared by Invite. Returns the
+  // relationship's id.
   Result<std::string> Attach(const Actor& as, std::string_view case_id,
                              std::string_view source_ref);
 

@@ -11,6 +11,8 @@
 namespace entente::cases {
 namespace {
 
+namespace json = boost::json;
+
 constexpr char kCsirtId[] = "identity--0a000000-0000-4000-8000-0000000000aa";
 constexpr char kPeerId[] = "identity--0b000000-0000-4000-8000-0000000000bb";
 constexpr char kOtherId[] = "identity--0c000000-0000-4000-8000-0000000000cc";
@@ -235,6 +237,53 @@ TEST_F(CaseBookTest, AttachAndUpdate) {
   auto list = book_->List(policy::LocalOperator());
   ASSERT_TRUE(list.ok());
   EXPECT_EQ(list->size(), 1u);
+}
+
+// An attachment names the attached object: an AMBER+STRICT indicator shared with the
+// CSIRT and the peer only is attached by a relationship the third participant does not
+// see, and an invitation does not re-share it (found by the three-node scenario, where a
+// foreign CERT saw the id of a sample hash it could not read).
+TEST_F(CaseBookTest, AnAttachmentIsSharedNoWiderThanTheObject) {
+  const std::string id = OpenCase();
+  ASSERT_TRUE(book_->Invite(csirt_, id, {kPeerId, kOtherId}).ok());
+  const std::string strict = "indicator--6c000000-0000-4000-8000-000000000002";
+  json::object ind{
+      {"type", "indicator"},
+      {"spec_version", "2.1"},
+      {"id", strict},
+      {"created", "2026-06-01T10:00:00.000Z"},
+      {"modified", "2026-06-01T10:00:00.000Z"},
+      {"created_by_ref", kCsirtId},
+      {"pattern", "[file:hashes.MD5 = '0123456789abcdef0123456789abcdef']"},
+      {"pattern_type", "stix"},
+      {"valid_from", "2026-06-01T10:00:00Z"},
+      {"object_marking_refs", json::array{policy::Tlp2MarkingId(policy::Tlp::kAmberStrict)}},
+      {"extensions", json::object{{policy::kAudienceExtensionId,
+                                   json::object{{"extension_type", "property-extension"},
+                                                {"recipients", json::array{kPeerId}}}}}}};
+  admission::Submitter submitter;
+  submitter.channel = admission::Channel::kOperator;
+  submitter.org_id = "csirt";
+  admission::Admission admission(collection_, submitter,
+                                 admission::Options{admission::NodeValidateOptions(), 0, nullptr});
+  std::vector<store::NewObject> row(1);
+  ASSERT_FALSE(admission.Admit(ind, &row[0]).has_value());
+  ASSERT_TRUE(store_->AddObjects(collection_.id, row).ok());
+  clock_.Advance(60'000'000);
+  ASSERT_TRUE(book_->Attach(csirt_, id, strict).ok());
+  auto seen_by = [&](const Actor& a) {
+    auto snap = book_->Load(a.reader, id);
+    EXPECT_TRUE(snap.ok());
+    return snap.ok() ? snap->attached : std::vector<std::string>{};
+  };
+  EXPECT_EQ(seen_by(peer_), std::vector<std::string>{strict});
+  EXPECT_EQ(seen_by(csirt_), std::vector<std::string>{strict});
+  EXPECT_TRUE(seen_by(other_).empty());
+  // Invited again (a no-op for the recipients, a new version of everything re-shared):
+  // the narrowed attachment is not widened.
+  clock_.Advance(60'000'000);
+  ASSERT_TRUE(book_->Invite(csirt_, id, {kOtherId}).ok());
+  EXPECT_TRUE(seen_by(other_).empty());
 }
 
 }  // namespace
