@@ -38,16 +38,6 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   return parts;
 }
 
-http::Response NotFound() {
-  return TaxiiError(404, "Not Found", "no such resource, or it is not visible to you");
-}
-
-http::Response MethodNotAllowed(std::string allow) {
-  http::Response res = TaxiiError(405, "Method Not Allowed", "allowed: " + allow);
-  res.SetHeader("Allow", std::move(allow));
-  return res;
-}
-
 std::string RootUrl(std::string_view name) { return "/" + std::string(name) + "/"; }
 
 // The version a manifest or versions page shows: the object's modified (else created)

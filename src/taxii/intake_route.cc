@@ -21,16 +21,6 @@ http::Response Json(int status, const boost::json::object& body) {
   return res;
 }
 
-http::Response NotFound() {
-  return TaxiiError(404, "Not Found", "no such resource, or it is not visible to you");
-}
-
-http::Response MethodNotAllowed(std::string allow) {
-  http::Response res = TaxiiError(405, "Method Not Allowed", "allowed: " + allow);
-  res.SetHeader("Allow", std::move(allow));
-  return res;
-}
-
 // application/json, or the TAXII media type, or anything with "+json".
 bool IsJson(std::optional<std::string_view> content_type) {
   if (!content_type) return false;

@@ -132,6 +132,16 @@ http::Response TaxiiError(int status, std::string_view title, std::string_view d
   return res;
 }
 
+http::Response NotFound() {
+  return TaxiiError(404, "Not Found", "no such resource, or it is not visible to you");
+}
+
+http::Response MethodNotAllowed(std::string allow) {
+  http::Response res = TaxiiError(405, "Method Not Allowed", "allowed: " + allow);
+  res.SetHeader("Allow", std::move(allow));
+  return res;
+}
+
 http::Response TaxiiErrorFromStatus(const Status& status) {
   int code = http::HttpStatusOf(status.code());
   // Server-side failures do not reveal internals to the client.

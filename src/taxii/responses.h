@@ -34,6 +34,11 @@ http::Response TaxiiError(int status, std::string_view title, std::string_view d
 // The error resource for a Status, with the HTTP code of http::HttpStatusOf
 // (http/status_codes.h, the one table of the HTTP layer).
 http::Response TaxiiErrorFromStatus(const Status& status);
+// 404 with the one text used for "absent" and "not yours to see" alike, so that the two
+// cannot be told apart.
+http::Response NotFound();
+// 405 with the Allow header naming `allow` (e.g. "GET, POST").
+http::Response MethodNotAllowed(std::string allow);
 
 // `text` as a JSON string literal, quotes included.
 std::string JsonQuote(std::string_view text);
