@@ -83,6 +83,14 @@ Result<store::Organisation> LocalOrg(const Node& n, const std::string& id) {
                           "organisations that live on it)");
 }
 
+// The identity of the organisation --as names, or "" without --as (every organisation).
+Result<std::string> IdentityOfAs(const Node& n, const std::string& as) {
+  if (as.empty()) return std::string();
+  auto org = LocalOrg(n, as);
+  if (!org.ok()) return org.status();
+  return org->identity_id;
+}
+
 // The contacts a send or a ping goes to: the contact --to names; or of the organisation
 // --org names (with --role), its first one (office hours before 24/7, then by rank), or
 // every one when `all`.
@@ -268,12 +276,8 @@ int RunInbox(const HotlineOptions& o) {
   if (Status s = CheckTz(o); !s.ok()) return UsageError(s.message());
   auto n = OpenNode(o);
   if (!n.ok()) return Fail(n.status());
-  std::string only;
-  if (!o.as.empty()) {
-    auto org = LocalOrg(*n, o.as);
-    if (!org.ok()) return Fail(org.status());
-    only = org->identity_id;
-  }
+  auto only = IdentityOfAs(*n, o.as);
+  if (!only.ok()) return Fail(only.status());
   auto all =
       cases::LoadMessages(*n->store, n->collection.id, n->parties, SystemClock().NowMicros());
   if (!all.ok()) return Fail(all.status());
@@ -281,7 +285,8 @@ int RunInbox(const HotlineOptions& o) {
   for (const auto& st : *all) {
     const cases::Message& m = st.message;
     const std::string& party = o.sent ? m.from : m.to;
-    if (!only.empty() ? party != only : cases::LocalOrgWithIdentity(n->parties, party) == nullptr) {
+    if (!only->empty() ? party != *only
+                       : cases::LocalOrgWithIdentity(n->parties, party) == nullptr) {
       continue;
     }
     if (o.json) {
@@ -307,18 +312,14 @@ std::string Seconds(int64_t us) {
 int RunStats(const HotlineOptions& o) {
   auto n = OpenNode(o);
   if (!n.ok()) return Fail(n.status());
-  std::string only;
-  if (!o.as.empty()) {
-    auto org = LocalOrg(*n, o.as);
-    if (!org.ok()) return Fail(org.status());
-    only = org->identity_id;
-  }
+  auto only = IdentityOfAs(*n, o.as);
+  if (!only.ok()) return Fail(only.status());
   auto all =
       cases::LoadMessages(*n->store, n->collection.id, n->parties, SystemClock().NowMicros());
   if (!all.ok()) return Fail(all.status());
   std::vector<cases::MessageState> sent;
   for (auto& st : *all) {
-    if (only.empty() || st.message.from == only) sent.push_back(std::move(st));
+    if (only->empty() || st.message.from == *only) sent.push_back(std::move(st));
   }
   std::vector<std::vector<std::string>> rows;
   for (const cases::ReachStats& s : cases::ComputeStats(sent)) {
