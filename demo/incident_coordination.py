@@ -28,7 +28,6 @@ import argparse
 import http.client
 import json
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -601,20 +600,12 @@ def main():
     except (DemoError, AssertionError, KeyError, ValueError) as e:
         error = "%s: %s" % (type(e).__name__, e)
         print("demo failed: %s" % error, file=sys.stderr)
-        for name, node in demo.nodes.items():
-            tail = node.log()[-1500:]
-            if tail:
-                print("--- %s log (end) ---\n%s" % (name, tail), file=sys.stderr)
+        fedharness.print_node_logs(demo.nodes, sys.stderr)
     except KeyboardInterrupt:
         print("interrupted; stopping the nodes", file=sys.stderr)
         status = 130
     finally:
-        for node in demo.nodes.values():
-            node.stop()
-        if args.keep:
-            print("nodes' data kept in %s" % tmp, file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        fedharness.stop_nodes(demo.nodes, tmp, args.keep, sys.stderr)
     if status == 0:
         print("OK: every step happened as issue 15 describes it.")
     elif error is None and status == 1:

@@ -21,7 +21,6 @@ between it and what the nodes hold is printed and makes the exit status 1.
 import argparse
 import json
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -461,20 +460,12 @@ def main():
         status = 1 if problems else 0
     except (DemoError, AssertionError) as e:  # fedharness reports failed commands so
         print("demo failed: %s" % e, file=sys.stderr)
-        for name, node in demo.nodes.items():
-            tail = node.log()[-1500:]
-            if tail:
-                print("--- %s log (end) ---\n%s" % (name, tail), file=sys.stderr)
+        fedharness.print_node_logs(demo.nodes, sys.stderr)
     except KeyboardInterrupt:
         print("interrupted; stopping the nodes", file=sys.stderr)
         status = 130
     finally:
-        for node in demo.nodes.values():
-            node.stop()
-        if args.keep:
-            print("nodes' data kept in %s" % tmp, file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        fedharness.stop_nodes(demo.nodes, tmp, args.keep, sys.stderr)
     return status
 
 

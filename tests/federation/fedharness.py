@@ -199,6 +199,24 @@ class Node:
         return r.returncode, counts, r.stderr
 
 
+def print_node_logs(nodes, out):
+    """After a failure: the end of each node's server log, named, on `out`."""
+    for name, node in nodes.items():
+        tail = node.log()[-1500:]
+        if tail:
+            print("--- %s log (end) ---\n%s" % (name, tail), file=out)
+
+
+def stop_nodes(nodes, tmp, keep, out):
+    """Stops every node; removes their folder `tmp` unless `keep` (then says where)."""
+    for node in nodes.values():
+        node.stop()
+    if keep:
+        print("nodes' data kept in %s" % tmp, file=out)
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 class FederationCase(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="entente-fed-")
