@@ -105,4 +105,43 @@ std::string NetworkOf(const std::string& ip, int prefix) {
          std::to_string(prefix);
 }
 
+void AddNonEqualityIndicators(const Feed& feed, size_t n_cidr, size_t n_regex, size_t n_multi,
+                              std::mt19937_64& rng, const std::function<void(std::string)>& add) {
+  std::vector<std::string> cidrs = feed.cidrs;
+  for (size_t i = 0; cidrs.size() < n_cidr && i < feed.ips.size(); ++i) {
+    cidrs.push_back(NetworkOf(feed.ips[(i * 7) % feed.ips.size()], i % 4 == 0 ? 16 : 24));
+  }
+  std::sort(cidrs.begin(), cidrs.end());
+  cidrs.erase(std::unique(cidrs.begin(), cidrs.end()), cidrs.end());
+  for (size_t i = 0; i < n_cidr; ++i) {
+    add("[ipv4-addr:value ISSUBSET '" + cidrs[i % cidrs.size()] + "']");
+  }
+  for (size_t i = 0; i < n_regex; ++i) {
+    const std::string& d = feed.domains[(i * 131) % feed.domains.size()];
+    switch (i % 4) {
+      case 0:
+        add("[url:value LIKE " + Quote("http://" + d + "/%") + "]");
+        break;
+      case 1:
+        add("[file:name LIKE " + Quote("%" + Hex(rng, 6) + "%.exe") + "]");
+        break;
+      case 2:
+        add("[url:value MATCHES " + Quote("^https?://[a-z0-9.-]*" + Hex(rng, 8)) + "]");
+        break;
+      default:
+        add("[domain-name:value MATCHES " + Quote("^[a-z]{3,8}" + Hex(rng, 5) + "\\.") + "]");
+    }
+  }
+  for (size_t i = 0; i < n_multi; ++i) {
+    const std::string& ip = feed.ips[(i * 17) % feed.ips.size()];
+    const std::string& d = feed.domains[(i * 29) % feed.domains.size()];
+    if (i % 2 == 0) {
+      add("([ipv4-addr:value = " + Quote(ip) + "] FOLLOWEDBY [domain-name:value = " + Quote(d) +
+          "]) WITHIN 300 SECONDS");
+    } else {
+      add("[domain-name:value = " + Quote(d) + "] REPEATS 3 TIMES");
+    }
+  }
+}
+
 }  // namespace entente::bench

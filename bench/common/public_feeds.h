@@ -35,4 +35,11 @@ Feed LoadFeed(const std::string& dir, const std::function<bool(const std::string
 // The IPv4 network of `ip` with `prefix` bits, as "a.b.c.d/prefix" ("" when not an address).
 std::string NetworkOf(const std::string& ip, int prefix);
 
+// The indicators both index benchmarks add after their equality patterns, through `add`
+// (one STIX pattern each): `n_cidr` ranges (the feed's CIDRs, then /16 and /24 networks of
+// its addresses), `n_regex` LIKE/MATCHES patterns and `n_multi` patterns of two
+// observations or with REPEATS, drawing from `rng` in a fixed order.
+void AddNonEqualityIndicators(const Feed& feed, size_t n_cidr, size_t n_regex, size_t n_multi,
+                              std::mt19937_64& rng, const std::function<void(std::string)>& add);
+
 }  // namespace entente::bench
