@@ -9,14 +9,5 @@
 # --json FILE (the observed outcome as JSON), --timeout S.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/scripts/install-deps.sh"
-# The node binary only; its output is shown only when the build fails.
-echo "demo: building the entente binary (the first time takes a few minutes)" >&2
-log="$(mktemp)"
-if ! ENTENTE_TARGETS=entente "$root/scripts/build.sh" >"$log" 2>&1; then
-  cat "$log" >&2
-  rm -f "$log"
-  exit 1
-fi
-rm -f "$log"
-exec python3 "$root/demo/three_nations.py" --bin "${ENTENTE_BUILD_DIR:-$root/build}/entente" "$@"
+bin="$("$root/scripts/build-binary.sh")"
+exec python3 "$root/demo/three_nations.py" --bin "$bin" "$@"
