@@ -83,6 +83,11 @@ Result<store::Organisation> LocalOrg(const Node& n, const std::string& id) {
                           "organisations that live on it)");
 }
 
+// Every hotline message of the node's collection, with its state now.
+Result<std::vector<cases::MessageState>> MessagesNow(const Node& n) {
+  return cases::LoadMessages(*n.store, n.collection.id, n.parties, SystemClock().NowMicros());
+}
+
 // The identity of the organisation --as names, or "" without --as (every organisation).
 Result<std::string> IdentityOfAs(const Node& n, const std::string& as) {
   if (as.empty()) return std::string();
@@ -181,8 +186,7 @@ int RunAck(const HotlineOptions& o) {
   std::string contact = o.contact;
   if (contact.empty()) {
     // The contact the message is with now.
-    auto all =
-        cases::LoadMessages(*n->store, n->collection.id, n->parties, SystemClock().NowMicros());
+    auto all = MessagesNow(*n);
     if (!all.ok()) return Fail(all.status());
     for (const auto& st : *all) {
       if (st.message.id == o.message) contact = st.message.chain[st.current];
@@ -234,8 +238,7 @@ int RunStatus(const HotlineOptions& o) {
   if (Status s = CheckTz(o); !s.ok()) return UsageError(s.message());
   auto n = OpenNode(o);
   if (!n.ok()) return Fail(n.status());
-  auto all =
-      cases::LoadMessages(*n->store, n->collection.id, n->parties, SystemClock().NowMicros());
+  auto all = MessagesNow(*n);
   if (!all.ok()) return Fail(all.status());
   for (const auto& st : *all) {
     if (st.message.id != o.message) continue;
@@ -278,8 +281,7 @@ int RunInbox(const HotlineOptions& o) {
   if (!n.ok()) return Fail(n.status());
   auto only = IdentityOfAs(*n, o.as);
   if (!only.ok()) return Fail(only.status());
-  auto all =
-      cases::LoadMessages(*n->store, n->collection.id, n->parties, SystemClock().NowMicros());
+  auto all = MessagesNow(*n);
   if (!all.ok()) return Fail(all.status());
   std::vector<std::vector<std::string>> rows;
   for (const auto& st : *all) {
@@ -314,8 +316,7 @@ int RunStats(const HotlineOptions& o) {
   if (!n.ok()) return Fail(n.status());
   auto only = IdentityOfAs(*n, o.as);
   if (!only.ok()) return Fail(only.status());
-  auto all =
-      cases::LoadMessages(*n->store, n->collection.id, n->parties, SystemClock().NowMicros());
+  auto all = MessagesNow(*n);
   if (!all.ok()) return Fail(all.status());
   std::vector<cases::MessageState> sent;
   for (auto& st : *all) {
