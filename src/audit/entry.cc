@@ -1,0 +1,290 @@
+// Entries to canonical JSON and back. Every field is written, empty or not, so that the
+// strictness of ParseEntry is one comparison: the text must be what encoding its own
+// reading gives back (no extra, missing, reordered or differently escaped member).
+#include "audit/entry.h"
+
+#include <boost/json.hpp>
+
+#include "common/timestamp.h"
+#include "stix/deterministic_id.h"
+
+namespace entente::audit {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kKindNames[] = {
+    "object-stored",   "egress-decision", "deletion",     "organisation-change",
+    "token-change",    "grant-change",    "peer-change",  "sovereignty-change",
+    "restricted-read", "case-event",      "intake-event", "hotline-event"};
+constexpr std::string_view kChannels[] = {"client", "peer", "sensor", "local"};
+constexpr std::string_view kDecisions[] = {"sent", "withheld", "redacted", "hashed"};
+constexpr std::string_view kTlps[] = {"amber", "amber+strict", "red"};
+
+template <typename E, size_t N>
+Result<E> EnumFrom(std::string_view text, const std::string_view (&names)[N], const char* what) {
+  for (size_t i = 0; i < N; ++i) {
+    if (names[i] == text) return static_cast<E>(i);
+  }
+  return Status::InvalidArgument(std::string("unknown ") + what + " '" + std::string(text) + "'");
+}
+
+bool IsLowerHex64(std::string_view s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// The body type each kind carries.
+size_t BodyIndexOf(EntryKind kind) {
+  switch (kind) {
+    case EntryKind::kObjectStored:
+      return 0;
+    case EntryKind::kEgressDecision:
+      return 1;
+    case EntryKind::kDeletion:
+      return 2;
+    case EntryKind::kOrganisationChange:
+    case EntryKind::kTokenChange:
+    case EntryKind::kGrantChange:
+    case EntryKind::kPeerChange:
+    case EntryKind::kSovereigntyChange:
+      return 3;
+    case EntryKind::kRestrictedRead:
+      return 4;
+    default:
+      return 5;
+  }
+}
+
+json::object MapToJson(const std::map<std::string, std::string>& m) {
+  json::object o;
+  for (const auto& [k, v] : m) o[k] = v;
+  return o;
+}
+
+struct BodyWriter {
+  json::object operator()(const ObjectStored& b) const {
+    return {{"object_id", b.object_id},   {"version", b.version},
+            {"collection", b.collection}, {"sha256", b.sha256},
+            {"submitter", b.submitter},   {"channel", kChannels[static_cast<int>(b.channel)]}};
+  }
+  json::object operator()(const EgressDecision& b) const {
+    return {{"object_id", b.object_id}, {"version", b.version},
+            {"peer", b.peer},           {"decision", kDecisions[static_cast<int>(b.decision)]},
+            {"rule", b.rule},           {"reason", b.reason}};
+  }
+  json::object operator()(const Deletion& b) const {
+    return {{"object_id", b.object_id},
+            {"version", b.version},
+            {"collection", b.collection},
+            {"by", b.by},
+            {"reason", b.reason}};
+  }
+  json::object operator()(const Change& b) const {
+    return {{"subject", b.subject},
+            {"action", b.action},
+            {"by", b.by},
+            {"fields", MapToJson(b.fields)}};
+  }
+  json::object operator()(const RestrictedRead& b) const {
+    return {{"object_id", b.object_id},
+            {"version", b.version},
+            {"tlp", kTlps[static_cast<int>(b.tlp)]},
+            {"reader", b.reader},
+            {"token_id", b.token_id},
+            {"via", b.via}};
+  }
+  json::object operator()(const ActivityEvent& b) const {
+    return {
+        {"subject", b.subject}, {"event", b.event}, {"by", b.by}, {"detail", MapToJson(b.detail)}};
+  }
+};
+
+// Reads string members; a member that is present but not a string is an error.
+class Reader {
+ public:
+  explicit Reader(const json::object& o) : o_(o) {}
+  std::string Str(std::string_view key) {
+    const json::value* v = o_.if_contains(key);
+    if (v == nullptr) return {};
+    if (!v->is_string()) {
+      bad_ = "body." + std::string(key) + " is not a string";
+      return {};
+    }
+    return std::string(v->get_string());
+  }
+  std::map<std::string, std::string> Map(std::string_view key) {
+    std::map<std::string, std::string> out;
+    const json::value* v = o_.if_contains(key);
+    if (v == nullptr) return out;
+    if (!v->is_object()) {
+      bad_ = "body." + std::string(key) + " is not an object";
+      return out;
+    }
+    for (const auto& kv : v->get_object()) {
+      if (!kv.value().is_string()) {
+        bad_ = "body." + std::string(key) + " holds a value that is not a string";
+        return out;
+      }
+      out[std::string(kv.key())] = std::string(kv.value().get_string());
+    }
+    return out;
+  }
+  const std::string& bad() const { return bad_; }
+
+ private:
+  const json::object& o_;
+  std::string bad_;
+};
+
+Result<EntryBody> ReadBody(EntryKind kind, const json::object& o) {
+  Reader r(o);
+  EntryBody body;
+  switch (BodyIndexOf(kind)) {
+    case 0: {
+      ObjectStored b{r.Str("object_id"), r.Str("version"),   r.Str("collection"),
+                     r.Str("sha256"),    r.Str("submitter"), Channel::kClient};
+      auto c = EnumFrom<Channel>(r.Str("channel"), kChannels, "channel");
+      if (!c.ok()) return c.status();
+      b.channel = *c;
+      body = b;
+      break;
+    }
+    case 1: {
+      EgressDecision b{r.Str("object_id"), r.Str("version"), r.Str("peer"),
+                       Decision::kSent,    r.Str("rule"),    r.Str("reason")};
+      auto d = EnumFrom<Decision>(r.Str("decision"), kDecisions, "decision");
+      if (!d.ok()) return d.status();
+      b.decision = *d;
+      body = b;
+      break;
+    }
+    case 2:
+      body = Deletion{r.Str("object_id"), r.Str("version"), r.Str("collection"), r.Str("by"),
+                      r.Str("reason")};
+      break;
+    case 3:
+      body = Change{r.Str("subject"), r.Str("action"), r.Str("by"), r.Map("fields")};
+      break;
+    case 4: {
+      RestrictedRead b{r.Str("object_id"), r.Str("version"),  Tlp::kAmber,
+                       r.Str("reader"),    r.Str("token_id"), r.Str("via")};
+      auto t = EnumFrom<Tlp>(r.Str("tlp"), kTlps, "tlp");
+      if (!t.ok()) return t.status();
+      b.tlp = *t;
+      body = b;
+      break;
+    }
+    default:
+      body = ActivityEvent{r.Str("subject"), r.Str("event"), r.Str("by"), r.Map("detail")};
+  }
+  if (!r.bad().empty()) return Status::InvalidArgument(r.bad());
+  return body;
+}
+
+bool AnyStringHasSecret(const json::value& v) {
+  if (v.is_string()) return ContainsTokenSecret(v.get_string());
+  if (v.is_object()) {
+    for (const auto& kv : v.get_object()) {
+      if (ContainsTokenSecret(kv.key()) || AnyStringHasSecret(kv.value())) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string_view KindName(EntryKind kind) { return kKindNames[static_cast<int>(kind)]; }
+
+Result<EntryKind> KindFromName(std::string_view name) {
+  return EnumFrom<EntryKind>(name, kKindNames, "entry kind");
+}
+
+std::string_view EntrySubject(const Entry& entry) {
+  return std::visit(
+      [](const auto& b) -> std::string_view {
+        if constexpr (requires { b.object_id; }) {
+          return b.object_id;
+        } else {
+          return b.subject;
+        }
+      },
+      entry.body);
+}
+
+bool ContainsTokenSecret(std::string_view text) {
+  for (size_t pos = text.find("ent_"); pos != std::string_view::npos;
+       pos = text.find("ent_", pos + 1)) {
+    size_t run = 0;
+    for (size_t i = pos + 4; i < text.size(); ++i) {
+      char c = text[i];
+      bool b64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '_';
+      if (!b64) break;
+      ++run;
+    }
+    if (run >= 43) return true;
+  }
+  return false;
+}
+
+Result<std::string> EncodeEntry(const RecordedEntry& e) {
+  if (e.entry.body.index() != BodyIndexOf(e.entry.kind)) {
+    return Status::InvalidArgument("entry body is not of the type its kind " +
+                                   std::string(KindName(e.entry.kind)) + " carries");
+  }
+  if (const auto* stored = std::get_if<ObjectStored>(&e.entry.body);
+      stored != nullptr && !IsLowerHex64(stored->sha256)) {
+    return Status::InvalidArgument("object-stored sha256 must be 64 lower-case hex digits");
+  }
+  if (e.time_us < 0 || e.time_us > 253402300799999999) {
+    return Status::InvalidArgument("entry time out of range");
+  }
+  json::object body = std::visit(BodyWriter{}, e.entry.body);
+  if (AnyStringHasSecret(body)) {
+    return Status::InvalidArgument("a token secret cannot enter the record (" +
+                                   std::string(KindName(e.entry.kind)) + " entry)");
+  }
+  json::object o{{"v", 1},
+                 {"index", e.index},
+                 {"time", FormatTimestamp(e.time_us, 6)},
+                 {"kind", KindName(e.entry.kind)},
+                 {"body", std::move(body)}};
+  return stix::CanonicalJson(o);
+}
+
+Result<RecordedEntry> ParseEntry(std::string_view text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return Status::InvalidArgument("entry is not a JSON object");
+  const json::object& o = v.get_object();
+  const json::value* kind = o.if_contains("kind");
+  const json::value* index = o.if_contains("index");
+  const json::value* time = o.if_contains("time");
+  const json::value* body = o.if_contains("body");
+  if (kind == nullptr || !kind->is_string()) return Status::InvalidArgument("entry has no kind");
+  if (index == nullptr || !(index->is_uint64() || (index->is_int64() && index->as_int64() >= 0)))
+    return Status::InvalidArgument("entry has no index");
+  if (time == nullptr || !time->is_string()) return Status::InvalidArgument("entry has no time");
+  if (body == nullptr || !body->is_object()) return Status::InvalidArgument("entry has no body");
+  RecordedEntry out;
+  auto k = KindFromName(kind->get_string());
+  if (!k.ok()) return k.status();
+  out.entry.kind = *k;
+  out.index = index->is_uint64() ? index->get_uint64() : static_cast<uint64_t>(index->as_int64());
+  auto ts = ParseTimestamp(time->get_string());
+  if (!ts.ok()) return Status::InvalidArgument("entry time: " + ts.status().message());
+  out.time_us = ts->micros;
+  auto b = ReadBody(*k, body->get_object());
+  if (!b.ok()) return b.status();
+  out.entry.body = std::move(b).value();
+  auto again = EncodeEntry(out);
+  if (!again.ok()) return again.status();
+  if (*again != text) return Status::InvalidArgument("entry is not in its canonical encoding");
+  return out;
+}
+
+}  // namespace entente::audit
