@@ -4,6 +4,7 @@
 //
 //   bench_store_ingest [--count N] [--batch B] [--page P] [--synchronous FULL|NORMAL]
 //                      [--dir D] [--iocs file.tsv.gz] [--validate] [--no-values]
+//                      [--audit on|off] [--no-scan]
 //   bench_store_ingest --count N --write-bundle FILE
 //
 // --iocs defaults to $ENTENTE_BENCH_DATA/iocs/maltrail-static.tsv.gz (docs/benchmarks.md,
@@ -17,6 +18,11 @@
 // newer version of an earlier indicator. Each carries the value its pattern compares, as
 // admission gives it for the value index (store.h NewObject::values); --no-values leaves
 // it out, to measure what the index costs.
+//
+// --audit on records every version stored in the node's record (DATA/audit.db beside the
+// store, admission/record.h), as `entente` does: one append per batch, inside the store's
+// transaction; off (the default) stores without it. Alternate the two to measure what the
+// record costs (docs/benchmarks.md, "Record: cost on ingest"). --no-scan skips the scans.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,6 +36,8 @@
 #include <string>
 #include <vector>
 
+#include "admission/record.h"
+#include "audit/log.h"
 #include "common/timestamp.h"
 #include "stix/stix.h"
 #include "store/store.h"
@@ -59,6 +67,8 @@ struct Options {
   std::string iocs;  // empty: $ENTENTE_BENCH_DATA/iocs/maltrail-static.tsv.gz
   bool validate = false;
   bool no_values = false;
+  bool audit = false;
+  bool scan = true;
   std::string write_bundle;  // when set: write the objects as a bundle file and stop
 };
 
@@ -146,6 +156,8 @@ class ObjectMaker {
     n.json = json::serialize(o);
     n.labels.tlp = entente::policy::Tlp::kGreen;
     n.labels.owner_org = "org-bench";
+    n.submitter = "org-bench";  // as admission fills them for a client's POST
+    n.channel = "client";
     n.values = {ComparedValue(ioc.value)};
     return n;
   }
@@ -205,6 +217,11 @@ bool ParseArgs(int argc, char** argv, Options* o) {
       o->validate = true;
     } else if (a == "--no-values") {
       o->no_values = true;
+    } else if (a == "--no-scan") {
+      o->scan = false;
+    } else if (a == "--audit" && (v = next()) != nullptr &&
+               (std::strcmp(v, "on") == 0 || std::strcmp(v, "off") == 0)) {
+      o->audit = std::strcmp(v, "on") == 0;
     } else if ((a == "--count" || a == "--batch" || a == "--page" || a == "--synchronous" ||
                 a == "--dir" || a == "--iocs" || a == "--write-bundle") &&
                (v = next()) != nullptr) {
@@ -218,7 +235,8 @@ bool ParseArgs(int argc, char** argv, Options* o) {
     } else {
       std::fprintf(stderr,
                    "usage: %s [--count N] [--batch B] [--page P] [--synchronous S] "
-                   "[--dir D] [--iocs F] [--validate] [--no-values] [--write-bundle FILE]\n",
+                   "[--dir D] [--iocs F] [--validate] [--no-values] [--audit on|off] [--no-scan] "
+                   "[--write-bundle FILE]\n",
                    argv[0]);
       return false;
     }
@@ -252,6 +270,8 @@ int main(int argc, char** argv) {
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");
   std::filesystem::remove(path + "-shm");
+  const std::string record_path = opt.dir + "/audit.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(record_path + suffix);
 
   auto iocs = LoadIocs(opt.iocs, static_cast<size_t>(opt.count));
   if (iocs.empty()) {
@@ -264,6 +284,18 @@ int main(int argc, char** argv) {
   entente::store::SqliteOptions so;
   so.create_if_missing = true;
   so.synchronous = opt.synchronous;
+  std::shared_ptr<entente::audit::AuditLog> record;
+  if (opt.audit) {
+    entente::audit::LogOptions lo;
+    lo.synchronous = opt.synchronous;
+    auto log = entente::audit::AuditLog::Open(record_path, lo);
+    if (!log.ok()) {
+      std::fprintf(stderr, "%s\n", log.status().ToString().c_str());
+      return 1;
+    }
+    record = std::move(log).value();
+    so.observer = std::make_shared<entente::admission::StoreRecorder>(record);
+  }
   auto opened = entente::store::OpenSqliteStore(path, so);
   if (!opened.ok()) {
     std::fprintf(stderr, "%s\n", opened.status().ToString().c_str());
@@ -313,6 +345,8 @@ int main(int argc, char** argv) {
     for (const auto& a : *r) added += a.outcome == entente::store::AddOutcome::kAdded;
   }
   const int64_t db_bytes = FileSize(path), wal_bytes = FileSize(path + "-wal");
+  const int64_t record_bytes = FileSize(record_path) + FileSize(record_path + "-wal");
+  const int64_t record_entries = record != nullptr ? static_cast<int64_t>(record->Size()) : 0;
   const double st = Seconds(store_time), vt = Seconds(validate_time);
   std::printf(
       "{\"phase\":\"ingest\",\"objects\":%lld,\"added\":%lld,\"batch\":%d,\"synchronous\":\"%s\","
@@ -321,7 +355,8 @@ int main(int argc, char** argv) {
       "\"store_cpu_seconds\":%.3f,\"store_objects_per_cpu_s\":%.0f,"
       "\"validate\":%s,\"invalid\":%lld,\"validate_seconds\":%.3f,"
       "\"validate_and_store_objects_per_s\":%.0f,\"generate_seconds\":%.3f,"
-      "\"db_bytes\":%lld,\"wal_bytes\":%lld,\"disk_bytes_per_object\":%.0f}\n",
+      "\"db_bytes\":%lld,\"wal_bytes\":%lld,\"disk_bytes_per_object\":%.0f,"
+      "\"audit\":\"%s\",\"record_entries\":%lld,\"record_bytes\":%lld}\n",
       static_cast<long long>(opt.count), static_cast<long long>(added), opt.batch,
       opt.synchronous.c_str(), opt.no_values ? "false" : "true",
       static_cast<double>(bytes) / static_cast<double>(opt.count), st,
@@ -329,11 +364,14 @@ int main(int argc, char** argv) {
       opt.validate ? "true" : "false", static_cast<long long>(invalid), vt,
       static_cast<double>(opt.count) / (st + vt), Seconds(make_time),
       static_cast<long long>(db_bytes), static_cast<long long>(wal_bytes),
-      static_cast<double>(db_bytes + wal_bytes) / static_cast<double>(opt.count));
+      static_cast<double>(db_bytes + wal_bytes) / static_cast<double>(opt.count),
+      opt.audit ? "on" : "off", static_cast<long long>(record_entries),
+      static_cast<long long>(record_bytes));
   std::fflush(stdout);
 
   // ---- paginated scan, as a TAXII client pages with the date_added cursor ----
   for (bool all_versions : {false, true}) {
+    if (!opt.scan) break;
     int64_t rows = 0, pages = 0, scanned_bytes = 0;
     uint64_t checksum = 0;
     std::optional<int64_t> cursor;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "admission/observable_values.h"
+#include "admission/record.h"
 #include "pattern/index/fast_classify.h"
 #include "pattern/parser.h"
 
@@ -54,7 +55,9 @@ Admission::Admission(const store::Collection& collection, Submitter submitter, O
     : default_tlp_(collection.default_tlp),
       submitter_(std::move(submitter)),
       options_(std::move(options)),
-      owner_(OwnerOf(submitter_)) {}
+      owner_(OwnerOf(submitter_)),
+      recorded_submitter_(submitter_.channel == Channel::kPeer ? submitter_.peer.name : owner_),
+      recorded_channel_(RecordChannelName(submitter_)) {}
 
 std::optional<Refusal> Admission::Admit(const boost::json::object& obj, store::NewObject* out) {
   warninglist_hits_.clear();
@@ -104,6 +107,8 @@ std::optional<Refusal> Admission::Admit(const boost::json::object& obj, store::N
   out->version_us = key->version_us;
   out->labels = policy::LabelObject(obj, default_tlp_, owner_);
   out->override_owner = submitter_.channel != Channel::kPeer && submitter_.override_owner;
+  out->submitter = recorded_submitter_;
+  out->channel = recorded_channel_;
   // 6. Flagged, not refused: an indicator looking for a value on a warninglist.
   if (options_.warninglists != nullptr && !options_.warninglists->lists().empty() &&
       out->type == "indicator") {

@@ -70,6 +70,9 @@ struct Submitter {
   // kClient, kOperator: an administrator's explicit override: the authorship rule is not
   // applied and the admitted objects carry store::NewObject::override_owner.
   bool override_owner = false;
+  // kOperator: the objects come from a sensor (`entente sense`): the record names the
+  // channel "sensor" (admission/record.h).
+  bool sensor = false;
 };
 
 struct Options {
@@ -131,6 +134,8 @@ class Admission {
   Submitter submitter_;
   Options options_;
   std::string owner_;
+  std::string recorded_submitter_;  // NewObject::submitter of every admitted object
+  std::string recorded_channel_;    // NewObject::channel
   boost::json::serializer serializer_;
   std::string scratch_;  // SerializeInto's buffer, reused
   std::vector<pattern::index::WarninglistHit> warninglist_hits_;

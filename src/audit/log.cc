@@ -54,6 +54,21 @@ class AuditLog::Impl : public HashSource {
     return h;
   }
 
+  // Resumes the frontier from the stored tree when the file holds more leaves than this
+  // process appended (another process appended). Called inside a write transaction.
+  Status CatchUp() {
+    auto st = db_.Prepare("SELECT max(idx) FROM nodes WHERE level=0");
+    if (!st.ok()) return st.status();
+    if (int rc = st->Step(); rc != SQLITE_ROW) return db_.Error(rc, "read the record's size");
+    const uint64_t stored = st->IsNull(0) ? 0 : static_cast<uint64_t>(st->Int(0)) + 1;
+    st = Status::Internal("released");
+    if (stored == appender_.size()) return Status::Ok();
+    auto resumed = TreeAppender::Resume(*this, stored);
+    if (!resumed.ok()) return resumed.status();
+    appender_ = std::move(resumed).value();
+    return Status::Ok();
+  }
+
   Db db_;
   LogOptions options_;
   TreeAppender appender_;
@@ -99,12 +114,24 @@ Result<uint64_t> AuditLog::Append(std::span<const Entry> entries) {
     if (!text.ok()) return text.status();
     texts.push_back(std::move(text).value());
   }
-  TreeAppender next = d.appender_;
   ENTENTE_RETURN_IF_ERROR(d.db_.Exec("BEGIN IMMEDIATE", "begin an append to the record"));
   auto fail = [&](Status s) {
     (void)d.db_.Exec("ROLLBACK", "roll back");
     return s;
   };
+  // Another process (a CLI command beside `entente serve`) may have appended since this
+  // one last did: continue from the stored tree, under the write lock just taken.
+  if (Status s = d.CatchUp(); !s.ok()) return fail(s);
+  if (d.appender_.size() != first) {
+    first = d.appender_.size();
+    texts.clear();
+    for (size_t i = 0; i < entries.size(); ++i) {
+      auto text = EncodeEntry({first + i, now, entries[i]});
+      if (!text.ok()) return fail(text.status());
+      texts.push_back(std::move(text).value());
+    }
+  }
+  TreeAppender next = d.appender_;
   auto ins = d.db_.Prepare(
       "INSERT INTO entries(idx, time_us, kind, subject, entry) VALUES(?1,?2,?3,?4,?5)");
   if (!ins.ok()) return fail(ins.status());

@@ -158,10 +158,17 @@ int RunInit(const InitOptions& o) {
   // On failure, leave the folder as it was: an initialised node is never half-made.
   auto undo = [&] {
     RemoveStoreFiles(db);
+    RemoveStoreFiles(RecordPathIn(dir));
     if (created) ::rmdir(dir.c_str());
   };
 
-  auto opened = OpenStoreFile(db, true);
+  // The node's record starts with its own making: the admin organisation and token.
+  auto record = OpenNodeRecord(dir);
+  if (!record.ok()) {
+    undo();
+    return Fail(record.status());
+  }
+  auto opened = OpenStoreFile(db, true, *record);
   if (!opened.ok()) {
     undo();
     return Fail(

@@ -3,6 +3,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <climits>
+#include <cstdlib>
+#include <map>
+#include <mutex>
 
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +16,7 @@
 #include <sstream>
 
 #include "admission/observable_values.h"
+#include "admission/record.h"
 #include "common/env.h"
 #include "policy/access.h"
 
@@ -34,6 +39,40 @@ std::string StorePathIn(const std::string& dir) {
   return dir + "/entente.db";
 }
 
+namespace {
+StoreOpener& TestOpener() {
+  static StoreOpener opener;
+  return opener;
+}
+bool TestOpenerSet() { return static_cast<bool>(TestOpener()); }
+}  // namespace
+
+std::string RecordPathIn(const std::string& dir) {
+  if (!dir.empty() && dir.back() == '/') return dir + "audit.db";
+  return dir + "/audit.db";
+}
+
+Result<std::shared_ptr<audit::AuditLog>> OpenNodeRecord(const std::string& dir) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<audit::AuditLog>> open_logs;
+  std::string path = RecordPathIn(dir);
+  char resolved[PATH_MAX];
+  if (::realpath(dir.c_str(), resolved) != nullptr) path = RecordPathIn(resolved);
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = open_logs.find(path);
+  if (it != open_logs.end()) return it->second;
+  auto opened = audit::AuditLog::Open(path);
+  if (!opened.ok()) {
+    return Status(opened.status().code(),
+                  "cannot open the node's record " + path + ": " + opened.status().message());
+  }
+  // The record names organisations, peers and objects: the owner's alone, as the store.
+  (void)::chmod(path.c_str(), 0600);
+  std::shared_ptr<audit::AuditLog> log = std::move(opened).value();
+  open_logs.emplace(path, log);
+  return log;
+}
+
 Result<std::unique_ptr<store::Store>> OpenNodeStore(const std::string& dir) {
   std::string path = StorePathIn(dir);
   struct stat st;
@@ -42,7 +81,13 @@ Result<std::unique_ptr<store::Store>> OpenNodeStore(const std::string& dir) {
                            " (--data: run `entente init` first or point --data / "
                            "$ENTENTE_DATA at a node folder)");
   }
-  auto opened = OpenStoreFile(path, false);
+  std::shared_ptr<audit::AuditLog> record;
+  if (!TestOpenerSet()) {
+    auto log = OpenNodeRecord(dir);
+    if (!log.ok()) return log.status();
+    record = std::move(log).value();
+  }
+  auto opened = OpenStoreFile(path, false, std::move(record));
   if (!opened.ok()) {
     return Status(opened.status().code(), "cannot open " + path + ": " + opened.status().message());
   }
@@ -79,18 +124,13 @@ Result<policy::Requester> RequesterFromFlags(store::Store& store, const std::str
   return policy::RequesterFor(store::OrgFactsOf(std::move(*org)), std::move(individual_id));
 }
 
-namespace {
-StoreOpener& TestOpener() {
-  static StoreOpener opener;
-  return opener;
-}
-}  // namespace
-
 void SetStoreOpenerForTesting(StoreOpener opener) { TestOpener() = std::move(opener); }
 
-Result<std::unique_ptr<store::Store>> OpenStoreFile(const std::string& path, bool create) {
+Result<std::unique_ptr<store::Store>> OpenStoreFile(const std::string& path, bool create,
+                                                    std::shared_ptr<audit::AuditLog> record) {
   if (TestOpener()) return TestOpener()(path, create);
   store::SqliteOptions options;
+  if (record != nullptr) options.observer = std::make_shared<admission::StoreRecorder>(record);
   options.create_if_missing = create;
   // The one rule for what the value index holds, for versions stored before it existed.
   options.extract_values = admission::ObservableValuesOfJson;

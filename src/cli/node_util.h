@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "audit/log.h"
 #include "entente/status.h"
 #include "policy/policy.h"
 #include "store/federation_state.h"
@@ -31,12 +32,23 @@ std::string ResolveDataDir(const std::string& flag);
 // DIR/entente.db
 std::string StorePathIn(const std::string& dir);
 
-// Opens the store of an initialised node (io-error if DIR holds none).
+// DIR/audit.db: the node's record (audit/log.h, docs/record.md).
+std::string RecordPathIn(const std::string& dir);
+
+// The node's record in DIR, created on first use (a data folder made before the record
+// existed gets it then). Opened once per process: later calls for the same DIR give the
+// same log, so that one process appends with one frontier.
+Result<std::shared_ptr<audit::AuditLog>> OpenNodeRecord(const std::string& dir);
+
+// Opens the store of an initialised node (io-error if DIR holds none), its writes
+// recorded in the node's record (OpenNodeRecord): a write the record cannot take fails.
 Result<std::unique_ptr<store::Store>> OpenNodeStore(const std::string& dir);
 
 // Opens the store file at `path` (creating it when `create`): the SQLite store, or the
-// opener installed by SetStoreOpenerForTesting.
-Result<std::unique_ptr<store::Store>> OpenStoreFile(const std::string& path, bool create);
+// opener installed by SetStoreOpenerForTesting (which records nothing). With `record`,
+// the store's writes are recorded there (admission/record.h StoreRecorder).
+Result<std::unique_ptr<store::Store>> OpenStoreFile(
+    const std::string& path, bool create, std::shared_ptr<audit::AuditLog> record = nullptr);
 using StoreOpener =
     std::function<Result<std::unique_ptr<store::Store>>(const std::string& path, bool create)>;
 // Tests substitute an in-memory store; pass {} to restore the default. Not thread-safe.

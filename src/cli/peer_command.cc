@@ -216,6 +216,9 @@ int RunPeerSync(const PeerNameOptions& o) {
   if (!peer.ok()) return Fail(peer.status());
   fed::FederationOptions options;
   options.limits.validate = admission::NodeValidateOptions();
+  auto record = OpenNodeRecord(ResolveDataDir(o.data));
+  if (!record.ok()) return Fail(record.status());
+  options.limits.record = *record;
   options.log = [](const std::string& line) { std::cerr << line << std::endl; };
   fed::RoundReport r;
   Status s = fed::SyncPeerOnce(*node->store, *node->peers, *peer, options, &r);

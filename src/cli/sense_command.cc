@@ -387,6 +387,7 @@ class Sense {
     admission::Submitter as;
     as.channel = admission::Channel::kOperator;
     as.org_id = org.id;
+    as.sensor = true;  // recorded as channel "sensor"
     return as;
   }
   static sightings::AggregatorOptions AggregatorOptionsFor(const SenseOptions& o,

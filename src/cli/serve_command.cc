@@ -108,6 +108,10 @@ int RunServe(const ServeOptions& o) {
   }
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
+  // The node's record (the store already records its writes there): restricted reads
+  // and egress decisions are recorded by the TAXII server and the federation.
+  auto record = OpenNodeRecord(ResolveDataDir(o.data));
+  if (!record.ok()) return Fail(record.status());
   // The node's warninglists, as `entente warninglist` changes them while the node runs
   // (looked at once a second at most): an indicator POSTed that looks for a listed value
   // is flagged in its status.
@@ -124,6 +128,7 @@ int RunServe(const ServeOptions& o) {
   options.tls_cert = o.tls_cert;
   options.tls_key = o.tls_key;
   options.validate = admission::NodeValidateOptions();
+  options.record = *record;
   admission::PatternLimits pattern_limits;
   pattern_limits.envelope_instructions = o.envelope_pattern_budget;
   options.envelope_pattern_checker = [pattern_limits] {
@@ -202,6 +207,7 @@ int RunServe(const ServeOptions& o) {
   if (!o.no_federation) {
     federation::FederationOptions fed_options;
     fed_options.limits.validate = options.validate;
+    fed_options.limits.record = *record;
     fed_options.log = LogLine;
     auto started =
         federation::Federation::Start(**store, *federation_state, std::move(fed_options));

@@ -274,6 +274,14 @@ Result<PeerSyncer::PushPage> PeerSyncer::PreparePushPage(const CollectionLink& l
   for (const Row& row : rows) keys.emplace_back(row.id, row.version);
   auto provenance = store_.GetProvenances(link.local, keys);
   if (!provenance.ok()) return provenance.status();
+  std::vector<audit::Entry> decisions;
+  auto decided = [&](const Row& row, audit::Decision decision, std::string rule,
+                     std::string reason) {
+    if (limits_.record == nullptr) return;
+    decisions.push_back({audit::EntryKind::kEgressDecision,
+                         audit::EgressDecision{row.id, row.version, peer_.name, decision,
+                                               std::move(rule), std::move(reason)}});
+  };
   for (size_t i = 0; i < rows.size(); ++i) {
     const Row& row = rows[i];
     auto egress = PrepareEgress(profile, all_peers, local_node_, row.id, row.json, row.labels,
@@ -281,11 +289,28 @@ Result<PeerSyncer::PushPage> PeerSyncer::PreparePushPage(const CollectionLink& l
     if (!egress.ok()) {
       ++page.withheld;
       Log(egress.status().message() + "; not sent");
+      decided(row, audit::Decision::kWithheld, "unpreparable", egress.status().message());
       continue;
     }
     if (!egress->decision.send) {
       ++page.withheld;
+      decided(row, audit::Decision::kWithheld, "egress-gate", egress->decision.reason);
       continue;
+    }
+    {
+      // What the gate changed on the way out: removed parts, sovereignty's redactions
+      // and keyed hashes (policy::EgressDecision::changes).
+      std::string changes;
+      bool hashed = false;
+      for (const std::string& c : egress->decision.changes) {
+        changes += (changes.empty() ? "" : "; ") + c;
+        if (c.find("hashed") != std::string::npos) hashed = true;
+      }
+      decided(row,
+              changes.empty() ? audit::Decision::kSent
+              : hashed        ? audit::Decision::kHashed
+                              : audit::Decision::kRedacted,
+              changes.empty() ? "egress-gate" : "sovereignty", changes);
     }
     Outgoing out;
     out.version.id = row.id;
@@ -294,6 +319,14 @@ Result<PeerSyncer::PushPage> PeerSyncer::PreparePushPage(const CollectionLink& l
     out.json = std::move(egress->json);
     out.path = std::move(egress->sent_path);
     page.outgoing.push_back(std::move(out));
+  }
+  // Recorded before anything of the page leaves (docs/record.md).
+  if (!decisions.empty()) {
+    auto appended = limits_.record->Append(decisions);
+    if (!appended.ok()) {
+      return Status::Unavailable("the node's record cannot be written (" +
+                                 appended.status().message() + "); nothing was sent");
+    }
   }
   return page;
 }

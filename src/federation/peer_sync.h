@@ -50,6 +50,7 @@
 #include <optional>
 #include <string>
 
+#include "audit/log.h"
 #include "common/env.h"
 #include "entente/status.h"
 #include "federation/peer.h"
@@ -71,6 +72,11 @@ struct SyncLimits {
   // Pull stores checked objects, and push records acknowledged versions, with the
   // checkpoint at least this often (in objects) and at the end of every round.
   size_t commit_every = 10'000;
+  // The node's record (audit/log.h): every version a push reads is recorded as an
+  // egress-decision (sent, redacted, hashed or withheld, with the gate's reason) in one
+  // append per page, before anything of the page leaves; when the record cannot be
+  // written the page is not sent and the round fails. Null: not recorded.
+  std::shared_ptr<audit::AuditLog> record;
 };
 
 struct RoundReport {

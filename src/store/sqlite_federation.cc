@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "store/federation_state.h"
+#include "store/records.h"
 #include "store/sqlite_store.h"
 
 namespace entente::store {
@@ -144,6 +145,37 @@ Status SqliteFederationState::Prepare() {
   });
 }
 
+namespace {
+
+// What the record keeps of a peer's configuration: its public facts, never the token it
+// presents there nor the key of its keyed hashes.
+ConfigChange PeerChange(const Peer& peer, std::string action) {
+  ConfigChange change{ConfigChange::Subject::kPeer, peer.name, std::move(action), {}};
+  auto links = [](const std::vector<CollectionLink>& list) {
+    std::vector<std::string> out;
+    for (const CollectionLink& l : list) out.push_back(l.remote + "=" + l.local);
+    return EncodeStringList(out);
+  };
+  std::vector<std::string> rules;
+  for (const policy::SovereigntyRule& r : peer.rules) {
+    rules.push_back(r.object_type + (r.property.empty() ? "" : "." + r.property) + ":" +
+                    std::string(policy::SovereigntyActionName(r.action)));
+  }
+  change.fields = {{"url", peer.api_root_url},
+                   {"jurisdiction", peer.jurisdiction},
+                   {"communities", EncodeStringList(peer.communities)},
+                   {"recipients", EncodeStringList(peer.recipients)},
+                   {"pull", links(peer.pull)},
+                   {"push", links(peer.push)},
+                   {"rules", EncodeStringList(rules)},
+                   {"local_org", peer.local_org},
+                   {"hop_limit", std::to_string(peer.hop_limit)},
+                   {"quota", std::to_string(peer.quota)}};
+  return change;
+}
+
+}  // namespace
+
 Status SqliteFederationState::AddPeer(const Peer& peer) {
   const std::string config = json::serialize(PeerToJson(peer));
   return store_.InWriteTransaction("add peer", [&](Connection& c) -> Status {
@@ -156,7 +188,7 @@ Status SqliteFederationState::AddPeer(const Peer& peer) {
     if (c.Changes() == 0) {
       return Status::AlreadyExists("a peer with this name exists (name: " + peer.name + ")");
     }
-    return Status::Ok();
+    return store_.Observe(PeerChange(peer, "add"));
   });
 }
 
@@ -167,7 +199,8 @@ Status SqliteFederationState::PutPeer(const Peer& peer) {
     if (!st.ok()) return st.status();
     st->Bind(1, peer.name);
     st->Bind(2, config);
-    return st->Exec("put peer");
+    ENTENTE_RETURN_IF_ERROR(st->Exec("put peer"));
+    return store_.Observe(PeerChange(peer, "put"));
   });
 }
 
@@ -217,7 +250,7 @@ Status SqliteFederationState::RemovePeer(std::string_view name) {
       st->Bind(1, name);
       ENTENTE_RETURN_IF_ERROR(st->Exec("remove peer state"));
     }
-    return Status::Ok();
+    return store_.Observe({ConfigChange::Subject::kPeer, std::string(name), "remove", {}});
   });
 }
 

@@ -6,6 +6,7 @@
 
 #include "store/records.h"
 #include "store/sqlite_store.h"
+#include "store/write_observer.h"
 
 namespace entente::store {
 namespace {
@@ -331,6 +332,9 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
   mark->Bind(1, seq);
   mark->Bind(2, last_added);
   ENTENTE_RETURN_IF_ERROR(mark->Exec("add objects: record last date_added"));
+  if (options_.observer != nullptr) {
+    ENTENTE_RETURN_IF_ERROR(options_.observer->ObjectsAdded(collection_id, objects, results));
+  }
   if (known != nullptr) known->as_of_last_added = last_added;
   return Status::Ok();
 }
@@ -516,6 +520,13 @@ Result<int64_t> SqliteStore::DeleteObject(std::string_view collection_id, std::s
       tomb->Reset();
     }
     removed = static_cast<int64_t>(doomed.size());
+    if (options_.observer != nullptr) {
+      std::vector<std::string> gone;
+      gone.reserve(doomed.size());
+      for (const auto& d : doomed) gone.push_back(d.second);
+      ENTENTE_RETURN_IF_ERROR(
+          options_.observer->VersionsDeleted(collection_id, id, gone, owner_org));
+    }
     // The remaining versions elect their first and last again (ties: stored first).
     auto flags = c.Prepare(
         "UPDATE objects SET "

@@ -105,6 +105,11 @@ SqliteStore::Reader::~Reader() {
   }
 }
 
+Status SqliteStore::Observe(const ConfigChange& change) {
+  if (options_.observer == nullptr) return Status::Ok();
+  return options_.observer->ConfigChanged(change);
+}
+
 Result<SqliteStore::Reader> SqliteStore::BorrowReader() {
   {
     std::lock_guard<std::mutex> lock(pool_mu_);
@@ -234,7 +239,17 @@ Status SqliteStore::PutOrganisation(const Organisation& org) {
     st->Bind(6, org.client_of);
     st->Bind(7, EncodeStringList(org.communities));
     st->Bind(8, int64_t{org.admin ? 1 : 0});
-    return st->Exec("put organisation");
+    ENTENTE_RETURN_IF_ERROR(st->Exec("put organisation"));
+    return Observe({ConfigChange::Subject::kOrganisation,
+                    org.id,
+                    "put",
+                    {{"name", org.name},
+                     {"country", org.country},
+                     {"sector", org.sector},
+                     {"identity_id", org.identity_id},
+                     {"client_of", org.client_of},
+                     {"communities", EncodeStringList(org.communities)},
+                     {"admin", org.admin ? "true" : "false"}}});
   });
 }
 
@@ -273,7 +288,8 @@ Status SqliteStore::DeleteOrganisation(std::string_view id) {
     auto tokens = c.Prepare("DELETE FROM tokens WHERE org_id = ?1");
     if (!tokens.ok()) return tokens.status();
     tokens->Bind(1, id);
-    return tokens->Exec("delete the organisation's tokens");
+    ENTENTE_RETURN_IF_ERROR(tokens->Exec("delete the organisation's tokens"));
+    return Observe({ConfigChange::Subject::kOrganisation, std::string(id), "delete", {}});
   });
 }
 
@@ -304,7 +320,12 @@ Status SqliteStore::AddToken(const TokenInfo& info, std::string_view secret_sha2
     st->Bind(4, info.individual_id);
     st->Bind(5, info.created_us);
     st->Bind(6, secret_sha256_hex);
-    return st->Exec("add token " + info.token_id);
+    ENTENTE_RETURN_IF_ERROR(st->Exec("add token " + info.token_id));
+    return Observe(
+        {ConfigChange::Subject::kToken,
+         info.token_id,
+         "add",
+         {{"org", info.org_id}, {"label", info.label}, {"individual_id", info.individual_id}}});
   });
 }
 
@@ -342,7 +363,7 @@ Status SqliteStore::RevokeToken(std::string_view token_id) {
     st->Bind(1, token_id);
     ENTENTE_RETURN_IF_ERROR(st->Exec("revoke token"));
     if (c.Changes() == 0) return Status::NotFound("no such token");
-    return Status::Ok();
+    return Observe({ConfigChange::Subject::kToken, std::string(token_id), "revoke", {}});
   });
 }
 
@@ -417,7 +438,14 @@ Status SqliteStore::PutCollection(const Collection& col) {
         sqlite3_reset(add->raw());
       }
     }
-    return Status::Ok();
+    return Observe({ConfigChange::Subject::kCollection,
+                    col.id,
+                    "put",
+                    {{"api_root", col.api_root},
+                     {"title", col.title},
+                     {"default_tlp", std::string(policy::TlpName(col.default_tlp))},
+                     {"readers", EncodeStringList(col.readers)},
+                     {"writers", EncodeStringList(col.writers)}}});
   });
 }
 
@@ -499,7 +527,7 @@ Status SqliteStore::DeleteCollection(std::string_view id) {
     st->Bind(1, id);
     ENTENTE_RETURN_IF_ERROR(st->Exec("delete collection"));
     if (c.Changes() == 0) return Status::NotFound("no collection " + std::string(id));
-    return Status::Ok();
+    return Observe({ConfigChange::Subject::kCollection, std::string(id), "delete", {}});
   });
 }
 

@@ -35,6 +35,7 @@
 #include "store/known_ids.h"
 #include "store/sqlite_db.h"
 #include "store/store.h"
+#include "store/write_observer.h"
 
 namespace entente::store {
 
@@ -112,6 +113,9 @@ class SqliteStore final : public Store {
               IdKeyer keyer);
 
   Result<Reader> BorrowReader();
+  // Tells the observer (SqliteOptions::observer) of `change`, inside the caller's write
+  // transaction; OK without an observer.
+  Status Observe(const ConfigChange& change);
   // Runs `body` on the writer connection inside BEGIN IMMEDIATE ... COMMIT; rolls back
   // when it returns an error. `op` names the operation in error messages.
   Status InWriteTransaction(std::string_view op, const std::function<Status(Connection&)>& body);

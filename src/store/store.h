@@ -35,6 +35,8 @@ class Clock;  // common/env.h
 
 namespace entente::store {
 
+class WriteObserver;  // store/write_observer.h
+
 struct NodeSettings {
   std::string name;          // node name, e.g. "cert-fr"
   std::string jurisdiction;  // ISO 3166-1 alpha-2, e.g. "FR"
@@ -129,6 +131,11 @@ struct NewObject {
   // The observable values the version holds (admission/observable_values.h fills it):
   // one row each in the value index, which ScanValueHolders reads. Empty for most types.
   std::vector<std::string> values;
+  // Who submitted the version and how ("client", "peer", "sensor", "local"), as admission
+  // tells it: not stored with the row, only told to the WriteObserver (write_observer.h)
+  // that records it. Empty when the version did not come through admission/.
+  std::string submitter;
+  std::string channel;
 };
 
 enum class AddOutcome {
@@ -340,6 +347,10 @@ struct SqliteOptions {
   // Needed only to migrate a store that holds objects to schema version 6 (the value
   // index): without it such a migration fails and the store does not open.
   ValueExtractor extract_values;
+  // Told, inside each write transaction and before it commits, of the versions added,
+  // the versions and collections deleted and the organisations, tokens, grants and peers
+  // changed; its error rolls the write back (store/write_observer.h). Null: no one.
+  std::shared_ptr<WriteObserver> observer;
 };
 
 // Opens (or creates) the SQLite store at `path` in WAL mode.

@@ -13,6 +13,7 @@
 #include "policy/granular.h"
 #include "stix/stix.h"
 #include "store/seen.h"
+#include "store/write_observer.h"
 #include "taxii/filters.h"
 #include "taxii/intake_route.h"
 #include "taxii/pages.h"
@@ -20,6 +21,38 @@
 #include "taxii/responses.h"
 
 namespace entente::taxii {
+
+namespace {
+
+// One restricted-read entry for `row` when its TLP is AMBER, AMBER+STRICT or RED.
+template <typename CallerT>
+void AddRestrictedRead(const CallerT& caller, const store::ObjectRow& row,
+                       std::vector<audit::Entry>* reads) {
+  audit::Tlp tlp;
+  switch (row.labels.tlp) {
+    case policy::Tlp::kAmber:
+      tlp = audit::Tlp::kAmber;
+      break;
+    case policy::Tlp::kAmberStrict:
+      tlp = audit::Tlp::kAmberStrict;
+      break;
+    case policy::Tlp::kRed:
+      tlp = audit::Tlp::kRed;
+      break;
+    default:
+      return;
+  }
+  audit::RestrictedRead read;
+  read.object_id = std::string(row.id);
+  read.version = std::string(row.version);
+  read.tlp = tlp;
+  read.reader = caller.org_id;
+  read.token_id = caller.token_id;
+  read.via = "taxii";
+  reads->push_back({audit::EntryKind::kRestrictedRead, std::move(read)});
+}
+
+}  // namespace
 
 namespace {
 
@@ -88,6 +121,7 @@ Result<TaxiiHandler::Caller> TaxiiHandler::Authenticate(const http::Request& req
   }
   Caller c;
   c.org_id = org->id;
+  c.token_id = token->token_id;
   c.admin = org->admin;
   c.requester =
       policy::RequesterFor(store::OrgFactsOf(std::move(*org)), std::move(token->individual_id));
@@ -126,6 +160,8 @@ http::Response TaxiiHandler::Handle(const http::Request& req) {
     }
     return TaxiiErrorFromStatus(caller.status());
   }
+  // The writes this request makes (deletions, changes) are recorded as the caller's.
+  store::ActingFor acting(caller->org_id);
   http::Response res = [&]() -> http::Response {
     // Intake (taxii/intake_route.h) speaks plain JSON to reporters' tools.
     if (auto parts = SplitPath(req.path);
@@ -335,6 +371,7 @@ http::Response TaxiiHandler::GetObjects(const http::Request& req, const Caller& 
   // An entente node that pulls asks where each object has been (taxii/provenance.h).
   const bool with_provenance = req.Header(kProvenanceHeader).value_or("") == kProvenanceHeaderValue;
   std::vector<std::pair<std::string, std::string>> sent;
+  std::vector<audit::Entry> reads;  // of AMBER, AMBER+STRICT and RED versions served
   Status s = ScanPage(
       store_, filters->query, caller.requester, filters->limit,
       [&](const store::ObjectRow& row) {
@@ -345,9 +382,21 @@ http::Response TaxiiHandler::GetObjects(const http::Request& req, const Caller& 
         if (body.size() > 12) body += ',';
         body.append(view.rewritten.empty() ? row.json : std::string_view(view.rewritten));
         if (with_provenance) sent.emplace_back(row.id, row.version);
+        if (options_.record != nullptr) AddRestrictedRead(caller, row, &reads);
       },
       &info);
   if (!s.ok()) return TaxiiErrorFromStatus(s);
+  // Recorded before anything leaves: a read the record cannot take is not served.
+  if (!reads.empty()) {
+    auto appended = options_.record->Append(reads);
+    if (!appended.ok()) {
+      if (options_.log) {
+        options_.log("a read of restricted objects was refused: the record cannot be written (" +
+                     appended.status().message() + ")");
+      }
+      return TaxiiError(503, "Service Unavailable", "the server could not complete the request");
+    }
+  }
   if (info.count == 0 && !object_id.empty()) {
     auto visible = ObjectVisible(caller, access.collection.id, object_id);
     if (!visible.ok()) return TaxiiErrorFromStatus(visible.status());

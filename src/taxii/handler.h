@@ -52,6 +52,7 @@ class TaxiiHandler {
  private:
   struct Caller {
     std::string org_id;
+    std::string token_id;  // the token's public id (never its secret)
     policy::Requester requester;
     bool admin = false;  // its organisation administers the node
   };

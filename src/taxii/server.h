@@ -28,6 +28,7 @@
 #include <memory>
 #include <string>
 
+#include "audit/log.h"
 #include "cases/intake_desk.h"
 #include "entente/status.h"
 #include "pattern/index/warninglist.h"
@@ -96,6 +97,12 @@ struct ServerOptions {
   // on_change and log above). intake_enabled false: no intake route (404).
   bool intake_enabled = true;
   cases::IntakeDeskOptions intake;
+  // The node's record (audit/log.h): every GET of objects that serves AMBER,
+  // AMBER+STRICT or RED versions appends one restricted-read entry per version served
+  // (who, with which token id, which version), in one append per response, before the
+  // response leaves; when the record cannot be written the read is answered 503 and
+  // nothing is served. Null: reads are not recorded (tests of other things).
+  std::shared_ptr<audit::AuditLog> record;
 };
 
 class TaxiiServer {

@@ -1,0 +1,65 @@
+// admission/record: the node's record (audit/) told of every write that matters by the
+// store itself, so that no way in can store, delete or reconfigure without an entry.
+//
+// StoreRecorder is the store's WriteObserver (store/write_observer.h): inside each write
+// transaction, before the store commits, it appends the write's entries to the record in
+// one append (one record transaction per store batch, not per object), and an append
+// that fails fails the store's write, which then rolls back. Entries:
+//   - object-stored for each version the batch actually added (not duplicates, not
+//     refused versions), with the SHA-256 of the object's JSON exactly as stored and
+//     served (store::NewObject::json), its submitter and channel as admission set them
+//     (NewObject::submitter/channel; a version that did not come through admission is
+//     recorded as "local", submitted by its owner);
+//   - deletion for each version deleted, by store::ActingFor::Current();
+//   - organisation-change, token-change (by public token id: the store never hands the
+//     observer a secret, and the record refuses anything shaped like one), grant-change
+//     for a collection's grants, peer-change, and sovereignty-change when a peer's rules
+//     are set, each by store::ActingFor::Current().
+// The order and its one window (record committed, store not: an entry for a write that
+// then did not happen, never the reverse) are in docs/record.md.
+//
+// Safe for concurrent use (the AuditLog serialises appends). The recorder shares the
+// log; the log outlives every store it observes.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "admission/admission.h"
+#include "audit/log.h"
+#include "store/write_observer.h"
+
+namespace entente::admission {
+
+// The record's name of a submitter's channel ("client", "peer", "sensor", "local").
+std::string_view RecordChannelName(const Submitter& submitter);
+
+class StoreRecorder final : public store::WriteObserver {
+ public:
+  explicit StoreRecorder(std::shared_ptr<audit::AuditLog> log) : log_(std::move(log)) {}
+
+  Status ObjectsAdded(std::string_view collection_id, const std::vector<store::NewObject>& objects,
+                      const std::vector<store::AddResult>& results) override;
+  Status VersionsDeleted(std::string_view collection_id, std::string_view id,
+                         const std::vector<std::string>& removed,
+                         std::string_view owner_org) override;
+  Status ConfigChanged(const store::ConfigChange& change) override;
+
+  audit::AuditLog& log() { return *log_; }
+
+ private:
+  // Appends `entries` (nothing when empty); an error names the record so the failed write
+  // says why it failed.
+  Status AppendAll(const std::vector<audit::Entry>& entries);
+
+  std::shared_ptr<audit::AuditLog> log_;
+};
+
+// The recorder's error for a write the record refused: unavailable, "the node's record
+// cannot be written (...); nothing was changed". What callers show to a TAXII client is
+// the HTTP layer's generic text for the code, never the path of the file.
+Status RecordUnavailable(const Status& cause);
+
+}  // namespace entente::admission

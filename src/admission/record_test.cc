@@ -1,0 +1,281 @@
+// The record told by the store (admission/record.h): issue 16, "Everything that matters is
+// recorded ... every object version stored (with the SHA-256 of its canonical JSON, who
+// submitted it and how — client, peer, sensor)" and "The log never blocks the node: if it
+// cannot be written, the write that triggered it fails cleanly rather than going
+// unrecorded."
+#include "admission/record.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <boost/json.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/env.h"
+#include "store/test_util.h"
+#include "store/write_observer.h"
+
+namespace entente::admission {
+namespace {
+
+using store::testing::TempDir;
+
+boost::json::object Indicator(int n, const std::string& modified = "2024-01-02T00:00:00.000Z",
+                              const std::string& extra = "") {
+  char id[64];
+  std::snprintf(id, sizeof id, "indicator--44444444-4444-4444-8444-%012d", n);
+  std::string text = R"({"type":"indicator","spec_version":"2.1","id":")" + std::string(id) +
+                     R"(","created":"2024-01-01T00:00:00.000Z","modified":")" + modified +
+                     R"(","pattern":"[ipv4-addr:value = '10.0.0.)" + std::to_string(n % 250) +
+                     R"(']","pattern_type":"stix","valid_from":"2024-01-01T00:00:00Z")" + extra +
+                     "}";
+  return boost::json::parse(text).as_object();
+}
+
+// A node's store with its record beside it, as `entente` opens them (cli/node_util.cc).
+struct Node {
+  explicit Node(int busy_timeout_ms = 5000) {
+    audit::LogOptions log_options;
+    log_options.synchronous = "OFF";
+    log_options.busy_timeout_ms = busy_timeout_ms;
+    auto log = audit::AuditLog::Open(dir.File("audit.db"), log_options);
+    EXPECT_TRUE(log.ok()) << log.status().message();
+    record = std::move(log).value();
+    store::SqliteOptions options;
+    options.create_if_missing = true;
+    options.synchronous = "OFF";
+    options.observer = std::make_shared<StoreRecorder>(record);
+    auto opened = store::OpenSqliteStore(dir.File("entente.db"), options);
+    EXPECT_TRUE(opened.ok()) << opened.status().message();
+    db = std::move(opened).value();
+    collection.id = "11111111-2222-4333-8444-555555555555";
+    collection.api_root = "cti";
+    collection.default_tlp = policy::Tlp::kAmber;
+    collection.readers = collection.writers = {"org-a"};
+    EXPECT_TRUE(db->PutApiRoot({"cti", "t", "", 1 << 20}).ok());
+    EXPECT_TRUE(db->PutCollection(collection).ok());
+  }
+
+  std::vector<store::NewObject> Admit(const Submitter& who, const std::vector<int>& numbers) {
+    Admission admission(collection, who, {});
+    std::vector<store::NewObject> out;
+    for (int n : numbers) {
+      store::NewObject o;
+      auto refusal = admission.Admit(Indicator(n), &o);
+      EXPECT_FALSE(refusal.has_value()) << refusal->Describe();
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
+
+  std::vector<audit::RecordedEntry> Entries(audit::EntryKind kind) {
+    audit::EntryFilter f;
+    f.kind = kind;
+    auto listed = record->List(f);
+    EXPECT_TRUE(listed.ok()) << listed.status().message();
+    return listed.ok() ? *listed : std::vector<audit::RecordedEntry>{};
+  }
+
+  int64_t Count() {
+    auto n = db->CountObjects(collection.id);
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? *n : -1;
+  }
+
+  TempDir dir;
+  std::shared_ptr<audit::AuditLog> record;
+  std::unique_ptr<store::Store> db;
+  store::Collection collection;
+};
+
+Submitter Client(const std::string& org) {
+  Submitter s;
+  s.channel = Channel::kClient;
+  s.org_id = org;
+  return s;
+}
+
+TEST(StoreRecorder, EachVersionAddedIsRecordedWithItsHashSubmitterAndChannel) {
+  Node node;
+  std::vector<store::NewObject> objects = node.Admit(Client("org-a"), {1, 2, 3});
+  auto added = node.db->AddObjects(node.collection.id, objects);
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  auto stored = node.Entries(audit::EntryKind::kObjectStored);
+  ASSERT_EQ(stored.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    const auto& body = std::get<audit::ObjectStored>(stored[i].entry.body);
+    EXPECT_EQ(body.object_id, objects[i].id);
+    EXPECT_EQ(body.version, "2024-01-02T00:00:00.000Z");
+    EXPECT_EQ(body.collection, node.collection.id);
+    EXPECT_EQ(body.sha256, Sha256Hex(objects[i].json));
+    EXPECT_EQ(body.submitter, "org-a");
+    EXPECT_EQ(body.channel, audit::Channel::kClient);
+  }
+}
+
+TEST(StoreRecorder, DuplicatesAreNotRecordedAgainAndOneAppendServesABatch) {
+  Node node;
+  ASSERT_TRUE(node.db->AddObjects(node.collection.id, node.Admit(Client("org-a"), {1, 2})).ok());
+  const uint64_t before = node.record->Size();
+  // 1 and 2 are held already: only 3 is new.
+  auto again = node.db->AddObjects(node.collection.id, node.Admit(Client("org-a"), {1, 2, 3}));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)[0].outcome, store::AddOutcome::kDuplicate);
+  EXPECT_EQ(node.record->Size(), before + 1);
+  auto stored = node.Entries(audit::EntryKind::kObjectStored);
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(stored.back().index, before);
+  // A batch is one append: its entries share the append's time.
+  EXPECT_EQ(stored[0].time_us, stored[1].time_us);
+}
+
+TEST(StoreRecorder, PeerAndSensorChannelsAreNamed) {
+  Node node;
+  Submitter peer;
+  peer.channel = Channel::kPeer;
+  peer.peer = policy::IngressPeer{"de-cert", "", {}};
+  Submitter sensor;
+  sensor.channel = Channel::kOperator;
+  sensor.org_id = "org-a";
+  sensor.sensor = true;
+  Submitter local;
+  local.channel = Channel::kOperator;
+  local.org_id = "org-a";
+  ASSERT_TRUE(node.db->AddObjects(node.collection.id, node.Admit(peer, {1})).ok());
+  ASSERT_TRUE(node.db->AddObjects(node.collection.id, node.Admit(sensor, {2})).ok());
+  ASSERT_TRUE(node.db->AddObjects(node.collection.id, node.Admit(local, {3})).ok());
+  auto stored = node.Entries(audit::EntryKind::kObjectStored);
+  ASSERT_EQ(stored.size(), 3u);
+  const auto& a = std::get<audit::ObjectStored>(stored[0].entry.body);
+  const auto& b = std::get<audit::ObjectStored>(stored[1].entry.body);
+  const auto& c = std::get<audit::ObjectStored>(stored[2].entry.body);
+  EXPECT_EQ(a.channel, audit::Channel::kPeer);
+  EXPECT_EQ(a.submitter, "de-cert");
+  EXPECT_EQ(b.channel, audit::Channel::kSensor);
+  EXPECT_EQ(c.channel, audit::Channel::kLocal);
+  EXPECT_EQ(c.submitter, "org-a");
+}
+
+TEST(StoreRecorder, BulkAddsAreRecordedToo) {
+  Node node;
+  auto bulk = node.db->BeginBulkAdd(node.collection.id);
+  ASSERT_TRUE(bulk.ok());
+  ASSERT_TRUE((*bulk)->Add(node.Admit(Client("org-a"), {1, 2})).ok());
+  ASSERT_TRUE((*bulk)->Add(node.Admit(Client("org-a"), {3})).ok());
+  ASSERT_TRUE((*bulk)->Commit().ok());
+  EXPECT_EQ(node.Entries(audit::EntryKind::kObjectStored).size(), 3u);
+  EXPECT_EQ(node.Count(), 3);
+}
+
+TEST(StoreRecorder, DeletionsAreRecordedByWhomTheWriteActsFor) {
+  Node node;
+  auto objects = node.Admit(Client("org-a"), {1});
+  ASSERT_TRUE(node.db->AddObjects(node.collection.id, objects).ok());
+  {
+    store::ActingFor acting("org-b");
+    auto n = node.db->DeleteObject(node.collection.id, objects[0].id, {}, "org-a");
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(*n, 1);
+  }
+  auto deleted = node.Entries(audit::EntryKind::kDeletion);
+  ASSERT_EQ(deleted.size(), 1u);
+  const auto& d = std::get<audit::Deletion>(deleted[0].entry.body);
+  EXPECT_EQ(d.object_id, objects[0].id);
+  EXPECT_EQ(d.version, objects[0].version);
+  EXPECT_EQ(d.by, "org-b");
+  EXPECT_EQ(d.reason, "owned by org-a");
+  // Outside any scope the writes are the operator's.
+  ASSERT_TRUE(node.db->DeleteCollection(node.collection.id).ok());
+  auto grants = node.Entries(audit::EntryKind::kGrantChange);
+  ASSERT_FALSE(grants.empty());
+  const auto& last = std::get<audit::Change>(grants.back().entry.body);
+  EXPECT_EQ(last.action, "delete");
+  EXPECT_EQ(last.by, "operator");
+}
+
+TEST(StoreRecorder, TokensAreRecordedByTheirIdNeverTheirSecretOrItsHash) {
+  Node node;
+  const std::string secret = NewToken();
+  const std::string hash = Sha256Hex(secret);
+  store::TokenInfo info;
+  info.token_id = "tok_0badf00d";
+  info.org_id = "org-a";
+  info.label = "ci";
+  ASSERT_TRUE(node.db->AddToken(info, hash).ok());
+  ASSERT_TRUE(node.db->RevokeToken("tok_0badf00d").ok());
+  auto tokens = node.Entries(audit::EntryKind::kTokenChange);
+  ASSERT_EQ(tokens.size(), 2u);
+  EXPECT_EQ(std::get<audit::Change>(tokens[0].entry.body).subject, "tok_0badf00d");
+  EXPECT_EQ(std::get<audit::Change>(tokens[1].entry.body).action, "revoke");
+  auto raw = node.record->RawEntries(0, 1000);
+  ASSERT_TRUE(raw.ok());
+  for (const auto& e : *raw) {
+    EXPECT_EQ(e.text.find(secret), std::string::npos);
+    EXPECT_EQ(e.text.find(hash), std::string::npos);
+  }
+}
+
+// A record another writer holds locked: the append times out, the store's write fails and
+// the store is left as it was.
+TEST(StoreRecorder, AStoreWriteFailsAndRollsBackWhenTheRecordCannotBeWritten) {
+  Node node(/*busy_timeout_ms=*/50);
+  ASSERT_TRUE(node.db->AddObjects(node.collection.id, node.Admit(Client("org-a"), {1})).ok());
+  const uint64_t size = node.record->Size();
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(node.dir.File("audit.db").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+
+  auto added = node.db->AddObjects(node.collection.id, node.Admit(Client("org-a"), {2, 3}));
+  EXPECT_FALSE(added.ok());
+  EXPECT_EQ(added.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(added.status().message().find("record"), std::string::npos);
+  EXPECT_EQ(node.Count(), 1);
+
+  auto bulk = node.db->BeginBulkAdd(node.collection.id);
+  ASSERT_TRUE(bulk.ok());
+  EXPECT_FALSE((*bulk)->Add(node.Admit(Client("org-a"), {4})).ok());
+  EXPECT_TRUE((*bulk)->Commit().ok());  // nothing left to commit
+  EXPECT_EQ(node.Count(), 1);
+
+  auto objects = node.Admit(Client("org-a"), {1});
+  EXPECT_FALSE(node.db->DeleteObject(node.collection.id, objects[0].id, {}, "").ok());
+  EXPECT_EQ(node.Count(), 1);
+  store::TokenInfo info{"tok_00000001", "org-a", "", "", 0};
+  EXPECT_FALSE(node.db->AddToken(info, Sha256Hex("x")).ok());
+  auto tokens = node.db->ListTokens("");
+  ASSERT_TRUE(tokens.ok());
+  EXPECT_TRUE(tokens->empty());
+
+  ASSERT_EQ(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  EXPECT_EQ(node.record->Size(), size);
+  // Once the record can be written again, so can the store.
+  ASSERT_TRUE(node.db->AddObjects(node.collection.id, node.Admit(Client("org-a"), {2})).ok());
+  EXPECT_EQ(node.Count(), 2);
+  EXPECT_EQ(node.record->Size(), size + 1);
+}
+
+// Two processes append to one record (a CLI command beside `entente serve`): each
+// continues from the stored tree rather than from what it last wrote itself.
+TEST(StoreRecorder, TwoLogsOnOneFileKeepOneTree) {
+  TempDir dir;
+  auto a = audit::AuditLog::Open(dir.File("audit.db"));
+  auto b = audit::AuditLog::Open(dir.File("audit.db"));
+  ASSERT_TRUE(a.ok() && b.ok());
+  audit::Entry e{audit::EntryKind::kCaseEvent, audit::ActivityEvent{"case-1", "opened", "x", {}}};
+  ASSERT_TRUE((*a)->Append({&e, 1}).ok());
+  auto at = (*b)->Append({&e, 1});
+  ASSERT_TRUE(at.ok()) << at.status().message();
+  EXPECT_EQ(*at, 1u);
+  auto again = (*a)->Append({&e, 1});
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(*again, 2u);
+  auto reopened = audit::AuditLog::Open(dir.File("audit.db"));
+  ASSERT_TRUE(reopened.ok()) << reopened.status().message();
+  EXPECT_EQ((*reopened)->Size(), 3u);
+}
+
+}  // namespace
+}  // namespace entente::admission
