@@ -7,7 +7,9 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "audit/entry.h"
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
 #include "common/env.h"
@@ -51,6 +53,28 @@ class Output {
   bool ok_ = true;
 };
 
+// A restricted-read entry for `row` when its TLP is AMBER, AMBER+STRICT or RED.
+void AddExportRead(const store::ObjectRow& row, const std::string& reader,
+                   const std::string& token_id, std::vector<audit::Entry>* reads) {
+  audit::Tlp tlp;
+  switch (row.labels.tlp) {
+    case policy::Tlp::kAmber:
+      tlp = audit::Tlp::kAmber;
+      break;
+    case policy::Tlp::kAmberStrict:
+      tlp = audit::Tlp::kAmberStrict;
+      break;
+    case policy::Tlp::kRed:
+      tlp = audit::Tlp::kRed;
+      break;
+    default:
+      return;
+  }
+  reads->push_back({audit::EntryKind::kRestrictedRead,
+                    audit::RestrictedRead{std::string(row.id), std::string(row.version), tlp,
+                                          reader, token_id, "export"}});
+}
+
 int RunExport(const ExportOptions& o) {
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
@@ -93,6 +117,8 @@ int RunExport(const ExportOptions& o) {
   // The last version is the newest one `who` may see (store.h, ObjectQuery::visible).
   query.visible = [&who](const policy::Labels& labels) { return policy::MayRead(*who, labels); };
   bool first = true;
+  // The AMBER, AMBER+STRICT and RED versions exported, for the node's record.
+  std::vector<audit::Entry> reads;
   Status scanned = (*store)->ScanObjects(query, [&](const store::ObjectRow& row) {
     if (policy::MayRead(*who, row.labels)) {
       // Parts under granular markings `who` may not see stay out, as over TAXII.
@@ -101,6 +127,7 @@ int RunExport(const ExportOptions& o) {
       if (!first) out.Write(",");
       first = false;
       out.Write(view.rewritten.empty() ? row.json : std::string_view(view.rewritten));
+      AddExportRead(row, who->local_operator ? "operator" : who->org_id, o.token, &reads);
     }
     return store::ScanAction::kContinue;
   });
@@ -108,6 +135,18 @@ int RunExport(const ExportOptions& o) {
   bool written = out.Close();
   if (f != stdout) written = (std::fclose(f) == 0) && written;
   if (!scanned.ok()) return Fail(scanned);
+  // Recorded once the bundle is made; a bundle the record cannot take is removed (a file)
+  // and the command fails.
+  if (!reads.empty()) {
+    auto record = OpenNodeRecord(ResolveDataDir(o.data));
+    Status s = record.ok() ? (*record)->Append(reads).status() : record.status();
+    if (!s.ok()) {
+      if (f != stdout) std::remove(o.output.c_str());
+      return Fail(Status(s.code(), "the export was not recorded in the node's record (" +
+                                       s.message() + ")" +
+                                       (f != stdout ? "; " + o.output + " removed" : "")));
+    }
+  }
   if (!written) {
     return Fail(Status::IoError("cannot write " + (o.output.empty() ? "stdout" : o.output)));
   }

@@ -174,6 +174,19 @@ class RecordTest(NodeTest):
         self.assertEqual(len(mine), 4)
         self.assertEqual({(b["submitter"], b["channel"]) for b in mine}, {("cert-de", "local")})
 
+    def test_exports_of_restricted_objects_are_reads_too(self):
+        objs = [indicator(i) for i in range(2)]
+        self.post(objs)
+        out = os.path.join(self.tmp, "out.json")
+        self.node.ok("export", "--collection", self.cid, "--token", self.token_id, "-o", out)
+        with open(out) as f:
+            self.assertEqual(len(json.load(f)["objects"]), 2)
+        reads = [e["body"] for e in entries(self.node, "restricted-read")]
+        self.assertEqual(sorted(b["object_id"] for b in reads), sorted(o["id"] for o in objs))
+        for b in reads:
+            self.assertEqual((b["reader"], b["token_id"], b["via"], b["tlp"]),
+                             ("cert-de", self.token_id, "export", "amber"))
+
     def test_a_write_the_record_cannot_take_fails_and_stores_nothing(self):
         before = len(entries(self.node))
         # Another writer holds the record's write lock for longer than the node waits.
