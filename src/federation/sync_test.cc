@@ -3,6 +3,7 @@
 #include "federation/sync.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <boost/json/parse.hpp>
@@ -14,6 +15,7 @@
 #include "federation/egress.h"
 #include "federation/peer_sync.h"
 #include "store/memory_federation_state.h"
+#include "store/test_util.h"
 #include "taxii/testing/fixture.h"
 #include "taxii/testing/memory_store.h"
 
@@ -475,6 +477,71 @@ TEST_F(SyncTest, SovereigntyRulesApplyOnTheWayOut) {
     }
   }
   EXPECT_TRUE(hashed_seen) << "the keyed hash of the address should arrive";
+}
+
+// Issue 16: "every egress decision (sent or withheld, to which peer, the rule and reason)"
+// is recorded, before anything leaves; a record that cannot be written stops the push.
+TEST_F(SyncTest, EgressDecisionsAreRecordedBeforeAnythingLeaves) {
+  store::testing::TempDir dir;
+  audit::LogOptions lo;
+  lo.synchronous = "OFF";
+  lo.busy_timeout_ms = 20;
+  auto record = audit::AuditLog::Open(dir.File("audit.db"), lo);
+  ASSERT_TRUE(record.ok()) << record.status().message();
+  options_.limits.record = std::move(record).value();
+  Peer p = PeerBOnA();
+  p.rules = {{"email-addr", "value", policy::SovereigntyAction::kKeyedHash}};
+  p.hash_key = "shared-secret-key-0123";
+  const std::string by = "\"created_by_ref\":\"" + a_->alpha.identity + "\"";
+  const std::string sent = NewId("indicator"), kept = NewId("indicator");
+  const std::string email_id = "email-addr--" + NewUuid4();
+  auto res =
+      a_->PostObjects(a_->shared_id, a_->alpha.token,
+                      {Indicator(sent, "2026-01-01T00:00:00.000Z", by + "," + Marking(kClear)),
+                       Indicator(kept, "2026-01-01T00:00:00.000Z", by + "," + Marking(kGreen)),
+                       "{\"type\":\"email-addr\",\"spec_version\":\"2.1\",\"id\":\"" + email_id +
+                           "\",\"value\":\"jane@example.org\"," + Marking(kClear) + "}"});
+  ASSERT_EQ(res.status, 202) << res.body;
+
+  // Another writer holds the record: nothing is sent, the round fails.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.File("audit.db").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  RoundReport blocked;
+  EXPECT_FALSE(Round(a_->store(), *peers_a_, p, &blocked).ok());
+  EXPECT_EQ(blocked.pushed, 0);
+  EXPECT_TRUE(Objects(b_->store(), b_->shared_id).empty());
+  ASSERT_EQ(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  EXPECT_EQ(options_.limits.record->Size(), 0u);
+
+  RoundReport r;
+  Status s = Round(a_->store(), *peers_a_, p, &r);
+  ASSERT_TRUE(s.ok()) << s.ToString() << log_;
+  EXPECT_EQ(r.pushed, 2);
+  EXPECT_EQ(r.withheld, 1);
+  audit::EntryFilter f;
+  f.kind = audit::EntryKind::kEgressDecision;
+  auto listed = options_.limits.record->List(f);
+  ASSERT_TRUE(listed.ok());
+  std::map<std::string, audit::EgressDecision> by_id;
+  for (const auto& e : *listed) {
+    const auto& d = std::get<audit::EgressDecision>(e.entry.body);
+    by_id[d.object_id] = d;
+  }
+  ASSERT_EQ(by_id.size(), 3u);
+  EXPECT_EQ(by_id[sent].decision, audit::Decision::kSent);
+  EXPECT_EQ(by_id[sent].peer, "node-b");
+  EXPECT_EQ(by_id[sent].version, "2026-01-01T00:00:00.000Z");
+  EXPECT_EQ(by_id[kept].decision, audit::Decision::kWithheld);
+  EXPECT_EQ(by_id[kept].rule, "egress-gate");
+  EXPECT_FALSE(by_id[kept].reason.empty());
+  EXPECT_EQ(by_id[email_id].decision, audit::Decision::kHashed);
+  EXPECT_EQ(by_id[email_id].rule, "sovereignty");
+  // The key of the keyed hashes is the peer's secret: never recorded.
+  auto raw = options_.limits.record->RawEntries(0, 100);
+  ASSERT_TRUE(raw.ok());
+  for (const auto& e : *raw) EXPECT_EQ(e.text.find(p.hash_key), std::string::npos) << e.text;
 }
 
 // The keyed copy travels with the provenance of its original (in the envelope, TAXII 2.1
