@@ -21,11 +21,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "audit/log.h"
 #include "cases/case.h"
 #include "cases/nis2.h"
 #include "common/env.h"
@@ -77,6 +80,12 @@ class CaseBook {
  public:
   CaseBook(store::Store& store, store::Collection collection, Clock& clock = SystemClock(),
            Random& random = SystemRandom());
+
+  // The node's record (audit/log.h): each operation below appends one case-event entry
+  // (opened, invited, updated, state, report, task, task-outcome, attached; by the
+  // actor's organisation) before it stores anything, and fails, storing nothing, when the
+  // record cannot take it. Null (the default): no case events are recorded.
+  void SetRecord(std::shared_ptr<audit::AuditLog> record) { record_ = std::move(record); }
 
   // Opens a case as `as`: fills spec.id, impact_ids, created_by and created_us, builds
   // (BuildCase) and stores the impacts and the incident. Returns the incident id.
@@ -134,7 +143,14 @@ class CaseBook {
  private:
   // Admits and stores `objects` in order, as `as`; the first refusal or ownership
   // failure is returned (objects before it stay stored).
-  Status Store(const Actor& as, const std::vector<boost::json::object>& objects);
+  // What an operation is, for the record.
+  struct CaseEvent {
+    std::string case_id;
+    std::string event;
+    std::map<std::string, std::string> detail;
+  };
+  Status Store(const Actor& as, const std::vector<boost::json::object>& objects,
+               const CaseEvent& event);
   // The newest version of `case_id` `who` may see, as JSON.
   Result<boost::json::object> LatestIncident(const policy::Requester& who,
                                              std::string_view case_id);
@@ -145,6 +161,7 @@ class CaseBook {
   store::Collection collection_;
   Clock& clock_;
   Random& random_;
+  std::shared_ptr<audit::AuditLog> record_;
 };
 
 }  // namespace entente::cases

@@ -1,6 +1,7 @@
 #include "cases/case_store.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "admission/admission.h"
 #include "common/fake_clock.h"
@@ -284,6 +285,56 @@ TEST_F(CaseBookTest, AnAttachmentIsSharedNoWiderThanTheObject) {
   clock_.Advance(60'000'000);
   ASSERT_TRUE(book_->Invite(csirt_, id, {kOtherId}).ok());
   EXPECT_TRUE(seen_by(other_).empty());
+}
+
+// Issue 16: "every case, intake and hotline event once those exist" is recorded; "if it
+// cannot be written, the write that triggered it fails cleanly rather than going
+// unrecorded".
+TEST_F(CaseBookTest, CaseEventsAreRecordedBeforeTheyAreStored) {
+  audit::LogOptions lo;
+  lo.synchronous = "OFF";
+  lo.busy_timeout_ms = 20;
+  auto record = audit::AuditLog::Open(dir_.File("audit.db"), lo);
+  ASSERT_TRUE(record.ok()) << record.status().message();
+  std::shared_ptr<audit::AuditLog> log = std::move(record).value();
+  book_->SetRecord(log);
+  const std::string id = OpenCase();
+  clock_.Advance(60'000'000);
+  ASSERT_TRUE(book_->Invite(csirt_, id, {kPeerId}).ok());
+  clock_.Advance(60'000'000);
+  ASSERT_TRUE(book_->SetState(peer_, id, ParticipantState::kAcknowledged, "on it").ok());
+  audit::EntryFilter f;
+  f.subject = id;
+  f.kind = audit::EntryKind::kCaseEvent;
+  auto events = log->List(f);
+  ASSERT_TRUE(events.ok());
+  std::vector<std::string> seen;
+  for (const auto& e : *events) {
+    const auto& b = std::get<audit::ActivityEvent>(e.entry.body);
+    seen.push_back(b.event + " by " + b.by);
+  }
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{"opened by csirt", "invited by csirt", "state by peer"}));
+  EXPECT_EQ(std::get<audit::ActivityEvent>((*events)[1].entry.body).detail.at("identities"),
+            kPeerId);
+  EXPECT_EQ(std::get<audit::ActivityEvent>((*events)[2].entry.body).detail.at("state"),
+            "acknowledged");
+
+  // The record held by another writer: the state is neither recorded nor stored.
+  auto before = book_->Load(csirt_.reader, id);
+  ASSERT_TRUE(before.ok());
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.File("audit.db").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  clock_.Advance(60'000'000);
+  auto refused = book_->SetState(csirt_, id, ParticipantState::kInvestigating, "");
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable);
+  ASSERT_EQ(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  auto after = book_->Load(csirt_.reader, id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->participants[0].current(), before->participants[0].current());
+  EXPECT_EQ(log->List(f)->size(), 3u);
 }
 
 }  // namespace

@@ -84,6 +84,9 @@ Result<Node> OpenNode(const CaseOptions& o) {
   }
   n.collection = std::move(*c);
   n.book = std::make_unique<cases::CaseBook>(*n.store, n.collection);
+  auto record = OpenNodeRecord(ResolveDataDir(o.data));
+  if (!record.ok()) return record.status();
+  n.book->SetRecord(*record);
   return n;
 }
 
