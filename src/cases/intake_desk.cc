@@ -215,17 +215,42 @@ Result<Ack> IntakeDesk::Submit(std::string_view api_root, const ReporterFacts& r
 std::vector<Result<Ack>> IntakeDesk::SubmitMany(std::string_view api_root,
                                                 const ReporterFacts& reporter,
                                                 std::vector<IntakeReport> reports) {
+  std::vector<std::promise<Result<Ack>>> promises(reports.size());
+  std::vector<std::future<Result<Ack>>> futures;
+  for (auto& p : promises) futures.push_back(p.get_future());
+  Enqueue(api_root, reporter, std::move(reports),
+          [&promises](size_t i, Result<Ack> r) { promises[i].set_value(std::move(r)); });
   std::vector<Result<Ack>> out;
-  std::vector<std::future<Result<Ack>>> futures(reports.size());
+  for (auto& f : futures) out.push_back(f.get());
+  return out;
+}
+
+void IntakeDesk::SubmitAsync(std::string_view api_root, const ReporterFacts& reporter,
+                             IntakeReport report, std::function<void(Result<Ack>)> done) {
+  std::vector<IntakeReport> one;
+  one.push_back(std::move(report));
+  Enqueue(api_root, reporter, std::move(one),
+          [done = std::move(done)](size_t, Result<Ack> r) { done(std::move(r)); });
+}
+
+void IntakeDesk::Enqueue(std::string_view api_root, const ReporterFacts& reporter,
+                         std::vector<IntakeReport> reports,
+                         std::function<void(size_t, Result<Ack>)> done) {
+  auto shared_done = std::make_shared<std::function<void(size_t, Result<Ack>)>>(std::move(done));
   std::vector<std::unique_ptr<Pending>> pendings;
+  std::vector<size_t> refused_future;
   const int64_t now = clock_.NowMicros();
   for (size_t i = 0; i < reports.size(); ++i) {
-    if (reports[i].aware_at_us > now + kFutureSlack) continue;
+    if (reports[i].aware_at_us > now + kFutureSlack) {
+      refused_future.push_back(i);
+      continue;
+    }
     auto pending = std::make_unique<Pending>();
     pending->api_root = std::string(api_root);
     pending->reporter = reporter;
     pending->report = std::move(reports[i]);
-    futures[i] = pending->done.get_future();
+    pending->index = i;
+    pending->done = shared_done;
     pendings.push_back(std::move(pending));
   }
   bool stopping = false;
@@ -236,17 +261,14 @@ std::vector<Result<Ack>> IntakeDesk::SubmitMany(std::string_view api_root,
       for (auto& p : pendings) queue_.push_back(std::move(p));
     }
   }
-  queue_cv_.notify_one();
-  for (auto& f : futures) {
-    if (!f.valid()) {
-      out.push_back(Status::InvalidArgument("aware_at: in the future"));
-    } else if (stopping) {
-      out.push_back(Status::Unavailable("the intake desk is stopping"));
-    } else {
-      out.push_back(f.get());
+  if (!stopping) queue_cv_.notify_one();
+  for (size_t i : refused_future)
+    (*shared_done)(i, Status::InvalidArgument("aware_at: in the future"));
+  if (stopping) {
+    for (auto& p : pendings) {
+      (*shared_done)(p->index, Status::Unavailable("the intake desk is stopping"));
     }
   }
-  return out;
 }
 
 void IntakeDesk::Run() {
@@ -262,6 +284,12 @@ void IntakeDesk::Run() {
       }
     }
     ProcessBatch(batch);
+    // Answered outside the index lock: a caller's completion may read the desk.
+    for (auto& p : batch) {
+      (*p->done)(p->index, p->result
+                               ? std::move(*p->result)
+                               : Result<Ack>(Status::Internal("the report was not processed")));
+    }
   }
 }
 
@@ -523,7 +551,7 @@ void IntakeDesk::ProcessBatch(std::vector<std::unique_ptr<Pending>>& batch) {
       ResetIndex();
       const Status failed = Status::Unavailable("the intake could not be read (" + ready.message() +
                                                 "); nothing was stored; send it again");
-      for (Pending* p : pendings) p->done.set_value(failed);
+      for (Pending* p : pendings) p->result.emplace(failed);
       continue;
     }
     const store::Collection& collection = (*root)->collection;
@@ -588,7 +616,7 @@ void IntakeDesk::ProcessBatch(std::vector<std::unique_ptr<Pending>>& batch) {
         }
       }
     }
-    for (auto& [p, status] : refused) p->done.set_value(std::move(status));
+    for (auto& [p, status] : refused) p->result.emplace(std::move(status));
     if (!committed.ok()) {
       // Nothing of the batch is stored: forget what was indexed and read the store again
       // (the root's collection too: an operator may have removed it; the next batch
@@ -596,12 +624,12 @@ void IntakeDesk::ProcessBatch(std::vector<std::unique_ptr<Pending>>& batch) {
       roots_.erase(root_name);
       ResetIndex();
       for (auto& [p, ack] : acks) {
-        p->done.set_value(Status::Unavailable(
+        p->result.emplace(Status::Unavailable(
             "the report could not be stored (nothing was stored); send it again"));
       }
       continue;
     }
-    for (auto& [p, ack] : acks) p->done.set_value(std::move(ack));
+    for (auto& [p, ack] : acks) p->result.emplace(std::move(ack));
   }
   if (stored_any && options_.on_stored) options_.on_stored();
 }

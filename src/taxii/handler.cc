@@ -55,13 +55,16 @@ TaxiiHandler::TaxiiHandler(store::Store& store, const ServerOptions& options, In
                            cases::IntakeDesk* intake)
     : store_(store), options_(options), ingestor_(ingestor), intake_(intake) {}
 
+bool TaxiiHandler::IsIntake(const http::Request& head) {
+  auto parts = SplitPath(head.path);
+  return parts.size() >= 3 && parts[1] == "x-entente" && parts[2] == "intake";
+}
+
 uint64_t TaxiiHandler::BodyLimit(const http::Request& head) {
   if (head.method != "POST") return kSmallBodyLimit;
+  if (IsIntake(head)) return cases::kMaxReportBytes;
   auto parts = SplitPath(head.path);
   if (parts.empty()) return kSmallBodyLimit;
-  if (parts.size() >= 3 && parts[1] == "x-entente" && parts[2] == "intake") {
-    return cases::kMaxReportBytes;
-  }
   auto root = FindRoot(parts[0]);
   if (!root.ok() || root->max_content_length <= 0) return kSmallBodyLimit;
   return static_cast<uint64_t>(root->max_content_length);
@@ -89,6 +92,8 @@ Result<TaxiiHandler::Caller> TaxiiHandler::Authenticate(const http::Request& req
   Caller c;
   c.org_id = org->id;
   c.admin = org->admin;
+  c.sector = org->sector;
+  c.country = org->country;
   c.requester =
       policy::RequesterFor(store::OrgFactsOf(std::move(*org)), std::move(token->individual_id));
   return c;
@@ -128,15 +133,18 @@ http::Response TaxiiHandler::Handle(const http::Request& req) {
   }
   http::Response res = [&]() -> http::Response {
     // Intake (taxii/intake_route.h) speaks plain JSON to reporters' tools.
-    if (auto parts = SplitPath(req.path);
-        parts.size() >= 3 && parts[1] == "x-entente" && parts[2] == "intake") {
+    if (IsIntake(req)) {
+      auto parts = SplitPath(req.path);
       auto root = FindRoot(parts[0]);
       if (intake_ == nullptr || !root.ok()) {
         return root.ok() || root.status().code() == StatusCode::kNotFound
                    ? NotFound()
                    : TaxiiErrorFromStatus(root.status());
       }
-      return HandleIntake(*intake_, store_, req, {caller->org_id, caller->requester}, *root,
+      const IntakeCaller intake_caller{
+          caller->requester,
+          {caller->org_id, caller->requester.identity_id, caller->sector, caller->country}};
+      return HandleIntake(*intake_, req, intake_caller, *root,
                           std::span<const std::string_view>(parts).subspan(3));
     }
     if (!AcceptsTaxii(req.Header("Accept"))) {

@@ -45,6 +45,10 @@ class TaxiiHandler {
                cases::IntakeDesk* intake = nullptr);
 
   http::Response Handle(const http::Request& req);
+  // Whether the request (from its head) is for the intake route, {root}/x-entente/intake/...
+  // Its POSTs answer once their batch is committed, through a deferred response
+  // (http::Response::deferred), so they need no write thread.
+  static bool IsIntake(const http::Request& head);
   // The body limit for a request, from its head: the API root's max_content_length for
   // a POST to objects, a small limit otherwise.
   uint64_t BodyLimit(const http::Request& head);
@@ -53,7 +57,9 @@ class TaxiiHandler {
   struct Caller {
     std::string org_id;
     policy::Requester requester;
-    bool admin = false;  // its organisation administers the node
+    bool admin = false;   // its organisation administers the node
+    std::string sector;   // its organisation's, for intake routing
+    std::string country;  // ISO 3166-1 alpha-2
   };
   struct Access {
     store::Collection collection;

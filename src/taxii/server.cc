@@ -49,9 +49,12 @@ class TaxiiServerImpl final : public TaxiiServer {
     h.first_request_timeout_seconds = options_.first_request_timeout_seconds;
     h.max_connections = options_.max_connections;
     h.max_connections_per_address = options_.max_connections_per_address;
-    // Every POST writes objects (the one POST route): admission checks every object and
-    // compiles indicator patterns, on threads that never answer reads.
-    h.is_heavy = [](const http::Request& head) { return head.method == "POST"; };
+    // A POST to objects writes them: admission checks every object and compiles indicator
+    // patterns, on threads that never answer reads. An intake POST is light up to its
+    // deferred answer (taxii/intake_route.h): it holds no thread while it waits.
+    h.is_heavy = [](const http::Request& head) {
+      return head.method == "POST" && !TaxiiHandler::IsIntake(head);
+    };
     h.heavy_threads = options_.write_threads;
     h.max_heavy_in_flight = options_.max_writes_in_flight;
     h.busy_retry_after_seconds = options_.retry_after_seconds;
