@@ -250,9 +250,10 @@ void HotlineLoop::Run() {
       if (t.deliveries > 0 || t.escalations > 0 || report->pings > 0 || f.forwarded > 0 ||
           f.withheld > 0) {
         log_("entente: hotline: " + std::to_string(t.deliveries) + " delivery(ies), " +
-             std::to_string(t.escalations) + " escalation(s), " + std::to_string(report->pings) +
-             " scheduled ping(s), " + std::to_string(f.forwarded) +
-             " intake report(s) forwarded, " + std::to_string(f.withheld) + " not forwarded");
+             std::to_string(t.escalations) + " escalation(s) recorded, " +
+             std::to_string(report->pings) + " scheduled ping(s) sent, " +
+             std::to_string(f.forwarded) + " intake report(s) forwarded, " +
+             std::to_string(f.withheld) + " not forwarded");
         if (on_change_) on_change_();
       }
       // A problem that lasts (a contact not published yet) is logged when it appears.
