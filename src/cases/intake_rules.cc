@@ -80,7 +80,7 @@ Status CheckRouteTarget(std::string_view to) {
     }
   } else {
     return Status::InvalidArgument(
-        "a route target is org:ORG-ID, peer:PEER-NAME or peer:PEER-NAME/identity--UUID, not '" +
+        "a route target is org:ORG-ID or peer:PEER-NAME[/identity--UUID], not '" +
         std::string(to.substr(0, 80)) + "'");
   }
   if (name.empty() || name.size() > 64) {
