@@ -17,7 +17,8 @@ Result<cases::NodeParties> LoadParties(store::Store& store) {
   return cases::LoadNodeParties(store, federation->get());
 }
 
-Result<cases::TickReport> TickAllCollections(store::Store& store, int64_t now_us) {
+Result<cases::TickReport> TickAllCollections(store::Store& store, int64_t now_us,
+                                             cases::HotlineWatch* watch) {
   auto parties = LoadParties(store);
   if (!parties.ok()) return parties.status();
   auto roots = store.ListApiRoots();
@@ -27,7 +28,8 @@ Result<cases::TickReport> TickAllCollections(store::Store& store, int64_t now_us
     auto collections = store.ListCollections(root.name);
     if (!collections.ok()) return collections.status();
     for (const store::Collection& c : *collections) {
-      auto report = cases::Tick(store, c, *parties, now_us);
+      auto report = watch != nullptr ? watch->Tick(c, *parties, now_us)
+                                     : cases::Tick(store, c, *parties, now_us);
       if (!report.ok()) {
         total.problems.push_back("collection " + c.id + ": " + report.status().message());
         continue;
@@ -76,8 +78,8 @@ Result<cases::IntakeConfig> ReadIntakeConfig(const std::string& data_dir) {
 }
 
 Result<RoundReport> RunRound(store::Store& store, const std::string& data_dir, int64_t now_us,
-                             cases::IntakeForwarder& forwarder,
-                             const std::string& only_collection) {
+                             cases::IntakeForwarder& forwarder, const std::string& only_collection,
+                             cases::HotlineWatch* watch) {
   RoundReport round;
   auto parties = LoadParties(store);
   if (!parties.ok()) return parties.status();
@@ -109,13 +111,14 @@ Result<RoundReport> RunRound(store::Store& store, const std::string& data_dir, i
   }
   Result<cases::TickReport> tick = cases::TickReport{};
   if (only_collection.empty()) {
-    tick = TickAllCollections(store, now_us);
+    tick = TickAllCollections(store, now_us, watch);
   } else {
     auto collection = store.GetCollection(only_collection);
     if (!collection.ok()) {
       return Status::NotFound("unknown collection '" + only_collection + "' (--collection)");
     }
-    tick = cases::Tick(store, *collection, *parties, now_us);
+    tick = watch != nullptr ? watch->Tick(*collection, *parties, now_us)
+                            : cases::Tick(store, *collection, *parties, now_us);
   }
   if (!tick.ok()) return tick.status();
   round.tick = std::move(*tick);
@@ -222,6 +225,7 @@ HotlineLoop::HotlineLoop(store::Store& store, Clock& clock, int64_t interval_sec
       interval_us_(interval_seconds * 1'000'000),
       data_dir_(std::move(data_dir)),
       forwarder_(store),
+      watch_(store),
       log_(std::move(log)),
       on_change_(std::move(on_change)),
       thread_([this] { Run(); }) {}
@@ -241,7 +245,7 @@ void HotlineLoop::Run() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {
     lock.unlock();
-    auto report = RunRound(store_, data_dir_, clock_.NowMicros(), forwarder_);
+    auto report = RunRound(store_, data_dir_, clock_.NowMicros(), forwarder_, "", &watch_);
     if (!report.ok()) {
       log_("entente: hotline tick: " + report.status().message());
     } else {

@@ -32,8 +32,10 @@ namespace entente::cli {
 Result<cases::NodeParties> LoadParties(store::Store& store);
 
 // One tick over every collection of every API root at `now_us`; the counts added up and
-// every problem prefixed with its collection.
-Result<cases::TickReport> TickAllCollections(store::Store& store, int64_t now_us);
+// every problem prefixed with its collection. With `watch`, each collection is ticked
+// through it (only what was stored since its previous tick is read).
+Result<cases::TickReport> TickAllCollections(store::Store& store, int64_t now_us,
+                                             cases::HotlineWatch* watch = nullptr);
 
 // DATA/hotline-pings.json: the schedules (none when the file is missing).
 Result<std::vector<cases::PingSchedule>> ReadPingSchedules(const std::string& data_dir);
@@ -54,7 +56,8 @@ struct RoundReport {
 // schedules). `data_dir` "" reads no files: no pings, no forwarding configuration.
 Result<RoundReport> RunRound(store::Store& store, const std::string& data_dir, int64_t now_us,
                              cases::IntakeForwarder& forwarder,
-                             const std::string& only_collection = "");
+                             const std::string& only_collection = "",
+                             cases::HotlineWatch* watch = nullptr);
 
 // "2026-05-28T20:26:40.000Z", and with a zone " (2026-05-28 22:26:40 CEST)": the IANA
 // `tz` read through TZ and localtime_r (the C++ library of g++ 12 has no time-zone
@@ -88,6 +91,7 @@ class HotlineLoop {
   const int64_t interval_us_;
   const std::string data_dir_;
   cases::IntakeForwarder forwarder_;        // the loop's thread only
+  cases::HotlineWatch watch_;               // the loop's thread only
   std::vector<std::string> last_problems_;  // the loop's thread only
   std::function<void(const std::string&)> log_;
   std::function<void()> on_change_;
