@@ -381,6 +381,13 @@ void IntakeDesk::ApplyStored(const std::string& api_root, std::string_view type,
       it->second.case_ref = Str(e, "case_ref");
     } else if (state == "closed") {
       it->second.state = TicketState::kClosed;
+    } else if (state == "forwarded" || state == "withheld" || state == "kept") {
+      it->second.forward_state = state;
+      it->second.forward_message = Str(e, "message_ref");
+      it->second.forward_to = Str(e, "forwarded_to");
+      it->second.forward_collection = Str(e, "forward_collection");
+      it->second.forward_reason = Str(e, "reason");
+      it->second.forward_at_us = Time(obj, "created");
     }
     return;
   }
@@ -828,6 +835,17 @@ Status IntakeDesk::Close(std::string_view api_root, std::string_view ticket,
                    reason.empty() ? "Intake ticket closed" : reason);
 }
 
+boost::json::object ForwardJson(const Ticket& t) {
+  boost::json::object f;
+  f["state"] = t.forward_state.empty() ? "pending" : t.forward_state;
+  if (!t.forward_message.empty()) f["message"] = t.forward_message;
+  if (!t.forward_to.empty()) f["to"] = t.forward_to;
+  if (!t.forward_collection.empty()) f["collection"] = t.forward_collection;
+  if (!t.forward_reason.empty()) f["reason"] = t.forward_reason;
+  if (t.forward_at_us != 0) f["at"] = FormatTimestamp(t.forward_at_us, 3);
+  return f;
+}
+
 boost::json::object IntakeDesk::TicketJson(const Ticket& t, bool for_handler,
                                            std::string_view status_url) {
   boost::json::object o;
@@ -864,6 +882,7 @@ boost::json::object IntakeDesk::TicketJson(const Ticket& t, bool for_handler,
     o["criticality"] = t.criticality;
     o["deadline"] = FormatTimestamp(t.deadline_us, 3);
     if (!t.case_ref.empty()) o["case_ref"] = t.case_ref;
+    if (!t.route.to.empty() && t.duplicate_of.empty()) o["forward"] = ForwardJson(t);
     if (auto a = attached_.find(t.ticket); a != attached_.end()) {
       boost::json::array arr;
       for (const auto& x : a->second) arr.emplace_back(x);
@@ -888,6 +907,9 @@ boost::json::object IntakeDesk::QueueJson(const std::vector<QueueEntry>& queue) 
     o["routed_to"] = e.primary.route.to.empty() ? "handlers" : e.primary.route.to;
     o["route_rule"] = e.primary.route.rule;
     o["nis2"] = e.primary.report.nis2;
+    if (!e.primary.route.to.empty()) {
+      o["forward"] = e.primary.forward_state.empty() ? "pending" : e.primary.forward_state;
+    }
     if (!e.primary.report.title.empty()) o["title"] = e.primary.report.title;
     boost::json::array attached;
     for (const auto& a : e.attached) attached.emplace_back(a);

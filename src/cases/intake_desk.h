@@ -91,6 +91,14 @@ struct Ticket {
   // Later, from handlers' notes.
   TicketState state = TicketState::kOpen;
   std::string case_ref;  // the case opened from it
+  // Forwarding to the organisation it is routed to (cases/intake_forward.h), from the
+  // outcome note: "" (pending, or routed to the handlers), "forwarded", "withheld", "kept".
+  std::string forward_state;
+  std::string forward_message;     // the hotline message it was forwarded as
+  std::string forward_to;          // the target organisation's identity
+  std::string forward_collection;  // where the message is
+  std::string forward_reason;      // withheld, kept: why
+  int64_t forward_at_us = 0;
   std::string object_id() const { return "incident--" + ticket; }
 };
 
@@ -121,6 +129,10 @@ struct IntakeDeskOptions {
   // Problems no caller is answered with (a configuration file that does not parse).
   std::function<void(const std::string&)> log;
 };
+
+// A routed primary ticket's forwarding, as handlers see it: {"state": "pending" |
+// "forwarded" | "withheld" | "kept", "message", "to", "collection", "reason", "at"}.
+boost::json::object ForwardJson(const Ticket& t);
 
 class IntakeDesk {
  public:

@@ -209,12 +209,13 @@ int RunServe(const ServeOptions& o) {
     federation = std::move(*started);
     wake_target->store(federation.get());
   }
-  // The hotline's deliveries and escalations, recorded without anyone watching; what it
-  // stores wakes the push workers like a TAXII POST.
+  // The hotline's deliveries and escalations, recorded without anyone watching, the
+  // scheduled pings (DATA/hotline-pings.json) and the routed intake reports forwarded
+  // (DATA/intake.json); what it stores wakes the push workers like a TAXII POST.
   std::unique_ptr<HotlineLoop> hotline;
   if (o.hotline_interval > 0) {
-    hotline = std::make_unique<HotlineLoop>(**store, SystemClock(), o.hotline_interval, LogLine,
-                                            [wake_target] {
+    hotline = std::make_unique<HotlineLoop>(**store, SystemClock(), o.hotline_interval,
+                                            ResolveDataDir(o.data), LogLine, [wake_target] {
                                               if (auto* f = wake_target->load()) f->Wake();
                                             });
   }
@@ -273,8 +274,9 @@ void RegisterServeCommand(CLI::App& app, CommandContext& ctx) {
                   "beyond are refused; 0 = no budget")
       ->capture_default_str();
   cmd->add_option("--hotline-interval", o->hotline_interval,
-                  "seconds between hotline ticks: deliveries and due escalations recorded "
-                  "(`entente hotline tick` once); 0 = none")
+                  "seconds between hotline ticks: scheduled pings sent, routed intake reports "
+                  "forwarded, deliveries and due escalations recorded (`entente hotline tick` "
+                  "once); 0 = none")
       ->capture_default_str();
   cmd->callback([o, &ctx] { ctx.exit_code = RunServe(*o); });
 }
