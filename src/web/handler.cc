@@ -128,7 +128,7 @@ http::Response WebHandler::Handle(const http::Request& req) {
     return api ? ErrorJson(Status::Unauthenticated("sign in first (POST /ui/login)"))
                : Redirect("/ui/login");
   }
-  http::Response res = api ? Api(req, *caller, path.substr(8)) : Page(req, *caller, path.substr(4));
+  http::Response res = api ? Api(req, *caller, path.substr(8)) : Page(req, *caller, path.substr(3));
   res.log_user = caller->viewer.org_id;
   return res;
 }

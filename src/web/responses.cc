@@ -7,7 +7,8 @@ namespace entente::web {
 http::Response WithHeaders(http::Response res) {
   res.SetHeader("Cache-Control", "no-store");
   res.SetHeader("X-Content-Type-Options", "nosniff");
-  res.SetHeader("Referrer-Policy", "no-referrer");
+  // same-origin, not no-referrer: with no-referrer a form POST carries "Origin: null".
+  res.SetHeader("Referrer-Policy", "same-origin");
   res.SetHeader("X-Frame-Options", "DENY");
   res.SetHeader("Content-Security-Policy",
                 "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "

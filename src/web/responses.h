@@ -1,6 +1,6 @@
 // web/responses.h: how the dashboard answers — HTML pages, JSON, redirects and errors —
 // with the security headers every answer carries (Content-Security-Policy without
-// inline script or style, nosniff, no-referrer, no framing, Cache-Control: no-store).
+// inline script or style, nosniff, same-origin referrers, no framing, Cache-Control: no-store).
 //
 // Errors tell only what the request itself decides: not-found is one page ("There is
 // nothing here you may see.") and one JSON body ({"error":"not found"}) whatever was
