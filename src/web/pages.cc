@@ -121,7 +121,12 @@ std::string OverviewPage(const Viewer& viewer, const OverviewData& data) {
   b += "<section class=\"panel\" aria-labelledby=\"h-chart\"><h2 id=\"h-chart\">Objects added per "
        "hour</h2>" +
        BarChartSvg(chart) + "<p>" + Thousands(total) + (data.hourly.capped ? "+" : "") +
-       " object versions you may see were added in the last 24 hours.</p>"
+       " object versions you may see were added in the last 24 hours." +
+       (data.hourly.capped
+            ? " Counting stops at " + Thousands(static_cast<int64_t>(data.chart_cap_per_hour)) +
+                  " per hour."
+            : "") +
+       "</p>"
        "<details><summary>The numbers</summary><table><thead><tr><th scope=\"col\">Hour "
        "starting (UTC)</th><th scope=\"col\" class=\"num\">Versions added</th></tr></thead><tbody>";
   for (size_t i = 0; i < chart.values.size(); ++i) {

@@ -48,6 +48,7 @@ struct OverviewData {
   std::vector<CollectionCounts> collections;
   size_t count_cap = 0;
   HourlyCounts hourly;
+  size_t chart_cap_per_hour = 0;
   std::vector<RowSummary> sightings;
   std::optional<std::vector<PeerLine>> peers;  // set for administrators only
 };

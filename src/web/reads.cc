@@ -142,43 +142,49 @@ Result<std::vector<CollectionCounts>> CountObjects(store::Store& store,
 }
 
 Result<HourlyCounts> AddedPerHour(store::Store& store, const policy::Requester& who, int64_t now_us,
-                                  int hours, size_t cap) {
+                                  int hours, size_t cap_per_hour) {
   HourlyCounts out;
   const int64_t this_hour = now_us - now_us % kHourUs;
   out.first_hour_us = this_hour - static_cast<int64_t>(hours - 1) * kHourUs;
   out.counts.assign(static_cast<size_t>(hours), 0);
   auto list = ReadableCollections(store, who);
   if (!list.ok()) return list.status();
-  size_t seen = 0;
-  for (const auto& c : *list) {
-    store::ObjectQuery q;
-    q.collection_id = c.id;
-    q.added_after_us = out.first_hour_us - 1;
-    q.match_last = false;
-    q.match_all = true;
-    q.visible = Gate(who);
-    Status s = store.ScanObjects(q, [&](const store::ObjectRow& row) {
-      if (!policy::MayRead(who, row.labels)) return store::ScanAction::kContinue;
-      if (seen == cap) {
-        out.capped = true;
-        return store::ScanAction::kStop;
-      }
-      ++seen;
-      const int64_t bucket = (row.date_added_us - out.first_hour_us) / kHourUs;
-      if (bucket >= 0 && bucket < hours) ++out.counts[static_cast<size_t>(bucket)];
-      return store::ScanAction::kContinue;
-    });
-    if (!s.ok()) return s;
-    if (out.capped) break;
+  // One bounded scan per hour and collection: a busy hour stops at its cap without
+  // leaving the hours after it uncounted.
+  for (int h = 0; h < hours; ++h) {
+    const int64_t start = out.first_hour_us + static_cast<int64_t>(h) * kHourUs;
+    int64_t& n = out.counts[static_cast<size_t>(h)];
+    for (const auto& c : *list) {
+      if (static_cast<size_t>(n) == cap_per_hour) break;
+      store::ObjectQuery q;
+      q.collection_id = c.id;
+      q.added_after_us = start - 1;
+      q.match_last = false;
+      q.match_all = true;
+      q.visible = Gate(who);
+      Status s = store.ScanObjects(q, [&](const store::ObjectRow& row) {
+        if (row.date_added_us >= start + kHourUs) return store::ScanAction::kStop;
+        if (!policy::MayRead(who, row.labels)) return store::ScanAction::kContinue;
+        if (static_cast<size_t>(n) == cap_per_hour) {
+          out.capped = true;
+          return store::ScanAction::kStop;
+        }
+        ++n;
+        return store::ScanAction::kContinue;
+      });
+      if (!s.ok()) return s;
+    }
   }
   return out;
 }
 
 Result<std::vector<RowSummary>> RecentSightings(store::Store& store, const policy::Requester& who,
-                                                int64_t since_us, size_t limit) {
+                                                int64_t since_us, int64_t now_us, size_t limit) {
   auto list = ReadableCollections(store, who);
   if (!list.ok()) return list.status();
   std::vector<RowSummary> out;
+  // One scan per collection over the window (the store filters the type; it has no index
+  // by type and date_added, so the cost grows with the rows added in the window).
   for (const auto& c : *list) {
     store::ObjectQuery q;
     q.collection_id = c.id;
@@ -186,6 +192,7 @@ Result<std::vector<RowSummary>> RecentSightings(store::Store& store, const polic
     q.types = {"sighting"};
     q.visible = Gate(who);
     Status s = store.ScanObjects(q, [&](const store::ObjectRow& row) {
+      if (row.date_added_us > now_us) return store::ScanAction::kStop;
       if (!policy::MayRead(who, row.labels)) return store::ScanAction::kContinue;
       auto view = ViewObject(who, row);
       if (!view) return store::ScanAction::kContinue;

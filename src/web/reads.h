@@ -70,9 +70,11 @@ struct HourlyCounts {
 Result<HourlyCounts> AddedPerHour(store::Store& store, const policy::Requester& who, int64_t now_us,
                                   int hours, size_t cap);
 
-// The newest `limit` sightings the reader may see, added since `since_us`.
+// The newest `limit` sightings the reader may see, added after `since_us` (up to the
+// time `now_us`), newest first. Its cost grows with the rows added in the window (the
+// store has no index by type and date_added): see docs/benchmarks.md, "Dashboard".
 Result<std::vector<RowSummary>> RecentSightings(store::Store& store, const policy::Requester& who,
-                                                int64_t since_us, size_t limit);
+                                                int64_t since_us, int64_t now_us, size_t limit);
 
 struct BrowseQuery {
   std::string collection_id;

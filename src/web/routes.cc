@@ -13,7 +13,7 @@ namespace entente::web {
 namespace {
 
 constexpr size_t kCountCap = 20000;
-constexpr size_t kChartCap = 100000;
+constexpr size_t kChartCapPerHour = 1000;
 constexpr size_t kSearchLimit = 200;
 constexpr size_t kRecentSightings = 10;
 constexpr int64_t kDayUs = 24LL * 3600 * 1'000'000;
@@ -29,13 +29,14 @@ Result<OverviewData> LoadOverview(store::Store& store, store::FederationState* p
                                   const policy::Requester& who, bool admin, int64_t now_us) {
   OverviewData d;
   d.count_cap = kCountCap;
+  d.chart_cap_per_hour = kChartCapPerHour;
   auto counts = CountObjects(store, who, kCountCap);
   if (!counts.ok()) return counts.status();
   d.collections = std::move(*counts);
-  auto hourly = AddedPerHour(store, who, now_us, 24, kChartCap);
+  auto hourly = AddedPerHour(store, who, now_us, 24, kChartCapPerHour);
   if (!hourly.ok()) return hourly.status();
   d.hourly = std::move(*hourly);
-  auto sightings = RecentSightings(store, who, now_us - kDayUs, kRecentSightings);
+  auto sightings = RecentSightings(store, who, now_us - kDayUs, now_us, kRecentSightings);
   if (!sightings.ok()) return sightings.status();
   d.sightings = std::move(*sightings);
   if (admin && peers != nullptr) {
