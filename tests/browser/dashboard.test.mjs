@@ -304,3 +304,44 @@ describe('trust: what the gate denies an organisation', () => {
     }
   });
 });
+
+describe('keyboard and zoom', () => {
+  test('signing in and reaching a page work with the keyboard alone', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${node.base}/ui/login`);
+      await page.keyboard.press('Tab');  // the brand link
+      await page.keyboard.press('Tab');  // the token field (its label names it)
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'token');
+      await page.keyboard.type(node.adminToken);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${node.base}/ui/`);
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');  // Overview, Browse
+      assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Browse');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/ui\/browse$/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('at 200 % zoom (half the width in CSS pixels) no page scrolls sideways', async () => {
+    // A 1280-pixel window at 200 % zoom lays pages out in 640 CSS pixels.
+    const context = await browser.newContext({ viewport: { width: 640, height: 900 }, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    try {
+      await signIn(page, node.base, node.adminToken);
+      for (const path of ['/ui/', `/ui/browse?collection=${collection}`, '/ui/search?q=203.0.113.5',
+        `/ui/object?collection=${collection}&id=${ID.c2}`]) {
+        await page.goto(`${node.base}${path}`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${path} is ${overflow} CSS pixels wider than the window`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+});
