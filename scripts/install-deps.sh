@@ -12,12 +12,16 @@ packages=(
   libcli11-dev libspdlog-dev libfmt-dev
   libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  nodejs chromium
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The browser tests (tests/browser) need npm, which Debian packages apart from nodejs
+# (NodeSource's nodejs carries its own): asked for only when no npm is found.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

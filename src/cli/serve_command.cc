@@ -20,6 +20,7 @@
 #include "cli/warninglists.h"
 #include "federation/sync.h"
 #include "taxii/server.h"
+#include "web/handler.h"
 
 namespace entente::cli {
 namespace {
@@ -42,6 +43,9 @@ struct ServeOptions {
   size_t envelope_pattern_budget = admission::PatternLimits().envelope_instructions;
   // Seconds between hotline ticks (deliveries, escalations); 0: none (issue 15).
   int64_t hotline_interval = 30;
+  // The dashboard at /ui/ (docs/dashboard.md): how long a session lasts; off with --no-ui.
+  int64_t ui_session_seconds = 8 * 3600;
+  bool no_ui = false;
 };
 
 // Descriptors kept for what is not a client connection (the store's files, peers'
@@ -96,6 +100,9 @@ int RunServe(const ServeOptions& o) {
   }
   if (o.hotline_interval < 0 || o.hotline_interval > 86400) {
     return UsageError("invalid hotline interval (--hotline-interval: seconds, 0-86400)");
+  }
+  if (o.ui_session_seconds < 1 || o.ui_session_seconds > 30 * 86400) {
+    return UsageError("invalid session length (--ui-session-seconds: 1-2592000)");
   }
   if (o.first_request_timeout < 1) {
     return UsageError("invalid first request timeout (--first-request-timeout: seconds, >= 1)");
@@ -166,6 +173,16 @@ int RunServe(const ServeOptions& o) {
     return std::optional<policy::IngressPeer>();
   };
 
+  // The dashboard, on the same port, reading through the same gate (web/handler.h).
+  std::unique_ptr<web::WebHandler> ui;
+  if (!o.no_ui) {
+    web::WebOptions ui_options;
+    ui_options.session_seconds = o.ui_session_seconds;
+    ui_options.secure_cookies = !o.tls_cert.empty();
+    ui = std::make_unique<web::WebHandler>(**store, federation_state.get(), ui_options);
+    options.ui_handler = [h = ui.get()](const http::Request& req) { return h->Handle(req); };
+  }
+
   // Block the stop signals in every thread (the server's threads inherit this mask) and
   // wait for them here.
   sigset_t stop_signals;
@@ -227,6 +244,7 @@ int RunServe(const ServeOptions& o) {
   if (federation) federation->Stop();
   (*server)->Stop();
   server->reset();
+  ui.reset();
   federation.reset();
   federation_state.reset();
   store->reset();
@@ -278,6 +296,10 @@ void RegisterServeCommand(CLI::App& app, CommandContext& ctx) {
                   "forwarded, deliveries and due escalations recorded (`entente hotline tick` "
                   "once); 0 = none")
       ->capture_default_str();
+  cmd->add_option("--ui-session-seconds", o->ui_session_seconds,
+                  "how long a dashboard session (/ui/) lasts after sign-in")
+      ->capture_default_str();
+  cmd->add_flag("--no-ui", o->no_ui, "serve no dashboard: /ui/ is then a TAXII path (404)");
   cmd->callback([o, &ctx] { ctx.exit_code = RunServe(*o); });
 }
 

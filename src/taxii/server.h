@@ -30,6 +30,7 @@
 
 #include "cases/intake_desk.h"
 #include "entente/status.h"
+#include "http/message.h"
 #include "pattern/index/warninglist.h"
 #include "policy/ingress.h"
 #include "stix/stix.h"
@@ -96,6 +97,10 @@ struct ServerOptions {
   // on_change and log above). intake_enabled false: no intake route (404).
   bool intake_enabled = true;
   cases::IntakeDeskOptions intake;
+  // When set, answers every request whose path is "/ui" or starts with "/ui/" (the
+  // dashboard, web/handler.h), before any TAXII authentication; such requests are never
+  // handled on the write threads. Called from the serving threads, possibly concurrently.
+  http::Handler ui_handler;
 };
 
 class TaxiiServer {

@@ -47,8 +47,10 @@ LAYERS = {
     "taxii": ("common", "stix", "pattern", "policy", "store", "admission", "cases", "http"),
     "federation": ("common", "stix", "pattern", "policy", "store", "admission", "cases", "http",
                    "taxii"),
-    "cli": ("common", "telemetry", "sightings", "sensor", "stix", "pattern", "policy", "store", "admission", "cases", "http", "taxii",
+    "web": ("common", "stix", "pattern", "policy", "store", "admission", "cases", "http", "taxii",
             "federation"),
+    "cli": ("common", "telemetry", "sightings", "sensor", "stix", "pattern", "policy", "store", "admission", "cases", "http", "taxii",
+            "federation", "web"),
 }
 PUBLIC_MAY_INCLUDE = ()  # include/entente/ stands on the standard library alone
 
