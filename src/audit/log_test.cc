@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "audit/recorder.h"
+#include "audit/testing/memory_recorder.h"
 #include "audit/verify.h"
 #include "common/fake_clock.h"
 
@@ -163,6 +165,26 @@ TEST_F(LogTest, SignedHeadsVerifyAndTamperingIsNamed) {
     return f.find("head #1 (tree size 10): signed by key") != std::string::npos &&
            f.find("(key swapped?)") != std::string::npos;
   }));
+}
+
+// The recorders of recorder.h: into the log, nowhere, in memory; each refuses a secret.
+TEST_F(LogTest, Recorders) {
+  auto log = Open();
+  LogRecorder to_log(*log);
+  NullRecorder nowhere;
+  testing::MemoryRecorder memory;
+  std::vector<Entry> good = {Stored(1), Stored(2)};
+  std::vector<Entry> secret = {
+      {EntryKind::kTokenChange, Change{"tok_1", "create", "op", {{"t", NewToken()}}}}};
+  for (Recorder* r : std::initializer_list<Recorder*>{&to_log, &nowhere, &memory}) {
+    EXPECT_TRUE(r->Record(good).ok());
+    EXPECT_EQ(r->Record(secret).code(), StatusCode::kInvalidArgument);
+  }
+  EXPECT_EQ(log->Size(), 2u);
+  EXPECT_EQ(memory.entries().size(), 2u);
+  memory.FailWith(Status::IoError("disk full"));
+  EXPECT_EQ(memory.Record(good).code(), StatusCode::kIoError);
+  EXPECT_EQ(memory.entries().size(), 2u);
 }
 
 }  // namespace
