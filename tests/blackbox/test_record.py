@@ -3,11 +3,15 @@ folder whose SQLite file is edited underneath. The issue: "Changing, deleting, r
 inserting any entry ... truncating the log, swapping the key, replaying an old head ... is
 detected by `log verify` ... - each test names which." Each test below makes one of those
 edits and checks that verify exits 1 naming the entry index or head it found."""
+import calendar
+import datetime
+import hashlib
 import json
 import os
 import shutil
 import sqlite3
 import stat
+import struct
 import tempfile
 import unittest
 
@@ -96,6 +100,41 @@ class RecordTest(unittest.TestCase):
                                         "tree_size"])
         self.assertIn("5 signed head(s) checked", verify(self.data).stdout)
 
+    def test_an_independent_verifier_agrees(self):
+        # docs/record.md, "Byte-level specification", re-implemented here from the text:
+        # RFC 9162 2.1 hashing over the entries `log --json` prints, and the 88 signed
+        # bytes of the head.
+        entries = [l.encode() for l in self.ok(["log", "--json"]).strip().splitlines()]
+
+        def mth(d):
+            if not d:
+                return hashlib.sha256(b"").digest()
+            if len(d) == 1:
+                return hashlib.sha256(b"\x00" + d[0]).digest()
+            k = 1
+            while k * 2 < len(d):
+                k *= 2
+            return hashlib.sha256(b"\x01" + mth(d[:k]) + mth(d[k:])).digest()
+
+        printed = self.ok(["log", "head"])
+        head = json.loads(self.ok(["log", "head", "--json"]))
+        self.assertEqual(head["tree_size"], len(entries))
+        self.assertEqual(head["root_hash"], mth(entries).hex())
+        public_key = bytes.fromhex(
+            [l.split()[-1] for l in printed.splitlines() if l.startswith("public key")][0])
+        self.assertEqual(hashlib.sha256(public_key).hexdigest(), head["key_id"])
+        t = datetime.datetime.strptime(head["timestamp"], "%Y-%m-%dT%H:%M:%S.%fZ")
+        us = calendar.timegm(t.timetuple()) * 1000000 + t.microsecond
+        msg = (b"ENTHEAD1" + struct.pack(">Q", head["tree_size"]) + struct.pack(">q", us)
+               + bytes.fromhex(head["root_hash"]) + bytes.fromhex(head["key_id"]))
+        self.assertEqual(len(msg), 88)
+        try:  # not in the standard library: the signature is checked where it is installed
+            from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+        except ImportError:
+            return
+        Ed25519PublicKey.from_public_bytes(public_key).verify(
+            bytes.fromhex(head["signature"]), msg)
+
     def test_changed_entry(self):
         self.sql("UPDATE entries SET entry = replace(entry, 'CERT DE', 'CERT XX') WHERE idx = 2")
         self.assert_fails_naming("entry 2: its text does not hash to the stored leaf",
@@ -108,7 +147,6 @@ class RecordTest(unittest.TestCase):
         self.sql("UPDATE entries SET entry = replace(entry, 'CERT DE', 'CERT XX') WHERE idx = 2")
         con = sqlite3.connect(self.db)
         text = con.execute("SELECT entry FROM entries WHERE idx = 2").fetchone()[0]
-        import hashlib
         leaf = hashlib.sha256(b"\x00" + text.encode()).digest()
         con.execute("UPDATE nodes SET hash = ? WHERE level = 0 AND idx = 2", (leaf,))
         con.commit()
