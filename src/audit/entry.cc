@@ -3,6 +3,8 @@
 // reading gives back (no extra, missing, reordered or differently escaped member).
 #include "audit/entry.h"
 
+#include "audit/canonical_writer.h"
+
 #include <boost/json.hpp>
 
 #include "common/timestamp.h"
@@ -58,152 +60,8 @@ size_t BodyIndexOf(EntryKind kind) {
   }
 }
 
-bool IsMapKey(std::string_view k) {
-  if (k.empty() || k.size() > 64) return false;
-  for (char c : k) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
-      return false;
-  }
-  return true;
-}
-
-// Well-formed UTF-8 (RFC 3629): no overlong forms, surrogates or code points past U+10FFFF.
-bool IsUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xe0) == 0xc0) {
-      n = 1, cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      n = 2, cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      n = 3, cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n >= s.size()) return false;
-    for (size_t k = 1; k <= n; ++k) {
-      auto d = static_cast<unsigned char>(s[i + k]);
-      if ((d & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3f);
-    }
-    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    i += n + 1;
-  }
-  return true;
-}
-
-// Writes RFC 8785 canonical JSON for the entry's fixed shape: members are written in
-// the sorted order of their (ASCII) names by the caller; strings escaped as RFC 8785
-// (ECMAScript JSON.stringify) does. Remembers the first field that cannot enter.
-class Canonical {
- public:
-  void Key(std::string_view k) {
-    out_.push_back(first_ ? '{' : ',');
-    first_ = false;
-    out_.push_back('"');
-    out_.append(k);
-    out_ += "\":";
-  }
-  void Str(std::string_view k, std::string_view v) {
-    Key(k);
-    String(v);
-  }
-  void String(std::string_view v) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    if (!IsUtf8(v)) Refuse("a field is not UTF-8");
-    if (ContainsTokenSecret(v)) Refuse("a token secret cannot enter the record");
-    out_.push_back('"');
-    size_t run = 0;  // start of the characters not yet written, which need no escape
-    for (size_t i = 0; i < v.size(); ++i) {
-      auto u = static_cast<unsigned char>(v[i]);
-      if (u >= 0x20 && u != '"' && u != '\\') continue;
-      out_.append(v.data() + run, i - run);
-      run = i + 1;
-      switch (v[i]) {
-        case '"':
-          out_ += "\\\"";
-          break;
-        case '\\':
-          out_ += "\\\\";
-          break;
-        case '\b':
-          out_ += "\\b";
-          break;
-        case '\f':
-          out_ += "\\f";
-          break;
-        case '\n':
-          out_ += "\\n";
-          break;
-        case '\r':
-          out_ += "\\r";
-          break;
-        case '\t':
-          out_ += "\\t";
-          break;
-        default:
-          out_ += "\\u00";
-          out_.push_back(kHex[u >> 4]);
-          out_.push_back(kHex[u & 15]);
-      }
-    }
-    out_.append(v.data() + run, v.size() - run);
-    out_.push_back('"');
-  }
-  void Map(std::string_view k, const std::map<std::string, std::string>& m) {
-    Key(k);
-    if (m.empty()) {
-      out_ += "{}";
-      return;
-    }
-    char open = '{';
-    for (const auto& [mk, mv] : m) {
-      if (ContainsTokenSecret(mk)) Refuse("a token secret cannot enter the record");
-      if (!IsMapKey(mk)) Refuse("a field name is not 1-64 characters of a-z 0-9 _ . -");
-      out_.push_back(open);
-      open = ',';
-      out_.push_back('"');
-      out_.append(mk);
-      out_ += "\":";
-      String(mv);
-    }
-    out_.push_back('}');
-  }
-  void Uint(std::string_view k, uint64_t v) {
-    Key(k);
-    out_ += std::to_string(v);
-  }
-  // Opens a nested object as the value of member `k`.
-  void Open(std::string_view k) {
-    Key(k);
-    first_ = true;
-  }
-  void Close() {
-    if (first_) out_.push_back('{');  // an empty object
-    out_.push_back('}');
-    first_ = false;
-  }
-  void Refuse(const char* why) {
-    if (refused_.empty()) refused_ = why;
-  }
-  const std::string& refused() const { return refused_; }
-  std::string& out() { return out_; }
-
- private:
-  std::string out_;
-  bool first_ = true;
-  std::string refused_;
-};
-
 struct BodyWriter {
-  Canonical& w;
+  CanonicalWriter& w;
   void operator()(const ObjectStored& b) const {
     w.Str("channel", kChannels[static_cast<int>(b.channel)]);
     w.Str("collection", b.collection);
@@ -382,7 +240,7 @@ Result<std::string> EncodeEntry(const RecordedEntry& e) {
   if (e.index >= (uint64_t{1} << 53)) {  // exact as a JSON number (RFC 8785: IEEE double)
     return Status::InvalidArgument("entry index out of range");
   }
-  Canonical w;
+  CanonicalWriter w;
   w.out().reserve(512);
   w.Open("body");
   std::visit(BodyWriter{w}, e.entry.body);

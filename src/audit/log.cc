@@ -53,6 +53,26 @@ class AuditLog::Impl : public HashSource {
     return h;
   }
 
+  // How many leaves the stored tree holds (the last leaf's index + 1).
+  Result<uint64_t> StoredSize() const {
+    auto s = db_.Prepare("SELECT max(idx) FROM nodes WHERE level=0");
+    if (!s.ok()) return s.status();
+    if (int rc = s->Step(); rc != SQLITE_ROW) return db_.Error(rc, "read the record's size");
+    return s->IsNull(0) ? uint64_t{0} : static_cast<uint64_t>(s->Int(0)) + 1;
+  }
+
+  // Continues from the stored tree when another process appended (call it holding the
+  // write lock: inside BEGIN IMMEDIATE).
+  Status CatchUp() {
+    auto stored = StoredSize();
+    if (!stored.ok()) return stored.status();
+    if (*stored == appender_.size()) return Status::Ok();
+    auto resumed = TreeAppender::Resume(*this, *stored);
+    if (!resumed.ok()) return resumed.status();
+    appender_ = std::move(resumed).value();
+    return Status::Ok();
+  }
+
   Db db_;
   LogOptions options_;
   TreeAppender appender_;
@@ -71,10 +91,9 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path, LogOpt
   if (!db.ok()) return db.status();
   ENTENTE_RETURN_IF_ERROR(db->Exec(kSchema, "create the record's tables in " + path));
   auto impl = std::make_unique<Impl>(std::move(db).value(), std::move(options));
-  auto s = impl->db_.Prepare("SELECT count(*) FROM nodes WHERE level=0");
-  if (!s.ok()) return s.status();
-  if (s->Step() != SQLITE_ROW) return Status::IoError("cannot read the size of " + path);
-  uint64_t size = static_cast<uint64_t>(s->Int(0));
+  auto stored = impl->StoredSize();
+  if (!stored.ok()) return stored.status();
+  uint64_t size = *stored;
   auto appender = TreeAppender::Resume(*impl, size);
   if (!appender.ok()) {
     return Status::Corruption(
@@ -88,22 +107,25 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path, LogOpt
 Result<uint64_t> AuditLog::Append(std::span<const Entry> entries) {
   std::lock_guard<std::mutex> lock(mu_);
   Impl& d = *impl_;
-  uint64_t first = d.appender_.size();
   int64_t now = d.options_.clock->NowMicros();
-  // Encode everything before writing anything: a refused entry writes nothing.
-  std::vector<std::string> texts;
-  texts.reserve(entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) {
-    auto text = EncodeEntry({first + i, now, entries[i]});
-    if (!text.ok()) return text.status();
-    texts.push_back(std::move(text).value());
-  }
-  TreeAppender next = d.appender_;
   ENTENTE_RETURN_IF_ERROR(d.db_.Exec("BEGIN IMMEDIATE", "begin an append to the record"));
   auto fail = [&](Status s) {
     (void)d.db_.Exec("ROLLBACK", "roll back");
     return s;
   };
+  // Another process may have appended since (the CLI while `entente serve` runs): the
+  // tree on disk, read under the write lock, says where this batch goes.
+  if (Status s = d.CatchUp(); !s.ok()) return fail(s);
+  uint64_t first = d.appender_.size();
+  // Encode everything before writing anything: a refused entry writes nothing.
+  std::vector<std::string> texts;
+  texts.reserve(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    auto text = EncodeEntry({first + i, now, entries[i]});
+    if (!text.ok()) return fail(text.status());
+    texts.push_back(std::move(text).value());
+  }
+  TreeAppender next = d.appender_;
   auto ins = d.db_.Prepare(
       "INSERT INTO entries(idx, time_us, kind, subject, entry) VALUES(?1,?2,?3,?4,?5)");
   if (!ins.ok()) return fail(ins.status());
@@ -190,53 +212,63 @@ Result<std::vector<RecordedEntry>> AuditLog::List(const EntryFilter& f) {
 Result<SignedHead> AuditLog::SignHead(const NodeKey& key) {
   std::lock_guard<std::mutex> lock(mu_);
   Impl& d = *impl_;
-  auto meta = d.db_.Prepare("SELECT value FROM meta WHERE key='public_key'");
-  if (!meta.ok()) return meta.status();
-  std::string mine = BytesHex(key.public_key().data(), key.public_key().size());
-  bool known = meta->Step() == SQLITE_ROW;
-  if (known && meta->Text(0) != mine) {
-    return Status::PermissionDenied("this record's heads are signed by public key " +
-                                    std::string(meta->Text(0)) + ", the node key is " + mine +
-                                    " (was the key file replaced? see `entente log verify`)");
+  ENTENTE_RETURN_IF_ERROR(d.db_.Exec("BEGIN IMMEDIATE", "begin storing a signed head"));
+  Result<SignedHead> out = SignHeadLocked(key);
+  if (!out.ok()) {
+    (void)d.db_.Exec("ROLLBACK", "roll back");
+    return out;
   }
-  meta = Status::Internal("released");
+  if (Status s = d.db_.Exec("COMMIT", "commit a signed head"); !s.ok()) {
+    (void)d.db_.Exec("ROLLBACK", "roll back");
+    return s;
+  }
+  return out;
+}
+
+Result<SignedHead> AuditLog::SignHeadLocked(const NodeKey& key) {
+  Impl& d = *impl_;
+  ENTENTE_RETURN_IF_ERROR(d.CatchUp());
+  std::string mine = BytesHex(key.public_key().data(), key.public_key().size());
+  bool known = false;
+  {
+    auto meta = d.db_.Prepare("SELECT value FROM meta WHERE key='public_key'");
+    if (!meta.ok()) return meta.status();
+    known = meta->Step() == SQLITE_ROW;
+    if (known && meta->Text(0) != mine) {
+      return Status::PermissionDenied("this record's heads are signed by public key " +
+                                      std::string(meta->Text(0)) + ", the node key is " + mine +
+                                      " (was the key file replaced? see `entente log verify`)");
+    }
+  }
   TreeHead head;
   head.tree_size = d.appender_.size();
   head.root = d.appender_.Root();
   head.timestamp_us = d.options_.clock->NowMicros();
-  auto last = d.db_.Prepare("SELECT max(timestamp_us) FROM heads");
-  if (!last.ok()) return last.status();
-  if (last->Step() == SQLITE_ROW && !last->IsNull(0) && last->Int(0) >= head.timestamp_us) {
-    head.timestamp_us = last->Int(0) + 1;
+  {
+    auto last = d.db_.Prepare("SELECT max(timestamp_us) FROM heads");
+    if (!last.ok()) return last.status();
+    if (last->Step() == SQLITE_ROW && !last->IsNull(0) && last->Int(0) >= head.timestamp_us) {
+      head.timestamp_us = last->Int(0) + 1;
+    }
   }
-  last = Status::Internal("released");
   SignedHead signed_head = key.Sign(head);
-  ENTENTE_RETURN_IF_ERROR(d.db_.Exec("BEGIN IMMEDIATE", "begin storing a signed head"));
-  auto put = d.db_.Prepare(
-      "INSERT INTO heads(tree_size, timestamp_us, root, key_id, signature) "
-      "VALUES(?1,?2,?3,?4,?5)");
-  Status s = put.status();
-  if (s.ok()) {
+  {
+    auto put = d.db_.Prepare(
+        "INSERT INTO heads(tree_size, timestamp_us, root, key_id, signature) "
+        "VALUES(?1,?2,?3,?4,?5)");
+    if (!put.ok()) return put.status();
     put->Bind(1, static_cast<int64_t>(head.tree_size));
     put->Bind(2, head.timestamp_us);
     put->BindBlob(3, head.root.data(), head.root.size());
     put->BindBlob(4, signed_head.head.key_id.data(), 32);
     put->BindBlob(5, signed_head.signature.data(), 64);
-    if (int rc = put->Step(); rc != SQLITE_DONE) s = d.db_.Error(rc, "store a signed head");
-    put = Status::Internal("released");
+    if (int rc = put->Step(); rc != SQLITE_DONE) return d.db_.Error(rc, "store a signed head");
   }
-  if (s.ok() && !known) {
+  if (!known) {
     auto m = d.db_.Prepare("INSERT INTO meta(key, value) VALUES('public_key', ?1)");
-    s = m.status();
-    if (s.ok()) {
-      m->Bind(1, mine);
-      if (int rc = m->Step(); rc != SQLITE_DONE) s = d.db_.Error(rc, "store the public key");
-    }
-  }
-  if (s.ok()) s = d.db_.Exec("COMMIT", "commit a signed head");
-  if (!s.ok()) {
-    (void)d.db_.Exec("ROLLBACK", "roll back");
-    return s;
+    if (!m.ok()) return m.status();
+    m->Bind(1, mine);
+    if (int rc = m->Step(); rc != SQLITE_DONE) return d.db_.Error(rc, "store the public key");
   }
   return signed_head;
 }

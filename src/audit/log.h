@@ -3,9 +3,10 @@
 // Merkle tree (merkle.h), and the signed tree heads (head.h) made of it.
 //
 // Thread-safety: an AuditLog is safe for concurrent use; one mutex serialises every call
-// (appends are one SQLite transaction each, reads are short). One process at a time
-// should append to a file: two processes appending would each keep their own frontier
-// (the second one's appends fail, not corrupt: indices are primary keys).
+// (appends are one SQLite transaction each, reads are short). Several processes may
+// append to one file (`entente serve` and the CLI): each append reads the stored tree's
+// size under SQLite's write lock and continues from there. Size() and the proofs see
+// what this object last appended or opened.
 //
 // Failure: Append writes all of its entries or none. When it returns an error the caller
 // must fail the write the entries record (nothing happens unrecorded).
@@ -96,6 +97,7 @@ class AuditLog {
  private:
   class Impl;
   explicit AuditLog(std::unique_ptr<Impl> impl);
+  Result<SignedHead> SignHeadLocked(const NodeKey& key);  // in SignHead's transaction
   std::mutex mu_;
   std::unique_ptr<Impl> impl_;  // guarded by mu_
 };

@@ -167,6 +167,19 @@ TEST_F(LogTest, SignedHeadsVerifyAndTamperingIsNamed) {
   }));
 }
 
+// Two writers of one file (`entente serve` and the CLI): each continues the other's tree.
+TEST_F(LogTest, TwoWritersShareOneTree) {
+  auto a = Open();
+  auto b = Open();
+  ASSERT_EQ(a->Append(std::vector<Entry>{Stored(1), Stored(2)}).value(), 0u);
+  ASSERT_EQ(b->Append(std::vector<Entry>{Stored(3)}).value(), 2u);
+  ASSERT_EQ(a->Append(std::vector<Entry>{Stored(4)}).value(), 3u);
+  auto report = VerifyRecord(*a, std::nullopt).value();
+  EXPECT_EQ(report.tree_size, 4u);
+  EXPECT_EQ(report.failures.size(), 1u);  // only: no key to check heads against
+  EXPECT_EQ(a->Root(4).value(), report.root);
+}
+
 // The recorders of recorder.h: into the log, nowhere, in memory; each refuses a secret.
 TEST_F(LogTest, Recorders) {
   auto log = Open();

@@ -178,7 +178,7 @@ Result<VerifyReport> VerifyRecord(AuditLog& log, const std::optional<PublicKey>&
   if (!log_key.ok()) return log_key.status();
   std::optional<PublicKey> key = node_key;
   if (!node_key) {
-    c.Fail("the node has no key file: its heads cannot be checked against its own key");
+    c.Fail("no node key to check the heads against (the key file is missing or unreadable)");
     key = *log_key;
   } else if (*log_key && **log_key != *node_key) {
     c.Fail("the node's key file holds public key " + HashHex(*node_key) +
