@@ -219,6 +219,7 @@ int Run(const Options& o) {
 
 int main(int argc, char** argv) {
   if (sodium_init() < 0) return 1;
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each phase's line as soon as it is known
   Options o;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
