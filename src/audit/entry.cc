@@ -209,6 +209,36 @@ std::string_view EntrySubject(const Entry& entry) {
       entry.body);
 }
 
+std::vector<std::string> EntryOrganisations(const Entry& e) {
+  std::vector<std::string> out;
+  if (const auto* b = std::get_if<ObjectStored>(&e.body)) {
+    if (b->channel != Channel::kPeer) out.push_back(b->submitter);
+  } else if (const auto* d = std::get_if<Deletion>(&e.body)) {
+    out.push_back(d->by);
+  } else if (const auto* c = std::get_if<Change>(&e.body)) {
+    out.push_back(c->by);
+    if (e.kind == EntryKind::kOrganisationChange) out.push_back(c->subject);
+    if (auto it = c->fields.find("org"); it != c->fields.end()) out.push_back(it->second);
+  } else if (const auto* r = std::get_if<RestrictedRead>(&e.body)) {
+    out.push_back(r->reader);
+  } else if (const auto* a = std::get_if<ActivityEvent>(&e.body)) {
+    out.push_back(a->by);
+  }
+  return out;
+}
+
+std::vector<std::string> EntryPeers(const Entry& e) {
+  std::vector<std::string> out;
+  if (const auto* b = std::get_if<ObjectStored>(&e.body)) {
+    if (b->channel == Channel::kPeer) out.push_back(b->submitter);
+  } else if (const auto* g = std::get_if<EgressDecision>(&e.body)) {
+    out.push_back(g->peer);
+  } else if (const auto* c = std::get_if<Change>(&e.body)) {
+    if (e.kind == EntryKind::kPeerChange) out.push_back(c->subject);
+  }
+  return out;
+}
+
 bool ContainsTokenSecret(std::string_view text) {
   for (size_t pos = text.find("ent_"); pos != std::string_view::npos;
        pos = text.find("ent_", pos + 1)) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "entente/status.h"
 
@@ -106,6 +107,13 @@ struct Entry {
 // The object an entry is about (object-stored, egress-decision, deletion,
 // restricted-read), else the subject of a change or event.
 std::string_view EntrySubject(const Entry& entry);
+
+// The organisations an entry involves (who submitted, deleted, changed, read or acted,
+// the organisation changed, the organisation a token is for) and the peers it involves
+// (the peer an object came from or went to, the peer changed). For `entente log --org`
+// and `--peer`.
+std::vector<std::string> EntryOrganisations(const Entry& entry);
+std::vector<std::string> EntryPeers(const Entry& entry);
 
 // An entry as the log holds it: its position, when it was appended, and its encoding.
 struct RecordedEntry {

@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "audit/sqlite_util.h"
 
 namespace entente::audit {
@@ -187,14 +189,19 @@ Result<std::vector<RecordedEntry>> AuditLog::List(const EntryFilter& f) {
   if (!f.subject.empty()) sql += " AND subject = ?3";
   if (f.kind) sql += " AND kind = ?4";
   sql += " ORDER BY idx";
-  if (f.limit > 0) sql += " LIMIT ?5";
+  // --org and --peer look inside the entries: the limit applies after them.
+  bool inside = !f.organisation.empty() || !f.peer.empty();
+  if (f.limit > 0 && !inside) sql += " LIMIT ?5";
   auto s = impl_->db_.Prepare(sql);
   if (!s.ok()) return s.status();
   s->Bind(1, static_cast<int64_t>(f.after_index));
   s->Bind(2, f.since_us);
   if (!f.subject.empty()) s->Bind(3, f.subject);
   if (f.kind) s->Bind(4, KindName(*f.kind));
-  if (f.limit > 0) s->Bind(5, static_cast<int64_t>(f.limit));
+  if (f.limit > 0 && !inside) s->Bind(5, static_cast<int64_t>(f.limit));
+  auto holds = [](const std::vector<std::string>& names, const std::string& name) {
+    return name.empty() || std::find(names.begin(), names.end(), name) != names.end();
+  };
   std::vector<RecordedEntry> out;
   int rc;
   while ((rc = s->Step()) == SQLITE_ROW) {
@@ -203,9 +210,14 @@ Result<std::vector<RecordedEntry>> AuditLog::List(const EntryFilter& f) {
       return Status::Corruption("record entry " + std::to_string(s->Int(0)) +
                                 " is damaged (run `entente log verify`): " + e.status().message());
     }
+    if (!holds(EntryOrganisations(e->entry), f.organisation) ||
+        !holds(EntryPeers(e->entry), f.peer)) {
+      continue;
+    }
     out.push_back(std::move(e).value());
+    if (f.limit > 0 && out.size() >= f.limit) break;
   }
-  if (rc != SQLITE_DONE) return impl_->db_.Error(rc, "list the record");
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return impl_->db_.Error(rc, "list the record");
   return out;
 }
 

@@ -42,6 +42,8 @@ struct LogOptions {
 struct EntryFilter {
   std::string subject;            // EntrySubject equals this (an object id, a peer, …)
   std::optional<EntryKind> kind;  // this kind only
+  std::string organisation;       // EntryOrganisations holds this
+  std::string peer;               // EntryPeers holds this
   int64_t since_us = 0;           // appended at or after
   uint64_t after_index = 0;       // index >= this
   size_t limit = 0;               // at most this many (0: no limit)

@@ -105,6 +105,18 @@ TEST_F(LogTest, FiltersSelect) {
   EXPECT_EQ(log->List(f).value().size(), 2u);
   f.limit = 1;
   EXPECT_EQ(log->List(f).value().at(0).index, 2u);
+  f = {};
+  f.peer = "peer-b";
+  EXPECT_EQ(log->List(f).value().size(), 1u);
+  f = {};
+  f.organisation = "org-a";
+  EXPECT_EQ(log->List(f).value().size(), 3u);
+  f.limit = 2;  // applies after the organisation is matched
+  auto two = log->List(f).value();
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[1].index, 1u);
+  f.organisation = "op";  // the actor of the peer change
+  EXPECT_EQ(log->List(f).value().size(), 1u);
 }
 
 // A refused entry writes nothing of its batch (the caller then fails its write).

@@ -1,6 +1,7 @@
 // `entente log`: the node's tamper-evident record (docs/record.md).
 //
-//   entente log [--object ID] [--kind K] [--since TIME] [--limit N] [--json]
+//   entente log [--object ID] [--org ORG] [--peer PEER] [--kind K] [--since TIME]
+//               [--limit N] [--json]
 //   entente log head [--json]      sign and print the current tree head
 //   entente log verify             re-check the whole record; exit 1 naming each failure
 #include <sys/stat.h>
@@ -23,6 +24,8 @@ namespace {
 struct LogOptions {
   std::string data;
   std::string object;
+  std::string org;
+  std::string peer;
   std::string kind;
   std::string since;
   size_t limit = 0;
@@ -78,6 +81,8 @@ std::string Summary(const audit::Entry& e) {
 int RunList(const LogOptions& o) {
   audit::EntryFilter filter;
   filter.subject = o.object;
+  filter.organisation = o.org;
+  filter.peer = o.peer;
   filter.limit = o.limit;
   if (!o.kind.empty()) {
     auto kind = audit::KindFromName(o.kind);
@@ -191,6 +196,11 @@ void RegisterLogCommands(CLI::App& app, CommandContext& ctx) {
   AddDataOption(cmd, &o->data);
   cmd->add_option("--object", o->object,
                   "entries about this object (or the subject of a change or event)");
+  cmd->add_option("--org", o->org,
+                  "entries involving this organisation (submitter, actor, reader, the "
+                  "organisation changed, a token's organisation)");
+  cmd->add_option("--peer", o->peer,
+                  "entries involving this peer (objects from or to it, changes to it)");
   cmd->add_option("--kind", o->kind, "entries of this kind (object-stored, egress-decision, …)");
   cmd->add_option("--since", o->since, "entries appended at or after this RFC 3339 time");
   cmd->add_option("--limit", o->limit, "at most N entries");

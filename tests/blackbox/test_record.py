@@ -76,6 +76,9 @@ class RecordTest(unittest.TestCase):
         self.assertEqual(entries[7]["body"]["action"], "delete")
         about = self.ok(["log", "--object", "cert-es", "--json"]).strip().splitlines()
         self.assertEqual([json.loads(l)["index"] for l in about], [4, 7])
+        for_de = self.ok(["log", "--org", "cert-de", "--json"]).strip().splitlines()
+        self.assertEqual([json.loads(l)["index"] for l in for_de], [2, 5])  # org, its token
+        self.assertEqual(self.ok(["log", "--peer", "nobody", "--json"]), "")
         tokens = self.ok(["log", "--kind", "token-change", "--limit", "2"]).splitlines()
         self.assertEqual(len(tokens), 3)  # header and two rows
         r = run(["log", "--kind", "nonsense", "--data", self.data])
