@@ -9,6 +9,9 @@
 #include <memory>
 #include <string>
 
+#include "audit/log.h"
+#include "audit/node_files.h"
+#include "audit/node_key.h"
 #include "cli/country.h"
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
@@ -35,6 +38,12 @@ constexpr const char* kReadme =
     "                   version and TAXII status resources. entente.db-wal and\n"
     "                   entente.db-shm are its write-ahead log; copy all three together,\n"
     "                   or stop `entente serve` before copying.\n"
+    "  audit.db         the record (docs/record.md): an append-only, hash-chained log of what\n"
+    "                   this node did, with its signed tree heads; `entente log verify`\n"
+    "                   checks it. Never edit it; back it up with entente.db.\n"
+    "  audit.key        the node's Ed25519 signing key (mode 0600): it signs the record's\n"
+    "                   heads. Whoever holds it can sign in this node's name; a node that\n"
+    "                   loses it can no longer extend what peers witnessed.\n"
     "  README.txt       this file.\n"
     "\n"
     "Tokens are stored as SHA-256 hashes only: a lost token cannot be recovered, create a\n"
@@ -94,7 +103,8 @@ Status WriteReadme(const std::string& dir) {
   return Status::Ok();
 }
 
-Status Populate(store::Store& store, const InitOptions& o, std::string* secret) {
+Status Populate(store::Store& store, const InitOptions& o, std::string* secret,
+                std::vector<audit::Entry>* recorded) {
   store::NodeSettings settings;
   settings.name = o.name;
   settings.jurisdiction = o.jurisdiction;
@@ -122,6 +132,16 @@ Status Populate(store::Store& store, const InitOptions& o, std::string* secret) 
   token.label = "created by entente init";
   token.created_us = SystemClock().NowMicros();
   *secret = NewToken();
+  recorded->push_back(
+      {audit::EntryKind::kOrganisationChange, audit::Change{org.id,
+                                                            "create",
+                                                            "init",
+                                                            {{"name", org.name},
+                                                             {"country", org.country},
+                                                             {"identity", org.identity_id},
+                                                             {"admin", "true"}}}});
+  recorded->push_back({audit::EntryKind::kTokenChange,
+                       audit::Change{token.token_id, "create", "init", {{"org", org.id}}}});
   return store.AddToken(token, Sha256Hex(*secret));
 }
 
@@ -129,6 +149,21 @@ void RemoveStoreFiles(const std::string& db) {
   std::remove(db.c_str());
   std::remove((db + "-wal").c_str());
   std::remove((db + "-shm").c_str());
+}
+
+// The node's key and its record, with a first signed head (of the empty record) that
+// ties the record to the key from the start, and one after the first entries.
+// The first entries are the admin organisation and its token.
+Status CreateRecord(const std::string& dir, const std::vector<audit::Entry>& first,
+                    bool* key_created) {
+  audit::NodeKey key = audit::NodeKey::Generate();
+  ENTENTE_RETURN_IF_ERROR(key.SaveNew(audit::NodeKeyPathIn(dir)));
+  *key_created = true;
+  auto log = audit::AuditLog::Open(audit::RecordPathIn(dir));
+  if (!log.ok()) return log.status();
+  ENTENTE_RETURN_IF_ERROR((*log)->SignHead(key).status());
+  if (!first.empty()) ENTENTE_RETURN_IF_ERROR((*log)->Append(first).status());
+  return (*log)->SignHead(key).status();
 }
 
 int RunInit(const InitOptions& o) {
@@ -153,11 +188,20 @@ int RunInit(const InitOptions& o) {
     return Fail(Status::AlreadyExists(dir + " already holds an initialised node (--data: "
                                             "choose an empty or new folder)"));
   }
+  for (const std::string& f : {audit::RecordPathIn(dir), audit::NodeKeyPathIn(dir)}) {
+    if (::stat(f.c_str(), &st) == 0) {
+      return Fail(Status::AlreadyExists(f + " exists: the record or key of another node (--data: "
+                                            "choose an empty or new folder)"));
+    }
+  }
   bool created = false;
   if (Status s = MakeDataDir(dir, &created); !s.ok()) return Fail(s);
   // On failure, leave the folder as it was: an initialised node is never half-made.
+  bool key_created = false;
   auto undo = [&] {
     RemoveStoreFiles(db);
+    RemoveStoreFiles(audit::RecordPathIn(dir));
+    if (key_created) std::remove(audit::NodeKeyPathIn(dir).c_str());
     if (created) ::rmdir(dir.c_str());
   };
 
@@ -169,8 +213,10 @@ int RunInit(const InitOptions& o) {
   }
   std::unique_ptr<store::Store> store = std::move(opened).value();
   std::string secret;
-  Status s = Populate(*store, o, &secret);
+  std::vector<audit::Entry> recorded;
+  Status s = Populate(*store, o, &secret, &recorded);
   store.reset();
+  if (s.ok()) s = CreateRecord(dir, recorded, &key_created);
   if (!s.ok()) {
     undo();
     return Fail(s);

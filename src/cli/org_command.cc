@@ -8,6 +8,7 @@
 #include "cli/country.h"
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
+#include "cli/record.h"
 #include "common/env.h"
 
 namespace entente::cli {
@@ -87,6 +88,17 @@ int RunOrgAdd(const OrgAddOptions& o) {
     }
     org.client_of = parent->identity_id;
   }
+  audit::Change change{
+      org.id,
+      "create",
+      kRecordOperator,
+      {{"name", org.name}, {"country", org.country}, {"identity", org.identity_id}}};
+  if (org.admin) change.fields["admin"] = "true";
+  if (Status s =
+          RecordEntries(ResolveDataDir(o.data), {{audit::EntryKind::kOrganisationChange, change}});
+      !s.ok()) {
+    return Fail(s);
+  }
   if (Status s = (*store)->PutOrganisation(org); !s.ok()) return Fail(s);
   std::cout << org.identity_id << std::endl;
   return kExitOk;
@@ -158,6 +170,12 @@ int RunOrgRemove(const OrgRemoveOptions& o) {
           Status::NotFound("unknown organisation '" + o.id + "' (ID: no such organisation)"));
     }
     return Fail(org.status());
+  }
+  if (Status s =
+          RecordEntries(ResolveDataDir(o.data), {{audit::EntryKind::kOrganisationChange,
+                                                  audit::Change{o.id, "delete", kRecordOperator}}});
+      !s.ok()) {
+    return Fail(s);
   }
   if (Status s = (*store)->DeleteOrganisation(o.id); !s.ok()) return Fail(s);
   return kExitOk;

@@ -6,6 +6,7 @@
 
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
+#include "cli/record.h"
 #include "common/env.h"
 #include "common/timestamp.h"
 
@@ -34,6 +35,13 @@ int RunTokenCreate(const TokenCreateOptions& o) {
   info.label = o.label;
   info.individual_id = o.individual;
   info.created_us = SystemClock().NowMicros();
+  audit::Change change{info.token_id, "create", kRecordOperator, {{"org", info.org_id}}};
+  if (!info.label.empty()) change.fields["label"] = info.label;
+  if (!info.individual_id.empty()) change.fields["individual"] = info.individual_id;
+  if (Status s = RecordEntries(ResolveDataDir(o.data), {{audit::EntryKind::kTokenChange, change}});
+      !s.ok()) {
+    return Fail(s);
+  }
   std::string secret = NewToken();
   if (Status s = (*store)->AddToken(info, Sha256Hex(secret)); !s.ok()) return Fail(s);
   std::cout << secret << std::endl;

@@ -40,6 +40,7 @@ LAYERS = {
     "pattern": ("common", "stix"),
     "policy": ("common", "stix"),
     "store": ("common", "stix", "policy"),
+    "audit": ("common", "stix"),
     "sensor": ("common", "stix", "pattern", "policy", "store"),
     "admission": ("common", "stix", "pattern", "policy", "store"),
     "cases": ("common", "stix", "pattern", "policy", "store", "admission"),
@@ -49,7 +50,7 @@ LAYERS = {
                    "taxii"),
     "web": ("common", "stix", "pattern", "policy", "store", "admission", "cases", "http", "taxii",
             "federation"),
-    "cli": ("common", "telemetry", "sightings", "sensor", "stix", "pattern", "policy", "store", "admission", "cases", "http", "taxii",
+    "cli": ("common", "audit", "telemetry", "sightings", "sensor", "stix", "pattern", "policy", "store", "admission", "cases", "http", "taxii",
             "federation", "web"),
 }
 PUBLIC_MAY_INCLUDE = ()  # include/entente/ stands on the standard library alone
