@@ -28,6 +28,8 @@
 #include <memory>
 #include <string>
 
+#include "audit/head.h"
+#include "audit/log.h"
 #include "cases/intake_desk.h"
 #include "entente/status.h"
 #include "pattern/index/warninglist.h"
@@ -96,6 +98,10 @@ struct ServerOptions {
   // on_change and log above). intake_enabled false: no intake route (404).
   bool intake_enabled = true;
   cases::IntakeDeskOptions intake;
+  // The node's record behind /x-entente/log/ (taxii/log_route.h) and the public key its
+  // heads are signed with; null: no log route (404). Must outlive the server.
+  audit::AuditLog* record = nullptr;
+  audit::PublicKey record_key{};
 };
 
 class TaxiiServer {

@@ -45,9 +45,10 @@ LAYERS = {
     "admission": ("common", "stix", "pattern", "policy", "store"),
     "cases": ("common", "stix", "pattern", "policy", "store", "admission"),
     "http": ("common",),
-    "taxii": ("common", "stix", "pattern", "policy", "store", "admission", "cases", "http"),
-    "federation": ("common", "stix", "pattern", "policy", "store", "admission", "cases", "http",
-                   "taxii"),
+    "taxii": ("common", "stix", "pattern", "policy", "store", "audit", "admission", "cases",
+              "http"),
+    "federation": ("common", "stix", "pattern", "policy", "store", "audit", "admission", "cases",
+                   "http", "taxii"),
     "cli": ("common", "audit", "telemetry", "sightings", "sensor", "stix", "pattern", "policy", "store", "admission", "cases", "http", "taxii",
             "federation"),
 }
