@@ -2,6 +2,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "federation/witness.h"
+
 namespace entente::federation {
 
 struct Federation::Worker {
@@ -192,6 +194,8 @@ void Federation::RunWorker(Worker* worker) {
   std::unique_ptr<PeerSyncer> syncer;
   std::string last_error;
   int64_t last_recorded_us = 0;
+  int64_t last_witness_us = 0;
+  std::string last_witness_error;
   for (;;) {
     const uint64_t wakes_at_start = Wakes();
     Status result;
@@ -213,6 +217,26 @@ void Federation::RunWorker(Worker* worker) {
         now - last_recorded_us >= 5'000'000) {
       RecordRound(peers_, worker->name, result, report, now);
       last_recorded_us = now;
+    }
+    if (options_.witness_interval_ms > 0 &&
+        (last_witness_us == 0 || now - last_witness_us >= options_.witness_interval_ms * 1000)) {
+      last_witness_us = now;
+      Status witnessed = Status::Ok();
+      auto client = MakeClient(*peer, options_);
+      if (!client.ok()) {
+        witnessed = client.status();
+      } else {
+        witnessed = WitnessPeerOnce(peers_, **client, *peer, *options_.clock, options_.log);
+      }
+      // A failure is logged when it changes (a peer without a record, e.g. a plain TAXII
+      // server, is said once).
+      std::string error = witnessed.ok() ? "" : witnessed.ToString();
+      if (error != last_witness_error && options_.log) {
+        options_.log("federation: peer " + worker->name + ": " +
+                     (error.empty() ? std::string("witnessing its record again")
+                                    : "cannot witness its record: " + error));
+      }
+      last_witness_error = std::move(error);
     }
     // A backlog is worked through round after round; a quiet peer is polled.
     int64_t wait_us = report.more ? 0 : int64_t{options_.poll_interval_ms} * 1000;
