@@ -104,8 +104,7 @@ int RunShow(const ShowOptions& o) {
   }
   std::cout << "peer: " << peer->name << " (" << peer->jurisdiction << ")\n"
             << "url: " << peer->api_root_url << "\n"
-            << "pull links: " << peer->pull.size() << ", push links: " << peer->push.size()
-            << "\n"
+            << "pull links: " << peer->pull.size() << ", push links: " << peer->push.size() << "\n"
             << "last error: " << (st->last_error.empty() ? "-" : st->last_error) << "\n"
             << "record key: " << (key.empty() ? "- (not yet seen)" : key + " (" + key_source + ")")
             << "\n"
