@@ -168,5 +168,57 @@ class Evidence(NodeTest):
         self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
 
 
+class EvidenceOfACase(NodeTest):
+    """`evidence export --case`: every object of the case (its incident versions, its
+    impact, a participant's state note, a task), each with its chain of custody."""
+
+    def test_case_round_trip(self):
+        n = self.node
+        n.add_org("csirt")
+        coll = n.collection("cases", read=("csirt",), write=("csirt",))
+
+        def case(*args):
+            return n.ok("case", args[0], "--collection", coll, *args[1:])
+
+        case_id = case("open", "--as", "csirt", "--name", "ransomware at a hospital",
+                       "--rsit-class", "malicious-code", "--rsit-type", "infected-system",
+                       "--external-impact", "public-health").splitlines()[-1].strip()
+        case("state", case_id, "investigating", "--as", "csirt", "--note", "on it")
+        case("task", case_id, "--as", "csirt", "--name", "isolate the ward")
+        n.start()
+        key = n.request("GET", "/x-entente/log/head", token=n.admin_token).json()["public_key"]
+        n.kill(sig=signal.SIGTERM)
+        # The custody the node would record: each version stored, and its transfer to a
+        # partner (federation history).
+        stored = json.loads(n.ok("export", "--collection", coll, "--all-versions"))["objects"]
+        entries = []
+        for o in stored:
+            version = o.get("modified", o.get("created", ""))
+            entries.append(("object-stored", o["id"], {
+                "channel": "local", "collection": coll, "object_id": o["id"],
+                "sha256": hashlib.sha256(canonical(o).encode()).hexdigest(),
+                "submitter": "csirt", "version": version}))
+            entries.append(("egress-decision", o["id"], {
+                "decision": "sent", "object_id": o["id"], "peer": "cert-de",
+                "reason": "a recipient of the case lives there", "rule": "recipients",
+                "version": version}))
+        append_entries(os.path.join(n.dir, "audit.db"), entries)
+        package = os.path.join(self.tmp, "case.json")
+        n.ok("evidence", "export", "--case", case_id, "--collection", coll, "--out", package)
+        r = n.cli("evidence", "verify", package, "--key", key)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        with open(package) as f:
+            p = json.load(f)
+        types = sorted({json.loads(o["json"])["type"] for o in p["objects"]})
+        self.assertIn("incident", types)
+        self.assertIn("note", types)  # the participant's state
+        self.assertIn("task", types)
+        self.assertIn(case_id, [o["id"] for o in p["objects"]])
+        # Every object version in the package has its stored and sent entries.
+        self.assertEqual(len(p["entries"]), 2 * len(p["objects"]))
+        self.assertIn("OK: %d object version(s) and %d record entries" %
+                      (len(p["objects"]), 2 * len(p["objects"])), r.stdout)
+
+
 if __name__ == "__main__":
     unittest.main()
