@@ -196,6 +196,7 @@ void Federation::RunWorker(Worker* worker) {
   int64_t last_recorded_us = 0;
   int64_t last_witness_us = 0;
   std::string last_witness_error;
+  std::unique_ptr<taxii::TaxiiClient> witness_client;
   for (;;) {
     const uint64_t wakes_at_start = Wakes();
     Status result;
@@ -218,15 +219,23 @@ void Federation::RunWorker(Worker* worker) {
       RecordRound(peers_, worker->name, result, report, now);
       last_recorded_us = now;
     }
-    if (options_.witness_interval_ms > 0 &&
+    // Witnessing, after a round that reached the peer (a peer that is down is not asked
+    // twice), on a client of its own kept between witnessings.
+    if (options_.witness_interval_ms > 0 && result.ok() &&
         (last_witness_us == 0 || now - last_witness_us >= options_.witness_interval_ms * 1000)) {
       last_witness_us = now;
       Status witnessed = Status::Ok();
-      auto client = MakeClient(*peer, options_);
-      if (!client.ok()) {
-        witnessed = client.status();
-      } else {
-        witnessed = WitnessPeerOnce(peers_, **client, *peer, *options_.clock, options_.log);
+      if (!witness_client) {
+        auto client = MakeClient(*peer, options_);
+        if (client.ok()) {
+          witness_client = std::move(*client);
+        } else {
+          witnessed = client.status();
+        }
+      }
+      if (witness_client) {
+        witnessed = WitnessPeerOnce(peers_, *witness_client, *peer, *options_.clock, options_.log);
+        if (!witnessed.ok()) witness_client.reset();  // a fresh connection next time
       }
       // A failure is logged when it changes (a peer without a record, e.g. a plain TAXII
       // server, is said once).

@@ -48,6 +48,14 @@ WitnessOutcome CheckPeerHead(const std::string& peer,
                              const audit::SignedHead& fresh,
                              const std::vector<audit::Hash>& proof) {
   const std::string who = "peer " + peer + ": ";
+  // A head must at least hold under the key served with it: anything else proves nothing
+  // (and a changed-key alarm then rests on a head the new key really signed).
+  Status signature = audit::VerifyHeadSignature(fresh, served_key);
+  if (!signature.ok()) {
+    return {WitnessVerdict::kInvalid,
+            who + "its head of " + std::to_string(fresh.head.tree_size) +
+                " entries is not validly signed: " + std::string(signature.message())};
+  }
   if (expected_key && *expected_key != served_key) {
     return {WitnessVerdict::kAlarm,
             who + "its record's key changed: it serves key id " +
@@ -55,12 +63,6 @@ WitnessOutcome CheckPeerHead(const std::string& peer,
                 audit::HashHex(audit::KeyIdOf(*expected_key)) +
                 " (configured or pinned); a node that lost or replaced its key can no longer "
                 "show that it extends what was witnessed"};
-  }
-  Status signature = audit::VerifyHeadSignature(fresh, served_key);
-  if (!signature.ok()) {
-    return {WitnessVerdict::kInvalid,
-            who + "its head of " + std::to_string(fresh.head.tree_size) +
-                " entries is not validly signed: " + std::string(signature.message())};
   }
   if (!last) return {WitnessVerdict::kFirst, ""};
   const uint64_t m = last->head.tree_size, n = fresh.head.tree_size;
