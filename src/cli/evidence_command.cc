@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <boost/json.hpp>
 #include <iostream>
 #include <set>
 #include <string>
@@ -19,6 +21,7 @@
 #include "common/env.h"
 #include "common/timestamp.h"
 #include "policy/access.h"
+#include "stix/deterministic_id.h"
 
 namespace entente::cli {
 namespace {
@@ -29,7 +32,63 @@ struct ExportOptions {
   std::string case_id;
   std::string collection;
   std::string out;
+  std::vector<std::string> witnessed;  // `entente peer show NODE --json` outputs of peers
 };
+
+// The heads of this node a peer kept, from the peer's `peer show NODE --json`, each with
+// the consistency proof between it and the package's head. A head this record does not
+// extend is included all the same (the package then fails verification, truthfully) and
+// said on stderr.
+Status AddWitnessed(audit::AuditLog& log, const std::string& path, audit::EvidencePackage* p) {
+  auto text = ReadInputFile(path);
+  if (!text.ok()) return text.status();
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(*text, ec);
+  const boost::json::object* o = !ec && v.is_object() ? &v.get_object() : nullptr;
+  const boost::json::value* witness = o ? o->if_contains("witness") : nullptr;
+  const boost::json::value* heads = o ? o->if_contains("witnessed_heads") : nullptr;
+  if (witness == nullptr || !witness->is_string() || heads == nullptr || !heads->is_array()) {
+    return Status::InvalidArgument(path +
+                                   " is not the output of `entente peer show NODE --json` "
+                                   "(--witnessed: what a peer witnessed of this node)");
+  }
+  const std::string own_key = audit::BytesHex(p->public_key.data(), p->public_key.size());
+  const uint64_t size = log.Size();
+  for (const auto& item : heads->get_array()) {
+    const boost::json::object* h = item.if_object();
+    const boost::json::value* head = h ? h->if_contains("head") : nullptr;
+    const boost::json::value* key = h ? h->if_contains("public_key") : nullptr;
+    if (head == nullptr || key == nullptr || !key->is_string()) {
+      return Status::InvalidArgument(path + ": a witnessed head lacks head or public_key");
+    }
+    auto parsed = audit::ParseSignedHead(stix::CanonicalJson(*head));
+    if (!parsed.ok()) return Status::InvalidArgument(path + ": " + parsed.status().message());
+    if (key->get_string() != own_key) {
+      std::cerr << "entente: note: " << path << ": a head of " << parsed->head.tree_size
+                << " entries signed by another key is left out\n";
+      continue;
+    }
+    audit::EvidenceWitness w;
+    w.peer = std::string(witness->get_string());
+    w.head = *parsed;
+    const uint64_t a = std::min(parsed->head.tree_size, p->head.head.tree_size);
+    const uint64_t b = std::max(parsed->head.tree_size, p->head.head.tree_size);
+    if (a > 0 && a < b && b <= size) {
+      auto proof = log.ConsistencyProof(a, b);
+      if (!proof.ok()) return proof.status();
+      w.consistency = std::move(*proof);
+    }
+    const audit::Hash root_a = (a == parsed->head.tree_size ? parsed->head : p->head.head).root;
+    const audit::Hash root_b = (a == parsed->head.tree_size ? p->head.head : parsed->head).root;
+    if (!audit::VerifyConsistency(a, b, root_a, root_b, w.consistency).ok()) {
+      std::cerr << "entente: WARNING: the head of " << parsed->head.tree_size << " entries that "
+                << w.peer
+                << " witnessed is not consistent with this record: the package will not verify\n";
+    }
+    p->witnessed.push_back(std::move(w));
+  }
+  return Status::Ok();
+}
 
 // Every stored version of `id`, in every collection, exactly as stored.
 Status GatherVersions(store::Store& store, const std::string& id,
@@ -147,12 +206,18 @@ int RunExport(const ExportOptions& o) {
   p.head = *head;
   Status s = audit::AddCustody(**record, subjects, &p);
   if (!s.ok()) return Fail(s);
-  p.witnessed_note =
-      "This node does not keep which of its heads its peers saw. Each peer keeps the heads "
-      "of this node it witnessed (`entente peer show " +
-      settings->name +
-      "` on the peer's node): a head it kept with a tree size at least this package's head's "
-      "must be consistent with it.";
+  for (const auto& file : o.witnessed) {
+    s = AddWitnessed(**record, file, &p);
+    if (!s.ok()) return Fail(s);
+  }
+  if (p.witnessed.empty()) {
+    p.witnessed_note =
+        "This node does not keep which of its heads its peers saw. Each peer keeps the heads "
+        "of this node it witnessed (`entente peer show " +
+        settings->name +
+        "` on the peer's node): a head it kept with a tree size at least this package's head's "
+        "must be consistent with it.";
+  }
   s = WriteNewFile(o.out, audit::FormatPackage(p));
   if (!s.ok()) return Fail(s);
   std::cout << "wrote " << o.out << ": " << p.objects.size() << " object version(s), "
@@ -211,6 +276,9 @@ void RegisterEvidenceCommands(CLI::App& app, CommandContext& ctx) {
   ex->add_option("--case", eo->case_id, "a case (incident id): every object of the case");
   ex->add_option("--collection", eo->collection, "the collection holding the case (--case)");
   ex->add_option("--out", eo->out, "the package file to create")->required();
+  ex->add_option("--witnessed", eo->witnessed,
+                 "a peer's `entente peer show THIS-NODE --json` output: the heads of this node "
+                 "it witnessed, included with consistency proofs (repeatable)");
   ex->callback([eo, &ctx] { ctx.exit_code = RunExport(*eo); });
 
   auto vo = std::make_shared<VerifyOptions>();

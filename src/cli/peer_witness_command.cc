@@ -80,7 +80,12 @@ int RunShow(const ShowOptions& o) {
     key_source = "pinned at first sight, " + FormatTimestamp(first->front().seen_us, 6);
   }
   if (o.json) {
-    boost::json::object j{{"name", peer->name},
+    auto settings = node->store->GetSettings();
+    if (!settings.ok()) return Fail(settings.status());
+    // "witness": this node, so that the output can travel to the peer as evidence of
+    // what was witnessed (`entente evidence export --witnessed FILE` on the peer).
+    boost::json::object j{{"witness", settings->name},
+                          {"name", peer->name},
                           {"url", peer->api_root_url},
                           {"jurisdiction", peer->jurisdiction},
                           {"log_key", key},

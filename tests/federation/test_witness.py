@@ -12,7 +12,9 @@ its data folder, while it is stopped, the way an operator with disk access would
 - truncated: an older copy restored as is, so cert-fr presents a smaller head.
 
 Each time cert-de raises an alarm naming the peer and both tree sizes, in its log, in
-`peer list` (WITNESS column) and in `peer show`.
+`peer list` (WITNESS column) and in `peer show`; and an evidence package cert-fr makes
+with what cert-de witnessed (`evidence export --witnessed`) holds before the change and
+is refused by `evidence verify` after it, naming the witnessed head.
 
 Entries are appended to the record file directly (canonical JSON, RFC 9162 leaf and
 interior hashes, audit/log.h's tables), so that the test depends on nothing but the
@@ -119,6 +121,21 @@ class Witnessing(FederationCase):
         self.restart_fr(grow)
         # The head of 8 entries extends the head of 5: kept, no alarm.
         self.wait_for(lambda w: w == ("ok 8", 0), "the head of 8 entries to be kept")
+        # What cert-de witnessed goes into cert-fr's evidence, and holds.
+        r = self.export_with_witnessed("honest.json")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("2 head(s) witnessed by peers checked", r.stdout)
+
+    def export_with_witnessed(self, name):
+        """cert-de's `peer show cert-fr --json` travels to cert-fr, which exports the
+        custody of one entry with it; returns `evidence verify` of the package."""
+        witnessed = os.path.join(self.tmp, "witnessed-" + name)
+        with open(witnessed, "w") as f:
+            f.write(self.de.ok("peer", "show", "cert-fr", "--json"))
+        package = os.path.join(self.tmp, name)
+        self.fr.ok("evidence", "export", "--object", "honest-1", "--witnessed", witnessed,
+                   "--out", package)
+        return self.fr.cli("evidence", "verify", package)
 
     def assert_alarm(self, expected_start):
         self.wait_for(lambda w: w[1] >= 1, "an alarm")
@@ -156,6 +173,13 @@ class Witnessing(FederationCase):
             "presented before")
         self.assertEqual(evidence["presented"]["tree_size"], 9)
         self.assertIn("consistency_proof", evidence)
+        # cert-fr's evidence, made now, no longer holds against what cert-de witnessed: its
+        # head of 5 entries is still a prefix (the forgery kept those), its head of 8 not.
+        r = self.export_with_witnessed("rewritten.json")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("FAIL witnessed head 1 (peer cert-de): not consistent with the package's "
+                      "head (tree sizes 8 and 9", r.stdout)
+        self.assertNotIn("witnessed head 0", r.stdout)
 
     def test_truncated_record_is_caught(self):
         self.grow_honestly()
@@ -170,6 +194,10 @@ class Witnessing(FederationCase):
         evidence = self.assert_alarm(
             "peer cert-fr: its record shrank: it presented a head of 5 entries after one of 8")
         self.assertEqual(evidence["presented"]["tree_size"], 5)
+        r = self.export_with_witnessed("truncated.json")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("FAIL witnessed head 1 (peer cert-de): not consistent with the package's "
+                      "head (tree sizes 5 and 8", r.stdout)
 
 
 if __name__ == "__main__":
