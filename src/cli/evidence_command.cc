@@ -212,11 +212,11 @@ int RunExport(const ExportOptions& o) {
   }
   if (p.witnessed.empty()) {
     p.witnessed_note =
-        "This node does not keep which of its heads its peers saw. Each peer keeps the heads "
-        "of this node it witnessed (`entente peer show " +
+        "No heads witnessed by peers were given (evidence export --witnessed FILE). Each peer "
+        "keeps the heads of this node it witnessed (`entente peer show " +
         settings->name +
-        "` on the peer's node): a head it kept with a tree size at least this package's head's "
-        "must be consistent with it.";
+        " --json` on the peer's node); every one of them must be consistent with this "
+        "package's head.";
   }
   s = WriteNewFile(o.out, audit::FormatPackage(p));
   if (!s.ok()) return Fail(s);
