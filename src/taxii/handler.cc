@@ -299,14 +299,19 @@ Result<bool> TaxiiHandler::OwnerOverride(const http::Request& req, const Caller&
 
 Result<bool> TaxiiHandler::EntryReadable(const Caller& caller, const audit::Entry& entry) {
   if (caller.admin) return true;
+  // A receipt: the entry of an object version the caller itself submitted (or deleted),
+  // while it may still read a version of it. Who else submitted what is not told: an
+  // object may hide its creator, and the record would give it away.
   std::string object_id, version, collection_id;
   if (const auto* stored = std::get_if<audit::ObjectStored>(&entry.body)) {
+    if (stored->submitter != caller.org_id) return false;
     object_id = stored->object_id;
     version = stored->version;
     collection_id = stored->collection;
   } else if (const auto* deleted = std::get_if<audit::Deletion>(&entry.body)) {
     // A deleted version is gone: its entry is readable while another version the caller
-    // may read remains (it already knows the object), else administrators only.
+    // may read remains (it already knows the object).
+    if (deleted->by != caller.org_id) return false;
     object_id = deleted->object_id;
     collection_id = deleted->collection;
   } else {

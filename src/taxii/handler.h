@@ -90,8 +90,8 @@ class TaxiiHandler {
   // an administrator, 400 for another value.
   Result<bool> OwnerOverride(const http::Request& req, const Caller& caller);
   // Whether the caller may read a record entry's text (taxii/log_route.h): an
-  // administrator always; else only an object-stored or deletion entry whose object
-  // version, in its collection, the caller may read.
+  // administrator always; else only an object-stored or deletion entry the caller's own
+  // organisation submitted or made, of an object version (in its collection) it may read.
   Result<bool> EntryReadable(const Caller& caller, const audit::Entry& entry);
   // True when at least one version of `object_id` is visible to the caller.
   Result<bool> ObjectVisible(const Caller& caller, const std::string& collection_id,

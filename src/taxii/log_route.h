@@ -15,10 +15,11 @@
 // Who sees what (a hostile partner's view): heads and proofs are hashes only and go to
 // any authenticated caller (the TAXII handler authenticates first: 401 otherwise). An
 // entry's text says what the node did and with whom, so it goes only to an
-// administrator of this node, or to a caller that may read the very object version the
-// entry records being stored or deleted (the `may_read` callback asks the policy gate);
-// every other entry (egress decisions, restricted reads, changes, case events) is
-// withheld from non-administrators, and a withheld entry is answered exactly like a
+// administrator of this node, or, as a receipt, to the organisation that submitted (or
+// deleted) the object version the entry records, while it may read that version (the
+// `may_read` callback asks the policy gate); every other entry (others' submissions,
+// egress decisions, restricted reads, changes, case events) is withheld from
+// non-administrators, and a withheld entry is answered exactly like a
 // visible one but without its text. Sizes beyond the record's are 400 (the size is no
 // secret: every head tells it). Answers are application/json whatever Accept says.
 //

@@ -55,13 +55,16 @@ class LogRouteTest : public ::testing::Test {
         202);
     std::vector<audit::Entry> entries = {
         {audit::EntryKind::kObjectStored,
-         audit::ObjectStored{shared_obj_, v, fx_->shared_id, std::string(64, 'a'), "alpha",
+         audit::ObjectStored{shared_obj_, v, fx_->shared_id, std::string(64, 'a'), fx_->beta.id,
                              audit::Channel::kClient}},
         {audit::EntryKind::kObjectStored,
          audit::ObjectStored{private_obj_, v, fx_->private_id, std::string(64, 'b'), "alpha",
                              audit::Channel::kClient}},
         {audit::EntryKind::kEgressDecision,
          audit::EgressDecision{shared_obj_, v, "cert-de", audit::Decision::kSent, "tlp", "green"}},
+        {audit::EntryKind::kObjectStored,
+         audit::ObjectStored{shared_obj_, v, fx_->shared_id, std::string(64, 'c'), fx_->alpha.id,
+                             audit::Channel::kClient}},
     };
     ASSERT_TRUE(log_->Append(entries).ok());
   }
@@ -112,13 +115,13 @@ TEST_F(LogRouteTest, HeadIsSignedAndConsistencyProofsVerify) {
                     .ok());
   }
   audit::SignedHead second = log_->SignHead(key_).value();
-  res = fx_->Get("/x-entente/log/consistency?first=3&second=12", fx_->delta.token);
+  res = fx_->Get("/x-entente/log/consistency?first=4&second=13", fx_->delta.token);
   ASSERT_EQ(res.status, 200);
   body = TaxiiFixture::Json(res);
   EXPECT_TRUE(
-      audit::VerifyConsistency(3, 12, first.head.root, second.head.root, Proof(body.at("proof")))
+      audit::VerifyConsistency(4, 13, first.head.root, second.head.root, Proof(body.at("proof")))
           .ok());
-  EXPECT_EQ(fx_->Get("/x-entente/log/consistency?first=3&second=13", fx_->delta.token).status, 400);
+  EXPECT_EQ(fx_->Get("/x-entente/log/consistency?first=4&second=14", fx_->delta.token).status, 400);
   EXPECT_EQ(fx_->Get("/x-entente/log/consistency?first=0&second=3", fx_->delta.token).status, 400);
   EXPECT_EQ(fx_->Get("/x-entente/log/consistency?first=3", fx_->delta.token).status, 400);
   EXPECT_EQ(fx_->Get("/x-entente/log/consistency?first=x&second=3", fx_->delta.token).status, 400);
@@ -130,12 +133,12 @@ TEST_F(LogRouteTest, EntryTextOnlyToWhoMayReadIt) {
   audit::SignedHead head = log_->SignHead(key_).value();
   auto inclusion = [&](const std::string& token, int index) {
     auto res =
-        fx_->Get("/x-entente/log/inclusion?index=" + std::to_string(index) + "&size=3", token);
+        fx_->Get("/x-entente/log/inclusion?index=" + std::to_string(index) + "&size=4", token);
     EXPECT_EQ(res.status, 200) << res.body;
     json::value body = TaxiiFixture::Json(res);
     auto leaf = audit::HashFromHex(body.at("leaf_hash").as_string()).value();
     EXPECT_TRUE(
-        audit::VerifyInclusion(index, 3, leaf, Proof(body.at("proof")), head.head.root).ok());
+        audit::VerifyInclusion(index, 4, leaf, Proof(body.at("proof")), head.head.root).ok());
     if (const json::value* e = body.as_object().if_contains("entry")) {
       EXPECT_EQ(audit::HashLeaf(e->as_string()), leaf);
       EXPECT_FALSE(body.at("entry_withheld").as_bool());
@@ -145,15 +148,18 @@ TEST_F(LogRouteTest, EntryTextOnlyToWhoMayReadIt) {
     return std::string();
   };
   // The administrator reads every entry.
-  for (int i = 0; i < 3; ++i) EXPECT_FALSE(inclusion(fx_->alpha.token, i).empty()) << i;
-  // beta may read the shared GREEN object: its entry; not the private object's, not the
-  // egress decision (whom the node sent it to is the node's business).
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(inclusion(fx_->alpha.token, i).empty()) << i;
+  // beta reads the receipt of what it submitted and may read (entry 0); not the private
+  // object's entry, not the egress decision (whom the node sent it to is the node's
+  // business), not alpha's submission of the same object (who else submitted what is not
+  // told).
   EXPECT_NE(inclusion(fx_->beta.token, 0).find(shared_obj_), std::string::npos);
   EXPECT_EQ(inclusion(fx_->beta.token, 1), "");
   EXPECT_EQ(inclusion(fx_->beta.token, 2), "");
+  EXPECT_EQ(inclusion(fx_->beta.token, 3), "");
   // delta reads none.
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(inclusion(fx_->delta.token, i), "") << i;
-  EXPECT_EQ(fx_->Get("/x-entente/log/inclusion?index=3&size=3", fx_->alpha.token).status, 400);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(inclusion(fx_->delta.token, i), "") << i;
+  EXPECT_EQ(fx_->Get("/x-entente/log/inclusion?index=4&size=4", fx_->alpha.token).status, 400);
 }
 
 }  // namespace
