@@ -26,6 +26,15 @@ http::Response BadRequest(std::string_view description) {
   return TaxiiError(400, "Bad Request", description);
 }
 
+// The size of the newest signed head: proofs are served up to it only, so that a caller
+// learns no more about the record's growth than the heads tell (the live size would let
+// a peer time the node's activity entry by entry).
+Result<uint64_t> SignedSize(audit::AuditLog& log) {
+  auto head = log.LatestHead();
+  if (!head.ok()) return head.status();
+  return *head ? (*head)->head.tree_size : 0;
+}
+
 // The one value of query parameter `name` as an unsigned integer.
 Result<uint64_t> Param(const http::Request& req, std::string_view name) {
   std::optional<std::string_view> value;
@@ -63,10 +72,11 @@ http::Response Consistency(audit::AuditLog& log, const http::Request& req) {
   if (!first.ok()) return BadRequest(first.status().message());
   auto second = Param(req, "second");
   if (!second.ok()) return BadRequest(second.status().message());
-  const uint64_t size = log.Size();
-  if (*first == 0 || *first > *second || *second > size) {
-    return BadRequest("need 0 < first <= second <= " + std::to_string(size) +
-                      " (the record's size)");
+  auto size = SignedSize(log);
+  if (!size.ok()) return TaxiiErrorFromStatus(size.status());
+  if (*first == 0 || *first > *second || *second > *size) {
+    return BadRequest("need 0 < first <= second <= " + std::to_string(*size) +
+                      " (the size of the newest signed head)");
   }
   auto proof = log.ConsistencyProof(*first, *second);
   if (!proof.ok()) return TaxiiErrorFromStatus(proof.status());
@@ -79,9 +89,11 @@ http::Response Inclusion(audit::AuditLog& log, const http::Request& req,
   if (!index.ok()) return BadRequest(index.status().message());
   auto size = Param(req, "size");
   if (!size.ok()) return BadRequest(size.status().message());
-  const uint64_t now = log.Size();
-  if (*index >= *size || *size > now) {
-    return BadRequest("need index < size <= " + std::to_string(now) + " (the record's size)");
+  auto signed_size = SignedSize(log);
+  if (!signed_size.ok()) return TaxiiErrorFromStatus(signed_size.status());
+  if (*index >= *size || *size > *signed_size) {
+    return BadRequest("need index < size <= " + std::to_string(*signed_size) +
+                      " (the size of the newest signed head)");
   }
   auto raw = log.RawEntries(*index, 1);
   if (!raw.ok()) return TaxiiErrorFromStatus(raw.status());

@@ -20,8 +20,10 @@
 // `may_read` callback asks the policy gate); every other entry (others' submissions,
 // egress decisions, restricted reads, changes, case events) is withheld from
 // non-administrators, and a withheld entry is answered exactly like a
-// visible one but without its text. Sizes beyond the record's are 400 (the size is no
-// secret: every head tells it). Answers are application/json whatever Accept says.
+// visible one but without its text. Proofs reach up to the newest signed head only (sizes
+// beyond are 400, naming that head's size, which every head tells anyway): the live size
+// would let a caller time the node's activity entry by entry. Answers are application/json whatever
+// Accept says.
 //
 // Stateless: safe for concurrent use as the AuditLog is.
 #pragma once

@@ -114,6 +114,12 @@ TEST_F(LogRouteTest, HeadIsSignedAndConsistencyProofsVerify) {
                          audit::ActivityEvent{"case-" + std::to_string(i), "opened", "alpha", {}}}})
                     .ok());
   }
+  // Before a head covers them, the new entries are not proven to anyone (nor is their
+  // number told).
+  res = fx_->Get("/x-entente/log/consistency?first=4&second=13", fx_->delta.token);
+  EXPECT_EQ(res.status, 400);
+  EXPECT_NE(res.body.find("<= 4 (the size of the newest signed head)"), std::string::npos)
+      << res.body;
   audit::SignedHead second = log_->SignHead(key_).value();
   res = fx_->Get("/x-entente/log/consistency?first=4&second=13", fx_->delta.token);
   ASSERT_EQ(res.status, 200);
