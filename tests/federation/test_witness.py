@@ -14,7 +14,8 @@ its data folder, while it is stopped, the way an operator with disk access would
 Each time cert-de raises an alarm naming the peer and both tree sizes, in its log, in
 `peer list` (WITNESS column) and in `peer show`; and an evidence package cert-fr makes
 with what cert-de witnessed (`evidence export --witnessed`) holds before the change and
-is refused by `evidence verify` after it, naming the witnessed head.
+is refused by `evidence verify` after it, naming the witnessed head. A key other than
+the one configured with `peer set --log-key` is an alarm too.
 
 Entries are appended to the record file directly (canonical JSON, RFC 9162 leaf and
 interior hashes, audit/log.h's tables), so that the test depends on nothing but the
@@ -198,6 +199,30 @@ class Witnessing(FederationCase):
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         self.assertIn("FAIL witnessed head 1 (peer cert-de): not consistent with the package's "
                       "head (tree sizes 5 and 8", r.stdout)
+
+    def test_a_key_other_than_the_configured_one_is_an_alarm(self):
+        self.wait_for(lambda w: w == ("ok 5", 0), "the first head (5 entries) to be kept")
+        pinned = json.loads(self.de.ok("peer", "show", "cert-fr", "--json"))
+        self.assertTrue(pinned["log_key_source"].startswith("pinned at first sight"))
+        # The operator configures the key cert-fr "published"; here a wrong one, as if the
+        # node answering were not cert-fr, or cert-fr had replaced its key.
+        configured = hashlib.sha256(b"another node's key").hexdigest()
+        self.de.ok("peer", "set", "cert-fr", "--log-key", configured)
+        self.wait_for(lambda w: w[1] >= 1, "an alarm")
+        show = json.loads(self.de.ok("peer", "show", "cert-fr", "--json"))
+        self.assertEqual(show["log_key"], configured)
+        self.assertEqual(show["log_key_source"], "configured (--log-key)")
+        message = show["witness_alarms"][0]["message"]
+        self.assertTrue(message.startswith("peer cert-fr: its record's key changed: it serves "
+                                           "key id %s, not key id %s" %
+                                           (hashlib.sha256(bytes.fromhex(pinned["log_key"]))
+                                            .hexdigest(),
+                                            hashlib.sha256(bytes.fromhex(configured))
+                                            .hexdigest())), message)
+        # The right key again: no new alarm, witnessing goes on.
+        self.de.ok("peer", "set", "cert-fr", "--log-key", pinned["log_key"])
+        time.sleep(2.5)
+        self.assertEqual(self.witness_column(), ("ALARM (1)", 1))
 
 
 if __name__ == "__main__":
