@@ -307,6 +307,25 @@ Result<std::vector<std::pair<int64_t, SignedHead>>> AuditLog::Heads() {
   return out;
 }
 
+Result<std::optional<SignedHead>> AuditLog::LatestHead() {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto s = impl_->db_.Prepare(
+      "SELECT tree_size, timestamp_us, root, key_id, signature FROM heads ORDER BY seq DESC "
+      "LIMIT 1");
+  if (!s.ok()) return s.status();
+  int rc = s->Step();
+  if (rc == SQLITE_DONE) return std::optional<SignedHead>();
+  if (rc != SQLITE_ROW) return impl_->db_.Error(rc, "read the newest signed head");
+  SignedHead h;
+  h.head.tree_size = static_cast<uint64_t>(s->Int(0));
+  h.head.timestamp_us = s->Int(1);
+  if (!BlobTo(*s, 2, &h.head.root) || !BlobTo(*s, 3, &h.head.key_id) ||
+      !BlobTo(*s, 4, &h.signature)) {
+    return Status::Corruption("the newest signed head is malformed (`entente log verify`)");
+  }
+  return std::optional<SignedHead>(h);
+}
+
 Result<std::optional<PublicKey>> AuditLog::LogKey() {
   std::lock_guard<std::mutex> lock(mu_);
   auto s = impl_->db_.Prepare("SELECT value FROM meta WHERE key='public_key'");

@@ -86,6 +86,8 @@ class AuditLog {
   Result<SignedHead> SignHead(const NodeKey& key);
   // Every stored head, oldest first, with its sequence number (1, 2, …).
   Result<std::vector<std::pair<int64_t, SignedHead>>> Heads();
+  // The newest stored head (the highest sequence number), nullopt when none was signed.
+  Result<std::optional<SignedHead>> LatestHead();
   // The public key this log's heads are signed with, once one was signed.
   Result<std::optional<PublicKey>> LogKey();
 

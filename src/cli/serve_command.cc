@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -16,6 +18,7 @@
 #include "cli/hotline_loop.h"
 #include "cli/listen_address.h"
 #include "cli/node_commands.h"
+#include "cli/node_record.h"
 #include "cli/node_util.h"
 #include "cli/warninglists.h"
 #include "federation/sync.h"
@@ -46,6 +49,56 @@ struct ServeOptions {
   // The dashboard at /ui/ (docs/dashboard.md): how long a session lasts; off with --no-ui.
   int64_t ui_session_seconds = 8 * 3600;
   bool no_ui = false;
+  // Seconds between signed heads of the record while it grows (issue 16); and between
+  // witnessings of each peer's record.
+  int64_t head_interval = 300;
+  int64_t witness_interval = 60;
+};
+
+void LogLine(const std::string& line);
+
+// Signs a head of the node's record at start and then every `interval_s` seconds when
+// the record grew since the last head (a head of an unchanged record says nothing new).
+class HeadSigner {
+ public:
+  HeadSigner(audit::AuditLog& log, const audit::NodeKey& key, int64_t interval_s)
+      : log_(log), key_(key), interval_s_(interval_s) {
+    SignIfGrown();
+    if (interval_s_ > 0) thread_ = std::thread([this] { Run(); });
+  }
+  ~HeadSigner() { Stop(); }
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::seconds(interval_s_), [this] { return stopping_; })) {
+      lock.unlock();
+      SignIfGrown();
+      lock.lock();
+    }
+  }
+  void SignIfGrown() {
+    auto latest = log_.LatestHead();
+    if (latest.ok() && *latest && (*latest)->head.tree_size == log_.Size()) return;
+    auto head = log_.SignHead(key_);
+    if (!head.ok()) LogLine("entente: cannot sign the record's head: " + head.status().ToString());
+  }
+
+  audit::AuditLog& log_;
+  const audit::NodeKey& key_;
+  const int64_t interval_s_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
 };
 
 // Descriptors kept for what is not a client connection (the store's files, peers'
@@ -104,6 +157,9 @@ int RunServe(const ServeOptions& o) {
   if (o.ui_session_seconds < 1 || o.ui_session_seconds > 30 * 86400) {
     return UsageError("invalid session length (--ui-session-seconds: 1-2592000)");
   }
+  if (o.head_interval < 0 || o.witness_interval < 0) {
+    return UsageError("invalid interval (--head-interval, --witness-interval: seconds, >= 0)");
+  }
   if (o.first_request_timeout < 1) {
     return UsageError("invalid first request timeout (--first-request-timeout: seconds, >= 1)");
   }
@@ -115,6 +171,17 @@ int RunServe(const ServeOptions& o) {
   }
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
+  // The node's record and key (docs/record.md), made now for a node that predates them.
+  bool key_created = false;
+  auto node_key = audit::NodeKey::LoadOrCreate(NodeKeyFileIn(ResolveDataDir(o.data)), &key_created);
+  if (!node_key.ok()) return Fail(node_key.status());
+  auto record = audit::AuditLog::Open(RecordFileIn(ResolveDataDir(o.data)));
+  if (!record.ok()) return Fail(record.status());
+  if (key_created) {
+    LogLine("entente: made the node's record key " + NodeKeyFileIn(ResolveDataDir(o.data)) +
+            " (public key " +
+            audit::BytesHex(node_key->public_key().data(), node_key->public_key().size()) + ")");
+  }
   // The node's warninglists, as `entente warninglist` changes them while the node runs
   // (looked at once a second at most): an indicator POSTed that looks for a listed value
   // is flagged in its status.
@@ -148,6 +215,10 @@ int RunServe(const ServeOptions& o) {
   options.warninglists = [warninglists] { return warninglists->CurrentSet(); };
   // Intake (docs/cases.md): its rules and limits, as `entente intake route` edits them.
   options.intake.config_path = ResolveDataDir(o.data) + "/" + std::string(cases::kIntakeConfigFile);
+  // Heads and proofs beside TAXII (taxii/log_route.h), signed every --head-interval.
+  options.record = record->get();
+  options.record_key = node_key->public_key();
+  HeadSigner head_signer(**record, *node_key, o.head_interval);
 
   // The federation's state is kept with the node's store (declared after the store:
   // destroyed before it). Opened before the server: a peer that pushes here with a local
@@ -220,6 +291,7 @@ int RunServe(const ServeOptions& o) {
     federation::FederationOptions fed_options;
     fed_options.limits.validate = options.validate;
     fed_options.log = LogLine;
+    fed_options.witness_interval_ms = o.witness_interval * 1000;
     auto started =
         federation::Federation::Start(**store, *federation_state, std::move(fed_options));
     if (!started.ok()) return Fail(started.status());
@@ -245,6 +317,7 @@ int RunServe(const ServeOptions& o) {
   (*server)->Stop();
   server->reset();
   ui.reset();
+  head_signer.Stop();
   federation.reset();
   federation_state.reset();
   store->reset();
@@ -300,6 +373,14 @@ void RegisterServeCommand(CLI::App& app, CommandContext& ctx) {
                   "how long a dashboard session (/ui/) lasts after sign-in")
       ->capture_default_str();
   cmd->add_flag("--no-ui", o->no_ui, "serve no dashboard: /ui/ is then a TAXII path (404)");
+  cmd->add_option("--head-interval", o->head_interval,
+                  "seconds between signed heads of the record while it grows (one at start); "
+                  "0 = only at start")
+      ->capture_default_str();
+  cmd->add_option("--witness-interval", o->witness_interval,
+                  "seconds between witnessings of each peer's record (its signed head checked "
+                  "against the one kept); 0 = never")
+      ->capture_default_str();
   cmd->callback([o, &ctx] { ctx.exit_code = RunServe(*o); });
 }
 

@@ -5,7 +5,8 @@
 // .../objects/{object-id}/versions/, .../manifest/, /{root}/status/{status-id}/, and
 // entente's own /{root}/x-entente/seen/ (docs/sightings.md) and /{root}/x-entente/intake/
 // (taxii/intake_route.h, docs/cases.md; answered with application/json whatever Accept
-// says, 404 when the server runs no intake desk).
+// says, 404 when the server runs no intake desk), and the record's heads and proofs under
+// /x-entente/log/ (taxii/log_route.h; who may read an entry's text is said there).
 //
 // Every request is authenticated from its token (401 otherwise). A collection the
 // requester may neither read nor write is answered 404, like one that does not exist;
@@ -94,6 +95,10 @@ class TaxiiHandler {
   // (X-Entente-Override: owner): false without the header; 403 for a caller that is not
   // an administrator, 400 for another value.
   Result<bool> OwnerOverride(const http::Request& req, const Caller& caller);
+  // Whether the caller may read a record entry's text (taxii/log_route.h): an
+  // administrator always; else only an object-stored or deletion entry the caller's own
+  // organisation submitted or made, of an object version (in its collection) it may read.
+  Result<bool> EntryReadable(const Caller& caller, const audit::Entry& entry);
   // True when at least one version of `object_id` is visible to the caller.
   Result<bool> ObjectVisible(const Caller& caller, const std::string& collection_id,
                              std::string_view object_id);

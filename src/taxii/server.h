@@ -28,6 +28,8 @@
 #include <memory>
 #include <string>
 
+#include "audit/head.h"
+#include "audit/log.h"
 #include "cases/intake_desk.h"
 #include "entente/status.h"
 #include "http/message.h"
@@ -101,6 +103,10 @@ struct ServerOptions {
   // dashboard, web/handler.h), before any TAXII authentication; such requests are never
   // handled on the write threads. Called from the serving threads, possibly concurrently.
   http::Handler ui_handler;
+  // The node's record behind /x-entente/log/ (taxii/log_route.h) and the public key its
+  // heads are signed with; null: no log route (404). Must outlive the server.
+  audit::AuditLog* record = nullptr;
+  audit::PublicKey record_key{};
 };
 
 class TaxiiServer {

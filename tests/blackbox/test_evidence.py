@@ -1,0 +1,224 @@
+"""Evidence packages end to end (issue 16, docs/evidence.md): `entente evidence export`
+on a real data folder, `entente evidence verify` offline, with the node's key obtained
+independently over HTTP (GET /x-entente/log/head), and tampered packages refused with
+the failure named.
+
+The record entries naming the object are appended to DATA/audit.db by this test in the
+record's documented encoding (canonical JSON entries, RFC 9162 hashes), as an
+independent implementation would write them; the node must prove them as its own.
+"""
+import hashlib
+import json
+import os
+import signal
+import sqlite3
+import unittest
+
+from harness import NodeTest, indicator
+
+
+def canonical(value):
+    """RFC 8785 for the ASCII strings and small integers these tests use."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def append_entries(db_path, entries):
+    """entries: [(kind, subject, body)]; returns their indices."""
+    con = sqlite3.connect(db_path)
+    indices = []
+    try:
+        size = con.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+        for k, (kind, subject, body) in enumerate(entries):
+            i = size + k
+            text = canonical({"body": body, "index": i, "kind": kind,
+                              "time": "2026-12-03T01:00:00.%06dZ" % i, "v": 1})
+            con.execute("INSERT INTO entries(idx, time_us, kind, subject, entry) "
+                        "VALUES(?,?,?,?,?)", (i, 1764723600000000 + i, kind, subject, text))
+            h = hashlib.sha256(b"\x00" + text.encode()).digest()
+            level, idx = 0, i
+            con.execute("INSERT INTO nodes(level, idx, hash) VALUES(?,?,?)", (level, idx, h))
+            while idx & 1:
+                left = con.execute("SELECT hash FROM nodes WHERE level=? AND idx=?",
+                                   (level, idx - 1)).fetchone()[0]
+                h = hashlib.sha256(b"\x01" + left + h).digest()
+                level, idx = level + 1, idx >> 1
+                con.execute("INSERT INTO nodes(level, idx, hash) VALUES(?,?,?)", (level, idx, h))
+            indices.append(i)
+        con.commit()
+    finally:
+        con.close()
+    return indices
+
+
+class Evidence(NodeTest):
+    def setUp(self):
+        super().setUp()
+        n = self.node
+        self.col = n.collection("evidence", tlp="green")
+        self.obj = indicator(7)
+        path = os.path.join(self.tmp, "bundle.json")
+        with open(path, "w") as f:
+            json.dump({"type": "bundle", "id": "bundle--0b9b5b4e-3c1f-4a52-9d49-5b8a1c3e2f11",
+                       "objects": [self.obj]}, f)
+        n.ok("ingest", "--collection", self.col, path)
+        # The server makes the record and key of a node that has none; it serves the key.
+        n.start()
+        res = n.request("GET", "/x-entente/log/head", token=n.admin_token)
+        self.assertEqual(res.status, 200, res)
+        self.key = res.json()["public_key"]
+        n.kill(sig=signal.SIGTERM)
+        stored = json.loads(n.ok("export", "--collection", self.col, "--all-versions"))
+        self.stored = [o for o in stored["objects"] if o["id"] == self.obj["id"]][0]
+        digest = hashlib.sha256(canonical(self.stored).encode()).hexdigest()
+        self.indices = append_entries(os.path.join(n.dir, "audit.db"), [
+            ("case-event", "case-x", {"by": "x", "detail": {}, "event": "opened",
+                                      "subject": "case-x"}),
+            ("object-stored", self.obj["id"], {
+                "channel": "client", "collection": self.col, "object_id": self.obj["id"],
+                "sha256": digest, "submitter": "admin", "version": self.obj["modified"]}),
+            ("egress-decision", self.obj["id"], {
+                "decision": "sent", "object_id": self.obj["id"], "peer": "cert-de",
+                "reason": "TLP:GREEN may leave for the community", "rule": "tlp",
+                "version": self.obj["modified"]}),
+            ("case-event", "case-y", {"by": "x", "detail": {}, "event": "opened",
+                                      "subject": "case-y"}),
+        ])
+        self.package = os.path.join(self.tmp, "package.json")
+        out = n.ok("evidence", "export", "--object", self.obj["id"], "--out", self.package)
+        self.assertIn("1 object version(s), 2 record entries", out)
+
+    def verify(self, path, *extra):
+        return self.node.cli("evidence", "verify", path, *extra)
+
+    def tampered(self, change):
+        with open(self.package) as f:
+            p = json.load(f)
+        change(p)
+        path = os.path.join(self.tmp, "tampered-%d.json" % len(os.listdir(self.tmp)))
+        with open(path, "w") as f:
+            json.dump(p, f)
+        return path
+
+    def test_round_trip_holds_offline(self):
+        # No data folder, no server: the package alone and the key.
+        r = self.verify(self.package, "--key", self.key)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("OK: 1 object version(s) and 2 record entries", r.stdout)
+        self.assertIn("(the expected key)", r.stdout)
+        with open(self.package) as f:
+            p = json.load(f)
+        self.assertEqual(json.loads(p["objects"][0]["json"]), self.stored)
+        self.assertEqual([e["index"] for e in p["entries"]], self.indices[1:3])
+        # Exported again it may not overwrite.
+        r = self.node.cli("evidence", "export", "--object", self.obj["id"], "--out",
+                          self.package)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("exists", r.stderr)
+
+    def test_changed_object_is_named(self):
+        def change(p):
+            o = json.loads(p["objects"][0]["json"])
+            o["name"] = "something else"
+            p["objects"][0]["json"] = json.dumps(o)
+        r = self.verify(self.tampered(change), "--key", self.key)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("FAIL object %s version %s: its SHA-256 is " %
+                      (self.obj["id"], self.obj["modified"]), r.stdout)
+
+    def test_changed_entry_is_named(self):
+        def change(p):
+            p["entries"][1]["text"] = p["entries"][1]["text"].replace('"sent"', '"withheld"')
+        r = self.verify(self.tampered(change), "--key", self.key)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("FAIL entry %d: the inclusion proof does not lead to the signed head's "
+                      "root" % self.indices[2], r.stdout)
+
+    def test_flipped_proof_hash_is_named(self):
+        def change(p):
+            h = p["entries"][0]["proof"][0]
+            p["entries"][0]["proof"][0] = ("0" if h[0] != "0" else "1") + h[1:]
+        r = self.verify(self.tampered(change), "--key", self.key)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("FAIL entry %d: the inclusion proof does not lead" % self.indices[1],
+                      r.stdout)
+
+    def test_flipped_signature_is_named(self):
+        def change(p):
+            s = p["head"]["signature"]
+            p["head"]["signature"] = s[:-1] + ("0" if s[-1] != "0" else "1")
+        r = self.verify(self.tampered(change), "--key", self.key)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("FAIL head: the signature does not verify with the package's key",
+                      r.stdout)
+
+    def test_another_key_is_named(self):
+        other = "ab" * 32
+        r = self.verify(self.package, "--key", other)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("FAIL public key: the package's key (key id", r.stdout)
+
+        def change(p):
+            p["public_key"] = other
+        r = self.verify(self.tampered(change))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("FAIL head: signed by key id", r.stdout)
+
+    def test_unreadable_package_is_exit_2(self):
+        r = self.verify(os.path.join(self.tmp, "missing.json"))
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+
+
+class EvidenceOfACase(NodeTest):
+    """`evidence export --case`: every object of the case (its incident versions, its
+    impact, a participant's state note, a task), each with its chain of custody."""
+
+    def test_case_round_trip(self):
+        n = self.node
+        n.add_org("csirt")
+        coll = n.collection("cases", read=("csirt",), write=("csirt",))
+
+        def case(*args):
+            return n.ok("case", args[0], "--collection", coll, *args[1:])
+
+        case_id = case("open", "--as", "csirt", "--name", "ransomware at a hospital",
+                       "--rsit-class", "malicious-code", "--rsit-type", "infected-system",
+                       "--external-impact", "public-health").splitlines()[-1].strip()
+        case("state", case_id, "investigating", "--as", "csirt", "--note", "on it")
+        case("task", case_id, "--as", "csirt", "--name", "isolate the ward")
+        n.start()
+        key = n.request("GET", "/x-entente/log/head", token=n.admin_token).json()["public_key"]
+        n.kill(sig=signal.SIGTERM)
+        # The custody the node would record: each version stored, and its transfer to a
+        # partner (federation history).
+        stored = json.loads(n.ok("export", "--collection", coll, "--all-versions"))["objects"]
+        entries = []
+        for o in stored:
+            version = o.get("modified", o.get("created", ""))
+            entries.append(("object-stored", o["id"], {
+                "channel": "local", "collection": coll, "object_id": o["id"],
+                "sha256": hashlib.sha256(canonical(o).encode()).hexdigest(),
+                "submitter": "csirt", "version": version}))
+            entries.append(("egress-decision", o["id"], {
+                "decision": "sent", "object_id": o["id"], "peer": "cert-de",
+                "reason": "a recipient of the case lives there", "rule": "recipients",
+                "version": version}))
+        append_entries(os.path.join(n.dir, "audit.db"), entries)
+        package = os.path.join(self.tmp, "case.json")
+        n.ok("evidence", "export", "--case", case_id, "--collection", coll, "--out", package)
+        r = n.cli("evidence", "verify", package, "--key", key)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        with open(package) as f:
+            p = json.load(f)
+        types = sorted({json.loads(o["json"])["type"] for o in p["objects"]})
+        self.assertIn("incident", types)
+        self.assertIn("note", types)  # the participant's state
+        self.assertIn("task", types)
+        self.assertIn(case_id, [o["id"] for o in p["objects"]])
+        # Every object version in the package has its stored and sent entries.
+        self.assertEqual(len(p["entries"]), 2 * len(p["objects"]))
+        self.assertIn("OK: %d object version(s) and %d record entries" %
+                      (len(p["objects"]), 2 * len(p["objects"])), r.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
