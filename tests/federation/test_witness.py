@@ -79,6 +79,10 @@ class Witnessing(FederationCase):
         # First start makes cert-fr's record (and key) if `init` did not.
         self.fr.start(extra=["--no-federation"])
         self.fr.stop()
+        # What init and the organisation and token above recorded come first.
+        con = sqlite3.connect(self.db)
+        self.base = con.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+        con.close()
         append_entries(self.db, ["honest-%d" % i for i in range(5)])
         self.fr.start(extra=["--no-federation"])
         r = self.de.peer("add", "cert-fr", "--url", self.fr.url(), "--token", self.fr_token,
@@ -111,8 +115,12 @@ class Witnessing(FederationCase):
         change()
         self.fr.start(port=port, extra=["--no-federation"])
 
+    def size(self, honest):
+        """The record's size once `honest` entries are appended after the first ones."""
+        return self.base + honest
+
     def grow_honestly(self):
-        self.wait_for(lambda w: w == ("ok 5", 0), "the first head (5 entries) to be kept")
+        self.wait_for(lambda w: w == ("ok %d" % self.size(5), 0), "the first head to be kept")
         self.backup = os.path.join(self.tmp, "audit-at-5.db")
 
         def grow():
@@ -120,8 +128,8 @@ class Witnessing(FederationCase):
             append_entries(self.db, ["honest-%d" % i for i in range(5, 8)])
 
         self.restart_fr(grow)
-        # The head of 8 entries extends the head of 5: kept, no alarm.
-        self.wait_for(lambda w: w == ("ok 8", 0), "the head of 8 entries to be kept")
+        # The head after 8 honest entries extends the one after 5: kept, no alarm.
+        self.wait_for(lambda w: w == ("ok %d" % self.size(8), 0), "the second head to be kept")
         # What cert-de witnessed goes into cert-fr's evidence, and holds.
         r = self.export_with_witnessed("honest.json")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
@@ -147,7 +155,7 @@ class Witnessing(FederationCase):
         self.assertTrue(message.startswith(expected_start), message)
         # The evidence: both signed heads, verifiable with the key kept.
         evidence = show["witness_alarms"][0]["evidence"]
-        self.assertEqual(evidence["kept_before"]["tree_size"], 8)
+        self.assertEqual(evidence["kept_before"]["tree_size"], self.size(8))
         self.assertEqual(evidence["presented_key"], show["log_key"])
         self.assertIn("federation: WITNESS ALARM " + message, self.de.log())
         text = self.de.ok("peer", "show", "cert-fr")
@@ -170,16 +178,16 @@ class Witnessing(FederationCase):
 
         self.restart_fr(rewrite)
         evidence = self.assert_alarm(
-            "peer cert-fr: its head of 9 entries does not extend the head of 8 entries it "
-            "presented before")
-        self.assertEqual(evidence["presented"]["tree_size"], 9)
+            "peer cert-fr: its head of %d entries does not extend the head of %d entries it "
+            "presented before" % (self.size(9), self.size(8)))
+        self.assertEqual(evidence["presented"]["tree_size"], self.size(9))
         self.assertIn("consistency_proof", evidence)
         # cert-fr's evidence, made now, no longer holds against what cert-de witnessed: its
         # head of 5 entries is still a prefix (the forgery kept those), its head of 8 not.
         r = self.export_with_witnessed("rewritten.json")
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         self.assertIn("FAIL witnessed head 1 (peer cert-de): not consistent with the package's "
-                      "head (tree sizes 8 and 9", r.stdout)
+                      "head (tree sizes %d and %d" % (self.size(8), self.size(9)), r.stdout)
         self.assertNotIn("witnessed head 0", r.stdout)
 
     def test_truncated_record_is_caught(self):
@@ -193,15 +201,16 @@ class Witnessing(FederationCase):
 
         self.restart_fr(truncate)
         evidence = self.assert_alarm(
-            "peer cert-fr: its record shrank: it presented a head of 5 entries after one of 8")
-        self.assertEqual(evidence["presented"]["tree_size"], 5)
+            "peer cert-fr: its record shrank: it presented a head of %d entries after one of %d"
+            % (self.size(5), self.size(8)))
+        self.assertEqual(evidence["presented"]["tree_size"], self.size(5))
         r = self.export_with_witnessed("truncated.json")
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         self.assertIn("FAIL witnessed head 1 (peer cert-de): not consistent with the package's "
-                      "head (tree sizes 5 and 8", r.stdout)
+                      "head (tree sizes %d and %d" % (self.size(5), self.size(8)), r.stdout)
 
     def test_a_key_other_than_the_configured_one_is_an_alarm(self):
-        self.wait_for(lambda w: w == ("ok 5", 0), "the first head (5 entries) to be kept")
+        self.wait_for(lambda w: w == ("ok %d" % self.size(5), 0), "the first head to be kept")
         pinned = json.loads(self.de.ok("peer", "show", "cert-fr", "--json"))
         self.assertTrue(pinned["log_key_source"].startswith("pinned at first sight"))
         # The operator configures the key cert-fr "published"; here a wrong one, as if the
