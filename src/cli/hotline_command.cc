@@ -378,18 +378,8 @@ int RunTick(const HotlineOptions& o) {
 
 // DATA/hotline-pings.json, written atomically (a temporary file renamed over it).
 Status WriteSchedules(const std::string& data, const std::vector<cases::PingSchedule>& all) {
-  const std::string path = ResolveDataDir(data) + "/" + std::string(cases::kPingScheduleFile);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << boost::json::serialize(cases::PingSchedulesToJson(all)) << "\n";
-    out.flush();
-    if (!out) return Status::IoError("cannot write " + tmp);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status::IoError("cannot replace " + path + ": " + ec.message());
-  return Status::Ok();
+  return WriteFileAtomically(ResolveDataDir(data) + "/" + std::string(cases::kPingScheduleFile),
+                             boost::json::serialize(cases::PingSchedulesToJson(all)) + "\n");
 }
 
 struct ScheduleOptions {

@@ -335,18 +335,8 @@ Result<cases::IntakeConfig> ReadConfig(const std::string& data) {
 }
 
 Status WriteConfig(const std::string& data, const cases::IntakeConfig& config) {
-  const std::string path = ConfigPath(data);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << boost::json::serialize(cases::IntakeConfigToJson(config)) << "\n";
-    out.flush();
-    if (!out) return Status::IoError("cannot write " + tmp);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status::IoError("cannot replace " + path + ": " + ec.message());
-  return Status::Ok();
+  return WriteFileAtomically(ConfigPath(data),
+                             boost::json::serialize(cases::IntakeConfigToJson(config)) + "\n");
 }
 
 struct RouteOptions {

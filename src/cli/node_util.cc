@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -243,6 +244,28 @@ Status CheckOrgsExist(store::Store& store, const std::vector<std::string>& ids,
       return org.status();
     }
   }
+  return Status::Ok();
+}
+
+Result<NodeWithPeers> OpenNodeWithPeers(const std::string& data_flag) {
+  auto store = OpenNodeStore(ResolveDataDir(data_flag));
+  if (!store.ok()) return store.status();
+  auto peers = OpenFederationState(**store);
+  if (!peers.ok()) return peers.status();
+  return NodeWithPeers{std::move(*store), std::move(*peers)};
+}
+
+Status WriteFileAtomically(const std::string& path, std::string_view text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) return Status::IoError("cannot write " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Status::IoError("cannot replace " + path + ": " + ec.message());
   return Status::Ok();
 }
 

@@ -51,6 +51,18 @@ using FederationStateOpener =
 // Tests substitute an in-memory state; pass {} to restore the default. Not thread-safe.
 void SetFederationStateOpenerForTesting(FederationStateOpener opener);
 
+// A node's store and its federation state (kept in the store: declared after it, so
+// destroyed first), opened from the --data flag.
+struct NodeWithPeers {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::FederationState> peers;
+};
+Result<NodeWithPeers> OpenNodeWithPeers(const std::string& data_flag);
+
+// Replaces the file at `path` with `text` in one step: written to PATH.tmp, then renamed
+// over it, so a reader sees the old file or the new one, never half of it.
+Status WriteFileAtomically(const std::string& path, std::string_view text);
+
 // Whom a read acts for: the local operator (neither flag), an organisation (`as`, from
 // --as), or the holder of one of its tokens (`token_id`, from --token: the organisation
 // and the token's individual), exactly as a TAXII request with that token would be.

@@ -31,19 +31,6 @@ namespace {
 
 namespace fed = entente::federation;
 
-struct Node {
-  std::unique_ptr<store::Store> store;
-  std::unique_ptr<store::FederationState> peers;  // kept in `store`: declared after it
-};
-
-Result<Node> OpenNode(const std::string& data) {
-  auto store = OpenNodeStore(ResolveDataDir(data));
-  if (!store.ok()) return store.status();
-  auto peers = OpenFederationState(**store);
-  if (!peers.ok()) return peers.status();
-  return Node{std::move(*store), std::move(*peers)};
-}
-
 std::string Age(int64_t then_us, int64_t now_us) {
   if (then_us <= 0) return "never";
   const int64_t s = (now_us - then_us) / 1'000'000;
@@ -126,7 +113,7 @@ int RunPeerAdd(const PeerAddOptions& o) {
   if (auto c = taxii::TaxiiClient::Create(fed::ClientOptionsFor(p, {})); !c.ok()) {
     return Fail(c.status());
   }
-  auto node = OpenNode(o.data);
+  auto node = OpenNodeWithPeers(o.data);
   if (!node.ok()) return Fail(node.status());
   for (const auto& link : p.pull) {
     if (auto c = node->store->GetCollection(link.local); !c.ok()) {
@@ -158,7 +145,7 @@ struct PeerListOptions {
 };
 
 int RunPeerList(const PeerListOptions& o) {
-  auto node = OpenNode(o.data);
+  auto node = OpenNodeWithPeers(o.data);
   if (!node.ok()) return Fail(node.status());
   auto peers = node->peers->ListPeers();
   if (!peers.ok()) return Fail(peers.status());
@@ -213,14 +200,14 @@ struct PeerNameOptions {
 };
 
 int RunPeerRemove(const PeerNameOptions& o) {
-  auto node = OpenNode(o.data);
+  auto node = OpenNodeWithPeers(o.data);
   if (!node.ok()) return Fail(node.status());
   if (Status s = node->peers->RemovePeer(o.name); !s.ok()) return Fail(s);
   return kExitOk;
 }
 
 int RunPeerSync(const PeerNameOptions& o) {
-  auto node = OpenNode(o.data);
+  auto node = OpenNodeWithPeers(o.data);
   if (!node.ok()) return Fail(node.status());
   auto peer = node->peers->GetPeer(o.name);
   if (!peer.ok()) return Fail(peer.status());
@@ -245,7 +232,7 @@ struct PeerExplainOptions {
 };
 
 int RunPeerExplain(const PeerExplainOptions& o) {
-  auto node = OpenNode(o.data);
+  auto node = OpenNodeWithPeers(o.data);
   if (!node.ok()) return Fail(node.status());
   auto peer = node->peers->GetPeer(o.name);
   if (!peer.ok()) return Fail(peer.status());

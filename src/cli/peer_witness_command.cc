@@ -13,19 +13,6 @@
 namespace entente::cli {
 namespace {
 
-struct Node {
-  std::unique_ptr<store::Store> store;
-  std::unique_ptr<store::FederationState> peers;  // kept in `store`: declared after it
-};
-
-Result<Node> OpenNode(const std::string& data) {
-  auto store = OpenNodeStore(ResolveDataDir(data));
-  if (!store.ok()) return store.status();
-  auto peers = OpenFederationState(**store);
-  if (!peers.ok()) return peers.status();
-  return Node{std::move(*store), std::move(*peers)};
-}
-
 struct SetOptions {
   std::string data;
   std::string name;
@@ -36,7 +23,7 @@ int RunSet(const SetOptions& o) {
   std::string key;
   if (Status s = CheckLogKey(o.log_key, &key); !s.ok()) return UsageError(s.message());
   if (key.empty()) return UsageError("nothing to set (--log-key HEX)");
-  auto node = OpenNode(o.data);
+  auto node = OpenNodeWithPeers(o.data);
   if (!node.ok()) return Fail(node.status());
   auto peer = node->peers->GetPeer(o.name);
   if (!peer.ok()) return Fail(peer.status());
@@ -61,7 +48,7 @@ struct ShowOptions {
 };
 
 int RunShow(const ShowOptions& o) {
-  auto node = OpenNode(o.data);
+  auto node = OpenNodeWithPeers(o.data);
   if (!node.ok()) return Fail(node.status());
   auto peer = node->peers->GetPeer(o.name);
   if (!peer.ok()) return Fail(peer.status());
