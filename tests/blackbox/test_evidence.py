@@ -14,40 +14,9 @@ import signal
 import sqlite3
 import unittest
 
+from record_files import append_entries, canonical
+
 from harness import NodeTest, indicator
-
-
-def canonical(value):
-    """RFC 8785 for the ASCII strings and small integers these tests use."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def append_entries(db_path, entries):
-    """entries: [(kind, subject, body)]; returns their indices."""
-    con = sqlite3.connect(db_path)
-    indices = []
-    try:
-        size = con.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
-        for k, (kind, subject, body) in enumerate(entries):
-            i = size + k
-            text = canonical({"body": body, "index": i, "kind": kind,
-                              "time": "2026-12-03T01:00:00.%06dZ" % i, "v": 1})
-            con.execute("INSERT INTO entries(idx, time_us, kind, subject, entry) "
-                        "VALUES(?,?,?,?,?)", (i, 1764723600000000 + i, kind, subject, text))
-            h = hashlib.sha256(b"\x00" + text.encode()).digest()
-            level, idx = 0, i
-            con.execute("INSERT INTO nodes(level, idx, hash) VALUES(?,?,?)", (level, idx, h))
-            while idx & 1:
-                left = con.execute("SELECT hash FROM nodes WHERE level=? AND idx=?",
-                                   (level, idx - 1)).fetchone()[0]
-                h = hashlib.sha256(b"\x01" + left + h).digest()
-                level, idx = level + 1, idx >> 1
-                con.execute("INSERT INTO nodes(level, idx, hash) VALUES(?,?,?)", (level, idx, h))
-            indices.append(i)
-        con.commit()
-    finally:
-        con.close()
-    return indices
 
 
 class Evidence(NodeTest):

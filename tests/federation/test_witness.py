@@ -26,46 +26,24 @@ import json
 import os
 import shutil
 import sqlite3
+import sys
 import time
 import unittest
 
 from fedharness import FederationCase
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "blackbox"))
+import record_files  # noqa: E402 (tests/blackbox/record_files.py: the record's file format)
+
 WAIT = 60
 
 
-def entry_text(index, subject):
-    """A case-event entry in its canonical encoding (audit/entry.h EncodeEntry)."""
-    e = {"body": {"by": "test", "detail": {}, "event": "opened", "subject": subject},
-         "index": index, "kind": "case-event", "time": "2026-12-03T00:00:00.%06dZ" % index,
-         "v": 1}
-    return json.dumps(e, sort_keys=True, separators=(",", ":"))
-
-
 def append_entries(db_path, subjects):
-    """Appends one entry per subject to the record at db_path, with the nodes each leaf
-    completes (level 0: SHA-256(0x00 || entry); above: SHA-256(0x01 || left || right))."""
-    con = sqlite3.connect(db_path)
-    try:
-        size = con.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
-        for k, subject in enumerate(subjects):
-            i = size + k
-            text = entry_text(i, subject)
-            con.execute("INSERT INTO entries(idx, time_us, kind, subject, entry) "
-                        "VALUES(?,?,?,?,?)", (i, 1764720000000000 + i, "case-event", subject,
-                                              text))
-            h = hashlib.sha256(b"\x00" + text.encode()).digest()
-            level, idx = 0, i
-            con.execute("INSERT INTO nodes(level, idx, hash) VALUES(?,?,?)", (level, idx, h))
-            while idx & 1:
-                left = con.execute("SELECT hash FROM nodes WHERE level=? AND idx=?",
-                                   (level, idx - 1)).fetchone()[0]
-                h = hashlib.sha256(b"\x01" + left + h).digest()
-                level, idx = level + 1, idx >> 1
-                con.execute("INSERT INTO nodes(level, idx, hash) VALUES(?,?,?)", (level, idx, h))
-        con.commit()
-    finally:
-        con.close()
+    """Appends one case-event entry per subject to the record at db_path."""
+    record_files.append_entries(db_path, [
+        ("case-event", subject,
+         {"by": "test", "detail": {}, "event": "opened", "subject": subject})
+        for subject in subjects])
 
 
 class Witnessing(FederationCase):
