@@ -39,6 +39,8 @@ using Reply = std::function<void(Response)>;
 
 struct Response {
   int status = 200;
+  // Sent in order, each entry as its own header line (so Set-Cookie may appear twice);
+  // SetHeader replaces an entry of the same name instead of adding one.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string log_user;  // who made the request, for the access log only (never sent)

@@ -411,7 +411,8 @@ class ServerImpl final : public Server {
       bhttp::response<bhttp::string_body> out;
       out.version(11);
       out.result(static_cast<unsigned>(res.status));
-      for (auto& [k, v] : res.headers) out.set(k, v);
+      for (auto& [k, v] : res.headers)
+        out.insert(k, v);  // each entry a line: Set-Cookie may repeat
       out.body() = std::move(res.body);
       out.keep_alive(keep_alive);
       out.prepare_payload();
@@ -476,7 +477,7 @@ class ServerImpl final : public Server {
     bhttp::response<bhttp::string_body> out;
     out.version(11);
     out.result(static_cast<unsigned>(status));
-    for (auto& [k, v] : res.headers) out.set(k, v);
+    for (auto& [k, v] : res.headers) out.insert(k, v);  // each entry a line: Set-Cookie may repeat
     out.body() = std::move(res.body);
     out.keep_alive(false);
     out.prepare_payload();

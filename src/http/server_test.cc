@@ -566,6 +566,29 @@ TEST(HttpServer, DeferredHeavyRequestCountsInFlightUntilAnswered) {
   EXPECT_EQ(answered->body, "late");
 }
 
+// Each header entry of a response is its own header line: two cookies set at once both
+// arrive (RFC 6265 section 3: one Set-Cookie header per cookie).
+TEST(HttpServer, RepeatedResponseHeadersAreAllSent) {
+  auto s = Server::Start({}, [](const Request&) {
+    Response res;
+    res.headers.emplace_back("Set-Cookie", "a=1; Path=/");
+    res.headers.emplace_back("Set-Cookie", "b=2; Path=/");
+    res.body = "ok";
+    return res;
+  });
+  ASSERT_TRUE(s.ok());
+  auto server = std::move(s).value();
+  auto c = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(c.ok());
+  auto got = (*c)->Send("GET", "/", {});
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  std::vector<std::string> cookies;
+  for (const auto& [k, v] : got->headers) {
+    if (EqualsIgnoreCase(k, "Set-Cookie")) cookies.push_back(v);
+  }
+  EXPECT_EQ(cookies, (std::vector<std::string>{"a=1; Path=/", "b=2; Path=/"}));
+}
+
 TEST(HttpServer, AcceptFailuresBackOffAndRecover) {
   LogLines log;
   ServerOptions options;

@@ -166,8 +166,8 @@ http::Response WebHandler::Login(const http::Request& req) {
   http::Response res = Redirect("/ui/");
   res.headers.emplace_back("Set-Cookie", Cookie(kSessionCookie, s.id, options_.session_seconds,
                                                 options_.secure_cookies));
-  // (The sign-in form's cookie is left to expire: http/server.cc sends one header per
-  // name, and it grants nothing.)
+  // The sign-in form's cookie has served its one use.
+  res.headers.emplace_back("Set-Cookie", Cookie(kLoginCookie, "", 0, options_.secure_cookies));
   res.log_user = token->org_id;
   return res;
 }
