@@ -39,6 +39,11 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   return parts;
 }
 
+// {root}/x-entente/intake/...
+bool IsIntakePath(const std::vector<std::string_view>& parts) {
+  return parts.size() >= 3 && parts[1] == "x-entente" && parts[2] == "intake";
+}
+
 std::string RootUrl(std::string_view name) { return "/" + std::string(name) + "/"; }
 
 // The version a manifest or versions page shows: the object's modified (else created)
@@ -57,14 +62,13 @@ TaxiiHandler::TaxiiHandler(store::Store& store, const ServerOptions& options, In
     : store_(store), options_(options), ingestor_(ingestor), intake_(intake) {}
 
 bool TaxiiHandler::IsIntake(const http::Request& head) {
-  auto parts = SplitPath(head.path);
-  return parts.size() >= 3 && parts[1] == "x-entente" && parts[2] == "intake";
+  return IsIntakePath(SplitPath(head.path));
 }
 
 uint64_t TaxiiHandler::BodyLimit(const http::Request& head) {
   if (head.method != "POST") return kSmallBodyLimit;
-  if (IsIntake(head)) return cases::kMaxReportBytes;
   auto parts = SplitPath(head.path);
+  if (IsIntakePath(parts)) return cases::kMaxReportBytes;
   if (parts.empty()) return kSmallBodyLimit;
   auto root = FindRoot(parts[0]);
   if (!root.ok() || root->max_content_length <= 0) return kSmallBodyLimit;
@@ -133,17 +137,16 @@ http::Response TaxiiHandler::Handle(const http::Request& req) {
     return TaxiiErrorFromStatus(caller.status());
   }
   http::Response res = [&]() -> http::Response {
+    const auto parts = SplitPath(req.path);
     // The record (taxii/log_route.h) speaks plain JSON to peers and verifiers.
-    if (auto parts = SplitPath(req.path);
-        parts.size() >= 2 && parts[0] == "x-entente" && parts[1] == "log") {
+    if (parts.size() >= 2 && parts[0] == "x-entente" && parts[1] == "log") {
       if (options_.record == nullptr) return NotFound();
       return HandleLogRoute(*options_.record, options_.record_key, req,
                             std::span<const std::string_view>(parts).subspan(2),
                             [&](const audit::Entry& e) { return EntryReadable(*caller, e); });
     }
     // Intake (taxii/intake_route.h) speaks plain JSON to reporters' tools.
-    if (IsIntake(req)) {
-      auto parts = SplitPath(req.path);
+    if (IsIntakePath(parts)) {
       auto root = FindRoot(parts[0]);
       if (intake_ == nullptr || !root.ok()) {
         return root.ok() || root.status().code() == StatusCode::kNotFound
@@ -160,7 +163,6 @@ http::Response TaxiiHandler::Handle(const http::Request& req) {
       return TaxiiError(406, "Not Acceptable",
                         "this server answers with " + std::string(kTaxiiMediaType));
     }
-    auto parts = SplitPath(req.path);
     const std::string& m = req.method;
     if (parts.size() == 1 && parts[0] == "taxii2") {
       if (m != "GET") return MethodNotAllowed("GET");
