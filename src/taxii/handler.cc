@@ -13,6 +13,7 @@
 #include "policy/granular.h"
 #include "stix/stix.h"
 #include "store/seen.h"
+#include "store/token_holder.h"
 #include "taxii/filters.h"
 #include "taxii/intake_route.h"
 #include "taxii/log_route.h"
@@ -80,27 +81,21 @@ Result<TaxiiHandler::Caller> TaxiiHandler::Authenticate(const http::Request& req
   if (!header) return Status::Unauthenticated("a token is required (Authorization: missing)");
   auto secret = http::ExtractToken(*header);
   if (!secret.ok()) return secret.status();
-  auto token = store_.FindTokenByHash(Sha256Hex(*secret));
-  if (!token.ok()) {
-    if (token.status().code() == StatusCode::kNotFound) {
-      return Status::Unauthenticated("unknown or revoked token (Authorization: token)");
+  auto holder = store::FindTokenHolder(store_, Sha256Hex(*secret));
+  if (!holder.ok()) {
+    if (holder.status().code() == StatusCode::kNotFound) {
+      return Status::Unauthenticated(holder.status().message() + " (Authorization: token)");
     }
-    return token.status();
+    return holder.status();
   }
-  auto org = store_.GetOrganisation(token->org_id);
-  if (!org.ok()) {
-    if (org.status().code() == StatusCode::kNotFound) {
-      return Status::Unauthenticated("the token's organisation no longer exists");
-    }
-    return org.status();
-  }
+  store::Organisation& org = holder->org;
   Caller c;
-  c.org_id = org->id;
-  c.admin = org->admin;
-  c.sector = org->sector;
-  c.country = org->country;
-  c.requester =
-      policy::RequesterFor(store::OrgFactsOf(std::move(*org)), std::move(token->individual_id));
+  c.org_id = org.id;
+  c.admin = org.admin;
+  c.sector = org.sector;
+  c.country = org.country;
+  c.requester = policy::RequesterFor(store::OrgFactsOf(std::move(org)),
+                                     std::move(holder->token.individual_id));
   return c;
 }
 

@@ -4,6 +4,7 @@
 
 #include "common/timestamp.h"
 #include "http/query.h"
+#include "store/token_holder.h"
 #include "web/api.h"
 #include "web/assets.h"
 #include "web/responses.h"
@@ -75,23 +76,18 @@ Result<WebHandler::Caller> WebHandler::Authenticate(const http::Request& req) {
   auto session = sessions_.Find(CookieValue(req, kSessionCookie));
   if (!session) return Status::Unauthenticated("not signed in");
   // The token and its organisation, looked up as TAXII looks them up on every request.
-  auto token = store_.FindTokenByHash(session->token_hash);
-  if (!token.ok()) {
-    if (token.status().code() != StatusCode::kNotFound) return token.status();
-    sessions_.Close(session->id);
-    return Status::Unauthenticated("token revoked");
+  auto holder = store::FindTokenHolder(store_, session->token_hash);
+  if (!holder.ok()) {
+    if (holder.status().code() != StatusCode::kNotFound) return holder.status();
+    sessions_.Close(session->id);  // the token was revoked or its organisation removed
+    return Status::Unauthenticated(holder.status().message());
   }
-  auto org = store_.GetOrganisation(token->org_id);
-  if (!org.ok()) {
-    if (org.status().code() != StatusCode::kNotFound) return org.status();
-    sessions_.Close(session->id);
-    return Status::Unauthenticated("organisation removed");
-  }
+  store::Organisation& org = holder->org;
   Caller c;
-  c.viewer = Viewer{org->id, org->name, org->admin, session->csrf};
+  c.viewer = Viewer{org.id, org.name, org.admin, session->csrf};
   c.session_id = session->id;
-  c.requester =
-      policy::RequesterFor(store::OrgFactsOf(std::move(*org)), std::move(token->individual_id));
+  c.requester = policy::RequesterFor(store::OrgFactsOf(std::move(org)),
+                                     std::move(holder->token.individual_id));
   return c;
 }
 
@@ -153,13 +149,9 @@ http::Response WebHandler::Login(const http::Request& req) {
     return LoginForm(req, 403, "The sign-in form expired; please try again.");
   }
   const std::string hash = Sha256Hex(Param(*form, "token"));
-  auto token = store_.FindTokenByHash(hash);
-  if (token.ok()) {
-    auto org = store_.GetOrganisation(token->org_id);
-    if (!org.ok()) token = org.status();
-  }
-  if (!token.ok()) {
-    if (token.status().code() != StatusCode::kNotFound) return ErrorPage(nullptr, token.status());
+  auto holder = store::FindTokenHolder(store_, hash);
+  if (!holder.ok()) {
+    if (holder.status().code() != StatusCode::kNotFound) return ErrorPage(nullptr, holder.status());
     return LoginForm(req, 401, "Unknown or revoked token.");
   }
   Session s = sessions_.Open(hash);
@@ -168,7 +160,7 @@ http::Response WebHandler::Login(const http::Request& req) {
                                                 options_.secure_cookies));
   // The sign-in form's cookie has served its one use.
   res.headers.emplace_back("Set-Cookie", Cookie(kLoginCookie, "", 0, options_.secure_cookies));
-  res.log_user = token->org_id;
+  res.log_user = holder->token.org_id;
   return res;
 }
 
