@@ -116,20 +116,7 @@ class IntakeForwardTest : public ::testing::Test {
     return t.ok() ? *t : Ticket{};
   }
   int Versions(const std::string& collection, const std::string& id) {
-    store::ObjectQuery q;
-    q.collection_id = collection;
-    q.ids = {id};
-    q.match_last = false;
-    q.match_all = true;
-    int n = 0;
-    EXPECT_TRUE(store_
-                    ->ScanObjects(q,
-                                  [&](const store::ObjectRow&) {
-                                    ++n;
-                                    return store::ScanAction::kContinue;
-                                  })
-                    .ok());
-    return n;
+    return store::testing::CountVersions(*store_, collection, id);
   }
   ForwardReport Run(IntakeForwarder& f, int64_t now) {
     auto r = f.Run(config_, parties_, now);
