@@ -58,6 +58,18 @@ class CaseBookTest : public ::testing::Test {
     return id.ok() ? *id : "";
   }
 
+  // Stores `obj` in collection `c` as csirt does through the CLI.
+  void StoreAsCsirt(const store::Collection& c, const json::object& obj) {
+    admission::Submitter submitter;
+    submitter.channel = admission::Channel::kOperator;
+    submitter.org_id = "csirt";
+    admission::Admission admission(
+        c, submitter, admission::Options{admission::NodeValidateOptions(), 0, nullptr});
+    std::vector<store::NewObject> row(1);
+    ASSERT_FALSE(admission.Admit(obj, &row[0]).has_value());
+    ASSERT_TRUE(store_->AddObjects(c.id, row).ok());
+  }
+
   store::testing::TempDir dir_;
   FakeClock clock_{ParseTimestamp("2026-06-01T10:00:00Z").value().micros};
   std::unique_ptr<store::Store> store_;
@@ -261,14 +273,8 @@ TEST_F(CaseBookTest, AnAttachmentIsSharedNoWiderThanTheObject) {
       {"extensions", json::object{{policy::kAudienceExtensionId,
                                    json::object{{"extension_type", "property-extension"},
                                                 {"recipients", json::array{kPeerId}}}}}}};
-  admission::Submitter submitter;
-  submitter.channel = admission::Channel::kOperator;
-  submitter.org_id = "csirt";
-  admission::Admission admission(collection_, submitter,
-                                 admission::Options{admission::NodeValidateOptions(), 0, nullptr});
-  std::vector<store::NewObject> row(1);
-  ASSERT_FALSE(admission.Admit(ind, &row[0]).has_value());
-  ASSERT_TRUE(store_->AddObjects(collection_.id, row).ok());
+  StoreAsCsirt(collection_, ind);
+  if (HasFatalFailure()) return;
   clock_.Advance(60'000'000);
   ASSERT_TRUE(book_->Attach(csirt_, id, strict).ok());
   auto seen_by = [&](const Actor& a) {
@@ -319,24 +325,16 @@ TEST_F(CaseBookTest, AnAttachmentFromAnotherCollectionOrCommunityIsSharedNoWider
     if (!extensions.empty()) ind["extensions"] = std::move(extensions);
     return ind;
   };
-  auto store_in = [&](const store::Collection& c, json::object obj) {
-    admission::Submitter submitter;
-    submitter.channel = admission::Channel::kOperator;
-    submitter.org_id = "csirt";
-    admission::Admission admission(
-        c, submitter, admission::Options{admission::NodeValidateOptions(), 0, nullptr});
-    std::vector<store::NewObject> row(1);
-    ASSERT_FALSE(admission.Admit(obj, &row[0]).has_value());
-    ASSERT_TRUE(store_->AddObjects(c.id, row).ok());
-  };
   const std::string elsewhere = "indicator--6c000000-0000-4000-8000-000000000003";
-  store_in(intel, indicator(elsewhere, policy::Tlp::kClear, {}));
+  StoreAsCsirt(intel, indicator(elsewhere, policy::Tlp::kClear, {}));
   const std::string green = "indicator--6c000000-0000-4000-8000-000000000004";
-  store_in(collection_,
-           indicator(green, policy::Tlp::kGreen,
-                     json::object{{policy::kAudienceExtensionId,
-                                   json::object{{"extension_type", "property-extension"},
-                                                {"communities", json::array{"health-isac"}}}}}));
+  StoreAsCsirt(
+      collection_,
+      indicator(green, policy::Tlp::kGreen,
+                json::object{{policy::kAudienceExtensionId,
+                              json::object{{"extension_type", "property-extension"},
+                                           {"communities", json::array{"health-isac"}}}}}));
+  if (HasFatalFailure()) return;
   const std::string id = OpenCase();
   ASSERT_TRUE(book_->Invite(csirt_, id, {kPeerId, kOtherId, kRemoteId}).ok());
   clock_.Advance(60'000'000);
