@@ -4,8 +4,10 @@
 // normalised values (a known RSIT classification, observables of the promised forms, at
 // most 100, each once; a two-letter upper-case country) and prints to JSON that parses
 // back to the same report, so what the desk stores reads back as what was acknowledged.
-// The routing rules file (cases/intake_rules.h) is fed the same bytes: a configuration
-// that parses prints to one that parses to the same.
+// The routing rules file (cases/intake_rules.h) and the ping schedules file
+// (cases/ping_schedule.h), both in the node's data folder, are fed the same bytes: a file
+// that parses prints to one that parses to the same, and every schedule read passes the
+// checks one added through the CLI would.
 #include <boost/json/serialize.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +15,7 @@
 
 #include "cases/intake_report.h"
 #include "cases/intake_rules.h"
+#include "cases/ping_schedule.h"
 #include "require.h"
 
 using entente::cases::IntakeReport;
@@ -48,7 +51,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string text = boost::json::serialize(entente::cases::IntakeConfigToJson(*config));
     auto back = entente::cases::ParseIntakeConfig(text);
     Require(back.ok() && back->routes == config->routes &&
-            back->default_route == config->default_route);
+            back->default_route == config->default_route && back->forward == config->forward);
+  }
+  auto schedules = entente::cases::ParsePingSchedules(input);
+  if (schedules.ok()) {
+    for (const auto& s : *schedules) Require(entente::cases::CheckPingSchedule(s).ok());
+    const std::string text =
+        boost::json::serialize(entente::cases::PingSchedulesToJson(*schedules));
+    auto back = entente::cases::ParsePingSchedules(text);
+    Require(back.ok() && *back == *schedules);
   }
   return 0;
 }

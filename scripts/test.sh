@@ -3,7 +3,7 @@
 # corpus replay, black-box against the real binary, formatting). CI runs exactly this.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/scripts/install-deps.sh"
+"$root/scripts/install-deps.sh" --tests
 "$root/scripts/build.sh"
 build="${ENTENTE_BUILD_DIR:-$root/build}"
 cd "$build"

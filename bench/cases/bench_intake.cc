@@ -3,7 +3,7 @@
 //
 //   bench_intake --mode core|http [--seconds 5] [--clients 64] [--reporters 16]
 //                [--sync FULL|NORMAL] [--dup-every 10] [--server-cpu 0] [--client-cpu 1]
-//                [--max-batch 2048] [--dir /tmp/bench-intake]
+//                [--max-batch 2048] [--dir /tmp/bench-intake] [--server-threads 2]
 //
 // core: `clients` threads each parse a report's JSON text (cases::ParseIntakeReport), take a
 //   token from its reporter's bucket and submit it to an IntakeDesk on a SQLite store,
@@ -11,8 +11,9 @@
 //   the next. Every thread runs on --server-cpu.
 // http: the same through `entente serve`'s server (taxii::TaxiiServer, in process) on
 //   loopback: `clients` keep-alive connections, each POSTing one report and reading its
-//   202 before the next. The server's threads (HTTP, writes, the committer) run on
-//   --server-cpu, the clients on --client-cpu: the server has one core.
+//   202 before the next, the server with --server-threads serving threads. The server's
+//   threads (HTTP, the committer) run on --server-cpu, the clients on --client-cpu: the
+//   server has one core.
 // Reports name one of 16 routing rules' sectors and countries and a fresh IPv4 address;
 // every --dup-every-th repeats an address seen before (attached by dedupe). Prints one JSON
 // line: reports, seconds, reports_per_s, latency p50/p99 (ms), CPU seconds of the process
@@ -151,6 +152,7 @@ int main(int argc, char** argv) {
   const int client_cpu = std::stoi(Arg(argc, argv, "--client-cpu", "1"));
   const size_t max_batch = std::stoull(Arg(argc, argv, "--max-batch", "2048"));
   const std::string dir = Arg(argc, argv, "--dir", "/tmp/bench-intake");
+  const int server_threads = std::stoi(Arg(argc, argv, "--server-threads", "2"));
   if (mode != "core" && mode != "http") {
     std::fprintf(stderr, "--mode core|http\n");
     return 2;
@@ -229,9 +231,9 @@ int main(int argc, char** argv) {
     elapsed = Now() - start;
   } else {
     taxii::ServerOptions options;
-    options.threads = 2;
-    options.write_threads = clients;  // a POST waits for its batch's commit on its thread
-    options.max_writes_in_flight = static_cast<size_t>(clients) * 2;
+    // An intake POST holds no thread while its batch commits (a deferred response), so
+    // the serving threads are all it needs; write threads serve other POSTs only.
+    options.threads = server_threads;
     options.max_connections_per_address = 0;
     options.intake.config = Config();
     options.intake.max_batch = max_batch;

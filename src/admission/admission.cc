@@ -1,5 +1,7 @@
 #include "admission/admission.h"
 
+#include "stix/deterministic_id.h"
+
 #include <algorithm>
 #include <memory>
 #include <string_view>
@@ -9,6 +11,7 @@
 #include "admission/record.h"
 #include "pattern/index/fast_classify.h"
 #include "pattern/parser.h"
+#include "stix/deterministic_id.h"
 
 namespace entente::admission {
 namespace {
@@ -91,7 +94,8 @@ std::optional<Refusal> Admission::Admit(const boost::json::object& obj, store::N
                     {stix::Finding{key->id, "created_by_ref", trust.rule, trust.reason}});
     }
   }
-  // 4. The object as it will be served, once.
+  // 4. The object as it will be served, once: in its canonical form (RFC 8785), so that
+  // the SHA-256 the record keeps of it is the SHA-256 of the bytes stored and served.
   SerializeInto(obj, &out->json);
   if (options_.max_object_bytes > 0 && out->json.size() > options_.max_object_bytes) {
     return refuse(RefusalKind::kTooLarge,
@@ -109,6 +113,10 @@ std::optional<Refusal> Admission::Admit(const boost::json::object& obj, store::N
   out->override_owner = submitter_.channel != Channel::kPeer && submitter_.override_owner;
   out->submitter = recorded_submitter_;
   out->channel = recorded_channel_;
+  // What the node's record keeps of it (admission/record.h), made here rather than on
+  // the store's writer: the digest of the canonical text, the item naming the version
+  // with it, and the item's leaf hash.
+  PrepareRecordItem(out);
   // 6. Flagged, not refused: an indicator looking for a value on a warninglist.
   if (options_.warninglists != nullptr && !options_.warninglists->lists().empty() &&
       out->type == "indicator") {
@@ -135,13 +143,9 @@ void Admission::FindWarninglistHits(const boost::json::object& obj) {
 }
 
 void Admission::SerializeInto(const boost::json::object& obj, std::string* out) {
-  serializer_.reset(&obj);
-  size_t n = 0;
-  while (!serializer_.done()) {
-    if (scratch_.size() - n < 1024) scratch_.resize(std::max<size_t>(2 * scratch_.size(), 4096));
-    n += serializer_.read(scratch_.data() + n, scratch_.size() - n).size();
-  }
-  out->assign(scratch_.data(), n);
+  canonical_.clear();
+  stix::AppendCanonicalJson(obj, &canonical_);
+  out->assign(canonical_);
 }
 
 namespace {

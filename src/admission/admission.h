@@ -10,7 +10,8 @@
 //   3. for an object from a peer node, the ingress trust rule (policy::DecideIngress);
 //      for an object from a local organisation, the authorship rule
 //      (policy::DecideLocalAuthorship), unless the submitter overrides ownership;
-//   4. the object's compact JSON, serialized once, within max_object_bytes;
+//   4. the object's canonical JSON (RFC 8785: members sorted, no whitespace), serialized
+//      once, within max_object_bytes, and its SHA-256 for the node's record;
 //   5. the labels of the read gate (policy::LabelObject with the collection's default
 //      TLP), owned by the submitter: the client's organisation, the organisation the
 //      operator ingests as, or the peer's owner (policy::OwnerForPeer);
@@ -33,7 +34,6 @@
 #pragma once
 
 #include <boost/json/object.hpp>
-#include <boost/json/serializer.hpp>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -124,8 +124,8 @@ class Admission {
   }
 
  private:
-  // The compact JSON of `obj` into *out with one allocation of the exact size
-  // (boost::json::serialize grows its result chunk by chunk).
+  // The canonical JSON of `obj` into *out with one allocation of the exact size (the
+  // text is built in a reused buffer, then copied).
   void SerializeInto(const boost::json::object& obj, std::string* out);
   // Fills warninglist_hits_ for an admitted indicator (options_.warninglists has lists).
   void FindWarninglistHits(const boost::json::object& obj);
@@ -136,8 +136,7 @@ class Admission {
   std::string owner_;
   std::string recorded_submitter_;  // NewObject::submitter of every admitted object
   std::string recorded_channel_;    // NewObject::channel
-  boost::json::serializer serializer_;
-  std::string scratch_;  // SerializeInto's buffer, reused
+  std::string canonical_;           // SerializeInto's buffer, reused
   std::vector<pattern::index::WarninglistHit> warninglist_hits_;
 };
 

@@ -6,6 +6,9 @@
 #include <memory>
 #include <string>
 
+#include "common/env.h"
+#include "stix/deterministic_id.h"
+
 namespace entente::admission {
 namespace {
 
@@ -57,7 +60,10 @@ TEST(Admission, AdmitsAValidObjectReadyToStore) {
   EXPECT_EQ(out.spec_version, "2.1");
   EXPECT_EQ(out.version, "2024-01-02T00:00:00.000Z");
   EXPECT_EQ(out.version_us, 1704153600000000);
-  EXPECT_EQ(out.json, boost::json::serialize(obj));
+  // Stored and served in its RFC 8785 form (members sorted), hashed as such.
+  EXPECT_EQ(out.json, stix::CanonicalJson(obj));
+  EXPECT_EQ(boost::json::parse(out.json), boost::json::value(obj));
+  EXPECT_EQ(out.sha256, Sha256Hex(out.json));
   EXPECT_EQ(out.labels.tlp, policy::Tlp::kGreen);  // unmarked: the collection's default
   EXPECT_EQ(out.labels.owner_org, "org-a");
 }

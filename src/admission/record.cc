@@ -1,33 +1,22 @@
 #include "admission/record.h"
 
-#include <openssl/evp.h>
+// SHA256_Init and friends: deprecated in OpenSSL 3 in favour of EVP, still provided, and
+// without EVP's per-call set-up (which costs as much as hashing a 500-byte object).
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
+#include <algorithm>
+#include <memory>
 #include <utility>
 
+#include <boost/json.hpp>
+
+#include "audit/stored_batch.h"
 #include "common/env.h"
+#include "stix/deterministic_id.h"
 
 namespace entente::admission {
 namespace {
-
-// SHA-256 of `data` as 64 lower-case hex digits: common/env.h Sha256Hex's answer, through
-// OpenSSL, whose SHA-256 uses the processor's SHA extensions where it has them (several
-// times faster than the portable code on the ingest path, where every object is hashed).
-std::string ObjectSha256Hex(std::string_view data) {
-  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (sha256 == nullptr ||
-      EVP_Digest(data.data(), data.size(), digest, &length, sha256, nullptr) != 1 || length != 32) {
-    return Sha256Hex(data);
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(64, '0');
-  for (unsigned int i = 0; i < 32; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 15];
-  }
-  return out;
-}
 
 audit::Channel ChannelOf(std::string_view name) {
   if (name == "client") return audit::Channel::kClient;
@@ -37,6 +26,33 @@ audit::Channel ChannelOf(std::string_view name) {
 }
 
 }  // namespace
+
+std::string ObjectSha256Hex(std::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256_CTX ctx;
+  if (SHA256_Init(&ctx) != 1 || SHA256_Update(&ctx, data.data(), data.size()) != 1 ||
+      SHA256_Final(digest, &ctx) != 1) {
+    return Sha256Hex(data);
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(64, '0');
+  for (unsigned int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+void PrepareRecordItem(store::NewObject* o) {
+  o->sha256 = ObjectSha256Hex(o->json);
+  o->record_item.clear();
+  o->record_leaf.clear();
+  auto item = audit::EncodeItem({o->id, o->version, o->sha256});
+  if (!item.ok()) return;
+  o->record_item = std::move(item).value();
+  const audit::Hash leaf = audit::HashLeaf(o->record_item);
+  o->record_leaf.assign(reinterpret_cast<const char*>(leaf.data()), leaf.size());
+}
 
 std::string_view RecordChannelName(const Submitter& submitter) {
   if (submitter.sensor) return "sensor";
@@ -66,20 +82,64 @@ Status StoreRecorder::AppendAll(const std::vector<audit::Entry>& entries) {
 Status StoreRecorder::ObjectsAdded(std::string_view collection_id,
                                    const std::vector<store::NewObject>& objects,
                                    const std::vector<store::AddResult>& results) {
+  // One objects-stored entry per (submitter, channel) among the versions added, in the
+  // order they first appear (a batch almost always has one). The lists are kept per
+  // thread between calls, so that a batch's megabyte of items is not allocated anew.
+  thread_local std::vector<audit::ItemList> lists;
   std::vector<audit::Entry> entries;
+  size_t used = 0;
   for (size_t i = 0; i < objects.size() && i < results.size(); ++i) {
     if (results[i].outcome != store::AddOutcome::kAdded) continue;
     const store::NewObject& o = objects[i];
-    audit::ObjectStored stored;
-    stored.object_id = o.id;
-    stored.version = o.version;
-    stored.collection = std::string(collection_id);
-    stored.sha256 = ObjectSha256Hex(o.json);
-    stored.submitter = o.submitter.empty() ? o.labels.owner_org : o.submitter;
-    stored.channel = ChannelOf(o.channel);
-    entries.push_back({audit::EntryKind::kObjectStored, std::move(stored)});
+    const std::string& submitter = o.submitter.empty() ? o.labels.owner_org : o.submitter;
+    const audit::Channel channel = ChannelOf(o.channel);
+    size_t g = 0;
+    while (g < used) {
+      const auto& head = std::get<audit::ObjectsStored>(entries[g].body);
+      if (head.submitter == submitter && head.channel == channel) break;
+      ++g;
+    }
+    const int64_t added = results[i].date_added_us;
+    if (g == used) {
+      audit::ObjectsStored head;
+      head.collection = std::string(collection_id);
+      head.submitter = submitter;
+      head.channel = channel;
+      head.added_from_us = head.added_to_us = added;
+      entries.push_back({audit::EntryKind::kObjectsStored, std::move(head)});
+      if (lists.size() <= used) lists.emplace_back();
+      lists[used].Clear();
+      lists[used].Reserve(results.size());
+      ++used;
+    }
+    auto& head = std::get<audit::ObjectsStored>(entries[g].body);
+    head.added_from_us = std::min(head.added_from_us, added);
+    head.added_to_us = std::max(head.added_to_us, added);
+    Status s;
+    if (!o.record_item.empty() && o.record_leaf.size() == 32) {
+      audit::Hash leaf;
+      std::copy(o.record_leaf.begin(), o.record_leaf.end(), leaf.begin());
+      s = lists[g].AddPrepared(o.record_item, leaf);
+    } else {
+      // Not through admission: the digest of the canonical form of the stored text.
+      std::string digest = o.sha256;
+      if (digest.empty()) {
+        boost::system::error_code ec;
+        boost::json::value parsed = boost::json::parse(o.json, ec);
+        if (ec) {
+          return RecordUnavailable(Status::InvalidArgument("an object to store is not JSON"));
+        }
+        digest = ObjectSha256Hex(stix::CanonicalJson(parsed));
+      }
+      s = lists[g].Add({o.id, o.version, digest});
+    }
+    if (!s.ok()) return RecordUnavailable(s);
   }
-  return AppendAll(entries);
+  if (used == 0) return Status::Ok();
+  // count and items_root are set by Append, from the items.
+  auto appended = log_->Append(entries, std::span<const audit::ItemList>(lists.data(), used));
+  if (!appended.ok()) return RecordUnavailable(appended.status());
+  return Status::Ok();
 }
 
 Status StoreRecorder::VersionsDeleted(std::string_view collection_id, std::string_view id,

@@ -5,11 +5,12 @@
 // transaction, before the store commits, it appends the write's entries to the record in
 // one append (one record transaction per store batch, not per object), and an append
 // that fails fails the store's write, which then rolls back. Entries:
-//   - object-stored for each version the batch actually added (not duplicates, not
-//     refused versions), with the SHA-256 of the object's JSON exactly as stored and
-//     served (store::NewObject::json), its submitter and channel as admission set them
-//     (NewObject::submitter/channel; a version that did not come through admission is
-//     recorded as "local", submitted by its owner);
+//   - objects-stored, one per submitter and channel of the batch (audit/stored_batch.h),
+//     listing each version the batch actually added (not duplicates, not refused
+//     versions) with the SHA-256 of its canonical JSON (NewObject::sha256 as admission
+//     computed it; computed here from the stored text when empty), its submitter and
+//     channel as admission set them (NewObject::submitter/channel; a version that did not
+//     come through admission is recorded as "local", submitted by its owner);
 //   - deletion for each version deleted, by store::ActingFor::Current();
 //   - organisation-change, token-change (by public token id: the store never hands the
 //     observer a secret, and the record refuses anything shaped like one), grant-change
@@ -32,6 +33,16 @@
 #include "store/write_observer.h"
 
 namespace entente::admission {
+
+// SHA-256 of `data` as 64 lower-case hex digits (common/env.h Sha256Hex's answer), through
+// OpenSSL, whose SHA-256 uses the processor's SHA extensions where it has them: every
+// admitted object is hashed on the ingest path.
+std::string ObjectSha256Hex(std::string_view data);
+
+// Fills `object`'s sha256 (of its json, which admission makes canonical), record_item and
+// record_leaf; on an item that cannot be encoded, leaves record_item empty (the recorder
+// then makes it, and fails the write with the reason).
+void PrepareRecordItem(store::NewObject* object);
 
 // The record's name of a submitter's channel ("client", "peer", "sensor", "local").
 std::string_view RecordChannelName(const Submitter& submitter);

@@ -13,7 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "audit/stored_batch.h"
 #include "common/env.h"
+#include "stix/deterministic_id.h"
 #include "store/test_util.h"
 #include "store/write_observer.h"
 
@@ -78,6 +80,22 @@ struct Node {
     return listed.ok() ? *listed : std::vector<audit::RecordedEntry>{};
   }
 
+  // The items of the objects-stored entries, in entry and item order.
+  std::vector<audit::StoredItem> Items() {
+    std::vector<audit::StoredItem> out;
+    for (const auto& e : Entries(audit::EntryKind::kObjectsStored)) {
+      auto texts = record->StoredItems(e.index);
+      EXPECT_TRUE(texts.ok()) << texts.status().message();
+      if (!texts.ok()) continue;
+      for (const std::string& t : *texts) {
+        auto item = audit::ParseItem(t);
+        EXPECT_TRUE(item.ok()) << item.status().message();
+        if (item.ok()) out.push_back(*item);
+      }
+    }
+    return out;
+  }
+
   int64_t Count() {
     auto n = db->CountObjects(collection.id);
     EXPECT_TRUE(n.ok());
@@ -102,17 +120,51 @@ TEST(StoreRecorder, EachVersionAddedIsRecordedWithItsHashSubmitterAndChannel) {
   std::vector<store::NewObject> objects = node.Admit(Client("org-a"), {1, 2, 3});
   auto added = node.db->AddObjects(node.collection.id, objects);
   ASSERT_TRUE(added.ok()) << added.status().message();
-  auto stored = node.Entries(audit::EntryKind::kObjectStored);
-  ASSERT_EQ(stored.size(), 3u);
+  // One batch, one entry: its items name each version with the SHA-256 of its canonical
+  // JSON (computed independently here: parse the stored text, RFC 8785 form, hash).
+  auto batches = node.Entries(audit::EntryKind::kObjectsStored);
+  ASSERT_EQ(batches.size(), 1u);
+  const auto& body = std::get<audit::ObjectsStored>(batches[0].entry.body);
+  EXPECT_EQ(body.collection, node.collection.id);
+  EXPECT_EQ(body.submitter, "org-a");
+  EXPECT_EQ(body.channel, audit::Channel::kClient);
+  EXPECT_EQ(body.count, 3u);
+  EXPECT_EQ(body.added_from_us, (*added)[0].date_added_us);
+  EXPECT_EQ(body.added_to_us, (*added)[2].date_added_us);
+  auto items = node.Items();
+  ASSERT_EQ(items.size(), 3u);
   for (size_t i = 0; i < 3; ++i) {
-    const auto& body = std::get<audit::ObjectStored>(stored[i].entry.body);
-    EXPECT_EQ(body.object_id, objects[i].id);
-    EXPECT_EQ(body.version, "2024-01-02T00:00:00.000Z");
-    EXPECT_EQ(body.collection, node.collection.id);
-    EXPECT_EQ(body.sha256, Sha256Hex(objects[i].json));
-    EXPECT_EQ(body.submitter, "org-a");
-    EXPECT_EQ(body.channel, audit::Channel::kClient);
+    EXPECT_EQ(items[i].object_id, objects[i].id);
+    EXPECT_EQ(items[i].version, "2024-01-02T00:00:00.000Z");
+    EXPECT_EQ(items[i].sha256,
+              Sha256Hex(stix::CanonicalJson(boost::json::parse(objects[i].json))));
   }
+  // The record finds each version's item by the store's date_added, with a proof to the
+  // entry's items_root.
+  auto found = node.record->FindStored(node.collection.id, objects[1].id,
+                                       (*added)[1].date_added_us, node.record->Size());
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].entry_index, batches[0].index);
+  EXPECT_EQ((*found)[0].item_index, 1u);
+  auto root = audit::HashFromHex(body.items_root);
+  ASSERT_TRUE(root.ok());
+  EXPECT_TRUE(audit::VerifyInclusion(1, 3, audit::HashLeaf((*found)[0].item), (*found)[0].proof,
+                                     *root)
+                  .ok());
+}
+
+// A version that did not come through admission (no digest given) is hashed by the
+// recorder from the stored text, to the same value.
+TEST(StoreRecorder, AVersionWithoutAdmissionsDigestIsHashedFromItsText) {
+  Node node;
+  std::vector<store::NewObject> objects = node.Admit(Client("org-a"), {4});
+  const std::string expected = objects[0].sha256;
+  objects[0].sha256.clear();
+  ASSERT_TRUE(node.db->AddObjects(node.collection.id, objects).ok());
+  auto items = node.Items();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].sha256, expected);
 }
 
 TEST(StoreRecorder, DuplicatesAreNotRecordedAgainAndOneAppendServesABatch) {
@@ -124,11 +176,13 @@ TEST(StoreRecorder, DuplicatesAreNotRecordedAgainAndOneAppendServesABatch) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ((*again)[0].outcome, store::AddOutcome::kDuplicate);
   EXPECT_EQ(node.record->Size(), before + 1);
-  auto stored = node.Entries(audit::EntryKind::kObjectStored);
-  ASSERT_EQ(stored.size(), 3u);
-  EXPECT_EQ(stored.back().index, before);
-  // A batch is one append: its entries share the append's time.
-  EXPECT_EQ(stored[0].time_us, stored[1].time_us);
+  auto batches = node.Entries(audit::EntryKind::kObjectsStored);
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_EQ(batches.back().index, before);
+  EXPECT_EQ(std::get<audit::ObjectsStored>(batches.back().entry.body).count, 1u);
+  auto items = node.Items();
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items.back().object_id, "indicator--44444444-4444-4444-8444-000000000003");
 }
 
 TEST(StoreRecorder, PeerAndSensorChannelsAreNamed) {
@@ -146,16 +200,32 @@ TEST(StoreRecorder, PeerAndSensorChannelsAreNamed) {
   ASSERT_TRUE(node.db->AddObjects(node.collection.id, node.Admit(peer, {1})).ok());
   ASSERT_TRUE(node.db->AddObjects(node.collection.id, node.Admit(sensor, {2})).ok());
   ASSERT_TRUE(node.db->AddObjects(node.collection.id, node.Admit(local, {3})).ok());
-  auto stored = node.Entries(audit::EntryKind::kObjectStored);
+  auto stored = node.Entries(audit::EntryKind::kObjectsStored);
   ASSERT_EQ(stored.size(), 3u);
-  const auto& a = std::get<audit::ObjectStored>(stored[0].entry.body);
-  const auto& b = std::get<audit::ObjectStored>(stored[1].entry.body);
-  const auto& c = std::get<audit::ObjectStored>(stored[2].entry.body);
+  const auto& a = std::get<audit::ObjectsStored>(stored[0].entry.body);
+  const auto& b = std::get<audit::ObjectsStored>(stored[1].entry.body);
+  const auto& c = std::get<audit::ObjectsStored>(stored[2].entry.body);
   EXPECT_EQ(a.channel, audit::Channel::kPeer);
   EXPECT_EQ(a.submitter, "de-cert");
   EXPECT_EQ(b.channel, audit::Channel::kSensor);
   EXPECT_EQ(c.channel, audit::Channel::kLocal);
   EXPECT_EQ(c.submitter, "org-a");
+}
+
+// Versions of one batch from different submitters: one entry each.
+TEST(StoreRecorder, ABatchOfTwoSubmittersIsTwoEntries) {
+  Node node;
+  Submitter peer;
+  peer.channel = Channel::kPeer;
+  peer.peer = policy::IngressPeer{"de-cert", "", {}};
+  auto objects = node.Admit(Client("org-a"), {1, 2});
+  auto more = node.Admit(peer, {3});
+  objects.push_back(std::move(more[0]));
+  ASSERT_TRUE(node.db->AddObjects(node.collection.id, objects).ok());
+  auto stored = node.Entries(audit::EntryKind::kObjectsStored);
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(std::get<audit::ObjectsStored>(stored[0].entry.body).count, 2u);
+  EXPECT_EQ(std::get<audit::ObjectsStored>(stored[1].entry.body).submitter, "de-cert");
 }
 
 TEST(StoreRecorder, BulkAddsAreRecordedToo) {
@@ -165,7 +235,9 @@ TEST(StoreRecorder, BulkAddsAreRecordedToo) {
   ASSERT_TRUE((*bulk)->Add(node.Admit(Client("org-a"), {1, 2})).ok());
   ASSERT_TRUE((*bulk)->Add(node.Admit(Client("org-a"), {3})).ok());
   ASSERT_TRUE((*bulk)->Commit().ok());
-  EXPECT_EQ(node.Entries(audit::EntryKind::kObjectStored).size(), 3u);
+  // One entry per Add (the store tells the observer of each), all committed together.
+  EXPECT_EQ(node.Entries(audit::EntryKind::kObjectsStored).size(), 2u);
+  EXPECT_EQ(node.Items().size(), 3u);
   EXPECT_EQ(node.Count(), 3);
 }
 

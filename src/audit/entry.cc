@@ -3,10 +3,11 @@
 // reading gives back (no extra, missing, reordered or differently escaped member).
 #include "audit/entry.h"
 
+#include "audit/canonical_writer.h"
+
 #include <boost/json.hpp>
 
 #include "common/timestamp.h"
-#include "stix/deterministic_id.h"
 
 namespace entente::audit {
 namespace {
@@ -14,9 +15,9 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kKindNames[] = {
-    "object-stored",   "egress-decision", "deletion",     "organisation-change",
-    "token-change",    "grant-change",    "peer-change",  "sovereignty-change",
-    "restricted-read", "case-event",      "intake-event", "hotline-event"};
+    "object-stored", "egress-decision", "deletion",           "organisation-change", "token-change",
+    "grant-change",  "peer-change",     "sovereignty-change", "restricted-read",     "case-event",
+    "intake-event",  "hotline-event",   "objects-stored"};
 constexpr std::string_view kChannels[] = {"client", "peer", "sensor", "local"};
 constexpr std::string_view kDecisions[] = {"sent", "withheld", "redacted", "hashed"};
 constexpr std::string_view kTlps[] = {"amber", "amber+strict", "red"};
@@ -54,52 +55,66 @@ size_t BodyIndexOf(EntryKind kind) {
       return 3;
     case EntryKind::kRestrictedRead:
       return 4;
+    case EntryKind::kObjectsStored:
+      return 6;
     default:
       return 5;
   }
 }
 
-json::object MapToJson(const std::map<std::string, std::string>& m) {
-  json::object o;
-  for (const auto& [k, v] : m) o[k] = v;
-  return o;
-}
-
 struct BodyWriter {
-  json::object operator()(const ObjectStored& b) const {
-    return {{"object_id", b.object_id},   {"version", b.version},
-            {"collection", b.collection}, {"sha256", b.sha256},
-            {"submitter", b.submitter},   {"channel", kChannels[static_cast<int>(b.channel)]}};
+  CanonicalWriter& w;
+  void operator()(const ObjectStored& b) const {
+    w.Str("channel", kChannels[static_cast<int>(b.channel)]);
+    w.Str("collection", b.collection);
+    w.Str("object_id", b.object_id);
+    w.Str("sha256", b.sha256);
+    w.Str("submitter", b.submitter);
+    w.Str("version", b.version);
   }
-  json::object operator()(const EgressDecision& b) const {
-    return {{"object_id", b.object_id}, {"version", b.version},
-            {"peer", b.peer},           {"decision", kDecisions[static_cast<int>(b.decision)]},
-            {"rule", b.rule},           {"reason", b.reason}};
+  void operator()(const ObjectsStored& b) const {
+    w.Str("added_from", FormatTimestamp(b.added_from_us, 6));
+    w.Str("added_to", FormatTimestamp(b.added_to_us, 6));
+    w.Str("channel", kChannels[static_cast<int>(b.channel)]);
+    w.Str("collection", b.collection);
+    w.Uint("count", b.count);
+    w.Str("items_root", b.items_root);
+    w.Str("submitter", b.submitter);
   }
-  json::object operator()(const Deletion& b) const {
-    return {{"object_id", b.object_id},
-            {"version", b.version},
-            {"collection", b.collection},
-            {"by", b.by},
-            {"reason", b.reason}};
+  void operator()(const EgressDecision& b) const {
+    w.Str("decision", kDecisions[static_cast<int>(b.decision)]);
+    w.Str("object_id", b.object_id);
+    w.Str("peer", b.peer);
+    w.Str("reason", b.reason);
+    w.Str("rule", b.rule);
+    w.Str("version", b.version);
   }
-  json::object operator()(const Change& b) const {
-    return {{"subject", b.subject},
-            {"action", b.action},
-            {"by", b.by},
-            {"fields", MapToJson(b.fields)}};
+  void operator()(const Deletion& b) const {
+    w.Str("by", b.by);
+    w.Str("collection", b.collection);
+    w.Str("object_id", b.object_id);
+    w.Str("reason", b.reason);
+    w.Str("version", b.version);
   }
-  json::object operator()(const RestrictedRead& b) const {
-    return {{"object_id", b.object_id},
-            {"version", b.version},
-            {"tlp", kTlps[static_cast<int>(b.tlp)]},
-            {"reader", b.reader},
-            {"token_id", b.token_id},
-            {"via", b.via}};
+  void operator()(const Change& b) const {
+    w.Str("action", b.action);
+    w.Str("by", b.by);
+    w.Map("fields", b.fields);
+    w.Str("subject", b.subject);
   }
-  json::object operator()(const ActivityEvent& b) const {
-    return {
-        {"subject", b.subject}, {"event", b.event}, {"by", b.by}, {"detail", MapToJson(b.detail)}};
+  void operator()(const RestrictedRead& b) const {
+    w.Str("object_id", b.object_id);
+    w.Str("reader", b.reader);
+    w.Str("tlp", kTlps[static_cast<int>(b.tlp)]);
+    w.Str("token_id", b.token_id);
+    w.Str("version", b.version);
+    w.Str("via", b.via);
+  }
+  void operator()(const ActivityEvent& b) const {
+    w.Str("by", b.by);
+    w.Map("detail", b.detail);
+    w.Str("event", b.event);
+    w.Str("subject", b.subject);
   }
 };
 
@@ -132,6 +147,22 @@ class Reader {
       out[std::string(kv.key())] = std::string(kv.value().get_string());
     }
     return out;
+  }
+  uint64_t Uint(std::string_view key) {
+    const json::value* v = o_.if_contains(key);
+    if (v == nullptr) return 0;
+    if (v->is_uint64()) return v->get_uint64();
+    if (v->is_int64() && v->get_int64() >= 0) return static_cast<uint64_t>(v->get_int64());
+    bad_ = "body." + std::string(key) + " is not a count";
+    return 0;
+  }
+  int64_t Time(std::string_view key) {
+    auto t = ParseTimestamp(Str(key));
+    if (!t.ok()) {
+      bad_ = "body." + std::string(key) + " is not a timestamp";
+      return 0;
+    }
+    return t->micros;
   }
   const std::string& bad() const { return bad_; }
 
@@ -178,21 +209,25 @@ Result<EntryBody> ReadBody(EntryKind kind, const json::object& o) {
       body = b;
       break;
     }
+    case 6: {
+      ObjectsStored b;
+      b.added_from_us = r.Time("added_from");
+      b.added_to_us = r.Time("added_to");
+      auto c = EnumFrom<Channel>(r.Str("channel"), kChannels, "channel");
+      if (!c.ok()) return c.status();
+      b.channel = *c;
+      b.collection = r.Str("collection");
+      b.count = r.Uint("count");
+      b.items_root = r.Str("items_root");
+      b.submitter = r.Str("submitter");
+      body = b;
+      break;
+    }
     default:
       body = ActivityEvent{r.Str("subject"), r.Str("event"), r.Str("by"), r.Map("detail")};
   }
   if (!r.bad().empty()) return Status::InvalidArgument(r.bad());
   return body;
-}
-
-bool AnyStringHasSecret(const json::value& v) {
-  if (v.is_string()) return ContainsTokenSecret(v.get_string());
-  if (v.is_object()) {
-    for (const auto& kv : v.get_object()) {
-      if (ContainsTokenSecret(kv.key()) || AnyStringHasSecret(kv.value())) return true;
-    }
-  }
-  return false;
 }
 
 }  // namespace
@@ -208,11 +243,47 @@ std::string_view EntrySubject(const Entry& entry) {
       [](const auto& b) -> std::string_view {
         if constexpr (requires { b.object_id; }) {
           return b.object_id;
+        } else if constexpr (requires { b.items_root; }) {
+          return b.collection;
         } else {
           return b.subject;
         }
       },
       entry.body);
+}
+
+std::vector<std::string> EntryOrganisations(const Entry& e) {
+  std::vector<std::string> out;
+  if (const auto* b = std::get_if<ObjectStored>(&e.body)) {
+    if (b->channel != Channel::kPeer) out.push_back(b->submitter);
+  } else if (const auto* s = std::get_if<ObjectsStored>(&e.body)) {
+    if (s->channel != Channel::kPeer) out.push_back(s->submitter);
+  } else if (const auto* d = std::get_if<Deletion>(&e.body)) {
+    out.push_back(d->by);
+  } else if (const auto* c = std::get_if<Change>(&e.body)) {
+    out.push_back(c->by);
+    if (e.kind == EntryKind::kOrganisationChange) out.push_back(c->subject);
+    if (auto it = c->fields.find("org"); it != c->fields.end()) out.push_back(it->second);
+  } else if (const auto* r = std::get_if<RestrictedRead>(&e.body)) {
+    out.push_back(r->reader);
+  } else if (const auto* a = std::get_if<ActivityEvent>(&e.body)) {
+    out.push_back(a->by);
+  }
+  return out;
+}
+
+std::vector<std::string> EntryPeers(const Entry& e) {
+  std::vector<std::string> out;
+  if (const auto* b = std::get_if<ObjectStored>(&e.body)) {
+    if (b->channel == Channel::kPeer) out.push_back(b->submitter);
+  } else if (const auto* s = std::get_if<ObjectsStored>(&e.body)) {
+    if (s->channel == Channel::kPeer) out.push_back(s->submitter);
+  } else if (const auto* g = std::get_if<EgressDecision>(&e.body)) {
+    out.push_back(g->peer);
+  } else if (const auto* c = std::get_if<Change>(&e.body)) {
+    if (e.kind == EntryKind::kPeerChange) out.push_back(c->subject);
+  }
+  return out;
 }
 
 bool ContainsTokenSecret(std::string_view text) {
@@ -240,20 +311,35 @@ Result<std::string> EncodeEntry(const RecordedEntry& e) {
       stored != nullptr && !IsLowerHex64(stored->sha256)) {
     return Status::InvalidArgument("object-stored sha256 must be 64 lower-case hex digits");
   }
+  if (const auto* batch = std::get_if<ObjectsStored>(&e.entry.body);
+      batch != nullptr &&
+      (!IsLowerHex64(batch->items_root) || batch->added_from_us < 0 ||
+       batch->added_to_us < batch->added_from_us || batch->added_to_us > 253402300799999999 ||
+       batch->count >= (uint64_t{1} << 53))) {
+    return Status::InvalidArgument(
+        "objects-stored needs a 64-hex items_root, an ordered date_added range and a count");
+  }
   if (e.time_us < 0 || e.time_us > 253402300799999999) {
     return Status::InvalidArgument("entry time out of range");
   }
-  json::object body = std::visit(BodyWriter{}, e.entry.body);
-  if (AnyStringHasSecret(body)) {
-    return Status::InvalidArgument("a token secret cannot enter the record (" +
-                                   std::string(KindName(e.entry.kind)) + " entry)");
+  if (e.index >= (uint64_t{1} << 53)) {  // exact as a JSON number (RFC 8785: IEEE double)
+    return Status::InvalidArgument("entry index out of range");
   }
-  json::object o{{"v", 1},
-                 {"index", e.index},
-                 {"time", FormatTimestamp(e.time_us, 6)},
-                 {"kind", KindName(e.entry.kind)},
-                 {"body", std::move(body)}};
-  return stix::CanonicalJson(o);
+  CanonicalWriter w;
+  w.out().reserve(512);
+  w.Open("body");
+  std::visit(BodyWriter{w}, e.entry.body);
+  w.Close();
+  w.Uint("index", e.index);
+  w.Str("kind", KindName(e.entry.kind));
+  w.Str("time", FormatTimestamp(e.time_us, 6));
+  w.Uint("v", 1);
+  w.Close();
+  if (!w.refused().empty()) {
+    return Status::InvalidArgument(w.refused() + " (" + std::string(KindName(e.entry.kind)) +
+                                   " entry)");
+  }
+  return std::move(w.out());
 }
 
 Result<RecordedEntry> ParseEntry(std::string_view text) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "entente/status.h"
 
@@ -31,10 +32,11 @@ enum class EntryKind {
   kCaseEvent,       // case, intake and hotline events
   kIntakeEvent,
   kHotlineEvent,
+  kObjectsStored,  // the object versions one store batch added (stored_batch.h)
 };
 // "object-stored", "egress-decision", "deletion", "organisation-change", "token-change",
 // "grant-change", "peer-change", "sovereignty-change", "restricted-read", "case-event",
-// "intake-event", "hotline-event".
+// "intake-event", "hotline-event", "objects-stored".
 std::string_view KindName(EntryKind kind);
 Result<EntryKind> KindFromName(std::string_view name);
 
@@ -48,6 +50,21 @@ struct ObjectStored {
   std::string sha256;      // of the object's canonical JSON, 64 lower-case hex digits
   std::string submitter;   // organisation id (client, sensor, local) or peer name
   Channel channel = Channel::kClient;
+};
+
+// The versions one store batch added to one collection, for one submitter and channel:
+// their items (stored_batch.h StoredItem: id, version, SHA-256) are kept beside the
+// entry, which commits to them by their Merkle tree head. `added_from`/`added_to` are the
+// range of the store's date_added of the versions (microseconds), by which the record
+// finds the batch that stored a version the store holds.
+struct ObjectsStored {
+  std::string collection;
+  std::string submitter;  // organisation id (client, sensor, local) or peer name
+  Channel channel = Channel::kClient;
+  uint64_t count = 0;      // items
+  std::string items_root;  // stored_batch.h ItemsRoot, 64 lower-case hex digits
+  int64_t added_from_us = 0;
+  int64_t added_to_us = 0;
 };
 
 enum class Decision { kSent, kWithheld, kRedacted, kHashed };  // "sent" "withheld" …
@@ -95,8 +112,8 @@ struct ActivityEvent {
   std::map<std::string, std::string> detail;
 };
 
-using EntryBody =
-    std::variant<ObjectStored, EgressDecision, Deletion, Change, RestrictedRead, ActivityEvent>;
+using EntryBody = std::variant<ObjectStored, EgressDecision, Deletion, Change, RestrictedRead,
+                               ActivityEvent, ObjectsStored>;
 
 struct Entry {
   EntryKind kind = EntryKind::kObjectStored;
@@ -104,8 +121,16 @@ struct Entry {
 };
 
 // The object an entry is about (object-stored, egress-decision, deletion,
-// restricted-read), else the subject of a change or event.
+// restricted-read), the collection of an objects-stored batch, else the subject of a
+// change or event.
 std::string_view EntrySubject(const Entry& entry);
+
+// The organisations an entry involves (who submitted, deleted, changed, read or acted,
+// the organisation changed, the organisation a token is for) and the peers it involves
+// (the peer an object came from or went to, the peer changed). For `entente log --org`
+// and `--peer`.
+std::vector<std::string> EntryOrganisations(const Entry& entry);
+std::vector<std::string> EntryPeers(const Entry& entry);
 
 // An entry as the log holds it: its position, when it was appended, and its encoding.
 struct RecordedEntry {

@@ -71,6 +71,24 @@ TEST(Entry, TheEncodingIsCanonical) {
   EXPECT_FALSE(ParseEntry("").ok());
 }
 
+// Every entry must read back: text that is not UTF-8 or a field name outside the
+// identifier alphabet could not, so it is refused when written.
+TEST(Entry, WhatCouldNotBeReadBackIsRefused) {
+  for (std::string bad : {std::string("\xff"), std::string("\xc0\x80"), std::string("\xed\xa0\x80"),
+                          std::string("a\xe2\x82")}) {
+    Entry e{EntryKind::kCaseEvent, ActivityEvent{"incident--1", bad, "o", {}}};
+    EXPECT_FALSE(EncodeEntry({0, 0, e}).ok());
+  }
+  Entry key{EntryKind::kCaseEvent, ActivityEvent{"incident--1", "x", "o", {{"Bad Key", "v"}}}};
+  EXPECT_FALSE(EncodeEntry({0, 0, key}).ok());
+  Entry fine{EntryKind::kCaseEvent,
+             ActivityEvent{"incident--1", "\xf0\x9f\x94\x92 \x01", "o", {{"a.b-c_1", ""}}}};
+  auto text = EncodeEntry({0, 0, fine});
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("\\u0001"), std::string::npos) << *text;
+  EXPECT_TRUE(ParseEntry(*text).ok());
+}
+
 TEST(Entry, BodyMustBeTheKindsType) {
   Entry wrong{EntryKind::kEgressDecision, Deletion{}};
   EXPECT_FALSE(EncodeEntry({0, 0, wrong}).ok());

@@ -4,7 +4,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "audit/sqlite_util.h"
+#include "audit/stored_batch.h"
 
 namespace entente::audit {
 
@@ -15,9 +18,11 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries(idx INTEGER PRIMARY KEY, time_us INTEGER NOT NULL,
   kind TEXT NOT NULL, subject TEXT NOT NULL, entry TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS entries_subject ON entries(subject, idx);
-CREATE INDEX IF NOT EXISTS entries_kind ON entries(kind, idx);
 CREATE TABLE IF NOT EXISTS nodes(level INTEGER NOT NULL, idx INTEGER NOT NULL,
   hash BLOB NOT NULL, PRIMARY KEY(level, idx)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stored_items(idx INTEGER PRIMARY KEY, collection TEXT NOT NULL,
+  added_from INTEGER NOT NULL, added_to INTEGER NOT NULL, items BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS stored_items_by_time ON stored_items(collection, added_to);
 CREATE TABLE IF NOT EXISTS heads(seq INTEGER PRIMARY KEY, tree_size INTEGER NOT NULL,
   timestamp_us INTEGER NOT NULL, root BLOB NOT NULL, key_id BLOB NOT NULL,
   signature BLOB NOT NULL);
@@ -54,16 +59,21 @@ class AuditLog::Impl : public HashSource {
     return h;
   }
 
-  // Resumes the frontier from the stored tree when the file holds more leaves than this
-  // process appended (another process appended). Called inside a write transaction.
+  // How many leaves the stored tree holds (the last leaf's index + 1).
+  Result<uint64_t> StoredSize() const {
+    auto s = db_.Prepare("SELECT max(idx) FROM nodes WHERE level=0");
+    if (!s.ok()) return s.status();
+    if (int rc = s->Step(); rc != SQLITE_ROW) return db_.Error(rc, "read the record's size");
+    return s->IsNull(0) ? uint64_t{0} : static_cast<uint64_t>(s->Int(0)) + 1;
+  }
+
+  // Continues from the stored tree when another process appended (call it holding the
+  // write lock: inside BEGIN IMMEDIATE).
   Status CatchUp() {
-    auto st = db_.Prepare("SELECT max(idx) FROM nodes WHERE level=0");
-    if (!st.ok()) return st.status();
-    if (int rc = st->Step(); rc != SQLITE_ROW) return db_.Error(rc, "read the record's size");
-    const uint64_t stored = st->IsNull(0) ? 0 : static_cast<uint64_t>(st->Int(0)) + 1;
-    st = Status::Internal("released");
-    if (stored == appender_.size()) return Status::Ok();
-    auto resumed = TreeAppender::Resume(*this, stored);
+    auto stored = StoredSize();
+    if (!stored.ok()) return stored.status();
+    if (*stored == appender_.size()) return Status::Ok();
+    auto resumed = TreeAppender::Resume(*this, *stored);
     if (!resumed.ok()) return resumed.status();
     appender_ = std::move(resumed).value();
     return Status::Ok();
@@ -87,10 +97,9 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path, LogOpt
   if (!db.ok()) return db.status();
   ENTENTE_RETURN_IF_ERROR(db->Exec(kSchema, "create the record's tables in " + path));
   auto impl = std::make_unique<Impl>(std::move(db).value(), std::move(options));
-  auto s = impl->db_.Prepare("SELECT count(*) FROM nodes WHERE level=0");
-  if (!s.ok()) return s.status();
-  if (s->Step() != SQLITE_ROW) return Status::IoError("cannot read the size of " + path);
-  uint64_t size = static_cast<uint64_t>(s->Int(0));
+  auto stored = impl->StoredSize();
+  if (!stored.ok()) return stored.status();
+  uint64_t size = *stored;
   auto appender = TreeAppender::Resume(*impl, size);
   if (!appender.ok()) {
     return Status::Corruption(
@@ -101,35 +110,46 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path, LogOpt
   return std::unique_ptr<AuditLog>(new AuditLog(std::move(impl)));
 }
 
-Result<uint64_t> AuditLog::Append(std::span<const Entry> entries) {
+Result<uint64_t> AuditLog::Append(std::span<const Entry> entries, std::span<const ItemList> items) {
+  if (!items.empty() && items.size() != entries.size()) {
+    return Status::InvalidArgument("one list of items per entry, or none");
+  }
+  // An objects-stored entry commits to its items: their count and Merkle root are set
+  // here, from the items themselves.
+  std::vector<Entry> filled;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (!std::holds_alternative<ObjectsStored>(entries[i].body)) {
+      if (!items.empty() && !items[i].empty()) {
+        return Status::InvalidArgument("items come only with an objects-stored entry");
+      }
+      continue;
+    }
+    if (items.empty()) return Status::InvalidArgument("an objects-stored entry needs its items");
+    if (filled.empty()) filled.assign(entries.begin(), entries.end());
+    auto& batch = std::get<ObjectsStored>(filled[i].body);
+    batch.count = items[i].size();
+    batch.items_root = HashHex(ItemsRoot(items[i]));
+  }
+  if (!filled.empty()) entries = filled;
   std::lock_guard<std::mutex> lock(mu_);
   Impl& d = *impl_;
-  uint64_t first = d.appender_.size();
   int64_t now = d.options_.clock->NowMicros();
-  // Encode everything before writing anything: a refused entry writes nothing.
-  std::vector<std::string> texts;
-  texts.reserve(entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) {
-    auto text = EncodeEntry({first + i, now, entries[i]});
-    if (!text.ok()) return text.status();
-    texts.push_back(std::move(text).value());
-  }
   ENTENTE_RETURN_IF_ERROR(d.db_.Exec("BEGIN IMMEDIATE", "begin an append to the record"));
   auto fail = [&](Status s) {
     (void)d.db_.Exec("ROLLBACK", "roll back");
     return s;
   };
-  // Another process (a CLI command beside `entente serve`) may have appended since this
-  // one last did: continue from the stored tree, under the write lock just taken.
+  // Another process may have appended since (the CLI while `entente serve` runs): the
+  // tree on disk, read under the write lock, says where this batch goes.
   if (Status s = d.CatchUp(); !s.ok()) return fail(s);
-  if (d.appender_.size() != first) {
-    first = d.appender_.size();
-    texts.clear();
-    for (size_t i = 0; i < entries.size(); ++i) {
-      auto text = EncodeEntry({first + i, now, entries[i]});
-      if (!text.ok()) return fail(text.status());
-      texts.push_back(std::move(text).value());
-    }
+  uint64_t first = d.appender_.size();
+  // Encode everything before writing anything: a refused entry writes nothing.
+  std::vector<std::string> texts;
+  texts.reserve(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    auto text = EncodeEntry({first + i, now, entries[i]});
+    if (!text.ok()) return fail(text.status());
+    texts.push_back(std::move(text).value());
   }
   TreeAppender next = d.appender_;
   auto ins = d.db_.Prepare(
@@ -137,6 +157,10 @@ Result<uint64_t> AuditLog::Append(std::span<const Entry> entries) {
   if (!ins.ok()) return fail(ins.status());
   auto node = d.db_.Prepare("INSERT INTO nodes(level, idx, hash) VALUES(?1,?2,?3)");
   if (!node.ok()) return fail(node.status());
+  auto put_items = d.db_.Prepare(
+      "INSERT INTO stored_items(idx, collection, added_from, added_to, items) "
+      "VALUES(?1,?2,?3,?4,?5)");
+  if (!put_items.ok()) return fail(put_items.status());
   for (size_t i = 0; i < entries.size(); ++i) {
     ins->Reset();
     ins->Bind(1, static_cast<int64_t>(first + i));
@@ -145,6 +169,18 @@ Result<uint64_t> AuditLog::Append(std::span<const Entry> entries) {
     ins->Bind(4, EntrySubject(entries[i]));
     ins->Bind(5, texts[i]);
     if (int rc = ins->Step(); rc != SQLITE_DONE) return fail(d.db_.Error(rc, "append an entry"));
+    if (const auto* batch = std::get_if<ObjectsStored>(&entries[i].body)) {
+      const std::string& joined = items[i].joined();
+      put_items->Reset();
+      put_items->Bind(1, static_cast<int64_t>(first + i));
+      put_items->Bind(2, batch->collection);
+      put_items->Bind(3, batch->added_from_us);
+      put_items->Bind(4, batch->added_to_us);
+      put_items->BindBlob(5, joined.data(), joined.size());
+      if (int rc = put_items->Step(); rc != SQLITE_DONE) {
+        return fail(d.db_.Error(rc, "store a batch's items"));
+      }
+    }
     d.made_.clear();
     next.Append(HashLeaf(texts[i]), &d.made_);
     for (const NodeHash& n : d.made_) {
@@ -159,6 +195,7 @@ Result<uint64_t> AuditLog::Append(std::span<const Entry> entries) {
   }
   ins = Status::Internal("released");  // statements reset before COMMIT
   node = Status::Internal("released");
+  put_items = Status::Internal("released");
   if (Status s = d.db_.Exec("COMMIT", "commit an append to the record"); !s.ok()) return fail(s);
   d.appender_ = std::move(next);
   return first;
@@ -193,14 +230,19 @@ Result<std::vector<RecordedEntry>> AuditLog::List(const EntryFilter& f) {
   if (!f.subject.empty()) sql += " AND subject = ?3";
   if (f.kind) sql += " AND kind = ?4";
   sql += " ORDER BY idx";
-  if (f.limit > 0) sql += " LIMIT ?5";
+  // --org and --peer look inside the entries: the limit applies after them.
+  bool inside = !f.organisation.empty() || !f.peer.empty();
+  if (f.limit > 0 && !inside) sql += " LIMIT ?5";
   auto s = impl_->db_.Prepare(sql);
   if (!s.ok()) return s.status();
   s->Bind(1, static_cast<int64_t>(f.after_index));
   s->Bind(2, f.since_us);
   if (!f.subject.empty()) s->Bind(3, f.subject);
   if (f.kind) s->Bind(4, KindName(*f.kind));
-  if (f.limit > 0) s->Bind(5, static_cast<int64_t>(f.limit));
+  if (f.limit > 0 && !inside) s->Bind(5, static_cast<int64_t>(f.limit));
+  auto holds = [](const std::vector<std::string>& names, const std::string& name) {
+    return name.empty() || std::find(names.begin(), names.end(), name) != names.end();
+  };
   std::vector<RecordedEntry> out;
   int rc;
   while ((rc = s->Step()) == SQLITE_ROW) {
@@ -209,62 +251,131 @@ Result<std::vector<RecordedEntry>> AuditLog::List(const EntryFilter& f) {
       return Status::Corruption("record entry " + std::to_string(s->Int(0)) +
                                 " is damaged (run `entente log verify`): " + e.status().message());
     }
+    if (!holds(EntryOrganisations(e->entry), f.organisation) ||
+        !holds(EntryPeers(e->entry), f.peer)) {
+      continue;
+    }
     out.push_back(std::move(e).value());
+    if (f.limit > 0 && out.size() >= f.limit) break;
   }
-  if (rc != SQLITE_DONE) return impl_->db_.Error(rc, "list the record");
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return impl_->db_.Error(rc, "list the record");
+  return out;
+}
+
+Result<std::vector<std::string>> AuditLog::StoredItems(uint64_t index) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto s = impl_->db_.Prepare("SELECT items FROM stored_items WHERE idx = ?1");
+  if (!s.ok()) return s.status();
+  s->Bind(1, static_cast<int64_t>(index));
+  int rc = s->Step();
+  if (rc == SQLITE_DONE) {
+    return Status::NotFound("the record holds no items for entry " + std::to_string(index));
+  }
+  if (rc != SQLITE_ROW) return impl_->db_.Error(rc, "read a batch's items");
+  return SplitItems(s->Blob(0));
+}
+
+Result<std::vector<StoredVersionProof>> AuditLog::FindStored(std::string_view collection,
+                                                             std::string_view object_id,
+                                                             int64_t added_us, uint64_t size) {
+  std::vector<std::pair<uint64_t, std::string>> batches;  // entry index, joined items
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Batches of one collection are appended in the order the store added them (the
+    // record's append is inside the store's write transaction), so their date_added
+    // ranges follow each other: the first whose range ends at or after `added_us` is the
+    // one, unless it starts after it. A few more are read for ranges that touch.
+    auto s = impl_->db_.Prepare(
+        "SELECT idx, added_from, items FROM stored_items WHERE collection = ?1 AND "
+        "added_to >= ?2 ORDER BY added_to, idx LIMIT 8");
+    if (!s.ok()) return s.status();
+    s->Bind(1, collection);
+    s->Bind(2, added_us);
+    int rc;
+    while ((rc = s->Step()) == SQLITE_ROW) {
+      if (s->Int(1) > added_us) break;
+      if (static_cast<uint64_t>(s->Int(0)) >= size) continue;
+      batches.emplace_back(static_cast<uint64_t>(s->Int(0)), std::string(s->Blob(2)));
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+      return impl_->db_.Error(rc, "find the batch that stored a version");
+    }
+  }
+  std::vector<StoredVersionProof> out;
+  const std::string needle = "{\"id\":\"" + std::string(object_id) + "\",";
+  for (auto& [index, joined] : batches) {
+    if (joined.find(needle) == std::string::npos) continue;
+    std::vector<std::string> texts = SplitItems(joined);
+    for (uint64_t i = 0; i < texts.size(); ++i) {
+      if (!texts[i].starts_with(needle)) continue;
+      auto proof = ItemProof(texts, i);
+      if (!proof.ok()) return proof.status();
+      out.push_back(StoredVersionProof{index, i, texts.size(), texts[i], std::move(*proof)});
+    }
+  }
   return out;
 }
 
 Result<SignedHead> AuditLog::SignHead(const NodeKey& key) {
   std::lock_guard<std::mutex> lock(mu_);
   Impl& d = *impl_;
-  auto meta = d.db_.Prepare("SELECT value FROM meta WHERE key='public_key'");
-  if (!meta.ok()) return meta.status();
-  std::string mine = BytesHex(key.public_key().data(), key.public_key().size());
-  bool known = meta->Step() == SQLITE_ROW;
-  if (known && meta->Text(0) != mine) {
-    return Status::PermissionDenied("this record's heads are signed by public key " +
-                                    std::string(meta->Text(0)) + ", the node key is " + mine +
-                                    " (was the key file replaced? see `entente log verify`)");
+  ENTENTE_RETURN_IF_ERROR(d.db_.Exec("BEGIN IMMEDIATE", "begin storing a signed head"));
+  Result<SignedHead> out = SignHeadLocked(key);
+  if (!out.ok()) {
+    (void)d.db_.Exec("ROLLBACK", "roll back");
+    return out;
   }
-  meta = Status::Internal("released");
+  if (Status s = d.db_.Exec("COMMIT", "commit a signed head"); !s.ok()) {
+    (void)d.db_.Exec("ROLLBACK", "roll back");
+    return s;
+  }
+  return out;
+}
+
+Result<SignedHead> AuditLog::SignHeadLocked(const NodeKey& key) {
+  Impl& d = *impl_;
+  ENTENTE_RETURN_IF_ERROR(d.CatchUp());
+  std::string mine = BytesHex(key.public_key().data(), key.public_key().size());
+  bool known = false;
+  {
+    auto meta = d.db_.Prepare("SELECT value FROM meta WHERE key='public_key'");
+    if (!meta.ok()) return meta.status();
+    known = meta->Step() == SQLITE_ROW;
+    if (known && meta->Text(0) != mine) {
+      return Status::PermissionDenied("this record's heads are signed by public key " +
+                                      std::string(meta->Text(0)) + ", the node key is " + mine +
+                                      " (was the key file replaced? see `entente log verify`)");
+    }
+  }
   TreeHead head;
   head.tree_size = d.appender_.size();
   head.root = d.appender_.Root();
   head.timestamp_us = d.options_.clock->NowMicros();
-  auto last = d.db_.Prepare("SELECT max(timestamp_us) FROM heads");
-  if (!last.ok()) return last.status();
-  if (last->Step() == SQLITE_ROW && !last->IsNull(0) && last->Int(0) >= head.timestamp_us) {
-    head.timestamp_us = last->Int(0) + 1;
+  {
+    auto last = d.db_.Prepare("SELECT max(timestamp_us) FROM heads");
+    if (!last.ok()) return last.status();
+    if (last->Step() == SQLITE_ROW && !last->IsNull(0) && last->Int(0) >= head.timestamp_us) {
+      head.timestamp_us = last->Int(0) + 1;
+    }
   }
-  last = Status::Internal("released");
   SignedHead signed_head = key.Sign(head);
-  ENTENTE_RETURN_IF_ERROR(d.db_.Exec("BEGIN IMMEDIATE", "begin storing a signed head"));
-  auto put = d.db_.Prepare(
-      "INSERT INTO heads(tree_size, timestamp_us, root, key_id, signature) "
-      "VALUES(?1,?2,?3,?4,?5)");
-  Status s = put.status();
-  if (s.ok()) {
+  {
+    auto put = d.db_.Prepare(
+        "INSERT INTO heads(tree_size, timestamp_us, root, key_id, signature) "
+        "VALUES(?1,?2,?3,?4,?5)");
+    if (!put.ok()) return put.status();
     put->Bind(1, static_cast<int64_t>(head.tree_size));
     put->Bind(2, head.timestamp_us);
     put->BindBlob(3, head.root.data(), head.root.size());
     put->BindBlob(4, signed_head.head.key_id.data(), 32);
     put->BindBlob(5, signed_head.signature.data(), 64);
-    if (int rc = put->Step(); rc != SQLITE_DONE) s = d.db_.Error(rc, "store a signed head");
-    put = Status::Internal("released");
+    if (int rc = put->Step(); rc != SQLITE_DONE) return d.db_.Error(rc, "store a signed head");
   }
-  if (s.ok() && !known) {
+  if (!known) {
     auto m = d.db_.Prepare("INSERT INTO meta(key, value) VALUES('public_key', ?1)");
-    s = m.status();
-    if (s.ok()) {
-      m->Bind(1, mine);
-      if (int rc = m->Step(); rc != SQLITE_DONE) s = d.db_.Error(rc, "store the public key");
-    }
-  }
-  if (s.ok()) s = d.db_.Exec("COMMIT", "commit a signed head");
-  if (!s.ok()) {
-    (void)d.db_.Exec("ROLLBACK", "roll back");
-    return s;
+    if (!m.ok()) return m.status();
+    m->Bind(1, mine);
+    if (int rc = m->Step(); rc != SQLITE_DONE) return d.db_.Error(rc, "store the public key");
   }
   return signed_head;
 }
@@ -289,6 +400,25 @@ Result<std::vector<std::pair<int64_t, SignedHead>>> AuditLog::Heads() {
   }
   if (rc != SQLITE_DONE) return impl_->db_.Error(rc, "read the signed heads");
   return out;
+}
+
+Result<std::optional<SignedHead>> AuditLog::LatestHead() {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto s = impl_->db_.Prepare(
+      "SELECT tree_size, timestamp_us, root, key_id, signature FROM heads ORDER BY seq DESC "
+      "LIMIT 1");
+  if (!s.ok()) return s.status();
+  int rc = s->Step();
+  if (rc == SQLITE_DONE) return std::optional<SignedHead>();
+  if (rc != SQLITE_ROW) return impl_->db_.Error(rc, "read the newest signed head");
+  SignedHead h;
+  h.head.tree_size = static_cast<uint64_t>(s->Int(0));
+  h.head.timestamp_us = s->Int(1);
+  if (!BlobTo(*s, 2, &h.head.root) || !BlobTo(*s, 3, &h.head.key_id) ||
+      !BlobTo(*s, 4, &h.signature)) {
+    return Status::Corruption("the newest signed head is malformed (`entente log verify`)");
+  }
+  return std::optional<SignedHead>(h);
 }
 
 Result<std::optional<PublicKey>> AuditLog::LogKey() {

@@ -3,9 +3,10 @@
 // Merkle tree (merkle.h), and the signed tree heads (head.h) made of it.
 //
 // Thread-safety: an AuditLog is safe for concurrent use; one mutex serialises every call
-// (appends are one SQLite transaction each, reads are short). One process at a time
-// should append to a file: two processes appending would each keep their own frontier
-// (the second one's appends fail, not corrupt: indices are primary keys).
+// (appends are one SQLite transaction each, reads are short). Several processes may
+// append to one file (`entente serve` and the CLI): each append reads the stored tree's
+// size under SQLite's write lock and continues from there. Size() and the proofs see
+// what this object last appended or opened.
 //
 // Failure: Append writes all of its entries or none. When it returns an error the caller
 // must fail the write the entries record (nothing happens unrecorded).
@@ -23,6 +24,7 @@
 #include "audit/head.h"
 #include "audit/merkle.h"
 #include "audit/node_key.h"
+#include "audit/stored_batch.h"
 #include "common/env.h"
 #include "entente/status.h"
 
@@ -41,6 +43,8 @@ struct LogOptions {
 struct EntryFilter {
   std::string subject;            // EntrySubject equals this (an object id, a peer, …)
   std::optional<EntryKind> kind;  // this kind only
+  std::string organisation;       // EntryOrganisations holds this
+  std::string peer;               // EntryPeers holds this
   int64_t since_us = 0;           // appended at or after
   uint64_t after_index = 0;       // index >= this
   size_t limit = 0;               // at most this many (0: no limit)
@@ -55,6 +59,15 @@ struct RawEntry {
   std::string text;  // the entry's canonical JSON, whose leaf hash the tree holds
 };
 
+// An item of an objects-stored entry with its proof to the entry's items_root.
+struct StoredVersionProof {
+  uint64_t entry_index = 0;
+  uint64_t item_index = 0;
+  uint64_t item_count = 0;
+  std::string item;  // the item's text (stored_batch.h)
+  std::vector<Hash> proof;
+};
+
 class AuditLog {
  public:
   // Opens the record at `path`, creating the file and its tables when absent.
@@ -64,9 +77,13 @@ class AuditLog {
   AuditLog& operator=(const AuditLog&) = delete;
 
   // Appends `entries` in one transaction, each with the next index and the clock's time;
-  // returns the index of the first. invalid-argument (nothing written) when an entry
-  // cannot be encoded (e.g. it carries a token secret); io-error when it cannot be written.
-  Result<uint64_t> Append(std::span<const Entry> entries);
+  // returns the index of the first. `items[i]` are the items (stored_batch.h) of
+  // entries[i] when it is an objects-stored entry, kept beside it (empty for the other
+  // kinds; `items` may be empty when no entry is objects-stored); Append sets such an
+  // entry's `count` and `items_root` from its items. invalid-argument (nothing written)
+  // when an entry cannot be encoded (e.g. it carries a token secret) or an objects-stored
+  // entry has no items list; io-error when it cannot be written.
+  Result<uint64_t> Append(std::span<const Entry> entries, std::span<const ItemList> items = {});
 
   uint64_t Size();
   // MTH of the first `size` entries (size <= Size()).
@@ -76,6 +93,16 @@ class AuditLog {
 
   Result<std::vector<RecordedEntry>> List(const EntryFilter& filter);
 
+  // The item texts kept with objects-stored entry `index` (not-found when none), as
+  // stored: nothing is checked (`log verify` checks them against the entry).
+  Result<std::vector<std::string>> StoredItems(uint64_t index);
+  // The items recording the version of `object_id` that the store added to `collection`
+  // at `added_us` (its date_added), in entries below `size`, each with its proof to its
+  // entry's items_root. Usually one; empty when no batch of the record stored it.
+  Result<std::vector<StoredVersionProof>> FindStored(std::string_view collection,
+                                                     std::string_view object_id, int64_t added_us,
+                                                     uint64_t size);
+
   // Signs the head of the whole log now with `key`, stores it and returns it. Its time
   // is the clock's, or one microsecond after the last head's if the clock is behind.
   // permission-denied when this log's heads were signed by another key (the key file
@@ -83,6 +110,8 @@ class AuditLog {
   Result<SignedHead> SignHead(const NodeKey& key);
   // Every stored head, oldest first, with its sequence number (1, 2, …).
   Result<std::vector<std::pair<int64_t, SignedHead>>> Heads();
+  // The newest stored head (the highest sequence number), nullopt when none was signed.
+  Result<std::optional<SignedHead>> LatestHead();
   // The public key this log's heads are signed with, once one was signed.
   Result<std::optional<PublicKey>> LogKey();
 
@@ -96,6 +125,7 @@ class AuditLog {
  private:
   class Impl;
   explicit AuditLog(std::unique_ptr<Impl> impl);
+  Result<SignedHead> SignHeadLocked(const NodeKey& key);  // in SignHead's transaction
   std::mutex mu_;
   std::unique_ptr<Impl> impl_;  // guarded by mu_
 };

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "audit/recorder.h"
+#include "audit/testing/memory_recorder.h"
 #include "audit/verify.h"
 #include "common/fake_clock.h"
 
@@ -103,6 +105,18 @@ TEST_F(LogTest, FiltersSelect) {
   EXPECT_EQ(log->List(f).value().size(), 2u);
   f.limit = 1;
   EXPECT_EQ(log->List(f).value().at(0).index, 2u);
+  f = {};
+  f.peer = "peer-b";
+  EXPECT_EQ(log->List(f).value().size(), 1u);
+  f = {};
+  f.organisation = "org-a";
+  EXPECT_EQ(log->List(f).value().size(), 3u);
+  f.limit = 2;  // applies after the organisation is matched
+  auto two = log->List(f).value();
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[1].index, 1u);
+  f.organisation = "op";  // the actor of the peer change
+  EXPECT_EQ(log->List(f).value().size(), 1u);
 }
 
 // A refused entry writes nothing of its batch (the caller then fails its write).
@@ -163,6 +177,39 @@ TEST_F(LogTest, SignedHeadsVerifyAndTamperingIsNamed) {
     return f.find("head #1 (tree size 10): signed by key") != std::string::npos &&
            f.find("(key swapped?)") != std::string::npos;
   }));
+}
+
+// Two writers of one file (`entente serve` and the CLI): each continues the other's tree.
+TEST_F(LogTest, TwoWritersShareOneTree) {
+  auto a = Open();
+  auto b = Open();
+  ASSERT_EQ(a->Append(std::vector<Entry>{Stored(1), Stored(2)}).value(), 0u);
+  ASSERT_EQ(b->Append(std::vector<Entry>{Stored(3)}).value(), 2u);
+  ASSERT_EQ(a->Append(std::vector<Entry>{Stored(4)}).value(), 3u);
+  auto report = VerifyRecord(*a, std::nullopt).value();
+  EXPECT_EQ(report.tree_size, 4u);
+  EXPECT_EQ(report.failures.size(), 1u);  // only: no key to check heads against
+  EXPECT_EQ(a->Root(4).value(), report.root);
+}
+
+// The recorders of recorder.h: into the log, nowhere, in memory; each refuses a secret.
+TEST_F(LogTest, Recorders) {
+  auto log = Open();
+  LogRecorder to_log(*log);
+  NullRecorder nowhere;
+  testing::MemoryRecorder memory;
+  std::vector<Entry> good = {Stored(1), Stored(2)};
+  std::vector<Entry> secret = {
+      {EntryKind::kTokenChange, Change{"tok_1", "create", "op", {{"t", NewToken()}}}}};
+  for (Recorder* r : std::initializer_list<Recorder*>{&to_log, &nowhere, &memory}) {
+    EXPECT_TRUE(r->Record(good).ok());
+    EXPECT_EQ(r->Record(secret).code(), StatusCode::kInvalidArgument);
+  }
+  EXPECT_EQ(log->Size(), 2u);
+  EXPECT_EQ(memory.entries().size(), 2u);
+  memory.FailWith(Status::IoError("disk full"));
+  EXPECT_EQ(memory.Record(good).code(), StatusCode::kIoError);
+  EXPECT_EQ(memory.entries().size(), 2u);
 }
 
 }  // namespace

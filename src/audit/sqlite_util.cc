@@ -1,6 +1,9 @@
 // SQLite connection and statement cache of the record.
 #include "audit/sqlite_util.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace entente::audit {
 
 void Db::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
@@ -12,6 +15,8 @@ Db::~Db() {
 }
 
 Result<Db> Db::Open(const std::string& path, const std::string& synchronous, int busy_timeout_ms) {
+  // A new file is readable by its owner only (the record names organisations and peers).
+  if (int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
   sqlite3* raw = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &raw,

@@ -2,6 +2,8 @@
 // text while comparing each completed node with the stored one; then the heads.
 #include "audit/verify.h"
 
+#include "audit/stored_batch.h"
+
 #include <algorithm>
 #include <map>
 
@@ -107,6 +109,9 @@ class Checker {
         Fail(at + "the time column says " + FormatTimestamp(e.time_us, 6) + ", the entry " +
              FormatTimestamp(parsed->time_us, 6) + " (column changed?)");
       }
+      if (const auto* batch = std::get_if<ObjectsStored>(&parsed->entry.body)) {
+        ENTENTE_RETURN_IF_ERROR(Items(at, e.index, *batch));
+      }
     }
     Hash leaf = HashLeaf(e.text);
     auto stored = log_.StoredNode(0, e.index);
@@ -118,6 +123,29 @@ class Checker {
     }
     if (e.index != tree_.size()) return Status::Ok();  // a duplicate cannot be: idx is a key
     return AddLeaf(leaf);
+  }
+
+  // The items kept beside an objects-stored entry: as many as it counts, hashing to its
+  // items_root, each well formed.
+  Status Items(const std::string& at, uint64_t index, const ObjectsStored& batch) {
+    auto items = log_.StoredItems(index);
+    if (!items.ok()) {
+      if (items.status().code() != StatusCode::kNotFound) return items.status();
+      Fail(at + "its items are missing (deleted?)");
+      return Status::Ok();
+    }
+    if (items->size() != batch.count || HashHex(ItemsRoot(*items)) != batch.items_root) {
+      Fail(at + "its " + std::to_string(items->size()) +
+           " stored items do not hash to the entry's items_root of " + std::to_string(batch.count) +
+           " items (items changed, added or deleted?)");
+      return Status::Ok();
+    }
+    for (size_t i = 0; i < items->size(); ++i) {
+      if (auto item = ParseItem((*items)[i]); !item.ok()) {
+        Fail(at + "item " + std::to_string(i) + ": " + item.status().message());
+      }
+    }
+    return Status::Ok();
   }
 
   void Heads(const std::vector<std::pair<int64_t, SignedHead>>& heads,
@@ -178,7 +206,7 @@ Result<VerifyReport> VerifyRecord(AuditLog& log, const std::optional<PublicKey>&
   if (!log_key.ok()) return log_key.status();
   std::optional<PublicKey> key = node_key;
   if (!node_key) {
-    c.Fail("the node has no key file: its heads cannot be checked against its own key");
+    c.Fail("no node key to check the heads against (the key file is missing or unreadable)");
     key = *log_key;
   } else if (*log_key && **log_key != *node_key) {
     c.Fail("the node's key file holds public key " + HashHex(*node_key) +

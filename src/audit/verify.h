@@ -27,8 +27,9 @@ struct VerifyReport {
   static constexpr size_t kMaxListed = 200;
 };
 
-// `node_key`: the public key of the node's key file (nullopt when the node has none; then
-// heads are checked against the key the record names, and that is a failure too).
+// `node_key`: the public key of the node's key file (nullopt when the node has none or it
+// cannot be read; then heads are checked against the key the record names, and the
+// missing key is a failure too).
 Result<VerifyReport> VerifyRecord(AuditLog& log, const std::optional<PublicKey>& node_key);
 
 }  // namespace entente::audit

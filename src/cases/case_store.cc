@@ -384,6 +384,70 @@ Status CaseBook::SetTaskOutcome(const Actor& as, std::string_view case_id, std::
                 {{"task", std::string(task_id)}, {"outcome", std::string(outcome)}}});
 }
 
+Result<std::optional<CaseBook::Attachable>> CaseBook::FindAttachable(
+    const policy::Requester& reader, std::string_view object_id) {
+  std::optional<Attachable> strictest;
+  auto roots = store_.ListApiRoots();
+  if (!roots.ok()) return roots.status();
+  for (const auto& root : *roots) {
+    auto collections = store_.ListCollections(root.name);
+    if (!collections.ok()) return collections.status();
+    for (const auto& c : *collections) {
+      if (!reader.local_operator &&
+          !policy::AccessToCollection(reader, c.readers, c.writers).can_read) {
+        continue;
+      }
+      store::ObjectQuery q;
+      q.collection_id = c.id;
+      q.ids = {std::string(object_id)};
+      q.match_last = false;
+      q.match_all = true;
+      q.visible = [&reader](const policy::Labels& l) { return policy::MayRead(reader, l); };
+      ENTENTE_RETURN_IF_ERROR(store_.ScanObjects(q, [&](const store::ObjectRow& row) {
+        if (!strictest || row.labels.tlp > strictest->labels.tlp) {
+          strictest = Attachable{c, row.labels};
+        }
+        return store::ScanAction::kContinue;
+      }));
+    }
+  }
+  return strictest;
+}
+
+Result<std::vector<std::string>> CaseBook::ParticipantsWhoMayRead(
+    const Attachable& object, const std::vector<std::string>& participants,
+    std::string_view actor_identity) {
+  auto orgs = store_.ListOrganisations();
+  if (!orgs.ok()) return orgs.status();
+  const policy::Labels& labels = object.labels;
+  std::vector<std::string> out;
+  for (const std::string& p : participants) {
+    if (p == actor_identity) {
+      out.push_back(p);
+      continue;
+    }
+    const store::Organisation* local = nullptr;
+    for (const auto& o : *orgs) {
+      if (o.identity_id == p) local = &o;
+    }
+    bool may = false;
+    if (local != nullptr) {
+      // On this node: exactly what the gate would let it read, collection included.
+      const policy::Requester who = policy::RequesterFor(store::OrgFactsOf(*local), "");
+      may = policy::AccessToCollection(who, object.collection.readers, object.collection.writers)
+                .can_read &&
+            policy::MayRead(who, labels);
+    } else {
+      // On another node: its communities are not known here, so only what names it or
+      // is public reaches it.
+      may = labels.tlp == policy::Tlp::kClear ||
+            (labels.tlp >= policy::Tlp::kAmber && Contains(labels.audience.recipients, p));
+    }
+    if (may) out.push_back(p);
+  }
+  return out;
+}
+
 Result<std::string> CaseBook::Attach(const Actor& as, std::string_view case_id,
                                      std::string_view source_ref) {
   auto incident = LatestIncident(as.reader, case_id);
@@ -395,33 +459,24 @@ Result<std::string> CaseBook::Attach(const Actor& as, std::string_view case_id,
   }
   // The relationship names the attached object: a participant who may not read the object
   // must not learn its id from the case either.
+  auto found = FindAttachable(as.reader, source_ref);
+  if (!found.ok()) return found.status();
   policy::Tlp tlp = view->tlp;
   std::vector<std::string> recipients = view->recipients;
-  std::optional<policy::Labels> labels;
-  store::ObjectQuery q;
-  q.collection_id = collection_.id;
-  q.ids = {std::string(source_ref)};
-  q.visible = [&as](const policy::Labels& l) { return policy::MayRead(as.reader, l); };
-  ENTENTE_RETURN_IF_ERROR(store_.ScanObjects(q, [&](const store::ObjectRow& row) {
-    labels = row.labels;
-    return store::ScanAction::kStop;
-  }));
-  if (labels) {
-    if (labels->tlp == policy::Tlp::kRed) {
+  if (*found) {
+    const policy::Labels& labels = (*found)->labels;
+    if (labels.tlp == policy::Tlp::kRed) {
       return Status::InvalidArgument(std::string(source_ref) +
                                      " is TLP:RED: it is not attached to a shared case");
     }
-    if (labels->tlp > tlp) tlp = labels->tlp;
-    if (labels->tlp >= policy::Tlp::kAmber && !labels->audience.recipients.empty()) {
-      std::vector<std::string> narrowed;
-      for (const std::string& r : recipients) {
-        if (r == as.identity_id || Contains(labels->audience.recipients, r)) {
-          narrowed.push_back(r);
-        }
-      }
-      if (!Contains(narrowed, as.identity_id)) narrowed.push_back(as.identity_id);
-      recipients = std::move(narrowed);
+    if (labels.tlp > tlp) tlp = labels.tlp;
+    auto narrowed = ParticipantsWhoMayRead(**found, recipients, as.identity_id);
+    if (!narrowed.ok()) return narrowed.status();
+    if (narrowed->size() < recipients.size() && tlp < policy::Tlp::kAmber) {
+      tlp = policy::Tlp::kAmber;  // only named recipients may then see it
     }
+    recipients = std::move(*narrowed);
+    if (!Contains(recipients, as.identity_id)) recipients.push_back(as.identity_id);
   }
   auto rel = BuildAttachment("relationship--" + NewUuid4(random_), source_ref, case_id,
                              as.identity_id, NextTime(0), tlp, recipients);

@@ -125,12 +125,16 @@ class CaseBook {
                         std::string_view outcome);
 
   // Attaches an object (indicator, sighting, report, note id) to the case with a
-  // relationship by `as`, marked as the case unless the object (when this collection holds
-  // it) is shared more narrowly: the relationship names it, so it is shared no wider than
-  // the object - at the stricter TLP of the two and, when the object names recipients,
-  // with the participants among them only (and `as`). A TLP:RED object is refused
-  // (invalid-argument). Such a narrowed attachment is not re-shared by Invite. Returns the
-  // relationship's id.
+  // relationship by `as`. The relationship names the object, so it is shared no wider than
+  // the object: when `as` may read the object in any collection of the node (its strictest
+  // visible version counts), the relationship takes the stricter TLP of the two and goes
+  // to the participants (and `as`) who may read the object too - a participant on this
+  // node as the gate decides for it (collection and object), one on another node only when
+  // the object is TLP:CLEAR or names it as a recipient (its communities are not known
+  // here). If that leaves someone out of a CLEAR or GREEN case, the relationship is AMBER
+  // to those left. An object `as` cannot see here is attached as the case is marked. A
+  // TLP:RED object is refused (invalid-argument). Such a narrowed attachment is not
+  // re-shared by Invite. Returns the relationship's id.
   Result<std::string> Attach(const Actor& as, std::string_view case_id,
                              std::string_view source_ref);
 
@@ -141,6 +145,19 @@ class CaseBook {
   Result<std::vector<CaseView>> List(const policy::Requester& who);
 
  private:
+  // The attached object as `reader` may see it, and where.
+  struct Attachable {
+    store::Collection collection;
+    policy::Labels labels;
+  };
+  // The strictest version of `object_id` `reader` may see in any collection it may read;
+  // nullopt when none.
+  Result<std::optional<Attachable>> FindAttachable(const policy::Requester& reader,
+                                                   std::string_view object_id);
+  // Those of `participants` who may read `object` (see Attach), `actor_identity` kept.
+  Result<std::vector<std::string>> ParticipantsWhoMayRead(
+      const Attachable& object, const std::vector<std::string>& participants,
+      std::string_view actor_identity);
   // Admits and stores `objects` in order, as `as`; the first refusal or ownership
   // failure is returned (objects before it stay stored).
   // What an operation is, for the record.

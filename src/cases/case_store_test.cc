@@ -59,6 +59,18 @@ class CaseBookTest : public ::testing::Test {
     return id.ok() ? *id : "";
   }
 
+  // Stores `obj` in collection `c` as csirt does through the CLI.
+  void StoreAsCsirt(const store::Collection& c, const json::object& obj) {
+    admission::Submitter submitter;
+    submitter.channel = admission::Channel::kOperator;
+    submitter.org_id = "csirt";
+    admission::Admission admission(
+        c, submitter, admission::Options{admission::NodeValidateOptions(), 0, nullptr});
+    std::vector<store::NewObject> row(1);
+    ASSERT_FALSE(admission.Admit(obj, &row[0]).has_value());
+    ASSERT_TRUE(store_->AddObjects(c.id, row).ok());
+  }
+
   store::testing::TempDir dir_;
   FakeClock clock_{ParseTimestamp("2026-06-01T10:00:00Z").value().micros};
   std::unique_ptr<store::Store> store_;
@@ -262,14 +274,8 @@ TEST_F(CaseBookTest, AnAttachmentIsSharedNoWiderThanTheObject) {
       {"extensions", json::object{{policy::kAudienceExtensionId,
                                    json::object{{"extension_type", "property-extension"},
                                                 {"recipients", json::array{kPeerId}}}}}}};
-  admission::Submitter submitter;
-  submitter.channel = admission::Channel::kOperator;
-  submitter.org_id = "csirt";
-  admission::Admission admission(collection_, submitter,
-                                 admission::Options{admission::NodeValidateOptions(), 0, nullptr});
-  std::vector<store::NewObject> row(1);
-  ASSERT_FALSE(admission.Admit(ind, &row[0]).has_value());
-  ASSERT_TRUE(store_->AddObjects(collection_.id, row).ok());
+  StoreAsCsirt(collection_, ind);
+  if (HasFatalFailure()) return;
   clock_.Advance(60'000'000);
   ASSERT_TRUE(book_->Attach(csirt_, id, strict).ok());
   auto seen_by = [&](const Actor& a) {
@@ -335,6 +341,92 @@ TEST_F(CaseBookTest, CaseEventsAreRecordedBeforeTheyAreStored) {
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->participants[0].current(), before->participants[0].current());
   EXPECT_EQ(log->List(f)->size(), 3u);
+}
+
+// The same rule for an object held in another collection, and for a GREEN object: a
+// participant who may not read the object does not learn its id from the case. "other"
+// may not read the collection holding the first indicator; the GREEN one's community
+// holds "peer" but not "other"; a participant on another node (not an organisation of
+// this node) is left out of both, its communities being unknown here.
+TEST_F(CaseBookTest, AnAttachmentFromAnotherCollectionOrCommunityIsSharedNoWider) {
+  constexpr char kRemoteId[] = "identity--0d000000-0000-4000-8000-0000000000dd";
+  auto peer_org = store_->GetOrganisation("peer");
+  ASSERT_TRUE(peer_org.ok());
+  peer_org->communities = {"health-isac"};
+  ASSERT_TRUE(store_->PutOrganisation(*peer_org).ok());
+  peer_ = ActorFor(*store_, "peer").value();
+  store::Collection intel;
+  intel.id = "9a000000-0000-4000-8000-000000000002";
+  intel.api_root = "cti";
+  intel.title = "intel";
+  intel.readers = {"csirt", "peer"};
+  intel.writers = {"csirt"};
+  ASSERT_TRUE(store_->PutCollection(intel).ok());
+  auto indicator = [](const std::string& id, policy::Tlp tlp, json::object extensions) {
+    json::object ind{{"type", "indicator"},
+                     {"spec_version", "2.1"},
+                     {"id", id},
+                     {"created", "2026-06-01T10:00:00.000Z"},
+                     {"modified", "2026-06-01T10:00:00.000Z"},
+                     {"created_by_ref", kCsirtId},
+                     {"pattern", "[ipv4-addr:value = '198.51.100.7']"},
+                     {"pattern_type", "stix"},
+                     {"valid_from", "2026-06-01T10:00:00Z"},
+                     {"object_marking_refs", json::array{policy::Tlp2MarkingId(tlp)}}};
+    if (!extensions.empty()) ind["extensions"] = std::move(extensions);
+    return ind;
+  };
+  const std::string elsewhere = "indicator--6c000000-0000-4000-8000-000000000003";
+  StoreAsCsirt(intel, indicator(elsewhere, policy::Tlp::kClear, {}));
+  const std::string green = "indicator--6c000000-0000-4000-8000-000000000004";
+  StoreAsCsirt(
+      collection_,
+      indicator(green, policy::Tlp::kGreen,
+                json::object{{policy::kAudienceExtensionId,
+                              json::object{{"extension_type", "property-extension"},
+                                           {"communities", json::array{"health-isac"}}}}}));
+  if (HasFatalFailure()) return;
+  const std::string id = OpenCase();
+  ASSERT_TRUE(book_->Invite(csirt_, id, {kPeerId, kOtherId, kRemoteId}).ok());
+  clock_.Advance(60'000'000);
+  ASSERT_TRUE(book_->Attach(csirt_, id, elsewhere).ok());
+  clock_.Advance(60'000'000);
+  ASSERT_TRUE(book_->Attach(csirt_, id, green).ok());
+  auto seen_by = [&](const Actor& a) {
+    auto snap = book_->Load(a.reader, id);
+    EXPECT_TRUE(snap.ok());
+    auto ids = snap.ok() ? snap->attached : std::vector<std::string>{};
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  EXPECT_EQ(seen_by(csirt_), (std::vector<std::string>{elsewhere, green}));
+  EXPECT_EQ(seen_by(peer_), (std::vector<std::string>{elsewhere, green}));
+  EXPECT_TRUE(seen_by(other_).empty());
+  // What would travel: the relationship to the CLEAR object may reach the participant on
+  // another node, the one to the GREEN object may not; neither names "other".
+  store::ObjectQuery q;
+  q.collection_id = collection_.id;
+  q.types = {"relationship"};
+  q.match_last = false;
+  q.match_all = true;
+  int relationships = 0;
+  auto names = [](const std::vector<std::string>& v, const std::string& id) {
+    return std::find(v.begin(), v.end(), id) != v.end();
+  };
+  ASSERT_TRUE(store_
+                  ->ScanObjects(q,
+                                [&](const store::ObjectRow& row) {
+                                  ++relationships;
+                                  const auto& r = row.labels.audience.recipients;
+                                  const bool to_green = row.json.find(green) != std::string::npos;
+                                  EXPECT_EQ(row.labels.tlp, policy::Tlp::kAmber) << row.json;
+                                  EXPECT_EQ(names(r, kRemoteId), !to_green) << row.json;
+                                  EXPECT_FALSE(names(r, kOtherId)) << row.json;
+                                  EXPECT_TRUE(names(r, kPeerId)) << row.json;
+                                  return store::ScanAction::kContinue;
+                                })
+                  .ok());
+  EXPECT_EQ(relationships, 2);
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <map>
+#include <memory>
+#include <optional>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -263,20 +266,34 @@ namespace {
 struct Stored {
   std::string owner;
   int64_t date_added_us = 0;
+  std::string version;  // the stored version (modified)
 };
 
-}  // namespace
-
-Result<std::vector<MessageState>> LoadMessages(store::Store& store, std::string_view collection_id,
-                                               const NodeParties& parties, int64_t now_us,
-                                               std::function<bool(const policy::Labels&)> visible) {
+// The hotline notes of a collection, read: messages (those whose sender speaks for
+// itself) and records, by id, newest stored version of each.
+struct Held {
   std::map<std::string, std::pair<Message, Stored>> messages;
-  std::vector<std::pair<Record, Stored>> records;
+  std::map<std::string, std::pair<Record, Stored>> records;
+};
+
+// Reads the hotline notes of `collection_id` that `visible` lets through (every version
+// added after `after_us` when given, else the newest of each) into *held; *last_us gets
+// the newest date_added read. Messages and records in `skip` (by message id) are left out.
+Status ReadHotline(store::Store& store, std::string_view collection_id, const NodeParties& parties,
+                   std::function<bool(const policy::Labels&)> visible,
+                   std::optional<int64_t> after_us, const std::set<std::string>& skip, Held* held,
+                   int64_t* last_us) {
   store::ObjectQuery q;
   q.collection_id = std::string(collection_id);
   q.types = {"note"};
   q.visible = std::move(visible);
-  Status s = store.ScanObjects(q, [&](const store::ObjectRow& row) {
+  if (after_us) {
+    q.added_after_us = *after_us;
+    q.match_last = false;
+    q.match_all = true;
+  }
+  return store.ScanObjects(q, [&](const store::ObjectRow& row) {
+    if (last_us != nullptr) *last_us = std::max(*last_us, row.date_added_us);
     if (row.json.find(kHotlineExtensionId) == std::string_view::npos) {
       return store::ScanAction::kContinue;
     }
@@ -284,21 +301,36 @@ Result<std::vector<MessageState>> LoadMessages(store::Store& store, std::string_
     boost::json::value v = boost::json::parse(row.json, ec);
     if (ec || !v.is_object()) return store::ScanAction::kContinue;
     const std::string type = HotlineTypeOf(v.get_object());
-    Stored where{row.labels.owner_org, row.date_added_us};
+    Stored where{row.labels.owner_org, row.date_added_us, std::string(row.version)};
+    // The newest version of an id wins, whatever order the versions arrived in.
+    auto newer = [&](const auto& map, const std::string& id) {
+      auto it = map.find(id);
+      return it == map.end() || it->second.second.version <= where.version;
+    };
     if (type == "message" || type == "ping") {
       auto m = ParseMessage(v.get_object());
       // A message counts only from where its sender lives.
-      if (m.ok() && SpeaksFor(parties, where.owner, m->from)) {
+      if (m.ok() && SpeaksFor(parties, where.owner, m->from) && skip.count(m->id) == 0 &&
+          newer(held->messages, m->id)) {
         std::string id = m->id;
-        messages.emplace(std::move(id), std::make_pair(std::move(*m), where));
+        held->messages.insert_or_assign(std::move(id), std::make_pair(std::move(*m), where));
       }
     } else if (auto r = ParseRecord(v.get_object()); r.ok()) {
-      records.emplace_back(std::move(*r), where);
+      if (skip.count(r->message) == 0 && newer(held->records, r->id)) {
+        std::string id = r->id;
+        held->records.insert_or_assign(std::move(id), std::make_pair(std::move(*r), where));
+      }
     }
     return store::ScanAction::kContinue;
   });
-  if (!s.ok()) return s;
+}
 
+// The state of every held message as of `now_us`, by send time.
+std::vector<MessageState> Fold(const Held& held, const NodeParties& parties, int64_t now_us) {
+  const auto& messages = held.messages;
+  std::vector<std::pair<Record, Stored>> records;
+  records.reserve(held.records.size());
+  for (const auto& [id, entry] : held.records) records.push_back(entry);
   std::map<std::string, MessageState> states;
   for (auto& [id, entry] : messages) {
     MessageState st;
@@ -381,6 +413,105 @@ Result<std::vector<MessageState>> LoadMessages(store::Store& store, std::string_
     st.stored_us = messages.at(st.message.id).second.date_added_us;
   }
   return out;
+}
+
+// Stores what is due in `states` (see Tick) in one transaction.
+Result<TickReport> TickStates(store::Store& store, const store::Collection& collection,
+                              const NodeParties& parties, const std::vector<MessageState>& states,
+                              int64_t now_us) {
+  TickReport report;
+  // Everything due is admitted first and stored in one transaction (a burst of
+  // deliveries costs one commit, not one each); a crash before the commit stores none of
+  // it, and the next tick makes the same objects again.
+  std::vector<store::NewObject> rows;
+  std::vector<std::pair<RecordKind, std::string>> what;  // per row: kind, message id
+  auto add = [&](const store::Organisation& as, const Message& m, const Record& r) {
+    store::NewObject row;
+    Status s = AdmitAs(collection, parties, as, RecordObject(m, r), &row);
+    if (!s.ok()) {
+      report.problems.push_back(std::string(RecordKindName(r.kind)) + " of " + m.id + ": " +
+                                s.message());
+      return false;
+    }
+    rows.push_back(std::move(row));
+    what.emplace_back(r.kind, m.id);
+    return true;
+  };
+  for (const MessageState& st : states) {
+    const Message& m = st.message;
+    // Deliveries: messages to an organisation of this node.
+    if (!st.delivered) {
+      if (const store::Organisation* to = LocalOrgWithIdentity(parties, m.to)) {
+        Record r;
+        r.id = DeliveryId(m.id);
+        r.kind = RecordKind::kDelivery;
+        r.message = m.id;
+        r.by = m.to;
+        r.at_us = TruncateToMillis(st.stored_us);
+        add(*to, m, r);
+      }
+    }
+    // Escalations: unacknowledged messages from an organisation of this node.
+    if (st.acknowledged) continue;
+    const store::Organisation* from = LocalOrgWithIdentity(parties, m.from);
+    if (from == nullptr) continue;
+    std::vector<bool> recorded(m.chain.size(), false);
+    for (const Step& step : st.steps) {
+      if (step.what != Step::What::kEscalated) continue;
+      for (size_t k = 1; k < m.chain.size(); ++k) {
+        if (m.chain[k] == step.contact && m.DeadlineOf(k - 1) == step.at_us) recorded[k] = true;
+      }
+    }
+    for (size_t k = 1; k < m.chain.size() && now_us >= m.DeadlineOf(k - 1); ++k) {
+      if (recorded[k]) continue;
+      Record r;
+      r.id = EscalationId(m.id, static_cast<int>(k));
+      r.kind = RecordKind::kEscalation;
+      r.message = m.id;
+      r.by = m.from;
+      r.at_us = m.DeadlineOf(k - 1);  // when it was due: the same object whenever it is made
+      r.contact = m.chain[k];
+      r.step = static_cast<int>(k);
+      if (!add(*from, m, r)) break;
+    }
+  }
+  if (rows.empty()) return report;
+  auto added = store.AddObjects(collection.id, rows);
+  if (!added.ok()) return added.status();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const store::AddResult& a = (*added)[i];
+    const auto& [kind, message] = what[i];
+    if (a.outcome == store::AddOutcome::kAdded) {
+      ++(kind == RecordKind::kDelivery ? report.deliveries : report.escalations);
+    } else if (a.outcome == store::AddOutcome::kNotOwner) {
+      report.problems.push_back(std::string(RecordKindName(kind)) + " " + rows[i].id + " of " +
+                                message + ": its id is held by another organisation");
+    }
+  }
+  return report;
+}
+
+// True when nothing will ever be due for the message on this node: delivered (or not to
+// an organisation of this node) and acknowledged, or not from one, or every escalation
+// step of its chain recorded.
+bool Settled(const MessageState& st, const NodeParties& parties) {
+  const Message& m = st.message;
+  const bool delivery_done = st.delivered || LocalOrgWithIdentity(parties, m.to) == nullptr;
+  const bool escalation_done = st.acknowledged ||
+                               LocalOrgWithIdentity(parties, m.from) == nullptr ||
+                               st.current + 1 >= m.chain.size();
+  return delivery_done && escalation_done;
+}
+
+}  // namespace
+
+Result<std::vector<MessageState>> LoadMessages(store::Store& store, std::string_view collection_id,
+                                               const NodeParties& parties, int64_t now_us,
+                                               std::function<bool(const policy::Labels&)> visible) {
+  Held held;
+  ENTENTE_RETURN_IF_ERROR(ReadHotline(store, collection_id, parties, std::move(visible),
+                                      std::nullopt, {}, &held, nullptr));
+  return Fold(held, parties, now_us);
 }
 
 Result<Message> Send(store::Store& store, const store::Collection& collection,
@@ -487,76 +618,51 @@ Result<TickReport> Tick(store::Store& store, const store::Collection& collection
                         const NodeParties& parties, int64_t now_us) {
   auto all = LoadMessages(store, collection.id, parties, now_us);
   if (!all.ok()) return all.status();
-  TickReport report;
-  // Everything due is admitted first and stored in one transaction (a burst of
-  // deliveries costs one commit, not one each); a crash before the commit stores none of
-  // it, and the next tick makes the same objects again.
-  std::vector<store::NewObject> rows;
-  std::vector<std::pair<RecordKind, std::string>> what;  // per row: kind, message id
-  auto add = [&](const store::Organisation& as, const Message& m, const Record& r) {
-    store::NewObject row;
-    Status s = AdmitAs(collection, parties, as, RecordObject(m, r), &row);
-    if (!s.ok()) {
-      report.problems.push_back(std::string(RecordKindName(r.kind)) + " of " + m.id + ": " +
-                                s.message());
-      return false;
-    }
-    rows.push_back(std::move(row));
-    what.emplace_back(r.kind, m.id);
-    return true;
-  };
-  for (const MessageState& st : *all) {
-    const Message& m = st.message;
-    // Deliveries: messages to an organisation of this node.
-    if (!st.delivered) {
-      if (const store::Organisation* to = LocalOrgWithIdentity(parties, m.to)) {
-        Record r;
-        r.id = DeliveryId(m.id);
-        r.kind = RecordKind::kDelivery;
-        r.message = m.id;
-        r.by = m.to;
-        r.at_us = TruncateToMillis(st.stored_us);
-        add(*to, m, r);
-      }
-    }
-    // Escalations: unacknowledged messages from an organisation of this node.
-    if (st.acknowledged) continue;
-    const store::Organisation* from = LocalOrgWithIdentity(parties, m.from);
-    if (from == nullptr) continue;
-    std::vector<bool> recorded(m.chain.size(), false);
-    for (const Step& step : st.steps) {
-      if (step.what != Step::What::kEscalated) continue;
-      for (size_t k = 1; k < m.chain.size(); ++k) {
-        if (m.chain[k] == step.contact && m.DeadlineOf(k - 1) == step.at_us) recorded[k] = true;
-      }
-    }
-    for (size_t k = 1; k < m.chain.size() && now_us >= m.DeadlineOf(k - 1); ++k) {
-      if (recorded[k]) continue;
-      Record r;
-      r.id = EscalationId(m.id, static_cast<int>(k));
-      r.kind = RecordKind::kEscalation;
-      r.message = m.id;
-      r.by = m.from;
-      r.at_us = m.DeadlineOf(k - 1);  // when it was due: the same object whenever it is made
-      r.contact = m.chain[k];
-      r.step = static_cast<int>(k);
-      if (!add(*from, m, r)) break;
-    }
+  return TickStates(store, collection, parties, *all, now_us);
+}
+
+struct HotlineWatch::State {
+  int64_t cursor_us = -1;         // date_added of the newest row read
+  Held held;                      // messages that may still need a step, and their records
+  std::set<std::string> settled;  // messages for which nothing will be due here
+};
+
+HotlineWatch::HotlineWatch(store::Store& store) : store_(store) {}
+HotlineWatch::~HotlineWatch() = default;
+
+Result<TickReport> HotlineWatch::Tick(const store::Collection& collection,
+                                      const NodeParties& parties, int64_t now_us) {
+  auto& slot = states_[collection.id];
+  if (!slot) slot = std::make_unique<State>();
+  State& st = *slot;
+  const std::optional<int64_t> after =
+      st.cursor_us >= 0 ? std::optional<int64_t>(st.cursor_us) : std::nullopt;
+  int64_t last = st.cursor_us;
+  Status read = ReadHotline(store_, collection.id, parties, {}, after, st.settled, &st.held, &last);
+  if (!read.ok()) {
+    states_.erase(collection.id);  // read everything again next time
+    return read;
   }
-  if (rows.empty()) return report;
-  auto added = store.AddObjects(collection.id, rows);
-  if (!added.ok()) return added.status();
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const store::AddResult& a = (*added)[i];
-    const auto& [kind, message] = what[i];
-    if (a.outcome == store::AddOutcome::kAdded) {
-      ++(kind == RecordKind::kDelivery ? report.deliveries : report.escalations);
-    } else if (a.outcome == store::AddOutcome::kNotOwner) {
-      report.problems.push_back(std::string(RecordKindName(kind)) + " " + rows[i].id + " of " +
-                                message + ": its id is held by another organisation");
-    }
+  st.cursor_us = last;
+  const std::vector<MessageState> states = Fold(st.held, parties, now_us);
+  auto report = TickStates(store_, collection, parties, states, now_us);
+  if (!report.ok()) return report;
+  // Forget what will never need a step again (what the tick just stored is read back at
+  // the next one: a message delivered now settles then).
+  for (const MessageState& m : states) {
+    if (!Settled(m, parties)) continue;
+    st.settled.insert(m.message.id);
+    st.held.messages.erase(m.message.id);
   }
+  std::erase_if(st.held.records, [&](const auto& entry) {
+    return st.settled.count(entry.second.first.message) > 0;
+  });
   return report;
+}
+
+size_t HotlineWatch::HeldMessages(std::string_view collection_id) const {
+  auto it = states_.find(std::string(collection_id));
+  return it == states_.end() ? 0 : it->second->held.messages.size();
 }
 
 std::vector<ReachStats> ComputeStats(const std::vector<MessageState>& messages) {

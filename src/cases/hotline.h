@@ -31,6 +31,8 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -177,6 +179,37 @@ struct TickReport {
 // nothing; a run after a crash stores exactly the missing steps.
 Result<TickReport> Tick(store::Store& store, const store::Collection& collection,
                         const NodeParties& parties, int64_t now_us);
+
+// Tick's work for `entente serve`'s loop, reading only what was stored since the previous
+// tick: per collection it holds the messages that may still need a step on this node
+// (a delivery to one of its organisations, an escalation of one of its organisations'
+// unacknowledged requests) with their records, and forgets a message once nothing will
+// ever be due for it (delivered or not to this node, and acknowledged, not from this
+// node, or with every escalation step recorded). The first tick of a collection reads it
+// once; later ticks read the rows added since (date_added) and fold the held messages
+// only. The records it stores are the same objects Tick stores (deterministic ids), so
+// a restart with a fresh watch, or Tick run by another process meanwhile, doubles
+// nothing. A message whose parties change afterwards (an organisation added to the node
+// later) is looked at again only by a fresh watch (a restart) or by Tick.
+// Not safe for concurrent use (one thread ticks); the store must outlive it.
+class HotlineWatch {
+ public:
+  explicit HotlineWatch(store::Store& store);
+  ~HotlineWatch();
+  HotlineWatch(const HotlineWatch&) = delete;
+  HotlineWatch& operator=(const HotlineWatch&) = delete;
+
+  // As Tick(store, collection, parties, now_us).
+  Result<TickReport> Tick(const store::Collection& collection, const NodeParties& parties,
+                          int64_t now_us);
+  // How many messages of the collection it holds (for tests and the log).
+  size_t HeldMessages(std::string_view collection_id) const;
+
+ private:
+  struct State;
+  store::Store& store_;
+  std::map<std::string, std::unique_ptr<State>> states_;
+};
 
 // Reachability per addressee organisation and kind, from the messages given; pings
 // per contact too (a ping goes to one contact).

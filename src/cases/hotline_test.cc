@@ -129,6 +129,57 @@ TEST_F(Hotline, DeliveryIsRecordedOnceWhenTheAddresseeLivesHere) {
   EXPECT_EQ(node_.Versions(DeliveryId(kMsg)), 1);
 }
 
+// serve's loop ticks through a HotlineWatch, which reads only what was stored since its
+// last tick and forgets messages nothing will be due for: it stores exactly the records
+// Tick stores (the same ids), and a Tick after it finds nothing to do.
+TEST_F(Hotline, WatchStoresWhatTickWouldAndForgetsSettledMessages) {
+  SendOne();
+  HotlineWatch watch(node_.store());
+  auto tick = [&](int64_t now) {
+    auto r = watch.Tick(node_.collection(), node_.parties(), now);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? *r : TickReport{};
+  };
+  TickReport t = tick(kT0 + 1000);
+  EXPECT_EQ(t.deliveries, 1);
+  EXPECT_EQ(t.escalations, 0);
+  EXPECT_EQ(watch.HeldMessages(node_.collection().id), 1u);
+  EXPECT_EQ(tick(kT0 + 2000).deliveries, 0);  // its own delivery, read back
+  EXPECT_EQ(tick(kT0 + 10 * kMinute - 1).escalations, 0);
+  EXPECT_EQ(tick(kT0 + 10 * kMinute).escalations, 1);
+  EXPECT_EQ(tick(kT0 + 10 * kMinute).escalations, 0);
+  // Acknowledged by cert-de (another process, say): no more escalations, and the message
+  // is forgotten once the watch has read the acknowledgement.
+  ASSERT_TRUE(Acknowledge(node_.store(), node_.collection(), node_.parties(), node_.Org("cert-de"),
+                          kMsg, second_.id, "", kAck, kT0 + 11 * kMinute)
+                  .ok());
+  EXPECT_EQ(tick(kT0 + 30 * kMinute).escalations, 0);
+  EXPECT_EQ(watch.HeldMessages(node_.collection().id), 0u);
+  EXPECT_EQ(RunTick(kT0 + 30 * kMinute).escalations, 0);  // Tick agrees: nothing due
+  EXPECT_EQ(node_.Versions(DeliveryId(kMsg)), 1);
+  EXPECT_EQ(node_.Versions(EscalationId(kMsg, 1)), 1);
+  EXPECT_EQ(node_.Versions(EscalationId(kMsg, 2)), 0);
+  MessageState st = State(kT0 + 30 * kMinute);
+  EXPECT_EQ(st.phase, Phase::kAcknowledged);
+  EXPECT_EQ(st.current, 1u);
+
+  // A message stored later is read (and only it is held).
+  SendRequest r;
+  r.to = first_;
+  r.chain = {first_};
+  r.kind = MessageKind::kPing;
+  r.subject = "ping";
+  r.ack_within_us = kMinute;
+  ASSERT_TRUE(Send(node_.store(), node_.collection(), node_.parties(), node_.Org("cert-fr"), r,
+                   "note--5e1d0000-0000-4000-8000-000000000002", kT0 + 31 * kMinute)
+                  .ok());
+  EXPECT_EQ(tick(kT0 + 31 * kMinute).deliveries, 1);
+  EXPECT_EQ(watch.HeldMessages(node_.collection().id), 1u);
+  // Delivered and a ping has nothing to escalate: settled once the delivery is read back.
+  EXPECT_EQ(tick(kT0 + 32 * kMinute).deliveries, 0);
+  EXPECT_EQ(watch.HeldMessages(node_.collection().id), 0u);
+}
+
 TEST_F(Hotline, NoAckEscalatesToTheNextContactThenThe247Contact) {
   SendOne();
   EXPECT_EQ(RunTick(kT0 + 10 * kMinute - 1).escalations, 0);  // one microsecond early

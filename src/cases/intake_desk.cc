@@ -215,17 +215,42 @@ Result<Ack> IntakeDesk::Submit(std::string_view api_root, const ReporterFacts& r
 std::vector<Result<Ack>> IntakeDesk::SubmitMany(std::string_view api_root,
                                                 const ReporterFacts& reporter,
                                                 std::vector<IntakeReport> reports) {
+  std::vector<std::promise<Result<Ack>>> promises(reports.size());
+  std::vector<std::future<Result<Ack>>> futures;
+  for (auto& p : promises) futures.push_back(p.get_future());
+  Enqueue(api_root, reporter, std::move(reports),
+          [&promises](size_t i, Result<Ack> r) { promises[i].set_value(std::move(r)); });
   std::vector<Result<Ack>> out;
-  std::vector<std::future<Result<Ack>>> futures(reports.size());
+  for (auto& f : futures) out.push_back(f.get());
+  return out;
+}
+
+void IntakeDesk::SubmitAsync(std::string_view api_root, const ReporterFacts& reporter,
+                             IntakeReport report, std::function<void(Result<Ack>)> done) {
+  std::vector<IntakeReport> one;
+  one.push_back(std::move(report));
+  Enqueue(api_root, reporter, std::move(one),
+          [done = std::move(done)](size_t, Result<Ack> r) { done(std::move(r)); });
+}
+
+void IntakeDesk::Enqueue(std::string_view api_root, const ReporterFacts& reporter,
+                         std::vector<IntakeReport> reports,
+                         std::function<void(size_t, Result<Ack>)> done) {
+  auto shared_done = std::make_shared<std::function<void(size_t, Result<Ack>)>>(std::move(done));
   std::vector<std::unique_ptr<Pending>> pendings;
+  std::vector<size_t> refused_future;
   const int64_t now = clock_.NowMicros();
   for (size_t i = 0; i < reports.size(); ++i) {
-    if (reports[i].aware_at_us > now + kFutureSlack) continue;
+    if (reports[i].aware_at_us > now + kFutureSlack) {
+      refused_future.push_back(i);
+      continue;
+    }
     auto pending = std::make_unique<Pending>();
     pending->api_root = std::string(api_root);
     pending->reporter = reporter;
     pending->report = std::move(reports[i]);
-    futures[i] = pending->done.get_future();
+    pending->index = i;
+    pending->done = shared_done;
     pendings.push_back(std::move(pending));
   }
   bool stopping = false;
@@ -236,17 +261,14 @@ std::vector<Result<Ack>> IntakeDesk::SubmitMany(std::string_view api_root,
       for (auto& p : pendings) queue_.push_back(std::move(p));
     }
   }
-  queue_cv_.notify_one();
-  for (auto& f : futures) {
-    if (!f.valid()) {
-      out.push_back(Status::InvalidArgument("aware_at: in the future"));
-    } else if (stopping) {
-      out.push_back(Status::Unavailable("the intake desk is stopping"));
-    } else {
-      out.push_back(f.get());
+  if (!stopping) queue_cv_.notify_one();
+  for (size_t i : refused_future)
+    (*shared_done)(i, Status::InvalidArgument("aware_at: in the future"));
+  if (stopping) {
+    for (auto& p : pendings) {
+      (*shared_done)(p->index, Status::Unavailable("the intake desk is stopping"));
     }
   }
-  return out;
 }
 
 void IntakeDesk::Run() {
@@ -262,6 +284,12 @@ void IntakeDesk::Run() {
       }
     }
     ProcessBatch(batch);
+    // Answered outside the index lock: a caller's completion may read the desk.
+    for (auto& p : batch) {
+      (*p->done)(p->index, p->result
+                               ? std::move(*p->result)
+                               : Result<Ack>(Status::Internal("the report was not processed")));
+    }
   }
 }
 
@@ -353,6 +381,13 @@ void IntakeDesk::ApplyStored(const std::string& api_root, std::string_view type,
       it->second.case_ref = Str(e, "case_ref");
     } else if (state == "closed") {
       it->second.state = TicketState::kClosed;
+    } else if (state == "forwarded" || state == "withheld" || state == "kept") {
+      it->second.forward_state = state;
+      it->second.forward_message = Str(e, "message_ref");
+      it->second.forward_to = Str(e, "forwarded_to");
+      it->second.forward_collection = Str(e, "forward_collection");
+      it->second.forward_reason = Str(e, "reason");
+      it->second.forward_at_us = Time(obj, "created");
     }
     return;
   }
@@ -523,7 +558,7 @@ void IntakeDesk::ProcessBatch(std::vector<std::unique_ptr<Pending>>& batch) {
       ResetIndex();
       const Status failed = Status::Unavailable("the intake could not be read (" + ready.message() +
                                                 "); nothing was stored; send it again");
-      for (Pending* p : pendings) p->done.set_value(failed);
+      for (Pending* p : pendings) p->result.emplace(failed);
       continue;
     }
     const store::Collection& collection = (*root)->collection;
@@ -588,7 +623,7 @@ void IntakeDesk::ProcessBatch(std::vector<std::unique_ptr<Pending>>& batch) {
         }
       }
     }
-    for (auto& [p, status] : refused) p->done.set_value(std::move(status));
+    for (auto& [p, status] : refused) p->result.emplace(std::move(status));
     if (!committed.ok()) {
       // Nothing of the batch is stored: forget what was indexed and read the store again
       // (the root's collection too: an operator may have removed it; the next batch
@@ -596,12 +631,12 @@ void IntakeDesk::ProcessBatch(std::vector<std::unique_ptr<Pending>>& batch) {
       roots_.erase(root_name);
       ResetIndex();
       for (auto& [p, ack] : acks) {
-        p->done.set_value(Status::Unavailable(
+        p->result.emplace(Status::Unavailable(
             "the report could not be stored (nothing was stored); send it again"));
       }
       continue;
     }
-    for (auto& [p, ack] : acks) p->done.set_value(std::move(ack));
+    for (auto& [p, ack] : acks) p->result.emplace(std::move(ack));
   }
   if (stored_any && options_.on_stored) options_.on_stored();
 }
@@ -800,6 +835,17 @@ Status IntakeDesk::Close(std::string_view api_root, std::string_view ticket,
                    reason.empty() ? "Intake ticket closed" : reason);
 }
 
+boost::json::object ForwardJson(const Ticket& t) {
+  boost::json::object f;
+  f["state"] = t.forward_state.empty() ? "pending" : t.forward_state;
+  if (!t.forward_message.empty()) f["message"] = t.forward_message;
+  if (!t.forward_to.empty()) f["to"] = t.forward_to;
+  if (!t.forward_collection.empty()) f["collection"] = t.forward_collection;
+  if (!t.forward_reason.empty()) f["reason"] = t.forward_reason;
+  if (t.forward_at_us != 0) f["at"] = FormatTimestamp(t.forward_at_us, 3);
+  return f;
+}
+
 boost::json::object IntakeDesk::TicketJson(const Ticket& t, bool for_handler,
                                            std::string_view status_url) {
   boost::json::object o;
@@ -836,6 +882,7 @@ boost::json::object IntakeDesk::TicketJson(const Ticket& t, bool for_handler,
     o["criticality"] = t.criticality;
     o["deadline"] = FormatTimestamp(t.deadline_us, 3);
     if (!t.case_ref.empty()) o["case_ref"] = t.case_ref;
+    if (!t.route.to.empty() && t.duplicate_of.empty()) o["forward"] = ForwardJson(t);
     if (auto a = attached_.find(t.ticket); a != attached_.end()) {
       boost::json::array arr;
       for (const auto& x : a->second) arr.emplace_back(x);
@@ -860,6 +907,9 @@ boost::json::object IntakeDesk::QueueJson(const std::vector<QueueEntry>& queue) 
     o["routed_to"] = e.primary.route.to.empty() ? "handlers" : e.primary.route.to;
     o["route_rule"] = e.primary.route.rule;
     o["nis2"] = e.primary.report.nis2;
+    if (!e.primary.route.to.empty()) {
+      o["forward"] = e.primary.forward_state.empty() ? "pending" : e.primary.forward_state;
+    }
     if (!e.primary.report.title.empty()) o["title"] = e.primary.report.title;
     boost::json::array attached;
     for (const auto& a : e.attached) attached.emplace_back(a);

@@ -18,8 +18,8 @@
 // survive kill -9 at any instant.
 //
 // Acknowledgement and group commit. Submit blocks until the report is committed, then
-// returns the ticket: nothing is acknowledged that is not stored. Reports submitted
-// concurrently are triaged and stored together by one committer thread, one store
+// returns the ticket (SubmitAsync calls back instead): nothing is acknowledged that is not stored.
+// Reports submitted concurrently are triaged and stored together by one committer thread, one store
 // transaction per batch (at most max_batch reports), so that the commit cost (an fsync
 // with synchronous=FULL) is shared. A failed transaction fails every report of its batch
 // (nothing stored; the callers say "send it again").
@@ -91,6 +91,14 @@ struct Ticket {
   // Later, from handlers' notes.
   TicketState state = TicketState::kOpen;
   std::string case_ref;  // the case opened from it
+  // Forwarding to the organisation it is routed to (cases/intake_forward.h), from the
+  // outcome note: "" (pending, or routed to the handlers), "forwarded", "withheld", "kept".
+  std::string forward_state;
+  std::string forward_message;     // the hotline message it was forwarded as
+  std::string forward_to;          // the target organisation's identity
+  std::string forward_collection;  // where the message is
+  std::string forward_reason;      // withheld, kept: why
+  int64_t forward_at_us = 0;
   std::string object_id() const { return "incident--" + ticket; }
 };
 
@@ -122,6 +130,10 @@ struct IntakeDeskOptions {
   std::function<void(const std::string&)> log;
 };
 
+// A routed primary ticket's forwarding, as handlers see it: {"state": "pending" |
+// "forwarded" | "withheld" | "kept", "message", "to", "collection", "reason", "at"}.
+boost::json::object ForwardJson(const Ticket& t);
+
 class IntakeDesk {
  public:
   // Loads the tickets of every API root's intake collection and starts the committer.
@@ -138,6 +150,12 @@ class IntakeDesk {
   // returns once committed. invalid-argument for an aware_at in the future; unavailable
   // when the store refused the batch.
   Result<Ack> Submit(std::string_view api_root, const ReporterFacts& reporter, IntakeReport report);
+  // Submit without waiting: `done` is called once with what Submit would return - on the
+  // committer thread once the report's batch is committed or refused, or on the calling
+  // thread at once when the report is refused before it is queued. `done` must return
+  // quickly (it holds up the next batch) and must not call Submit.
+  void SubmitAsync(std::string_view api_root, const ReporterFacts& reporter, IntakeReport report,
+                   std::function<void(Result<Ack>)> done);
   // Several reports of one reporter at once (a feed, `entente intake submit` of an array):
   // queued together, so that they share commits; one result per report, in order, each
   // as Submit gives it. Returns once every one is committed or refused.
@@ -182,7 +200,9 @@ class IntakeDesk {
     std::string api_root;
     ReporterFacts reporter;
     IntakeReport report;
-    std::promise<Result<Ack>> done;
+    size_t index = 0;  // its place among the reports enqueued with it
+    std::shared_ptr<std::function<void(size_t, Result<Ack>)>> done;
+    std::optional<Result<Ack>> result;  // set by ProcessBatch, delivered by Run
   };
   struct RootState {
     store::Collection collection;
@@ -190,6 +210,9 @@ class IntakeDesk {
   };
 
   IntakeDesk(store::Store& store, IntakeDeskOptions options);
+  // Queues `reports`; `done(i, result)` is called once per report, with its index.
+  void Enqueue(std::string_view api_root, const ReporterFacts& reporter,
+               std::vector<IntakeReport> reports, std::function<void(size_t, Result<Ack>)> done);
   void Run();
   void ProcessBatch(std::vector<std::unique_ptr<Pending>>& batch);
   // The root's intake collection, created when missing. Requires index_mu_.

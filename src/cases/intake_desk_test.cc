@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <future>
+#include <optional>
 #include <thread>
 
 #include "policy/access.h"
@@ -226,6 +229,42 @@ TEST_F(IntakeDeskTest, FutureAwarenessIsRefused) {
   auto ack = desk_->Submit("api", Reporter("acme"), *r);
   ASSERT_FALSE(ack.ok());
   EXPECT_EQ(ack.status().message(), "aware_at: in the future");
+}
+
+// SubmitAsync (what the HTTP route uses, taxii/intake_route.h) calls back exactly once:
+// with the stored ticket from the committer thread once committed (the ticket is then
+// readable), or at once on the calling thread for a report refused before queueing.
+TEST_F(IntakeDeskTest, SubmitAsyncCallsBackOnceWithWhatSubmitWouldReturn) {
+  auto r = ParseIntakeReport(R"({"description": "x", "rsit_class": "fraud"})");
+  ASSERT_TRUE(r.ok());
+  std::promise<Result<Ack>> done;
+  auto got = done.get_future();
+  std::atomic<int> calls{0};
+  const auto caller = std::this_thread::get_id();
+  std::thread::id called_on;
+  desk_->SubmitAsync("api", Reporter("acme"), *r, [&](Result<Ack> ack) {
+    called_on = std::this_thread::get_id();
+    ++calls;
+    done.set_value(std::move(ack));
+  });
+  auto ack = got.get();
+  ASSERT_TRUE(ack.ok()) << ack.status().message();
+  EXPECT_FALSE(ack->replay);
+  EXPECT_NE(called_on, caller);
+  EXPECT_TRUE(desk_->Get("api", ack->ticket.ticket, Who("acme")).ok());
+
+  auto future = ParseIntakeReport(
+      R"({"description": "x", "rsit_class": "fraud", "aware_at": "2030-01-01T00:00:00Z"})");
+  ASSERT_TRUE(future.ok());
+  std::optional<Result<Ack>> refused;
+  desk_->SubmitAsync("api", Reporter("acme"), *future, [&](Result<Ack> a) {
+    ++calls;
+    refused = std::move(a);
+  });
+  ASSERT_TRUE(refused.has_value());  // answered before SubmitAsync returned
+  EXPECT_EQ(refused->status().message(), "aware_at: in the future");
+  desk_.reset();  // stops the committer: no late second call
+  EXPECT_EQ(calls.load(), 2);
 }
 
 // Group commit: reports submitted at once from many threads are all stored and all get

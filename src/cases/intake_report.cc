@@ -350,6 +350,13 @@ Result<IntakeReport> IntakeReportFromJson(const boost::json::object& obj) {
       } else {
         return FieldError(key, "must be low, medium, high or critical");
       }
+    } else if (key == "tlp") {
+      policy::Tlp tlp = policy::Tlp::kAmber;
+      if (!v.is_string() ||
+          !policy::ParseTlp(std::string_view(v.get_string().data(), v.get_string().size()), &tlp)) {
+        return FieldError(key, "must be clear, green, amber, amber+strict or red");
+      }
+      r.tlp = tlp;
     } else if (key == "report_id") {
       auto s = GetString(v, key, 1, 128);
       if (!s.ok()) return s.status();
@@ -369,7 +376,7 @@ Result<IntakeReport> IntakeReportFromJson(const boost::json::object& obj) {
       return FieldError(
           shown,
           "unknown member (description, title, rsit_class, rsit_type, observables, victim, "
-          "aware_at, nis2, severity, report_id)");
+          "aware_at, nis2, severity, report_id, tlp)");
     }
   }
   if (!has_description) return FieldError("description", "required");
@@ -423,6 +430,7 @@ boost::json::object IntakeReportToJson(const IntakeReport& r) {
   if (r.aware_at_us != 0) o["aware_at"] = FormatTimestamp(r.aware_at_us, 3);
   o["nis2"] = r.nis2;
   o["severity"] = SeverityName(r.severity);
+  o["tlp"] = std::string(policy::TlpName(r.tlp));
   return o;
 }
 

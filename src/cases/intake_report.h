@@ -17,6 +17,9 @@
 //   severity     optional: "low", "medium" (default), "high" or "critical"
 //   report_id    string, optional, 1..128 of [A-Za-z0-9._:-]: the reporter's own key;
 //                sending the same key again gives the same ticket (safe retries)
+//   tlp          optional: "clear", "green", "amber" (default), "amber+strict" or "red":
+//                how far the reporter lets the report travel beyond the node's handlers
+//                when it is forwarded (cases/intake_forward.h); "red": never forwarded
 // Any other member, a wrong type or an out-of-range value is invalid-argument naming the
 // field ("observables[2].value: not an IPv4 address"). The error text depends on the
 // request alone.
@@ -33,6 +36,7 @@
 
 #include "cases/rsit.h"
 #include "entente/status.h"
+#include "policy/policy.h"
 
 namespace entente::cases {
 
@@ -71,6 +75,7 @@ struct IntakeReport {
   int64_t aware_at_us = 0;  // 0: not given
   bool nis2 = false;
   Severity severity = Severity::kMedium;
+  policy::Tlp tlp = policy::Tlp::kAmber;  // how far it may be forwarded
 };
 
 // Parses and checks a report (the format above).

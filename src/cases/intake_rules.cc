@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 #include <cctype>
 
+#include "stix/identifiers.h"
 #include "stix/stix.h"
 
 namespace entente::cases {
@@ -67,9 +68,20 @@ Status CheckRouteTarget(std::string_view to) {
     name = to.substr(4);
   } else if (to.starts_with("peer:")) {
     name = to.substr(5);
+    if (const size_t slash = name.find('/'); slash != std::string_view::npos) {
+      const std::string_view identity = name.substr(slash + 1);
+      if (!identity.starts_with("identity--") ||
+          stix::CheckIdentifier(identity) != stix::IdProblem::kOk) {
+        return Status::InvalidArgument(
+            "a route target peer:PEER-NAME/ORG names the organisation by its identity id "
+            "(identity--UUID)");
+      }
+      name = name.substr(0, slash);
+    }
   } else {
-    return Status::InvalidArgument("a route target is org:ORG-ID or peer:PEER-NAME, not '" +
-                                   std::string(to.substr(0, 80)) + "'");
+    return Status::InvalidArgument(
+        "a route target is org:ORG-ID or peer:PEER-NAME[/identity--UUID], not '" +
+        std::string(to.substr(0, 80)) + "'");
   }
   if (name.empty() || name.size() > 64) {
     return Status::InvalidArgument("a route target names an organisation or peer (1-64 chars)");
@@ -78,6 +90,20 @@ Status CheckRouteTarget(std::string_view to) {
     const bool ok =
         (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!ok) return Status::InvalidArgument("a route target's name uses [a-z0-9._-] only");
+  }
+  return Status::Ok();
+}
+
+Status CheckForwardConfig(const ForwardConfig& f) {
+  if (f.collection.empty()) return Status::Ok();  // not forwarded
+  if (f.collection.size() > 64) {
+    return Status::InvalidArgument("forward.collection: a collection id");
+  }
+  if (f.as.empty() || f.as.size() > 64) {
+    return Status::InvalidArgument("forward.as: the sending organisation of this node");
+  }
+  if (f.within_seconds < 1 || f.within_seconds > 366LL * 86400) {
+    return Status::InvalidArgument("forward.within_seconds: must be 1..31622400");
   }
   return Status::Ok();
 }
@@ -160,6 +186,26 @@ Result<IntakeConfig> ParseIntakeConfig(std::string_view json_text) {
         }
         c.routes.push_back(std::move(*checked));
       }
+    } else if (key == "forward") {
+      if (!v.is_object()) return Field(key, "must be an object");
+      for (const auto& [fk, fv] : v.get_object()) {
+        const std::string_view fkey(fk.data(), fk.size());
+        const std::string field = "forward." + std::string(fkey);
+        if (fkey == "collection" || fkey == "as") {
+          auto s = StringMember(fv, field);
+          if (!s.ok()) return s.status();
+          (fkey == "as" ? c.forward.as : c.forward.collection) = std::move(*s);
+        } else if (fkey == "within_seconds") {
+          auto n = NumberMember(fv, field);
+          if (!n.ok()) return n.status();
+          if (!(*n >= 1 && *n <= 366.0 * 86400)) return Field(field, "must be 1..31622400");
+          c.forward.within_seconds = static_cast<int64_t>(*n);
+        } else {
+          return Field(field.substr(0, 72), "unknown member (collection, as, within_seconds)");
+        }
+      }
+      Status st = CheckForwardConfig(c.forward);
+      if (!st.ok()) return Field(key, st.message());
     } else {
       return Field(std::string(key.substr(0, 64)), "unknown member");
     }
@@ -184,6 +230,11 @@ boost::json::object IntakeConfigToJson(const IntakeConfig& c) {
   }
   o["routes"] = std::move(routes);
   o["default"] = c.default_route;
+  if (!c.forward.collection.empty()) {
+    o["forward"] = boost::json::object{{"collection", c.forward.collection},
+                                       {"as", c.forward.as},
+                                       {"within_seconds", c.forward.within_seconds}};
+  }
   return o;
 }
 

@@ -12,7 +12,13 @@
 // each of its non-empty conditions equals the report's: sector and country of the victim
 // (else of the reporting organisation), RSIT class. Rules are tried in order; the first
 // that matches wins; none: `default` ("" = the node's own handlers). A target is
-// "org:ORG-ID" (an organisation of this node) or "peer:PEER-NAME" (a peer node).
+// "org:ORG-ID" (an organisation of this node), "peer:PEER-NAME" (the one organisation
+// declared to live on that peer node) or "peer:PEER-NAME/identity--UUID" (one of them).
+//
+// "forward" (optional) makes the decision act (cases/intake_forward.h): a report routed to
+// an organisation is sent to it as a hotline message in `collection`, from the local
+// organisation `as`, to be acknowledged within `within_seconds` by each contact:
+//   "forward": {"collection": "ID", "as": "cert-fr", "within_seconds": 14400}
 //
 // Plain values and pure functions, safe from any thread.
 #pragma once
@@ -40,12 +46,21 @@ struct RouteRule {
   bool operator==(const RouteRule&) const = default;
 };
 
+// Where and as whom routed reports are forwarded; an empty collection: not forwarded.
+struct ForwardConfig {
+  std::string collection;  // the hotline collection (its directory names the contacts)
+  std::string as;          // the sending organisation, of this node (a handler)
+  int64_t within_seconds = 4 * 3600;
+  bool operator==(const ForwardConfig&) const = default;
+};
+
 struct IntakeConfig {
   int64_t dedupe_window_seconds = 72 * 3600;
   double rate_per_second = 10;  // per reporting organisation; 0: no limit
   double burst = 100;           // reports a reporter may send at once
   std::vector<RouteRule> routes;
   std::string default_route;  // "" = the node's handlers
+  ForwardConfig forward;
 };
 
 struct RouteDecision {
@@ -64,8 +79,11 @@ struct ReporterFacts {
 RouteDecision Route(const IntakeConfig& config, const IntakeReport& report,
                     const ReporterFacts& reporter);
 
-// "org:ID" or "peer:NAME" with a non-empty name of [a-z0-9._-] (org ids, peer names).
+// "org:ID" or "peer:NAME" with a non-empty name of [a-z0-9._-] (org ids, peer names), or
+// "peer:NAME/identity--UUID".
 Status CheckRouteTarget(std::string_view to);
+// Checks a forward configuration's shape (not that its collection or organisation exist).
+Status CheckForwardConfig(const ForwardConfig& forward);
 // Checks a rule (name, target, class through NormaliseRsit, country) and normalises it.
 Result<RouteRule> CheckRouteRule(RouteRule rule);
 

@@ -65,6 +65,30 @@ TEST(IntakeRules, BadConfigurationIsNamed) {
             std::string::npos);
   EXPECT_FALSE(ParseIntakeConfig(R"({"rate_per_second": -1})").ok());
   EXPECT_FALSE(ParseIntakeConfig(R"({"colour": 1})").ok());
+  // A peer's organisation is named by its identity id.
+  EXPECT_TRUE(CheckRouteTarget("peer:bonn/identity--0f0f0f0f-0000-4000-8000-000000000002").ok());
+  EXPECT_FALSE(CheckRouteTarget("peer:bonn/cert-de").ok());
+  EXPECT_FALSE(CheckRouteTarget("peer:/identity--0f0f0f0f-0000-4000-8000-000000000002").ok());
+  EXPECT_NE(ParseIntakeConfig(R"({"forward": {"collection": "c", "within_seconds": 60}})")
+                .status()
+                .message()
+                .find("forward: forward.as"),
+            std::string::npos);
+  EXPECT_FALSE(ParseIntakeConfig(R"({"forward": {"collection": "c", "as": "x", "to": 1}})").ok());
+}
+
+// The forward member round-trips through the file.
+TEST(IntakeRules, ForwardConfigurationRoundTrips) {
+  auto c = ParseIntakeConfig(
+      R"({"forward": {"collection": "c-1", "as": "cert-fr", "within_seconds": 900}})");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->forward.collection, "c-1");
+  EXPECT_EQ(c->forward.as, "cert-fr");
+  EXPECT_EQ(c->forward.within_seconds, 900);
+  auto again = ParseIntakeConfig(boost::json::serialize(IntakeConfigToJson(*c)));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->forward, c->forward);
+  EXPECT_FALSE(IntakeConfigToJson(IntakeConfig{}).contains("forward"));
 }
 
 // Issue 15: "a flood of intake reports from one reporter is rate-limited ... and does

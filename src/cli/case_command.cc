@@ -21,6 +21,7 @@
 #include "cases/nis2.h"
 #include "cases/rsit.h"
 #include "cli/node_commands.h"
+#include "cli/node_record.h"
 #include "cli/node_util.h"
 #include "common/env.h"
 #include "common/timestamp.h"

@@ -32,5 +32,7 @@ void RegisterHotlineCommands(CLI::App& app, CommandContext& ctx);
 // `entente intake submit|list|show|queue|close|link-case|route|settings`
 // (src/cli/intake_command.cc).
 void RegisterIntakeCommands(CLI::App& app, CommandContext& ctx);
+// `entente evidence export|verify` (src/cli/evidence_command.cc), issue 16.
+void RegisterEvidenceCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace entente::cli

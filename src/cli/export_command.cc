@@ -11,6 +11,7 @@
 
 #include "audit/entry.h"
 #include "cli/node_commands.h"
+#include "cli/node_record.h"
 #include "cli/node_util.h"
 #include "common/env.h"
 #include "policy/access.h"

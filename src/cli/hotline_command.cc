@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -361,24 +363,89 @@ int RunStats(const HotlineOptions& o) {
 int RunTick(const HotlineOptions& o) {
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
-  const int64_t now = SystemClock().NowMicros();
-  Result<cases::TickReport> report = cases::TickReport{};
-  if (o.collection.empty()) {
-    report = TickAllCollections(**store, now);
-  } else {
-    auto collection = (*store)->GetCollection(o.collection);
-    if (!collection.ok()) {
-      return Fail(Status::NotFound("unknown collection '" + o.collection + "' (--collection)"));
-    }
-    auto parties = LoadParties(**store);
-    if (!parties.ok()) return Fail(parties.status());
-    report = cases::Tick(**store, *collection, *parties, now);
+  cases::IntakeForwarder forwarder(**store);
+  auto round =
+      RunRound(**store, ResolveDataDir(o.data), SystemClock().NowMicros(), forwarder, o.collection);
+  if (!round.ok()) return Fail(round.status());
+  for (const auto& p : round->problems) PrintError("hotline tick: " + p);
+  std::cout << "deliveries " << round->tick.deliveries << ", escalations "
+            << round->tick.escalations << ", scheduled pings " << round->pings
+            << ", intake forwarded " << round->forward.forwarded << ", not forwarded "
+            << round->forward.withheld << ", waiting " << round->forward.waiting << std::endl;
+  // Problems of the tick itself fail it; pings and forwards that wait are reported above.
+  return round->tick.problems.empty() ? kExitOk : kExitNo;
+}
+
+// DATA/hotline-pings.json, written atomically (a temporary file renamed over it).
+Status WriteSchedules(const std::string& data, const std::vector<cases::PingSchedule>& all) {
+  return WriteFileAtomically(ResolveDataDir(data) + "/" + std::string(cases::kPingScheduleFile),
+                             boost::json::serialize(cases::PingSchedulesToJson(all)) + "\n");
+}
+
+struct ScheduleOptions {
+  HotlineOptions h;
+  std::string name, every;
+};
+
+int RunScheduleAdd(const ScheduleOptions& o) {
+  auto every = ParseDuration(o.every);
+  if (!every.ok()) return UsageError("--every: " + every.status().message());
+  auto within = ParseDuration(o.h.within);
+  if (!within.ok()) return UsageError("--within: " + within.status().message());
+  cases::PingSchedule s;
+  s.name = o.name;
+  s.as = o.h.as;
+  s.collection = o.h.collection;
+  s.contact = o.h.to;
+  s.org = o.h.org;
+  s.role = o.h.role;
+  s.every_seconds = *every / 1'000'000;
+  s.within_seconds = *within / 1'000'000;
+  if (Status st = cases::CheckPingSchedule(s); !st.ok()) return UsageError(st.message());
+  auto n = OpenNode(o.h);
+  if (!n.ok()) return Fail(n.status());
+  if (auto from = LocalOrg(*n, o.h.as); !from.ok()) return Fail(from.status());
+  auto targets = Targets(*n, o.h, true);
+  if (!targets.ok()) return FailOrUsage(targets.status());
+  auto all = ReadPingSchedules(ResolveDataDir(o.h.data));
+  if (!all.ok()) return Fail(all.status());
+  for (const auto& existing : *all) {
+    if (existing.name == s.name) return UsageError("a schedule named " + s.name + " exists");
   }
-  if (!report.ok()) return Fail(report.status());
-  for (const auto& p : report->problems) PrintError("hotline tick: " + p);
-  std::cout << "deliveries " << report->deliveries << ", escalations " << report->escalations
-            << std::endl;
-  return report->problems.empty() ? kExitOk : kExitNo;
+  all->push_back(s);
+  if (Status st = WriteSchedules(o.h.data, *all); !st.ok()) return Fail(st);
+  std::cout << "schedule " << s.name << " added: " << targets->size() << " contact(s) pinged every "
+            << s.every_seconds << " s\n";
+  return kExitOk;
+}
+
+int RunScheduleList(const ScheduleOptions& o) {
+  auto all = ReadPingSchedules(ResolveDataDir(o.h.data));
+  if (!all.ok()) return Fail(all.status());
+  if (o.h.json) {
+    std::cout << boost::json::serialize(cases::PingSchedulesToJson(*all)) << "\n";
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& s : *all) {
+    rows.push_back({s.name, s.as, s.collection,
+                    !s.contact.empty() ? s.contact : s.org + (s.role.empty() ? "" : " " + s.role),
+                    std::to_string(s.every_seconds) + "s", std::to_string(s.within_seconds) + "s"});
+  }
+  PrintTable({"name", "as", "collection", "pinged", "every", "within"}, rows);
+  return kExitOk;
+}
+
+int RunScheduleRemove(const ScheduleOptions& o) {
+  auto all = ReadPingSchedules(ResolveDataDir(o.h.data));
+  if (!all.ok()) return Fail(all.status());
+  auto at = std::find_if(all->begin(), all->end(),
+                         [&](const cases::PingSchedule& s) { return s.name == o.name; });
+  if (at == all->end()) return Fail(Status::NotFound("no schedule named " + o.name));
+  all->erase(at);
+  if (Status st = WriteSchedules(o.h.data, *all); !st.ok()) return Fail(st);
+  std::cout << "schedule " << o.name << " removed\n";
+  return kExitOk;
 }
 
 void AddCommon(CLI::App* cmd, HotlineOptions* o, bool collection_required = true) {
@@ -463,6 +530,33 @@ void RegisterHotlineCommands(CLI::App& app, CommandContext& ctx) {
       "tick", "Record deliveries and due escalations now (what `serve` does periodically)");
   AddCommon(tick, t.get(), /*collection_required=*/false);
   tick->callback([t, &ctx] { ctx.exit_code = RunTick(*t); });
+
+  CLI::App* schedule = hotline->add_subcommand(
+      "schedule", "Periodic pings `serve` sends itself (DATA/hotline-pings.json)");
+  schedule->require_subcommand(1);
+  auto sa2 = std::make_shared<ScheduleOptions>();
+  CLI::App* sadd = schedule->add_subcommand("add",
+                                            "Ping a contact, or an organisation's contacts, "
+                                            "every DURATION");
+  AddCommon(sadd, &sa2->h);
+  sadd->add_option("NAME", sa2->name, "the schedule's name ([a-z0-9._-])")->required();
+  sadd->add_option("--as", sa2->h.as, "the sending organisation")->required();
+  sadd->add_option("--to", sa2->h.to, "one contact's identity id");
+  sadd->add_option("--org", sa2->h.org, "or an organisation's identity id: every contact of it");
+  sadd->add_option("--role", sa2->h.role, "with --org: policy or technical");
+  sadd->add_option("--every", sa2->every, "how often: 30m, 1d")->required();
+  sadd->add_option("--within", sa2->h.within, "time to acknowledge each ping: 15m")->required();
+  sadd->callback([sa2, &ctx] { ctx.exit_code = RunScheduleAdd(*sa2); });
+  auto sl = std::make_shared<ScheduleOptions>();
+  CLI::App* slist = schedule->add_subcommand("list", "The ping schedules");
+  AddDataOption(slist, &sl->h.data);
+  slist->add_flag("--json", sl->h.json, "the file's JSON");
+  slist->callback([sl, &ctx] { ctx.exit_code = RunScheduleList(*sl); });
+  auto sr = std::make_shared<ScheduleOptions>();
+  CLI::App* sremove = schedule->add_subcommand("remove", "Remove a ping schedule");
+  AddDataOption(sremove, &sr->h.data);
+  sremove->add_option("NAME", sr->name, "the schedule's name")->required();
+  sremove->callback([sr, &ctx] { ctx.exit_code = RunScheduleRemove(*sr); });
 }
 
 }  // namespace entente::cli

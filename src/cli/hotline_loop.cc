@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "cli/node_util.h"
 #include "common/timestamp.h"
@@ -15,7 +17,8 @@ Result<cases::NodeParties> LoadParties(store::Store& store) {
   return cases::LoadNodeParties(store, federation->get());
 }
 
-Result<cases::TickReport> TickAllCollections(store::Store& store, int64_t now_us) {
+Result<cases::TickReport> TickAllCollections(store::Store& store, int64_t now_us,
+                                             cases::HotlineWatch* watch) {
   auto parties = LoadParties(store);
   if (!parties.ok()) return parties.status();
   auto roots = store.ListApiRoots();
@@ -25,7 +28,8 @@ Result<cases::TickReport> TickAllCollections(store::Store& store, int64_t now_us
     auto collections = store.ListCollections(root.name);
     if (!collections.ok()) return collections.status();
     for (const store::Collection& c : *collections) {
-      auto report = cases::Tick(store, c, *parties, now_us);
+      auto report = watch != nullptr ? watch->Tick(c, *parties, now_us)
+                                     : cases::Tick(store, c, *parties, now_us);
       if (!report.ok()) {
         total.problems.push_back("collection " + c.id + ": " + report.status().message());
         continue;
@@ -38,6 +42,88 @@ Result<cases::TickReport> TickAllCollections(store::Store& store, int64_t now_us
     }
   }
   return total;
+}
+
+namespace {
+
+Result<std::string> ReadIfPresent(const std::string& path, bool* present) {
+  std::error_code ec;
+  *present = std::filesystem::exists(path, ec);
+  if (!*present) return std::string();
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in && !in.eof()) return Status::IoError("cannot read " + path);
+  return text.str();
+}
+
+}  // namespace
+
+Result<std::vector<cases::PingSchedule>> ReadPingSchedules(const std::string& data_dir) {
+  if (data_dir.empty()) return std::vector<cases::PingSchedule>{};
+  bool present = false;
+  auto text = ReadIfPresent(data_dir + "/" + std::string(cases::kPingScheduleFile), &present);
+  if (!text.ok()) return text.status();
+  if (!present) return std::vector<cases::PingSchedule>{};
+  return cases::ParsePingSchedules(*text);
+}
+
+Result<cases::IntakeConfig> ReadIntakeConfig(const std::string& data_dir) {
+  if (data_dir.empty()) return cases::IntakeConfig{};
+  bool present = false;
+  auto text = ReadIfPresent(data_dir + "/" + std::string(cases::kIntakeConfigFile), &present);
+  if (!text.ok()) return text.status();
+  if (!present) return cases::IntakeConfig{};
+  return cases::ParseIntakeConfig(*text);
+}
+
+Result<RoundReport> RunRound(store::Store& store, const std::string& data_dir, int64_t now_us,
+                             cases::IntakeForwarder& forwarder, const std::string& only_collection,
+                             cases::HotlineWatch* watch) {
+  RoundReport round;
+  auto parties = LoadParties(store);
+  if (!parties.ok()) return parties.status();
+  auto schedules = ReadPingSchedules(data_dir);
+  if (!schedules.ok()) {
+    round.problems.push_back("pings: " + schedules.status().message());
+  } else if (!schedules->empty()) {
+    auto pings = cases::SendScheduledPings(store, *parties, *schedules, now_us, only_collection);
+    if (!pings.ok()) {
+      round.problems.push_back("pings: " + pings.status().message());
+    } else {
+      round.pings = pings->sent;
+      for (const auto& p : pings->problems) round.problems.push_back("pings: " + p);
+    }
+  }
+  auto config = ReadIntakeConfig(data_dir);
+  if (!config.ok()) {
+    round.problems.push_back("intake forwarding: " + config.status().message());
+  } else {
+    auto forwarded = forwarder.Run(*config, *parties, now_us);
+    if (!forwarded.ok()) {
+      round.problems.push_back("intake forwarding: " + forwarded.status().message());
+    } else {
+      round.forward = std::move(*forwarded);
+      for (const auto& p : round.forward.problems) {
+        round.problems.push_back("intake forwarding: " + p);
+      }
+    }
+  }
+  Result<cases::TickReport> tick = cases::TickReport{};
+  if (only_collection.empty()) {
+    tick = TickAllCollections(store, now_us, watch);
+  } else {
+    auto collection = store.GetCollection(only_collection);
+    if (!collection.ok()) {
+      return Status::NotFound("unknown collection '" + only_collection + "' (--collection)");
+    }
+    tick = watch != nullptr ? watch->Tick(*collection, *parties, now_us)
+                            : cases::Tick(store, *collection, *parties, now_us);
+  }
+  if (!tick.ok()) return tick.status();
+  round.tick = std::move(*tick);
+  for (const auto& p : round.tick.problems) round.problems.push_back(p);
+  return round;
 }
 
 namespace {
@@ -132,11 +218,14 @@ Result<int64_t> ParseDuration(const std::string& text) {
 }
 
 HotlineLoop::HotlineLoop(store::Store& store, Clock& clock, int64_t interval_seconds,
-                         std::function<void(const std::string&)> log,
+                         std::string data_dir, std::function<void(const std::string&)> log,
                          std::function<void()> on_change)
     : store_(store),
       clock_(clock),
       interval_us_(interval_seconds * 1'000'000),
+      data_dir_(std::move(data_dir)),
+      forwarder_(store),
+      watch_(store),
       log_(std::move(log)),
       on_change_(std::move(on_change)),
       thread_([this] { Run(); }) {}
@@ -156,16 +245,26 @@ void HotlineLoop::Run() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {
     lock.unlock();
-    auto report = TickAllCollections(store_, clock_.NowMicros());
+    auto report = RunRound(store_, data_dir_, clock_.NowMicros(), forwarder_, "", &watch_);
     if (!report.ok()) {
       log_("entente: hotline tick: " + report.status().message());
     } else {
-      if (report->deliveries > 0 || report->escalations > 0) {
-        log_("entente: hotline: " + std::to_string(report->deliveries) + " delivery(ies), " +
-             std::to_string(report->escalations) + " escalation(s) recorded");
+      const auto& t = report->tick;
+      const auto& f = report->forward;
+      if (t.deliveries > 0 || t.escalations > 0 || report->pings > 0 || f.forwarded > 0 ||
+          f.withheld > 0) {
+        log_("entente: hotline: " + std::to_string(t.deliveries) + " delivery(ies), " +
+             std::to_string(t.escalations) + " escalation(s) recorded, " +
+             std::to_string(report->pings) + " scheduled ping(s) sent, " +
+             std::to_string(f.forwarded) + " intake report(s) forwarded, " +
+             std::to_string(f.withheld) + " not forwarded");
         if (on_change_) on_change_();
       }
-      for (const std::string& p : report->problems) log_("entente: hotline: " + p);
+      // A problem that lasts (a contact not published yet) is logged when it appears.
+      if (report->problems != last_problems_) {
+        for (const std::string& p : report->problems) log_("entente: hotline: " + p);
+        last_problems_ = report->problems;
+      }
     }
     lock.lock();
     const int64_t next = clock_.NowMicros() + interval_us_;

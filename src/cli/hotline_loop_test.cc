@@ -49,7 +49,7 @@ TEST(HotlineLoop, EscalatesWhenTheTestClockPassesTheDeadline) {
   std::mutex log_mu;
   std::string log;
   HotlineLoop loop(
-      node.store(), clock, 60,
+      node.store(), clock, 60, /*data_dir=*/"",
       [&](const std::string& line) {
         std::lock_guard<std::mutex> lock(log_mu);
         log += line + "\n";

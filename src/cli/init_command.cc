@@ -9,8 +9,12 @@
 #include <memory>
 #include <string>
 
+#include "audit/log.h"
+#include "audit/node_files.h"
+#include "audit/node_key.h"
 #include "cli/country.h"
 #include "cli/node_commands.h"
+#include "cli/node_record.h"
 #include "cli/node_util.h"
 #include "common/env.h"
 #include "common/timestamp.h"
@@ -35,6 +39,12 @@ constexpr const char* kReadme =
     "                   version and TAXII status resources. entente.db-wal and\n"
     "                   entente.db-shm are its write-ahead log; copy all three together,\n"
     "                   or stop `entente serve` before copying.\n"
+    "  audit.db         the record (docs/record.md): an append-only, hash-chained log of what\n"
+    "                   this node did, with its signed tree heads; `entente log verify`\n"
+    "                   checks it. Never edit it; back it up with entente.db.\n"
+    "  audit.key        the node's Ed25519 signing key (mode 0600): it signs the record's\n"
+    "                   heads. Whoever holds it can sign in this node's name; a node that\n"
+    "                   loses it can no longer extend what peers witnessed.\n"
     "  README.txt       this file.\n"
     "\n"
     "Tokens are stored as SHA-256 hashes only: a lost token cannot be recovered, create a\n"
@@ -131,6 +141,17 @@ void RemoveStoreFiles(const std::string& db) {
   std::remove((db + "-shm").c_str());
 }
 
+// The node's key, and a first signed head of its empty record that ties the record to the
+// key from the start.
+Result<audit::NodeKey> CreateKey(const std::string& dir, audit::AuditLog& record,
+                                 bool* key_created) {
+  audit::NodeKey key = audit::NodeKey::Generate();
+  ENTENTE_RETURN_IF_ERROR(key.SaveNew(audit::NodeKeyPathIn(dir)));
+  *key_created = true;
+  ENTENTE_RETURN_IF_ERROR(record.SignHead(key).status());
+  return key;
+}
+
 int RunInit(const InitOptions& o) {
   if (!IsNodeName(o.name)) {
     return Fail(Status::InvalidArgument("invalid node name '" + o.name +
@@ -153,20 +174,35 @@ int RunInit(const InitOptions& o) {
     return Fail(Status::AlreadyExists(dir + " already holds an initialised node (--data: "
                                             "choose an empty or new folder)"));
   }
+  for (const std::string& f : {audit::RecordPathIn(dir), audit::NodeKeyPathIn(dir)}) {
+    if (::stat(f.c_str(), &st) == 0) {
+      return Fail(Status::AlreadyExists(f + " exists: the record or key of another node (--data: "
+                                            "choose an empty or new folder)"));
+    }
+  }
   bool created = false;
   if (Status s = MakeDataDir(dir, &created); !s.ok()) return Fail(s);
   // On failure, leave the folder as it was: an initialised node is never half-made.
+  bool key_created = false;
   auto undo = [&] {
     RemoveStoreFiles(db);
-    RemoveStoreFiles(RecordPathIn(dir));
+    RemoveStoreFiles(audit::RecordPathIn(dir));
+    if (key_created) std::remove(audit::NodeKeyPathIn(dir).c_str());
     if (created) ::rmdir(dir.c_str());
   };
 
-  // The node's record starts with its own making: the admin organisation and token.
+  // The node's record starts with its own making: the key and a head of the empty record,
+  // then the admin organisation and its token (recorded by the store's observer as they
+  // are stored), then a head of those.
   auto record = OpenNodeRecord(dir);
   if (!record.ok()) {
     undo();
     return Fail(record.status());
+  }
+  auto key = CreateKey(dir, **record, &key_created);
+  if (!key.ok()) {
+    undo();
+    return Fail(key.status());
   }
   auto opened = OpenStoreFile(db, true, *record);
   if (!opened.ok()) {
@@ -178,6 +214,7 @@ int RunInit(const InitOptions& o) {
   std::string secret;
   Status s = Populate(*store, o, &secret);
   store.reset();
+  if (s.ok()) s = (*record)->SignHead(*key).status();
   if (!s.ok()) {
     undo();
     return Fail(s);

@@ -20,6 +20,7 @@
 
 #include "cases/intake_desk.h"
 #include "cli/command.h"
+#include "cli/hotline_loop.h"
 #include "cli/node_util.h"
 #include "common/timestamp.h"
 #include "policy/access.h"
@@ -127,6 +128,18 @@ void PrintTicket(const cases::Ticket& t, const boost::json::object& j, const std
               << t.route.rule << ")\n"
               << "criticality  " << t.criticality << "\n"
               << "deadline     " << When(t.deadline_us, tz) << "\n";
+  }
+  if (const auto* f = j.if_contains("forward"); f != nullptr && f->is_object()) {
+    const auto& fo = f->get_object();
+    std::cout << "forward      " << fo.at("state").as_string().c_str();
+    if (t.forward_state == "forwarded") {
+      std::cout << " to " << t.forward_to << " as hotline message " << t.forward_message
+                << " (collection " << t.forward_collection << ", " << When(t.forward_at_us, tz)
+                << ")";
+    } else if (!t.forward_reason.empty()) {
+      std::cout << ": " << t.forward_reason;
+    }
+    std::cout << "\n";
   }
   if (t.report.nis2) std::cout << "nis2         yes\n";
   if (!t.case_ref.empty()) std::cout << "case         " << t.case_ref << "\n";
@@ -322,18 +335,8 @@ Result<cases::IntakeConfig> ReadConfig(const std::string& data) {
 }
 
 Status WriteConfig(const std::string& data, const cases::IntakeConfig& config) {
-  const std::string path = ConfigPath(data);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << boost::json::serialize(cases::IntakeConfigToJson(config)) << "\n";
-    out.flush();
-    if (!out) return Status::IoError("cannot write " + tmp);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status::IoError("cannot replace " + path + ": " + ec.message());
-  return Status::Ok();
+  return WriteFileAtomically(ConfigPath(data),
+                             boost::json::serialize(cases::IntakeConfigToJson(config)) + "\n");
 }
 
 struct RouteOptions {
@@ -362,6 +365,53 @@ int RunRouteList(const RouteOptions& o) {
   std::cout << "\ndedupe window " << config->dedupe_window_seconds << " s; at most "
             << config->rate_per_second << " reports a second per reporter (bursts of "
             << config->burst << ")\n";
+  if (config->forward.collection.empty()) {
+    std::cout << "routed reports are not forwarded (`entente intake route forward`)\n";
+  } else {
+    std::cout << "routed reports are forwarded as hotline messages from " << config->forward.as
+              << " in collection " << config->forward.collection << ", to acknowledge within "
+              << config->forward.within_seconds << " s\n";
+  }
+  return kExitOk;
+}
+
+struct ForwardOptions {
+  std::string data, collection, as, within = "4h";
+  bool off = false;
+};
+
+// Sets (or with --off removes) DATA/intake.json's forward member.
+int RunRouteForward(const ForwardOptions& o) {
+  auto config = ReadConfig(o.data);
+  if (!config.ok()) return Fail(config.status());
+  if (o.off) {
+    config->forward = cases::ForwardConfig{};
+  } else {
+    if (o.collection.empty() || o.as.empty()) {
+      return UsageError("give --collection ID and --as ORG (or --off)");
+    }
+    auto within = ParseDuration(o.within);
+    if (!within.ok()) return UsageError("--within: " + within.status().message());
+    cases::ForwardConfig f;
+    f.collection = o.collection;
+    f.as = o.as;
+    f.within_seconds = *within / 1'000'000;
+    if (Status s = cases::CheckForwardConfig(f); !s.ok()) return UsageError(s.message());
+    auto store = OpenNodeStore(ResolveDataDir(o.data));
+    if (!store.ok()) return Fail(store.status());
+    if (Status s = CheckOrgsExist(**store, {o.as}, "--as"); !s.ok()) return Fail(s);
+    if (!(*store)->GetCollection(o.collection).ok()) {
+      return Fail(Status::NotFound("unknown collection '" + o.collection + "' (--collection)"));
+    }
+    config->forward = std::move(f);
+  }
+  if (Status s = WriteConfig(o.data, *config); !s.ok()) return Fail(s);
+  if (config->forward.collection.empty()) {
+    std::cout << "routed reports are not forwarded\n";
+  } else {
+    std::cout << "routed reports are forwarded from " << config->forward.as << " in collection "
+              << config->forward.collection << "\n";
+  }
   return kExitOk;
 }
 
@@ -517,7 +567,9 @@ void RegisterIntakeCommands(CLI::App& app, CommandContext& ctx) {
     CLI::App* add = route->add_subcommand("add", "Add a rule (at the end, or --before RULE)");
     AddDataOption(add, &a->data);
     add->add_option("NAME", a->rule.name, "the rule's name")->required();
-    add->add_option("--to", a->rule.to, "org:ORG-ID or peer:PEER-NAME")->required();
+    add->add_option("--to", a->rule.to,
+                    "org:ORG-ID, peer:PEER-NAME or peer:PEER-NAME/identity--UUID")
+        ->required();
     add->add_option("--sector", a->rule.sector, "victim's (else reporter's) sector");
     add->add_option("--country", a->rule.country, "victim's (else reporter's) country");
     add->add_option("--rsit-class", a->rule.rsit_class, "RSIT class (or a synonym)");
@@ -533,6 +585,16 @@ void RegisterIntakeCommands(CLI::App& app, CommandContext& ctx) {
     AddDataOption(def, &d->data);
     def->add_option("TARGET", d->target, "org:ORG-ID, peer:PEER-NAME or handlers")->required();
     def->callback([d, &ctx] { ctx.exit_code = RunRouteDefault(*d); });
+    auto f = std::make_shared<ForwardOptions>();
+    CLI::App* fwd = route->add_subcommand(
+        "forward", "Forward routed reports to their organisation as hotline messages");
+    AddDataOption(fwd, &f->data);
+    fwd->add_option("--collection", f->collection, "the hotline collection (its directory)");
+    fwd->add_option("--as", f->as, "the sending organisation: a handler of the intake");
+    fwd->add_option("--within", f->within, "time each contact has to acknowledge: 30m, 4h")
+        ->capture_default_str();
+    fwd->add_flag("--off", f->off, "stop forwarding (routing is then only recorded)");
+    fwd->callback([f, &ctx] { ctx.exit_code = RunRouteForward(*f); });
   }
   {
     auto o = std::make_shared<SettingsOptions>();

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   entente::cli::RegisterContactCommands(app, ctx);
   entente::cli::RegisterHotlineCommands(app, ctx);
   entente::cli::RegisterIntakeCommands(app, ctx);
+  entente::cli::RegisterEvidenceCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version

@@ -16,6 +16,7 @@ void RegisterNodeCommands(CLI::App& app, CommandContext& ctx) {
   RegisterWarninglistCommands(app, ctx);
   RegisterSeenCommand(app, ctx);
   RegisterCaseCommands(app, ctx);
+  RegisterLogCommands(app, ctx);
 }
 
 }  // namespace entente::cli

@@ -22,5 +22,7 @@ void RegisterSenseCommand(CLI::App& app, CommandContext& ctx);
 void RegisterWarninglistCommands(CLI::App& app, CommandContext& ctx);
 void RegisterSeenCommand(CLI::App& app, CommandContext& ctx);
 void RegisterCaseCommands(CLI::App& app, CommandContext& ctx);
+// `entente log [head|verify]` (src/cli/log_command.cc), issue 16.
+void RegisterLogCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace entente::cli

@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -17,6 +18,7 @@
 
 #include "admission/observable_values.h"
 #include "admission/record.h"
+#include "cli/node_record.h"
 #include "common/env.h"
 #include "policy/access.h"
 
@@ -46,32 +48,6 @@ StoreOpener& TestOpener() {
 }
 bool TestOpenerSet() { return static_cast<bool>(TestOpener()); }
 }  // namespace
-
-std::string RecordPathIn(const std::string& dir) {
-  if (!dir.empty() && dir.back() == '/') return dir + "audit.db";
-  return dir + "/audit.db";
-}
-
-Result<std::shared_ptr<audit::AuditLog>> OpenNodeRecord(const std::string& dir) {
-  static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<audit::AuditLog>> open_logs;
-  std::string path = RecordPathIn(dir);
-  char resolved[PATH_MAX];
-  if (::realpath(dir.c_str(), resolved) != nullptr) path = RecordPathIn(resolved);
-  std::lock_guard<std::mutex> lock(mu);
-  auto it = open_logs.find(path);
-  if (it != open_logs.end()) return it->second;
-  auto opened = audit::AuditLog::Open(path);
-  if (!opened.ok()) {
-    return Status(opened.status().code(),
-                  "cannot open the node's record " + path + ": " + opened.status().message());
-  }
-  // The record names organisations, peers and objects: the owner's alone, as the store.
-  (void)::chmod(path.c_str(), 0600);
-  std::shared_ptr<audit::AuditLog> log = std::move(opened).value();
-  open_logs.emplace(path, log);
-  return log;
-}
 
 Result<std::unique_ptr<store::Store>> OpenNodeStore(const std::string& dir) {
   std::string path = StorePathIn(dir);
@@ -283,6 +259,28 @@ Status CheckOrgsExist(store::Store& store, const std::vector<std::string>& ids,
       return org.status();
     }
   }
+  return Status::Ok();
+}
+
+Result<NodeWithPeers> OpenNodeWithPeers(const std::string& data_flag) {
+  auto store = OpenNodeStore(ResolveDataDir(data_flag));
+  if (!store.ok()) return store.status();
+  auto peers = OpenFederationState(**store);
+  if (!peers.ok()) return peers.status();
+  return NodeWithPeers{std::move(*store), std::move(*peers)};
+}
+
+Status WriteFileAtomically(const std::string& path, std::string_view text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) return Status::IoError("cannot write " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Status::IoError("cannot replace " + path + ": " + ec.message());
   return Status::Ok();
 }
 

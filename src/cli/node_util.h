@@ -32,16 +32,8 @@ std::string ResolveDataDir(const std::string& flag);
 // DIR/entente.db
 std::string StorePathIn(const std::string& dir);
 
-// DIR/audit.db: the node's record (audit/log.h, docs/record.md).
-std::string RecordPathIn(const std::string& dir);
-
-// The node's record in DIR, created on first use (a data folder made before the record
-// existed gets it then). Opened once per process: later calls for the same DIR give the
-// same log, so that one process appends with one frontier.
-Result<std::shared_ptr<audit::AuditLog>> OpenNodeRecord(const std::string& dir);
-
 // Opens the store of an initialised node (io-error if DIR holds none), its writes
-// recorded in the node's record (OpenNodeRecord): a write the record cannot take fails.
+// recorded in the node's record (cli/node_record.h OpenNodeRecord): a write the record cannot take fails.
 Result<std::unique_ptr<store::Store>> OpenNodeStore(const std::string& dir);
 
 // Opens the store file at `path` (creating it when `create`): the SQLite store, or the
@@ -62,6 +54,18 @@ using FederationStateOpener =
     std::function<Result<std::unique_ptr<store::FederationState>>(store::Store& store)>;
 // Tests substitute an in-memory state; pass {} to restore the default. Not thread-safe.
 void SetFederationStateOpenerForTesting(FederationStateOpener opener);
+
+// A node's store and its federation state (kept in the store: declared after it, so
+// destroyed first), opened from the --data flag.
+struct NodeWithPeers {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::FederationState> peers;
+};
+Result<NodeWithPeers> OpenNodeWithPeers(const std::string& data_flag);
+
+// Replaces the file at `path` with `text` in one step: written to PATH.tmp, then renamed
+// over it, so a reader sees the old file or the new one, never half of it.
+Status WriteFileAtomically(const std::string& path, std::string_view text);
 
 // Whom a read acts for: the local operator (neither flag), an organisation (`as`, from
 // --as), or the holder of one of its tokens (`token_id`, from --token: the organisation

@@ -15,7 +15,9 @@
 #include "cli/command.h"
 #include "cli/country.h"
 #include "cli/node_commands.h"
+#include "cli/node_record.h"
 #include "cli/node_util.h"
+#include "cli/peer_witness.h"
 #include "common/timestamp.h"
 #include "federation/egress.h"
 #include "federation/peer.h"
@@ -29,19 +31,6 @@ namespace entente::cli {
 namespace {
 
 namespace fed = entente::federation;
-
-struct Node {
-  std::unique_ptr<store::Store> store;
-  std::unique_ptr<store::FederationState> peers;  // kept in `store`: declared after it
-};
-
-Result<Node> OpenNode(const std::string& data) {
-  auto store = OpenNodeStore(ResolveDataDir(data));
-  if (!store.ok()) return store.status();
-  auto peers = OpenFederationState(**store);
-  if (!peers.ok()) return peers.status();
-  return Node{std::move(*store), std::move(*peers)};
-}
 
 std::string Age(int64_t then_us, int64_t now_us) {
   if (then_us <= 0) return "never";
@@ -75,6 +64,7 @@ struct PeerAddOptions {
   std::string local_org;
   int64_t quota = 10000;
   int64_t hop_limit = policy::kDefaultHopLimit;
+  std::string log_key;
 };
 
 int RunPeerAdd(const PeerAddOptions& o) {
@@ -118,12 +108,13 @@ int RunPeerAdd(const PeerAddOptions& o) {
   p.local_org = o.local_org;
   p.quota = o.quota;
   p.hop_limit = o.hop_limit;
+  if (Status s = CheckLogKey(o.log_key, &p.log_key); !s.ok()) return UsageError(s.message());
   if (Status s = fed::ValidatePeer(p); !s.ok()) return Fail(s);
   // The client checks the URL and pin the same way it will use them.
   if (auto c = taxii::TaxiiClient::Create(fed::ClientOptionsFor(p, {})); !c.ok()) {
     return Fail(c.status());
   }
-  auto node = OpenNode(o.data);
+  auto node = OpenNodeWithPeers(o.data);
   if (!node.ok()) return Fail(node.status());
   for (const auto& link : p.pull) {
     if (auto c = node->store->GetCollection(link.local); !c.ok()) {
@@ -155,7 +146,7 @@ struct PeerListOptions {
 };
 
 int RunPeerList(const PeerListOptions& o) {
-  auto node = OpenNode(o.data);
+  auto node = OpenNodeWithPeers(o.data);
   if (!node.ok()) return Fail(node.status());
   auto peers = node->peers->ListPeers();
   if (!peers.ok()) return Fail(peers.status());
@@ -179,18 +170,25 @@ int RunPeerList(const PeerListOptions& o) {
       j["withheld"] = st->withheld;
       j["refused"] = st->refused;
       j["deleted"] = st->deleted;
+      auto w = WitnessSummaryOf(*node->peers, p.name);
+      if (!w.ok()) return Fail(w.status());
+      j["witness"] = w->text;
+      j["witness_alarms"] = w->alarms;
       std::cout << boost::json::serialize(j) << '\n';
       continue;
     }
+    auto w = WitnessSummaryOf(*node->peers, p.name);
+    if (!w.ok()) return Fail(w.status());
+    const WitnessSummary& witness = *w;
     rows.push_back({p.name, p.api_root_url, p.jurisdiction, std::to_string(p.pull.size()),
                     std::to_string(p.push.size()), Age(st->last_success_us, now),
                     Duration(st->lag_us), std::to_string(st->failures), std::to_string(st->pulled),
                     std::to_string(st->pushed), std::to_string(st->withheld),
-                    std::to_string(st->refused), st->last_error});
+                    std::to_string(st->refused), witness.text, st->last_error});
   }
   if (!o.json) {
     PrintTable({"NAME", "URL", "JURISDICTION", "PULL", "PUSH", "LAST-SYNC", "LAG", "FAILURES",
-                "PULLED", "PUSHED", "WITHHELD", "REFUSED", "LAST-ERROR"},
+                "PULLED", "PUSHED", "WITHHELD", "REFUSED", "WITNESS", "LAST-ERROR"},
                rows);
   }
   std::cout.flush();
@@ -203,14 +201,14 @@ struct PeerNameOptions {
 };
 
 int RunPeerRemove(const PeerNameOptions& o) {
-  auto node = OpenNode(o.data);
+  auto node = OpenNodeWithPeers(o.data);
   if (!node.ok()) return Fail(node.status());
   if (Status s = node->peers->RemovePeer(o.name); !s.ok()) return Fail(s);
   return kExitOk;
 }
 
 int RunPeerSync(const PeerNameOptions& o) {
-  auto node = OpenNode(o.data);
+  auto node = OpenNodeWithPeers(o.data);
   if (!node.ok()) return Fail(node.status());
   auto peer = node->peers->GetPeer(o.name);
   if (!peer.ok()) return Fail(peer.status());
@@ -238,7 +236,7 @@ struct PeerExplainOptions {
 };
 
 int RunPeerExplain(const PeerExplainOptions& o) {
-  auto node = OpenNode(o.data);
+  auto node = OpenNodeWithPeers(o.data);
   if (!node.ok()) return Fail(node.status());
   auto peer = node->peers->GetPeer(o.name);
   if (!peer.ok()) return Fail(peer.status());
@@ -323,7 +321,12 @@ void RegisterPeerCommands(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--hop-limit", add->hop_limit,
                   "relay to the peer only what reached this node in fewer transfers (default " +
                       std::to_string(policy::kDefaultHopLimit) + "; 1 relays nothing)");
+  cmd->add_option("--log-key", add->log_key,
+                  "the public key (64 hex digits) the peer signs its record's heads with, as it "
+                  "published it (else pinned at first sight)");
   cmd->callback([add, &ctx] { ctx.exit_code = RunPeerAdd(*add); });
+
+  RegisterPeerWitnessCommands(peer, ctx);
 
   auto list = std::make_shared<PeerListOptions>();
   cmd = peer->add_subcommand("list", "List peers with last sync, lag, errors and counts");

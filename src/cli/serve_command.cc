@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -16,10 +18,12 @@
 #include "cli/hotline_loop.h"
 #include "cli/listen_address.h"
 #include "cli/node_commands.h"
+#include "cli/node_record.h"
 #include "cli/node_util.h"
 #include "cli/warninglists.h"
 #include "federation/sync.h"
 #include "taxii/server.h"
+#include "web/handler.h"
 
 namespace entente::cli {
 namespace {
@@ -42,6 +46,59 @@ struct ServeOptions {
   size_t envelope_pattern_budget = admission::PatternLimits().envelope_instructions;
   // Seconds between hotline ticks (deliveries, escalations); 0: none (issue 15).
   int64_t hotline_interval = 30;
+  // The dashboard at /ui/ (docs/dashboard.md): how long a session lasts; off with --no-ui.
+  int64_t ui_session_seconds = 8 * 3600;
+  bool no_ui = false;
+  // Seconds between signed heads of the record while it grows (issue 16); and between
+  // witnessings of each peer's record.
+  int64_t head_interval = 300;
+  int64_t witness_interval = 60;
+};
+
+void LogLine(const std::string& line);
+
+// Signs a head of the node's record at start and then every `interval_s` seconds when
+// the record grew since the last head (a head of an unchanged record says nothing new).
+class HeadSigner {
+ public:
+  HeadSigner(audit::AuditLog& log, const audit::NodeKey& key, int64_t interval_s)
+      : log_(log), key_(key), interval_s_(interval_s) {
+    SignIfGrown();
+    if (interval_s_ > 0) thread_ = std::thread([this] { Run(); });
+  }
+  ~HeadSigner() { Stop(); }
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::seconds(interval_s_), [this] { return stopping_; })) {
+      lock.unlock();
+      SignIfGrown();
+      lock.lock();
+    }
+  }
+  void SignIfGrown() {
+    auto latest = log_.LatestHead();
+    if (latest.ok() && *latest && (*latest)->head.tree_size == log_.Size()) return;
+    auto head = log_.SignHead(key_);
+    if (!head.ok()) LogLine("entente: cannot sign the record's head: " + head.status().ToString());
+  }
+
+  audit::AuditLog& log_;
+  const audit::NodeKey& key_;
+  const int64_t interval_s_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
 };
 
 // Descriptors kept for what is not a client connection (the store's files, peers'
@@ -97,6 +154,12 @@ int RunServe(const ServeOptions& o) {
   if (o.hotline_interval < 0 || o.hotline_interval > 86400) {
     return UsageError("invalid hotline interval (--hotline-interval: seconds, 0-86400)");
   }
+  if (o.ui_session_seconds < 1 || o.ui_session_seconds > 30 * 86400) {
+    return UsageError("invalid session length (--ui-session-seconds: 1-2592000)");
+  }
+  if (o.head_interval < 0 || o.witness_interval < 0) {
+    return UsageError("invalid interval (--head-interval, --witness-interval: seconds, >= 0)");
+  }
   if (o.first_request_timeout < 1) {
     return UsageError("invalid first request timeout (--first-request-timeout: seconds, >= 1)");
   }
@@ -108,10 +171,19 @@ int RunServe(const ServeOptions& o) {
   }
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
-  // The node's record (the store already records its writes there): restricted reads
-  // and egress decisions are recorded by the TAXII server and the federation.
+  // The node's record (the store already records its writes there: restricted reads and
+  // egress decisions are recorded by the TAXII server and the federation) and its key
+  // (docs/record.md), made now for a node that predates them.
   auto record = OpenNodeRecord(ResolveDataDir(o.data));
   if (!record.ok()) return Fail(record.status());
+  bool key_created = false;
+  auto node_key = audit::NodeKey::LoadOrCreate(NodeKeyFileIn(ResolveDataDir(o.data)), &key_created);
+  if (!node_key.ok()) return Fail(node_key.status());
+  if (key_created) {
+    LogLine("entente: made the node's record key " + NodeKeyFileIn(ResolveDataDir(o.data)) +
+            " (public key " +
+            audit::BytesHex(node_key->public_key().data(), node_key->public_key().size()) + ")");
+  }
   // The node's warninglists, as `entente warninglist` changes them while the node runs
   // (looked at once a second at most): an indicator POSTed that looks for a listed value
   // is flagged in its status.
@@ -146,6 +218,9 @@ int RunServe(const ServeOptions& o) {
   options.warninglists = [warninglists] { return warninglists->CurrentSet(); };
   // Intake (docs/cases.md): its rules and limits, as `entente intake route` edits them.
   options.intake.config_path = ResolveDataDir(o.data) + "/" + std::string(cases::kIntakeConfigFile);
+  // Heads and proofs beside TAXII (taxii/log_route.h), signed every --head-interval.
+  options.record_key = node_key->public_key();
+  HeadSigner head_signer(**record, *node_key, o.head_interval);
 
   // The federation's state is kept with the node's store (declared after the store:
   // destroyed before it). Opened before the server: a peer that pushes here with a local
@@ -170,6 +245,16 @@ int RunServe(const ServeOptions& o) {
     }
     return std::optional<policy::IngressPeer>();
   };
+
+  // The dashboard, on the same port, reading through the same gate (web/handler.h).
+  std::unique_ptr<web::WebHandler> ui;
+  if (!o.no_ui) {
+    web::WebOptions ui_options;
+    ui_options.session_seconds = o.ui_session_seconds;
+    ui_options.secure_cookies = !o.tls_cert.empty();
+    ui = std::make_unique<web::WebHandler>(**store, federation_state.get(), ui_options);
+    options.ui_handler = [h = ui.get()](const http::Request& req) { return h->Handle(req); };
+  }
 
   // Block the stop signals in every thread (the server's threads inherit this mask) and
   // wait for them here.
@@ -209,18 +294,20 @@ int RunServe(const ServeOptions& o) {
     fed_options.limits.validate = options.validate;
     fed_options.limits.record = *record;
     fed_options.log = LogLine;
+    fed_options.witness_interval_ms = o.witness_interval * 1000;
     auto started =
         federation::Federation::Start(**store, *federation_state, std::move(fed_options));
     if (!started.ok()) return Fail(started.status());
     federation = std::move(*started);
     wake_target->store(federation.get());
   }
-  // The hotline's deliveries and escalations, recorded without anyone watching; what it
-  // stores wakes the push workers like a TAXII POST.
+  // The hotline's deliveries and escalations, recorded without anyone watching, the
+  // scheduled pings (DATA/hotline-pings.json) and the routed intake reports forwarded
+  // (DATA/intake.json); what it stores wakes the push workers like a TAXII POST.
   std::unique_ptr<HotlineLoop> hotline;
   if (o.hotline_interval > 0) {
-    hotline = std::make_unique<HotlineLoop>(**store, SystemClock(), o.hotline_interval, LogLine,
-                                            [wake_target] {
+    hotline = std::make_unique<HotlineLoop>(**store, SystemClock(), o.hotline_interval,
+                                            ResolveDataDir(o.data), LogLine, [wake_target] {
                                               if (auto* f = wake_target->load()) f->Wake();
                                             });
   }
@@ -232,6 +319,8 @@ int RunServe(const ServeOptions& o) {
   if (federation) federation->Stop();
   (*server)->Stop();
   server->reset();
+  ui.reset();
+  head_signer.Stop();
   federation.reset();
   federation_state.reset();
   store->reset();
@@ -279,8 +368,21 @@ void RegisterServeCommand(CLI::App& app, CommandContext& ctx) {
                   "beyond are refused; 0 = no budget")
       ->capture_default_str();
   cmd->add_option("--hotline-interval", o->hotline_interval,
-                  "seconds between hotline ticks: deliveries and due escalations recorded "
-                  "(`entente hotline tick` once); 0 = none")
+                  "seconds between hotline ticks: scheduled pings sent, routed intake reports "
+                  "forwarded, deliveries and due escalations recorded (`entente hotline tick` "
+                  "once); 0 = none")
+      ->capture_default_str();
+  cmd->add_option("--ui-session-seconds", o->ui_session_seconds,
+                  "how long a dashboard session (/ui/) lasts after sign-in")
+      ->capture_default_str();
+  cmd->add_flag("--no-ui", o->no_ui, "serve no dashboard: /ui/ is then a TAXII path (404)");
+  cmd->add_option("--head-interval", o->head_interval,
+                  "seconds between signed heads of the record while it grows (one at start); "
+                  "0 = only at start")
+      ->capture_default_str();
+  cmd->add_option("--witness-interval", o->witness_interval,
+                  "seconds between witnessings of each peer's record (its signed head checked "
+                  "against the one kept); 0 = never")
       ->capture_default_str();
   cmd->callback([o, &ctx] { ctx.exit_code = RunServe(*o); });
 }

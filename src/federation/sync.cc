@@ -2,6 +2,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "federation/witness.h"
+
 namespace entente::federation {
 
 struct Federation::Worker {
@@ -192,6 +194,9 @@ void Federation::RunWorker(Worker* worker) {
   std::unique_ptr<PeerSyncer> syncer;
   std::string last_error;
   int64_t last_recorded_us = 0;
+  int64_t last_witness_us = 0;
+  std::string last_witness_error;
+  std::unique_ptr<taxii::TaxiiClient> witness_client;
   for (;;) {
     const uint64_t wakes_at_start = Wakes();
     Status result;
@@ -213,6 +218,34 @@ void Federation::RunWorker(Worker* worker) {
         now - last_recorded_us >= 5'000'000) {
       RecordRound(peers_, worker->name, result, report, now);
       last_recorded_us = now;
+    }
+    // Witnessing, after a round that reached the peer (a peer that is down is not asked
+    // twice), on a client of its own kept between witnessings.
+    if (options_.witness_interval_ms > 0 && result.ok() &&
+        (last_witness_us == 0 || now - last_witness_us >= options_.witness_interval_ms * 1000)) {
+      last_witness_us = now;
+      Status witnessed = Status::Ok();
+      if (!witness_client) {
+        auto client = MakeClient(*peer, options_);
+        if (client.ok()) {
+          witness_client = std::move(*client);
+        } else {
+          witnessed = client.status();
+        }
+      }
+      if (witness_client) {
+        witnessed = WitnessPeerOnce(peers_, *witness_client, *peer, *options_.clock, options_.log);
+        if (!witnessed.ok()) witness_client.reset();  // a fresh connection next time
+      }
+      // A failure is logged when it changes (a peer without a record, e.g. a plain TAXII
+      // server, is said once).
+      std::string error = witnessed.ok() ? "" : witnessed.ToString();
+      if (error != last_witness_error && options_.log) {
+        options_.log("federation: peer " + worker->name + ": " +
+                     (error.empty() ? std::string("witnessing its record again")
+                                    : "cannot witness its record: " + error));
+      }
+      last_witness_error = std::move(error);
     }
     // A backlog is worked through round after round; a quiet peer is polled.
     int64_t wait_us = report.more ? 0 : int64_t{options_.poll_interval_ms} * 1000;

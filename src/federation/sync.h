@@ -12,6 +12,9 @@
 // jitter, while the other peers' workers go on unaffected. Every wait is measured by the
 // options' Clock, so a test clock drives the loop.
 //
+// Every witness_interval_ms, after a round, the worker also witnesses its peer's record
+// (federation/witness.h); a failed witnessing is logged and does not fail the sync round.
+//
 // Stop() asks every worker to finish its current request and joins them; it is safe to
 // call more than once and from any thread; the destructor calls it. `store` and `state`
 // must outlive the Federation; which backend they are is the caller's choice (cli/).
@@ -51,6 +54,9 @@ struct FederationOptions {
   Random* random = nullptr;  // default SystemRandom()
   // Default: TaxiiClient::Create(ClientOptionsFor(peer, these options)).
   ClientFactory clients;
+  // How often each worker witnesses its peer's record (federation/witness.h): fetch its
+  // signed head, check it extends the one kept; 0: never.
+  int64_t witness_interval_ms = 60'000;
 };
 
 // The client options this node uses for `peer`.

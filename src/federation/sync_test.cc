@@ -343,6 +343,9 @@ class ForeverPendingPeer : public taxii::TaxiiClient {
   Status DeleteObject(const std::string&, const std::string&, const std::string&) override {
     return Status::Ok();
   }
+  Result<boost::json::object> GetNodeJson(const std::string& target) override {
+    return Status::NotFound(target + ": HTTP 404");
+  }
   static taxii::StatusResource Pending() {
     taxii::StatusResource st;
     st.id = "2d086da7-4bdc-4f91-900e-d77486753710";

@@ -60,6 +60,36 @@ struct HeavySlot {
   }
 };
 
+// The waiting side of a deferred response (message.h, Response::deferred): holds the
+// suspended connection's completion handler and hands it the response once, on the
+// handler's own executor (the connection's strand). Destroyed without a response - every
+// copy of the Reply dropped - it hands over `fallback`. Deliver is safe from any thread.
+template <class Handler>
+class DeferredReply {
+ public:
+  DeferredReply(Handler handler, Response fallback)
+      : handler_(std::move(handler)), fallback_(std::move(fallback)) {}
+  DeferredReply(const DeferredReply&) = delete;
+  DeferredReply& operator=(const DeferredReply&) = delete;
+  ~DeferredReply() {
+    if (!delivered_.load()) Deliver(std::move(fallback_));
+  }
+
+  void Deliver(Response res) {
+    if (delivered_.exchange(true)) return;  // a second reply is ignored
+    res.deferred = nullptr;
+    auto executor = asio::get_associated_executor(handler_);
+    asio::post(executor, [h = std::move(handler_), r = std::move(res)]() mutable {
+      std::move(h)(std::move(r));
+    });
+  }
+
+ private:
+  Handler handler_;
+  Response fallback_;
+  std::atomic<bool> delivered_{false};
+};
+
 // What Stop() needs to reach a live connection.
 struct Connection {
   bool busy = false;               // a request is being served (touched on the strand only)
@@ -367,16 +397,22 @@ class ServerImpl final : public Server {
             heavy_pool_->get_executor(),
             [this, &req]() -> asio::awaitable<Response> { co_return CallHandler(req); }, kAwait);
         res = thrown ? PlainError(500, "internal error") : std::move(heavy_res);
-        heavy_slot.Release();
       } else if (parsed_query) {
         res = CallHandler(req);
       }
+      if (res.deferred) {
+        std::string user = std::move(res.log_user);
+        res = co_await AwaitDeferred(std::move(res.deferred));
+        if (res.log_user.empty()) res.log_user = std::move(user);
+      }
+      heavy_slot.Release();
       if (stopping_) keep_alive = false;
       size_t bytes = res.body.size();
       bhttp::response<bhttp::string_body> out;
       out.version(11);
       out.result(static_cast<unsigned>(res.status));
-      for (auto& [k, v] : res.headers) out.set(k, v);
+      for (auto& [k, v] : res.headers)
+        out.insert(k, v);  // each entry a line: Set-Cookie may repeat
       out.body() = std::move(res.body);
       out.keep_alive(keep_alive);
       out.prepare_payload();
@@ -394,6 +430,23 @@ class ServerImpl final : public Server {
     } catch (const std::exception& e) {
       return PlainError(500, "internal error");
     }
+  }
+
+  // Suspends the connection until the deferred response's Reply is called (500 when it
+  // never will be: every copy dropped, or `start` threw).
+  asio::awaitable<Response> AwaitDeferred(std::function<void(Reply)> start) {
+    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>, void(Response)>(
+        [this, &start](auto handler) {
+          using State = DeferredReply<decltype(handler)>;
+          auto state =
+              std::make_shared<State>(std::move(handler), PlainError(500, "internal error"));
+          try {
+            start([state](Response res) { state->Deliver(std::move(res)); });
+          } catch (const std::exception&) {
+            state->Deliver(PlainError(500, "internal error"));
+          }
+        },
+        asio::use_awaitable);
   }
 
   // Admits one more heavy request, or false when max_heavy_in_flight are in.
@@ -424,7 +477,7 @@ class ServerImpl final : public Server {
     bhttp::response<bhttp::string_body> out;
     out.version(11);
     out.result(static_cast<unsigned>(status));
-    for (auto& [k, v] : res.headers) out.set(k, v);
+    for (auto& [k, v] : res.headers) out.insert(k, v);  // each entry a line: Set-Cookie may repeat
     out.body() = std::move(res.body);
     out.keep_alive(false);
     out.prepare_payload();

@@ -412,6 +412,183 @@ TEST(HttpServer, HeavyRequestsBeyondTheCapAreAnswered503WithRetryAfter) {
 // Out of descriptors, accepting fails (EMFILE): the server waits before each next
 // attempt, doubling the wait, reports each failure with its count, and accepts again
 // once descriptors are free.
+// Replies of deferred responses (Response::deferred), kept until the test gives them.
+class HeldReplies {
+ public:
+  Response Defer(const Request& req) {
+    Response res;
+    res.log_user = "org-" + req.path.substr(1);
+    std::string tag = req.path;
+    res.deferred = [this, tag](Reply reply) {
+      std::lock_guard<std::mutex> lock(mu_);
+      held_.emplace_back(tag, std::move(reply));
+    };
+    return res;
+  }
+  // Waits until `n` replies are held (bounded by the test's timeout).
+  void AwaitHeld(size_t n) {
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (held_.size() >= n) return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  std::vector<std::pair<std::string, Reply>> Take() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return std::move(held_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::pair<std::string, Reply>> held_;
+};
+
+Response TextResponse(int status, std::string body) {
+  Response res;
+  res.status = status;
+  res.body = std::move(body);
+  return res;
+}
+
+// A deferred response holds no thread while it waits: one serving thread takes twenty
+// requests whose answers are not given yet, still answers another one, and each waiting
+// client then gets the answer meant for it, whichever thread gives it.
+TEST(HttpServer, DeferredResponsesWaitWithoutAThread) {
+  HeldReplies held;
+  ServerOptions options;
+  options.threads = 1;
+  auto s = Server::Start(options, [&](const Request& req) {
+    return req.path == "/now" ? Echo(req) : held.Defer(req);
+  });
+  ASSERT_TRUE(s.ok());
+  auto server = std::move(s).value();
+  constexpr int kWaiting = 20;
+  std::vector<Result<Response>> got(kWaiting, Status::Internal("not run"));
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kWaiting; ++i) {
+    clients.emplace_back([&, i] {
+      auto c = Client::Connect("127.0.0.1", server->port());
+      if (c.ok()) got[i] = (*c)->Send("POST", "/" + std::to_string(i), {}, "report");
+    });
+  }
+  held.AwaitHeld(kWaiting);
+  auto other = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(other.ok());
+  auto now = (*other)->Send("GET", "/now", {});
+  ASSERT_TRUE(now.ok()) << now.status().ToString();
+  EXPECT_EQ(now->status, 200);
+  std::thread giver([replies = held.Take()]() mutable {
+    for (auto& [tag, reply] : replies) reply(TextResponse(202, "answer to " + tag));
+  });
+  giver.join();
+  for (auto& t : clients) t.join();
+  for (int i = 0; i < kWaiting; ++i) {
+    ASSERT_TRUE(got[i].ok()) << got[i].status().ToString();
+    EXPECT_EQ(got[i]->status, 202);
+    EXPECT_EQ(got[i]->body, "answer to /" + std::to_string(i));
+  }
+}
+
+// A Reply dropped uncalled answers 500 (the client is never left hanging); a second call
+// of a Reply is ignored; the placeholder's log_user reaches the access log.
+TEST(HttpServer, DeferredReplyDroppedIs500AndSecondReplyIgnored) {
+  HeldReplies held;
+  std::mutex log_mu;
+  std::vector<AccessLogEntry> lines;
+  ServerOptions options;
+  options.access_log = [&](const AccessLogEntry& e) {
+    std::lock_guard<std::mutex> lock(log_mu);
+    lines.push_back(e);
+  };
+  auto s = Server::Start(options, [&](const Request& req) { return held.Defer(req); });
+  ASSERT_TRUE(s.ok());
+  auto server = std::move(s).value();
+  auto c = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(c.ok());
+  Result<Response> dropped = Status::Internal("not run");
+  std::thread t([&] { dropped = (*c)->Send("POST", "/a", {}, "x"); });
+  held.AwaitHeld(1);
+  held.Take();  // the only copy of the Reply is destroyed here
+  t.join();
+  ASSERT_TRUE(dropped.ok()) << dropped.status().ToString();
+  EXPECT_EQ(dropped->status, 500);
+
+  Result<Response> twice = Status::Internal("not run");
+  std::thread t2([&] { twice = (*c)->Send("POST", "/b", {}, "x"); });
+  held.AwaitHeld(1);
+  auto replies = held.Take();
+  replies[0].second(TextResponse(201, "first"));
+  replies[0].second(TextResponse(409, "second"));
+  t2.join();
+  ASSERT_TRUE(twice.ok()) << twice.status().ToString();
+  EXPECT_EQ(twice->status, 201);
+  EXPECT_EQ(twice->body, "first");
+  server->Stop();
+  server->Wait();
+  std::lock_guard<std::mutex> lock(log_mu);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].user, "org-a");
+  EXPECT_EQ(lines[1].user, "org-b");
+  EXPECT_EQ(lines[1].status, 201);
+}
+
+// A heavy request answered later keeps its place among those in flight until answered,
+// and Stop() lets it finish.
+TEST(HttpServer, DeferredHeavyRequestCountsInFlightUntilAnswered) {
+  HeldReplies held;
+  ServerOptions options;
+  options.heavy_threads = 1;
+  options.max_heavy_in_flight = 1;
+  options.is_heavy = [](const Request& head) { return head.method == "POST"; };
+  auto s = Server::Start(options, [&](const Request& req) { return held.Defer(req); });
+  ASSERT_TRUE(s.ok());
+  auto server = std::move(s).value();
+  auto first = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(first.ok());
+  Result<Response> answered = Status::Internal("not run");
+  std::thread t([&] { answered = (*first)->Send("POST", "/1", {}, "x"); });
+  held.AwaitHeld(1);
+  auto second = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(second.ok());
+  auto refused = (*second)->Send("POST", "/2", {}, "x");
+  ASSERT_TRUE(refused.ok()) << refused.status().ToString();
+  EXPECT_EQ(refused->status, 503);
+  server->Stop();
+  auto replies = held.Take();
+  ASSERT_EQ(replies.size(), 1u);
+  replies[0].second(TextResponse(202, "late"));
+  t.join();
+  server->Wait();
+  ASSERT_TRUE(answered.ok()) << answered.status().ToString();
+  EXPECT_EQ(answered->status, 202);
+  EXPECT_EQ(answered->body, "late");
+}
+
+// Each header entry of a response is its own header line: two cookies set at once both
+// arrive (RFC 6265 section 3: one Set-Cookie header per cookie).
+TEST(HttpServer, RepeatedResponseHeadersAreAllSent) {
+  auto s = Server::Start({}, [](const Request&) {
+    Response res;
+    res.headers.emplace_back("Set-Cookie", "a=1; Path=/");
+    res.headers.emplace_back("Set-Cookie", "b=2; Path=/");
+    res.body = "ok";
+    return res;
+  });
+  ASSERT_TRUE(s.ok());
+  auto server = std::move(s).value();
+  auto c = Client::Connect("127.0.0.1", server->port());
+  ASSERT_TRUE(c.ok());
+  auto got = (*c)->Send("GET", "/", {});
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  std::vector<std::string> cookies;
+  for (const auto& [k, v] : got->headers) {
+    if (EqualsIgnoreCase(k, "Set-Cookie")) cookies.push_back(v);
+  }
+  EXPECT_EQ(cookies, (std::vector<std::string>{"a=1; Path=/", "b=2; Path=/"}));
+}
+
 TEST(HttpServer, AcceptFailuresBackOffAndRecover) {
   LogLines log;
   ServerOptions options;

@@ -29,5 +29,7 @@ Result<std::string> DeterministicScoId(const boost::json::object& sco);
 // UTF-16 order except between U+E000..U+FFFF and supplementary characters; non-integer
 // numbers use the shortest round-trip form.
 std::string CanonicalJson(const boost::json::value& value);
+// The same form of `object`, appended to *out.
+void AppendCanonicalJson(const boost::json::object& object, std::string* out);
 
 }  // namespace entente::stix

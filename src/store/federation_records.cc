@@ -73,22 +73,24 @@ bool ParseRuleText(std::string_view text, policy::SovereigntyRule* out) {
 json::object PeerToJson(const Peer& peer) {
   json::array rules;
   for (const auto& r : peer.rules) rules.emplace_back(FormatRule(r));
-  return json::object{{"name", peer.name},
-                      {"api_root_url", peer.api_root_url},
-                      {"pull", Links(peer.pull)},
-                      {"push", Links(peer.push)},
-                      {"token", peer.token},
-                      {"username", peer.username},
-                      {"jurisdiction", peer.jurisdiction},
-                      {"communities", Strings(peer.communities)},
-                      {"recipients", Strings(peer.recipients)},
-                      {"rules", std::move(rules)},
-                      {"hash_key", peer.hash_key},
-                      {"pin_sha256", peer.pin_sha256},
-                      {"pin_pem", peer.pin_pem},
-                      {"local_org", peer.local_org},
-                      {"quota", peer.quota},
-                      {"hop_limit", peer.hop_limit}};
+  json::object o{{"name", peer.name},
+                 {"api_root_url", peer.api_root_url},
+                 {"pull", Links(peer.pull)},
+                 {"push", Links(peer.push)},
+                 {"token", peer.token},
+                 {"username", peer.username},
+                 {"jurisdiction", peer.jurisdiction},
+                 {"communities", Strings(peer.communities)},
+                 {"recipients", Strings(peer.recipients)},
+                 {"rules", std::move(rules)},
+                 {"hash_key", peer.hash_key},
+                 {"pin_sha256", peer.pin_sha256},
+                 {"pin_pem", peer.pin_pem},
+                 {"local_org", peer.local_org},
+                 {"quota", peer.quota},
+                 {"hop_limit", peer.hop_limit}};
+  if (!peer.log_key.empty()) o["log_key"] = peer.log_key;
+  return o;
 }
 
 Result<Peer> PeerFromJson(const json::object& o) {
@@ -112,6 +114,7 @@ Result<Peer> PeerFromJson(const json::object& o) {
   }
   p.hash_key = GetString(o, "hash_key");
   p.pin_sha256 = GetString(o, "pin_sha256");
+  p.log_key = GetString(o, "log_key");
   p.pin_pem = GetString(o, "pin_pem");
   p.local_org = GetString(o, "local_org");
   if (const json::value* q = o.if_contains("quota"); q && q->is_int64()) p.quota = q->get_int64();

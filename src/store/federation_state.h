@@ -58,6 +58,9 @@ struct Peer {
   // Objects that reached this node after this many transfers (or more) are not pushed
   // to the peer (policy::PeerProfile::hop_limit).
   int64_t hop_limit = policy::kDefaultHopLimit;
+  // The public key (64 lower-case hex digits, Ed25519) the peer signs its record's heads
+  // with (federation/witness.h): configured, or empty until pinned at first sight.
+  std::string log_key;
 };
 
 enum class SyncDirection { kPull, kPush };
@@ -82,6 +85,25 @@ struct PushedVersion {
   std::string id;
   std::string version;
   std::string remote_id;  // the id it has on the peer when sovereignty changed it; else ""
+};
+
+// A signed head of a peer's record this node fetched and checked (federation/witness.h),
+// kept as evidence: its text form (audit/head.h FormatSignedHead), its tree size and the
+// public key (64 hex digits) it verified with.
+struct WitnessedHead {
+  int64_t seen_us = 0;
+  uint64_t tree_size = 0;
+  std::string head;
+  std::string public_key;
+};
+
+// What a witnessing node saw that cannot be honest: two heads of a peer inconsistent
+// with each other, a head that does not extend the one kept before, a changed key.
+// `evidence`: the heads involved (JSON), so that anyone can check the claim.
+struct WitnessAlarm {
+  int64_t time_us = 0;
+  std::string message;
+  std::string evidence;
 };
 
 struct PeerStatus {
@@ -134,6 +156,15 @@ class FederationState {
 
   virtual Result<PeerStatus> GetStatus(std::string_view peer) = 0;  // zeroes when none yet
   virtual Status PutStatus(std::string_view peer, const PeerStatus& status) = 0;
+
+  // Witnessing (federation/witness.h). Heads are kept in the order given; WitnessedHeads
+  // returns the last `limit` of them when `newest`, else the first `limit` (0: all),
+  // oldest first either way. Alarms: oldest first. RemovePeer forgets both.
+  virtual Status KeepWitnessedHead(std::string_view peer, const WitnessedHead& head) = 0;
+  virtual Result<std::vector<WitnessedHead>> WitnessedHeads(std::string_view peer, bool newest,
+                                                            size_t limit) = 0;
+  virtual Status RaiseWitnessAlarm(std::string_view peer, const WitnessAlarm& alarm) = 0;
+  virtual Result<std::vector<WitnessAlarm>> WitnessAlarms(std::string_view peer) = 0;
 };
 
 // The federation state in the file of `store`, which must come from OpenSqliteStore

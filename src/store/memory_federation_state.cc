@@ -39,6 +39,8 @@ Status MemoryFederationState::RemovePeer(std::string_view name) {
   std::erase_if(pushed_, [&](const auto& kv) { return std::get<0>(kv.first) == name; });
   auto st = status_.find(name);
   if (st != status_.end()) status_.erase(st);
+  if (auto h = heads_.find(name); h != heads_.end()) heads_.erase(h);
+  if (auto a = alarms_.find(name); a != alarms_.end()) alarms_.erase(a);
   return Status::Ok();
 }
 
@@ -100,6 +102,37 @@ Status MemoryFederationState::PutStatus(std::string_view peer, const PeerStatus&
   std::lock_guard<std::mutex> lock(mu_);
   status_[std::string(peer)] = status;
   return Status::Ok();
+}
+
+Status MemoryFederationState::KeepWitnessedHead(std::string_view peer, const WitnessedHead& head) {
+  std::lock_guard<std::mutex> lock(mu_);
+  heads_[std::string(peer)].push_back(head);
+  return Status::Ok();
+}
+
+Result<std::vector<WitnessedHead>> MemoryFederationState::WitnessedHeads(std::string_view peer,
+                                                                         bool newest,
+                                                                         size_t limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = heads_.find(peer);
+  if (it == heads_.end()) return std::vector<WitnessedHead>();
+  const auto& all = it->second;
+  if (limit == 0 || limit >= all.size()) return all;
+  return newest ? std::vector<WitnessedHead>(all.end() - limit, all.end())
+                : std::vector<WitnessedHead>(all.begin(), all.begin() + limit);
+}
+
+Status MemoryFederationState::RaiseWitnessAlarm(std::string_view peer, const WitnessAlarm& alarm) {
+  std::lock_guard<std::mutex> lock(mu_);
+  alarms_[std::string(peer)].push_back(alarm);
+  return Status::Ok();
+}
+
+Result<std::vector<WitnessAlarm>> MemoryFederationState::WitnessAlarms(std::string_view peer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = alarms_.find(peer);
+  if (it == alarms_.end()) return std::vector<WitnessAlarm>();
+  return it->second;
 }
 
 }  // namespace entente::store

@@ -36,6 +36,11 @@ class MemoryFederationState final : public FederationState {
                          const std::vector<std::pair<std::string, std::string>>& deleted) override;
   Result<PeerStatus> GetStatus(std::string_view peer) override;
   Status PutStatus(std::string_view peer, const PeerStatus& status) override;
+  Status KeepWitnessedHead(std::string_view peer, const WitnessedHead& head) override;
+  Result<std::vector<WitnessedHead>> WitnessedHeads(std::string_view peer, bool newest,
+                                                    size_t limit) override;
+  Status RaiseWitnessAlarm(std::string_view peer, const WitnessAlarm& alarm) override;
+  Result<std::vector<WitnessAlarm>> WitnessAlarms(std::string_view peer) override;
 
  private:
   // (peer, direction, remote, local)
@@ -48,6 +53,8 @@ class MemoryFederationState final : public FederationState {
   std::map<LinkKey, Checkpoint> checkpoints_;
   std::map<PushedKey, std::string> pushed_;
   std::map<std::string, PeerStatus, std::less<>> status_;
+  std::map<std::string, std::vector<WitnessedHead>, std::less<>> heads_;
+  std::map<std::string, std::vector<WitnessAlarm>, std::less<>> alarms_;
 };
 
 }  // namespace entente::store

@@ -60,6 +60,23 @@ CREATE TABLE IF NOT EXISTS fed_status (
   refused INTEGER NOT NULL DEFAULT 0,
   failures INTEGER NOT NULL DEFAULT 0
 );
+-- Witnessing (federation/witness.h): peers' signed heads kept, and alarms raised.
+CREATE TABLE IF NOT EXISTS fed_witnessed_heads (
+  seq INTEGER PRIMARY KEY,
+  peer TEXT NOT NULL,
+  seen_us INTEGER NOT NULL,
+  tree_size INTEGER NOT NULL,
+  head TEXT NOT NULL,
+  public_key TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS fed_witnessed_heads_peer ON fed_witnessed_heads(peer, seq);
+CREATE TABLE IF NOT EXISTS fed_witness_alarms (
+  seq INTEGER PRIMARY KEY,
+  peer TEXT NOT NULL,
+  time_us INTEGER NOT NULL,
+  message TEXT NOT NULL,
+  evidence TEXT NOT NULL
+);
 )sql";
 
 const char* DirName(SyncDirection d) { return d == SyncDirection::kPull ? "pull" : "push"; }
@@ -107,6 +124,11 @@ class SqliteFederationState final : public FederationState {
                          const std::vector<std::pair<std::string, std::string>>& deleted) override;
   Result<PeerStatus> GetStatus(std::string_view peer) override;
   Status PutStatus(std::string_view peer, const PeerStatus& status) override;
+  Status KeepWitnessedHead(std::string_view peer, const WitnessedHead& head) override;
+  Result<std::vector<WitnessedHead>> WitnessedHeads(std::string_view peer, bool newest,
+                                                    size_t limit) override;
+  Status RaiseWitnessAlarm(std::string_view peer, const WitnessAlarm& alarm) override;
+  Result<std::vector<WitnessAlarm>> WitnessAlarms(std::string_view peer) override;
 
  private:
   static Status PutCheckpointIn(Connection& c, std::string_view peer, SyncDirection dir,
@@ -243,6 +265,8 @@ Status SqliteFederationState::RemovePeer(std::string_view name) {
     }
     for (const char* sql :
          {"DELETE FROM fed_checkpoints WHERE peer = ?1", "DELETE FROM fed_status WHERE peer = ?1",
+          "DELETE FROM fed_witnessed_heads WHERE peer = ?1",
+          "DELETE FROM fed_witness_alarms WHERE peer = ?1",
           "DELETE FROM fed_pushed WHERE link IN (SELECT seq FROM fed_links WHERE peer = ?1)",
           "DELETE FROM fed_links WHERE peer = ?1"}) {
       auto st = c.Prepare(sql);
@@ -448,6 +472,74 @@ Status SqliteFederationState::PutStatus(std::string_view peer, const PeerStatus&
     st->Bind(11, s.deleted);
     return st->Exec("put peer status");
   });
+}
+
+Status SqliteFederationState::KeepWitnessedHead(std::string_view peer, const WitnessedHead& h) {
+  return store_.InWriteTransaction("keep a witnessed head", [&](Connection& c) -> Status {
+    auto st = c.Prepare(
+        "INSERT INTO fed_witnessed_heads(peer, seen_us, tree_size, head, public_key) "
+        "VALUES(?1, ?2, ?3, ?4, ?5)");
+    if (!st.ok()) return st.status();
+    st->Bind(1, peer);
+    st->Bind(2, h.seen_us);
+    st->Bind(3, static_cast<int64_t>(h.tree_size));
+    st->Bind(4, h.head);
+    st->Bind(5, h.public_key);
+    return st->Exec("keep a witnessed head");
+  });
+}
+
+Result<std::vector<WitnessedHead>> SqliteFederationState::WitnessedHeads(std::string_view peer,
+                                                                         bool newest,
+                                                                         size_t limit) {
+  auto r = store_.BorrowReader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->Prepare(
+      newest ? "SELECT seen_us, tree_size, head, public_key FROM (SELECT * FROM "
+               "fed_witnessed_heads WHERE peer = ?1 ORDER BY seq DESC LIMIT ?2) ORDER BY seq"
+             : "SELECT seen_us, tree_size, head, public_key FROM fed_witnessed_heads WHERE "
+               "peer = ?1 ORDER BY seq LIMIT ?2");
+  if (!st.ok()) return st.status();
+  st->Bind(1, peer);
+  st->Bind(2, limit == 0 ? int64_t{-1} : static_cast<int64_t>(limit));
+  std::vector<WitnessedHead> out;
+  for (;;) {
+    auto row = StepRow(*st, **r, "read witnessed heads");
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back({st->Int(0), static_cast<uint64_t>(st->Int(1)), st->String(2), st->String(3)});
+  }
+  return out;
+}
+
+Status SqliteFederationState::RaiseWitnessAlarm(std::string_view peer, const WitnessAlarm& a) {
+  return store_.InWriteTransaction("raise a witness alarm", [&](Connection& c) -> Status {
+    auto st = c.Prepare(
+        "INSERT INTO fed_witness_alarms(peer, time_us, message, evidence) VALUES(?1, ?2, ?3, ?4)");
+    if (!st.ok()) return st.status();
+    st->Bind(1, peer);
+    st->Bind(2, a.time_us);
+    st->Bind(3, a.message);
+    st->Bind(4, a.evidence);
+    return st->Exec("raise a witness alarm");
+  });
+}
+
+Result<std::vector<WitnessAlarm>> SqliteFederationState::WitnessAlarms(std::string_view peer) {
+  auto r = store_.BorrowReader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->Prepare(
+      "SELECT time_us, message, evidence FROM fed_witness_alarms WHERE peer = ?1 ORDER BY seq");
+  if (!st.ok()) return st.status();
+  st->Bind(1, peer);
+  std::vector<WitnessAlarm> out;
+  for (;;) {
+    auto row = StepRow(*st, **r, "read witness alarms");
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back({st->Int(0), st->String(1), st->String(2)});
+  }
+  return out;
 }
 
 Result<std::unique_ptr<FederationState>> OpenSqliteFederationState(Store& store) {

@@ -142,6 +142,36 @@ TEST_F(SqliteFederationTest, StatusRoundTripAndSurvivesReopen) {
   EXPECT_EQ(state_->GetStatus("none")->pulled, 0);
 }
 
+TEST_F(SqliteFederationTest, WitnessedHeadsAndAlarmsSurviveReopenAndGoWithThePeer) {
+  Peer p = MakePeer("a");
+  p.log_key = std::string(64, 'e');
+  ASSERT_TRUE(state_->AddPeer(p).ok());
+  for (uint64_t n : {3u, 7u, 12u}) {
+    ASSERT_TRUE(state_
+                    ->KeepWitnessedHead(
+                        "a", {int64_t(n), n, "head-" + std::to_string(n), std::string(64, 'f')})
+                    .ok());
+  }
+  ASSERT_TRUE(state_->RaiseWitnessAlarm("a", {5, "peer a: forked", "{}"}).ok());
+  ASSERT_NO_FATAL_FAILURE(Open());
+  EXPECT_EQ(state_->GetPeer("a").value().log_key, std::string(64, 'e'));
+  auto first = state_->WitnessedHeads("a", false, 1).value();
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].head, "head-3");
+  auto last2 = state_->WitnessedHeads("a", true, 2).value();
+  ASSERT_EQ(last2.size(), 2u);
+  EXPECT_EQ(last2[0].tree_size, 7u);  // oldest first
+  EXPECT_EQ(last2[1].tree_size, 12u);
+  EXPECT_EQ(state_->WitnessedHeads("a", false, 0).value().size(), 3u);
+  auto alarms = state_->WitnessAlarms("a").value();
+  ASSERT_EQ(alarms.size(), 1u);
+  EXPECT_EQ(alarms[0].message, "peer a: forked");
+  EXPECT_TRUE(state_->WitnessedHeads("b", true, 1).value().empty());
+  ASSERT_TRUE(state_->RemovePeer("a").ok());
+  EXPECT_TRUE(state_->WitnessedHeads("a", false, 0).value().empty());
+  EXPECT_TRUE(state_->WitnessAlarms("a").value().empty());
+}
+
 TEST_F(SqliteFederationTest, PushedVersionsAreRememberedPerLinkUntilDeleted) {
   CollectionLink link{kCol1, "22222222-2222-4222-8222-222222222222"};
   CollectionLink other{kCol1, "33333333-3333-4333-8333-333333333333"};

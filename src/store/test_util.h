@@ -1,8 +1,8 @@
 // Helpers for the store's tests (and the in-memory store's contract tests in
-// taxii/testing/): a settable clock, a temporary folder removed at the end, and a builder
-// of minimal object versions. Header-only; used by tests, never by the library.
-// ManualClock is safe for concurrent use; TempDir and the returned NewObject values are
-// owned by the caller and are not.
+// taxii/testing/): a settable clock, a temporary folder removed at the end, a builder
+// of minimal object versions, and a count of an object's stored versions. Header-only; used by
+// tests, never by the library. ManualClock is safe for concurrent use; TempDir and the returned
+// NewObject values are owned by the caller and are not.
 #pragma once
 
 #include <unistd.h>
@@ -51,6 +51,22 @@ inline NewObject MakeObject(const std::string& id, const std::string& version, i
   o.json = R"({"type":")" + type + R"(","id":")" + id + R"(","modified":")" + version + R"("})";
   o.labels.owner_org = "org-a";
   return o;
+}
+
+// How many versions of `id` the collection holds, whoever may see them; -1 when the scan
+// fails.
+inline int CountVersions(Store& store, const std::string& collection_id, const std::string& id) {
+  ObjectQuery q;
+  q.collection_id = collection_id;
+  q.ids = {id};
+  q.match_last = false;
+  q.match_all = true;
+  int n = 0;
+  Status s = store.ScanObjects(q, [&](const ObjectRow&) {
+    ++n;
+    return ScanAction::kContinue;
+  });
+  return s.ok() ? n : -1;
 }
 
 }  // namespace entente::store::testing

@@ -185,6 +185,21 @@ class ClientImpl final : public TaxiiClient {
     return ParseStatusResource(*v);
   }
 
+  Result<json::object> GetNodeJson(const std::string& target) override {
+    http::ClientRequest req;
+    req.method = "GET";
+    req.target = target;
+    req.headers.emplace_back("Accept", "application/json");
+    req.what = target;
+    auto res = http_->Send(req);
+    if (!res.ok()) return res.status();
+    ENTENTE_RETURN_IF_ERROR(StatusOfResponse(*res, req.what));
+    auto v = ParseBody(*res, target);
+    if (!v.ok()) return v.status();
+    if (!v->is_object()) return Status::InvalidArgument(target + ": not a JSON object");
+    return std::move(v->get_object());
+  }
+
  private:
   // One request with the TAXII media types; a response other than 2xx is an error.
   Result<http::Response> Do(std::string method, std::string target, std::string body,

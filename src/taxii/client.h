@@ -93,6 +93,10 @@ class TaxiiClient {
   // holds no such version (already deleted, or never received).
   virtual Status DeleteObject(const std::string& collection_id, const std::string& object_id,
                               const std::string& version) = 0;
+  // GET `target` (an absolute path with its query, e.g. "/x-entente/log/head") on the
+  // same server, for entente's own JSON routes beside TAXII (taxii/log_route.h): the
+  // response's JSON object; not-found on 404 (a server that has no such route).
+  virtual Result<boost::json::object> GetNodeJson(const std::string& target) = 0;
 };
 
 }  // namespace entente::taxii

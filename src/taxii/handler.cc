@@ -13,9 +13,11 @@
 #include "policy/granular.h"
 #include "stix/stix.h"
 #include "store/seen.h"
+#include "store/token_holder.h"
 #include "store/write_observer.h"
 #include "taxii/filters.h"
 #include "taxii/intake_route.h"
+#include "taxii/log_route.h"
 #include "taxii/pages.h"
 #include "taxii/provenance.h"
 #include "taxii/responses.h"
@@ -71,6 +73,11 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   return parts;
 }
 
+// {root}/x-entente/intake/...
+bool IsIntakePath(const std::vector<std::string_view>& parts) {
+  return parts.size() >= 3 && parts[1] == "x-entente" && parts[2] == "intake";
+}
+
 std::string RootUrl(std::string_view name) { return "/" + std::string(name) + "/"; }
 
 // The version a manifest or versions page shows: the object's modified (else created)
@@ -88,13 +95,15 @@ TaxiiHandler::TaxiiHandler(store::Store& store, const ServerOptions& options, In
                            cases::IntakeDesk* intake)
     : store_(store), options_(options), ingestor_(ingestor), intake_(intake) {}
 
+bool TaxiiHandler::IsIntake(const http::Request& head) {
+  return IsIntakePath(SplitPath(head.path));
+}
+
 uint64_t TaxiiHandler::BodyLimit(const http::Request& head) {
   if (head.method != "POST") return kSmallBodyLimit;
   auto parts = SplitPath(head.path);
+  if (IsIntakePath(parts)) return cases::kMaxReportBytes;
   if (parts.empty()) return kSmallBodyLimit;
-  if (parts.size() >= 3 && parts[1] == "x-entente" && parts[2] == "intake") {
-    return cases::kMaxReportBytes;
-  }
   auto root = FindRoot(parts[0]);
   if (!root.ok() || root->max_content_length <= 0) return kSmallBodyLimit;
   return static_cast<uint64_t>(root->max_content_length);
@@ -105,26 +114,22 @@ Result<TaxiiHandler::Caller> TaxiiHandler::Authenticate(const http::Request& req
   if (!header) return Status::Unauthenticated("a token is required (Authorization: missing)");
   auto secret = http::ExtractToken(*header);
   if (!secret.ok()) return secret.status();
-  auto token = store_.FindTokenByHash(Sha256Hex(*secret));
-  if (!token.ok()) {
-    if (token.status().code() == StatusCode::kNotFound) {
-      return Status::Unauthenticated("unknown or revoked token (Authorization: token)");
+  auto holder = store::FindTokenHolder(store_, Sha256Hex(*secret));
+  if (!holder.ok()) {
+    if (holder.status().code() == StatusCode::kNotFound) {
+      return Status::Unauthenticated(holder.status().message() + " (Authorization: token)");
     }
-    return token.status();
+    return holder.status();
   }
-  auto org = store_.GetOrganisation(token->org_id);
-  if (!org.ok()) {
-    if (org.status().code() == StatusCode::kNotFound) {
-      return Status::Unauthenticated("the token's organisation no longer exists");
-    }
-    return org.status();
-  }
+  store::Organisation& org = holder->org;
   Caller c;
-  c.org_id = org->id;
-  c.token_id = token->token_id;
-  c.admin = org->admin;
-  c.requester =
-      policy::RequesterFor(store::OrgFactsOf(std::move(*org)), std::move(token->individual_id));
+  c.org_id = org.id;
+  c.token_id = holder->token.token_id;
+  c.admin = org.admin;
+  c.sector = org.sector;
+  c.country = org.country;
+  c.requester = policy::RequesterFor(store::OrgFactsOf(std::move(org)),
+                                     std::move(holder->token.individual_id));
   return c;
 }
 
@@ -163,23 +168,32 @@ http::Response TaxiiHandler::Handle(const http::Request& req) {
   // The writes this request makes (deletions, changes) are recorded as the caller's.
   store::ActingFor acting(caller->org_id);
   http::Response res = [&]() -> http::Response {
+    const auto parts = SplitPath(req.path);
+    // The record (taxii/log_route.h) speaks plain JSON to peers and verifiers.
+    if (parts.size() >= 2 && parts[0] == "x-entente" && parts[1] == "log") {
+      if (options_.record == nullptr) return NotFound();
+      return HandleLogRoute(*options_.record, options_.record_key, req,
+                            std::span<const std::string_view>(parts).subspan(2),
+                            [&](const audit::Entry& e) { return EntryReadable(*caller, e); });
+    }
     // Intake (taxii/intake_route.h) speaks plain JSON to reporters' tools.
-    if (auto parts = SplitPath(req.path);
-        parts.size() >= 3 && parts[1] == "x-entente" && parts[2] == "intake") {
+    if (IsIntakePath(parts)) {
       auto root = FindRoot(parts[0]);
       if (intake_ == nullptr || !root.ok()) {
         return root.ok() || root.status().code() == StatusCode::kNotFound
                    ? NotFound()
                    : TaxiiErrorFromStatus(root.status());
       }
-      return HandleIntake(*intake_, store_, req, {caller->org_id, caller->requester}, *root,
+      const IntakeCaller intake_caller{
+          caller->requester,
+          {caller->org_id, caller->requester.identity_id, caller->sector, caller->country}};
+      return HandleIntake(*intake_, req, intake_caller, *root,
                           std::span<const std::string_view>(parts).subspan(3));
     }
     if (!AcceptsTaxii(req.Header("Accept"))) {
       return TaxiiError(406, "Not Acceptable",
                         "this server answers with " + std::string(kTaxiiMediaType));
     }
-    auto parts = SplitPath(req.path);
     const std::string& m = req.method;
     if (parts.size() == 1 && parts[0] == "taxii2") {
       if (m != "GET") return MethodNotAllowed("GET");
@@ -322,6 +336,57 @@ Result<bool> TaxiiHandler::OwnerOverride(const http::Request& req, const Caller&
                                     ": only an administrator organisation may override ownership");
   }
   return true;
+}
+
+Result<bool> TaxiiHandler::EntryReadable(const Caller& caller, const audit::Entry& entry) {
+  if (caller.admin) return true;
+  // A receipt: the entry of an object version the caller itself submitted (or deleted),
+  // while it may still read a version of it. Who else submitted what is not told: an
+  // object may hide its creator, and the record would give it away.
+  std::string object_id, version, collection_id;
+  if (const auto* stored = std::get_if<audit::ObjectStored>(&entry.body)) {
+    if (stored->submitter != caller.org_id) return false;
+    object_id = stored->object_id;
+    version = stored->version;
+    collection_id = stored->collection;
+  } else if (const auto* batch = std::get_if<audit::ObjectsStored>(&entry.body)) {
+    // A batch the caller submitted: it names the collection, how many versions and the
+    // root of their items (no id), readable while the caller may read the collection.
+    if (batch->submitter != caller.org_id || batch->channel == audit::Channel::kPeer) {
+      return false;
+    }
+    auto c = store_.GetCollection(batch->collection);
+    if (!c.ok()) {
+      return c.status().code() == StatusCode::kNotFound ? Result<bool>(false) : c.status();
+    }
+    return policy::AccessToCollection(caller.requester, c->readers, c->writers).can_read;
+  } else if (const auto* deleted = std::get_if<audit::Deletion>(&entry.body)) {
+    // A deleted version is gone: its entry is readable while another version the caller
+    // may read remains (it already knows the object).
+    if (deleted->by != caller.org_id) return false;
+    object_id = deleted->object_id;
+    collection_id = deleted->collection;
+  } else {
+    return false;
+  }
+  auto c = store_.GetCollection(collection_id);
+  if (!c.ok()) return c.status().code() == StatusCode::kNotFound ? Result<bool>(false) : c.status();
+  if (!policy::AccessToCollection(caller.requester, c->readers, c->writers).can_read) return false;
+  store::ObjectQuery q;
+  q.collection_id = collection_id;
+  q.ids.push_back(object_id);
+  q.match_all = true;
+  bool readable = false;
+  Status s = store_.ScanObjects(q, [&](const store::ObjectRow& row) {
+    if ((version.empty() || row.version == version) &&
+        policy::MayRead(caller.requester, row.labels)) {
+      readable = true;
+      return store::ScanAction::kStop;
+    }
+    return store::ScanAction::kContinue;
+  });
+  if (!s.ok()) return s;
+  return readable;
 }
 
 Result<bool> TaxiiHandler::ObjectVisible(const Caller& caller, const std::string& collection_id,

@@ -5,7 +5,8 @@
 // .../objects/{object-id}/versions/, .../manifest/, /{root}/status/{status-id}/, and
 // entente's own /{root}/x-entente/seen/ (docs/sightings.md) and /{root}/x-entente/intake/
 // (taxii/intake_route.h, docs/cases.md; answered with application/json whatever Accept
-// says, 404 when the server runs no intake desk).
+// says, 404 when the server runs no intake desk), and the record's heads and proofs under
+// /x-entente/log/ (taxii/log_route.h; who may read an entry's text is said there).
 //
 // Every request is authenticated from its token (401 otherwise). A collection the
 // requester may neither read nor write is answered 404, like one that does not exist;
@@ -45,6 +46,10 @@ class TaxiiHandler {
                cases::IntakeDesk* intake = nullptr);
 
   http::Response Handle(const http::Request& req);
+  // Whether the request (from its head) is for the intake route, {root}/x-entente/intake/...
+  // Its POSTs answer once their batch is committed, through a deferred response
+  // (http::Response::deferred), so they need no write thread.
+  static bool IsIntake(const http::Request& head);
   // The body limit for a request, from its head: the API root's max_content_length for
   // a POST to objects, a small limit otherwise.
   uint64_t BodyLimit(const http::Request& head);
@@ -54,7 +59,9 @@ class TaxiiHandler {
     std::string org_id;
     std::string token_id;  // the token's public id (never its secret)
     policy::Requester requester;
-    bool admin = false;  // its organisation administers the node
+    bool admin = false;   // its organisation administers the node
+    std::string sector;   // its organisation's, for intake routing
+    std::string country;  // ISO 3166-1 alpha-2
   };
   struct Access {
     store::Collection collection;
@@ -89,6 +96,11 @@ class TaxiiHandler {
   // (X-Entente-Override: owner): false without the header; 403 for a caller that is not
   // an administrator, 400 for another value.
   Result<bool> OwnerOverride(const http::Request& req, const Caller& caller);
+  // Whether the caller may read a record entry's text (taxii/log_route.h): an
+  // administrator always; else only an object-stored or deletion entry the caller's own
+  // organisation submitted or made, of an object version (in its collection) it may read,
+  // or an objects-stored batch it submitted to a collection it may read.
+  Result<bool> EntryReadable(const Caller& caller, const audit::Entry& entry);
   // True when at least one version of `object_id` is visible to the caller.
   Result<bool> ObjectVisible(const Caller& caller, const std::string& collection_id,
                              std::string_view object_id);

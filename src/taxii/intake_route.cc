@@ -36,11 +36,31 @@ std::string Number(double v) {
   return std::to_string(v);
 }
 
-http::Response Submit(cases::IntakeDesk& desk, store::Store& store, const http::Request& req,
-                      const IntakeCaller& caller, const store::ApiRoot& root) {
-  auto org = store.GetOrganisation(caller.org_id);
-  if (!org.ok()) return TaxiiErrorFromStatus(org.status());
-  const cases::ReporterFacts reporter{org->id, org->identity_id, org->sector, org->country};
+// The answer to a submitted report: 202 (200 for a replay) with the ticket, or the error.
+http::Response AckResponse(cases::IntakeDesk& desk, const std::string& api_root,
+                           const Result<cases::Ack>& ack) {
+  if (!ack.ok()) {
+    if (ack.status().code() == StatusCode::kInvalidArgument) {
+      return TaxiiError(400, "Bad Request", ack.status().message());
+    }
+    if (ack.status().code() == StatusCode::kUnavailable) {
+      http::Response res = TaxiiError(503, "Service Unavailable", ack.status().message());
+      res.SetHeader("Retry-After", "1");
+      return res;
+    }
+    return TaxiiErrorFromStatus(ack.status());
+  }
+  const std::string url = IntakeStatusUrl(api_root, ack->ticket.ticket);
+  boost::json::object body = desk.TicketJson(ack->ticket, false, url);
+  body["replay"] = ack->replay;
+  http::Response res = Json(ack->replay ? 200 : 202, body);
+  res.SetHeader("Location", url);
+  return res;
+}
+
+http::Response Submit(cases::IntakeDesk& desk, const http::Request& req, const IntakeCaller& caller,
+                      const store::ApiRoot& root) {
+  const cases::ReporterFacts& reporter = caller.reporter;
   // The flood is refused before anything else is spent on it.
   int64_t retry_after = 0;
   if (!desk.Admit(reporter, &retry_after)) {
@@ -60,23 +80,15 @@ http::Response Submit(cases::IntakeDesk& desk, store::Store& store, const http::
   }
   auto report = cases::ParseIntakeReport(req.body);
   if (!report.ok()) return TaxiiError(400, "Bad Request", report.status().message());
-  auto ack = desk.Submit(root.name, reporter, std::move(*report));
-  if (!ack.ok()) {
-    if (ack.status().code() == StatusCode::kInvalidArgument) {
-      return TaxiiError(400, "Bad Request", ack.status().message());
-    }
-    if (ack.status().code() == StatusCode::kUnavailable) {
-      http::Response res = TaxiiError(503, "Service Unavailable", ack.status().message());
-      res.SetHeader("Retry-After", "1");
-      return res;
-    }
-    return TaxiiErrorFromStatus(ack.status());
-  }
-  const std::string url = IntakeStatusUrl(root.name, ack->ticket.ticket);
-  boost::json::object body = desk.TicketJson(ack->ticket, false, url);
-  body["replay"] = ack->replay;
-  http::Response res = Json(ack->replay ? 200 : 202, body);
-  res.SetHeader("Location", url);
+  // Acknowledged once the report's batch is committed, without a thread waiting for it.
+  http::Response res;
+  res.deferred = [&desk, api_root = root.name, reporter,
+                  report = std::move(*report)](http::Reply reply) mutable {
+    desk.SubmitAsync(api_root, reporter, std::move(report),
+                     [&desk, api_root, reply = std::move(reply)](Result<cases::Ack> ack) {
+                       reply(AckResponse(desk, api_root, ack));
+                     });
+  };
   return res;
 }
 
@@ -94,7 +106,7 @@ http::Response List(cases::IntakeDesk& desk, const http::Request& req, const Int
     if (!ok || n == 0) return TaxiiError(400, "Bad Request", "limit: a positive integer");
     limit = std::min(n, kMaxListLimit);
   }
-  const bool handler = desk.IsHandler(root.name, caller.org_id);
+  const bool handler = desk.IsHandler(root.name, caller.reporter.org_id);
   boost::json::array items;
   for (const auto& t : desk.List(root.name, caller.requester, limit)) {
     items.push_back(desk.TicketJson(t, handler, IntakeStatusUrl(root.name, t.ticket)));
@@ -108,19 +120,19 @@ std::string IntakeStatusUrl(std::string_view api_root, std::string_view ticket) 
   return "/" + std::string(api_root) + "/x-entente/intake/" + std::string(ticket) + "/";
 }
 
-http::Response HandleIntake(cases::IntakeDesk& desk, store::Store& store, const http::Request& req,
+http::Response HandleIntake(cases::IntakeDesk& desk, const http::Request& req,
                             const IntakeCaller& caller, const store::ApiRoot& root,
                             std::span<const std::string_view> rest) {
   const std::string& m = req.method;
   if (rest.empty()) {
-    if (m == "POST") return Submit(desk, store, req, caller, root);
+    if (m == "POST") return Submit(desk, req, caller, root);
     if (m == "GET") return List(desk, req, caller, root);
     return MethodNotAllowed("GET, POST");
   }
   if (rest.size() != 1) return NotFound();
   if (m != "GET") return MethodNotAllowed("GET");
   if (rest[0] == "queue") {
-    if (!desk.IsHandler(root.name, caller.org_id)) {
+    if (!desk.IsHandler(root.name, caller.reporter.org_id)) {
       return TaxiiError(403, "Forbidden", "only the node's intake handlers read the queue");
     }
     return Json(200, desk.QueueJson(desk.Queue(root.name)));
@@ -130,7 +142,7 @@ http::Response HandleIntake(cases::IntakeDesk& desk, store::Store& store, const 
     return ticket.status().code() == StatusCode::kNotFound ? NotFound()
                                                            : TaxiiErrorFromStatus(ticket.status());
   }
-  const bool handler = desk.IsHandler(root.name, caller.org_id);
+  const bool handler = desk.IsHandler(root.name, caller.reporter.org_id);
   return Json(200, desk.TicketJson(*ticket, handler, IntakeStatusUrl(root.name, ticket->ticket)));
 }
 

@@ -16,6 +16,9 @@
 // body is parsed; a malformed report 400 naming the field; a body over
 // cases::kMaxReportBytes 413 (TaxiiHandler::BodyLimit). Answers are application/json;
 // errors are TAXII error messages. No error names or counts another reporter's tickets.
+// A POST is answered through a deferred response (http::Response::deferred): it holds no
+// thread while its batch commits; what bounds the reports waiting is each reporter's
+// token bucket and the server's connection caps (one request at a time per connection).
 // Stateless: safe for concurrent use as the desk and store are.
 #pragma once
 
@@ -25,17 +28,18 @@
 #include "cases/intake_desk.h"
 #include "http/message.h"
 #include "policy/policy.h"
-#include "store/store.h"
+#include "store/store.h"  // store::ApiRoot
 
 namespace entente::taxii {
 
+// Who calls, as the TAXII handler authenticated it.
 struct IntakeCaller {
-  std::string org_id;
   policy::Requester requester;
+  cases::ReporterFacts reporter;  // its organisation's facts, for routing
 };
 
 // `rest` is the path after "{root}/x-entente/intake" (empty, "queue", or a ticket).
-http::Response HandleIntake(cases::IntakeDesk& desk, store::Store& store, const http::Request& req,
+http::Response HandleIntake(cases::IntakeDesk& desk, const http::Request& req,
                             const IntakeCaller& caller, const store::ApiRoot& root,
                             std::span<const std::string_view> rest);
 

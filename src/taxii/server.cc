@@ -49,9 +49,13 @@ class TaxiiServerImpl final : public TaxiiServer {
     h.first_request_timeout_seconds = options_.first_request_timeout_seconds;
     h.max_connections = options_.max_connections;
     h.max_connections_per_address = options_.max_connections_per_address;
-    // Every POST writes objects (the one POST route): admission checks every object and
-    // compiles indicator patterns, on threads that never answer reads.
-    h.is_heavy = [](const http::Request& head) { return head.method == "POST"; };
+    // A POST to objects writes them: admission checks every object and compiles indicator
+    // patterns, on threads that never answer reads. An intake POST is light up to its
+    // deferred answer (taxii/intake_route.h): it holds no thread while it waits; the
+    // dashboard's POSTs (sign-in, sign-out) are light too.
+    h.is_heavy = [this](const http::Request& head) {
+      return head.method == "POST" && !TaxiiHandler::IsIntake(head) && !IsUiPath(head.path);
+    };
     h.heavy_threads = options_.write_threads;
     h.max_heavy_in_flight = options_.max_writes_in_flight;
     h.busy_retry_after_seconds = options_.retry_after_seconds;
@@ -68,14 +72,21 @@ class TaxiiServerImpl final : public TaxiiServer {
     if (options_.access_log) {
       h.access_log = [this](const http::AccessLogEntry& e) { options_.access_log(e.ToLine()); };
     }
-    auto server = http::Server::Start(
-        std::move(h), [this](const http::Request& req) { return handler_.Handle(req); });
+    auto server = http::Server::Start(std::move(h), [this](const http::Request& req) {
+      if (IsUiPath(req.path)) return options_.ui_handler(req);
+      return handler_.Handle(req);
+    });
     if (!server.ok()) {
       ingestor_.Stop();
       return server.status();
     }
     http_ = std::move(server).value();
     return Status::Ok();
+  }
+
+  // The dashboard's paths, when this server has a dashboard.
+  bool IsUiPath(std::string_view path) const {
+    return options_.ui_handler && (path == "/ui" || path.starts_with("/ui/"));
   }
 
   uint16_t port() const override { return http_->port(); }

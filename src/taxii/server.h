@@ -28,9 +28,11 @@
 #include <memory>
 #include <string>
 
+#include "audit/head.h"
 #include "audit/log.h"
 #include "cases/intake_desk.h"
 #include "entente/status.h"
+#include "http/message.h"
 #include "pattern/index/warninglist.h"
 #include "policy/ingress.h"
 #include "stix/stix.h"
@@ -103,6 +105,13 @@ struct ServerOptions {
   // response leaves; when the record cannot be written the read is answered 503 and
   // nothing is served. Null: reads are not recorded (tests of other things).
   std::shared_ptr<audit::AuditLog> record;
+  // When set, answers every request whose path is "/ui" or starts with "/ui/" (the
+  // dashboard, web/handler.h), before any TAXII authentication; such requests are never
+  // handled on the write threads. Called from the serving threads, possibly concurrently.
+  http::Handler ui_handler;
+  // The public key the record's heads are signed with, for the heads and proofs the
+  // record serves under /x-entente/log/ (taxii/log_route.h; no record: that route is 404).
+  audit::PublicKey record_key{};
 };
 
 class TaxiiServer {

@@ -244,6 +244,78 @@ class HotlineTest(NodeTest):
         text = self.node.ok("hotline", "stats", "--collection", self.col)
         self.assertIn("cert-de", text)
 
+    # -- pings the node sends itself -------------------------------------------------
+    def test_scheduled_pings_are_sent_by_serve_counted_and_never_doubled(self):
+        """Issue 15: "Periodic ping tests (a message that must be acknowledged within N
+        minutes) measure each contact's reachability". docs/cases.md, "Scheduled pings":
+        one ping per schedule, contact and slot; its id derives from the three, so a
+        restart (here a kill -9) never sends a slot's ping twice."""
+        n = self.node
+        n.ok("hotline", "schedule", "add", "fast", "--as", "cert-fr", "--collection", self.col,
+             "--to", self.duty, "--every", "2s", "--within", "1h")
+        n.ok("hotline", "schedule", "add", "hourly", "--as", "cert-fr", "--collection",
+             self.col, "--org", self.de, "--role", "technical", "--every", "1h", "--within",
+             "15m")
+        bad = n.cli("hotline", "schedule", "add", "x", "--as", "cert-fr", "--collection",
+                    self.col, "--to", self.duty, "--every", "soon", "--within", "1h")
+        self.assertEqual(bad.returncode, 2)
+        listed = json.loads(n.ok("hotline", "schedule", "list", "--json"))["schedules"]
+        self.assertEqual([s["name"] for s in listed], ["fast", "hourly"])
+
+        def pings(schedule):
+            """(slot, id) of every ping message of the schedule, all versions."""
+            objs = json.loads(n.ok("export", "--collection", self.col,
+                                   "--all-versions"))["objects"]
+            out = []
+            for o in objs:
+                ext = o.get("extensions", {}).get(HOTLINE_EXT, {})
+                if o["type"] == "note" and ext.get("hotline_type") == "ping" and \
+                        o["abstract"].startswith("Scheduled ping %s (slot " % schedule):
+                    out.append((int(o["abstract"].split("(slot ")[1].split(")")[0]), o["id"]))
+            return out
+
+        def wait_fast(count):
+            deadline = time.monotonic() + WAIT
+            while len(pings("fast")) < count and time.monotonic() < deadline:
+                time.sleep(0.2)
+            self.assertGreaterEqual(len(pings("fast")), count)
+
+        log = os.path.join(self.tmp, "serve.log")
+        n.start(extra_args=["--hotline-interval", "1", "--no-federation"], log_path=log)
+        wait_fast(2)
+        n.kill(signal.SIGKILL)
+        before = len(pings("fast"))
+        n.start(extra_args=["--hotline-interval", "1", "--no-federation"], log_path=log)
+        wait_fast(before + 1)  # a round after the restart ran (both schedules are in it)
+        n.kill(signal.SIGKILL)
+        fast, hourly = pings("fast"), pings("hourly")
+        # Never two pings of one slot, and one message version per ping.
+        self.assertEqual(len(fast), len({slot for slot, _ in fast}))
+        self.assertEqual(len(fast), len({i for _, i in fast}))
+        self.assertGreaterEqual(len(hourly), 1)
+        # The technical contacts of cert-de (duty, deputy, night desk): one ping each a slot.
+        self.assertEqual(len(hourly), len({(slot, i) for slot, i in hourly}))
+        by_slot = {}
+        for slot, i in hourly:
+            by_slot.setdefault(slot, []).append(i)
+        self.assertTrue(all(len(v) == 3 for v in by_slot.values()), by_slot)
+
+        # Acknowledged ones are counted in the stats.
+        acked = [i for _, i in fast][:2]
+        for i in acked:
+            n.ok("hotline", "ack", i, "--as", "cert-de", "--collection", self.col)
+        rows = [json.loads(l) for l in n.ok("hotline", "stats", "--collection", self.col,
+                                            "--json").splitlines()]
+        duty = [r for r in rows if r.get("contact") == self.duty and r["kind"] == "ping"][0]
+        self.assertEqual(duty["sent"], len(fast) + len(by_slot))
+        self.assertEqual(duty["acknowledged"], 2)
+        self.assertEqual(duty["in_time"], 2)
+        with open(log) as f:
+            self.assertIn("scheduled ping(s) sent", f.read())
+        n.ok("hotline", "schedule", "remove", "fast")
+        self.assertEqual([s["name"] for s in json.loads(
+            n.ok("hotline", "schedule", "list", "--json"))["schedules"]], ["hourly"])
+
     # -- forged acknowledgements -----------------------------------------------------
     def test_forged_ack_is_refused_by_the_cli_and_ignored_over_taxii(self):
         m = self.send("--to", self.duty, "--subject", "x", "--within", "1h")

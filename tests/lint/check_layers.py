@@ -49,8 +49,10 @@ LAYERS = {
               "http"),
     "federation": ("common", "stix", "pattern", "policy", "store", "audit", "admission", "cases",
                    "http", "taxii"),
-    "cli": ("common", "audit", "telemetry", "sightings", "sensor", "stix", "pattern", "policy", "store", "admission", "cases", "http", "taxii",
+    "web": ("common", "stix", "pattern", "policy", "store", "admission", "cases", "http", "taxii",
             "federation"),
+    "cli": ("common", "audit", "telemetry", "sightings", "sensor", "stix", "pattern", "policy", "store", "admission", "cases", "http", "taxii",
+            "federation", "web"),
 }
 PUBLIC_MAY_INCLUDE = ()  # include/entente/ stands on the standard library alone
 

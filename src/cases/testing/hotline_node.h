@@ -88,20 +88,7 @@ class HotlineNode {
 
   // Every stored version of `id` in the collection.
   int Versions(const std::string& id) {
-    store::ObjectQuery q;
-    q.collection_id = collection_.id;
-    q.ids = {id};
-    q.match_last = false;
-    q.match_all = true;
-    int n = 0;
-    EXPECT_TRUE(store_
-                    ->ScanObjects(q,
-                                  [&](const store::ObjectRow&) {
-                                    ++n;
-                                    return store::ScanAction::kContinue;
-                                  })
-                    .ok());
-    return n;
+    return store::testing::CountVersions(*store_, collection_.id, id);
   }
 
  private:

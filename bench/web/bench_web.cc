@@ -1,0 +1,215 @@
+// bench_web: how long the dashboard takes to answer its pages over a large store.
+//
+// Fills a SQLite store with N indicators (every 10th TLP:RED, which the reader may not
+// see; the others TLP:CLEAR), each holding one IPv4 value in the value index, all
+// added in the same hour (the worst case of the per-hour chart, which then
+// stops at its cap). Signs in through web::WebHandler (POST /ui/login) and times GET
+// requests handed straight to the handler (no socket: the store reads through the gate,
+// the rendering, the headers): the overview, a browse page, a search by value, a search
+// by id and an object page, as HTML and as JSON. Prints one JSON line per page:
+// {"page":..., "objects":N, "runs":R, "median_ms":..., "max_ms":..., "bytes":...}.
+//
+//   bench_web [--count N] [--dir DIR] [--runs R]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/env.h"
+#include "http/message.h"
+#include "http/query.h"
+#include "store/store.h"
+#include "web/handler.h"
+#include "web/reads.h"
+
+namespace {
+
+using namespace entente;  // NOLINT: a program, not a header
+
+std::string Arg(int argc, char** argv, const char* name, const char* def) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+  }
+  return def;
+}
+
+double NowMs() {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Ip(size_t i) {
+  char ip[32];
+  std::snprintf(ip, sizeof ip, "10.%zu.%zu.%zu", (i >> 16) & 255, (i >> 8) & 255, i & 255);
+  return ip;
+}
+
+store::NewObject Indicator(size_t i, std::string* id) {
+  *id = "indicator--" + NewUuid4();
+  const std::string ip = Ip(i);
+  store::NewObject n;
+  n.id = *id;
+  n.type = "indicator";
+  n.spec_version = "2.1";
+  n.version = "2024-01-01T00:00:00.000Z";
+  n.version_us = 1704067200000000;
+  n.json = "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"" + *id +
+           "\",\"created\":\"2024-01-01T00:00:00.000Z\",\"modified\":\"2024-01-01T00:00:00.000Z\","
+           "\"name\":\"Malicious address " +
+           ip + "\",\"pattern\":\"[ipv4-addr:value = '" + ip +
+           "']\",\"pattern_type\":\"stix\",\"valid_from\":\"2024-01-01T00:00:00Z\"}";
+  n.labels.tlp = i % 10 == 9 ? policy::Tlp::kRed : policy::Tlp::kClear;
+  n.labels.owner_org = "publisher";
+  n.values = {ip};
+  return n;
+}
+
+http::Request Get(const std::string& target, const std::string& cookie) {
+  http::Request r;
+  r.method = "GET";
+  r.target = target;
+  std::string_view path, query;
+  http::SplitTarget(target, &path, &query);
+  r.path = std::string(path);
+  auto params = http::ParseQuery(query);
+  if (params.ok()) r.query = std::move(*params);
+  r.headers = {{"Host", "bench"}, {"Cookie", cookie}};
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const size_t count = std::stoul(Arg(argc, argv, "--count", "100000"));
+  const int runs = std::stoi(Arg(argc, argv, "--runs", "9"));
+  const std::string dir = Arg(argc, argv, "--dir", "/tmp/bench_web");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  store::SqliteOptions so;
+  so.create_if_missing = true;
+  so.synchronous = "NORMAL";
+  auto opened = store::OpenSqliteStore(dir + "/store.db", so);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "open: %s\n", opened.status().message().c_str());
+    return 1;
+  }
+  store::Store& st = **opened;
+  store::NodeSettings settings;
+  settings.name = "bench";
+  (void)st.PutSettings(settings);
+  store::ApiRoot root;
+  root.name = "api";
+  (void)st.PutApiRoot(root);
+  for (const char* org : {"publisher", "reader"}) {
+    store::Organisation o;
+    o.id = org;
+    o.name = org;
+    o.identity_id = std::string("identity--") + NewUuid4();
+    (void)st.PutOrganisation(o);
+  }
+  store::Collection c;
+  c.id = NewUuid4();
+  c.api_root = "api";
+  c.title = "bench";
+  c.readers = {"publisher", "reader"};
+  c.writers = {"publisher"};
+  (void)st.PutCollection(c);
+  const std::string secret = NewToken();
+  store::TokenInfo token;
+  token.token_id = "tok_bench";
+  token.org_id = "reader";
+  (void)st.AddToken(token, Sha256Hex(secret));
+
+  // Fill.
+  const double fill_start = NowMs();
+  std::string some_id;
+  const size_t some = count / 20 * 10;  // a multiple of 10: TLP:CLEAR, visible
+  {
+    auto bulk = st.BeginBulkAdd(c.id);
+    if (!bulk.ok()) return 1;
+    std::vector<store::NewObject> batch;
+    for (size_t i = 0; i < count; ++i) {
+      std::string id;
+      batch.push_back(Indicator(i, &id));
+      if (i == some) some_id = id;
+      if (batch.size() == 5000 || i + 1 == count) {
+        if (!(*bulk)->Add(batch).ok()) return 1;
+        batch.clear();
+        if (!(*bulk)->Commit().ok()) return 1;
+      }
+    }
+  }
+  std::fprintf(stderr, "filled %zu objects in %.1f s\n", count, (NowMs() - fill_start) / 1000);
+
+  // Sign in as the reader, as a browser would.
+  web::WebHandler handler(st, nullptr, web::WebOptions{});
+  http::Request form = Get("/ui/login", "");
+  http::Response page = handler.Handle(form);
+  std::string nonce;
+  for (const auto& [k, v] : page.headers) {
+    if (k == "Set-Cookie") nonce = v.substr(v.find('=') + 1, v.find(';') - v.find('=') - 1);
+  }
+  http::Request login = Get("/ui/login", "entente_login=" + nonce);
+  login.method = "POST";
+  login.body = "csrf=" + nonce + "&token=" + secret;
+  http::Response signed_in = handler.Handle(login);
+  std::string cookie;
+  for (const auto& [k, v] : signed_in.headers) {
+    if (k == "Set-Cookie") cookie = v.substr(0, v.find(';'));
+  }
+  if (signed_in.status != 303 || cookie.empty()) {
+    std::fprintf(stderr, "sign-in failed: %d\n", signed_in.status);
+    return 1;
+  }
+
+  // The overview's parts, each timed once (reads.h, the reader's gate).
+  {
+    auto reader = st.GetOrganisation("reader");
+    const policy::Requester who = policy::RequesterFor(store::OrgFactsOf(*reader), "");
+    const int64_t now = SystemClock().NowMicros();
+    auto part = [&](const char* name, auto&& f) {
+      const double t = NowMs();
+      f();
+      std::printf("{\"part\":\"%s\",\"objects\":%zu,\"ms\":%.2f}\n", name, count, NowMs() - t);
+    };
+    part("count_objects", [&] { (void)web::CountObjects(st, who, 20000); });
+    part("added_per_hour", [&] { (void)web::AddedPerHour(st, who, now, 24, 1000); });
+    part("recent_sightings",
+         [&] { (void)web::RecentSightings(st, who, now - 24LL * 3600 * 1000000, now, 10); });
+  }
+  const std::string ip = Ip(some);
+  const std::vector<std::pair<std::string, std::string>> pages = {
+      {"overview", "/ui/"},
+      {"overview.json", "/ui/api/overview"},
+      {"browse", "/ui/browse?collection=" + c.id},
+      {"browse.json", "/ui/api/browse?collection=" + c.id},
+      {"search_value", "/ui/search?q=" + ip},
+      {"search_value.json", "/ui/api/search?q=" + ip},
+      {"search_id", "/ui/search?q=" + some_id},
+      {"object", "/ui/object?collection=" + c.id + "&id=" + some_id},
+      {"object.json", "/ui/api/object?collection=" + c.id + "&id=" + some_id},
+  };
+  for (const auto& [name, target] : pages) {
+    std::vector<double> ms;
+    size_t bytes = 0;
+    int status = 0;
+    for (int r = 0; r < runs; ++r) {
+      const double t = NowMs();
+      http::Response res = handler.Handle(Get(target, cookie));
+      ms.push_back(NowMs() - t);
+      bytes = res.body.size();
+      status = res.status;
+    }
+    std::sort(ms.begin(), ms.end());
+    std::printf(
+        "{\"page\":\"%s\",\"objects\":%zu,\"status\":%d,\"runs\":%d,\"median_ms\":%.2f,"
+        "\"max_ms\":%.2f,\"bytes\":%zu}\n",
+        name.c_str(), count, status, runs, ms[ms.size() / 2], ms.back(), bytes);
+    std::fflush(stdout);
+  }
+  return 0;
+}

@@ -1,0 +1,71 @@
+// web/handler.h: the dashboard (/ui/) as one http::Handler, served by the node's own
+// HTTP server beside TAXII (taxii::ServerOptions::ui_handler; docs/dashboard.md).
+//
+// Routes: GET /ui/login, POST /ui/login (form: token, csrf), POST /ui/logout (form:
+// csrf); GET /ui/ (overview), /ui/browse, /ui/search, /ui/object, /ui/explain; the same
+// data as JSON at /ui/api/overview, /ui/api/browse, /ui/api/search, /ui/api/object,
+// /ui/api/explain; the static files /ui/assets/style.css and /ui/assets/app.js.
+//
+// Sign-in takes an API token, authenticated exactly as TAXII authenticates one (its
+// SHA-256 looked up, then its organisation); the session (web/session.h) remembers the
+// token's hash and every request authenticates it again, so revocation ends a session.
+// Without a live session a page answers 303 to /ui/login and a JSON call 401. Every POST
+// is refused with 403 when its Origin is not this server's or Sec-Fetch-Site says
+// cross-site; sign-out needs the session's CSRF token, sign-in the double-submit token
+// of its form. Every read goes through web/reads.h and web/explain.h (the policy gate);
+// peers and egress explanations are shown to administrator organisations only.
+//
+// Safe for concurrent use (the session table is; the rest is the store's).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "common/env.h"
+#include "http/message.h"
+#include "store/federation_state.h"
+#include "store/store.h"
+#include "web/pages.h"
+#include "web/session.h"
+
+namespace entente::web {
+
+struct WebOptions {
+  int64_t session_seconds = 8 * 3600;
+  bool secure_cookies = false;  // add Secure (the node serves HTTPS)
+  Clock* clock = nullptr;       // nullptr: SystemClock()
+  Random* random = nullptr;     // nullptr: SystemRandom()
+};
+
+class WebHandler {
+ public:
+  // `store` and `peers` (may be null: no peers shown) must outlive the handler.
+  WebHandler(store::Store& store, store::FederationState* peers, WebOptions options);
+
+  http::Response Handle(const http::Request& req);
+
+  // True for the paths this handler answers: "/ui" and everything under "/ui/".
+  static bool Owns(std::string_view path);
+
+ private:
+  struct Caller {
+    Viewer viewer;
+    policy::Requester requester;
+    std::string session_id;
+  };
+
+  Result<Caller> Authenticate(const http::Request& req);
+  http::Response LoginForm(const http::Request& req, int status, const std::string& error);
+  http::Response Login(const http::Request& req);
+  http::Response Logout(const http::Request& req);
+  http::Response Page(const http::Request& req, const Caller& caller, std::string_view route);
+  http::Response Api(const http::Request& req, const Caller& caller, std::string_view route);
+
+  store::Store& store_;
+  store::FederationState* peers_;
+  WebOptions options_;
+  Clock& clock_;
+  SessionTable sessions_;
+};
+
+}  // namespace entente::web

@@ -1,0 +1,76 @@
+// web/pages.h: the dashboard's HTML pages, written from data already read through the
+// gate (web/reads.h, web/explain.h). Rendering reads nothing itself.
+//
+// Every text that enters a page goes through web::Html (html.h); links are built with
+// web::Href. Pages hold no inline script or style (the Content-Security-Policy forbids
+// them): style.css and app.js come from /ui/assets/. Forms are real forms with labels,
+// links real links, so every page works by keyboard and without JavaScript.
+// Pure functions, safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/federation_state.h"
+#include "web/explain.h"
+#include "web/reads.h"
+
+namespace entente::web {
+
+// Who is signed in, as the page header shows it.
+struct Viewer {
+  std::string org_id;
+  std::string org_name;
+  bool admin = false;
+  std::string csrf;  // the session's synchronizer token (sign-out form)
+};
+
+enum class Nav { kOverview, kBrowse, kSearch, kNone };
+
+// The page shell: header with navigation and sign-out, then `body` (already HTML).
+std::string Layout(const std::string& title, Nav current, const Viewer* viewer,
+                   const std::string& body);
+
+// The sign-in form; `login_csrf` is echoed in a hidden field, `error` shown when set.
+std::string LoginPage(const std::string& login_csrf, const std::string& error);
+
+// A page with a heading and one sentence (404, 403, 500).
+std::string MessagePage(const Viewer* viewer, const std::string& title, const std::string& message);
+
+struct PeerLine {
+  store::Peer peer;
+  store::PeerStatus status;
+};
+
+struct OverviewData {
+  std::vector<CollectionCounts> collections;
+  size_t count_cap = 0;
+  HourlyCounts hourly;
+  size_t chart_cap_per_hour = 0;
+  std::vector<RowSummary> sightings;
+  std::optional<std::vector<PeerLine>> peers;  // set for administrators only
+};
+std::string OverviewPage(const Viewer& viewer, const OverviewData& data);
+
+struct BrowseForm {
+  std::vector<store::Collection> collections;  // readable, for the select
+  BrowseQuery query;
+  std::string tlp_text;  // as given
+};
+std::string BrowsePageHtml(const Viewer& viewer, const BrowseForm& form, const BrowsePage& page);
+
+std::string SearchPage(const Viewer& viewer, const std::string& q, const std::string& kind,
+                       const std::vector<RowSummary>* results);
+
+// `peers` (administrators only) fills the "What leaves and why" form.
+std::string ObjectPage(const Viewer& viewer, const ObjectDetail& d,
+                       const std::vector<std::string>* peers);
+
+std::string ExplainPage(const Viewer& viewer, const Explanation& e);
+
+// The TLP as a badge: <span class="tlp tlp-amber">TLP:AMBER</span>.
+std::string TlpBadge(policy::Tlp tlp);
+
+}  // namespace entente::web

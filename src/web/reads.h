@@ -1,0 +1,126 @@
+// web/reads.h: everything the dashboard reads from the store, through the policy gate.
+//
+// This is the only part of web/ that reads objects. Every read is the read TAXII makes
+// (taxii/handler.cc, taxii/pages.h): a collection the reader may not read
+// (policy::AccessToCollection) does not exist for it; object rows pass
+// ObjectQuery::visible = policy::MayRead (so "newest" is the newest version the reader
+// may see) and policy::MayRead again; what is shown of a row is its reader's view
+// (policy::ViewFor, granular markings). Searches by value go through the value index
+// (Store::ScanValueHolders, as store/seen.h) and keep a holder only when the newest
+// version the reader may see, as the reader sees it, still holds the value. So an object
+// the gate denies changes no answer here: every function gives what it would give were
+// the object absent (not-found for ReadObject, in both cases with the same message).
+//
+// Every function is bounded (see the limits beside each); none loads a collection.
+// Pure functions of the store's state, safe for concurrent use as the store is; results
+// own their data.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "entente/status.h"
+#include "policy/access.h"
+#include "policy/policy.h"
+#include "store/store.h"
+
+namespace entente::web {
+
+// One object version as a list shows it (from the reader's view of it).
+struct RowSummary {
+  std::string collection_id;
+  std::string collection_title;
+  std::string id;
+  std::string type;
+  std::string version;  // "" when the object has neither modified nor created
+  int64_t date_added_us = 0;
+  policy::Tlp tlp = policy::Tlp::kAmber;
+  std::string label;  // its name, value or pattern, whichever it has first ("" if none)
+};
+
+// The collections (of every API root) the reader may read, by root then title.
+Result<std::vector<store::Collection>> ReadableCollections(store::Store& store,
+                                                           const policy::Requester& who);
+
+struct CollectionCounts {
+  store::Collection collection;
+  std::array<int64_t, 5> by_tlp{};  // indexed by int(policy::Tlp)
+  int64_t total = 0;
+  bool capped = false;  // counting stopped at `cap`: there are more
+};
+
+// Per readable collection, its objects (the newest version of each id the reader may
+// see) by TLP; counting stops at `cap` objects per collection.
+Result<std::vector<CollectionCounts>> CountObjects(store::Store& store,
+                                                   const policy::Requester& who, size_t cap);
+
+struct HourlyCounts {
+  int64_t first_hour_us = 0;    // start of the first bucket (a whole UTC hour)
+  std::vector<int64_t> counts;  // versions added per hour, oldest first
+  bool capped = false;          // more than `cap` versions: the counts stop there
+};
+
+// Object versions the reader may see, added to its readable collections per UTC hour, in
+// the `hours` hours up to and including the one holding `now_us`.
+Result<HourlyCounts> AddedPerHour(store::Store& store, const policy::Requester& who, int64_t now_us,
+                                  int hours, size_t cap);
+
+// The newest `limit` sightings the reader may see, added after `since_us` (up to the
+// time `now_us`), newest first. Its cost grows with the rows added in the window (the
+// store has no index by type and date_added): see docs/benchmarks.md, "Dashboard".
+Result<std::vector<RowSummary>> RecentSightings(store::Store& store, const policy::Requester& who,
+                                                int64_t since_us, int64_t now_us, size_t limit);
+
+struct BrowseQuery {
+  std::string collection_id;
+  std::string type;                 // "" = any
+  std::optional<policy::Tlp> tlp;   // nullopt = any
+  std::optional<int64_t> after_us;  // the cursor: rows added after this
+  size_t limit = 50;
+  size_t budget = 5000;  // visible rows examined at most for one page
+};
+
+struct BrowsePage {
+  std::vector<RowSummary> rows;
+  bool more = false;
+  int64_t next_after_us = 0;  // the cursor of the following page (when `more`)
+};
+
+// One page of a collection (newest version of each id the reader may see, oldest added
+// first). not-found when the collection is absent or not readable. The cursor is always
+// the date_added of a row the reader may see.
+Result<BrowsePage> Browse(store::Store& store, const policy::Requester& who,
+                          const BrowseQuery& query);
+
+// The objects whose newest visible version holds `value` (value index), at most `limit`.
+Result<std::vector<RowSummary>> SearchValue(store::Store& store, const policy::Requester& who,
+                                            const std::string& value, size_t limit);
+
+// The newest visible version of `id` in each readable collection that holds one.
+Result<std::vector<RowSummary>> FindById(store::Store& store, const policy::Requester& who,
+                                         const std::string& id);
+
+struct ObjectDetail {
+  RowSummary summary;  // of the newest version the reader may see
+  store::Collection collection;
+  policy::Labels labels;
+  std::string json;  // that version as the reader may receive it
+  // The versions the reader may see, oldest first: (version, date_added); the version
+  // is "" for an object with neither modified nor created.
+  std::vector<std::pair<std::string, int64_t>> versions;
+  std::optional<store::Provenance> provenance;            // of the newest; nullopt: made here
+  std::vector<std::pair<std::string, std::string>> refs;  // (property, id) it points at
+  std::vector<RowSummary> sightings;                      // sightings of it, newest first
+};
+
+// The object `id` in `collection_id` as the reader may see it; not-found (message
+// "no such object") when the collection or the object is absent or hidden.
+Result<ObjectDetail> ReadObject(store::Store& store, const policy::Requester& who,
+                                const std::string& collection_id, const std::string& id);
+
+}  // namespace entente::web
