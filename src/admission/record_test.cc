@@ -136,22 +136,21 @@ TEST(StoreRecorder, EachVersionAddedIsRecordedWithItsHashSubmitterAndChannel) {
   for (size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(items[i].object_id, objects[i].id);
     EXPECT_EQ(items[i].version, "2024-01-02T00:00:00.000Z");
-    EXPECT_EQ(items[i].sha256,
-              Sha256Hex(stix::CanonicalJson(boost::json::parse(objects[i].json))));
+    EXPECT_EQ(items[i].sha256, Sha256Hex(stix::CanonicalJson(boost::json::parse(objects[i].json))));
   }
   // The record finds each version's item by the store's date_added, with a proof to the
   // entry's items_root.
-  auto found = node.record->FindStored(node.collection.id, objects[1].id,
-                                       (*added)[1].date_added_us, node.record->Size());
+  auto found = node.record->FindStored(node.collection.id, objects[1].id, (*added)[1].date_added_us,
+                                       node.record->Size());
   ASSERT_TRUE(found.ok());
   ASSERT_EQ(found->size(), 1u);
   EXPECT_EQ((*found)[0].entry_index, batches[0].index);
   EXPECT_EQ((*found)[0].item_index, 1u);
   auto root = audit::HashFromHex(body.items_root);
   ASSERT_TRUE(root.ok());
-  EXPECT_TRUE(audit::VerifyInclusion(1, 3, audit::HashLeaf((*found)[0].item), (*found)[0].proof,
-                                     *root)
-                  .ok());
+  EXPECT_TRUE(
+      audit::VerifyInclusion(1, 3, audit::HashLeaf((*found)[0].item), (*found)[0].proof, *root)
+          .ok());
 }
 
 // A version that did not come through admission (no digest given) is hashed by the

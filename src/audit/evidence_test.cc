@@ -154,9 +154,10 @@ TEST_F(EvidenceTest, ChangedRecordedDigestIsNamedTwice) {
   auto f = Failures(FormatPackage(p));
   ASSERT_EQ(f.size(), 2u);
   EXPECT_EQ(f[0].rfind("entry 20: the inclusion proof does not lead", 0), 0u) << f[0];
-  EXPECT_EQ(f[1], std::string("object ") + kIdA +
-                      " version 2026-01-01T00:00:00.000Z: no object-stored entry or item in the package "
-                      "(with a proof that holds) records it in collection coll");
+  EXPECT_EQ(f[1],
+            std::string("object ") + kIdA +
+                " version 2026-01-01T00:00:00.000Z: no object-stored entry or item in the package "
+                "(with a proof that holds) records it in collection coll");
 }
 
 TEST_F(EvidenceTest, FlippedProofHashIsNamed) {

@@ -33,7 +33,8 @@ std::string ResolveDataDir(const std::string& flag);
 std::string StorePathIn(const std::string& dir);
 
 // Opens the store of an initialised node (io-error if DIR holds none), its writes
-// recorded in the node's record (cli/node_record.h OpenNodeRecord): a write the record cannot take fails.
+// recorded in the node's record (cli/node_record.h OpenNodeRecord): a write the record cannot take
+// fails.
 Result<std::unique_ptr<store::Store>> OpenNodeStore(const std::string& dir);
 
 // Opens the store file at `path` (creating it when `create`): the SQLite store, or the
