@@ -455,7 +455,8 @@ Result<std::string> CaseBook::Attach(const Actor& as, std::string_view case_id,
   return std::string(rel->at("id").get_string());
 }
 
-Result<CaseSnapshot> CaseBook::Load(const policy::Requester& who, std::string_view case_id) {
+Result<CaseSnapshot> CaseBook::Load(const policy::Requester& who, std::string_view case_id,
+                                    size_t scan_cap) {
   const std::string missing = "no case " + std::string(case_id) + " in this collection";
   if (!who.local_operator &&
       !policy::AccessToCollection(who, collection_.readers, collection_.writers).can_read) {
@@ -546,7 +547,13 @@ Result<CaseSnapshot> CaseBook::Load(const policy::Requester& who, std::string_vi
     std::optional<ReportView> report;
   };
   std::vector<Pending> pending;
+  size_t scanned = 0;
   ENTENTE_RETURN_IF_ERROR(store_.ScanObjects(sq, [&](const store::ObjectRow& row) {
+    if (scan_cap > 0 && scanned == scan_cap) {
+      snap.capped = true;
+      return store::ScanAction::kStop;
+    }
+    ++scanned;
     auto obj = ReadAs(who, row);
     if (!obj) return store::ScanAction::kContinue;
     const std::string id(row.id);
