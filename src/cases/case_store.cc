@@ -532,7 +532,8 @@ Result<CaseSnapshot> CaseBook::Load(const policy::Requester& who, std::string_vi
   // relationships.
   store::ObjectQuery sq;
   sq.collection_id = collection_.id;
-  sq.types = {"note", "report", "relationship"};
+  // Capped: every type is read and counted (the store has no index by type).
+  if (scan_cap == 0) sq.types = {"note", "report", "relationship"};
   sq.match_last = false;
   sq.match_all = true;
   sq.visible = visible;
@@ -554,6 +555,9 @@ Result<CaseSnapshot> CaseBook::Load(const policy::Requester& who, std::string_vi
       return store::ScanAction::kStop;
     }
     ++scanned;
+    if (row.type != "note" && row.type != "report" && row.type != "relationship") {
+      return store::ScanAction::kContinue;
+    }
     auto obj = ReadAs(who, row);
     if (!obj) return store::ScanAction::kContinue;
     const std::string id(row.id);

@@ -135,7 +135,8 @@ class CaseBook {
   // The case as `who` sees it; not-found when it may see no version of it. Its states,
   // reports and attachments come from one scan of the collection's notes, reports and
   // relationships (there is no index by object_refs); `scan_cap` > 0 stops that scan
-  // after so many visible rows (CaseSnapshot::capped), for views that must stay bounded.
+  // after so many visible rows of any type (CaseSnapshot::capped; the store has no index
+  // by type, so the bound counts every row read), for views that must stay bounded.
   Result<CaseSnapshot> Load(const policy::Requester& who, std::string_view case_id,
                             size_t scan_cap = 0);
 

@@ -88,7 +88,8 @@ std::string RemainingText(int64_t deadline_us, int64_t now_us) {
   return past ? t + " ago" : "in " + t;
 }
 
-std::string CasesPageHtml(const Viewer& viewer, const CaseListPage& page) {
+std::string CasesPageHtml(const Viewer& viewer, const CaseListQuery& query,
+                          const CaseListPage& page) {
   std::string b = "<h1>Cases</h1>";
   b += "<table><thead><tr><th scope=\"col\">Opened</th><th scope=\"col\">Case</th>"
        "<th scope=\"col\">RSIT</th><th scope=\"col\">Status</th><th scope=\"col\">TLP</th>"
@@ -108,14 +109,19 @@ std::string CasesPageHtml(const Viewer& viewer, const CaseListPage& page) {
   }
   if (page.rows.empty()) b += "<tr><td colspan=\"8\">No case you may see here.</td></tr>";
   b += "</tbody></table>";
-  if (page.more) {
+  for (const CaseListMore& m : page.more) {
     b += "<p><a rel=\"next\" href=\"" +
-         Href("/ui/cases", {{"collection", page.next_collection},
-                            {"after", FormatTimestamp(page.next_after_us, 6)}}) +
-         "\">Next page</a></p>";
+         Href("/ui/cases",
+              {{"collection", m.collection_id}, {"after", FormatTimestamp(m.after_us, 6)}}) +
+         "\">More in " + Html(m.collection_title) + "</a></p>";
   }
-  b += "<p class=\"muted\">The newest version of each case you may see, oldest first, 50 a "
-       "page (at most 2,000 incidents examined per page).</p>";
+  b += "<p class=\"muted\">The newest version of each case you may see, oldest first. A page "
+       "examines at most " +
+       Thousands(static_cast<int64_t>(query.budget)) +
+       " objects of each collection (of any type: the store has no index by type) and shows "
+       "at most " +
+       Thousands(static_cast<int64_t>(query.limit)) +
+       " cases of each; \"More in …\" goes on from there.</p>";
   return Layout("Cases", Nav::kCases, &viewer, b);
 }
 
@@ -207,8 +213,8 @@ std::string CasePageHtml(const Viewer& viewer, const CaseDetail& d) {
   }
   b += "</section>";
   if (s.capped) {
-    b += "<p class=\"error\" role=\"note\">This case's collection holds more notes, reports and "
-         "relationships than one page reads (" +
+    b += "<p class=\"error\" role=\"note\">This case's collection holds more objects than one "
+         "page reads (" +
          Thousands(static_cast<int64_t>(d.scan_cap)) +
          "): states, reports and attachments added after them are not shown. "
          "<code>entente case show</code> reads them all.</p>";
@@ -278,13 +284,12 @@ std::string InboxPageHtml(const Viewer& viewer, const InboxQuery& query, const I
   }
   b += "<p class=\"muted\">" + Thousands(static_cast<int64_t>(page.total)) +
        " message(s), newest first, " + Thousands(static_cast<int64_t>(query.limit)) +
-       " a page. Each collection's hotline notes are read up to " +
-       Thousands(static_cast<int64_t>(query.max_notes)) + ".</p>";
+       " a page. A page reads at most " + Thousands(static_cast<int64_t>(query.max_rows)) +
+       " objects of each collection (of any type: the store has no index by type).</p>";
   if (page.capped) {
     std::string names;
     for (const auto& c : page.capped_collections) names += (names.empty() ? "" : ", ") + c;
-    b += "<p class=\"error\" role=\"note\">More hotline notes than one page reads in: " +
-         Html(names) +
+    b += "<p class=\"error\" role=\"note\">More objects than one page reads in: " + Html(names) +
          ". Messages stored after them are not shown here; <code>entente hotline inbox</code> "
          "reads them all.</p>";
   }
@@ -299,12 +304,12 @@ json::object CasesJson(const CaseListPage& page) {
     o["date_added"] = FormatTimestamp(r.date_added_us, 6);
     rows.push_back(std::move(o));
   }
-  json::object o{{"cases", std::move(rows)}, {"more", page.more}};
-  if (page.more) {
-    o["next"] = json::object{{"collection", page.next_collection},
-                             {"after", FormatTimestamp(page.next_after_us, 6)}};
+  json::array more;
+  for (const CaseListMore& m : page.more) {
+    more.push_back(
+        json::object{{"collection", m.collection_id}, {"after", FormatTimestamp(m.after_us, 6)}});
   }
-  return o;
+  return json::object{{"cases", std::move(rows)}, {"more", std::move(more)}};
 }
 
 json::object CaseJson(const CaseDetail& d) {

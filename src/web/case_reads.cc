@@ -34,34 +34,24 @@ Result<CaseListPage> ListCases(store::Store& store, const policy::Requester& who
   auto collections = ReadableCollections(store, who);
   if (!collections.ok()) return collections.status();
   CaseListPage page;
-  size_t start = 0;
-  if (!query.collection_id.empty()) {
-    // A cursor naming a collection the reader may not read starts nowhere (an empty page),
-    // as a collection that does not exist would.
-    start = collections->size();
-    for (size_t i = 0; i < collections->size(); ++i) {
-      if ((*collections)[i].id == query.collection_id) start = i;
-    }
-  }
-  size_t examined = 0;
-  for (size_t i = start; i < collections->size() && !page.more; ++i) {
-    const store::Collection& c = (*collections)[i];
+  for (const store::Collection& c : *collections) {
+    if (!query.collection_id.empty() && c.id != query.collection_id) continue;
     store::ObjectQuery q;
     q.collection_id = c.id;
-    q.types = {"incident"};
-    if (i == start && !query.collection_id.empty()) q.added_after_us = query.after_us;
+    if (!query.collection_id.empty()) q.added_after_us = query.after_us;
     q.visible = Gate(who);
-    int64_t last_us = 0;
-    bool examined_any = false;
+    size_t examined = 0, found = 0;
+    int64_t last_us = query.collection_id.empty() ? 0 : query.after_us.value_or(0);
+    bool more = false;
     Status s = store.ScanObjects(q, [&](const store::ObjectRow& row) {
       if (!policy::MayRead(who, row.labels)) return store::ScanAction::kContinue;
-      if (page.rows.size() == query.limit || examined == query.budget) {
-        page.more = true;
+      if (found == query.limit || examined == query.budget) {
+        more = true;
         return store::ScanAction::kStop;
       }
       ++examined;
-      examined_any = true;
       last_us = row.date_added_us;
+      if (row.type != "incident") return store::ScanAction::kContinue;
       const policy::ReaderView view = policy::ViewFor(who, row.labels, row.json);
       if (view.withheld) return store::ScanAction::kContinue;
       boost::system::error_code ec;
@@ -69,16 +59,12 @@ Result<CaseListPage> ListCases(store::Store& store, const policy::Requester& who
       if (ec || !v.is_object()) return store::ScanAction::kContinue;
       auto cv = cases::ReadCase(v.get_object());
       if (!cv.ok()) return store::ScanAction::kContinue;  // an incident that is not a case
+      ++found;
       page.rows.push_back(CaseRow{c.id, c.title, row.date_added_us, std::move(*cv)});
       return store::ScanAction::kContinue;
     });
     if (!s.ok()) return s;
-    if (page.more) {
-      page.next_collection = c.id;
-      // Nothing examined here yet: continue from where this collection's page began.
-      page.next_after_us =
-          examined_any ? last_us : (i == start && query.after_us ? *query.after_us : 0);
-    }
+    if (more) page.more.push_back(CaseListMore{c.id, c.title, last_us});
   }
   return page;
 }
@@ -119,7 +105,7 @@ Result<InboxPage> ReadInbox(store::Store& store, store::FederationState* peers,
   for (const store::Collection& c : *collections) {
     bool capped = false;
     auto states =
-        cases::LoadMessages(store, c.id, *parties, now_us, Gate(who), query.max_notes, &capped);
+        cases::LoadMessages(store, c.id, *parties, now_us, Gate(who), query.max_rows, &capped);
     if (!states.ok()) return states.status();
     if (capped) {
       page.capped = true;
@@ -157,14 +143,14 @@ Result<cases::Record> AcknowledgeMessage(store::Store& store, store::FederationS
                                          const policy::Requester& who, const std::string& org_id,
                                          const std::string& collection_id,
                                          const std::string& message_id, const std::string& note,
-                                         std::string ack_id, int64_t now_us, size_t max_notes) {
+                                         std::string ack_id, int64_t now_us, size_t max_rows) {
   const Status absent = Status::NotFound("no such message");
   auto c = Readable(store, who, collection_id, absent);
   if (!c.ok()) return c.status();
   if (who.identity_id.empty()) return absent;
   auto parties = cases::LoadNodeParties(store, peers);
   if (!parties.ok()) return parties.status();
-  auto states = cases::LoadMessages(store, c->id, *parties, now_us, Gate(who), max_notes);
+  auto states = cases::LoadMessages(store, c->id, *parties, now_us, Gate(who), max_rows);
   if (!states.ok()) return states.status();
   std::string contact;
   bool found = false;

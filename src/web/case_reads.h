@@ -5,11 +5,14 @@
 // reader's view (policy::ViewFor), and what the gate denies changes no answer (a case the
 // reader may not see is "no such case", like one never opened).
 //
-//   - Cases: the list scans the `incident` objects (newest version of each the reader may
-//     see) of its readable collections, paged by a cursor (collection, date_added) with
-//     a bound on the rows examined per page; a case page is cases::CaseBook::Load as the
-//     reader (the CLI's `case show`), its one scan of the collection's notes, reports and
-//     relationships capped (CaseSnapshot::capped), with the NIS2 clocks computed at `now`.
+//   - Cases: the list reads the newest version of each object the reader may see in its
+//     readable collections (or in one), keeping the `incident`s that are cases; it
+//     examines at most `budget` rows per collection, of any type (the store has no index
+//     by type, so counting incidents only would not bound the work), and gives for each
+//     collection it did not finish the cursor (collection, date_added) to go on; a case page is
+//     cases::CaseBook::Load as the reader (the CLI's `case show`), its one scan of the collection's
+//     notes, reports and relationships capped (CaseSnapshot::capped), with the NIS2 clocks computed
+//     at `now`.
 //   - Hotline: the messages of the readable collections that the gate lets through AND
 //     that are addressed to the reader's organisation (or that it sent): the gate alone
 //     would let a node's administrator see nothing more, but an organisation's inbox is
@@ -45,22 +48,26 @@ struct CaseRow {
 };
 
 struct CaseListQuery {
-  // The cursor: start in this collection (of the readable ones, in their order) after
-  // this date_added; empty = from the first readable collection's start.
+  std::string collection_id;        // "" = every readable collection
+  std::optional<int64_t> after_us;  // the cursor within collection_id (rows added after)
+  size_t limit = 50;                // cases per collection and page
+  size_t budget = 5000;             // rows (any type) examined per collection and page
+};
+
+// A collection the page did not finish, and where the next page of it starts.
+struct CaseListMore {
   std::string collection_id;
-  std::optional<int64_t> after_us;
-  size_t limit = 50;     // cases a page
-  size_t budget = 2000;  // incident rows examined at most for one page
+  std::string collection_title;
+  int64_t after_us = 0;
 };
 
 struct CaseListPage {
-  std::vector<CaseRow> rows;
-  bool more = false;  // the cursor below continues the list
-  std::string next_collection;
-  int64_t next_after_us = 0;
+  std::vector<CaseRow> rows;       // collection by collection, oldest added first
+  std::vector<CaseListMore> more;  // one per collection with rows left to examine
 };
 
-// One page of the cases the reader may see (oldest added first, collection by collection).
+// One page of the cases the reader may see. A collection_id the reader may not read (or
+// that does not exist) gives an empty page.
 Result<CaseListPage> ListCases(store::Store& store, const policy::Requester& who,
                                const CaseListQuery& query);
 
@@ -90,14 +97,14 @@ struct InboxQuery {
   bool sent = false;  // the messages the reader sent instead of those it received
   size_t offset = 0;  // paging over the (bounded) result, newest sent first
   size_t limit = 50;
-  size_t max_notes = 20000;  // hotline notes read at most per collection
+  size_t max_rows = 20000;  // rows (any type) read at most per collection
 };
 
 struct InboxPage {
   std::vector<InboxMessage> messages;  // newest sent first
   size_t total = 0;                    // messages of this view found within the caps
   bool more = false;                   // messages after this page (offset + limit)
-  bool capped = false;                 // a collection's read stopped at max_notes
+  bool capped = false;                 // a collection's read stopped at max_rows
   std::vector<std::string> capped_collections;
 };
 
@@ -117,6 +124,6 @@ Result<cases::Record> AcknowledgeMessage(store::Store& store, store::FederationS
                                          const policy::Requester& who, const std::string& org_id,
                                          const std::string& collection_id,
                                          const std::string& message_id, const std::string& note,
-                                         std::string ack_id, int64_t now_us, size_t max_notes);
+                                         std::string ack_id, int64_t now_us, size_t max_rows);
 
 }  // namespace entente::web

@@ -25,7 +25,8 @@ namespace entente::web {
 // "in 2 d 3 h", "in 4 h 12 min", "in 35 s" or "5 h 2 min ago" (deadline - now).
 std::string RemainingText(int64_t deadline_us, int64_t now_us);
 
-std::string CasesPageHtml(const Viewer& viewer, const CaseListPage& page);
+std::string CasesPageHtml(const Viewer& viewer, const CaseListQuery& query,
+                          const CaseListPage& page);
 std::string CasePageHtml(const Viewer& viewer, const CaseDetail& d);
 // `notice`: a line shown above the list (after an acknowledgement), "" for none.
 std::string InboxPageHtml(const Viewer& viewer, const InboxQuery& query, const InboxPage& page,

@@ -96,7 +96,7 @@ TEST_F(ViewReads, ACaseIsSeenByItsParticipantsOnlyAndUnseenCasesAreAbsent) {
   auto it_list = ListCases(node_.store(), As("cert-it"), CaseListQuery{});
   ASSERT_TRUE(it_list.ok());
   EXPECT_TRUE(it_list->rows.empty());
-  EXPECT_FALSE(it_list->more);
+  EXPECT_TRUE(it_list->more.empty());
   auto hidden = ReadCaseDetail(node_.store(), As("cert-it"), node_.collection().id, id, now, 100);
   auto never = ReadCaseDetail(node_.store(), As("cert-it"), node_.collection().id,
                               "incident--00000000-0000-4000-8000-000000000000", now, 100);
@@ -110,17 +110,17 @@ TEST_F(ViewReads, ACaseIsSeenByItsParticipantsOnlyAndUnseenCasesAreAbsent) {
 
 TEST_F(ViewReads, TheCasePageScanIsCappedAndSaysSo) {
   const std::string id = OpenCase();
-  // The case's collection holds the state note and the hotline-free notes: a cap of one
-  // row stops the scan of notes, reports and relationships there.
-  auto capped = ReadCaseDetail(node_.store(), As("cert-de"), node_.collection().id, id, kT0, 1);
-  ASSERT_TRUE(capped.ok());
-  SendOne();  // a second note in the collection (a hotline message fr -> de)
-  capped = ReadCaseDetail(node_.store(), As("cert-de"), node_.collection().id, id, kT0, 1);
-  ASSERT_TRUE(capped.ok());
-  EXPECT_TRUE(capped->snapshot.capped);
-  auto full = ReadCaseDetail(node_.store(), As("cert-de"), node_.collection().id, id, kT0, 100);
-  ASSERT_TRUE(full.ok());
-  EXPECT_FALSE(full->snapshot.capped);
+  // The collection holds the incident and cert-de's state note (2 rows cert-de may see):
+  // the scan counts every row, of any type, and stops at its cap.
+  auto two = ReadCaseDetail(node_.store(), As("cert-de"), node_.collection().id, id, kT0, 2);
+  ASSERT_TRUE(two.ok());
+  EXPECT_FALSE(two->snapshot.capped);
+  EXPECT_EQ(two->snapshot.participants.at(1).current(), cases::ParticipantState::kInvestigating);
+  auto one = ReadCaseDetail(node_.store(), As("cert-de"), node_.collection().id, id, kT0, 1);
+  ASSERT_TRUE(one.ok());
+  EXPECT_TRUE(one->snapshot.capped);
+  // The state note is past the cap: cert-de shows as invited only.
+  EXPECT_EQ(one->snapshot.participants.at(1).current(), cases::ParticipantState::kInvited);
 }
 
 TEST_F(ViewReads, CasesPageByCursor) {
@@ -132,15 +132,23 @@ TEST_F(ViewReads, CasesPageByCursor) {
   auto first = ListCases(node_.store(), As("cert-fr"), q);
   ASSERT_TRUE(first.ok());
   ASSERT_EQ(first->rows.size(), 2u);
-  ASSERT_TRUE(first->more);
-  q.collection_id = first->next_collection;
-  q.after_us = first->next_after_us;
+  ASSERT_EQ(first->more.size(), 1u);
+  q.collection_id = first->more[0].collection_id;
+  q.after_us = first->more[0].after_us;
   auto second = ListCases(node_.store(), As("cert-fr"), q);
   ASSERT_TRUE(second.ok());
   ASSERT_EQ(second->rows.size(), 1u);
-  EXPECT_FALSE(second->more);
+  EXPECT_TRUE(second->more.empty());
   EXPECT_NE(second->rows[0].view.id, first->rows[0].view.id);
   EXPECT_NE(second->rows[0].view.id, first->rows[1].view.id);
+  // The budget counts rows of every type (3 incidents, 3 state notes here): a budget of
+  // two rows finds the first case and stops, saying where to go on.
+  CaseListQuery small;
+  small.budget = 2;
+  auto bounded = ListCases(node_.store(), As("cert-fr"), small);
+  ASSERT_TRUE(bounded.ok());
+  EXPECT_EQ(bounded->rows.size(), 1u);
+  ASSERT_EQ(bounded->more.size(), 1u);
   // A cursor naming a collection the reader may not read gives nothing.
   q.collection_id = "no-such-collection";
   auto none = ListCases(node_.store(), As("cert-fr"), q);
@@ -222,9 +230,9 @@ TEST_F(ViewReads, EscalationsAreCountedAndTheHotlineReadIsCapped) {
   EXPECT_EQ(de->messages[1].state.message.id, kMsg);
   EXPECT_EQ(de->messages[1].escalations, 1);
   EXPECT_EQ(de->messages[1].state.current, 1u);
-  // One note read per collection: the inbox says it stopped.
+  // One row read per collection: the inbox says it stopped.
   InboxQuery q;
-  q.max_notes = 1;
+  q.max_rows = 1;
   auto capped = ReadInbox(node_.store(), nullptr, As("cert-de"), later, q);
   ASSERT_TRUE(capped.ok());
   EXPECT_TRUE(capped->capped);

@@ -13,9 +13,9 @@ namespace entente::web {
 
 namespace {
 
-constexpr size_t kCaseScanCap = 20000;     // notes, reports, relationships per case page
-constexpr size_t kHotlineNoteCap = 20000;  // hotline notes per collection
-constexpr size_t kRecordBudget = 2000;     // entries examined per record page
+constexpr size_t kCaseScanCap = 20000;    // notes, reports, relationships per case page
+constexpr size_t kHotlineRowCap = 20000;  // hotline notes per collection
+constexpr size_t kRecordBudget = 2000;    // entries examined per record page
 constexpr size_t kWitnessHeads = 5;
 constexpr size_t kWitnessAlarms = 20;
 constexpr size_t kWithheldBudget = 2000;  // versions decided per withheld page
@@ -42,7 +42,7 @@ Result<CaseListQuery> CasesQuery(const http::Request& req) {
 Result<InboxQuery> HotlineQuery(const http::Request& req) {
   InboxQuery q;
   q.sent = !Param(req.query, "sent").empty();
-  q.max_notes = kHotlineNoteCap;
+  q.max_rows = kHotlineRowCap;
   if (std::string offset = Param(req.query, "offset"); !offset.empty()) {
     if (offset.size() > 9 || offset.find_first_not_of("0123456789") != std::string::npos) {
       return Status::InvalidArgument("offset: a number");
@@ -91,7 +91,7 @@ std::optional<http::Response> WebHandler::ViewPage(const http::Request& req, con
     if (!q.ok()) return ErrorPage(&v, q.status());
     auto page = ListCases(store_, who, *q);
     if (!page.ok()) return ErrorPage(&v, page.status());
-    return HtmlPage(200, CasesPageHtml(v, *page));
+    return HtmlPage(200, CasesPageHtml(v, *q, *page));
   }
   if (route == "/case") {
     auto d = ReadCaseDetail(store_, who, Param(req.query, "collection"), Param(req.query, "id"),
@@ -216,7 +216,7 @@ http::Response WebHandler::AcknowledgePost(const http::Request& req) {
   const std::string message = Param(*form, "message");
   auto r = AcknowledgeMessage(store_, peers_, caller->requester, v.org_id,
                               Param(*form, "collection"), message, Param(*form, "note"),
-                              "note--" + NewUuid4(random_), clock_.NowMicros(), kHotlineNoteCap);
+                              "note--" + NewUuid4(random_), clock_.NowMicros(), kHotlineRowCap);
   if (!r.ok()) return ErrorPage(&v, r.status());
   http::Response res = Redirect("/ui/hotline?acked=" + http::EncodeQueryValue(message));
   res.log_user = v.org_id;
