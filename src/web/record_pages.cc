@@ -43,6 +43,14 @@ std::string_view DecisionName(audit::Decision d) {
   return "";
 }
 
+std::string ProofHtml(const RecordRow& r) {
+  if (r.proof_size == 0) return "Not yet covered by a signed head.";
+  std::string h = "Inclusion proof in the tree of " +
+                  Thousands(static_cast<int64_t>(r.proof_size)) + " entries (RFC 9162 2.1.3):";
+  for (const auto& p : r.proof) h += " <code>" + Html(audit::HashHex(p)) + "</code>";
+  return h;
+}
+
 json::object HeadJson(const audit::SignedHead& h) {
   return json::object{{"tree_size", static_cast<int64_t>(h.head.tree_size)},
                       {"timestamp", Iso(h.head.timestamp_us)},
@@ -113,8 +121,9 @@ std::string RecordPageHtml(const Viewer& viewer, const RecordQuery& query,
          std::to_string(r.entry.index) + "</td><td>" + Html(WhenText(r.entry.time_us)) +
          "</td><td>" + Html(audit::KindName(r.entry.entry.kind)) + "</td><td><code>" +
          Html(audit::EntrySubject(r.entry.entry)) +
-         "</code></td><td><details><summary>Body</summary><pre class=\"json\">" +
-         Html(BodyText(r.text)) + "</pre></details></td></tr>";
+         "</code></td><td><details><summary>Body and proof</summary><pre class=\"json\">" +
+         Html(BodyText(r.text)) + "</pre><p>Leaf hash <code>" + Html(audit::HashHex(r.leaf_hash)) +
+         "</code>. " + ProofHtml(r) + "</p></details></td></tr>";
   }
   if (page.rows.empty()) b += "<tr><td colspan=\"5\">No entry here you may read.</td></tr>";
   b += "</tbody></table>";
@@ -238,7 +247,13 @@ json::object RecordJson(const RecordPage& page, const std::vector<PeerWitness>* 
   for (const RecordRow& r : page.rows) {
     boost::system::error_code ec;
     json::value v = json::parse(r.text, ec);
-    entries.push_back(ec ? json::value(r.text) : std::move(v));
+    json::array proof;
+    for (const auto& p : r.proof) proof.emplace_back(audit::HashHex(p));
+    json::object row{{"entry", ec ? json::value(r.text) : std::move(v)},
+                     {"leaf_hash", audit::HashHex(r.leaf_hash)},
+                     {"proof", std::move(proof)}};
+    if (r.proof_size > 0) row["proof_size"] = static_cast<int64_t>(r.proof_size);
+    entries.push_back(std::move(row));
   }
   o["entries"] = std::move(entries);
   o["more"] = page.more;

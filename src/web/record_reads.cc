@@ -1,6 +1,7 @@
 #include "web/record_reads.h"
 
 #include <algorithm>
+#include <limits>
 #include <variant>
 
 #include "federation/egress.h"
@@ -27,8 +28,10 @@ Result<RecordPage> ReadRecord(audit::AuditLog& log, store::Store& store,
   auto head = log.LatestHead();
   if (!head.ok()) return head.status();
   page.head = *head;
-  // An administrator examines up to the live size; anyone else up to the signed head.
-  page.bound = admin ? log.Size() : (page.head ? page.head->head.tree_size : 0);
+  // An administrator examines every entry stored (the file, which other processes append
+  // to as well: not this object's Size()); anyone else up to the signed head.
+  page.bound =
+      admin ? std::numeric_limits<uint64_t>::max() : (page.head ? page.head->head.tree_size : 0);
   if (query.from >= page.bound || query.budget == 0) return page;
   audit::EntryFilter f;
   f.subject = query.subject;
@@ -60,7 +63,17 @@ Result<RecordPage> ReadRecord(audit::AuditLog& log, store::Store& store,
     }
     auto text = audit::EncodeEntry(e);
     if (!text.ok()) return text.status();
-    page.rows.push_back(RecordRow{std::move(e), std::move(*text)});
+    RecordRow row;
+    row.leaf_hash = audit::HashLeaf(*text);
+    if (page.head && e.index < page.head->head.tree_size) {
+      auto proof = log.InclusionProof(e.index, page.head->head.tree_size);
+      if (!proof.ok()) return proof.status();
+      row.proof = std::move(*proof);
+      row.proof_size = page.head->head.tree_size;
+    }
+    row.entry = std::move(e);
+    row.text = std::move(*text);
+    page.rows.push_back(std::move(row));
   }
   // The budget ran out before the bound: more may follow (told only below the bound).
   if (!page.more && !reached_bound && entries->size() == query.budget && next < page.bound) {

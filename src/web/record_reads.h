@@ -49,19 +49,25 @@ struct RecordQuery {
 struct RecordRow {
   audit::RecordedEntry entry;
   std::string text;  // its canonical JSON (what the tree's leaf hashes)
+  audit::Hash leaf_hash{};
+  // RFC 9162 2.1.3 inclusion proof of the entry in the tree of the newest signed head
+  // (empty, proof_size 0, for an entry the head does not cover yet): what
+  // /x-entente/log/inclusion answers, so that the page's claim can be checked.
+  std::vector<audit::Hash> proof;
+  uint64_t proof_size = 0;
 };
 
 struct RecordPage {
   std::vector<RecordRow> rows;  // in index order
   bool more = false;            // examine on from `next_from`
   uint64_t next_from = 0;
-  bool receipts_only = false;             // the reader is not an administrator
-  uint64_t bound = 0;                     // entries below this index were examinable
+  bool receipts_only = false;  // the reader is not an administrator
+  uint64_t bound = 0;          // entries below this index were examinable (administrators: all)
   std::optional<audit::SignedHead> head;  // the newest signed head, nullopt: none yet
 };
 
 // One page of the record as organisation `org_id` (reading as `who`, an administrator
-// when `admin`) may read it.
+// when `admin`) may read it, each entry with its inclusion proof to the newest head.
 Result<RecordPage> ReadRecord(audit::AuditLog& log, store::Store& store,
                               const policy::Requester& who, const std::string& org_id, bool admin,
                               const RecordQuery& query);

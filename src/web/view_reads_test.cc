@@ -323,6 +323,11 @@ TEST_F(RecordReads, ANonAdministratorReadsItsReceiptsUpToTheSignedHeadOnly) {
   EXPECT_TRUE(de->receipts_only);
   ASSERT_TRUE(de->head.has_value());
   EXPECT_EQ(de->head->head.tree_size, 3u);
+  // Its inclusion proof ties the entry shown to the signed head (RFC 9162 2.1.3.2).
+  EXPECT_EQ(de->rows[0].proof_size, 3u);
+  EXPECT_TRUE(audit::VerifyInclusion(0, 3, audit::HashLeaf(de->rows[0].text), de->rows[0].proof,
+                                     de->head->head.root)
+                  .ok());
   // A filter for another organisation finds none of its entries.
   RecordQuery others;
   others.organisation = "cert-fr";
@@ -336,8 +341,9 @@ TEST_F(RecordReads, ANonAdministratorReadsItsReceiptsUpToTheSignedHeadOnly) {
   // An administrator reads every entry, up to the live size.
   auto admin = ReadRecord(*log_, node_.store(), As("cert-fr"), "cert-fr", true, RecordQuery{});
   ASSERT_TRUE(admin.ok());
-  EXPECT_EQ(admin->rows.size(), 4u);
+  ASSERT_EQ(admin->rows.size(), 4u);
   EXPECT_FALSE(admin->receipts_only);
+  EXPECT_EQ(admin->rows[3].proof_size, 0u);  // appended after the head: no proof yet
 }
 
 TEST_F(RecordReads, PagesAreBoundedByLimitAndBudget) {
