@@ -156,7 +156,7 @@ std::string RecordPageHtml(const Viewer& viewer, const RecordQuery& query,
       b += "<tr data-peer=\"" + Html(w.peer.name) + "\"><th scope=\"row\">" + Html(w.peer.name) +
            "</th><td class=\"" + (w.alarm_count > 0 ? "error" : "") + "\">" + Html(w.summary) +
            "</td><td>" +
-           (w.peer.log_key.empty() ? "— (pinned at first sight)"
+           (w.peer.log_key.empty() ? "none yet (pinned at first sight)"
                                    : "<code>" + Html(w.peer.log_key) + "</code>") +
            "</td><td>" +
            (w.heads.empty() ? "never witnessed"
