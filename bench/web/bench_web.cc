@@ -6,7 +6,10 @@
 // stops at its cap). Signs in through web::WebHandler (POST /ui/login) and times GET
 // requests handed straight to the handler (no socket: the store reads through the gate,
 // the rendering, the headers): the overview, a browse page, a search by value, a search
-// by id and an object page, as HTML and as JSON. Prints one JSON line per page:
+// by id and an object page, as HTML and as JSON; then the cases list, a case page (a case
+// opened after the fill, in the same collection: the case page's scan of the collection
+// stops at its cap) and the hotline inbox, whose reads are bounded by rows examined per
+// collection whatever its size. Prints one JSON line per page:
 // {"page":..., "objects":N, "runs":R, "median_ms":..., "max_ms":..., "bytes":...}.
 //
 //   bench_web [--count N] [--dir DIR] [--runs R]
@@ -18,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "cases/case_store.h"
 #include "common/env.h"
 #include "http/message.h"
 #include "http/query.h"
@@ -145,6 +149,25 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr, "filled %zu objects in %.1f s\n", count, (NowMs() - fill_start) / 1000);
 
+  // A case of the publisher's, shared with everyone (TLP:CLEAR), added after the fill.
+  std::string case_id;
+  {
+    auto publisher = cases::ActorFor(st, "publisher");
+    if (!publisher.ok()) return 1;
+    cases::CaseBook book(st, c);
+    cases::CaseSpec spec;
+    spec.name = "bench case";
+    spec.rsit = cases::ClassifyRsit("malicious-code", "").value();
+    spec.tlp = policy::Tlp::kClear;
+    spec.nis2_awareness_us = SystemClock().NowMicros();
+    auto opened_case = book.Open(*publisher, spec);
+    if (!opened_case.ok()) {
+      std::fprintf(stderr, "case: %s\n", opened_case.status().message().c_str());
+      return 1;
+    }
+    case_id = *opened_case;
+  }
+
   // Sign in as the reader, as a browser would.
   web::WebHandler handler(st, nullptr, web::WebOptions{});
   http::Request form = Get("/ui/login", "");
@@ -158,8 +181,9 @@ int main(int argc, char** argv) {
   login.body = "csrf=" + nonce + "&token=" + secret;
   http::Response signed_in = handler.Handle(login);
   std::string cookie;
+  // The session's cookie (the answer also expires the sign-in form's cookie).
   for (const auto& [k, v] : signed_in.headers) {
-    if (k == "Set-Cookie") cookie = v.substr(0, v.find(';'));
+    if (k == "Set-Cookie" && v.starts_with("entente_session=")) cookie = v.substr(0, v.find(';'));
   }
   if (signed_in.status != 303 || cookie.empty()) {
     std::fprintf(stderr, "sign-in failed: %d\n", signed_in.status);
@@ -192,6 +216,12 @@ int main(int argc, char** argv) {
       {"search_id", "/ui/search?q=" + some_id},
       {"object", "/ui/object?collection=" + c.id + "&id=" + some_id},
       {"object.json", "/ui/api/object?collection=" + c.id + "&id=" + some_id},
+      {"cases", "/ui/cases"},
+      {"cases.json", "/ui/api/cases"},
+      {"case", "/ui/case?collection=" + c.id + "&id=" + case_id},
+      {"case.json", "/ui/api/case?collection=" + c.id + "&id=" + case_id},
+      {"hotline", "/ui/hotline"},
+      {"hotline.json", "/ui/api/hotline"},
   };
   for (const auto& [name, target] : pages) {
     std::vector<double> ms;

@@ -485,7 +485,8 @@ Result<std::string> CaseBook::Attach(const Actor& as, std::string_view case_id,
   return std::string(rel->at("id").get_string());
 }
 
-Result<CaseSnapshot> CaseBook::Load(const policy::Requester& who, std::string_view case_id) {
+Result<CaseSnapshot> CaseBook::Load(const policy::Requester& who, std::string_view case_id,
+                                    size_t scan_cap) {
   const std::string missing = "no case " + std::string(case_id) + " in this collection";
   if (!who.local_operator &&
       !policy::AccessToCollection(who, collection_.readers, collection_.writers).can_read) {
@@ -561,7 +562,8 @@ Result<CaseSnapshot> CaseBook::Load(const policy::Requester& who, std::string_vi
   // relationships.
   store::ObjectQuery sq;
   sq.collection_id = collection_.id;
-  sq.types = {"note", "report", "relationship"};
+  // Capped: every type is read and counted (the store has no index by type).
+  if (scan_cap == 0) sq.types = {"note", "report", "relationship"};
   sq.match_last = false;
   sq.match_all = true;
   sq.visible = visible;
@@ -576,7 +578,16 @@ Result<CaseSnapshot> CaseBook::Load(const policy::Requester& who, std::string_vi
     std::optional<ReportView> report;
   };
   std::vector<Pending> pending;
+  size_t scanned = 0;
   ENTENTE_RETURN_IF_ERROR(store_.ScanObjects(sq, [&](const store::ObjectRow& row) {
+    if (scan_cap > 0 && scanned == scan_cap) {
+      snap.capped = true;
+      return store::ScanAction::kStop;
+    }
+    ++scanned;
+    if (row.type != "note" && row.type != "report" && row.type != "relationship") {
+      return store::ScanAction::kContinue;
+    }
     auto obj = ReadAs(who, row);
     if (!obj) return store::ScanAction::kContinue;
     const std::string id(row.id);

@@ -74,6 +74,9 @@ struct CaseSnapshot {
   // Objects about the case that were not counted, each "id: why" (a forged or uninvited
   // state, a report by someone else than the case's creator).
   std::vector<std::string> ignored;
+  // Load's scan of the collection's notes, reports and relationships stopped at its cap:
+  // states, reports and attachments added after that point are missing.
+  bool capped = false;
 };
 
 class CaseBook {
@@ -138,8 +141,13 @@ class CaseBook {
   Result<std::string> Attach(const Actor& as, std::string_view case_id,
                              std::string_view source_ref);
 
-  // The case as `who` sees it; not-found when it may see no version of it.
-  Result<CaseSnapshot> Load(const policy::Requester& who, std::string_view case_id);
+  // The case as `who` sees it; not-found when it may see no version of it. Its states,
+  // reports and attachments come from one scan of the collection's notes, reports and
+  // relationships (there is no index by object_refs); `scan_cap` > 0 stops that scan
+  // after so many visible rows of any type (CaseSnapshot::capped; the store has no index
+  // by type, so the bound counts every row read), for views that must stay bounded.
+  Result<CaseSnapshot> Load(const policy::Requester& who, std::string_view case_id,
+                            size_t scan_cap = 0);
 
   // The newest version of every case `who` may see, oldest case first.
   Result<std::vector<CaseView>> List(const policy::Requester& who);

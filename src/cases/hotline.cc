@@ -279,20 +279,32 @@ struct Held {
 // Reads the hotline notes of `collection_id` that `visible` lets through (every version
 // added after `after_us` when given, else the newest of each) into *held; *last_us gets
 // the newest date_added read. Messages and records in `skip` (by message id) are left out.
+// `max_rows` > 0: the scan stops after that many rows of any type (*capped set when it
+// did): the collection's rows are read unfiltered by type so that the bound holds
+// whatever else the collection holds (the store has no index by type).
 Status ReadHotline(store::Store& store, std::string_view collection_id, const NodeParties& parties,
                    std::function<bool(const policy::Labels&)> visible,
                    std::optional<int64_t> after_us, const std::set<std::string>& skip, Held* held,
-                   int64_t* last_us) {
+                   int64_t* last_us, size_t max_rows = 0, bool* capped = nullptr) {
   store::ObjectQuery q;
   q.collection_id = std::string(collection_id);
-  q.types = {"note"};
+  if (max_rows == 0) q.types = {"note"};
   q.visible = std::move(visible);
   if (after_us) {
     q.added_after_us = *after_us;
     q.match_last = false;
     q.match_all = true;
   }
+  size_t read = 0;
   return store.ScanObjects(q, [&](const store::ObjectRow& row) {
+    if (max_rows > 0) {
+      if (read == max_rows) {
+        if (capped != nullptr) *capped = true;
+        return store::ScanAction::kStop;
+      }
+      ++read;
+      if (row.type != "note") return store::ScanAction::kContinue;
+    }
     if (last_us != nullptr) *last_us = std::max(*last_us, row.date_added_us);
     if (row.json.find(kHotlineExtensionId) == std::string_view::npos) {
       return store::ScanAction::kContinue;
@@ -507,10 +519,12 @@ bool Settled(const MessageState& st, const NodeParties& parties) {
 
 Result<std::vector<MessageState>> LoadMessages(store::Store& store, std::string_view collection_id,
                                                const NodeParties& parties, int64_t now_us,
-                                               std::function<bool(const policy::Labels&)> visible) {
+                                               std::function<bool(const policy::Labels&)> visible,
+                                               size_t max_rows, bool* capped) {
   Held held;
+  if (capped != nullptr) *capped = false;
   ENTENTE_RETURN_IF_ERROR(ReadHotline(store, collection_id, parties, std::move(visible),
-                                      std::nullopt, {}, &held, nullptr));
+                                      std::nullopt, {}, &held, nullptr, max_rows, capped));
   return Fold(held, parties, now_us);
 }
 

@@ -133,10 +133,16 @@ struct MessageState {
 // Everything the hotline holds in `collection_id` that `visible` lets through (null:
 // all), with records folded into their messages, as of `now_us`. Messages whose sender
 // does not speak for itself (SpeaksFor) are left out; records that do not count are kept
-// as kIgnored steps. By send time.
+// as kIgnored steps. By send time. `max_rows` > 0 bounds the read: the scan (oldest
+// added first) stops after that many rows that `visible` lets through, of any type (the
+// store has no index by type: counting notes only would not bound a collection that
+// holds much else), and *capped (when given) says whether it stopped there (the messages
+// and records after it are then missing from the result: for views that must answer in
+// bounded time).
 Result<std::vector<MessageState>> LoadMessages(
     store::Store& store, std::string_view collection_id, const NodeParties& parties, int64_t now_us,
-    std::function<bool(const policy::Labels&)> visible = {});
+    std::function<bool(const policy::Labels&)> visible = {}, size_t max_rows = 0,
+    bool* capped = nullptr);
 
 // What to send.
 struct SendRequest {

@@ -252,6 +252,7 @@ int RunServe(const ServeOptions& o) {
     web::WebOptions ui_options;
     ui_options.session_seconds = o.ui_session_seconds;
     ui_options.secure_cookies = !o.tls_cert.empty();
+    ui_options.record = record->get();  // the record page (web/record_reads.h)
     ui = std::make_unique<web::WebHandler>(**store, federation_state.get(), ui_options);
     options.ui_handler = [h = ui.get()](const http::Request& req) { return h->Handle(req); };
   }

@@ -20,6 +20,7 @@
 #include "taxii/log_route.h"
 #include "taxii/pages.h"
 #include "taxii/provenance.h"
+#include "taxii/receipt.h"
 #include "taxii/responses.h"
 
 namespace entente::taxii {
@@ -340,53 +341,8 @@ Result<bool> TaxiiHandler::OwnerOverride(const http::Request& req, const Caller&
 
 Result<bool> TaxiiHandler::EntryReadable(const Caller& caller, const audit::Entry& entry) {
   if (caller.admin) return true;
-  // A receipt: the entry of an object version the caller itself submitted (or deleted),
-  // while it may still read a version of it. Who else submitted what is not told: an
-  // object may hide its creator, and the record would give it away.
-  std::string object_id, version, collection_id;
-  if (const auto* stored = std::get_if<audit::ObjectStored>(&entry.body)) {
-    if (stored->submitter != caller.org_id) return false;
-    object_id = stored->object_id;
-    version = stored->version;
-    collection_id = stored->collection;
-  } else if (const auto* batch = std::get_if<audit::ObjectsStored>(&entry.body)) {
-    // A batch the caller submitted: it names the collection, how many versions and the
-    // root of their items (no id), readable while the caller may read the collection.
-    if (batch->submitter != caller.org_id || batch->channel == audit::Channel::kPeer) {
-      return false;
-    }
-    auto c = store_.GetCollection(batch->collection);
-    if (!c.ok()) {
-      return c.status().code() == StatusCode::kNotFound ? Result<bool>(false) : c.status();
-    }
-    return policy::AccessToCollection(caller.requester, c->readers, c->writers).can_read;
-  } else if (const auto* deleted = std::get_if<audit::Deletion>(&entry.body)) {
-    // A deleted version is gone: its entry is readable while another version the caller
-    // may read remains (it already knows the object).
-    if (deleted->by != caller.org_id) return false;
-    object_id = deleted->object_id;
-    collection_id = deleted->collection;
-  } else {
-    return false;
-  }
-  auto c = store_.GetCollection(collection_id);
-  if (!c.ok()) return c.status().code() == StatusCode::kNotFound ? Result<bool>(false) : c.status();
-  if (!policy::AccessToCollection(caller.requester, c->readers, c->writers).can_read) return false;
-  store::ObjectQuery q;
-  q.collection_id = collection_id;
-  q.ids.push_back(object_id);
-  q.match_all = true;
-  bool readable = false;
-  Status s = store_.ScanObjects(q, [&](const store::ObjectRow& row) {
-    if ((version.empty() || row.version == version) &&
-        policy::MayRead(caller.requester, row.labels)) {
-      readable = true;
-      return store::ScanAction::kStop;
-    }
-    return store::ScanAction::kContinue;
-  });
-  if (!s.ok()) return s;
-  return readable;
+  // A receipt only (taxii/receipt.h), the rule the dashboard's record page applies too.
+  return ReceiptReadable(store_, caller.requester, caller.org_id, entry);
 }
 
 Result<bool> TaxiiHandler::ObjectVisible(const Caller& caller, const std::string& collection_id,

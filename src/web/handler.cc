@@ -69,8 +69,8 @@ WebHandler::WebHandler(store::Store& store, store::FederationState* peers, WebOp
       peers_(peers),
       options_(options),
       clock_(options.clock != nullptr ? *options.clock : SystemClock()),
-      sessions_(clock_, options.random != nullptr ? *options.random : SystemRandom(),
-                options.session_seconds) {}
+      random_(options.random != nullptr ? *options.random : SystemRandom()),
+      sessions_(clock_, random_, options.session_seconds) {}
 
 Result<WebHandler::Caller> WebHandler::Authenticate(const http::Request& req) {
   auto session = sessions_.Find(CookieValue(req, kSessionCookie));
@@ -109,6 +109,7 @@ http::Response WebHandler::Handle(const http::Request& req) {
     }
     if (path == "/ui/login") return Login(req);
     if (path == "/ui/logout") return Logout(req);
+    if (path == "/ui/hotline/ack") return AcknowledgePost(req);
     return HtmlPage(405, MessagePage(nullptr, "Not allowed", "This page takes GET only."));
   }
   if (req.method != "GET" && req.method != "HEAD") {

@@ -2,9 +2,12 @@
 // HTTP server beside TAXII (taxii::ServerOptions::ui_handler; docs/dashboard.md).
 //
 // Routes: GET /ui/login, POST /ui/login (form: token, csrf), POST /ui/logout (form:
-// csrf); GET /ui/ (overview), /ui/browse, /ui/search, /ui/object, /ui/explain; the same
-// data as JSON at /ui/api/overview, /ui/api/browse, /ui/api/search, /ui/api/object,
-// /ui/api/explain; the static files /ui/assets/style.css and /ui/assets/app.js.
+// csrf); GET /ui/ (overview), /ui/browse, /ui/search, /ui/object, /ui/explain, /ui/cases,
+// /ui/case, /ui/hotline, /ui/record, /ui/peer; POST /ui/hotline/ack (form: csrf,
+// collection, message, note); the same data as JSON at /ui/api/overview, /ui/api/browse,
+// /ui/api/search, /ui/api/object, /ui/api/explain, /ui/api/cases, /ui/api/case,
+// /ui/api/hotline, /ui/api/record, /ui/api/peer; the static files /ui/assets/style.css
+// and /ui/assets/app.js.
 //
 // Sign-in takes an API token, authenticated exactly as TAXII authenticates one (its
 // SHA-256 looked up, then its organisation); the session (web/session.h) remembers the
@@ -13,14 +16,17 @@
 // is refused with 403 when its Origin is not this server's or Sec-Fetch-Site says
 // cross-site; sign-out needs the session's CSRF token, sign-in the double-submit token
 // of its form. Every read goes through web/reads.h and web/explain.h (the policy gate);
-// peers and egress explanations are shown to administrator organisations only.
+// peers, egress explanations, witnessing and what was withheld from a peer are shown to
+// administrator organisations only (web/record_reads.h for the record's own rule).
 //
 // Safe for concurrent use (the session table is; the rest is the store's).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
+#include "audit/log.h"
 #include "common/env.h"
 #include "http/message.h"
 #include "store/federation_state.h"
@@ -32,9 +38,10 @@ namespace entente::web {
 
 struct WebOptions {
   int64_t session_seconds = 8 * 3600;
-  bool secure_cookies = false;  // add Secure (the node serves HTTPS)
-  Clock* clock = nullptr;       // nullptr: SystemClock()
-  Random* random = nullptr;     // nullptr: SystemRandom()
+  bool secure_cookies = false;        // add Secure (the node serves HTTPS)
+  Clock* clock = nullptr;             // nullptr: SystemClock()
+  Random* random = nullptr;           // nullptr: SystemRandom()
+  audit::AuditLog* record = nullptr;  // the node's record (null: the record page is empty)
 };
 
 class WebHandler {
@@ -60,11 +67,19 @@ class WebHandler {
   http::Response Logout(const http::Request& req);
   http::Response Page(const http::Request& req, const Caller& caller, std::string_view route);
   http::Response Api(const http::Request& req, const Caller& caller, std::string_view route);
+  // Cases, hotline, record and peers (view_routes.cc); nullopt for a route they do not own.
+  std::optional<http::Response> ViewPage(const http::Request& req, const Caller& caller,
+                                         std::string_view route);
+  std::optional<http::Response> ViewApi(const http::Request& req, const Caller& caller,
+                                        std::string_view route);
+  // POST /ui/hotline/ack (form: csrf, collection, message, note).
+  http::Response AcknowledgePost(const http::Request& req);
 
   store::Store& store_;
   store::FederationState* peers_;
   WebOptions options_;
   Clock& clock_;
+  Random& random_;  // ids of what the dashboard writes (acknowledgements)
   SessionTable sessions_;
 };
 

@@ -161,6 +161,7 @@ http::Response WebHandler::Page(const http::Request& req, const Caller& caller,
     if (!e.ok()) return ErrorPage(&v, e.status());
     return HtmlPage(200, ExplainPage(v, *e));
   }
+  if (auto res = ViewPage(req, caller, route)) return std::move(*res);
   return ErrorPage(&v, Status::NotFound("no such page"));
 }
 
@@ -200,6 +201,7 @@ http::Response WebHandler::Api(const http::Request& req, const Caller& caller,
     if (!e.ok()) return ErrorJson(e.status());
     return Json(200, ExplainJson(*e));
   }
+  if (auto res = ViewApi(req, caller, route)) return std::move(*res);
   return ErrorJson(Status::NotFound("no such call"));
 }
 

@@ -23,4 +23,4 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 fi
 cd "$work"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-exec node --test --test-concurrency=1 dashboard.test.mjs
+exec node --test --test-concurrency=1 dashboard.test.mjs views.test.mjs

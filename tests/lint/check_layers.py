@@ -49,8 +49,8 @@ LAYERS = {
               "http"),
     "federation": ("common", "stix", "pattern", "policy", "store", "audit", "admission", "cases",
                    "http", "taxii"),
-    "web": ("common", "stix", "pattern", "policy", "store", "admission", "cases", "http", "taxii",
-            "federation"),
+    "web": ("common", "stix", "pattern", "policy", "store", "audit", "admission", "cases", "http",
+            "taxii", "federation"),
     "cli": ("common", "audit", "telemetry", "sightings", "sensor", "stix", "pattern", "policy", "store", "admission", "cases", "http", "taxii",
             "federation", "web"),
 }
