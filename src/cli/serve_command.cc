@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "admission/admission.h"
+#include "audit/recorder.h"
 #include "cli/hotline_loop.h"
 #include "cli/listen_address.h"
 #include "cli/node_commands.h"
@@ -245,9 +246,13 @@ int RunServe(const ServeOptions& o) {
   };
 
   // The dashboard, on the same port, reading through the same gate (web/handler.h).
+  // Administration from the dashboard records what the command line records, in the
+  // node's record (declared before the handler: destroyed after it).
+  audit::LogRecorder ui_record(**record);
   std::unique_ptr<web::WebHandler> ui;
   if (!o.no_ui) {
     web::WebOptions ui_options;
+    ui_options.record = &ui_record;
     ui_options.session_seconds = o.ui_session_seconds;
     ui_options.secure_cookies = !o.tls_cert.empty();
     ui = std::make_unique<web::WebHandler>(**store, federation_state.get(), ui_options);

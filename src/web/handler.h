@@ -15,16 +15,28 @@
 // of its form. Every read goes through web/reads.h and web/explain.h (the policy gate);
 // peers and egress explanations are shown to administrator organisations only.
 //
+// Administration (/ui/admin/…, web/admin_routes.cc): organisations, tokens, collections and
+// grants, peers, for administrator organisations only (anyone else: 403, as the egress
+// explanation answers); every change is a POST with the session's CSRF token and goes
+// through admin/node_admin.h, the functions the command line calls, recording in
+// WebOptions::record what the command line records (without a record those changes are
+// refused). Failed sign-ins are bounded per client address and globally
+// (web/login_limiter.h): beyond the bound POST /ui/login answers 429 with Retry-After
+// before any token is looked up.
+//
 // Safe for concurrent use (the session table is; the rest is the store's).
 #pragma once
 
 #include <cstdint>
 #include <string_view>
 
+#include "admin/node_admin.h"
 #include "common/env.h"
 #include "http/message.h"
 #include "store/federation_state.h"
 #include "store/store.h"
+#include "web/admin_pages.h"
+#include "web/login_limiter.h"
 #include "web/pages.h"
 #include "web/session.h"
 
@@ -35,6 +47,10 @@ struct WebOptions {
   bool secure_cookies = false;  // add Secure (the node serves HTTPS)
   Clock* clock = nullptr;       // nullptr: SystemClock()
   Random* random = nullptr;     // nullptr: SystemRandom()
+  // Where administration records what the command line records (organisations created
+  // and removed, tokens created; docs/record.md). nullptr: those changes are refused.
+  audit::Recorder* record = nullptr;
+  LoginLimits login_limits;
 };
 
 class WebHandler {
@@ -60,12 +76,21 @@ class WebHandler {
   http::Response Logout(const http::Request& req);
   http::Response Page(const http::Request& req, const Caller& caller, std::string_view route);
   http::Response Api(const http::Request& req, const Caller& caller, std::string_view route);
+  // web/admin_routes.cc
+  static bool IsAdminPath(std::string_view path);
+  http::Response Admin(const http::Request& req, const Caller& caller);
+  Result<AdminData> LoadAdmin();
+  Status Change(AdminSection section, std::string_view action,
+                const std::vector<http::QueryParam>& form, const Caller& caller,
+                AdminNotice* notice);
 
   store::Store& store_;
   store::FederationState* peers_;
   WebOptions options_;
   Clock& clock_;
+  Random& random_;
   SessionTable sessions_;
+  LoginLimiter login_limiter_;
 };
 
 }  // namespace entente::web

@@ -47,7 +47,9 @@ std::string Layout(const std::string& title, Nav current, const Viewer* viewer,
   if (viewer != nullptr) {
     h += "<nav aria-label=\"Main\"><ul>" + NavItem("/ui/", "Overview", current == Nav::kOverview) +
          NavItem("/ui/browse", "Browse", current == Nav::kBrowse) +
-         NavItem("/ui/search", "Search", current == Nav::kSearch) + "</ul></nav>";
+         NavItem("/ui/search", "Search", current == Nav::kSearch) +
+         (viewer->admin ? NavItem("/ui/admin", "Administration", current == Nav::kAdmin) : "") +
+         "</ul></nav>";
     h += "<div class=\"who\"><span>Signed in as <strong>" + Html(viewer->org_name) +
          "</strong> (<code>" + Html(viewer->org_id) + "</code>)" +
          (viewer->admin ? ", administrator" : "") +
