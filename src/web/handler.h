@@ -30,7 +30,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "admin/node_admin.h"
+#include "audit/recorder.h"
 #include "common/env.h"
 #include "http/message.h"
 #include "store/federation_state.h"

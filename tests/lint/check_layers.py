@@ -51,8 +51,8 @@ LAYERS = {
                    "http", "taxii"),
     "admin": ("common", "stix", "pattern", "policy", "store", "audit", "admission", "cases", "http",
               "taxii", "federation"),
-    "web": ("common", "stix", "pattern", "policy", "store", "admission", "cases", "http", "taxii",
-            "federation", "admin"),
+    "web": ("common", "stix", "pattern", "policy", "store", "audit", "admission", "cases", "http",
+            "taxii", "federation", "admin"),
     "cli": ("common", "audit", "telemetry", "sightings", "sensor", "stix", "pattern", "policy", "store", "admission", "cases", "http", "taxii",
             "federation", "admin", "web"),
 }
