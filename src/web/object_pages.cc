@@ -69,7 +69,7 @@ std::string IncomingSection(const ObjectDetail& d) {
 
 std::string CountsTable(const std::string& id, const std::string& what,
                         const std::map<std::string, int64_t>& counts) {
-  std::string b = "<table id=\"" + id + "\"><caption>" + Html(what) +
+  std::string b = "<table id=\"" + id + "\"><caption class=\"visually-hidden\">" + Html(what) +
                   "</caption><thead><tr><th scope=\"col\">" + Html(what) +
                   "</th><th scope=\"col\" class=\"num\">Sightings (sum of counts)</th></tr>"
                   "</thead><tbody>";
