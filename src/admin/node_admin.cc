@@ -173,7 +173,8 @@ Status RemoveOrganisation(store::Store& store, audit::Recorder& record, const st
     }
     return org.status();
   }
-  const audit::Entry entry{audit::EntryKind::kOrganisationChange, audit::Change{id, "delete", by, {}}};
+  const audit::Entry entry{audit::EntryKind::kOrganisationChange,
+                           audit::Change{id, "delete", by, {}}};
   ENTENTE_RETURN_IF_ERROR(record.Record({&entry, 1}));
   return store.DeleteOrganisation(id);
 }
