@@ -9,7 +9,8 @@
 // by id and an object page, as HTML and as JSON; then the cases list, a case page (a case
 // opened after the fill, in the same collection: the case page's scan of the collection
 // stops at its cap) and the hotline inbox, whose reads are bounded by rows examined per
-// collection whatever its size. Prints one JSON line per page:
+// collection whatever its size; and the page of an object sighted 600 times and
+// pointed at by 300 relationships. Prints one JSON line per page:
 // {"page":..., "objects":N, "runs":R, "median_ms":..., "max_ms":..., "bytes":...}.
 //
 //   bench_web [--count N] [--dir DIR] [--runs R]
@@ -69,6 +70,30 @@ store::NewObject Indicator(size_t i, std::string* id) {
   n.labels.tlp = i % 10 == 9 ? policy::Tlp::kRed : policy::Tlp::kClear;
   n.labels.owner_org = "publisher";
   n.values = {ip};
+  return n;
+}
+
+// A small object pointing at `target`: a sighting (seen at `where`) or a relationship,
+// every 10th TLP:RED (hidden from the reader).
+store::NewObject Pointer(size_t i, const std::string& type, const std::string& target,
+                         const std::string& where) {
+  store::NewObject n;
+  n.id = type + "--" + NewUuid4();
+  n.type = type;
+  n.spec_version = "2.1";
+  n.version = "2024-01-01T00:00:00.000Z";
+  n.version_us = 1704067200000000;
+  const std::string head = "{\"type\":\"" + type + "\",\"spec_version\":\"2.1\",\"id\":\"" + n.id +
+                           "\",\"created\":\"2024-01-01T00:00:00.000Z\",\"modified\":\"2024-01-"
+                           "01T00:00:00.000Z\",";
+  n.json = type == "sighting"
+               ? head + "\"sighting_of_ref\":\"" + target +
+                     "\",\"count\":2,\"where_sighted_refs\":[" + where + "]}"
+               : head + "\"relationship_type\":\"indicates\",\"source_ref\":\"" + "indicator--" +
+                     NewUuid4() + "\",\"target_ref\":\"" + target + "\"}";
+  n.labels.tlp = i % 10 == 9 ? policy::Tlp::kRed : policy::Tlp::kClear;
+  n.labels.owner_org = "publisher";
+  n.values = {target};
   return n;
 }
 
@@ -148,6 +173,38 @@ int main(int argc, char** argv) {
     }
   }
   std::fprintf(stderr, "filled %zu objects in %.1f s\n", count, (NowMs() - fill_start) / 1000);
+  // One indicator sighted 600 times and the target of 300 relationships (each tenth
+  // hidden), past the object page's bounds (500 sightings counted, 200 relationships
+  // looked at): "who else saw it" and the relationships pointing at it at their worst.
+  std::string sighted_id;
+  {
+    std::vector<store::NewObject> batch;
+    batch.push_back(Indicator(some + 10, &sighted_id));
+    const std::string identity = "identity--" + NewUuid4(), location = "location--" + NewUuid4();
+    store::NewObject who;
+    who.id = identity;
+    who.type = "identity";
+    who.spec_version = "2.1";
+    who.version = "2024-01-01T00:00:00.000Z";
+    who.version_us = 1704067200000000;
+    who.json = "{\"type\":\"identity\",\"spec_version\":\"2.1\",\"id\":\"" + identity +
+               "\",\"created\":\"2024-01-01T00:00:00.000Z\",\"modified\":\"2024-01-01T00:00:00."
+               "000Z\",\"name\":\"E\",\"sectors\":[\"energy\"]}";
+    who.labels.tlp = policy::Tlp::kClear;
+    who.labels.owner_org = "publisher";
+    store::NewObject where = who;
+    where.id = location;
+    where.type = "location";
+    where.json = "{\"type\":\"location\",\"spec_version\":\"2.1\",\"id\":\"" + location +
+                 "\",\"created\":\"2024-01-01T00:00:00.000Z\",\"modified\":\"2024-01-01T00:00:"
+                 "00.000Z\",\"country\":\"FR\"}";
+    batch.push_back(who);
+    batch.push_back(where);
+    const std::string refs = "\"" + identity + "\",\"" + location + "\"";
+    for (size_t i = 0; i < 600; ++i) batch.push_back(Pointer(i, "sighting", sighted_id, refs));
+    for (size_t i = 0; i < 300; ++i) batch.push_back(Pointer(i, "relationship", sighted_id, ""));
+    if (!st.AddObjects(c.id, batch).ok()) return 1;
+  }
 
   // A case of the publisher's, shared with everyone (TLP:CLEAR), added after the fill.
   std::string case_id;
@@ -222,6 +279,8 @@ int main(int argc, char** argv) {
       {"case.json", "/ui/api/case?collection=" + c.id + "&id=" + case_id},
       {"hotline", "/ui/hotline"},
       {"hotline.json", "/ui/api/hotline"},
+      {"object_sighted", "/ui/object?collection=" + c.id + "&id=" + sighted_id},
+      {"object_sighted.json", "/ui/api/object?collection=" + c.id + "&id=" + sighted_id},
   };
   for (const auto& [name, target] : pages) {
     std::vector<double> ms;

@@ -69,6 +69,9 @@ void ObservableValues(const boost::json::object& obj, std::vector<std::string>* 
   } else if (type == "sighting") {
     const std::string_view of = StringOf(obj, "sighting_of_ref");
     if (!of.empty()) out->emplace_back(of);
+  } else if (type == "relationship") {
+    const std::string_view target = StringOf(obj, "target_ref");
+    if (!target.empty()) out->emplace_back(target);
   } else if (!obj.contains("created")) {
     // A cyber-observable: STIX 2.1 requires `created` of every SDO, SRO and meta object
     // and defines none on SCOs (section 6), custom ones included.
@@ -89,7 +92,7 @@ void ObservableValuesOfJson(std::string_view type, std::string_view json,
                             std::vector<std::string>* out) {
   out->clear();
   // Most stored objects hold nothing: no parse for those.
-  if (type != "indicator" && type != "sighting" &&
+  if (type != "indicator" && type != "sighting" && type != "relationship" &&
       json.find("\"value\"") == std::string_view::npos &&
       json.find("\"hashes\"") == std::string_view::npos) {
     return;

@@ -9,6 +9,9 @@
 //                                    STIX 2.1 section 9.4); nothing for other pattern types
 //                                    or a pattern that does not parse;
 //   sighting                         its sighting_of_ref;
+//   relationship                     its target_ref (so the relationships pointing at an
+//                                    object are found from the object, as its sightings
+//                                    are; store schema version 7);
 //   a cyber-observable (SCO: an       its `value` when it is a string, and every string of
 //   object without `created`)        its `hashes`.
 // Values are indexed exactly as they are written: a keyed hash that a sovereignty rule

@@ -56,6 +56,11 @@ TEST(ObservableValues, KeyedHashesAreStringsLikeAnyOther) {
 
 TEST(ObservableValues, SightingsScosAndTheRest) {
   EXPECT_EQ(Of(R"({"type":"sighting","sighting_of_ref":"indicator--1"})"), Values{"indicator--1"});
+  // A relationship is found from what it points at (its target_ref), not from its source.
+  EXPECT_EQ(Of(R"({"type":"relationship","created":"2026-01-01T00:00:00Z",)"
+               R"("relationship_type":"indicates","source_ref":"indicator--1",)"
+               R"("target_ref":"malware--2"})"),
+            Values{"malware--2"});
   EXPECT_EQ(Of(R"({"type":"file","hashes":{"MD5":"aa","SHA-1":"bb","SHA-256":"aa"}})"),
             (Values{"aa", "bb"}));
   EXPECT_EQ(Of(R"({"type":"ipv4-addr","value":"192.0.2.1"})"), Values{"192.0.2.1"});
@@ -73,6 +78,9 @@ TEST(ObservableValues, FromStoredJson) {
   EXPECT_EQ(out, Values{});
   ObservableValuesOfJson("report", R"({"type":"report","created":"x","value":"y"})", &out);
   EXPECT_EQ(out, Values{});
+  ObservableValuesOfJson(
+      "relationship", R"({"type":"relationship","created":"x","target_ref":"malware--2"})", &out);
+  EXPECT_EQ(out, Values{"malware--2"});
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/node_admin.h"
 #include "cli/node_commands.h"
 #include "cli/node_util.h"
 #include "common/env.h"
@@ -21,37 +22,6 @@ std::string Join(const std::vector<std::string>& items) {
   return out;
 }
 
-// Flattens repeated and comma-separated list options.
-std::vector<std::string> Flatten(const std::vector<std::string>& values) {
-  std::vector<std::string> out;
-  for (const auto& v : values) {
-    for (auto& item : SplitList(v)) {
-      if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(std::move(item));
-    }
-  }
-  return out;
-}
-
-Status CheckApiRoot(store::Store& store, const std::string& name) {
-  auto roots = store.ListApiRoots();
-  if (!roots.ok()) return roots.status();
-  for (const auto& r : *roots) {
-    if (r.name == name) return Status::Ok();
-  }
-  return Status::NotFound("unknown API root '" + name +
-                          "' (--api-root: must name an API root added with `entente apiroot "
-                          "add`, or 'api')");
-}
-
-Result<store::Collection> LoadCollection(store::Store& store, const std::string& id) {
-  auto c = store.GetCollection(id);
-  if (!c.ok() && c.status().code() == StatusCode::kNotFound) {
-    return Status::NotFound("unknown collection '" + id +
-                            "' (ID: a collection id from `entente collection list`)");
-  }
-  return c;
-}
-
 struct AddOptions {
   std::string data;
   std::string title;
@@ -64,36 +34,15 @@ struct AddOptions {
 };
 
 int RunAdd(const AddOptions& o) {
-  if (o.title.empty()) {
-    return Fail(Status::InvalidArgument("empty collection title (--title: must not be empty)"));
-  }
-  store::Collection c;
-  if (!policy::ParseTlp(o.tlp, &c.default_tlp)) {
-    return Fail(Status::InvalidArgument(
-        "invalid TLP '" + o.tlp + "' (--tlp: one of clear, green, amber, amber+strict, red)"));
-  }
-  if (!o.id.empty() && !IsUuid(o.id)) {
-    return Fail(Status::InvalidArgument("invalid collection id '" + o.id +
-                                        "' (--id: a lower-case canonical UUID)"));
-  }
+  const admin::NewCollection request{o.title, o.api_root, o.description, o.tlp,
+                                     o.read,  o.write,    o.id};
+  // What needs no store is checked before the store is opened, as the command always did.
+  if (Status s = admin::ValidateCollection(request); !s.ok()) return Fail(s);
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
-  if (Status s = CheckApiRoot(**store, o.api_root); !s.ok()) return Fail(s);
-  c.readers = Flatten(o.read);
-  c.writers = Flatten(o.write);
-  if (Status s = CheckOrgsExist(**store, c.readers, "--read"); !s.ok()) return Fail(s);
-  if (Status s = CheckOrgsExist(**store, c.writers, "--write"); !s.ok()) return Fail(s);
-  c.id = o.id.empty() ? NewUuid4() : o.id;
-  auto existing = (*store)->GetCollection(c.id);
-  if (existing.ok()) {
-    return Fail(Status::AlreadyExists("collection " + c.id + " already exists (--id: unique)"));
-  }
-  if (existing.status().code() != StatusCode::kNotFound) return Fail(existing.status());
-  c.api_root = o.api_root;
-  c.title = o.title;
-  c.description = o.description;
-  if (Status s = (*store)->PutCollection(c); !s.ok()) return Fail(s);
-  std::cout << c.id << std::endl;
+  auto c = admin::AddCollection(**store, request);
+  if (!c.ok()) return Fail(c.status());
+  std::cout << c->id << std::endl;
   return kExitOk;
 }
 
@@ -107,7 +56,7 @@ int RunList(const ListOptions& o) {
   if (!store.ok()) return Fail(store.status());
   std::vector<std::string> roots;
   if (!o.api_root.empty()) {
-    if (Status s = CheckApiRoot(**store, o.api_root); !s.ok()) return Fail(s);
+    if (Status s = admin::CheckApiRoot(**store, o.api_root); !s.ok()) return Fail(s);
     roots.push_back(o.api_root);
   } else {
     auto all = (*store)->ListApiRoots();
@@ -136,14 +85,6 @@ struct GrantOptions {
   bool write = false;
 };
 
-void AddUnique(std::vector<std::string>* list, const std::string& item) {
-  if (std::find(list->begin(), list->end(), item) == list->end()) list->push_back(item);
-}
-
-void RemoveAll(std::vector<std::string>* list, const std::string& item) {
-  list->erase(std::remove(list->begin(), list->end(), item), list->end());
-}
-
 // grant (revoke == false) or revoke (revoke == true: both read and write are removed).
 int RunGrant(const GrantOptions& o, bool revoke) {
   if (!revoke && !o.read && !o.write) {
@@ -151,17 +92,9 @@ int RunGrant(const GrantOptions& o, bool revoke) {
   }
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
-  auto c = LoadCollection(**store, o.id);
-  if (!c.ok()) return Fail(c.status());
-  if (!revoke) {
-    if (Status s = CheckOrgsExist(**store, {o.org}, "--org"); !s.ok()) return Fail(s);
-    if (o.read) AddUnique(&c->readers, o.org);
-    if (o.write) AddUnique(&c->writers, o.org);
-  } else {
-    RemoveAll(&c->readers, o.org);
-    RemoveAll(&c->writers, o.org);
-  }
-  if (Status s = (*store)->PutCollection(*c); !s.ok()) return Fail(s);
+  Status s = revoke ? admin::RevokeCollectionGrants(**store, o.id, o.org)
+                    : admin::GrantCollection(**store, o.id, o.org, o.read, o.write);
+  if (!s.ok()) return Fail(s);
   return kExitOk;
 }
 
@@ -173,9 +106,7 @@ struct RemoveOptions {
 int RunRemove(const RemoveOptions& o) {
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
-  auto c = LoadCollection(**store, o.id);
-  if (!c.ok()) return Fail(c.status());
-  if (Status s = (*store)->DeleteCollection(o.id); !s.ok()) return Fail(s);
+  if (Status s = admin::RemoveCollection(**store, o.id); !s.ok()) return Fail(s);
   return kExitOk;
 }
 

@@ -12,10 +12,10 @@
 #include "audit/log.h"
 #include "audit/node_files.h"
 #include "audit/node_key.h"
-#include "cli/country.h"
 #include "cli/node_commands.h"
 #include "cli/node_record.h"
 #include "cli/node_util.h"
+#include "common/country.h"
 #include "common/env.h"
 #include "common/timestamp.h"
 

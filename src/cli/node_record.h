@@ -37,4 +37,7 @@ Result<audit::NodeKey> LoadNodeKey(const std::string& data_dir);
 Status GatherStoredVersions(store::Store& store, const std::string& id,
                             std::vector<audit::EvidenceObject>* out);
 
+// Who the local command line acts as in the record (store::ActingFor's default too).
+inline constexpr const char* kRecordOperator = "operator";
+
 }  // namespace entente::cli

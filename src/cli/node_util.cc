@@ -172,57 +172,6 @@ Result<std::string> ReadInputFile(const std::string& path) {
   return data;
 }
 
-std::vector<std::string> SplitList(std::string_view text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string_view::npos) comma = text.size();
-    std::string_view item = text.substr(start, comma - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) out.emplace_back(item);
-    start = comma + 1;
-  }
-  return out;
-}
-
-bool IsUuid(std::string_view t) {
-  if (t.size() != 36) return false;
-  for (size_t i = 0; i < t.size(); ++i) {
-    char c = t[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return false;
-    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool IsIdentityId(std::string_view text) {
-  constexpr std::string_view kPrefix = "identity--";
-  return text.substr(0, kPrefix.size()) == kPrefix && IsUuid(text.substr(kPrefix.size()));
-}
-
-bool IsOrgId(std::string_view t) {
-  if (t.empty() || t.size() > 64) return false;
-  for (size_t i = 0; i < t.size(); ++i) {
-    char c = t[i];
-    bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    if (!alnum && (i == 0 || (c != '-' && c != '_' && c != '.'))) return false;
-  }
-  return true;
-}
-
-std::string NewTokenId() {
-  uint8_t raw[4];
-  SystemRandom().Fill(raw, sizeof(raw));
-  char hex[9];
-  std::snprintf(hex, sizeof(hex), "%02x%02x%02x%02x", raw[0], raw[1], raw[2], raw[3]);
-  return std::string("tok_") + hex;
-}
-
 void PrintTable(const std::vector<std::string>& headers,
                 const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> width(headers.size(), 0);
@@ -245,21 +194,6 @@ void PrintTable(const std::vector<std::string>& headers,
   print_row(headers);
   for (const auto& row : rows) print_row(row);
   std::cout.flush();
-}
-
-Status CheckOrgsExist(store::Store& store, const std::vector<std::string>& ids,
-                      std::string_view flag) {
-  for (const auto& id : ids) {
-    auto org = store.GetOrganisation(id);
-    if (!org.ok()) {
-      if (org.status().code() == StatusCode::kNotFound) {
-        return Status::NotFound("unknown organisation '" + id + "' (" + std::string(flag) +
-                                ": must name an organisation added with `entente org add`)");
-      }
-      return org.status();
-    }
-  }
-  return Status::Ok();
 }
 
 Result<NodeWithPeers> OpenNodeWithPeers(const std::string& data_flag) {

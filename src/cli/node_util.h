@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "audit/log.h"
+#include "admin/node_admin.h"
 #include "entente/status.h"
 #include "policy/policy.h"
 #include "store/federation_state.h"
@@ -85,25 +86,17 @@ int UsageError(std::string_view message);
 // Reads a whole file ("-" = stdin); io-error naming the file when it cannot be read.
 Result<std::string> ReadInputFile(const std::string& path);
 
-// "a,b,,c" -> {"a","b","c"} (empty items dropped, spaces trimmed).
-std::vector<std::string> SplitList(std::string_view text);
-
-// Lower-case canonical UUID "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx".
-bool IsUuid(std::string_view text);
-// "identity--" followed by a UUID.
-bool IsIdentityId(std::string_view text);
-// Organisation ids: 1-64 characters from [a-z0-9._-], starting with a letter or digit.
-bool IsOrgId(std::string_view text);
-
-// A public token id "tok_" + 8 random hex digits (not the secret).
-std::string NewTokenId();
+// Identifier checks, list splitting and token ids: admin/node_admin.h, shared with the
+// dashboard.
+using admin::CheckOrgsExist;
+using admin::IsIdentityId;
+using admin::IsOrgId;
+using admin::IsUuid;
+using admin::NewTokenId;
+using admin::SplitList;
 
 // Prints rows as left-aligned columns separated by two spaces, headers first.
 void PrintTable(const std::vector<std::string>& headers,
                 const std::vector<std::vector<std::string>>& rows);
-
-// Loads each organisation id of `ids`; not-found naming `flag` for an unknown one.
-Status CheckOrgsExist(store::Store& store, const std::vector<std::string>& ids,
-                      std::string_view flag);
 
 }  // namespace entente::cli

@@ -5,8 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/country.h"
+#include "admin/node_admin.h"
 #include "cli/node_commands.h"
+#include "cli/node_record.h"
 #include "cli/node_util.h"
 #include "common/env.h"
 
@@ -26,69 +27,15 @@ struct OrgAddOptions {
 };
 
 int RunOrgAdd(const OrgAddOptions& o) {
-  if (!IsOrgId(o.id)) {
-    return Fail(Status::InvalidArgument(
-        "invalid organisation id '" + o.id +
-        "' (ID: 1-64 characters from a-z 0-9 . _ -, starting with a letter or digit)"));
-  }
-  if (o.name.empty()) {
-    return Fail(Status::InvalidArgument("empty organisation name (--name: must not be empty)"));
-  }
-  if (!IsAssignedCountryCode(o.country)) {
-    return Fail(Status::InvalidArgument(
-        "invalid country '" + o.country +
-        "' (--country: an assigned ISO 3166-1 alpha-2 code in upper case, e.g. DE)"));
-  }
-  if (!o.identity.empty() && !IsIdentityId(o.identity)) {
-    return Fail(Status::InvalidArgument(
-        "invalid identity id '" + o.identity +
-        "' (--identity: identity--<UUID> with a lower-case canonical UUID)"));
-  }
-  for (const auto& c : o.communities) {
-    if (c.empty()) {
-      return Fail(Status::InvalidArgument("empty community name (--community: not empty)"));
-    }
-  }
+  admin::NewOrganisation org{o.id,        o.name,        o.country, o.sector,
+                             o.client_of, o.communities, o.admin,   o.identity};
+  // Checked before the store is opened, as the command always did.
+  if (Status s = admin::ValidateOrganisation(org); !s.ok()) return Fail(s);
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
-
-  auto existing = (*store)->GetOrganisation(o.id);
-  if (existing.ok()) {
-    return Fail(
-        Status::AlreadyExists("organisation '" + o.id + "' already exists (ID: must be unique)"));
-  }
-  if (existing.status().code() != StatusCode::kNotFound) return Fail(existing.status());
-
-  store::Organisation org;
-  org.id = o.id;
-  org.name = o.name;
-  org.country = o.country;
-  org.sector = o.sector;
-  org.communities = o.communities;
-  org.admin = o.admin;
-  org.identity_id = o.identity.empty() ? "identity--" + NewUuid4() : o.identity;
-
-  auto all = (*store)->ListOrganisations();
-  if (!all.ok()) return Fail(all.status());
-  for (const auto& other : *all) {
-    if (other.identity_id == org.identity_id) {
-      return Fail(Status::AlreadyExists("identity id " + org.identity_id +
-                                        " already belongs to organisation '" + other.id +
-                                        "' (--identity: must be unique)"));
-    }
-  }
-  if (!o.client_of.empty()) {
-    auto parent = (*store)->GetOrganisation(o.client_of);
-    if (!parent.ok()) {
-      if (parent.status().code() != StatusCode::kNotFound) return Fail(parent.status());
-      return Fail(Status::NotFound(
-          "unknown organisation '" + o.client_of +
-          "' (--client-of: must name an organisation added with `entente org add`)"));
-    }
-    org.client_of = parent->identity_id;
-  }
-  if (Status s = (*store)->PutOrganisation(org); !s.ok()) return Fail(s);
-  std::cout << org.identity_id << std::endl;
+  auto added = admin::AddOrganisation(**store, org, kRecordOperator);
+  if (!added.ok()) return Fail(added.status());
+  std::cout << added->identity_id << std::endl;
   return kExitOk;
 }
 
@@ -151,15 +98,9 @@ struct OrgRemoveOptions {
 int RunOrgRemove(const OrgRemoveOptions& o) {
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
-  auto org = (*store)->GetOrganisation(o.id);
-  if (!org.ok()) {
-    if (org.status().code() == StatusCode::kNotFound) {
-      return Fail(
-          Status::NotFound("unknown organisation '" + o.id + "' (ID: no such organisation)"));
-    }
-    return Fail(org.status());
+  if (Status s = admin::RemoveOrganisation(**store, o.id, kRecordOperator); !s.ok()) {
+    return Fail(s);
   }
-  if (Status s = (*store)->DeleteOrganisation(o.id); !s.ok()) return Fail(s);
   return kExitOk;
 }
 

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "admin/node_admin.h"
 #include "admission/admission.h"
 #include "cli/command.h"
-#include "cli/country.h"
 #include "cli/node_commands.h"
 #include "cli/node_record.h"
 #include "cli/node_util.h"
@@ -68,38 +68,19 @@ struct PeerAddOptions {
 };
 
 int RunPeerAdd(const PeerAddOptions& o) {
-  fed::Peer p;
+  admin::NewPeer p;
   p.name = o.name;
-  p.api_root_url = o.url;
-  if (!p.api_root_url.empty() && p.api_root_url.back() != '/') p.api_root_url += '/';
+  p.url = o.url;
   p.token = o.token;
-  p.username = o.user;
+  p.user = o.user;
   p.jurisdiction = o.jurisdiction;
-  if (!IsAssignedCountryCode(o.jurisdiction)) {
-    return Fail(Status::InvalidArgument(
-        "invalid jurisdiction '" + o.jurisdiction +
-        "' (--jurisdiction: an assigned ISO 3166-1 alpha-2 code in upper case, e.g. DE)"));
-  }
   p.communities = o.communities;
   p.recipients = o.recipients;
-  for (const auto& text : o.rules) {
-    auto rule = fed::ParseRule(text);
-    if (!rule.ok()) return Fail(rule.status());
-    p.rules.push_back(*rule);
-  }
+  p.rules = o.rules;
   p.hash_key = o.hash_key;
-  for (const auto& text : o.pull) {
-    auto link = fed::ParsePullLink(text);
-    if (!link.ok()) return Fail(link.status());
-    p.pull.push_back(*link);
-  }
-  for (const auto& text : o.push) {
-    auto link = fed::ParsePushLink(text);
-    if (!link.ok()) return Fail(link.status());
-    p.push.push_back(*link);
-  }
+  p.pull = o.pull;
+  p.push = o.push;
   p.pin_sha256 = o.pin_sha256;
-  for (char& c : p.pin_sha256) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (!o.pin_pem_file.empty()) {
     auto pem = ReadInputFile(o.pin_pem_file);
     if (!pem.ok()) return Fail(pem.status());
@@ -108,34 +89,13 @@ int RunPeerAdd(const PeerAddOptions& o) {
   p.local_org = o.local_org;
   p.quota = o.quota;
   p.hop_limit = o.hop_limit;
-  if (Status s = CheckLogKey(o.log_key, &p.log_key); !s.ok()) return UsageError(s.message());
-  if (Status s = fed::ValidatePeer(p); !s.ok()) return Fail(s);
-  // The client checks the URL and pin the same way it will use them.
-  if (auto c = taxii::TaxiiClient::Create(fed::ClientOptionsFor(p, {})); !c.ok()) {
-    return Fail(c.status());
-  }
+  p.log_key = o.log_key;
+  // A malformed key is a usage error here (exit 2), as it always was.
+  std::string key;
+  if (Status s = admin::CheckLogKey(o.log_key, &key); !s.ok()) return UsageError(s.message());
   auto node = OpenNodeWithPeers(o.data);
   if (!node.ok()) return Fail(node.status());
-  for (const auto& link : p.pull) {
-    if (auto c = node->store->GetCollection(link.local); !c.ok()) {
-      return Fail(Status::NotFound("unknown local collection " + link.local +
-                                   " (--pull: REMOTE[:LOCAL] must name a local collection)"));
-    }
-  }
-  for (const auto& link : p.push) {
-    if (auto c = node->store->GetCollection(link.local); !c.ok()) {
-      return Fail(Status::NotFound("unknown local collection " + link.local +
-                                   " (--push: LOCAL[:REMOTE] must name a local collection)"));
-    }
-  }
-  if (!p.local_org.empty()) {
-    if (auto org = node->store->GetOrganisation(p.local_org); !org.ok()) {
-      return Fail(Status::NotFound("unknown organisation '" + p.local_org +
-                                   "' (--local-org: the organisation whose token the peer uses "
-                                   "here)"));
-    }
-  }
-  if (Status s = node->peers->AddPeer(p); !s.ok()) return Fail(s);
+  if (Status s = admin::AddPeer(*node->store, *node->peers, p); !s.ok()) return Fail(s);
   std::cout << "peer " << p.name << " added" << std::endl;
   return kExitOk;
 }
@@ -203,7 +163,7 @@ struct PeerNameOptions {
 int RunPeerRemove(const PeerNameOptions& o) {
   auto node = OpenNodeWithPeers(o.data);
   if (!node.ok()) return Fail(node.status());
-  if (Status s = node->peers->RemovePeer(o.name); !s.ok()) return Fail(s);
+  if (Status s = admin::RemovePeer(*node->peers, o.name); !s.ok()) return Fail(s);
   return kExitOk;
 }
 

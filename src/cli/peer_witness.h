@@ -20,9 +20,6 @@ struct WitnessSummary {
 };
 Result<WitnessSummary> WitnessSummaryOf(store::FederationState& state, const std::string& peer);
 
-// Empty `text`: nothing (ok, `*out` left empty); else 64 hex digits, stored lower case.
-Status CheckLogKey(const std::string& text, std::string* out);
-
 // Adds `set` and `show` to the `peer` command.
 void RegisterPeerWitnessCommands(CLI::App* peer, CommandContext& ctx);
 

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "admin/node_admin.h"
 #include "audit/head.h"
 #include "audit/merkle.h"
 #include "cli/node_util.h"
@@ -21,18 +22,16 @@ struct SetOptions {
 
 int RunSet(const SetOptions& o) {
   std::string key;
-  if (Status s = CheckLogKey(o.log_key, &key); !s.ok()) return UsageError(s.message());
+  if (Status s = admin::CheckLogKey(o.log_key, &key); !s.ok()) return UsageError(s.message());
   if (key.empty()) return UsageError("nothing to set (--log-key HEX)");
   auto node = OpenNodeWithPeers(o.data);
   if (!node.ok()) return Fail(node.status());
-  auto peer = node->peers->GetPeer(o.name);
-  if (!peer.ok()) return Fail(peer.status());
-  peer->log_key = key;
-  if (Status s = node->peers->PutPeer(*peer); !s.ok()) return Fail(s);
+  auto stored = admin::SetPeerLogKey(*node->peers, o.name, key);
+  if (!stored.ok()) return Fail(stored.status());
   std::cout << "peer " << o.name << ": its record's heads must now be signed by key id "
             << audit::HashHex(audit::KeyIdOf([&] {
                  audit::PublicKey k;
-                 auto h = audit::HashFromHex(key).value();
+                 auto h = audit::HashFromHex(*stored).value();
                  std::copy(h.begin(), h.end(), k.begin());
                  return k;
                }()))
@@ -129,19 +128,6 @@ Result<WitnessSummary> WitnessSummaryOf(store::FederationState& state, const std
   if (!newest.ok()) return newest.status();
   w.text = newest->empty() ? "-" : "ok " + std::to_string(newest->front().tree_size);
   return w;
-}
-
-Status CheckLogKey(const std::string& text, std::string* out) {
-  out->clear();
-  if (text.empty()) return Status::Ok();
-  auto h = audit::HashFromHex(text);
-  if (!h.ok()) {
-    return Status::InvalidArgument(
-        "--log-key: the peer's public key is 64 hex digits (its `entente log head` or "
-        "GET /x-entente/log/head shows it)");
-  }
-  *out = audit::HashHex(*h);
-  return Status::Ok();
 }
 
 void RegisterPeerWitnessCommands(CLI::App* peer, CommandContext& ctx) {

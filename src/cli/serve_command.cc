@@ -246,7 +246,8 @@ int RunServe(const ServeOptions& o) {
     return std::optional<policy::IngressPeer>();
   };
 
-  // The dashboard, on the same port, reading through the same gate (web/handler.h).
+  // The dashboard, on the same port, reading through the same gate (web/handler.h); its
+  // administration is recorded by the store, as every change is.
   std::unique_ptr<web::WebHandler> ui;
   if (!o.no_ui) {
     web::WebOptions ui_options;

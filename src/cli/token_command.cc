@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "admin/node_admin.h"
 #include "cli/node_commands.h"
+#include "cli/node_record.h"
 #include "cli/node_util.h"
 #include "common/env.h"
 #include "common/timestamp.h"
@@ -20,23 +22,13 @@ struct TokenCreateOptions {
 };
 
 int RunTokenCreate(const TokenCreateOptions& o) {
-  if (!o.individual.empty() && !IsIdentityId(o.individual)) {
-    return Fail(Status::InvalidArgument(
-        "invalid identity id '" + o.individual +
-        "' (--individual: identity--<UUID> with a lower-case canonical UUID)"));
-  }
+  const admin::NewToken token{o.org, o.label, o.individual};
+  if (Status s = admin::ValidateToken(token); !s.ok()) return Fail(s);
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
-  if (Status s = CheckOrgsExist(**store, {o.org}, "--org"); !s.ok()) return Fail(s);
-  store::TokenInfo info;
-  info.token_id = NewTokenId();
-  info.org_id = o.org;
-  info.label = o.label;
-  info.individual_id = o.individual;
-  info.created_us = SystemClock().NowMicros();
-  std::string secret = NewToken();
-  if (Status s = (*store)->AddToken(info, Sha256Hex(secret)); !s.ok()) return Fail(s);
-  std::cout << secret << std::endl;
+  auto created = admin::CreateToken(**store, token, kRecordOperator);
+  if (!created.ok()) return Fail(created.status());
+  std::cout << created->secret << std::endl;
   return kExitOk;
 }
 
@@ -48,23 +40,12 @@ struct TokenListOptions {
 int RunTokenList(const TokenListOptions& o) {
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
-  std::vector<std::string> org_ids;
-  if (!o.org.empty()) {
-    if (Status s = CheckOrgsExist(**store, {o.org}, "--org"); !s.ok()) return Fail(s);
-    org_ids.push_back(o.org);
-  } else {
-    auto orgs = (*store)->ListOrganisations();
-    if (!orgs.ok()) return Fail(orgs.status());
-    for (const auto& org : *orgs) org_ids.push_back(org.id);
-  }
+  auto tokens = admin::ListTokens(**store, o.org);
+  if (!tokens.ok()) return Fail(tokens.status());
   std::vector<std::vector<std::string>> rows;
-  for (const auto& id : org_ids) {
-    auto tokens = (*store)->ListTokens(id);
-    if (!tokens.ok()) return Fail(tokens.status());
-    for (const auto& t : *tokens) {
-      rows.push_back(
-          {t.token_id, t.org_id, t.label, t.individual_id, FormatTimestamp(t.created_us, 0)});
-    }
+  for (const auto& t : *tokens) {
+    rows.push_back(
+        {t.token_id, t.org_id, t.label, t.individual_id, FormatTimestamp(t.created_us, 0)});
   }
   PrintTable({"TOKEN-ID", "ORG", "LABEL", "INDIVIDUAL", "CREATED"}, rows);
   return kExitOk;
@@ -78,12 +59,7 @@ struct TokenRevokeOptions {
 int RunTokenRevoke(const TokenRevokeOptions& o) {
   auto store = OpenNodeStore(ResolveDataDir(o.data));
   if (!store.ok()) return Fail(store.status());
-  Status s = (*store)->RevokeToken(o.token_id);
-  if (s.code() == StatusCode::kNotFound) {
-    return Fail(Status::NotFound("unknown token '" + o.token_id +
-                                 "' (TOKEN_ID: a token id from `entente token list`)"));
-  }
-  if (!s.ok()) return Fail(s);
+  if (Status s = admin::RevokeToken(**store, o.token_id); !s.ok()) return Fail(s);
   return kExitOk;
 }
 

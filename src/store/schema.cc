@@ -130,9 +130,20 @@ INSERT OR IGNORE INTO object_values (object, value)
   SELECT o.seq, v.value FROM objects AS o, json_each(entente_object_values(o.type, o.json)) AS v;
 )sql";
 
+// Version 7. The value index also holds each relationship's target_ref
+// (admission/observable_values.h), so that the relationships pointing at an object are
+// found from it (the dashboard's object page). Relationships already stored are indexed
+// here; the rows of other types are unchanged (INSERT OR IGNORE keeps what version 6
+// wrote when it already ran with this rule).
+constexpr const char* kSchemaV7 = R"sql(
+INSERT OR IGNORE INTO object_values (object, value)
+  SELECT o.seq, v.value FROM objects AS o, json_each(entente_object_values(o.type, o.json)) AS v
+  WHERE o.type = 'relationship';
+)sql";
+
 // kMigrations[i] brings the schema from version i to version i + 1.
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3,
-                                       kSchemaV4, kSchemaV5, kSchemaV6};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4,
+                                       kSchemaV5, kSchemaV6, kSchemaV7};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 std::string_view TextArg(sqlite3_value* v) {
@@ -164,7 +175,7 @@ void ObjectValuesSqlFunction(sqlite3_context* ctx, int argc, sqlite3_value** arg
   const auto* extract = static_cast<const ValueExtractor*>(sqlite3_user_data(ctx));
   if (argc != 2 || extract == nullptr || !*extract) {
     sqlite3_result_error(ctx,
-                         "indexing the values of stored objects (schema version 6) needs "
+                         "indexing the values of stored objects (schema versions 6 and 7) needs "
                          "SqliteOptions::extract_values",
                          -1);
     return;

@@ -170,12 +170,21 @@ std::string DayOf(const json::object& sighting) {
 }  // namespace
 
 Result<SeenReport> Seen(Store& store, const policy::Requester& who, const SeenQuery& query) {
-  if (query.value.empty() == query.indicator_id.empty()) {
-    return Status::InvalidArgument("give either a value or an indicator id");
+  const int given = static_cast<int>(!query.value.empty()) +
+                    static_cast<int>(!query.indicator_id.empty()) +
+                    static_cast<int>(!query.object_id.empty());
+  if (given != 1) {
+    return Status::InvalidArgument("give either a value, an indicator id or an object id");
   }
   if (!query.indicator_id.empty() && TypeOfId(query.indicator_id) != "indicator") {
     return Status::InvalidArgument("not an indicator id: " + query.indicator_id);
   }
+  if (!query.object_id.empty() && TypeOfId(query.object_id).empty()) {
+    return Status::InvalidArgument("not an object id: " + query.object_id);
+  }
+  // The object whose sightings are counted, of any type, or an indicator.
+  const std::string& one_id = query.object_id.empty() ? query.indicator_id : query.object_id;
+  const std::string one_type = query.object_id.empty() ? "indicator" : TypeOfId(query.object_id);
   SeenRun run(store, who);
   ENTENTE_RETURN_IF_ERROR(run.ListReadable(query.api_root));
 
@@ -193,11 +202,11 @@ Result<SeenReport> Seen(Store& store, const policy::Requester& who, const SeenQu
     });
     if (!s.ok()) return s;
   } else {
-    for (const auto& coll : run.readable()) candidates.emplace(coll, query.indicator_id);
+    for (const auto& coll : run.readable()) candidates.emplace(coll, one_id);
   }
   std::set<std::string> indicators;
   for (const auto& [coll, id] : candidates) {
-    auto newest = run.Newest(coll, id, "indicator");
+    auto newest = run.Newest(coll, id, query.value.empty() ? one_type : "indicator");
     if (!newest.ok()) return newest.status();
     if (!newest->has_value()) continue;
     if (!query.value.empty()) {
@@ -218,7 +227,9 @@ Result<SeenReport> Seen(Store& store, const policy::Requester& who, const SeenQu
     if (h.type == "sighting" && run.Readable(h.collection_id)) {
       sighting_keys.emplace(h.collection_id, h.id);
     }
-    return ScanAction::kContinue;
+    return query.max_sightings != 0 && sighting_keys.size() >= query.max_sightings
+               ? ScanAction::kStop
+               : ScanAction::kContinue;
   });
   if (!s.ok()) return s;
   // Per sighting id, its newest version the reader may see across collections.
@@ -258,6 +269,7 @@ json::object SeenJson(const SeenQuery& query, const SeenReport& report) {
   json::object q;
   if (!query.value.empty()) q["value"] = query.value;
   if (!query.indicator_id.empty()) q["indicator"] = query.indicator_id;
+  if (!query.object_id.empty()) q["object"] = query.object_id;
   json::object out;
   out["query"] = std::move(q);
   json::array indicators;

@@ -11,6 +11,9 @@
 // are looked at (policy::ViewFor). So an object the reader may not see changes nothing in
 // the answer: the answer is the one the reader would get were that object absent.
 //
+//   object_id    any object (an indicator, a malware, an observable…) the reader may see
+//                some version of stands as the one "indicator" below: its sightings are
+//                counted the same way (the dashboard's "who else saw it").
 //   indicators   an indicator matches when the newest version of it the reader may see
 //                holds the value (and the reader sees its pattern); with an indicator id,
 //                when the reader may see some version of it. A sighting of an indicator the
@@ -47,8 +50,14 @@ namespace entente::store {
 
 struct SeenQuery {
   std::string value;         // an observable value, or
-  std::string indicator_id;  // an indicator id: exactly one of the two is set
+  std::string indicator_id;  // an indicator id, or
+  std::string object_id;     // any object's id (its sightings): exactly one of the three
   std::string api_root;      // only the collections of this API root; empty: every root
+  // At most this many sightings (collection, id) of the readable collections are looked
+  // at, hidden ones included (0: no bound). The bound is the caller's to state: the
+  // report does not say whether it was reached, since reaching it may be the doing of
+  // sightings the reader may not see.
+  size_t max_sightings = 0;
 };
 
 struct SeenReport {
@@ -59,8 +68,8 @@ struct SeenReport {
   std::map<std::string, int64_t> by_country, by_sector, by_day;
 };
 
-// kInvalidArgument when the query sets neither or both of value and indicator_id, or an
-// indicator_id that is not "indicator--…".
+// kInvalidArgument when the query sets none or more than one of value, indicator_id and
+// object_id, an indicator_id that is not "indicator--…", or an object_id without "--".
 Result<SeenReport> Seen(Store& store, const policy::Requester& who, const SeenQuery& query);
 
 // The report as the JSON the CLI (--json), the TAXII endpoint and the dashboard share:

@@ -297,5 +297,90 @@ TEST_F(SeenTest, MigrationIndexesVersionsStoredBefore) {
   EXPECT_EQ(holders, 3);
 }
 
+// The sightings of any object (SeenQuery::object_id), counted through the same gate: a
+// sighting the reader may not see, or held in a collection it may not read, adds nothing.
+TEST_F(SeenTest, SightingsOfAnyObject) {
+  auto s = Build("db", true);
+  constexpr const char* kMalware = "malware--44444444-4444-4444-8444-444444444444";
+  const std::string where_de =
+      R"(,"where_sighted_refs":[")" + std::string(kOrgIdentity) + R"(",")" + kLocationDe + "\"]";
+  using policy::Tlp;
+  ASSERT_TRUE(
+      s->AddObjects("c-1", {Object("malware", kMalware, "2026-01-01T00:00:00.000Z",
+                                   R"(,"name":"m","is_family":false)", Tlp::kGreen, {}),
+                            SightingOf("sighting--00000000-0000-4000-8000-0000000000a1", kMalware,
+                                       "2026-03-04T10:00:00.000Z", 4, Tlp::kGreen, where_de),
+                            SightingOf("sighting--00000000-0000-4000-8000-0000000000a2", kMalware,
+                                       "2026-03-04T10:00:00.000Z", 7, Tlp::kAmber, where_de)})
+          .ok());
+  ASSERT_TRUE(
+      s->AddObjects("c-2", {SightingOf("sighting--00000000-0000-4000-8000-0000000000a3", kMalware,
+                                       "2026-03-04T10:00:00.000Z", 9, Tlp::kGreen)})
+          .ok());
+  SeenQuery q;
+  q.object_id = kMalware;
+  SeenReport b = Ask(*s, Reader("org-b", kIdB), q);
+  EXPECT_EQ(b.indicators, std::vector<std::string>{kMalware});
+  EXPECT_EQ(b.sightings, 1);
+  EXPECT_EQ(b.total, 4);
+  EXPECT_EQ(b.by_country, (std::map<std::string, int64_t>{{"DE", 4}}));
+  EXPECT_EQ(b.by_sector, (std::map<std::string, int64_t>{{"energy", 4}}));
+  SeenReport a = Ask(*s, Reader("org-a", kIdA), q);
+  EXPECT_EQ(a.sightings, 3);
+  EXPECT_EQ(a.total, 4 + 7 + 9);
+  EXPECT_EQ(a.by_country, (std::map<std::string, int64_t>{{"DE", 11}, {"unknown", 9}}));
+  // At most one sighting looked at.
+  q.max_sightings = 1;
+  EXPECT_EQ(Ask(*s, Reader("org-a", kIdA), q).sightings, 1);
+  // An object the reader may not see has no sightings for it.
+  SeenQuery hidden;
+  hidden.object_id = kI2;  // TLP:AMBER, not for org-b
+  EXPECT_EQ(Ask(*s, Reader("org-b", kIdB), hidden).sightings, 0);
+  SeenQuery two = q;
+  two.value = kValue;
+  EXPECT_EQ(Seen(*s, Reader("org-a", kIdA), two).status().code(), StatusCode::kInvalidArgument);
+}
+
+// Schema version 7 adds the relationships stored before it to the value index (their
+// target_ref), through the extractor.
+TEST_F(SeenTest, MigrationIndexesRelationshipsStoredBefore) {
+  constexpr const char* kRel = "relationship--55555555-5555-4555-8555-555555555555";
+  {
+    auto s = Build("db", false);
+    // Stored without its value, as a version-6 node stored relationships.
+    ASSERT_TRUE(s->AddObjects("c-1", {Object("relationship", kRel, "2026-01-01T00:00:00.000Z",
+                                             R"(,"relationship_type":"indicates","source_ref":")" +
+                                                 std::string(kI1) + R"(","target_ref":")" +
+                                                 kOrgIdentity + "\"",
+                                             policy::Tlp::kGreen, {})})
+                    .ok());
+  }
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir_.File("db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 6;", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  SqliteOptions o;
+  o.extract_values = [](std::string_view type, std::string_view json,
+                        std::vector<std::string>* out) {
+    out->clear();
+    if (type == "relationship" && json.find(kOrgIdentity) != std::string_view::npos) {
+      out->push_back(kOrgIdentity);
+    }
+  };
+  auto with = OpenSqliteStore(dir_.File("db"), o);
+  ASSERT_TRUE(with.ok()) << with.status().ToString();
+  std::vector<std::string> holders;
+  ASSERT_TRUE((*with)
+                  ->ScanValueHolders({kOrgIdentity},
+                                     [&](const ValueHolder& h) {
+                                       holders.push_back(std::string(h.id));
+                                       return ScanAction::kContinue;
+                                     })
+                  .ok());
+  EXPECT_EQ(holders, std::vector<std::string>{kRel});
+}
+
 }  // namespace
 }  // namespace entente::store

@@ -116,6 +116,21 @@ json::object ObjectJson(const ObjectDetail& d) {
     refs.push_back(json::object{{"property", prop}, {"id", id}});
   o["refs"] = std::move(refs);
   o["sightings"] = Rows(d.sightings);
+  json::array incoming;
+  for (const auto& in : d.incoming) {
+    json::object r = RowJson(in.relationship);
+    r["relationship_type"] = in.relationship_type;
+    r["source_ref"] = in.source_ref;
+    incoming.push_back(std::move(r));
+  }
+  o["incoming_relationships"] = std::move(incoming);
+  o["incoming_relationships_more"] = d.incoming_more;
+  store::SeenQuery q;
+  q.object_id = d.summary.id;
+  json::object seen = store::SeenJson(q, d.seen);
+  seen.erase("indicators");
+  seen["sightings_looked_at_most"] = static_cast<int64_t>(kMaxSeenSightings);
+  o["who_else_saw_it"] = std::move(seen);
   return o;
 }
 

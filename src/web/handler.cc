@@ -70,7 +70,8 @@ WebHandler::WebHandler(store::Store& store, store::FederationState* peers, WebOp
       options_(options),
       clock_(options.clock != nullptr ? *options.clock : SystemClock()),
       random_(options.random != nullptr ? *options.random : SystemRandom()),
-      sessions_(clock_, random_, options.session_seconds) {}
+      sessions_(clock_, random_, options.session_seconds),
+      login_limiter_(clock_, options.login_limits) {}
 
 Result<WebHandler::Caller> WebHandler::Authenticate(const http::Request& req) {
   auto session = sessions_.Find(CookieValue(req, kSessionCookie));
@@ -110,6 +111,18 @@ http::Response WebHandler::Handle(const http::Request& req) {
     if (path == "/ui/login") return Login(req);
     if (path == "/ui/logout") return Logout(req);
     if (path == "/ui/hotline/ack") return AcknowledgePost(req);
+    if (IsAdminPath(path)) {
+      auto caller = Authenticate(req);
+      if (!caller.ok()) {
+        if (caller.status().code() != StatusCode::kUnauthenticated) {
+          return ErrorPage(nullptr, caller.status());
+        }
+        return Redirect("/ui/login");
+      }
+      http::Response res = Admin(req, *caller);
+      res.log_user = caller->viewer.org_id;
+      return res;
+    }
     return HtmlPage(405, MessagePage(nullptr, "Not allowed", "This page takes GET only."));
   }
   if (req.method != "GET" && req.method != "HEAD") {
@@ -125,7 +138,9 @@ http::Response WebHandler::Handle(const http::Request& req) {
     return api ? ErrorJson(Status::Unauthenticated("sign in first (POST /ui/login)"))
                : Redirect("/ui/login");
   }
-  http::Response res = api ? Api(req, *caller, path.substr(8)) : Page(req, *caller, path.substr(3));
+  http::Response res = api                 ? Api(req, *caller, path.substr(8))
+                       : IsAdminPath(path) ? Admin(req, *caller)
+                                           : Page(req, *caller, path.substr(3));
   res.log_user = caller->viewer.org_id;
   return res;
 }
@@ -149,12 +164,24 @@ http::Response WebHandler::Login(const http::Request& req) {
   if (nonce.empty() || !SecretEquals(nonce, Param(*form, "csrf"))) {
     return LoginForm(req, 403, "The sign-in form expired; please try again.");
   }
+  // The bound on failed sign-ins, before the token is looked up: a limited client learns
+  // nothing about the token it sent.
+  if (const int64_t wait = login_limiter_.Acquire(req.remote); wait > 0) {
+    http::Response res = LoginForm(
+        req, 429, "Too many failed sign-ins; try again in " + std::to_string(wait) + " seconds.");
+    res.SetHeader("Retry-After", std::to_string(wait));
+    return res;
+  }
   const std::string hash = Sha256Hex(Param(*form, "token"));
   auto holder = store::FindTokenHolder(store_, hash);
   if (!holder.ok()) {
-    if (holder.status().code() != StatusCode::kNotFound) return ErrorPage(nullptr, holder.status());
+    if (holder.status().code() != StatusCode::kNotFound) {
+      login_limiter_.Refund(req.remote);  // not the client's failure
+      return ErrorPage(nullptr, holder.status());
+    }
     return LoginForm(req, 401, "Unknown or revoked token.");
   }
+  login_limiter_.Refund(req.remote);
   Session s = sessions_.Open(hash);
   http::Response res = Redirect("/ui/");
   res.headers.emplace_back("Set-Cookie", Cookie(kSessionCookie, s.id, options_.session_seconds,

@@ -19,6 +19,14 @@
 // peers, egress explanations, witnessing and what was withheld from a peer are shown to
 // administrator organisations only (web/record_reads.h for the record's own rule).
 //
+// Administration (/ui/admin/…, web/admin_routes.cc): organisations, tokens, collections and
+// grants, peers, for administrator organisations only (anyone else: 403, as the egress
+// explanation answers); every change is a POST with the session's CSRF token and goes
+// through admin/node_admin.h, the functions the command line calls, as the administrator's
+// organisation (store::ActingFor: the store records each change as made by it). Failed sign-ins are bounded per client address and globally
+// (web/login_limiter.h): beyond the bound POST /ui/login answers 429 with Retry-After
+// before any token is looked up.
+//
 // Safe for concurrent use (the session table is; the rest is the store's).
 #pragma once
 
@@ -31,6 +39,8 @@
 #include "http/message.h"
 #include "store/federation_state.h"
 #include "store/store.h"
+#include "web/admin_pages.h"
+#include "web/login_limiter.h"
 #include "web/pages.h"
 #include "web/session.h"
 
@@ -42,6 +52,7 @@ struct WebOptions {
   Clock* clock = nullptr;             // nullptr: SystemClock()
   Random* random = nullptr;           // nullptr: SystemRandom()
   audit::AuditLog* record = nullptr;  // the node's record (null: the record page is empty)
+  LoginLimits login_limits;
 };
 
 class WebHandler {
@@ -74,6 +85,13 @@ class WebHandler {
                                         std::string_view route);
   // POST /ui/hotline/ack (form: csrf, collection, message, note).
   http::Response AcknowledgePost(const http::Request& req);
+  // web/admin_routes.cc
+  static bool IsAdminPath(std::string_view path);
+  http::Response Admin(const http::Request& req, const Caller& caller);
+  Result<AdminData> LoadAdmin();
+  Status Change(AdminSection section, std::string_view action,
+                const std::vector<http::QueryParam>& form, const Caller& caller,
+                AdminNotice* notice);
 
   store::Store& store_;
   store::FederationState* peers_;
@@ -81,6 +99,7 @@ class WebHandler {
   Clock& clock_;
   Random& random_;  // ids of what the dashboard writes (acknowledgements)
   SessionTable sessions_;
+  LoginLimiter login_limiter_;
 };
 
 }  // namespace entente::web

@@ -1,5 +1,6 @@
 // The object page and "What leaves and why" (declared in web/pages.h).
 #include <boost/json/parse.hpp>
+#include <map>
 
 #include "common/timestamp.h"
 #include "web/html.h"
@@ -32,6 +33,74 @@ std::string AudienceHtml(const policy::Audience& a) {
   if (!a.recipients.empty()) out += "organisations: " + Joined(a.recipients) + "; ";
   if (!a.individuals.empty()) out += "individuals: " + Joined(a.individuals) + "; ";
   return out;
+}
+
+// Relationships whose target_ref is this object.
+std::string IncomingSection(const ObjectDetail& d) {
+  std::string b =
+      "<section class=\"panel\" aria-labelledby=\"h-incoming\"><h2 "
+      "id=\"h-incoming\">Relationships pointing at it (" +
+      Thousands(static_cast<int64_t>(d.incoming.size())) + (d.incoming_more ? "+" : "") + ")</h2>";
+  if (d.incoming.empty()) {
+    b += "<p>None you may see.</p>";
+  } else {
+    b += "<table id=\"incoming\"><thead><tr><th scope=\"col\">From</th><th "
+         "scope=\"col\">Relationship</th><th scope=\"col\">TLP</th><th "
+         "scope=\"col\">Added</th></tr></thead><tbody>";
+    for (const auto& in : d.incoming) {
+      const RowSummary& r = in.relationship;
+      b += "<tr><td><a href=\"" + Href("/ui/search", {{"q", in.source_ref}}) + "\"><code>" +
+           Html(in.source_ref) + "</code></a></td><td><a href=\"" +
+           Href("/ui/object", {{"collection", r.collection_id}, {"id", r.id}}) + "\">" +
+           Html(in.relationship_type.empty() ? "(no type)" : in.relationship_type) +
+           "</a></td><td>" + TlpBadge(r.tlp) + "</td><td>" + Html(WhenText(r.date_added_us)) +
+           "</td></tr>";
+    }
+    b += "</tbody></table>";
+  }
+  b += "<p class=\"muted\">The newest version of each relationship you may see, newest first; "
+       "at most " +
+       Thousands(static_cast<int64_t>(kMaxIncoming)) +
+       " shown (+ when there are more), from at most " +
+       Thousands(static_cast<int64_t>(kMaxIncomingExamined)) +
+       " relationships pointing at it looked at.</p></section>";
+  return b;
+}
+
+std::string CountsTable(const std::string& id, const std::string& what,
+                        const std::map<std::string, int64_t>& counts) {
+  std::string b = "<table id=\"" + id + "\"><caption class=\"visually-hidden\">" + Html(what) +
+                  "</caption><thead><tr><th scope=\"col\">" + Html(what) +
+                  "</th><th scope=\"col\" class=\"num\">Sightings (sum of counts)</th></tr>"
+                  "</thead><tbody>";
+  for (const auto& [k, n] : counts) {
+    b += "<tr><th scope=\"row\">" + Html(k) + "</th><td class=\"num\">" + Thousands(n) +
+         "</td></tr>";
+  }
+  return b + "</tbody></table>";
+}
+
+// "Who else saw it": the sightings of it by country and sector (store/seen.h).
+std::string WhoSawSection(const ObjectDetail& d) {
+  const store::SeenReport& r = d.seen;
+  std::string b =
+      "<section class=\"panel\" aria-labelledby=\"h-seen\"><h2 id=\"h-seen\">Who "
+      "else saw it</h2>";
+  if (r.sightings == 0) {
+    b += "<p>No sighting of it you may see.</p>";
+  } else {
+    b += "<p id=\"seen-summary\">" + Thousands(r.sightings) + " sighting" +
+         (r.sightings == 1 ? "" : "s") + ", seen " + Thousands(r.total) + " time" +
+         (r.total == 1 ? "" : "s") + " in all.</p><div class=\"seen-tables\">" +
+         CountsTable("seen-country", "Country", r.by_country) +
+         CountsTable("seen-sector", "Sector", r.by_sector) + "</div>";
+  }
+  b += "<p class=\"muted\">Counted from the sightings you may see (the newest version of each), "
+       "by the country of the location and the sector of the identity they name as where "
+       "they were seen (\"unknown\" when you may see neither); at most " +
+       Thousands(static_cast<int64_t>(kMaxSeenSightings)) +
+       " sightings of it looked at.</p></section>";
+  return b;
 }
 
 }  // namespace
@@ -93,6 +162,7 @@ std::string ObjectPage(const Viewer& viewer, const ObjectDetail& d,
   }
   if (d.sightings.empty()) b += "<li>None you may see.</li>";
   b += "</ul></section>";
+  b += IncomingSection(d) + WhoSawSection(d);
   // What leaves and why (administrators).
   if (peers != nullptr) {
     b += "<section class=\"panel\" aria-labelledby=\"h-egress\"><h2 id=\"h-egress\">What leaves "

@@ -50,7 +50,9 @@ std::string Layout(const std::string& title, Nav current, const Viewer* viewer,
          NavItem("/ui/search", "Search", current == Nav::kSearch) +
          NavItem("/ui/cases", "Cases", current == Nav::kCases) +
          NavItem("/ui/hotline", "Hotline", current == Nav::kHotline) +
-         NavItem("/ui/record", "Record", current == Nav::kRecord) + "</ul></nav>";
+         NavItem("/ui/record", "Record", current == Nav::kRecord) +
+         (viewer->admin ? NavItem("/ui/admin", "Administration", current == Nav::kAdmin) : "") +
+         "</ul></nav>";
     h += "<div class=\"who\"><span>Signed in as <strong>" + Html(viewer->org_name) +
          "</strong> (<code>" + Html(viewer->org_id) + "</code>)" +
          (viewer->admin ? ", administrator" : "") +

@@ -27,7 +27,7 @@ struct Viewer {
   std::string csrf;  // the session's synchronizer token (sign-out form)
 };
 
-enum class Nav { kOverview, kBrowse, kSearch, kCases, kHotline, kRecord, kNone };
+enum class Nav { kOverview, kBrowse, kSearch, kCases, kHotline, kRecord, kAdmin, kNone };
 
 // The page shell: header with navigation and sign-out, then `body` (already HTML).
 std::string Layout(const std::string& title, Nav current, const Viewer* viewer,

@@ -361,6 +361,48 @@ Result<ObjectDetail> ReadObject(store::Store& store, const policy::Requester& wh
   }
   std::sort(d.sightings.begin(), d.sightings.end(), NewestFirst);
   if (d.sightings.size() > kMaxSightings) d.sightings.resize(kMaxSightings);
+  // Relationships pointing at it: the value index holds each relationship's target_ref.
+  std::set<std::pair<std::string, std::string>> relationships;
+  s = store.ScanValueHolders({id}, [&](const store::ValueHolder& h) {
+    if (h.type == "relationship" && readable->count(std::string(h.collection_id)) > 0) {
+      relationships.emplace(h.collection_id, h.id);
+    }
+    return relationships.size() == kMaxIncomingExamined ? store::ScanAction::kStop
+                                                        : store::ScanAction::kContinue;
+  });
+  if (!s.ok()) return s;
+  for (const auto& [coll, rid] : relationships) {
+    auto newest = Newest(store, who, readable->at(coll), rid);
+    if (!newest.ok()) return newest.status();
+    if (!newest->has_value()) continue;
+    const json::object& view = (*newest)->second;
+    const json::value* target = view.if_contains("target_ref");
+    if (target == nullptr || !target->is_string() || target->get_string() != id) continue;
+    IncomingRelationship in;
+    in.relationship = (*newest)->first;
+    auto text_of = [&view](std::string_view key) {
+      const json::value* v = view.if_contains(key);
+      return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+    };
+    in.relationship_type = text_of("relationship_type");
+    in.source_ref = text_of("source_ref");
+    d.incoming.push_back(std::move(in));
+  }
+  std::sort(d.incoming.begin(), d.incoming.end(),
+            [](const IncomingRelationship& a, const IncomingRelationship& b) {
+              return NewestFirst(a.relationship, b.relationship);
+            });
+  if (d.incoming.size() > kMaxIncoming) {
+    d.incoming.resize(kMaxIncoming);
+    d.incoming_more = true;
+  }
+  // Who else saw it, through the gate of store/seen.h.
+  store::SeenQuery seen;
+  seen.object_id = id;
+  seen.max_sightings = kMaxSeenSightings;
+  auto report = store::Seen(store, who, seen);
+  if (!report.ok()) return report.status();
+  d.seen = std::move(*report);
   return d;
 }
 

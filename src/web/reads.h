@@ -27,6 +27,7 @@
 #include "entente/status.h"
 #include "policy/access.h"
 #include "policy/policy.h"
+#include "store/seen.h"
 #include "store/store.h"
 
 namespace entente::web {
@@ -105,6 +106,13 @@ Result<std::vector<RowSummary>> SearchValue(store::Store& store, const policy::R
 Result<std::vector<RowSummary>> FindById(store::Store& store, const policy::Requester& who,
                                          const std::string& id);
 
+// A relationship pointing at an object, as the reader sees it.
+struct IncomingRelationship {
+  RowSummary relationship;
+  std::string relationship_type;
+  std::string source_ref;
+};
+
 struct ObjectDetail {
   RowSummary summary;  // of the newest version the reader may see
   store::Collection collection;
@@ -116,10 +124,27 @@ struct ObjectDetail {
   std::optional<store::Provenance> provenance;            // of the newest; nullopt: made here
   std::vector<std::pair<std::string, std::string>> refs;  // (property, id) it points at
   std::vector<RowSummary> sightings;                      // sightings of it, newest first
+  // Relationships whose target_ref is this object (found through the value index), the
+  // newest version of each the reader may see whose view still points here, newest first.
+  std::vector<IncomingRelationship> incoming;
+  bool incoming_more = false;  // more visible ones than kMaxIncoming: the first are shown
+  // "Who else saw it": the sightings of it the reader may see, by country and sector of
+  // where they were seen (store/seen.h, SeenQuery::object_id), from at most
+  // kMaxSeenSightings sightings looked at.
+  store::SeenReport seen;
 };
 
+// The bounds of the object page's lists (docs/dashboard.md states them).
+inline constexpr size_t kMaxIncoming = 50;           // relationships shown
+inline constexpr size_t kMaxIncomingExamined = 200;  // relationships (collection, id) looked at
+inline constexpr size_t kMaxSeenSightings = 500;     // sightings counted at most
+
 // The object `id` in `collection_id` as the reader may see it; not-found (message
-// "no such object") when the collection or the object is absent or hidden.
+// "no such object") when the collection or the object is absent or hidden. The lists
+// looked at through the value index (sightings, relationships pointing at it, "who else
+// saw it") are bounded by how many entries are looked at, hidden ones included; what the
+// page shows of them is computed from visible ones only, and the bounds are stated, never
+// signalled, so that reaching one says nothing about objects the reader may not see.
 Result<ObjectDetail> ReadObject(store::Store& store, const policy::Requester& who,
                                 const std::string& collection_id, const std::string& id);
 

@@ -50,6 +50,32 @@ class ReadsTest : public ::testing::Test {
     ASSERT_TRUE(r.ok()) << r.status().message();
   }
 
+  // Any object, labelled and indexed as admission labels and indexes it.
+  void AddJson(json::object obj) {
+    store::NewObject n;
+    n.id = std::string(obj.at("id").as_string());
+    n.type = std::string(obj.at("type").as_string());
+    n.spec_version = "2.1";
+    if (const json::value* m = obj.if_contains("modified")) n.version = std::string(m->as_string());
+    n.json = json::serialize(obj);
+    n.labels = policy::LabelObject(obj, policy::Tlp::kAmber, "alpha");
+    admission::ObservableValues(obj, &n.values);
+    auto r = store_.AddObjects(collection_, {n});
+    ASSERT_TRUE(r.ok()) << r.status().message();
+  }
+
+  static json::object Sdo(const std::string& type, const std::string& id, const char* marking,
+                          json::object more) {
+    json::object o{{"type", type},
+                   {"spec_version", "2.1"},
+                   {"id", id},
+                   {"created", "2026-01-01T00:00:00.000Z"},
+                   {"modified", "2026-01-01T00:00:00.000Z"},
+                   {"object_marking_refs", json::array{marking}}};
+    for (auto& kv : more) o[kv.key()] = kv.value();
+    return o;
+  }
+
   static policy::Requester Org(const std::string& id) {
     policy::OrgFacts facts;
     facts.org_id = id;
@@ -154,6 +180,54 @@ TEST_F(ReadsTest, BrowsePagesWithACursorOfVisibleRows) {
   ASSERT_TRUE(second.ok());
   ASSERT_EQ(second->rows.size(), 1u);
   EXPECT_FALSE(second->more);
+}
+
+// The object page's relationships pointing at it and "who else saw it" count only what
+// the reader may see: a hidden relationship or sighting changes no list and no number.
+TEST_F(ReadsTest, IncomingRelationshipsAndWhoSawItHideWhatTheGateDenies) {
+  const std::string target = "malware--00000000-0000-4000-8000-000000000010";
+  const std::string identity = "identity--00000000-0000-4000-8000-000000000011";
+  const std::string location = "location--00000000-0000-4000-8000-000000000012";
+  AddJson(Sdo("malware", target, kGreen, {{"name", "m"}, {"is_family", false}}));
+  AddJson(Sdo("identity", identity, kGreen,
+              {{"name", "Energy CERT"}, {"sectors", json::array{"energy"}}}));
+  AddJson(Sdo("location", location, kGreen, {{"country", "FR"}}));
+  AddJson(Sdo("relationship", "relationship--00000000-0000-4000-8000-000000000021", kGreen,
+              {{"relationship_type", "indicates"},
+               {"source_ref", "indicator--00000000-0000-4000-8000-000000000031"},
+               {"target_ref", target}}));
+  AddJson(Sdo("relationship", "relationship--00000000-0000-4000-8000-000000000022", kRed,
+              {{"relationship_type", "uses"},
+               {"source_ref", "threat-actor--00000000-0000-4000-8000-000000000032"},
+               {"target_ref", target}}));
+  // A relationship from the object (not to it) is not incoming.
+  AddJson(Sdo("relationship", "relationship--00000000-0000-4000-8000-000000000023", kGreen,
+              {{"relationship_type", "uses"},
+               {"source_ref", target},
+               {"target_ref", "attack-pattern--00000000-0000-4000-8000-000000000033"}}));
+  const json::array where{json::string(identity), json::string(location)};
+  AddJson(Sdo("sighting", "sighting--00000000-0000-4000-8000-000000000041", kGreen,
+              {{"sighting_of_ref", target}, {"count", 3}, {"where_sighted_refs", where}}));
+  AddJson(Sdo("sighting", "sighting--00000000-0000-4000-8000-000000000042", kRed,
+              {{"sighting_of_ref", target}, {"count", 10}, {"where_sighted_refs", where}}));
+
+  auto beta = ReadObject(store_, Beta(), collection_, target);
+  ASSERT_TRUE(beta.ok()) << beta.status().message();
+  ASSERT_EQ(beta->incoming.size(), 1u);
+  EXPECT_EQ(beta->incoming[0].relationship_type, "indicates");
+  EXPECT_EQ(beta->incoming[0].source_ref, "indicator--00000000-0000-4000-8000-000000000031");
+  EXPECT_FALSE(beta->incoming_more);
+  EXPECT_EQ(beta->seen.sightings, 1);
+  EXPECT_EQ(beta->seen.total, 3);
+  EXPECT_EQ(beta->seen.by_country, (std::map<std::string, int64_t>{{"FR", 3}}));
+  EXPECT_EQ(beta->seen.by_sector, (std::map<std::string, int64_t>{{"energy", 3}}));
+
+  // The owner of the TLP:RED ones sees them.
+  auto alpha = ReadObject(store_, Org("alpha"), collection_, target);
+  ASSERT_TRUE(alpha.ok());
+  EXPECT_EQ(alpha->incoming.size(), 2u);
+  EXPECT_EQ(alpha->seen.sightings, 2);
+  EXPECT_EQ(alpha->seen.total, 13);
 }
 
 }  // namespace

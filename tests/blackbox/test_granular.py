@@ -826,7 +826,7 @@ class StoredBeforeTest(unittest.TestCase):
         n.kill()
         db = sqlite3.connect(os.path.join(n.dir, "entente.db"))
         try:
-            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 6)
+            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 7)
             # What the versions after 3 added goes too: the value index (version 6).
             db.execute("DROP TABLE object_values")
             for rowid, text in db.execute("SELECT rowid, audience FROM objects").fetchall():

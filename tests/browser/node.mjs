@@ -16,6 +16,14 @@ export const TLP = {
 };
 const AUDIENCE_EXT = 'extension-definition--1641d5b9-e8f9-4e50-b7c8-ac882f4d424e';
 
+// Chromium as Debian ships it; never a downloaded browser (as dashboard.test.mjs launches it).
+export const CHROMIUM_LAUNCH = {
+  executablePath: process.env.ENTENTE_CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+
 export class Node {
   constructor(name) {
     this.tmp = mkdtempSync(join(tmpdir(), 'entente-browser-'));

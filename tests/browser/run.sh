@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the dashboard's browser tests (dashboard.test.mjs) the way CTest does: the npm
+# Runs the dashboard's browser tests (dashboard.test.mjs, admin.test.mjs) the way CTest does: the npm
 # packages (playwright-core only, as package-lock.json pins it) are installed with
 # `npm ci` into WORK (default: a folder beside the build), never into the source tree,
 # and again only when the lock file changed. The browser is Debian's chromium
@@ -23,4 +23,4 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 fi
 cd "$work"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-exec node --test --test-concurrency=1 dashboard.test.mjs views.test.mjs
+exec node --test --test-concurrency=1 dashboard.test.mjs views.test.mjs admin.test.mjs

@@ -49,10 +49,12 @@ LAYERS = {
               "http"),
     "federation": ("common", "stix", "pattern", "policy", "store", "audit", "admission", "cases",
                    "http", "taxii"),
+    "admin": ("common", "stix", "pattern", "policy", "store", "audit", "admission", "cases", "http",
+              "taxii", "federation"),
     "web": ("common", "stix", "pattern", "policy", "store", "audit", "admission", "cases", "http",
-            "taxii", "federation"),
+            "taxii", "federation", "admin"),
     "cli": ("common", "audit", "telemetry", "sightings", "sensor", "stix", "pattern", "policy", "store", "admission", "cases", "http", "taxii",
-            "federation", "web"),
+            "federation", "admin", "web"),
 }
 PUBLIC_MAY_INCLUDE = ()  # include/entente/ stands on the standard library alone
 

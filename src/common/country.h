@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <string_view>
 
-namespace entente::cli {
+namespace entente {
 
 // True if `code` is exactly two upper-case ASCII letters forming an assigned code.
 bool IsAssignedCountryCode(std::string_view code);
@@ -16,4 +16,4 @@ bool IsAssignedCountryCode(std::string_view code);
 // How many codes the embedded list holds (for tests).
 size_t AssignedCountryCodeCount();
 
-}  // namespace entente::cli
+}  // namespace entente

@@ -1,9 +1,9 @@
-#include "cli/country.h"
+#include "common/country.h"
 
 #include <algorithm>
 #include <array>
 
-namespace entente::cli {
+namespace entente {
 namespace {
 
 // Officially assigned ISO 3166-1 alpha-2 codes, sorted.
@@ -38,4 +38,4 @@ bool IsAssignedCountryCode(std::string_view code) {
 
 size_t AssignedCountryCodeCount() { return kAssigned.size(); }
 
-}  // namespace entente::cli
+}  // namespace entente

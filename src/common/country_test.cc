@@ -1,8 +1,8 @@
-#include "cli/country.h"
+#include "common/country.h"
 
 #include <gtest/gtest.h>
 
-namespace entente::cli {
+namespace entente {
 namespace {
 
 TEST(CountryTest, AcceptsAssignedCodes) {
@@ -33,4 +33,4 @@ TEST(CountryTest, RejectsReservedAndUnassigned) {
 TEST(CountryTest, ListHasAllAssignedCodes) { EXPECT_EQ(AssignedCountryCodeCount(), 249u); }
 
 }  // namespace
-}  // namespace entente::cli
+}  // namespace entente
