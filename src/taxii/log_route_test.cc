@@ -33,7 +33,7 @@ class LogRouteTest : public ::testing::Test {
     lo.synchronous = "OFF";
     log_ = audit::AuditLog::Open((dir_ / "audit.db").string(), lo).value();
     ServerOptions o;
-    o.record = log_.get();
+    o.record = log_;
     o.record_key = key_.public_key();
     fx_ = std::make_unique<TaxiiFixture>(o);
     // alpha administers the node.
@@ -82,7 +82,7 @@ class LogRouteTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   audit::NodeKey key_ = audit::NodeKey::Generate();
-  std::unique_ptr<audit::AuditLog> log_;
+  std::shared_ptr<audit::AuditLog> log_;
   std::unique_ptr<TaxiiFixture> fx_;
   std::string shared_obj_, private_obj_;
 };
