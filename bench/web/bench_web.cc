@@ -158,8 +158,9 @@ int main(int argc, char** argv) {
   login.body = "csrf=" + nonce + "&token=" + secret;
   http::Response signed_in = handler.Handle(login);
   std::string cookie;
+  // The sign-in also expires its one-use form cookie: keep the session's.
   for (const auto& [k, v] : signed_in.headers) {
-    if (k == "Set-Cookie") cookie = v.substr(0, v.find(';'));
+    if (k == "Set-Cookie" && v.starts_with("entente_session=")) cookie = v.substr(0, v.find(';'));
   }
   if (signed_in.status != 303 || cookie.empty()) {
     std::fprintf(stderr, "sign-in failed: %d\n", signed_in.status);
