@@ -13,7 +13,7 @@
 
 namespace entente::store {
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // `target` below kSchemaVersion is for tests of the migrations themselves. `extract`
 // gives the values of the versions already stored when version 6 adds the value index

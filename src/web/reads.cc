@@ -115,26 +115,17 @@ Result<std::vector<store::Collection>> ReadableCollections(store::Store& store,
 }
 
 Result<std::vector<CollectionCounts>> CountObjects(store::Store& store,
-                                                   const policy::Requester& who, size_t cap) {
+                                                   const policy::Requester& who, size_t budget) {
   auto list = ReadableCollections(store, who);
   if (!list.ok()) return list.status();
   std::vector<CollectionCounts> out;
   for (auto& c : *list) {
+    auto counted = store.CountVisibleObjects(c.id, Gate(who), budget);
+    if (!counted.ok()) return counted.status();
     CollectionCounts counts;
-    store::ObjectQuery q;
-    q.collection_id = c.id;
-    q.visible = Gate(who);
-    Status s = store.ScanObjects(q, [&](const store::ObjectRow& row) {
-      if (!policy::MayRead(who, row.labels)) return store::ScanAction::kContinue;
-      if (static_cast<size_t>(counts.total) == cap) {
-        counts.capped = true;
-        return store::ScanAction::kStop;
-      }
-      ++counts.by_tlp[static_cast<int>(row.labels.tlp)];
-      ++counts.total;
-      return store::ScanAction::kContinue;
-    });
-    if (!s.ok()) return s;
+    counts.by_tlp = counted->by_tlp;
+    for (int64_t n : counts.by_tlp) counts.total += n;
+    counts.capped = counted->capped;
     counts.collection = std::move(c);
     out.push_back(std::move(counts));
   }
@@ -183,8 +174,8 @@ Result<std::vector<RowSummary>> RecentSightings(store::Store& store, const polic
   auto list = ReadableCollections(store, who);
   if (!list.ok()) return list.status();
   std::vector<RowSummary> out;
-  // One scan per collection over the window (the store filters the type; it has no index
-  // by type and date_added, so the cost grows with the rows added in the window).
+  // One scan per collection over the window, through the store's index by (collection,
+  // type, date_added): its cost grows with the sightings added in the window only.
   for (const auto& c : *list) {
     store::ObjectQuery q;
     q.collection_id = c.id;
