@@ -9,7 +9,15 @@
 // by id and an object page, as HTML and as JSON. Prints one JSON line per page:
 // {"page":..., "objects":N, "runs":R, "median_ms":..., "max_ms":..., "bytes":...}.
 //
-//   bench_web [--count N] [--dir DIR] [--runs R]
+// Harder cases for the overview (all off by default): --audiences K makes every 10th
+// object (i % 10 == 8) AMBER naming one of K recipient lists (K distinct labels to
+// count; the reader is named in one list of two); --remarked M gives every M-th object a
+// second version AMBER naming the reader (its versions then carry different labels: it
+// is counted from its versions); --sightings S adds S sightings after the indicators,
+// every 10th TLP:RED, all in the last 24 hours.
+//
+//   bench_web [--count N] [--dir DIR] [--runs R] [--audiences K] [--remarked M]
+//             [--sightings S]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -48,6 +56,10 @@ std::string Ip(size_t i) {
   return ip;
 }
 
+// The harder cases (see the top of the file); 0 = off.
+size_t g_audiences = 0;
+std::string g_reader_identity;
+
 store::NewObject Indicator(size_t i, std::string* id) {
   *id = "indicator--" + NewUuid4();
   const std::string ip = Ip(i);
@@ -63,6 +75,12 @@ store::NewObject Indicator(size_t i, std::string* id) {
            ip + "\",\"pattern\":\"[ipv4-addr:value = '" + ip +
            "']\",\"pattern_type\":\"stix\",\"valid_from\":\"2024-01-01T00:00:00Z\"}";
   n.labels.tlp = i % 10 == 9 ? policy::Tlp::kRed : policy::Tlp::kClear;
+  if (g_audiences > 0 && i % 10 == 8) {
+    const size_t list = (i / 10) % g_audiences;
+    n.labels.tlp = policy::Tlp::kAmber;
+    n.labels.audience.recipients = {"identity--recipient-" + std::to_string(list)};
+    if (list % 2 == 0) n.labels.audience.recipients.push_back(g_reader_identity);
+  }
   n.labels.owner_org = "publisher";
   n.values = {ip};
   return n;
@@ -86,6 +104,9 @@ http::Request Get(const std::string& target, const std::string& cookie) {
 int main(int argc, char** argv) {
   const size_t count = std::stoul(Arg(argc, argv, "--count", "100000"));
   const int runs = std::stoi(Arg(argc, argv, "--runs", "9"));
+  g_audiences = std::stoul(Arg(argc, argv, "--audiences", "0"));
+  const size_t remarked = std::stoul(Arg(argc, argv, "--remarked", "0"));
+  const size_t sightings = std::stoul(Arg(argc, argv, "--sightings", "0"));
   const std::string dir = Arg(argc, argv, "--dir", "/tmp/bench_web");
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
@@ -109,6 +130,7 @@ int main(int argc, char** argv) {
     o.id = org;
     o.name = org;
     o.identity_id = std::string("identity--") + NewUuid4();
+    if (o.id == "reader") g_reader_identity = o.identity_id;
     (void)st.PutOrganisation(o);
   }
   store::Collection c;
@@ -136,6 +158,14 @@ int main(int argc, char** argv) {
       std::string id;
       batch.push_back(Indicator(i, &id));
       if (i == some) some_id = id;
+      if (remarked > 0 && i % remarked == remarked - 1) {
+        store::NewObject again = batch.back();
+        again.version = "2024-01-02T00:00:00.000Z";
+        again.version_us += 86400000000;
+        again.labels.tlp = policy::Tlp::kAmber;
+        again.labels.audience.recipients = {g_reader_identity};
+        batch.push_back(std::move(again));
+      }
       if (batch.size() == 5000 || i + 1 == count) {
         if (!(*bulk)->Add(batch).ok()) return 1;
         batch.clear();
@@ -143,7 +173,33 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::fprintf(stderr, "filled %zu objects in %.1f s\n", count, (NowMs() - fill_start) / 1000);
+  if (sightings > 0) {
+    auto bulk = st.BeginBulkAdd(c.id);
+    if (!bulk.ok()) return 1;
+    std::vector<store::NewObject> batch;
+    for (size_t i = 0; i < sightings; ++i) {
+      store::NewObject n;
+      n.id = "sighting--" + NewUuid4();
+      n.type = "sighting";
+      n.spec_version = "2.1";
+      n.version = "2024-01-01T00:00:00.000Z";
+      n.version_us = 1704067200000000;
+      n.json = "{\"type\":\"sighting\",\"spec_version\":\"2.1\",\"id\":\"" + n.id +
+               "\",\"created\":\"2024-01-01T00:00:00.000Z\",\"modified\":\"2024-01-01T00:00:"
+               "00.000Z\",\"sighting_of_ref\":\"indicator--" +
+               NewUuid4() + "\",\"count\":1}";
+      n.labels.tlp = i % 10 == 9 ? policy::Tlp::kRed : policy::Tlp::kClear;
+      n.labels.owner_org = "publisher";
+      batch.push_back(std::move(n));
+      if (batch.size() == 5000 || i + 1 == sightings) {
+        if (!(*bulk)->Add(batch).ok()) return 1;
+        batch.clear();
+        if (!(*bulk)->Commit().ok()) return 1;
+      }
+    }
+  }
+  std::fprintf(stderr, "filled %zu objects (and %zu sightings) in %.1f s\n", count, sightings,
+               (NowMs() - fill_start) / 1000);
 
   // Sign in as the reader, as a browser would.
   web::WebHandler handler(st, nullptr, web::WebOptions{});

@@ -134,7 +134,9 @@ INSERT OR IGNORE INTO object_values (object, value)
 // kept per collection and label (store/object_counts.h): object_counts holds, per
 // (collection, tlp, audience, owner_org), the number of ids whose versions all carry
 // those labels; object_mixed lists the ids whose versions differ. Both are computed here
-// from the versions already stored (each id has exactly one is_last version), then kept
+// from the versions already stored in two scans of the table in storage order (each id
+// has exactly one is_last version; an id with one version is first and last, so only the
+// versions of the others are grouped to find the mixed ones), then kept
 // by every add and deletion. And an index by (collection, type, date_added), so that a
 // scan of one type (the overview's recent sightings, match[type], browse by type) reads
 // the rows of that type only.
@@ -149,11 +151,13 @@ CREATE TABLE object_mixed (
   id_key INTEGER NOT NULL, id TEXT NOT NULL,
   PRIMARY KEY (collection, id_key, id)) WITHOUT ROWID;
 INSERT INTO object_mixed (collection, id_key, id)
-  SELECT collection, id_key, id FROM objects GROUP BY collection, id_key, id
+  SELECT collection, id_key, id FROM objects NOT INDEXED
+  WHERE NOT (is_first = 1 AND is_last = 1)
+  GROUP BY collection, id_key, id
   HAVING min(tlp) <> max(tlp) OR min(audience) <> max(audience)
       OR min(owner_org) <> max(owner_org);
 INSERT INTO object_counts (collection, tlp, audience, owner_org, n)
-  SELECT o.collection, o.tlp, o.audience, o.owner_org, count(*) FROM objects AS o
+  SELECT o.collection, o.tlp, o.audience, o.owner_org, count(*) FROM objects AS o NOT INDEXED
   WHERE o.is_last = 1 AND NOT EXISTS (SELECT 1 FROM object_mixed AS m
     WHERE m.collection = o.collection AND m.id_key = o.id_key AND m.id = o.id)
   GROUP BY o.collection, o.tlp, o.audience, o.owner_org;

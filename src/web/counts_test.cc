@@ -9,6 +9,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
 
+#include "common/env.h"
 #include "store/test_util.h"
 #include "web/reads.h"
 
@@ -133,6 +134,50 @@ TEST_F(CountsTest, CountsEqualWhatBrowseLists) {
       store_->DeleteObject(kCollection, "indicator--00000000-0000-4000-8000-000000000001", {}, "")
           .ok());
   ExpectCountsAsListed("after deletions");
+}
+
+// The overview's recent sightings: the newest `limit` the reader may see, newest first,
+// whatever was added before or around them.
+TEST_F(CountsTest, RecentSightingsAreTheNewestVisible) {
+  std::vector<store::NewObject> batch;
+  for (int i = 0; i < 30; ++i) {
+    const std::string id = "sighting--00000000-0000-4000-8000-0000000000" + std::to_string(10 + i);
+    json::object obj{{"type", "sighting"},
+                     {"spec_version", "2.1"},
+                     {"id", id},
+                     {"created", "2026-01-01T00:00:00.000Z"},
+                     {"modified", "2026-01-01T00:00:00.000Z"},
+                     {"sighting_of_ref",
+                      "indicator--00000000-0000-4000-8000-0000000000" + std::to_string(10 + i)},
+                     {"object_marking_refs", json::array{i % 3 == 2 ? kRed : kClear}}};
+    store::NewObject v;
+    v.id = id;
+    v.type = "sighting";
+    v.spec_version = "2.1";
+    v.version = "2026-01-01T00:00:00.000Z";
+    v.version_us = 1;
+    v.json = json::serialize(obj);
+    v.labels = policy::LabelObject(obj, policy::Tlp::kAmber, "alpha");
+    batch.push_back(std::move(v));
+    if (i % 10 == 9) {  // an indicator between them, which is no sighting
+      ASSERT_TRUE(store_->AddObjects(kCollection, batch).ok());
+      batch.clear();
+      Add(i / 10, 1, kClear);
+    }
+  }
+  const int64_t now = SystemClock().NowMicros() + 1'000'000;
+  auto recent = RecentSightings(*store_, Org("beta"), now - 24LL * 3600'000'000, now, 10);
+  ASSERT_TRUE(recent.ok()) << recent.status().ToString();
+  // Visible: i % 3 != 2; the newest ten of them are i = 28, 27, 25, 24, 22, 21, 19, 18, 16, 15.
+  std::vector<std::string> got;
+  for (const RowSummary& r : *recent) got.push_back(r.id);
+  std::vector<std::string> want;
+  for (int i : {28, 27, 25, 24, 22, 21, 19, 18, 16, 15}) {
+    want.push_back("sighting--00000000-0000-4000-8000-0000000000" + std::to_string(10 + i));
+  }
+  EXPECT_EQ(got, want);
+  ASSERT_FALSE(recent->empty());
+  EXPECT_EQ(recent->front().label, "indicator--00000000-0000-4000-8000-000000000038");
 }
 
 }  // namespace
