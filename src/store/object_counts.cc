@@ -173,6 +173,9 @@ Result<VisibleCounts> CountVisibleIn(Connection& c, int64_t collection_seq,
       "WHERE m.collection = ?1 ORDER BY m.id_key, m.id");
   if (!versions.ok()) return versions.status();
   versions->Bind(1, collection_seq);
+  // The versions of mixed ids mostly share a few labels: each is decoded and decided once.
+  using Key = std::tuple<int64_t, std::string, std::string>;
+  std::map<Key, std::pair<bool, policy::Tlp>, std::less<>> decided;
   std::string id;
   int64_t id_key = 0;
   bool any = false, found = false;
@@ -194,14 +197,22 @@ Result<VisibleCounts> CountVisibleIn(Connection& c, int64_t collection_seq,
       id_key = versions->Int(0);
       id.assign(versions->Text(1));
     }
-    LabelsOf(versions->Int(4), versions->Text(5), versions->Text(6), &labels);
-    if (!visible(labels)) continue;
+    const auto key = std::make_tuple(versions->Int(4), versions->Text(5), versions->Text(6));
+    auto it = decided.find(key);
+    if (it == decided.end()) {
+      LabelsOf(versions->Int(4), versions->Text(5), versions->Text(6), &labels);
+      it = decided
+               .emplace(Key(versions->Int(4), versions->Text(5), versions->Text(6)),
+                        std::make_pair(visible(labels), labels.tlp))
+               .first;
+    }
+    if (!it->second.first) continue;
     const int64_t seq = versions->Int(2), version_us = versions->Int(3);
     if (!found || version_us > best_us || (version_us == best_us && seq < best_seq)) {
       found = true;
       best_us = version_us;
       best_seq = seq;
-      best_tlp = labels.tlp;
+      best_tlp = it->second.second;
     }
   }
   versions->Reset();
