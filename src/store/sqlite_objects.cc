@@ -409,7 +409,7 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
     }
     sql += any.empty() ? " AND 0" : " AND (" + any + ")";
   }
-  sql += " ORDER BY date_added_us";
+  sql += q.newest_first ? " ORDER BY date_added_us DESC" : " ORDER BY date_added_us";
 
   auto st = c.Prepare(sql);
   if (!st.ok()) return st.status();

@@ -175,6 +175,8 @@ struct ObjectQuery {
   // newest version it accepts: the result is exactly that of a collection that never held
   // the other rows. A row that is not its id's stored first/last costs one more lookup.
   std::function<bool(const policy::Labels&)> visible;
+  // Visit the rows newest first (descending date_added) instead of oldest first.
+  bool newest_first = false;
 };
 
 enum class ScanAction { kContinue, kStop };

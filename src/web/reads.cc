@@ -174,59 +174,33 @@ Result<std::vector<RowSummary>> RecentSightings(store::Store& store, const polic
   auto list = ReadableCollections(store, who);
   if (!list.ok()) return list.status();
   std::vector<RowSummary> out;
-  if (limit == 0) return out;
-  // A visible version kept for the end (its views die with the visitor's call).
-  struct Kept {
-    int64_t date_added_us = 0;
-    std::string id, type, spec_version, version, json;
-    policy::Labels labels;
-  };
-  std::vector<Kept> ring(limit);
-  // One scan per collection over the window, through the store's index by (collection,
-  // type, date_added): its cost grows with the sightings added in the window only. Rows
-  // come oldest first: the newest `limit` visible ones are kept, and only they are parsed.
+  // One scan per collection, newest first, through the store's index by (collection,
+  // type, date_added): it stops at the newest `limit` sightings the reader may see, so
+  // its cost does not grow with the sightings added in the window.
   for (const auto& c : *list) {
-    size_t kept = 0;
+    size_t here = 0;
     store::ObjectQuery q;
     q.collection_id = c.id;
     q.added_after_us = since_us;
     q.types = {"sighting"};
     q.visible = Gate(who);
+    q.newest_first = true;
     Status s = store.ScanObjects(q, [&](const store::ObjectRow& row) {
-      if (row.date_added_us > now_us) return store::ScanAction::kStop;
+      if (here == limit) return store::ScanAction::kStop;
+      if (row.date_added_us > now_us) return store::ScanAction::kContinue;
       if (!policy::MayRead(who, row.labels)) return store::ScanAction::kContinue;
-      Kept& k = ring[kept++ % limit];
-      k.date_added_us = row.date_added_us;
-      k.id.assign(row.id);
-      k.type.assign(row.type);
-      k.spec_version.assign(row.spec_version);
-      k.version.assign(row.version);
-      k.json.assign(row.json);
-      k.labels = row.labels;
-      return store::ScanAction::kContinue;
-    });
-    if (!s.ok()) return s;
-    // A version MayRead accepts is withheld by its view only for what withheld_for
-    // already records, so the kept rows are the newest `limit` the reader may see.
-    for (size_t i = 0; i < std::min(kept, limit); ++i) {
-      const Kept& k = ring[i];
-      store::ObjectRow row;
-      row.date_added_us = k.date_added_us;
-      row.id = k.id;
-      row.type = k.type;
-      row.spec_version = k.spec_version;
-      row.version = k.version;
-      row.json = k.json;
-      row.labels = k.labels;
       auto view = ViewObject(who, row);
-      if (!view) continue;
+      if (!view) return store::ScanAction::kContinue;
       RowSummary r = Summarise(c, row, *view);
       if (const json::value* ref = view->if_contains("sighting_of_ref");
           ref != nullptr && ref->is_string()) {
         r.label = std::string(ref->get_string());
       }
       out.push_back(std::move(r));
-    }
+      ++here;
+      return store::ScanAction::kContinue;
+    });
+    if (!s.ok()) return s;
   }
   std::sort(out.begin(), out.end(), NewestFirst);
   if (out.size() > limit) out.resize(limit);

@@ -73,8 +73,9 @@ Result<HourlyCounts> AddedPerHour(store::Store& store, const policy::Requester& 
                                   int hours, size_t cap);
 
 // The newest `limit` sightings the reader may see, added after `since_us` (up to the
-// time `now_us`), newest first. Its cost grows with the sightings added in the window
-// (the store's index by collection, type and date_added): docs/benchmarks.md, "Dashboard".
+// time `now_us`), newest first: read newest first through the store's index by
+// collection, type and date_added, so the cost is about `limit` rows per collection
+// (plus the sightings it may not see among the newest): docs/benchmarks.md, "Dashboard".
 Result<std::vector<RowSummary>> RecentSightings(store::Store& store, const policy::Requester& who,
                                                 int64_t since_us, int64_t now_us, size_t limit);
 
