@@ -5,15 +5,24 @@
 // added in the same hour (the worst case of the per-hour chart, which then
 // stops at its cap). Signs in through web::WebHandler (POST /ui/login) and times GET
 // requests handed straight to the handler (no socket: the store reads through the gate,
-// the rendering, the headers): the overview, a browse page, a search by value, a search
-// by id and an object page, as HTML and as JSON; then the cases list, a case page (a case
-// opened after the fill, in the same collection: the case page's scan of the collection
-// stops at its cap) and the hotline inbox, whose reads are bounded by rows examined per
-// collection whatever its size; and the page of an object sighted 600 times and
-// pointed at by 300 relationships. Prints one JSON line per page:
+// the rendering, the headers): the overview's three reads on their own (three times
+// each), then the overview, a browse page, a search by value, a search by id and an
+// object page, as HTML and as JSON; then the cases list, a case page (a case opened after
+// the fill, in the same collection: the case page's scan of the collection stops at its
+// cap) and the hotline inbox, whose reads are bounded by rows examined per collection
+// whatever its size; and the page of an object sighted 600 times and pointed at by 300
+// relationships. Prints one JSON line per page:
 // {"page":..., "objects":N, "runs":R, "median_ms":..., "max_ms":..., "bytes":...}.
 //
-//   bench_web [--count N] [--dir DIR] [--runs R]
+// Harder cases for the overview (all off by default): --audiences K makes every 10th
+// object (i % 10 == 8) AMBER naming one of K recipient lists (K distinct labels to
+// count; the reader is named in one list of two); --remarked M gives every M-th object a
+// second version AMBER naming the reader (its versions then carry different labels: it
+// is counted from its versions); --sightings S adds S sightings after the indicators,
+// every 10th TLP:RED, all in the last 24 hours.
+//
+//   bench_web [--count N] [--dir DIR] [--runs R] [--audiences K] [--remarked M]
+//             [--sightings S]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -53,6 +62,10 @@ std::string Ip(size_t i) {
   return ip;
 }
 
+// The harder cases (see the top of the file); 0 = off.
+size_t g_audiences = 0;
+std::string g_reader_identity;
+
 store::NewObject Indicator(size_t i, std::string* id) {
   *id = "indicator--" + NewUuid4();
   const std::string ip = Ip(i);
@@ -68,6 +81,12 @@ store::NewObject Indicator(size_t i, std::string* id) {
            ip + "\",\"pattern\":\"[ipv4-addr:value = '" + ip +
            "']\",\"pattern_type\":\"stix\",\"valid_from\":\"2024-01-01T00:00:00Z\"}";
   n.labels.tlp = i % 10 == 9 ? policy::Tlp::kRed : policy::Tlp::kClear;
+  if (g_audiences > 0 && i % 10 == 8) {
+    const size_t list = (i / 10) % g_audiences;
+    n.labels.tlp = policy::Tlp::kAmber;
+    n.labels.audience.recipients = {"identity--recipient-" + std::to_string(list)};
+    if (list % 2 == 0) n.labels.audience.recipients.push_back(g_reader_identity);
+  }
   n.labels.owner_org = "publisher";
   n.values = {ip};
   return n;
@@ -115,6 +134,9 @@ http::Request Get(const std::string& target, const std::string& cookie) {
 int main(int argc, char** argv) {
   const size_t count = std::stoul(Arg(argc, argv, "--count", "100000"));
   const int runs = std::stoi(Arg(argc, argv, "--runs", "9"));
+  g_audiences = std::stoul(Arg(argc, argv, "--audiences", "0"));
+  const size_t remarked = std::stoul(Arg(argc, argv, "--remarked", "0"));
+  const size_t sightings = std::stoul(Arg(argc, argv, "--sightings", "0"));
   const std::string dir = Arg(argc, argv, "--dir", "/tmp/bench_web");
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
@@ -138,6 +160,7 @@ int main(int argc, char** argv) {
     o.id = org;
     o.name = org;
     o.identity_id = std::string("identity--") + NewUuid4();
+    if (o.id == "reader") g_reader_identity = o.identity_id;
     (void)st.PutOrganisation(o);
   }
   store::Collection c;
@@ -165,6 +188,14 @@ int main(int argc, char** argv) {
       std::string id;
       batch.push_back(Indicator(i, &id));
       if (i == some) some_id = id;
+      if (remarked > 0 && i % remarked == remarked - 1) {
+        store::NewObject again = batch.back();
+        again.version = "2024-01-02T00:00:00.000Z";
+        again.version_us += 86400000000;
+        again.labels.tlp = policy::Tlp::kAmber;
+        again.labels.audience.recipients = {g_reader_identity};
+        batch.push_back(std::move(again));
+      }
       if (batch.size() == 5000 || i + 1 == count) {
         if (!(*bulk)->Add(batch).ok()) return 1;
         batch.clear();
@@ -172,7 +203,33 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::fprintf(stderr, "filled %zu objects in %.1f s\n", count, (NowMs() - fill_start) / 1000);
+  if (sightings > 0) {
+    auto bulk = st.BeginBulkAdd(c.id);
+    if (!bulk.ok()) return 1;
+    std::vector<store::NewObject> batch;
+    for (size_t i = 0; i < sightings; ++i) {
+      store::NewObject n;
+      n.id = "sighting--" + NewUuid4();
+      n.type = "sighting";
+      n.spec_version = "2.1";
+      n.version = "2024-01-01T00:00:00.000Z";
+      n.version_us = 1704067200000000;
+      n.json = "{\"type\":\"sighting\",\"spec_version\":\"2.1\",\"id\":\"" + n.id +
+               "\",\"created\":\"2024-01-01T00:00:00.000Z\",\"modified\":\"2024-01-01T00:00:"
+               "00.000Z\",\"sighting_of_ref\":\"indicator--" +
+               NewUuid4() + "\",\"count\":1}";
+      n.labels.tlp = i % 10 == 9 ? policy::Tlp::kRed : policy::Tlp::kClear;
+      n.labels.owner_org = "publisher";
+      batch.push_back(std::move(n));
+      if (batch.size() == 5000 || i + 1 == sightings) {
+        if (!(*bulk)->Add(batch).ok()) return 1;
+        batch.clear();
+        if (!(*bulk)->Commit().ok()) return 1;
+      }
+    }
+  }
+  std::fprintf(stderr, "filled %zu objects (and %zu sightings) in %.1f s\n", count, sightings,
+               (NowMs() - fill_start) / 1000);
   // One indicator sighted 600 times and the target of 300 relationships (each tenth
   // hidden), past the object page's bounds (500 sightings counted, 200 relationships
   // looked at): "who else saw it" and the relationships pointing at it at their worst.
@@ -257,10 +314,13 @@ int main(int argc, char** argv) {
       f();
       std::printf("{\"part\":\"%s\",\"objects\":%zu,\"ms\":%.2f}\n", name, count, NowMs() - t);
     };
-    part("count_objects", [&] { (void)web::CountObjects(st, who, 20000); });
-    part("added_per_hour", [&] { (void)web::AddedPerHour(st, who, now, 24, 1000); });
-    part("recent_sightings",
-         [&] { (void)web::RecentSightings(st, who, now - 24LL * 3600 * 1000000, now, 10); });
+    // Three times each: the first run reads the pages from disk.
+    for (int r = 0; r < 3; ++r) {
+      part("count_objects", [&] { (void)web::CountObjects(st, who, 20000); });
+      part("added_per_hour", [&] { (void)web::AddedPerHour(st, who, now, 24, 1000); });
+      part("recent_sightings",
+           [&] { (void)web::RecentSightings(st, who, now - 24LL * 3600 * 1000000, now, 10); });
+    }
   }
   const std::string ip = Ip(some);
   const std::vector<std::pair<std::string, std::string>> pages = {

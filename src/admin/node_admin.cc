@@ -117,8 +117,8 @@ Status ValidateOrganisation(const NewOrganisation& o) {
   return Status::Ok();
 }
 
-Result<store::Organisation> AddOrganisation(store::Store& store,
-                                            const NewOrganisation& o, const std::string& by) {
+Result<store::Organisation> AddOrganisation(store::Store& store, const NewOrganisation& o,
+                                            const std::string& by) {
   ENTENTE_RETURN_IF_ERROR(ValidateOrganisation(o));
   auto existing = store.GetOrganisation(o.id);
   if (existing.ok()) {
@@ -159,8 +159,7 @@ Result<store::Organisation> AddOrganisation(store::Store& store,
   return org;
 }
 
-Status RemoveOrganisation(store::Store& store, const std::string& id,
-                          const std::string& by) {
+Status RemoveOrganisation(store::Store& store, const std::string& id, const std::string& by) {
   auto org = store.GetOrganisation(id);
   if (!org.ok()) {
     if (org.status().code() == StatusCode::kNotFound) {
@@ -183,8 +182,8 @@ Status ValidateToken(const NewToken& t) {
   return Status::Ok();
 }
 
-Result<CreatedToken> CreateToken(store::Store& store, const NewToken& t,
-                                 const std::string& by, Clock& clock, Random& random) {
+Result<CreatedToken> CreateToken(store::Store& store, const NewToken& t, const std::string& by,
+                                 Clock& clock, Random& random) {
   ENTENTE_RETURN_IF_ERROR(ValidateToken(t));
   ENTENTE_RETURN_IF_ERROR(CheckOrgsExist(store, {t.org}, "--org"));
   CreatedToken out;

@@ -63,11 +63,11 @@ struct NewOrganisation {
 Status ValidateOrganisation(const NewOrganisation& org);
 // Adds it (recorded by the store as `by`); already-exists for a known id or
 // identity, not-found for an unknown client_of. Returns what was stored.
-Result<store::Organisation> AddOrganisation(store::Store& store,                                             const NewOrganisation& org, const std::string& by);
+Result<store::Organisation> AddOrganisation(store::Store& store, const NewOrganisation& org,
+                                            const std::string& by);
 // Removes it and its tokens (recorded by the store as `by`); not-found for
 // an unknown id.
-Status RemoveOrganisation(store::Store& store, const std::string& id,
-                          const std::string& by);
+Status RemoveOrganisation(store::Store& store, const std::string& id, const std::string& by);
 
 // --- tokens (`entente token create|list|revoke`) ---
 
@@ -85,7 +85,7 @@ struct CreatedToken {
 Status ValidateToken(const NewToken& token);
 // Creates a token (recorded by the store by its public id, as `by`); not-found
 // for an unknown organisation.
-Result<CreatedToken> CreateToken(store::Store& store,                                  const NewToken& token, const std::string& by,
+Result<CreatedToken> CreateToken(store::Store& store, const NewToken& token, const std::string& by,
                                  Clock& clock = SystemClock(), Random& random = SystemRandom());
 // The tokens of `org` ("" = of every organisation, in the store's order of organisations).
 Result<std::vector<store::TokenInfo>> ListTokens(store::Store& store, const std::string& org);

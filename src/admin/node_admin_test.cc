@@ -42,8 +42,7 @@ TEST_F(NodeAdminTest, AddOrganisationStores) {
 
 TEST_F(NodeAdminTest, OrganisationValidationTouchesNothing) {
   NewOrganisation bad = Org("Cert");  // upper case: not an organisation id
-  EXPECT_EQ(AddOrganisation(store_, bad, "x").status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(AddOrganisation(store_, bad, "x").status().code(), StatusCode::kInvalidArgument);
   bad = Org("cert");
   bad.country = "UK";  // exceptionally reserved, not assigned
   auto s = AddOrganisation(store_, bad, "x").status();
@@ -54,8 +53,7 @@ TEST_F(NodeAdminTest, OrganisationValidationTouchesNothing) {
 
 TEST_F(NodeAdminTest, DuplicateOrganisationIsRefused) {
   ASSERT_TRUE(AddOrganisation(store_, Org("a"), "x").ok());
-  EXPECT_EQ(AddOrganisation(store_, Org("a"), "x").status().code(),
-            StatusCode::kAlreadyExists);
+  EXPECT_EQ(AddOrganisation(store_, Org("a"), "x").status().code(), StatusCode::kAlreadyExists);
 }
 
 TEST_F(NodeAdminTest, RemoveOrganisationEndsItsTokens) {
@@ -89,9 +87,8 @@ TEST_F(NodeAdminTest, TokenForUnknownOrganisationIsRefused) {
   auto s = CreateToken(store_, NewToken{"ghost", "", ""}, "x").status();
   EXPECT_EQ(s.code(), StatusCode::kNotFound);
   EXPECT_NE(s.message().find("--org"), std::string::npos);
-  EXPECT_EQ(
-      CreateToken(store_, NewToken{"ghost", "", "identity--nope"}, "x").status().code(),
-      StatusCode::kInvalidArgument);
+  EXPECT_EQ(CreateToken(store_, NewToken{"ghost", "", "identity--nope"}, "x").status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST_F(NodeAdminTest, CollectionsAndGrants) {

@@ -141,9 +141,43 @@ INSERT OR IGNORE INTO object_values (object, value)
   WHERE o.type = 'relationship';
 )sql";
 
+// Version 8 (issue 17, the dashboard's overview on a million objects). Object counts
+// kept per collection and label (store/object_counts.h): object_counts holds, per
+// (collection, tlp, audience, owner_org), the number of ids whose versions all carry
+// those labels; object_mixed lists the ids whose versions differ. Both are computed here
+// from the versions already stored in two scans of the table in storage order (each id
+// has exactly one is_last version; an id with one version is first and last, so only the
+// versions of the others are grouped to find the mixed ones), then kept
+// by every add and deletion. And an index by (collection, type, date_added), so that a
+// scan of one type (the overview's recent sightings, match[type], browse by type) reads
+// the rows of that type only.
+constexpr const char* kSchemaV8 = R"sql(
+CREATE TABLE object_counts (
+  collection INTEGER NOT NULL REFERENCES collections (seq) ON DELETE CASCADE,
+  tlp INTEGER NOT NULL, audience TEXT NOT NULL, owner_org TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (collection, tlp, audience, owner_org)) WITHOUT ROWID;
+CREATE TABLE object_mixed (
+  collection INTEGER NOT NULL REFERENCES collections (seq) ON DELETE CASCADE,
+  id_key INTEGER NOT NULL, id TEXT NOT NULL,
+  PRIMARY KEY (collection, id_key, id)) WITHOUT ROWID;
+INSERT INTO object_mixed (collection, id_key, id)
+  SELECT collection, id_key, id FROM objects NOT INDEXED
+  WHERE NOT (is_first = 1 AND is_last = 1)
+  GROUP BY collection, id_key, id
+  HAVING min(tlp) <> max(tlp) OR min(audience) <> max(audience)
+      OR min(owner_org) <> max(owner_org);
+INSERT INTO object_counts (collection, tlp, audience, owner_org, n)
+  SELECT o.collection, o.tlp, o.audience, o.owner_org, count(*) FROM objects AS o NOT INDEXED
+  WHERE o.is_last = 1 AND NOT EXISTS (SELECT 1 FROM object_mixed AS m
+    WHERE m.collection = o.collection AND m.id_key = o.id_key AND m.id = o.id)
+  GROUP BY o.collection, o.tlp, o.audience, o.owner_org;
+CREATE INDEX objects_type_added ON objects (collection, type, date_added_us);
+)sql";
+
 // kMigrations[i] brings the schema from version i to version i + 1.
 constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4,
-                                       kSchemaV5, kSchemaV6, kSchemaV7};
+                                       kSchemaV5, kSchemaV6, kSchemaV7, kSchemaV8};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 std::string_view TextArg(sqlite3_value* v) {

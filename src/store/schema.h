@@ -13,11 +13,12 @@
 
 namespace entente::store {
 
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 // `target` below kSchemaVersion is for tests of the migrations themselves. `extract`
 // gives the values of the versions already stored when version 6 adds the value index and
-// version 7 adds relationships to it (store.h ValueExtractor); it may be empty when the
+// version 7 adds relationships to it (store.h ValueExtractor; version 8 adds the object
+// counts and the index by type); it may be empty when the
 // store holds no object.
 Status Migrate(Connection& conn, int target = kSchemaVersion,
                const ValueExtractor& extract = nullptr);

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <string>
 
+#include "store/object_counts.h"
 #include "store/records.h"
 #include "store/sqlite_store.h"
 #include "store/write_observer.h"
@@ -15,6 +16,7 @@ namespace {
 struct StoredVersion {
   int64_t seq = 0;
   int64_t version_us = 0;
+  LabelColumns labels;  // for the counts (store/object_counts.h)
 };
 
 // Reads the labels stored beside a version from the columns tlp, audience and owner_org,
@@ -213,8 +215,8 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
   // Every stored version of the id that decides something: the same version (all the
   // copies of an unversioned object share ""), the first and the last.
   auto find = c.Prepare(
-      "SELECT seq, version, version_us, is_first, is_last, date_added_us, owner_org FROM objects "
-      "WHERE collection = ?1 AND id_key = ?4 AND id = ?2 "
+      "SELECT seq, version, version_us, is_first, is_last, date_added_us, owner_org, tlp, "
+      "audience FROM objects WHERE collection = ?1 AND id_key = ?4 AND id = ?2 "
       "AND (version = ?3 OR is_first = 1 OR is_last = 1)");
   auto clear_first = c.Prepare("UPDATE objects SET is_first = 0 WHERE seq = ?1");
   auto clear_last = c.Prepare("UPDATE objects SET is_last = 0 WHERE seq = ?1");
@@ -229,6 +231,8 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
   }
   // One clock reading per transaction; date_added still increases strictly per row.
   const int64_t now = clock_->NowMicros();
+  CountChanges counts(seq);
+  LabelColumns added_labels;
   std::string audience;
   std::string other_owner;
   for (const NewObject& o : objects) {
@@ -253,8 +257,13 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
         } else if (find->Text(1).empty() && mine) {
           duplicate_added = find->Int(5);  // only this owner's copy is "already present"
         }
-        if (find->Int(3) != 0) first = StoredVersion{find->Int(0), find->Int(2)};
-        if (find->Int(4) != 0) last = StoredVersion{find->Int(0), find->Int(2)};
+        if (find->Int(3) != 0 || find->Int(4) != 0) {
+          StoredVersion stored{find->Int(0), find->Int(2), {find->Int(7), {}, {}}};
+          stored.labels.audience.assign(find->Text(8));
+          stored.labels.owner_org.assign(row_owner);
+          if (find->Int(3) != 0) first = stored;
+          if (find->Int(4) != 0) last = std::move(stored);
+        }
       }
       find->Reset();
       if (rc != SQLITE_DONE) return SqliteError(rc, c.db(), "add objects: look up " + o.id);
@@ -306,8 +315,9 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
     insert->Bind(8, static_cast<int64_t>(o.labels.tlp));
     insert->BindStatic(9, audience);
     // Under an override the version joins its id's owner.
-    insert->BindStatic(
-        10, result.overridden_owner.empty() ? o.labels.owner_org : result.overridden_owner);
+    const std::string& stored_owner =
+        result.overridden_owner.empty() ? o.labels.owner_org : result.overridden_owner;
+    insert->BindStatic(10, stored_owner);
     insert->Bind(11, int64_t{is_first ? 1 : 0});
     insert->Bind(12, int64_t{is_last ? 1 : 0});
     insert->BindStatic(13, o.json);
@@ -317,6 +327,15 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
     }
     insert->Reset();
     const int64_t row_seq = sqlite3_last_insert_rowid(c.db());
+    added_labels.tlp = static_cast<int64_t>(o.labels.tlp);
+    added_labels.audience.assign(audience);
+    added_labels.owner_org.assign(stored_owner);
+    if (first && last) {
+      ENTENTE_RETURN_IF_ERROR(counts.AddVersion(c, id_key, o.id, first->labels, last->labels,
+                                                first->seq == last->seq, added_labels));
+    } else {
+      counts.AddNewId(added_labels);
+    }
     for (const std::string& value : o.values) {
       insert_value->Bind(1, row_seq);
       insert_value->BindStatic(2, value);
@@ -327,6 +346,7 @@ Status SqliteStore::AddObjectsIn(Connection& c, std::string_view collection_id,
     result.date_added_us = added;
     results.push_back(std::move(result));
   }
+  ENTENTE_RETURN_IF_ERROR(counts.Apply(c));
   auto mark = c.Prepare("UPDATE collections SET last_added_us = ?2 WHERE seq = ?1");
   if (!mark.ok()) return mark.status();
   mark->Bind(1, seq);
@@ -351,10 +371,14 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
   std::string sql =
       "SELECT date_added_us, id, type, spec_version, version, json, tlp, audience, owner_org, "
       "seq, version_us, is_first, is_last, id_key FROM objects";
-  // With ids, read their few versions through the key index and sort them; otherwise
-  // walk the collection in date_added order (the planner, without statistics, would
-  // walk the whole collection for an id lookup too).
-  sql += q.ids.empty() ? " INDEXED BY objects_added" : " INDEXED BY objects_id";
+  // With ids, read their few versions through the key index and sort them; with one
+  // type, walk that type's rows in date_added order (schema version 7), so that a rare
+  // type costs its own rows only; otherwise walk the collection in date_added order (the
+  // planner, without statistics, would walk the whole collection for an id lookup too).
+  const bool one_type = q.ids.empty() && q.types.size() == 1;
+  sql += !q.ids.empty() ? " INDEXED BY objects_id"
+         : one_type     ? " INDEXED BY objects_type_added"
+                        : " INDEXED BY objects_added";
   sql += " WHERE collection = ?1";
   int next = 2;
   const bool after = q.added_after_us.has_value();
@@ -364,7 +388,11 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
   const int ids_at = next;
   AppendIn(&sql, "id", q.ids.size(), &next);
   const int types_at = next;
-  AppendIn(&sql, "type", q.types.size(), &next);
+  if (one_type) {
+    sql += " AND type = ?" + std::to_string(next++);  // an equality, for the index order
+  } else {
+    AppendIn(&sql, "type", q.types.size(), &next);
+  }
   const int specs_at = next;
   AppendIn(&sql, "spec_version", q.spec_versions.size(), &next);
   const int versions_at = next;
@@ -385,7 +413,7 @@ Status SqliteStore::ScanObjects(const ObjectQuery& q,
     }
     sql += any.empty() ? " AND 0" : " AND (" + any + ")";
   }
-  sql += " ORDER BY date_added_us";
+  sql += q.newest_first ? " ORDER BY date_added_us DESC" : " ORDER BY date_added_us";
 
   auto st = c.Prepare(sql);
   if (!st.ok()) return st.status();
@@ -483,19 +511,24 @@ Result<int64_t> SqliteStore::DeleteObject(std::string_view collection_id, std::s
     if (!seq.ok()) return seq.status();
     const int64_t id_key = keyer_.KeyOf(id);
     auto list = c.Prepare(
-        "SELECT seq, version, owner_org FROM objects "
+        "SELECT seq, version, owner_org, tlp, audience FROM objects "
         "WHERE collection = ?1 AND id_key = ?3 AND id = ?2");
     if (!list.ok()) return list.status();
     list->Bind(1, *seq);
     list->Bind(2, id);
     list->Bind(3, id_key);
     std::vector<std::pair<int64_t, std::string>> doomed;
+    std::vector<LabelColumns> before, after;  // the labels of the versions, for the counts
     int rc;
     while ((rc = list->Step()) == SQLITE_ROW) {
       std::string_view v = list->Text(1);
-      if (!owner_org.empty() && list->Text(2) != owner_org) continue;
-      if (versions.empty() || std::find(versions.begin(), versions.end(), v) != versions.end()) {
+      LabelColumns labels{list->Int(3), std::string(list->Text(4)), std::string(list->Text(2))};
+      before.push_back(labels);
+      if ((owner_org.empty() || list->Text(2) == owner_org) &&
+          (versions.empty() || std::find(versions.begin(), versions.end(), v) != versions.end())) {
         doomed.emplace_back(list->Int(0), std::string(v));
+      } else {
+        after.push_back(std::move(labels));
       }
     }
     list->Reset();
@@ -520,6 +553,9 @@ Result<int64_t> SqliteStore::DeleteObject(std::string_view collection_id, std::s
       tomb->Reset();
     }
     removed = static_cast<int64_t>(doomed.size());
+    CountChanges counts(*seq);
+    ENTENTE_RETURN_IF_ERROR(counts.Move(c, id_key, id, StateOf(before), StateOf(after)));
+    ENTENTE_RETURN_IF_ERROR(counts.Apply(c));
     if (options_.observer != nullptr) {
       std::vector<std::string> gone;
       gone.reserve(doomed.size());
@@ -556,6 +592,22 @@ Result<int64_t> SqliteStore::CountObjects(std::string_view collection_id) {
   int rc = st->Step();
   if (rc != SQLITE_ROW) return SqliteError(rc, (*r)->db(), "count objects");
   return st->Int(0);
+}
+
+Result<VisibleCounts> SqliteStore::CountVisibleObjects(
+    std::string_view collection_id, const std::function<bool(const policy::Labels&)>& visible,
+    size_t budget) {
+  auto r = BorrowReader();
+  if (!r.ok()) return r.status();
+  // One read transaction: the counts and the mixed ids of one snapshot.
+  ENTENTE_RETURN_IF_ERROR((*r)->ExecScript("BEGIN", "count objects: begin"));
+  auto seq = CollectionSeq(**r, collection_id);
+  Result<VisibleCounts> out =
+      seq.ok() ? CountVisibleIn(**r, *seq, visible, budget) : Result<VisibleCounts>(seq.status());
+  Status ended = (*r)->ExecScript("COMMIT", "count objects: end");
+  if (!out.ok()) return out;
+  if (!ended.ok()) return ended;
+  return out;
 }
 
 Status SqliteStore::ScanValueHolders(const std::vector<std::string>& values,

@@ -21,7 +21,9 @@
 // the file, the writer and its transactions (SqliteFederationState). Use through OpenSqliteStore()
 // (store.h); this header is for the store's own files. The value index (object_values, schema
 // version 6) gets a version's NewObject::values in the transaction that stores it and loses
-// them with it (ON DELETE CASCADE).
+// them with it (ON DELETE CASCADE). The counts per collection and label (object_counts and
+// object_mixed, schema version 7, store/object_counts.h) change in the transaction of
+// every add and deletion.
 #pragma once
 
 #include <memory>
@@ -73,6 +75,9 @@ class SqliteStore final : public Store {
                                const std::vector<std::string>& versions,
                                std::string_view owner_org) override;
   Result<int64_t> CountObjects(std::string_view collection_id) override;
+  Result<VisibleCounts> CountVisibleObjects(
+      std::string_view collection_id, const std::function<bool(const policy::Labels&)>& visible,
+      size_t budget) override;
   Status ScanValueHolders(const std::vector<std::string>& values,
                           const std::function<ScanAction(const ValueHolder&)>& visit) override;
   Result<std::vector<Tombstone>> ListTombstones(std::string_view collection_id, int64_t after_seq,

@@ -16,6 +16,7 @@
 // a ScanObjects visitor is valid only during that call.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -189,9 +190,17 @@ struct ObjectQuery {
   // newest version it accepts: the result is exactly that of a collection that never held
   // the other rows. A row that is not its id's stored first/last costs one more lookup.
   std::function<bool(const policy::Labels&)> visible;
+  // Visit the rows newest first (descending date_added) instead of oldest first.
+  bool newest_first = false;
 };
 
 enum class ScanAction { kContinue, kStop };
+
+// Objects of one collection counted for one reader (Store::CountVisibleObjects).
+struct VisibleCounts {
+  std::array<int64_t, 5> by_tlp{};  // indexed by int(policy::Tlp)
+  bool capped = false;              // the budget ran out: the counts are a lower bound
+};
 
 // One stored version that holds a value (NewObject::values), as ScanValueHolders gives
 // it; the views are valid only during the visitor's call.
@@ -318,6 +327,16 @@ class Store {
                                        const std::vector<std::string>& versions,
                                        std::string_view owner_org) = 0;
   virtual Result<int64_t> CountObjects(std::string_view collection_id) = 0;
+  // The objects (ids, not versions) of `collection_id` that have a version `visible`
+  // accepts, by the TLP of the newest such version: exactly the rows ScanObjects visits
+  // with ObjectQuery::visible = `visible` and match[version]=last, counted. `budget`
+  // bounds the rows looked at (which rows depends on the implementation); when it runs
+  // out the counts stop there and `capped` is set. kNotFound without the collection. The
+  // default implementation is that scan; SqliteStore reads counts it keeps per label
+  // (store/object_counts.h).
+  virtual Result<VisibleCounts> CountVisibleObjects(
+      std::string_view collection_id, const std::function<bool(const policy::Labels&)>& visible,
+      size_t budget);
   // Visits every stored version, of every collection, that holds one of `values`, whatever
   // its labels: the caller gates what it shows (store/seen.h). In no particular order; a
   // version holding several of the values is visited once per value. The index has one

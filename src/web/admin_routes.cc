@@ -6,8 +6,8 @@
 
 #include "admin/node_admin.h"
 #include "http/query.h"
-#include "web/admin_pages.h"
 #include "store/write_observer.h"
+#include "web/admin_pages.h"
 #include "web/handler.h"
 #include "web/responses.h"
 

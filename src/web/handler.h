@@ -23,9 +23,9 @@
 // grants, peers, for administrator organisations only (anyone else: 403, as the egress
 // explanation answers); every change is a POST with the session's CSRF token and goes
 // through admin/node_admin.h, the functions the command line calls, as the administrator's
-// organisation (store::ActingFor: the store records each change as made by it). Failed sign-ins are bounded per client address and globally
-// (web/login_limiter.h): beyond the bound POST /ui/login answers 429 with Retry-After
-// before any token is looked up.
+// organisation (store::ActingFor: the store records each change as made by it). Failed sign-ins are
+// bounded per client address and globally (web/login_limiter.h): beyond the bound POST /ui/login
+// answers 429 with Retry-After before any token is looked up.
 //
 // Safe for concurrent use (the session table is; the rest is the store's).
 #pragma once

@@ -107,9 +107,10 @@ std::string OverviewPage(const Viewer& viewer, const OverviewData& data) {
     b += "<tr><td colspan=\"7\">No collection you may read.</td></tr>";
   }
   b += "</tbody></table><p class=\"muted\">The newest version of each object you may see. "
-       "Counting stops at " +
+       "Exact, unless a collection needs more than " +
        Thousands(static_cast<int64_t>(data.count_cap)) +
-       " per collection (shown with +).</p></section>";
+       " distinct markings and re-marked objects read to count it (then shown with +).</p>"
+       "</section>";
   // The chart.
   BarChart chart;
   chart.title = "Object versions added per hour, last 24 hours (UTC)";

@@ -115,26 +115,17 @@ Result<std::vector<store::Collection>> ReadableCollections(store::Store& store,
 }
 
 Result<std::vector<CollectionCounts>> CountObjects(store::Store& store,
-                                                   const policy::Requester& who, size_t cap) {
+                                                   const policy::Requester& who, size_t budget) {
   auto list = ReadableCollections(store, who);
   if (!list.ok()) return list.status();
   std::vector<CollectionCounts> out;
   for (auto& c : *list) {
+    auto counted = store.CountVisibleObjects(c.id, Gate(who), budget);
+    if (!counted.ok()) return counted.status();
     CollectionCounts counts;
-    store::ObjectQuery q;
-    q.collection_id = c.id;
-    q.visible = Gate(who);
-    Status s = store.ScanObjects(q, [&](const store::ObjectRow& row) {
-      if (!policy::MayRead(who, row.labels)) return store::ScanAction::kContinue;
-      if (static_cast<size_t>(counts.total) == cap) {
-        counts.capped = true;
-        return store::ScanAction::kStop;
-      }
-      ++counts.by_tlp[static_cast<int>(row.labels.tlp)];
-      ++counts.total;
-      return store::ScanAction::kContinue;
-    });
-    if (!s.ok()) return s;
+    counts.by_tlp = counted->by_tlp;
+    for (int64_t n : counts.by_tlp) counts.total += n;
+    counts.capped = counted->capped;
     counts.collection = std::move(c);
     out.push_back(std::move(counts));
   }
@@ -183,16 +174,20 @@ Result<std::vector<RowSummary>> RecentSightings(store::Store& store, const polic
   auto list = ReadableCollections(store, who);
   if (!list.ok()) return list.status();
   std::vector<RowSummary> out;
-  // One scan per collection over the window (the store filters the type; it has no index
-  // by type and date_added, so the cost grows with the rows added in the window).
+  // One scan per collection, newest first, through the store's index by (collection,
+  // type, date_added): it stops at the newest `limit` sightings the reader may see, so
+  // its cost does not grow with the sightings added in the window.
   for (const auto& c : *list) {
+    size_t here = 0;
     store::ObjectQuery q;
     q.collection_id = c.id;
     q.added_after_us = since_us;
     q.types = {"sighting"};
     q.visible = Gate(who);
+    q.newest_first = true;
     Status s = store.ScanObjects(q, [&](const store::ObjectRow& row) {
-      if (row.date_added_us > now_us) return store::ScanAction::kStop;
+      if (here == limit) return store::ScanAction::kStop;
+      if (row.date_added_us > now_us) return store::ScanAction::kContinue;
       if (!policy::MayRead(who, row.labels)) return store::ScanAction::kContinue;
       auto view = ViewObject(who, row);
       if (!view) return store::ScanAction::kContinue;
@@ -202,11 +197,7 @@ Result<std::vector<RowSummary>> RecentSightings(store::Store& store, const polic
         r.label = std::string(ref->get_string());
       }
       out.push_back(std::move(r));
-      // Keep the newest `limit` (rows come oldest first).
-      if (out.size() > 2 * limit) {
-        std::sort(out.begin(), out.end(), NewestFirst);
-        out.resize(limit);
-      }
+      ++here;
       return store::ScanAction::kContinue;
     });
     if (!s.ok()) return s;

@@ -52,13 +52,15 @@ struct CollectionCounts {
   store::Collection collection;
   std::array<int64_t, 5> by_tlp{};  // indexed by int(policy::Tlp)
   int64_t total = 0;
-  bool capped = false;  // counting stopped at `cap`: there are more
+  bool capped = false;  // the budget ran out: the counts are a lower bound
 };
 
 // Per readable collection, its objects (the newest version of each id the reader may
-// see) by TLP; counting stops at `cap` objects per collection.
+// see) by TLP, exact (Store::CountVisibleObjects: on SqliteStore from counts kept per
+// label, plus the objects whose versions carry different labels, read one by one);
+// `budget` bounds the rows read per collection (capped when it runs out).
 Result<std::vector<CollectionCounts>> CountObjects(store::Store& store,
-                                                   const policy::Requester& who, size_t cap);
+                                                   const policy::Requester& who, size_t budget);
 
 struct HourlyCounts {
   int64_t first_hour_us = 0;    // start of the first bucket (a whole UTC hour)
@@ -72,8 +74,9 @@ Result<HourlyCounts> AddedPerHour(store::Store& store, const policy::Requester& 
                                   int hours, size_t cap);
 
 // The newest `limit` sightings the reader may see, added after `since_us` (up to the
-// time `now_us`), newest first. Its cost grows with the rows added in the window (the
-// store has no index by type and date_added): see docs/benchmarks.md, "Dashboard".
+// time `now_us`), newest first: read newest first through the store's index by
+// collection, type and date_added, so the cost is about `limit` rows per collection
+// (plus the sightings it may not see among the newest): docs/benchmarks.md, "Dashboard".
 Result<std::vector<RowSummary>> RecentSightings(store::Store& store, const policy::Requester& who,
                                                 int64_t since_us, int64_t now_us, size_t limit);
 

@@ -12,6 +12,8 @@ namespace entente::web {
 
 namespace {
 
+// Rows read per collection to count it: distinct labels, plus objects whose versions carry
+// different labels (reads.h CountObjects); past it the counts show "+".
 constexpr size_t kCountCap = 20000;
 constexpr size_t kChartCapPerHour = 1000;
 constexpr size_t kSearchLimit = 200;

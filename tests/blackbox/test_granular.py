@@ -826,9 +826,13 @@ class StoredBeforeTest(unittest.TestCase):
         n.kill()
         db = sqlite3.connect(os.path.join(n.dir, "entente.db"))
         try:
-            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 7)
-            # What the versions after 3 added goes too: the value index (version 6).
+            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 8)
+            # What the versions after 3 added goes too: the value index (version 6, relationships in version 7), the
+            # object counts and the index by type (version 8).
             db.execute("DROP TABLE object_values")
+            db.execute("DROP TABLE object_counts")
+            db.execute("DROP TABLE object_mixed")
+            db.execute("DROP INDEX objects_type_added")
             for rowid, text in db.execute("SELECT rowid, audience FROM objects").fetchall():
                 labels = json.loads(text) if text else {}
                 labels.pop("granular", None)

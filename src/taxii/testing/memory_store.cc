@@ -219,8 +219,9 @@ Status MemoryStore::ScanObjects(const ObjectQuery& query,
     start = std::upper_bound(rows.begin(), rows.end(), *query.added_after_us,
                              [](int64_t t, const Row& row) { return t < row.date_added_us; });
   }
-  for (auto row_it = start; row_it != rows.end(); ++row_it) {
-    const Row& row = *row_it;
+  const size_t first = static_cast<size_t>(start - rows.begin());
+  for (size_t i = 0; i < rows.size() - first; ++i) {
+    const Row& row = rows[query.newest_first ? rows.size() - 1 - i : first + i];
     const NewObject& o = row.object;
     if (!in(query.ids, o.id) || !in(query.types, o.type) ||
         !in(query.spec_versions, o.spec_version)) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "store/ownership_cases.h"
+#include "store/scan_order_cases.h"
 #include "store/test_util.h"
 #include "store/tombstone_cases.h"
 #include "store/value_index_cases.h"
@@ -21,6 +22,11 @@ TEST(MemoryStoreTest, TombstoneContract) {
 TEST(MemoryStoreTest, ValueIndexContract) {
   MemoryStore s;
   store::testing::CheckValueIndexContract(s);
+}
+
+TEST(MemoryStoreTest, ScanOrderContract) {
+  MemoryStore s;
+  store::testing::CheckScanOrderContract(s);
 }
 
 TEST(MemoryStoreTest, OwnershipContract) {
