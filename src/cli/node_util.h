@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "audit/log.h"
 #include "admin/node_admin.h"
+#include "audit/log.h"
 #include "entente/status.h"
 #include "policy/policy.h"
 #include "store/federation_state.h"
