@@ -61,6 +61,17 @@ json::object OverviewJson(const OverviewData& d) {
   o["added_per_hour"] = std::move(hours);
   o["added_per_hour_capped"] = d.hourly.capped;
   o["recent_sightings"] = Rows(d.sightings);
+  json::array deadlines;
+  for (const auto& m : d.deadlines) {
+    deadlines.push_back(json::object{{"collection", m.collection_id},
+                                     {"message", m.state.message.id},
+                                     {"subject", m.state.message.subject},
+                                     {"phase", cases::PhaseName(m.state.phase)},
+                                     {"deadline", FormatTimestamp(m.state.deadline_us, 6)}});
+  }
+  o["running_deadlines"] = std::move(deadlines);
+  o["running_deadlines_total"] = d.deadlines_total;
+  o["running_deadlines_capped"] = d.deadlines_capped;
   if (d.peers) {
     json::array peers;
     for (const auto& p : *d.peers) {
@@ -84,6 +95,7 @@ json::object OverviewJson(const OverviewData& d) {
 json::object BrowseJson(const BrowseForm& form, const BrowsePage& page) {
   json::object o;
   o["collection"] = form.query.collection_id;
+  if (!form.query.community.empty()) o["community"] = form.query.community;
   o["objects"] = Rows(page.rows);
   o["more"] = page.more;
   if (page.more) o["next"] = FormatTimestamp(page.next_after_us, 6);

@@ -1,5 +1,7 @@
 #include "web/pages.h"
 
+#include "web/view_pages.h"
+
 #include <string_view>
 
 #include "common/timestamp.h"
@@ -163,6 +165,36 @@ std::string OverviewPage(const Viewer& viewer, const OverviewData& data) {
     if (data.peers->empty()) b += "<tr><td colspan=\"8\">No peers.</td></tr>";
     b += "</tbody></table></section>";
   }
+  // Running deadlines.
+  b += "<section class=\"panel\" aria-labelledby=\"h-deadlines\"><h2 id=\"h-deadlines\">"
+       "Running deadlines</h2><p>Hotline messages waiting for your organisation's "
+       "acknowledgement, soonest first (acknowledge them in the <a href=\"/ui/hotline\">"
+       "hotline inbox</a>; each case's NIS2 clocks are on <a href=\"/ui/cases\">its "
+       "page</a>).</p><table id=\"deadlines\"><thead><tr><th scope=\"col\">Subject</th>"
+       "<th scope=\"col\">Collection</th><th scope=\"col\">State</th><th scope=\"col\">"
+       "Deadline</th></tr></thead><tbody>";
+  for (const auto& m : data.deadlines) {
+    const auto& st = m.state;
+    b += "<tr><td>" + Html(st.message.subject) + "</td><td>" + Html(m.collection_title) +
+         "</td><td class=\"phase phase-" + Html(cases::PhaseName(st.phase)) + "\">" +
+         Html(cases::PhaseName(st.phase)) + "</td><td><time datetime=\"" +
+         Html(FormatTimestamp(st.deadline_us, 0)) + "\">" + Html(WhenText(st.deadline_us)) +
+         "</time> <span class=\"remaining" + (st.deadline_us < data.now_us ? " late" : "") +
+         "\">(" + Html(RemainingText(st.deadline_us, data.now_us)) + ")</span></td></tr>";
+  }
+  if (data.deadlines.empty()) {
+    b += "<tr><td colspan=\"4\">Nothing waits for your acknowledgement.</td></tr>";
+  }
+  b += "</tbody></table>";
+  if (data.deadlines_total > data.deadlines.size()) {
+    b += "<p>" + Thousands(static_cast<int64_t>(data.deadlines_total - data.deadlines.size())) +
+         " more in the <a href=\"/ui/hotline\">hotline inbox</a>.</p>";
+  }
+  if (data.deadlines_capped) {
+    b += "<p class=\"cap\">A collection was read up to its bound; messages stored after it "
+         "are not counted here (docs/dashboard.md).</p>";
+  }
+  b += "</section>";
   // Recent sightings.
   b += "<section class=\"panel\" aria-labelledby=\"h-sight\"><h2 id=\"h-sight\">Recent "
        "sightings</h2><table><thead><tr><th scope=\"col\">Added</th><th scope=\"col\">Sighting"
@@ -199,7 +231,10 @@ std::string BrowsePageHtml(const Viewer& viewer, const BrowseForm& form, const B
     b += "<option value=\"" + Html(name) + "\"" + (form.tlp_text == name ? " selected" : "") + ">" +
          Html(TlpUpper(static_cast<policy::Tlp>(t))) + "</option>";
   }
-  b += "</select></label><button type=\"submit\">Show</button></form>";
+  b += "</select></label><label for=\"community\">Community<input id=\"community\" "
+       "name=\"community\" type=\"text\" value=\"" +
+       Html(form.query.community) +
+       "\" placeholder=\"e.g. health-isac\"></label><button type=\"submit\">Show</button></form>";
   b += "<table><thead><tr><th scope=\"col\">Added</th><th scope=\"col\">Type</th>"
        "<th scope=\"col\">Name, value or pattern</th><th scope=\"col\">TLP</th>"
        "<th scope=\"col\">Id</th></tr></thead><tbody>";
@@ -214,6 +249,7 @@ std::string BrowsePageHtml(const Viewer& viewer, const BrowseForm& form, const B
          Href("/ui/browse", {{"collection", form.query.collection_id},
                              {"type", form.query.type},
                              {"tlp", form.tlp_text},
+                             {"community", form.query.community},
                              {"after", FormatTimestamp(page.next_after_us, 6)}}) +
          "\">Next page</a></p>";
   }

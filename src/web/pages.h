@@ -15,6 +15,7 @@
 
 #include "store/federation_state.h"
 #include "web/explain.h"
+#include "web/case_reads.h"
 #include "web/reads.h"
 
 namespace entente::web {
@@ -51,6 +52,13 @@ struct OverviewData {
   size_t chart_cap_per_hour = 0;
   std::vector<RowSummary> sightings;
   std::optional<std::vector<PeerLine>> peers;  // set for administrators only
+  // Running deadlines: the hotline messages addressed to the reader's organisation that
+  // wait for its acknowledgement, soonest deadline first (web/case_reads.h ReadInbox,
+  // bounded as the inbox is); the NIS2 clocks are on each case's page.
+  std::vector<InboxMessage> deadlines;
+  size_t deadlines_total = 0;    // waiting messages found (more than shown when larger)
+  bool deadlines_capped = false;  // a collection's read stopped at its bound
+  int64_t now_us = 0;
 };
 std::string OverviewPage(const Viewer& viewer, const OverviewData& data);
 

@@ -234,6 +234,13 @@ Result<BrowsePage> Browse(store::Store& store, const policy::Requester& who,
     ++examined;
     last_visible_us = row.date_added_us;
     if (query.tlp && row.labels.tlp != *query.tlp) return store::ScanAction::kContinue;
+    if (!query.community.empty()) {
+      const auto& communities = row.labels.audience.communities;
+      if (std::find(communities.begin(), communities.end(), query.community) ==
+          communities.end()) {
+        return store::ScanAction::kContinue;
+      }
+    }
     if (auto view = ViewObject(who, row)) page.rows.push_back(Summarise(*c, row, *view));
     return store::ScanAction::kContinue;
   });

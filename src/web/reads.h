@@ -84,6 +84,7 @@ struct BrowseQuery {
   std::string collection_id;
   std::string type;                 // "" = any
   std::optional<policy::Tlp> tlp;   // nullopt = any
+  std::string community;            // "" = any; else objects shared with this trust community
   std::optional<int64_t> after_us;  // the cursor: rows added after this
   size_t limit = 50;
   size_t budget = 5000;  // visible rows examined at most for one page

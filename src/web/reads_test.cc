@@ -182,6 +182,35 @@ TEST_F(ReadsTest, BrowsePagesWithACursorOfVisibleRows) {
   EXPECT_FALSE(second->more);
 }
 
+// Browse by trust community (issue 17: "Browse and search objects: by type, value, id,
+// TLP, community, collection"): only the objects shared with it, among those the reader
+// may see.
+TEST_F(ReadsTest, BrowseFiltersByCommunity) {
+  auto shared_with = [&](const std::string& id, const char* marking, const char* community) {
+    json::object ext{{"extension_type", "property-extension"},
+                     {"communities", json::array{community}}};
+    AddJson(Sdo("indicator", id, marking,
+                {{"pattern", "[ipv4-addr:value = '198.51.100.9']"},
+                 {"pattern_type", "stix"},
+                 {"valid_from", "2026-01-01T00:00:00Z"},
+                 {"extensions", json::object{{policy::kAudienceExtensionId, ext}}}}));
+  };
+  shared_with("indicator--00000000-0000-4000-8000-000000000a01", kGreen, "health-isac");
+  clock_.Advance(1000);
+  shared_with("indicator--00000000-0000-4000-8000-000000000a02", kGreen, "energy-isac");
+  clock_.Advance(1000);
+  Add("ipv4-addr--00000000-0000-4000-8000-000000000a03", "198.51.100.3", kGreen);
+  BrowseQuery q = Query();
+  q.community = "health-isac";
+  // alpha (in no community) reads what it owns; the filter keeps the one shared with it.
+  auto page = Browse(store_, Org("alpha"), q);
+  ASSERT_TRUE(page.ok()) << page.status().message();
+  ASSERT_EQ(page->rows.size(), 1u);
+  EXPECT_EQ(page->rows[0].id, "indicator--00000000-0000-4000-8000-000000000a01");
+  q.community = "nobody";
+  EXPECT_TRUE(Browse(store_, Org("alpha"), q)->rows.empty());
+}
+
 // The object page's relationships pointing at it and "who else saw it" count only what
 // the reader may see: a hidden relationship or sighting changes no list and no number.
 TEST_F(ReadsTest, IncomingRelationshipsAndWhoSawItHideWhatTheGateDenies) {

@@ -1,6 +1,8 @@
 // The dashboard's pages and JSON calls (WebHandler::Page and ::Api, web/handler.h): each
 // route loads its data through the gate (web/reads.h, web/explain.h) once, then renders
 // it as HTML (web/pages.h) or JSON (web/api.h).
+#include <algorithm>
+
 #include <boost/json/serialize.hpp>
 
 #include "common/timestamp.h"
@@ -19,6 +21,9 @@ constexpr size_t kChartCapPerHour = 1000;
 constexpr size_t kSearchLimit = 200;
 constexpr size_t kRecentSightings = 10;
 constexpr int64_t kDayUs = 24LL * 3600 * 1'000'000;
+constexpr size_t kDeadlinesShown = 5;
+constexpr size_t kInboxScan = 1000;        // messages looked at for the overview's deadlines
+constexpr size_t kInboxMaxRows = 20000;    // rows read per collection, as the inbox page
 
 std::string Param(const http::Request& req, std::string_view key) {
   for (const auto& [k, v] : req.query) {
@@ -41,6 +46,25 @@ Result<OverviewData> LoadOverview(store::Store& store, store::FederationState* p
   auto sightings = RecentSightings(store, who, now_us - kDayUs, now_us, kRecentSightings);
   if (!sightings.ok()) return sightings.status();
   d.sightings = std::move(*sightings);
+  // Running deadlines: what waits for this organisation's acknowledgement.
+  InboxQuery inbox;
+  inbox.limit = kInboxScan;
+  inbox.max_rows = kInboxMaxRows;
+  auto messages = ReadInbox(store, peers, who, now_us, inbox);
+  if (!messages.ok()) return messages.status();
+  d.now_us = now_us;
+  d.deadlines_capped = messages->capped;
+  for (auto& m : messages->messages) {
+    if (m.to_reader && !m.state.acknowledged &&
+        m.state.phase != cases::Phase::kAcknowledged) {
+      d.deadlines.push_back(std::move(m));
+    }
+  }
+  std::sort(d.deadlines.begin(), d.deadlines.end(), [](const auto& a, const auto& b) {
+    return a.state.deadline_us < b.state.deadline_us;
+  });
+  d.deadlines_total = d.deadlines.size();
+  if (d.deadlines.size() > kDeadlinesShown) d.deadlines.resize(kDeadlinesShown);
   if (admin && peers != nullptr) {
     auto list = peers->ListPeers();
     if (!list.ok()) return list.status();
@@ -63,6 +87,7 @@ Result<std::pair<BrowseForm, BrowsePage>> LoadBrowse(store::Store& store,
   form.collections = std::move(*collections);
   form.query.collection_id = Param(req, "collection");
   form.query.type = Param(req, "type");
+  form.query.community = Param(req, "community");
   form.tlp_text = Param(req, "tlp");
   if (!form.tlp_text.empty()) {
     policy::Tlp tlp;

@@ -131,6 +131,17 @@ describe('a partner organisation', () => {
     assert.equal(hiddenJson.body, (await get(page, `/ui/api/case?collection=${coll}&id=nothing`)).body);
   });
 
+  test('finds what waits for it among the overview\'s running deadlines, and only that', async () => {
+    const api = JSON.parse((await get(page, '/ui/api/overview')).body);
+    assert.deepEqual(api.running_deadlines.map((d) => d.message), [ids.toPartner]);
+    assert.equal(api.running_deadlines[0].subject, 'Please confirm the ransomware case');
+    await page.goto(`${node.base}/ui/`);
+    const rows = page.locator('#deadlines tbody tr');
+    assert.equal(await rows.count(), 1);
+    assert.match(await rows.first().textContent(), /Please confirm the ransomware case/);
+    assert.doesNotMatch(await page.content(), /Message for third only/);
+  });
+
   test('sees only the hotline messages addressed to it, and acknowledges one', async () => {
     await page.getByRole('link', { name: 'Hotline', exact: true }).click();
     await page.getByRole('heading', { name: 'Hotline' }).waitFor();
