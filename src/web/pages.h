@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "store/federation_state.h"
-#include "web/explain.h"
 #include "web/case_reads.h"
+#include "web/explain.h"
 #include "web/reads.h"
 
 namespace entente::web {
@@ -56,7 +56,7 @@ struct OverviewData {
   // wait for its acknowledgement, soonest deadline first (web/case_reads.h ReadInbox,
   // bounded as the inbox is); the NIS2 clocks are on each case's page.
   std::vector<InboxMessage> deadlines;
-  size_t deadlines_total = 0;    // waiting messages found (more than shown when larger)
+  size_t deadlines_total = 0;     // waiting messages found (more than shown when larger)
   bool deadlines_capped = false;  // a collection's read stopped at its bound
   int64_t now_us = 0;
 };

@@ -236,8 +236,7 @@ Result<BrowsePage> Browse(store::Store& store, const policy::Requester& who,
     if (query.tlp && row.labels.tlp != *query.tlp) return store::ScanAction::kContinue;
     if (!query.community.empty()) {
       const auto& communities = row.labels.audience.communities;
-      if (std::find(communities.begin(), communities.end(), query.community) ==
-          communities.end()) {
+      if (std::find(communities.begin(), communities.end(), query.community) == communities.end()) {
         return store::ScanAction::kContinue;
       }
     }

@@ -22,8 +22,8 @@ constexpr size_t kSearchLimit = 200;
 constexpr size_t kRecentSightings = 10;
 constexpr int64_t kDayUs = 24LL * 3600 * 1'000'000;
 constexpr size_t kDeadlinesShown = 5;
-constexpr size_t kInboxScan = 1000;        // messages looked at for the overview's deadlines
-constexpr size_t kInboxMaxRows = 20000;    // rows read per collection, as the inbox page
+constexpr size_t kInboxScan = 1000;      // messages looked at for the overview's deadlines
+constexpr size_t kInboxMaxRows = 20000;  // rows read per collection, as the inbox page
 
 std::string Param(const http::Request& req, std::string_view key) {
   for (const auto& [k, v] : req.query) {
@@ -55,14 +55,12 @@ Result<OverviewData> LoadOverview(store::Store& store, store::FederationState* p
   d.now_us = now_us;
   d.deadlines_capped = messages->capped;
   for (auto& m : messages->messages) {
-    if (m.to_reader && !m.state.acknowledged &&
-        m.state.phase != cases::Phase::kAcknowledged) {
+    if (m.to_reader && !m.state.acknowledged && m.state.phase != cases::Phase::kAcknowledged) {
       d.deadlines.push_back(std::move(m));
     }
   }
-  std::sort(d.deadlines.begin(), d.deadlines.end(), [](const auto& a, const auto& b) {
-    return a.state.deadline_us < b.state.deadline_us;
-  });
+  std::sort(d.deadlines.begin(), d.deadlines.end(),
+            [](const auto& a, const auto& b) { return a.state.deadline_us < b.state.deadline_us; });
   d.deadlines_total = d.deadlines.size();
   if (d.deadlines.size() > kDeadlinesShown) d.deadlines.resize(kDeadlinesShown);
   if (admin && peers != nullptr) {
