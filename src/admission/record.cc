@@ -54,6 +54,28 @@ void PrepareRecordItem(store::NewObject* o) {
   o->record_leaf.assign(reinterpret_cast<const char*>(leaf.data()), leaf.size());
 }
 
+std::optional<audit::Entry> RestrictedReadOf(const store::ObjectRow& row, std::string reader,
+                                             std::string token_id, std::string via) {
+  audit::Tlp tlp;
+  switch (row.labels.tlp) {
+    case policy::Tlp::kAmber:
+      tlp = audit::Tlp::kAmber;
+      break;
+    case policy::Tlp::kAmberStrict:
+      tlp = audit::Tlp::kAmberStrict;
+      break;
+    case policy::Tlp::kRed:
+      tlp = audit::Tlp::kRed;
+      break;
+    default:
+      return std::nullopt;
+  }
+  return audit::Entry{
+      audit::EntryKind::kRestrictedRead,
+      audit::RestrictedRead{std::string(row.id), std::string(row.version), tlp, std::move(reader),
+                            std::move(token_id), std::move(via)}};
+}
+
 std::string_view RecordChannelName(const Submitter& submitter) {
   if (submitter.sensor) return "sensor";
   switch (submitter.channel) {

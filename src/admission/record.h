@@ -24,6 +24,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,12 @@ std::string ObjectSha256Hex(std::string_view data);
 // record_leaf; on an item that cannot be encoded, leaves record_item empty (the recorder
 // then makes it, and fails the write with the reason).
 void PrepareRecordItem(store::NewObject* object);
+
+// The restricted-read entry of a read of `row` by `reader` (with token `token_id`, "" for
+// the local operator) through `via` ("taxii", "export", …) when the version is AMBER,
+// AMBER+STRICT or RED; nullopt for CLEAR and GREEN, whose reads are not recorded.
+std::optional<audit::Entry> RestrictedReadOf(const store::ObjectRow& row, std::string reader,
+                                             std::string token_id, std::string via);
 
 // The record's name of a submitter's channel ("client", "peer", "sensor", "local").
 std::string_view RecordChannelName(const Submitter& submitter);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "admission/record.h"
 #include "audit/entry.h"
 #include "cli/node_commands.h"
 #include "cli/node_record.h"
@@ -53,28 +54,6 @@ class Output {
   std::string buf_;
   bool ok_ = true;
 };
-
-// A restricted-read entry for `row` when its TLP is AMBER, AMBER+STRICT or RED.
-void AddExportRead(const store::ObjectRow& row, const std::string& reader,
-                   const std::string& token_id, std::vector<audit::Entry>* reads) {
-  audit::Tlp tlp;
-  switch (row.labels.tlp) {
-    case policy::Tlp::kAmber:
-      tlp = audit::Tlp::kAmber;
-      break;
-    case policy::Tlp::kAmberStrict:
-      tlp = audit::Tlp::kAmberStrict;
-      break;
-    case policy::Tlp::kRed:
-      tlp = audit::Tlp::kRed;
-      break;
-    default:
-      return;
-  }
-  reads->push_back({audit::EntryKind::kRestrictedRead,
-                    audit::RestrictedRead{std::string(row.id), std::string(row.version), tlp,
-                                          reader, token_id, "export"}});
-}
 
 int RunExport(const ExportOptions& o) {
   auto store = OpenNodeStore(ResolveDataDir(o.data));
@@ -128,7 +107,10 @@ int RunExport(const ExportOptions& o) {
       if (!first) out.Write(",");
       first = false;
       out.Write(view.rewritten.empty() ? row.json : std::string_view(view.rewritten));
-      AddExportRead(row, who->local_operator ? "operator" : who->org_id, o.token, &reads);
+      if (auto read = admission::RestrictedReadOf(
+              row, who->local_operator ? "operator" : who->org_id, o.token, "export")) {
+        reads.push_back(std::move(*read));
+      }
     }
     return store::ScanAction::kContinue;
   });

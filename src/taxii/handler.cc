@@ -1,4 +1,5 @@
 #include "taxii/handler.h"
+#include "admission/record.h"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -7,6 +8,7 @@
 #include <map>
 #include <vector>
 
+#include "admission/record.h"
 #include "common/env.h"
 #include "common/timestamp.h"
 #include "http/query.h"
@@ -24,38 +26,6 @@
 #include "taxii/responses.h"
 
 namespace entente::taxii {
-
-namespace {
-
-// One restricted-read entry for `row` when its TLP is AMBER, AMBER+STRICT or RED.
-template <typename CallerT>
-void AddRestrictedRead(const CallerT& caller, const store::ObjectRow& row,
-                       std::vector<audit::Entry>* reads) {
-  audit::Tlp tlp;
-  switch (row.labels.tlp) {
-    case policy::Tlp::kAmber:
-      tlp = audit::Tlp::kAmber;
-      break;
-    case policy::Tlp::kAmberStrict:
-      tlp = audit::Tlp::kAmberStrict;
-      break;
-    case policy::Tlp::kRed:
-      tlp = audit::Tlp::kRed;
-      break;
-    default:
-      return;
-  }
-  audit::RestrictedRead read;
-  read.object_id = std::string(row.id);
-  read.version = std::string(row.version);
-  read.tlp = tlp;
-  read.reader = caller.org_id;
-  read.token_id = caller.token_id;
-  read.via = "taxii";
-  reads->push_back({audit::EntryKind::kRestrictedRead, std::move(read)});
-}
-
-}  // namespace
 
 namespace {
 
@@ -403,7 +373,12 @@ http::Response TaxiiHandler::GetObjects(const http::Request& req, const Caller& 
         if (body.size() > 12) body += ',';
         body.append(view.rewritten.empty() ? row.json : std::string_view(view.rewritten));
         if (with_provenance) sent.emplace_back(row.id, row.version);
-        if (options_.record != nullptr) AddRestrictedRead(caller, row, &reads);
+        if (options_.record != nullptr) {
+          if (auto read =
+                  admission::RestrictedReadOf(row, caller.org_id, caller.token_id, "taxii")) {
+            reads.push_back(std::move(*read));
+          }
+        }
       },
       &info);
   if (!s.ok()) return TaxiiErrorFromStatus(s);
