@@ -72,6 +72,17 @@ json::object OverviewJson(const OverviewData& d) {
   o["running_deadlines"] = std::move(deadlines);
   o["running_deadlines_total"] = d.deadlines_total;
   o["running_deadlines_capped"] = d.deadlines_capped;
+  json::array nis2;
+  for (const auto& n : d.nis2) {
+    nis2.push_back(json::object{{"collection", n.collection_id},
+                                {"case", n.case_id},
+                                {"name", n.case_name},
+                                {"report", cases::Nis2StageName(n.clock.stage)},
+                                {"status", cases::ClockStatusName(n.clock.status)},
+                                {"deadline", FormatTimestamp(n.clock.due_us, 6)}});
+  }
+  o["nis2_clocks"] = std::move(nis2);
+  o["nis2_more"] = d.nis2_more;
   if (d.peers) {
     json::array peers;
     for (const auto& p : *d.peers) {

@@ -194,7 +194,28 @@ std::string OverviewPage(const Viewer& viewer, const OverviewData& data) {
     b += "<p class=\"cap\">A collection was read up to its bound; messages stored after it "
          "are not counted here (docs/dashboard.md).</p>";
   }
-  b += "</section>";
+  b += "<h3 id=\"h-nis2\">NIS2 clocks</h3><table id=\"nis2\" aria-labelledby=\"h-nis2\">"
+       "<thead><tr><th scope=\"col\">Case</th><th scope=\"col\">Report</th><th "
+       "scope=\"col\">State</th><th scope=\"col\">Deadline</th></tr></thead><tbody>";
+  for (const auto& n : data.nis2) {
+    b += "<tr><td><a href=\"" +
+         Href("/ui/case", {{"collection", n.collection_id}, {"id", n.case_id}}) + "\">" +
+         Html(n.case_name.empty() ? n.case_id : n.case_name) + "</a></td><td>" +
+         Html(cases::Nis2StageName(n.clock.stage)) + "</td><td class=\"clock-" +
+         Html(cases::ClockStatusName(n.clock.status)) + "\">" +
+         Html(cases::ClockStatusName(n.clock.status)) + "</td><td><time datetime=\"" +
+         Html(FormatTimestamp(n.clock.due_us, 0)) + "\">" + Html(WhenText(n.clock.due_us)) +
+         "</time> <span class=\"remaining" + (n.clock.due_us < data.now_us ? " late" : "") +
+         "\">(" + Html(RemainingText(n.clock.due_us, data.now_us)) + ")</span></td></tr>";
+  }
+  if (data.nis2.empty()) {
+    b += "<tr><td colspan=\"4\">No NIS2 report due in the newest cases you may see.</td></tr>";
+  }
+  b += "</tbody></table><p>The clocks of the " + std::to_string(data.nis2_cases_read) +
+       " newest cases under NIS2 found among the first " +
+       Thousands(static_cast<int64_t>(data.nis2_list_budget)) + " objects of each collection" +
+       (data.nis2_more ? "; more such cases are on the <a href=\"/ui/cases\">cases page</a>" : "") +
+       ".</p></section>";
   // Recent sightings.
   b += "<section class=\"panel\" aria-labelledby=\"h-sight\"><h2 id=\"h-sight\">Recent "
        "sightings</h2><table><thead><tr><th scope=\"col\">Added</th><th scope=\"col\">Sighting"

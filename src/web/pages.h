@@ -56,6 +56,20 @@ struct OverviewData {
   // wait for its acknowledgement, soonest deadline first (web/case_reads.h ReadInbox,
   // bounded as the inbox is); the NIS2 clocks are on each case's page.
   std::vector<InboxMessage> deadlines;
+  // The NIS2 clocks still running (due or overdue) of the newest cases under NIS2 the
+  // reader may see, as their case pages compute them (web/case_reads.h ReadCaseDetail),
+  // for at most kNis2CasesRead cases found among the first rows of each collection
+  // (ListCases' budget); nis2_more when more such cases were found.
+  struct Nis2Line {
+    std::string collection_id;
+    std::string case_id;
+    std::string case_name;
+    cases::Nis2Clock clock;
+  };
+  std::vector<Nis2Line> nis2;
+  bool nis2_more = false;
+  size_t nis2_cases_read = 0;  // the bounds, for the page to state
+  size_t nis2_list_budget = 0;
   size_t deadlines_total = 0;     // waiting messages found (more than shown when larger)
   bool deadlines_capped = false;  // a collection's read stopped at its bound
   int64_t now_us = 0;

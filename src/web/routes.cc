@@ -22,8 +22,11 @@ constexpr size_t kSearchLimit = 200;
 constexpr size_t kRecentSightings = 10;
 constexpr int64_t kDayUs = 24LL * 3600 * 1'000'000;
 constexpr size_t kDeadlinesShown = 5;
-constexpr size_t kInboxScan = 1000;      // messages looked at for the overview's deadlines
-constexpr size_t kInboxMaxRows = 20000;  // rows read per collection, as the inbox page
+constexpr size_t kNis2ListBudget = 5000;    // rows per collection the cases are looked for in
+constexpr size_t kNis2CasesRead = 3;        // cases whose clocks the overview reads
+constexpr size_t kNis2CaseScanCap = 20000;  // as the case page
+constexpr size_t kInboxScan = 1000;         // messages looked at for the overview's deadlines
+constexpr size_t kInboxMaxRows = 20000;     // rows read per collection, as the inbox page
 
 std::string Param(const http::Request& req, std::string_view key) {
   for (const auto& [k, v] : req.query) {
@@ -63,6 +66,38 @@ Result<OverviewData> LoadOverview(store::Store& store, store::FederationState* p
             [](const auto& a, const auto& b) { return a.state.deadline_us < b.state.deadline_us; });
   d.deadlines_total = d.deadlines.size();
   if (d.deadlines.size() > kDeadlinesShown) d.deadlines.resize(kDeadlinesShown);
+  // The NIS2 clocks of the newest cases under NIS2, each read as its page reads it.
+  CaseListQuery list;
+  list.budget = kNis2ListBudget;
+  d.nis2_cases_read = kNis2CasesRead;
+  d.nis2_list_budget = kNis2ListBudget;
+  auto listed = ListCases(store, who, list);
+  if (!listed.ok()) return listed.status();
+  std::vector<const CaseRow*> under_nis2;
+  for (const CaseRow& row : listed->rows) {
+    if (row.view.nis2_awareness_us) under_nis2.push_back(&row);
+  }
+  std::sort(under_nis2.begin(), under_nis2.end(), [](const CaseRow* a, const CaseRow* b) {
+    return *a->view.nis2_awareness_us > *b->view.nis2_awareness_us;
+  });
+  d.nis2_more = under_nis2.size() > kNis2CasesRead;
+  if (d.nis2_more) under_nis2.resize(kNis2CasesRead);
+  for (const CaseRow* row : under_nis2) {
+    auto detail =
+        ReadCaseDetail(store, who, row->collection_id, row->view.id, now_us, kNis2CaseScanCap);
+    if (!detail.ok()) {
+      if (detail.status().code() == StatusCode::kNotFound) continue;
+      return detail.status();
+    }
+    for (const cases::Nis2Clock& clock : detail->clocks) {
+      if (clock.status == cases::ClockStatus::kDue ||
+          clock.status == cases::ClockStatus::kOverdue) {
+        d.nis2.push_back({row->collection_id, row->view.id, row->view.name, clock});
+      }
+    }
+  }
+  std::sort(d.nis2.begin(), d.nis2.end(),
+            [](const auto& a, const auto& b) { return a.clock.due_us < b.clock.due_us; });
   if (admin && peers != nullptr) {
     auto list = peers->ListPeers();
     if (!list.ok()) return list.status();

@@ -140,6 +140,14 @@ describe('a partner organisation', () => {
     assert.equal(await rows.count(), 1);
     assert.match(await rows.first().textContent(), /Please confirm the ransomware case/);
     assert.doesNotMatch(await page.content(), /Message for third only/);
+    // The shared case's NIS2 clocks still running: the early warning was submitted, the
+    // incident notification is due; the case it may not see gives none.
+    assert.deepEqual(api.nis2_clocks.map((c) => [c.case, c.report, c.status]),
+      [[ids.shared, 'incident-notification', 'due']]);
+    const clocks = page.locator('#nis2 tbody tr');
+    assert.equal(await clocks.count(), 1);
+    assert.match(await clocks.first().textContent(), /Ransomware at a hospital/);
+    assert.doesNotMatch(await page.content(), /Secret case of other/);
   });
 
   test('sees only the hotline messages addressed to it, and acknowledges one', async () => {
