@@ -164,7 +164,8 @@ std::string Collections(const Viewer& v, const AdminData& d) {
       ")</h2><table><thead><tr><th scope=\"col\">Title</th><th scope=\"col\">Id</th>"
       "<th scope=\"col\">API root</th><th scope=\"col\">Default TLP</th>"
       "<th scope=\"col\">Read</th><th scope=\"col\">Write</th>"
-      "<th scope=\"col\">Grant</th><th scope=\"col\">Revoke</th></tr></thead><tbody>";
+      "<th scope=\"col\">Grant</th><th scope=\"col\">Revoke</th><th scope=\"col\">Remove"
+      "</th></tr></thead><tbody>";
   size_t shown = 0;
   for (const auto& c : d.collections) {
     if (shown++ == kAdminRowCap) break;
@@ -184,7 +185,12 @@ std::string Collections(const Viewer& v, const AdminData& d) {
          Csrf(v) + "<input type=\"hidden\" name=\"id\" value=\"" + key + "\">" +
          "<label>Organisation<select name=\"org\" required>" + OrgOptions(d.orgs, false) +
          "</select></label><button type=\"submit\" aria-label=\"Revoke grants on " + Html(c.title) +
-         "\">Revoke read and write</button></form></td></tr>";
+         "\">Revoke read and write</button></form></td><td>";
+    b += "<form class=\"inline remove\" method=\"post\" action=\"/ui/admin/collections/remove\">" +
+         Csrf(v) + "<input type=\"hidden\" name=\"id\" value=\"" + key + "\">" +
+         "<label>Type its id to confirm<input name=\"confirm\" type=\"text\" required "
+         "autocomplete=\"off\"></label><button type=\"submit\" aria-label=\"Remove " +
+         Html(c.title) + " and its objects\">Remove with its objects</button></form></td></tr>";
   }
   b += "</tbody></table>" + CapNote(kAdminRowCap, d.collections.size()) + "</section>";
   std::string roots;

@@ -102,7 +102,7 @@ bool KnownAction(AdminSection section, std::string_view action) {
     case AdminSection::kTokens:
       return action == "create" || action == "revoke";
     case AdminSection::kCollections:
-      return action == "add" || action == "grant" || action == "revoke";
+      return action == "add" || action == "grant" || action == "revoke" || action == "remove";
     case AdminSection::kPeers:
       return action == "add" || action == "remove" || action == "set";
   }
@@ -274,6 +274,18 @@ Status WebHandler::Change(AdminSection section, std::string_view action, const F
         const std::string id = Field(form, "id"), org = Field(form, "org");
         ENTENTE_RETURN_IF_ERROR(admin::RevokeCollectionGrants(store_, id, org));
         notice->text = "Revoked every grant of " + org + " on collection " + id + ".";
+        return Status::Ok();
+      }
+      if (action == "remove") {
+        // As `entente collection remove`: the collection and every object in it. The
+        // form asks for the collection's id typed again, so that no slip removes one.
+        const std::string id = Field(form, "id");
+        if (Field(form, "confirm") != id) {
+          return Status::InvalidArgument(
+              "confirm: type the collection's id to remove it and every object it holds");
+        }
+        ENTENTE_RETURN_IF_ERROR(admin::RemoveCollection(store_, id));
+        notice->text = "Collection " + id + " removed, with every object it held.";
         return Status::Ok();
       }
       break;

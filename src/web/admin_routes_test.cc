@@ -190,6 +190,14 @@ TEST_F(AdminRoutesTest, CollectionsAndGrants) {
   EXPECT_TRUE(store_.GetCollection(id)->readers.empty());
   res = Post("/ui/admin/collections/add", cookie, "csrf=" + csrf + "&title=X&tlp=purple");
   EXPECT_EQ(res.status, 400);
+  // Removal (`entente collection remove`) only with the id typed again.
+  res = Post("/ui/admin/collections/remove", cookie, "csrf=" + csrf + "&id=" + id + "&confirm=x");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_TRUE(store_.GetCollection(id).ok());
+  res =
+      Post("/ui/admin/collections/remove", cookie, "csrf=" + csrf + "&id=" + id + "&confirm=" + id);
+  EXPECT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(store_.GetCollection(id).status().code(), StatusCode::kNotFound);
 }
 
 TEST_F(AdminRoutesTest, PeersAreListedWithoutTheirToken) {
