@@ -318,6 +318,8 @@ int main(int argc, char** argv) {
     for (int r = 0; r < 3; ++r) {
       part("count_objects", [&] { (void)web::CountObjects(st, who, 20000); });
       part("added_per_hour", [&] { (void)web::AddedPerHour(st, who, now, 24, 1000); });
+      part("sightings_per_hour",
+           [&] { (void)web::AddedPerHour(st, who, now, 24, 1000, {"sighting"}); });
       part("recent_sightings",
            [&] { (void)web::RecentSightings(st, who, now - 24LL * 3600 * 1000000, now, 10); });
     }

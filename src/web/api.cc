@@ -55,11 +55,15 @@ json::object OverviewJson(const OverviewData& d) {
   json::array hours;
   for (size_t i = 0; i < d.hourly.counts.size(); ++i) {
     const int64_t start = d.hourly.first_hour_us + static_cast<int64_t>(i) * 3600'000'000LL;
-    hours.push_back(
-        json::object{{"hour", FormatTimestamp(start, 0)}, {"added", d.hourly.counts[i]}});
+    const int64_t sightings =
+        i < d.sightings_hourly.counts.size() ? d.sightings_hourly.counts[i] : 0;
+    hours.push_back(json::object{{"hour", FormatTimestamp(start, 0)},
+                                 {"added", d.hourly.counts[i]},
+                                 {"sightings", sightings}});
   }
   o["added_per_hour"] = std::move(hours);
   o["added_per_hour_capped"] = d.hourly.capped;
+  o["sightings_per_hour_capped"] = d.sightings_hourly.capped;
   o["recent_sightings"] = Rows(d.sightings);
   json::array deadlines;
   for (const auto& m : d.deadlines) {

@@ -24,7 +24,7 @@ TEST(BarChartSvg, DrawsAxesTicksUnitsAndBars) {
   c.x_title = "hour (UTC)";
   c.y_title = "objects per hour";
   c.labels = {"00:00", "01:00", "02:00"};
-  c.values = {0, 7, 3};
+  c.series = {{"objects", "bar-objects", {0, 7, 3}}};
   std::string svg = BarChartSvg(c);
   EXPECT_NE(svg.find("aria-label=\"Objects &lt;added&gt;\""), std::string::npos);
   EXPECT_NE(svg.find(">objects per hour</text>"), std::string::npos);
@@ -35,9 +35,42 @@ TEST(BarChartSvg, DrawsAxesTicksUnitsAndBars) {
   }
   EXPECT_NE(svg.find("<title>01:00: 7</title>"), std::string::npos);
   size_t bars = 0;
-  for (size_t at = 0; (at = svg.find("<rect class=\"bar\"", at)) != std::string::npos; ++at) ++bars;
+  for (size_t at = 0; (at = svg.find("<rect class=\"bar bar-objects\"", at)) != std::string::npos;
+       ++at) {
+    ++bars;
+  }
   EXPECT_EQ(bars, 3u);
   EXPECT_EQ(svg.find("<script"), std::string::npos);
+  EXPECT_EQ(svg.find("class=\"legend\""), std::string::npos) << "one series needs no legend";
+}
+
+TEST(BarChartSvg, TwoSeriesShareTheAxisAndHaveALegend) {
+  BarChart c;
+  c.title = "Added";
+  c.x_title = "hour (UTC)";
+  c.y_title = "added per hour";
+  c.labels = {"00:00", "01:00"};
+  c.series = {{"object versions", "bar-objects", {12, 4}}, {"sightings <s>", "bar-sightings", {3}}};
+  std::string svg = BarChartSvg(c);
+  // One axis for both: ticks up to 15 (step 5) from the larger series.
+  EXPECT_NE(svg.find(">15</text>"), std::string::npos);
+  EXPECT_NE(svg.find("<title>object versions, 01:00: 4</title>"), std::string::npos);
+  EXPECT_NE(svg.find("<title>sightings &lt;s&gt;, 00:00: 3</title>"), std::string::npos);
+  // A value the series lacks is drawn as 0.
+  EXPECT_NE(svg.find("<title>sightings &lt;s&gt;, 01:00: 0</title>"), std::string::npos);
+  size_t objects = 0, sightings = 0;
+  for (size_t at = 0; (at = svg.find("<rect class=\"bar bar-objects\"", at)) != std::string::npos;
+       ++at) {
+    ++objects;
+  }
+  for (size_t at = 0; (at = svg.find("<rect class=\"bar bar-sightings\"", at)) != std::string::npos;
+       ++at) {
+    ++sightings;
+  }
+  EXPECT_EQ(objects, 2u);
+  EXPECT_EQ(sightings, 2u);
+  EXPECT_NE(svg.find(">object versions</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">sightings &lt;s&gt;</text>"), std::string::npos);
 }
 
 }  // namespace

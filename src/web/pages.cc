@@ -113,33 +113,43 @@ std::string OverviewPage(const Viewer& viewer, const OverviewData& data) {
        Thousands(static_cast<int64_t>(data.count_cap)) +
        " distinct markings and re-marked objects read to count it (then shown with +).</p>"
        "</section>";
-  // The chart.
+  // The chart: object versions and, of them, sightings added per hour.
   BarChart chart;
-  chart.title = "Object versions added per hour, last 24 hours (UTC)";
+  chart.title = "Object versions and sightings added per hour, last 24 hours (UTC)";
   chart.x_title = "hour (UTC)";
-  chart.y_title = "versions added per hour";
+  chart.y_title = "added per hour";
   chart.label_every = 3;
-  int64_t total = 0;
+  BarSeries objects{"object versions", "bar-objects", {}};
+  BarSeries sighted{"sightings", "bar-sightings", {}};
+  int64_t total = 0, total_sightings = 0;
   for (size_t i = 0; i < data.hourly.counts.size(); ++i) {
     const int64_t start = data.hourly.first_hour_us + static_cast<int64_t>(i) * 3600'000'000LL;
+    const int64_t s = i < data.sightings_hourly.counts.size() ? data.sightings_hourly.counts[i] : 0;
     chart.labels.push_back(FormatTimestamp(start, 0).substr(11, 5));
-    chart.values.push_back(data.hourly.counts[i]);
+    objects.values.push_back(data.hourly.counts[i]);
+    sighted.values.push_back(s);
     total += data.hourly.counts[i];
+    total_sightings += s;
   }
-  b += "<section class=\"panel\" aria-labelledby=\"h-chart\"><h2 id=\"h-chart\">Objects added per "
-       "hour</h2>" +
+  chart.series = {objects, sighted};
+  const bool capped = data.hourly.capped || data.sightings_hourly.capped;
+  b += "<section class=\"panel\" aria-labelledby=\"h-chart\"><h2 id=\"h-chart\">Objects and "
+       "sightings added per hour</h2>" +
        BarChartSvg(chart) + "<p>" + Thousands(total) + (data.hourly.capped ? "+" : "") +
-       " object versions you may see were added in the last 24 hours." +
-       (data.hourly.capped
-            ? " Counting stops at " + Thousands(static_cast<int64_t>(data.chart_cap_per_hour)) +
-                  " per hour."
-            : "") +
+       " object versions you may see were added in the last 24 hours, " +
+       Thousands(total_sightings) + (data.sightings_hourly.capped ? "+" : "") +
+       " of them sightings." +
+       (capped ? " Counting stops at " + Thousands(static_cast<int64_t>(data.chart_cap_per_hour)) +
+                     " per hour."
+               : "") +
        "</p>"
        "<details><summary>The numbers</summary><table><thead><tr><th scope=\"col\">Hour "
-       "starting (UTC)</th><th scope=\"col\" class=\"num\">Versions added</th></tr></thead><tbody>";
-  for (size_t i = 0; i < chart.values.size(); ++i) {
+       "starting (UTC)</th><th scope=\"col\" class=\"num\">Versions added</th><th "
+       "scope=\"col\" class=\"num\">Sightings</th></tr></thead><tbody>";
+  for (size_t i = 0; i < chart.labels.size(); ++i) {
     b += "<tr><td>" + Html(chart.labels[i]) + "</td><td class=\"num\">" +
-         Thousands(chart.values[i]) + "</td></tr>";
+         Thousands(objects.values[i]) + "</td><td class=\"num\">" + Thousands(sighted.values[i]) +
+         "</td></tr>";
   }
   b += "</tbody></table></details></section>";
   // Peers (administrators).

@@ -48,7 +48,8 @@ struct PeerLine {
 struct OverviewData {
   std::vector<CollectionCounts> collections;
   size_t count_cap = 0;
-  HourlyCounts hourly;
+  HourlyCounts hourly;            // object versions added per hour (any type)
+  HourlyCounts sightings_hourly;  // of which sightings, per hour
   size_t chart_cap_per_hour = 0;
   std::vector<RowSummary> sightings;
   std::optional<std::vector<PeerLine>> peers;  // set for administrators only

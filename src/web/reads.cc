@@ -133,7 +133,7 @@ Result<std::vector<CollectionCounts>> CountObjects(store::Store& store,
 }
 
 Result<HourlyCounts> AddedPerHour(store::Store& store, const policy::Requester& who, int64_t now_us,
-                                  int hours, size_t cap_per_hour) {
+                                  int hours, size_t cap_per_hour, std::vector<std::string> types) {
   HourlyCounts out;
   const int64_t this_hour = now_us - now_us % kHourUs;
   out.first_hour_us = this_hour - static_cast<int64_t>(hours - 1) * kHourUs;
@@ -152,6 +152,7 @@ Result<HourlyCounts> AddedPerHour(store::Store& store, const policy::Requester& 
       q.added_after_us = start - 1;
       q.match_last = false;
       q.match_all = true;
+      q.types = types;
       q.visible = Gate(who);
       Status s = store.ScanObjects(q, [&](const store::ObjectRow& row) {
         if (row.date_added_us >= start + kHourUs) return store::ScanAction::kStop;

@@ -69,9 +69,11 @@ struct HourlyCounts {
 };
 
 // Object versions the reader may see, added to its readable collections per UTC hour, in
-// the `hours` hours up to and including the one holding `now_us`.
+// the `hours` hours up to and including the one holding `now_us`; only those of `types`
+// when it is not empty (through the store's index by collection, type and date_added).
+// Each hour counts up to `cap` versions (then `capped`).
 Result<HourlyCounts> AddedPerHour(store::Store& store, const policy::Requester& who, int64_t now_us,
-                                  int hours, size_t cap);
+                                  int hours, size_t cap, std::vector<std::string> types = {});
 
 // The newest `limit` sightings the reader may see, added after `since_us` (up to the
 // time `now_us`), newest first: read newest first through the store's index by

@@ -46,6 +46,9 @@ Result<OverviewData> LoadOverview(store::Store& store, store::FederationState* p
   auto hourly = AddedPerHour(store, who, now_us, 24, kChartCapPerHour);
   if (!hourly.ok()) return hourly.status();
   d.hourly = std::move(*hourly);
+  auto sightings_hourly = AddedPerHour(store, who, now_us, 24, kChartCapPerHour, {"sighting"});
+  if (!sightings_hourly.ok()) return sightings_hourly.status();
+  d.sightings_hourly = std::move(*sightings_hourly);
   auto sightings = RecentSightings(store, who, now_us - kDayUs, now_us, kRecentSightings);
   if (!sightings.ok()) return sightings.status();
   d.sightings = std::move(*sightings);

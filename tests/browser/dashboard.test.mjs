@@ -111,10 +111,17 @@ describe('an analyst', () => {
   test('sees the overview: counts by TLP, peers, the chart with axes, recent sightings', async () => {
     const row = page.locator(`tr[data-collection="${collection}"]`);
     assert.equal((await row.locator('td.total').textContent()).trim(), '7');
-    assert.equal(await page.locator('svg.chart rect.bar').count(), 24);
+    // Two bars per hour: object versions and, of them, sightings, with a legend.
+    assert.equal(await page.locator('svg.chart rect.bar.bar-objects').count(), 24);
+    assert.equal(await page.locator('svg.chart rect.bar.bar-sightings').count(), 24);
     const chart = page.locator('svg.chart');
     assert.equal(await chart.locator('text.axis-title').first().textContent(),
-      'versions added per hour', 'the y axis and its unit');
+      'added per hour', 'the y axis and its unit');
+    assert.deepEqual(await chart.locator('text.legend').allTextContents(),
+      ['object versions', 'sightings']);
+    const api = await (await page.request.get(`${node.base}/ui/api/overview`)).json();
+    assert.equal(api.added_per_hour.reduce((n, h) => n + h.added, 0), 7);
+    assert.equal(api.added_per_hour.reduce((n, h) => n + h.sightings, 0), 1);
     assert.equal(await chart.locator('text.axis-title').last().textContent(), 'hour (UTC)');
     assert.equal(await chart.getAttribute('role'), 'img');
     assert.ok(await page.getByRole('rowheader', { name: 'cert-de' }).isVisible());
@@ -271,6 +278,7 @@ describe('trust: what the gate denies an organisation', () => {
     assert.equal(overview.collections[0].total, 4);
     assert.equal(overview.collections[0].by_tlp.red, 0);
     assert.equal(overview.added_per_hour.reduce((n, h) => n + h.added, 0), 4);
+    assert.equal(overview.added_per_hour.reduce((n, h) => n + h.sightings, 0), 1);
     assert.equal(overview.peers, undefined, 'peers are for administrators');
     await page.goto(`${node.base}/ui/`);
     assert.equal((await page.locator(`tr[data-collection="${collection}"] td.total`).textContent()).trim(), '4');
