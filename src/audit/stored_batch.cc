@@ -63,6 +63,8 @@ Status AppendItem(const StoredItem& item, std::string* out) {
     return Status::InvalidArgument("a stored item's sha256 must be 64 lower-case hex digits");
   }
   if (Plain(item.object_id) && Plain(item.version)) {
+    out->reserve(out->size() + 38 + item.object_id.size() + item.sha256.size() +
+                 item.version.size());
     *out += "{\"id\":\"";
     *out += item.object_id;
     *out += "\",\"sha256\":\"";

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <random>
+#include <string>
+
 #include "stix/identifiers.h"
 #include "stix/stix.h"
 #include "stix/test_util.h"
@@ -66,6 +70,56 @@ TEST(CanonicalJsonTest, SortsKeysAndEscapesMinimally) {
   auto v = ParseJson(R"({"b": [1, 2.5, true, null], "a": {"z": "\u0001\n\"/", "m": -3}})");
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(CanonicalJson(*v), R"({"a":{"m":-3,"z":"\u0001\n\"/"},"b":[1,2.5,true,null]})");
+}
+
+// RFC 8785 3.2.2.2 (strings as ECMAScript's JSON.stringify writes them): '"' and '\\'
+// escaped, \b \f \n \r \t in their short forms, other bytes below 0x20 as \u00xx in
+// lower case, everything else as it is. A byte-at-a-time reading of that rule, against the
+// writer's eight-bytes-at-a-time scan, on strings of every length around the word size
+// with the special bytes at every position.
+std::string ReferenceEscape(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\b') {
+      out += "\\b";
+    } else if (c == '\f') {
+      out += "\\f";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", u);
+      out += buf;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out + "\"";
+}
+
+TEST(CanonicalJsonTest, StringsAgreeWithAByteAtATimeReading) {
+  const std::string alphabet = std::string("a~ \x7f\"\\\x01\x1f\n\t\xc3\xa9\x80", 13) + '\0';
+  std::mt19937 rng(8785);
+  for (size_t len = 0; len <= 40; ++len) {
+    for (int round = 0; round < 200; ++round) {
+      std::string s(len, 'x');
+      // Mostly plain text with a few special bytes, so that both paths are taken.
+      for (char& c : s) {
+        if (rng() % 6 == 0) c = alphabet[rng() % alphabet.size()];
+      }
+      boost::json::value v(boost::json::string(s.data(), s.size()));
+      ASSERT_EQ(CanonicalJson(v), ReferenceEscape(s)) << "length " << len;
+    }
+  }
 }
 
 }  // namespace
