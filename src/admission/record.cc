@@ -45,12 +45,10 @@ std::string ObjectSha256Hex(std::string_view data) {
 
 void PrepareRecordItem(store::NewObject* o) {
   o->sha256 = ObjectSha256Hex(o->json);
-  o->record_item.clear();
   o->record_leaf.clear();
   auto item = audit::EncodeItem({o->id, o->version, o->sha256});
   if (!item.ok()) return;
-  o->record_item = std::move(item).value();
-  const audit::Hash leaf = audit::HashLeaf(o->record_item);
+  const audit::Hash leaf = audit::HashLeaf(*item);
   o->record_leaf.assign(reinterpret_cast<const char*>(leaf.data()), leaf.size());
 }
 
@@ -107,7 +105,7 @@ Status StoreRecorder::ObjectsAdded(std::string_view collection_id,
   // One objects-stored entry per (submitter, channel) among the versions added, in the
   // order they first appear (a batch almost always has one). The lists are kept per
   // thread between calls, so that a batch's megabyte of items is not allocated anew.
-  thread_local std::vector<audit::ItemList> lists;
+  thread_local std::vector<audit::ItemLeaves> lists;
   std::vector<audit::Entry> entries;
   size_t used = 0;
   for (size_t i = 0; i < objects.size() && i < results.size(); ++i) {
@@ -138,10 +136,10 @@ Status StoreRecorder::ObjectsAdded(std::string_view collection_id,
     head.added_from_us = std::min(head.added_from_us, added);
     head.added_to_us = std::max(head.added_to_us, added);
     Status s;
-    if (!o.record_item.empty() && o.record_leaf.size() == 32) {
+    if (o.record_leaf.size() == 32) {
       audit::Hash leaf;
       std::copy(o.record_leaf.begin(), o.record_leaf.end(), leaf.begin());
-      s = lists[g].AddPrepared(o.record_item, leaf);
+      lists[g].AddLeaf(leaf);
     } else {
       // Not through admission: the digest of the canonical form of the stored text.
       std::string digest = o.sha256;
@@ -159,7 +157,7 @@ Status StoreRecorder::ObjectsAdded(std::string_view collection_id,
   }
   if (used == 0) return Status::Ok();
   // count and items_root are set by Append, from the items.
-  auto appended = log_->Append(entries, std::span<const audit::ItemList>(lists.data(), used));
+  auto appended = log_->Append(entries, std::span<const audit::ItemLeaves>(lists.data(), used));
   if (!appended.ok()) return RecordUnavailable(appended.status());
   return Status::Ok();
 }

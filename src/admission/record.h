@@ -40,9 +40,9 @@ namespace entente::admission {
 // admitted object is hashed on the ingest path.
 std::string ObjectSha256Hex(std::string_view data);
 
-// Fills `object`'s sha256 (of its json, which admission makes canonical), record_item and
-// record_leaf; on an item that cannot be encoded, leaves record_item empty (the recorder
-// then makes it, and fails the write with the reason).
+// Fills `object`'s sha256 (of its json, which admission makes canonical) and record_leaf
+// (the leaf hash of its item); on an item that cannot be encoded, leaves record_leaf
+// empty (the recorder then makes the item, and fails the write with the reason).
 void PrepareRecordItem(store::NewObject* object);
 
 // The restricted-read entry of a read of `row` by `reader` (with token `token_id`, "" for

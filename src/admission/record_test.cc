@@ -6,7 +6,9 @@
 #include "admission/record.h"
 
 #include <gtest/gtest.h>
+
 #include <sqlite3.h>
+#include <map>
 
 #include <boost/json.hpp>
 #include <memory>
@@ -80,15 +82,37 @@ struct Node {
     return listed.ok() ? *listed : std::vector<audit::RecordedEntry>{};
   }
 
-  // The items of the objects-stored entries, in entry and item order.
+  // The items of the objects-stored entries, in entry and item order: each kept leaf
+  // matched with the item made again from a stored version of the entry's collection
+  // added in its time range (audit::ItemOfStoredJson, as `evidence export` makes it). A
+  // leaf that no stored version hashes to is a test failure.
   std::vector<audit::StoredItem> Items() {
     std::vector<audit::StoredItem> out;
     for (const auto& e : Entries(audit::EntryKind::kObjectsStored)) {
-      auto texts = record->StoredItems(e.index);
-      EXPECT_TRUE(texts.ok()) << texts.status().message();
-      if (!texts.ok()) continue;
-      for (const std::string& t : *texts) {
-        auto item = audit::ParseItem(t);
+      const auto& batch = std::get<audit::ObjectsStored>(e.entry.body);
+      auto leaves = record->BatchLeaves(e.index);
+      EXPECT_TRUE(leaves.ok()) << leaves.status().message();
+      if (!leaves.ok()) continue;
+      std::map<audit::Hash, std::string> stored;  // leaf -> item text
+      store::ObjectQuery q;
+      q.collection_id = batch.collection;
+      q.added_after_us = batch.added_from_us - 1;
+      q.match_last = false;
+      q.match_all = true;
+      EXPECT_TRUE(db->ScanObjects(q, [&](const store::ObjectRow& row) {
+                      if (row.date_added_us > batch.added_to_us) return store::ScanAction::kStop;
+                      auto item = audit::ItemOfStoredJson(row.id, row.version, row.json);
+                      EXPECT_TRUE(item.ok()) << item.status().message();
+                      if (item.ok()) stored.emplace(audit::HashLeaf(*item), *item);
+                      return store::ScanAction::kContinue;
+                    }).ok());
+      for (const audit::Hash& leaf : *leaves) {
+        auto it = stored.find(leaf);
+        if (it == stored.end()) {
+          ADD_FAILURE() << "entry " << e.index << ": a kept leaf no stored version hashes to";
+          continue;
+        }
+        auto item = audit::ParseItem(it->second);
         EXPECT_TRUE(item.ok()) << item.status().message();
         if (item.ok()) out.push_back(*item);
       }
@@ -140,8 +164,10 @@ TEST(StoreRecorder, EachVersionAddedIsRecordedWithItsHashSubmitterAndChannel) {
   }
   // The record finds each version's item by the store's date_added, with a proof to the
   // entry's items_root.
-  auto found = node.record->FindStored(node.collection.id, objects[1].id, (*added)[1].date_added_us,
-                                       node.record->Size());
+  auto found = node.record->FindStored(
+      node.collection.id,
+      audit::EncodeItem({objects[1].id, objects[1].version, objects[1].sha256}).value(),
+      (*added)[1].date_added_us, node.record->Size());
   ASSERT_TRUE(found.ok());
   ASSERT_EQ(found->size(), 1u);
   EXPECT_EQ((*found)[0].entry_index, batches[0].index);

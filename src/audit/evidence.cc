@@ -135,7 +135,10 @@ Status AddCustody(AuditLog& log, const std::vector<std::string>& subjects,
   std::map<uint64_t, std::map<uint64_t, EvidenceItem>> items;  // entry -> item index -> item
   for (const EvidenceObject& o : package->objects) {
     if (o.added_us == 0) continue;
-    auto stored = log.FindStored(o.collection, o.id, o.added_us, size);
+    // The version's item made again from the object as stored, found by its leaf.
+    auto item = ItemOfStoredJson(o.id, o.version, o.json);
+    if (!item.ok()) return item.status();
+    auto stored = log.FindStored(o.collection, *item, o.added_us, size);
     if (!stored.ok()) return stored.status();
     for (StoredVersionProof& v : *stored) {
       if (!found.contains(v.entry_index)) {

@@ -8,6 +8,7 @@
 
 #include "audit/sqlite_util.h"
 #include "audit/stored_batch.h"
+#include "common/wal_checkpointer.h"
 
 namespace entente::audit {
 
@@ -20,13 +21,13 @@ CREATE TABLE IF NOT EXISTS entries(idx INTEGER PRIMARY KEY, time_us INTEGER NOT 
 CREATE INDEX IF NOT EXISTS entries_subject ON entries(subject, idx);
 CREATE TABLE IF NOT EXISTS nodes(level INTEGER NOT NULL, idx INTEGER NOT NULL,
   hash BLOB NOT NULL, PRIMARY KEY(level, idx)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS stored_items(idx INTEGER PRIMARY KEY, collection TEXT NOT NULL,
-  added_from INTEGER NOT NULL, added_to INTEGER NOT NULL, items BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS stored_items_by_time ON stored_items(collection, added_to);
+CREATE TABLE IF NOT EXISTS batch_leaves(idx INTEGER PRIMARY KEY, collection TEXT NOT NULL,
+  added_from INTEGER NOT NULL, added_to INTEGER NOT NULL, leaves BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS batch_leaves_by_time ON batch_leaves(collection, added_to);
 CREATE TABLE IF NOT EXISTS heads(seq INTEGER PRIMARY KEY, tree_size INTEGER NOT NULL,
   timestamp_us INTEGER NOT NULL, root BLOB NOT NULL, key_id BLOB NOT NULL,
   signature BLOB NOT NULL);
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 )sql";
 
 template <size_t N>
@@ -35,6 +36,56 @@ bool BlobTo(const Stmt& s, int col, std::array<unsigned char, N>* out) {
   if (b.size() != N) return false;
   std::copy(b.begin(), b.end(), out->begin());
   return true;
+}
+
+// A record written before version 2 kept each batch's item texts (table stored_items,
+// joined by newlines); it now keeps their leaf hashes only, which prove the same items
+// (docs/record.md "Objects stored"). Converted once, in one transaction.
+Status KeepLeavesOnly(const Db& db, const std::string& path) {
+  auto old =
+      db.Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stored_items'");
+  if (!old.ok()) return old.status();
+  const bool present = old->Step() == SQLITE_ROW;
+  old = Status::Internal("released");
+  if (!present) return Status::Ok();
+  ENTENTE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE", "convert the record's batches in " + path));
+  auto fail = [&](Status s) {
+    (void)db.Exec("ROLLBACK", "roll back");
+    return s;
+  };
+  {
+    auto rows = db.Prepare("SELECT idx, collection, added_from, added_to, items FROM stored_items");
+    if (!rows.ok()) return fail(rows.status());
+    auto put = db.Prepare(
+        "INSERT OR REPLACE INTO batch_leaves(idx, collection, added_from, added_to, leaves) "
+        "VALUES(?1,?2,?3,?4,?5)");
+    if (!put.ok()) return fail(put.status());
+    int rc;
+    while ((rc = rows->Step()) == SQLITE_ROW) {
+      const std::string_view joined = rows->Blob(4);
+      std::vector<Hash> leaves;
+      for (size_t start = 0; !joined.empty();) {
+        const size_t nl = joined.find('\n', start);
+        leaves.push_back(
+            HashLeaf(joined.substr(start, nl == std::string_view::npos ? nl : nl - start)));
+        if (nl == std::string_view::npos) break;
+        start = nl + 1;
+      }
+      put->Reset();
+      put->Bind(1, rows->Int(0));
+      put->Bind(2, rows->Text(1));
+      put->Bind(3, rows->Int(2));
+      put->Bind(4, rows->Int(3));
+      put->BindBlob(5, leaves.data(), leaves.size() * sizeof(Hash));
+      if (int prc = put->Step(); prc != SQLITE_DONE) return fail(db.Error(prc, "convert a batch"));
+    }
+    if (rc != SQLITE_DONE) return fail(db.Error(rc, "read the record's batches"));
+  }
+  if (Status s = db.Exec("DROP TABLE stored_items", "drop the batches' texts"); !s.ok()) {
+    return fail(s);
+  }
+  if (Status s = db.Exec("COMMIT", "commit the conversion"); !s.ok()) return fail(s);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -80,6 +131,10 @@ class AuditLog::Impl : public HashSource {
   }
 
   Db db_;
+  // Checkpoints on their own thread, as the store's (common/wal_checkpointer.h): a bulk
+  // ingest's appends never wait for the record's log to be copied into its file. Declared
+  // after db_, so that it stops before the connection closes.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
   LogOptions options_;
   TreeAppender appender_;
   std::vector<NodeHash> made_;
@@ -96,7 +151,12 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path, LogOpt
   auto db = Db::Open(path, options.synchronous, options.busy_timeout_ms);
   if (!db.ok()) return db.status();
   ENTENTE_RETURN_IF_ERROR(db->Exec(kSchema, "create the record's tables in " + path));
+  ENTENTE_RETURN_IF_ERROR(KeepLeavesOnly(*db, path));
   auto impl = std::make_unique<Impl>(std::move(db).value(), std::move(options));
+  auto checkpointer = WalCheckpointer::Start(path, impl->db_.raw(), impl->options_.busy_timeout_ms,
+                                             impl->options_.synchronous);
+  if (!checkpointer.ok()) return checkpointer.status();
+  impl->checkpointer_ = std::move(checkpointer).value();
   auto stored = impl->StoredSize();
   if (!stored.ok()) return stored.status();
   uint64_t size = *stored;
@@ -110,7 +170,8 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path, LogOpt
   return std::unique_ptr<AuditLog>(new AuditLog(std::move(impl)));
 }
 
-Result<uint64_t> AuditLog::Append(std::span<const Entry> entries, std::span<const ItemList> items) {
+Result<uint64_t> AuditLog::Append(std::span<const Entry> entries,
+                                  std::span<const ItemLeaves> items) {
   if (!items.empty() && items.size() != entries.size()) {
     return Status::InvalidArgument("one list of items per entry, or none");
   }
@@ -128,7 +189,7 @@ Result<uint64_t> AuditLog::Append(std::span<const Entry> entries, std::span<cons
     if (filled.empty()) filled.assign(entries.begin(), entries.end());
     auto& batch = std::get<ObjectsStored>(filled[i].body);
     batch.count = items[i].size();
-    batch.items_root = HashHex(ItemsRoot(items[i]));
+    batch.items_root = HashHex(ItemsRoot(items[i].leaves()));
   }
   if (!filled.empty()) entries = filled;
   std::lock_guard<std::mutex> lock(mu_);
@@ -158,7 +219,7 @@ Result<uint64_t> AuditLog::Append(std::span<const Entry> entries, std::span<cons
   auto node = d.db_.Prepare("INSERT INTO nodes(level, idx, hash) VALUES(?1,?2,?3)");
   if (!node.ok()) return fail(node.status());
   auto put_items = d.db_.Prepare(
-      "INSERT INTO stored_items(idx, collection, added_from, added_to, items) "
+      "INSERT INTO batch_leaves(idx, collection, added_from, added_to, leaves) "
       "VALUES(?1,?2,?3,?4,?5)");
   if (!put_items.ok()) return fail(put_items.status());
   for (size_t i = 0; i < entries.size(); ++i) {
@@ -170,15 +231,15 @@ Result<uint64_t> AuditLog::Append(std::span<const Entry> entries, std::span<cons
     ins->Bind(5, texts[i]);
     if (int rc = ins->Step(); rc != SQLITE_DONE) return fail(d.db_.Error(rc, "append an entry"));
     if (const auto* batch = std::get_if<ObjectsStored>(&entries[i].body)) {
-      const std::string& joined = items[i].joined();
+      const std::vector<Hash>& leaves = items[i].leaves();
       put_items->Reset();
       put_items->Bind(1, static_cast<int64_t>(first + i));
       put_items->Bind(2, batch->collection);
       put_items->Bind(3, batch->added_from_us);
       put_items->Bind(4, batch->added_to_us);
-      put_items->BindBlob(5, joined.data(), joined.size());
+      put_items->BindBlob(5, leaves.data(), leaves.size() * sizeof(Hash));
       if (int rc = put_items->Step(); rc != SQLITE_DONE) {
-        return fail(d.db_.Error(rc, "store a batch's items"));
+        return fail(d.db_.Error(rc, "keep a batch's item leaves"));
       }
     }
     d.made_.clear();
@@ -262,23 +323,23 @@ Result<std::vector<RecordedEntry>> AuditLog::List(const EntryFilter& f) {
   return out;
 }
 
-Result<std::vector<std::string>> AuditLog::StoredItems(uint64_t index) {
+Result<std::vector<Hash>> AuditLog::BatchLeaves(uint64_t index) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto s = impl_->db_.Prepare("SELECT items FROM stored_items WHERE idx = ?1");
+  auto s = impl_->db_.Prepare("SELECT leaves FROM batch_leaves WHERE idx = ?1");
   if (!s.ok()) return s.status();
   s->Bind(1, static_cast<int64_t>(index));
   int rc = s->Step();
   if (rc == SQLITE_DONE) {
-    return Status::NotFound("the record holds no items for entry " + std::to_string(index));
+    return Status::NotFound("the record holds no item leaves for entry " + std::to_string(index));
   }
-  if (rc != SQLITE_ROW) return impl_->db_.Error(rc, "read a batch's items");
-  return SplitItems(s->Blob(0));
+  if (rc != SQLITE_ROW) return impl_->db_.Error(rc, "read a batch's item leaves");
+  return DecodeLeaves(s->Blob(0));
 }
 
 Result<std::vector<StoredVersionProof>> AuditLog::FindStored(std::string_view collection,
-                                                             std::string_view object_id,
+                                                             std::string_view item,
                                                              int64_t added_us, uint64_t size) {
-  std::vector<std::pair<uint64_t, std::string>> batches;  // entry index, joined items
+  std::vector<std::pair<uint64_t, std::string>> batches;  // entry index, leaves as stored
   {
     std::lock_guard<std::mutex> lock(mu_);
     // Batches of one collection are appended in the order the store added them (the
@@ -286,7 +347,7 @@ Result<std::vector<StoredVersionProof>> AuditLog::FindStored(std::string_view co
     // ranges follow each other: the first whose range ends at or after `added_us` is the
     // one, unless it starts after it. A few more are read for ranges that touch.
     auto s = impl_->db_.Prepare(
-        "SELECT idx, added_from, items FROM stored_items WHERE collection = ?1 AND "
+        "SELECT idx, added_from, leaves FROM batch_leaves WHERE collection = ?1 AND "
         "added_to >= ?2 ORDER BY added_to, idx LIMIT 8");
     if (!s.ok()) return s.status();
     s->Bind(1, collection);
@@ -302,15 +363,16 @@ Result<std::vector<StoredVersionProof>> AuditLog::FindStored(std::string_view co
     }
   }
   std::vector<StoredVersionProof> out;
-  const std::string needle = "{\"id\":\"" + std::string(object_id) + "\",";
-  for (auto& [index, joined] : batches) {
-    if (joined.find(needle) == std::string::npos) continue;
-    std::vector<std::string> texts = SplitItems(joined);
-    for (uint64_t i = 0; i < texts.size(); ++i) {
-      if (!texts[i].starts_with(needle)) continue;
-      auto proof = ItemProof(texts, i);
+  const Hash want = HashLeaf(item);
+  for (auto& [index, blob] : batches) {
+    auto leaves = DecodeLeaves(blob);
+    if (!leaves.ok()) return leaves.status();
+    for (uint64_t i = 0; i < leaves->size(); ++i) {
+      if ((*leaves)[i] != want) continue;
+      auto proof = ItemProof(*leaves, i);
       if (!proof.ok()) return proof.status();
-      out.push_back(StoredVersionProof{index, i, texts.size(), texts[i], std::move(*proof)});
+      out.push_back(
+          StoredVersionProof{index, i, leaves->size(), std::string(item), std::move(*proof)});
     }
   }
   return out;

@@ -64,7 +64,7 @@ struct StoredVersionProof {
   uint64_t entry_index = 0;
   uint64_t item_index = 0;
   uint64_t item_count = 0;
-  std::string item;  // the item's text (stored_batch.h)
+  std::string item;  // the item's text (stored_batch.h), as asked for
   std::vector<Hash> proof;
 };
 
@@ -77,13 +77,13 @@ class AuditLog {
   AuditLog& operator=(const AuditLog&) = delete;
 
   // Appends `entries` in one transaction, each with the next index and the clock's time;
-  // returns the index of the first. `items[i]` are the items (stored_batch.h) of
+  // returns the index of the first. `items[i]` are the items' leaves (stored_batch.h) of
   // entries[i] when it is an objects-stored entry, kept beside it (empty for the other
   // kinds; `items` may be empty when no entry is objects-stored); Append sets such an
-  // entry's `count` and `items_root` from its items. invalid-argument (nothing written)
+  // entry's `count` and `items_root` from them. invalid-argument (nothing written)
   // when an entry cannot be encoded (e.g. it carries a token secret) or an objects-stored
   // entry has no items list; io-error when it cannot be written.
-  Result<uint64_t> Append(std::span<const Entry> entries, std::span<const ItemList> items = {});
+  Result<uint64_t> Append(std::span<const Entry> entries, std::span<const ItemLeaves> items = {});
 
   uint64_t Size();
   // MTH of the first `size` entries (size <= Size()).
@@ -93,14 +93,16 @@ class AuditLog {
 
   Result<std::vector<RecordedEntry>> List(const EntryFilter& filter);
 
-  // The item texts kept with objects-stored entry `index` (not-found when none), as
+  // The item leaves kept with objects-stored entry `index` (not-found when none), as
   // stored: nothing is checked (`log verify` checks them against the entry).
-  Result<std::vector<std::string>> StoredItems(uint64_t index);
-  // The items recording the version of `object_id` that the store added to `collection`
-  // at `added_us` (its date_added), in entries below `size`, each with its proof to its
-  // entry's items_root. Usually one; empty when no batch of the record stored it.
+  Result<std::vector<Hash>> BatchLeaves(uint64_t index);
+  // Where `item` (stored_batch.h ItemOfStoredJson: the item of a version as the store
+  // holds it) is among the batches that the store added to `collection` around
+  // `added_us` (the version's date_added), in entries below `size`, each with its proof
+  // to its entry's items_root. Usually one; empty when no batch of the record holds that
+  // item (never stored while the record was written, or the stored version changed).
   Result<std::vector<StoredVersionProof>> FindStored(std::string_view collection,
-                                                     std::string_view object_id, int64_t added_us,
+                                                     std::string_view item, int64_t added_us,
                                                      uint64_t size);
 
   // Signs the head of the whole log now with `key`, stores it and returns it. Its time

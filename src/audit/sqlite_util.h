@@ -75,6 +75,8 @@ class Db {
   Status Exec(const char* sql, const std::string& op) const;
   // A Status for SQLite result `rc` (io-error; corruption for SQLITE_CORRUPT/NOTADB).
   Status Error(int rc, const std::string& op) const;
+  // The connection itself, for the checkpointer's WAL hook.
+  sqlite3* raw() const { return db_.get(); }
 
  private:
   Db() = default;

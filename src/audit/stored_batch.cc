@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 
 #include "audit/canonical_writer.h"
+#include "common/env.h"
+#include "stix/deterministic_id.h"
 
 namespace entente::audit {
 namespace {
@@ -21,12 +23,12 @@ bool IsLowerHex64(std::string_view s) {
 // Every complete subtree of a tree built in memory, for ItemProof.
 class MemoryTree final : public HashSource {
  public:
-  explicit MemoryTree(const std::vector<std::string>& texts) {
+  explicit MemoryTree(const std::vector<Hash>& leaves) {
     TreeAppender appender;
     std::vector<NodeHash> made;
-    for (const std::string& t : texts) {
+    for (const Hash& leaf : leaves) {
       made.clear();
-      appender.Append(HashLeaf(t), &made);
+      appender.Append(leaf, &made);
       for (const NodeHash& n : made) {
         if (levels_.size() <= n.level) levels_.resize(n.level + 1);
         levels_[n.level].push_back(n.hash);  // nodes of a level complete in index order
@@ -113,81 +115,66 @@ Result<StoredItem> ParseItem(std::string_view text) {
   return item;
 }
 
-namespace {
+Result<std::string> ItemOfStoredJson(std::string_view object_id, std::string_view version,
+                                     std::string_view stored_json) {
+  boost::system::error_code ec;
+  json::value v = json::parse(stored_json, ec);
+  if (ec || !v.is_object()) {
+    return Status::InvalidArgument("the stored version of " + std::string(object_id) +
+                                   " is not a JSON object");
+  }
+  return EncodeItem(
+      {std::string(object_id), std::string(version), Sha256Hex(stix::CanonicalJson(v))});
+}
 
-template <typename Items>
-Hash RootOf(const Items& items) {
+Hash ItemsRoot(const std::vector<std::string>& item_texts) {
   TreeAppender appender;
   std::vector<NodeHash> made;
-  for (size_t i = 0; i < items.size(); ++i) {
+  for (const std::string& t : item_texts) {
     made.clear();
-    appender.Append(HashLeaf(items[i]), &made);
+    appender.Append(HashLeaf(t), &made);
   }
   return appender.Root();
 }
 
-}  // namespace
-
-Hash ItemsRoot(const std::vector<std::string>& item_texts) { return RootOf(item_texts); }
-Hash ItemsRoot(const ItemList& items) {
+Hash ItemsRoot(const std::vector<Hash>& leaves) {
   TreeAppender appender;
   std::vector<NodeHash> made;
-  for (const Hash& leaf : items.leaves()) {
+  for (const Hash& leaf : leaves) {
     made.clear();
     appender.Append(leaf, &made);
   }
   return appender.Root();
 }
 
-Status ItemList::Add(const StoredItem& item) {
-  const size_t before = joined_.size();
-  if (!ends_.empty()) joined_.push_back('\n');
-  if (Status s = AppendItem(item, &joined_); !s.ok()) {
-    joined_.resize(before);
-    return s;
-  }
-  ends_.push_back(joined_.size());
-  leaves_.push_back(HashLeaf((*this)[size() - 1]));
+Status ItemLeaves::Add(const StoredItem& item) {
+  std::string text;
+  ENTENTE_RETURN_IF_ERROR(AppendItem(item, &text));
+  leaves_.push_back(HashLeaf(text));
   return Status::Ok();
 }
 
-Status ItemList::AddPrepared(std::string_view text, const Hash& leaf) {
-  if (text.find('\n') != std::string_view::npos) {
-    return Status::InvalidArgument("a stored item's text holds a newline");
-  }
-  if (!ends_.empty()) joined_.push_back('\n');
-  joined_ += text;
-  ends_.push_back(joined_.size());
-  leaves_.push_back(leaf);
-  return Status::Ok();
+Result<std::vector<Hash>> ItemProof(const std::vector<Hash>& leaves, uint64_t index) {
+  MemoryTree tree(leaves);
+  return InclusionProof(tree, index, leaves.size());
 }
 
-Result<std::vector<Hash>> ItemProof(const std::vector<std::string>& item_texts, uint64_t index) {
-  MemoryTree tree(item_texts);
-  return InclusionProof(tree, index, item_texts.size());
-}
-
-std::string JoinItems(const std::vector<std::string>& item_texts) {
-  size_t n = 0;
-  for (const std::string& t : item_texts) n += t.size() + 1;
+std::string EncodeLeaves(const std::vector<Hash>& leaves) {
   std::string out;
-  out.reserve(n);
-  for (size_t i = 0; i < item_texts.size(); ++i) {
-    if (i > 0) out.push_back('\n');
-    out += item_texts[i];
-  }
+  out.reserve(leaves.size() * 32);
+  for (const Hash& h : leaves) out.append(reinterpret_cast<const char*>(h.data()), h.size());
   return out;
 }
 
-std::vector<std::string> SplitItems(std::string_view joined) {
-  std::vector<std::string> out;
-  if (joined.empty()) return out;
-  size_t start = 0;
-  while (true) {
-    size_t nl = joined.find('\n', start);
-    out.emplace_back(joined.substr(start, nl == std::string_view::npos ? nl : nl - start));
-    if (nl == std::string_view::npos) break;
-    start = nl + 1;
+Result<std::vector<Hash>> DecodeLeaves(std::string_view blob) {
+  if (blob.size() % 32 != 0) {
+    return Status::Corruption("a batch's kept leaves are " + std::to_string(blob.size()) +
+                              " bytes, not a multiple of 32");
+  }
+  std::vector<Hash> out(blob.size() / 32);
+  for (size_t i = 0; i < out.size(); ++i) {
+    std::copy(blob.begin() + static_cast<ptrdiff_t>(i * 32),
+              blob.begin() + static_cast<ptrdiff_t>(i * 32 + 32), out[i].begin());
   }
   return out;
 }

@@ -1,11 +1,12 @@
 // The objects one store batch added, as the record holds them: one objects-stored entry
 // (entry.h ObjectsStored) per batch, whose `items_root` is the RFC 9162 Merkle tree head
 // of the batch's items, each item one object version (its id, version and SHA-256) in
-// one canonical JSON text. The items themselves are kept beside the entry (log.h); an
-// item is proven to belong to its entry by an inclusion proof to `items_root`, and the
-// entry to the record by the record's own proof: two proofs of the same kind, so a batch
-// of 10,000 objects costs the record one entry, not 10,000 (docs/record.md "Objects
-// stored").
+// one canonical JSON text. The record keeps the items' leaf hashes beside the entry
+// (log.h), not their texts: an item's text is made again from the stored object it names
+// (ItemOfStoredJson), and proven to belong to its entry by an inclusion proof to
+// `items_root` computed from the kept leaves, and the entry to the record by the
+// record's own proof: two proofs of the same kind, so a batch of 10,000 objects costs the
+// record one entry and 320 KB, not 10,000 entries (docs/record.md "Objects stored").
 //
 // Value types and pure functions, safe for concurrent use.
 #pragma once
@@ -31,52 +32,40 @@ struct StoredItem {
 Result<std::string> EncodeItem(const StoredItem& item);
 // The inverse; invalid-argument unless `text` is exactly what EncodeItem gives.
 Result<StoredItem> ParseItem(std::string_view text);
+// The item of a version as the store holds it: its id and version, and the SHA-256 of the
+// canonical form (RFC 8785) of its stored JSON (which admission stores canonical
+// already). invalid-argument when `stored_json` is not a JSON object.
+Result<std::string> ItemOfStoredJson(std::string_view object_id, std::string_view version,
+                                     std::string_view stored_json);
 
-// The items of one batch as they are built and stored: their texts one after another,
-// joined by '\n' (JoinItems' form), with no allocation per item.
-class ItemList {
+// The items of one batch as they are built and kept: their leaf hashes, in order.
+class ItemLeaves {
  public:
-  // Appends EncodeItem(item) (its errors, and then nothing is added).
+  // Appends HashLeaf(EncodeItem(item)) (its errors, and then nothing is added).
   Status Add(const StoredItem& item);
-  // Appends an item's text as EncodeItem gave it and its HashLeaf, made elsewhere
-  // (admission/record.h PrepareRecordItem: off the store's writer). invalid-argument
-  // when the text holds a newline.
-  Status AddPrepared(std::string_view text, const Hash& leaf);
-  void Clear() {
-    joined_.clear();
-    ends_.clear();
-    leaves_.clear();
-  }
-  size_t size() const { return ends_.size(); }
-  // The leaf hash of each item (HashLeaf of its text).
+  // Appends the leaf of an item made elsewhere (admission/record.h PrepareRecordItem: off
+  // the store's writer).
+  void AddLeaf(const Hash& leaf) { leaves_.push_back(leaf); }
+  void Clear() { leaves_.clear(); }
+  void Reserve(size_t items) { leaves_.reserve(items); }
+  size_t size() const { return leaves_.size(); }
+  bool empty() const { return leaves_.empty(); }
   const std::vector<Hash>& leaves() const { return leaves_; }
-  bool empty() const { return ends_.empty(); }
-  std::string_view operator[](size_t i) const {
-    const size_t begin = i == 0 ? 0 : ends_[i - 1] + 1;
-    return std::string_view(joined_).substr(begin, ends_[i] - begin);
-  }
-  const std::string& joined() const { return joined_; }
-  void Reserve(size_t items) {
-    joined_.reserve(items * 150);
-    ends_.reserve(items);
-    leaves_.reserve(items);
-  }
 
  private:
-  std::string joined_;
-  std::vector<size_t> ends_;  // where each item's text ends in joined_
   std::vector<Hash> leaves_;
 };
 
-// MTH of the items' texts (RFC 9162 2.1.1; EmptyRoot() for none).
+// MTH of the items' texts, or of their leaves (RFC 9162 2.1.1; EmptyRoot() for none).
 Hash ItemsRoot(const std::vector<std::string>& item_texts);
-Hash ItemsRoot(const ItemList& items);
-// The audit path of item `index` among `item_texts` to ItemsRoot (RFC 9162 2.1.3.1).
-Result<std::vector<Hash>> ItemProof(const std::vector<std::string>& item_texts, uint64_t index);
+Hash ItemsRoot(const std::vector<Hash>& leaves);
+// The audit path of item `index` among the items with these leaves to ItemsRoot (RFC 9162
+// 2.1.3.1).
+Result<std::vector<Hash>> ItemProof(const std::vector<Hash>& leaves, uint64_t index);
 
-// The items of a batch as the record stores them beside the entry: their texts joined by
-// '\n' (no text holds a raw newline: JSON escapes it), and back.
-std::string JoinItems(const std::vector<std::string>& item_texts);
-std::vector<std::string> SplitItems(std::string_view joined);
+// The leaves of a batch as the record keeps them beside the entry: 32 bytes each, one
+// after another; and back (corruption when the length is not a multiple of 32).
+std::string EncodeLeaves(const std::vector<Hash>& leaves);
+Result<std::vector<Hash>> DecodeLeaves(std::string_view blob);
 
 }  // namespace entente::audit

@@ -1,5 +1,5 @@
 // Items of an objects-stored batch (stored_batch.h), their place in the record (log.h
-// Append/StoredItems/FindStored) and what `log verify` (verify.h) says when they are
+// Append/BatchLeaves/FindStored) and what `log verify` (verify.h) says when they are
 // edited underneath. Issue 16: "every object version stored (with the SHA-256 of its
 // canonical JSON ...)" and "Changing, deleting, reordering or inserting any entry ... is
 // detected by `log verify`".
@@ -42,6 +42,12 @@ std::vector<std::string> Texts(int count) {
   return out;
 }
 
+std::vector<Hash> Leaves(const std::vector<std::string>& texts) {
+  std::vector<Hash> out;
+  for (const auto& t : texts) out.push_back(HashLeaf(t));
+  return out;
+}
+
 TEST(StoredBatch, ItemsHaveOneEncoding) {
   const std::string text = EncodeItem(Item(7)).value();
   EXPECT_EQ(text, "{\"id\":\"indicator--00000000-0000-4000-8000-000000000007\",\"sha256\":\"" +
@@ -73,8 +79,9 @@ TEST(StoredBatch, RootAndProofsAgreeWithTheLiteralRfcForEverySize) {
     const auto texts = Texts(n);
     const Hash root = ItemsRoot(texts);
     ASSERT_EQ(root, LiteralMth(texts, 0, texts.size())) << n;
+    ASSERT_EQ(ItemsRoot(Leaves(texts)), root) << n;
     for (int i = 0; i < n; ++i) {
-      auto proof = ItemProof(texts, i);
+      auto proof = ItemProof(Leaves(texts), i);
       ASSERT_TRUE(proof.ok()) << n << " " << i;
       EXPECT_TRUE(VerifyInclusion(i, n, HashLeaf(texts[i]), *proof, root).ok()) << n << " " << i;
       // The same proof does not hold for a neighbour's place.
@@ -83,8 +90,19 @@ TEST(StoredBatch, RootAndProofsAgreeWithTheLiteralRfcForEverySize) {
       }
     }
   }
-  EXPECT_EQ(SplitItems(JoinItems(Texts(5))), Texts(5));
-  EXPECT_TRUE(SplitItems("").empty());
+  EXPECT_EQ(DecodeLeaves(EncodeLeaves(Leaves(Texts(5)))).value(), Leaves(Texts(5)));
+  EXPECT_TRUE(DecodeLeaves("")->empty());
+  EXPECT_EQ(DecodeLeaves(std::string(33, 'x')).status().code(), StatusCode::kCorruption);
+}
+
+TEST(StoredBatch, TheItemOfAStoredVersionIsMadeFromItsCanonicalForm) {
+  // The digest is of the canonical text (RFC 8785): members sorted, no spaces, whatever
+  // the stored text's layout.
+  const std::string canonical = R"({"id":"x--1","type":"x","value":"a\nb"})";
+  auto item = ItemOfStoredJson("x--1", "", R"({ "value": "a\nb", "type": "x", "id": "x--1" })");
+  ASSERT_TRUE(item.ok());
+  EXPECT_EQ(*item, EncodeItem({"x--1", "", Sha256Hex(canonical)}).value());
+  EXPECT_EQ(ItemOfStoredJson("x--1", "", "[1]").status().code(), StatusCode::kInvalidArgument);
 }
 
 class StoredBatchLogTest : public ::testing::Test {
@@ -104,7 +122,7 @@ class StoredBatchLogTest : public ::testing::Test {
 
   // One batch of `n` items added to "col" at date_added from `first_us`, one µs apart.
   uint64_t AppendBatch(int from, int n, int64_t first_us) {
-    ItemList texts;
+    ItemLeaves texts;
     for (int i = from; i < from + n; ++i) EXPECT_TRUE(texts.Add(Item(i)).ok());
     ObjectsStored b;
     b.collection = "col";
@@ -112,7 +130,7 @@ class StoredBatchLogTest : public ::testing::Test {
     b.added_from_us = first_us;
     b.added_to_us = first_us + n - 1;
     std::vector<Entry> entries{{EntryKind::kObjectsStored, b}};
-    std::vector<ItemList> items{texts};
+    std::vector<ItemLeaves> items{texts};
     auto at = log_->Append(entries, items);
     EXPECT_TRUE(at.ok()) << at.status().message();
     return at.ok() ? *at : 0;
@@ -142,23 +160,23 @@ TEST_F(StoredBatchLogTest, AnEntryCommitsToTheItemsItCameWith) {
   std::vector<Entry> entries{{EntryKind::kObjectsStored, b}};
   EXPECT_EQ(log_->Append(entries).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(log_->Size(), 0u);
-  ItemList list;
+  ItemLeaves list;
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(list.Add(Item(i)).ok());
-  EXPECT_EQ(ItemsRoot(list), ItemsRoot(texts));
-  EXPECT_EQ(list.joined(), JoinItems(texts));
-  std::vector<ItemList> items{list};
+  EXPECT_EQ(ItemsRoot(list.leaves()), ItemsRoot(texts));
+  std::vector<ItemLeaves> items{list};
   ASSERT_TRUE(log_->Append(entries, items).ok());
   const auto stored = std::get<ObjectsStored>(log_->List({})->at(0).entry.body);
   EXPECT_EQ(stored.count, 3u);
   EXPECT_EQ(stored.items_root, HashHex(ItemsRoot(texts)));
-  EXPECT_EQ(log_->StoredItems(0).value(), texts);
+  EXPECT_EQ(log_->BatchLeaves(0).value(), Leaves(texts)) << "the leaves are kept, not the texts";
 }
 
 TEST_F(StoredBatchLogTest, AVersionIsFoundByItsDateAddedWithAProof) {
   const uint64_t first = AppendBatch(0, 100, 1'000'000);
   const uint64_t second = AppendBatch(100, 100, 2'000'000);
   const uint64_t size = log_->Size();
-  auto found = log_->FindStored("col", Item(150).object_id, 2'000'050, size);
+  auto item = [](int n) { return EncodeItem(Item(n)).value(); };
+  auto found = log_->FindStored("col", item(150), 2'000'050, size);
   ASSERT_TRUE(found.ok());
   ASSERT_EQ(found->size(), 1u);
   EXPECT_EQ((*found)[0].entry_index, second);
@@ -171,14 +189,21 @@ TEST_F(StoredBatchLogTest, AVersionIsFoundByItsDateAddedWithAProof) {
                   .ok());
   // In the first batch's time range but not among its items; another collection; a
   // time no batch covers; a batch beyond the size asked about.
-  EXPECT_TRUE(log_->FindStored("col", Item(150).object_id, 1'000'050, size)->empty());
-  EXPECT_TRUE(log_->FindStored("other", Item(5).object_id, 1'000'005, size)->empty());
-  EXPECT_TRUE(log_->FindStored("col", Item(5).object_id, 3'000'000, size)->empty());
-  EXPECT_TRUE(log_->FindStored("col", Item(150).object_id, 2'000'050, second)->empty());
-  EXPECT_EQ(log_->FindStored("col", Item(5).object_id, 1'000'005, size)->at(0).entry_index, first);
+  EXPECT_EQ((*found)[0].item, item(150));
+  // In the first batch's time range but not among its items; another collection; a
+  // time no batch covers; a batch beyond the size asked about; the same id with another
+  // digest (the stored version changed).
+  EXPECT_TRUE(log_->FindStored("col", item(150), 1'000'050, size)->empty());
+  EXPECT_TRUE(log_->FindStored("other", item(5), 1'000'005, size)->empty());
+  EXPECT_TRUE(log_->FindStored("col", item(5), 3'000'000, size)->empty());
+  EXPECT_TRUE(log_->FindStored("col", item(150), 2'000'050, second)->empty());
+  StoredItem changed = Item(5);
+  changed.sha256 = Sha256Hex("changed");
+  EXPECT_TRUE(log_->FindStored("col", EncodeItem(changed).value(), 1'000'005, size)->empty());
+  EXPECT_EQ(log_->FindStored("col", item(5), 1'000'005, size)->at(0).entry_index, first);
 }
 
-TEST_F(StoredBatchLogTest, LogVerifyNamesEditedItems) {
+TEST_F(StoredBatchLogTest, LogVerifyNamesEditedLeaves) {
   AppendBatch(0, 10, 1'000'000);
   const uint64_t second = AppendBatch(10, 10, 2'000'000);
   const NodeKey key = NodeKey::Generate();
@@ -203,16 +228,53 @@ TEST_F(StoredBatchLogTest, LogVerifyNamesEditedItems) {
     return all;
   };
   const std::string at = "entry " + std::to_string(second) + ": ";
-  // An item changed (another digest), dropped, or the items deleted.
-  Sql("UPDATE stored_items SET items = replace(items, '" + Sha256Hex("12") + "', '" +
-      Sha256Hex("x") + "') WHERE idx = " + std::to_string(second));
-  EXPECT_NE(failures().find(at + "its 10 stored items do not hash"), std::string::npos);
-  Sql("UPDATE stored_items SET items = substr(items, 1, instr(items, char(10)) - 1) WHERE idx "
-      "= " +
-      std::to_string(second));
-  EXPECT_NE(failures().find(at + "its 1 stored items do not hash"), std::string::npos);
-  Sql("DELETE FROM stored_items WHERE idx = " + std::to_string(second));
-  EXPECT_NE(failures().find(at + "its items are missing"), std::string::npos);
+  // A leaf changed (one byte), two leaves swapped, a leaf dropped, or the leaves deleted.
+  const std::string where = " WHERE idx = " + std::to_string(second);
+  Sql("UPDATE batch_leaves SET leaves = substr(leaves, 1, 40) || x'00' || substr(leaves, 42)" +
+      where);
+  EXPECT_NE(failures().find(at + "its 10 kept item leaves do not hash"), std::string::npos);
+  Sql("UPDATE batch_leaves SET leaves = (SELECT leaves FROM batch_leaves WHERE idx = 0)" + where);
+  EXPECT_NE(failures().find(at + "its 10 kept item leaves do not hash"), std::string::npos)
+      << "another batch's leaves";
+  Sql("UPDATE batch_leaves SET leaves = substr(leaves, 33, 32) || substr(leaves, 1, 32) || "
+      "substr(leaves, 65) WHERE idx = 0");
+  EXPECT_NE(failures().find("entry 0: its 10 kept item leaves do not hash"), std::string::npos)
+      << "reordered";
+  Sql("UPDATE batch_leaves SET leaves = substr(leaves, 33)" + where);
+  EXPECT_NE(failures().find(at + "it counts 10 items but 9 item leaves are kept"),
+            std::string::npos);
+  Sql("UPDATE batch_leaves SET leaves = substr(leaves, 2)" + where);
+  EXPECT_NE(failures().find(at + "its item leaves: a batch's kept leaves are 287 bytes"),
+            std::string::npos);
+  Sql("DELETE FROM batch_leaves" + where);
+  EXPECT_NE(failures().find(at + "its item leaves are missing"), std::string::npos);
+}
+
+// A record written before the leaves-only format kept the items' texts in stored_items:
+// opening it keeps their leaves instead, and its proofs still hold.
+TEST_F(StoredBatchLogTest, ARecordThatKeptItemTextsIsConverted) {
+  const uint64_t first = AppendBatch(0, 5, 1'000'000);
+  std::string joined;
+  for (const auto& t : Texts(5)) joined += (joined.empty() ? "" : "\n") + t;
+  log_.reset();
+  Sql("CREATE TABLE stored_items(idx INTEGER PRIMARY KEY, collection TEXT NOT NULL, added_from "
+      "INTEGER NOT NULL, added_to INTEGER NOT NULL, items BLOB NOT NULL)");
+  Sql("DELETE FROM batch_leaves");
+  Sql("INSERT INTO stored_items VALUES(" + std::to_string(first) + ", 'col', 1000000, 1000004, '" +
+      joined + "')");
+  LogOptions o;
+  o.synchronous = "OFF";
+  log_ = AuditLog::Open(path_, o).value();
+  EXPECT_EQ(log_->BatchLeaves(first).value(), Leaves(Texts(5)));
+  auto found = log_->FindStored("col", Texts(5)[3], 1'000'003, log_->Size());
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].item_index, 3u);
+  const NodeKey key = NodeKey::Generate();
+  ASSERT_TRUE(log_->SignHead(key).ok());
+  auto report = VerifyRecord(*log_, key.public_key());
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->failures.empty());
 }
 
 }  // namespace

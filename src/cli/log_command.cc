@@ -125,7 +125,9 @@ int RunList(const LogOptions& o) {
     std::vector<audit::EvidenceObject> versions;
     if (Status s = GatherStoredVersions(**store, o.object, &versions); !s.ok()) return Fail(s);
     for (const auto& v : versions) {
-      auto found = (*log)->FindStored(v.collection, v.id, v.added_us, (*log)->Size());
+      auto item = audit::ItemOfStoredJson(v.id, v.version, v.json);
+      if (!item.ok()) return Fail(item.status());
+      auto found = (*log)->FindStored(v.collection, *item, v.added_us, (*log)->Size());
       if (!found.ok()) return Fail(found.status());
       for (auto& f : *found) items.emplace(f.entry_index, std::move(f.item));
     }

@@ -72,7 +72,7 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const std::string& path,
     }
   }
   // A larger page cache keeps the random-order id index in memory during bulk ingest.
-  // Checkpoints run on their own thread (store/checkpointer.h), every 32 MiB of WAL
+  // Checkpoints run on their own thread (common/wal_checkpointer.h), every 32 MiB of WAL
   // rather than SQLite's 4 MiB, so each hot index page reaches the database file less
   // often and the writer never waits for one (docs/benchmarks-store.md).
   ENTENTE_RETURN_IF_ERROR((*writer)->ExecScript("PRAGMA cache_size=-65536", "set writer cache"));
@@ -80,7 +80,8 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const std::string& path,
   ENTENTE_RETURN_IF_ERROR(Migrate(**writer, kSchemaVersion, opts.extract_values));
   auto keyer = LoadIdKeyer(**writer);
   if (!keyer.ok()) return keyer.status();
-  auto checkpointer = Checkpointer::Start(path, **writer, opts.busy_timeout_ms, opts.synchronous);
+  auto checkpointer =
+      WalCheckpointer::Start(path, (*writer)->db(), opts.busy_timeout_ms, opts.synchronous);
   if (!checkpointer.ok()) return checkpointer.status();
   std::unique_ptr<SqliteStore> store(
       new SqliteStore(path, std::move(opts), std::move(writer).value(), *keyer));

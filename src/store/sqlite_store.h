@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "common/env.h"
-#include "store/checkpointer.h"
+#include "common/wal_checkpointer.h"
 #include "store/id_key.h"
 #include "store/known_ids.h"
 #include "store/sqlite_db.h"
@@ -157,7 +157,7 @@ class SqliteStore final : public Store {
   std::mutex write_mu_;
   std::unique_ptr<Connection> writer_;  // guarded by write_mu_
   // Declared after writer_: destroyed first, while the writer connection still exists.
-  std::unique_ptr<Checkpointer> checkpointer_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;
 
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;  // guarded by pool_mu_

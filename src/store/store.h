@@ -140,10 +140,9 @@ struct NewObject {
   // SHA-256 of the version's canonical JSON (RFC 8785), 64 lower-case hex digits, as
   // admission computed it; also only for the WriteObserver, which computes it itself
   // when empty. With it, what the record keeps of the version, made where admission
-  // runs (off the store's writer): the item's text and its 32-byte leaf hash
-  // (audit/stored_batch.h). Opaque to the store.
+  // runs (off the store's writer): its item's 32-byte leaf hash (audit/stored_batch.h).
+  // Opaque to the store.
   std::string sha256;
-  std::string record_item;
   std::string record_leaf;
 };
 

@@ -41,8 +41,8 @@ class Evidence(NodeTest):
         self.digest = hashlib.sha256(canonical(self.stored).encode()).hexdigest()
         # The node recorded the ingest itself: one objects-stored batch whose item names
         # the object with that digest.
-        (self.batch, items), = [(e, i) for e, i in stored_batches(
-            os.path.join(n.dir, "audit.db")) if e["body"]["collection"] == self.col]
+        (self.batch, items), = [(e, i) for e, i in stored_batches(n.dir)
+                                if e["body"]["collection"] == self.col]
         self.assertEqual([(i["id"], i["sha256"]) for i in items], [(self.obj["id"], self.digest)])
         # A transfer to a partner, as the federation would record it (no partner here).
         self.indices = append_entries(os.path.join(n.dir, "audit.db"), [

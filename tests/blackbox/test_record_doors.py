@@ -49,7 +49,7 @@ def stored_json(node, object_id):
 
 
 def batches(node):
-    return stored_batches(os.path.join(node.dir, "audit.db"))
+    return stored_batches(node.dir)
 
 
 def record_bytes(node):

@@ -1,5 +1,6 @@
-// Checkpointer: copies the SQLite write-ahead log back into the database file on its
-// own thread and connection, so that the writer never pays for checkpoints.
+// WalCheckpointer: copies an SQLite write-ahead log back into the database file on its
+// own thread and connection, so that the writer never pays for checkpoints. The store
+// (store/sqlite_store.h) and the node's record (audit/log.h) each run one for their file.
 //
 // The writer connection runs with wal_autocheckpoint off and a WAL hook that calls
 // Notify() after each commit with the number of frames in the WAL; at kBytes of frames
@@ -19,24 +20,29 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
-#include "store/sqlite_db.h"
+#include "entente/status.h"
 
-namespace entente::store {
+struct sqlite3;
 
-class Checkpointer {
+namespace entente {
+
+class WalCheckpointer {
  public:
   static constexpr int64_t kBytes = int64_t{16} << 20;        // wakes the checkpointer
   static constexpr int64_t kWriterBytes = int64_t{64} << 20;  // the writer helps past this
 
-  // Opens its own connection to `path`; `writer` gets the WAL hook.
-  static Result<std::unique_ptr<Checkpointer>> Start(const std::string& path, Connection& writer,
-                                                     int busy_timeout_ms,
-                                                     std::string_view synchronous);
-  ~Checkpointer();  // removes the hook and stops the thread
-  Checkpointer(const Checkpointer&) = delete;
-  Checkpointer& operator=(const Checkpointer&) = delete;
+  // Opens its own connection to `path` (PRAGMA synchronous=`synchronous`); turns SQLite's
+  // own checkpoints off on `writer`, an open connection to the same file in WAL mode
+  // that outlives this object, and gives it the WAL hook.
+  static Result<std::unique_ptr<WalCheckpointer>> Start(const std::string& path, sqlite3* writer,
+                                                        int busy_timeout_ms,
+                                                        std::string_view synchronous);
+  ~WalCheckpointer();  // removes the hook and stops the thread
+  WalCheckpointer(const WalCheckpointer&) = delete;
+  WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
   // Called by the WAL hook (on the writer's thread, inside SQLite): cheap, never blocks
   // on a checkpoint.
@@ -44,14 +50,14 @@ class Checkpointer {
   int writer_frames() const { return writer_frames_; }
 
  private:
-  Checkpointer(std::unique_ptr<Connection> conn, sqlite3* writer, int page_size)
-      : conn_(std::move(conn)),
+  WalCheckpointer(sqlite3* conn, sqlite3* writer, int page_size)
+      : conn_(conn),
         writer_(writer),
         frames_(static_cast<int>(kBytes / page_size)),
         writer_frames_(static_cast<int>(kWriterBytes / page_size)) {}
   void Run();
 
-  std::unique_ptr<Connection> conn_;  // used by the thread only
+  sqlite3* const conn_;               // used by the thread only; closed by the destructor
   sqlite3* const writer_;             // its WAL hook points here until destruction
   const int frames_, writer_frames_;  // kBytes and kWriterBytes in frames of one page
   std::mutex mu_;
@@ -61,4 +67,4 @@ class Checkpointer {
   std::thread thread_;
 };
 
-}  // namespace entente::store
+}  // namespace entente
