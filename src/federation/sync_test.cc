@@ -324,6 +324,7 @@ TEST_F(SyncTest, PendingEnvelopesAreAwaitedBeforeTheyCount) {
 // A peer that queues every envelope and never finishes it.
 class ForeverPendingPeer : public taxii::TaxiiClient {
  public:
+  Result<boost::json::object> GetDiscovery() override { return boost::json::object(); }
   Result<boost::json::object> GetCollections() override { return boost::json::object(); }
   Result<taxii::ObjectsPage> GetObjects(const std::string&, const taxii::ObjectsQuery&) override {
     return taxii::ObjectsPage();
