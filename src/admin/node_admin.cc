@@ -11,6 +11,7 @@
 #include "federation/peer.h"
 #include "federation/sync.h"
 #include "taxii/client.h"
+#include "taxii/node_identity.h"
 
 namespace entente::admin {
 
@@ -343,7 +344,10 @@ Status CheckLogKey(const std::string& text, std::string* out) {
   return Status::Ok();
 }
 
-Status AddPeer(store::Store& store, store::FederationState& peers, const NewPeer& o) {
+namespace {
+
+// The peer AddPeer would add, checked (nothing touched).
+Result<federation::Peer> CheckedPeer(store::Store& store, const NewPeer& o) {
   namespace fed = entente::federation;
   fed::Peer p;
   p.name = o.name;
@@ -406,7 +410,44 @@ Status AddPeer(store::Store& store, store::FederationState& peers, const NewPeer
                               "here)");
     }
   }
-  return peers.AddPeer(p);
+  return p;
+}
+
+}  // namespace
+
+Status AddPeer(store::Store& store, store::FederationState& peers, const NewPeer& o) {
+  auto p = CheckedPeer(store, o);
+  if (!p.ok()) return p.status();
+  return peers.AddPeer(*p);
+}
+
+Status AddPeer(store::Store& store, store::FederationState& peers, const NewPeer& o, int64_t now_us,
+               PeerIdentityRead* read, int identity_timeout_ms) {
+  *read = PeerIdentityRead();
+  auto p = CheckedPeer(store, o);
+  if (!p.ok()) return p.status();
+  if (p->log_key.empty()) {
+    read->attempted = true;
+    taxii::ClientOptions options = federation::ClientOptionsFor(*p, {});
+    options.connect_timeout_ms = identity_timeout_ms;
+    options.io_timeout_ms = identity_timeout_ms;
+    options.max_response_bytes = 64 * 1024;  // a discovery resource is small
+    auto client = taxii::TaxiiClient::Create(std::move(options));
+    auto identity = client.ok() ? taxii::ReadNodeIdentity(**client)
+                                : Result<taxii::NodeIdentity>(client.status());
+    if (identity.ok()) {
+      read->identity = std::move(*identity);
+      if (read->identity.record_key) {
+        const audit::PublicKey& k = *read->identity.record_key;
+        p->log_key = audit::BytesHex(k.data(), k.size());
+        p->log_key_read_us = now_us;
+        read->pinned = true;
+      }
+    } else {
+      read->status = identity.status();
+    }
+  }
+  return peers.AddPeer(*p);
 }
 
 Status RemovePeer(store::FederationState& peers, const std::string& name) {
@@ -421,6 +462,7 @@ Result<std::string> SetPeerLogKey(store::FederationState& peers, const std::stri
   auto peer = peers.GetPeer(name);
   if (!peer.ok()) return peer.status();
   peer->log_key = key;
+  peer->log_key_read_us = 0;  // configured now
   ENTENTE_RETURN_IF_ERROR(peers.PutPeer(*peer));
   return key;
 }

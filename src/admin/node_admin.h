@@ -31,6 +31,7 @@
 #include "policy/egress.h"
 #include "store/federation_state.h"
 #include "store/store.h"
+#include "taxii/node_identity.h"
 
 namespace entente::admin {
 
@@ -155,11 +156,34 @@ Status CheckLogKey(const std::string& text, std::string* out);
 // it will use, its collections and local organisation in `store`) and adds it;
 // already-exists for a known name.
 Status AddPeer(store::Store& store, store::FederationState& peers, const NewPeer& peer);
+
+// What AddPeer learned of the peer's published identity (taxii/node_identity.h).
+struct PeerIdentityRead {
+  bool attempted = false;  // false when the key was given (NewPeer::log_key)
+  Status status;           // not OK: why it could not be read (the peer is added all the same)
+  taxii::NodeIdentity identity;  // what the peer published, when status is OK
+  bool pinned = false;           // its record key is now the one the peer's heads must bear
+};
+
+// AddPeer, and when no key is given (`peer.log_key` empty), first reads the peer's
+// identity from its TAXII discovery resource (GET /taxii2/) over the URL, token and pin
+// given, through the client the peer will be synced with, with short timeouts
+// (`identity_timeout_ms` to connect and for the answer): trust on first use. The record
+// key it publishes becomes the key the peer's signed heads must bear
+// (federation/witness.h; Peer::log_key_read_us = `now_us`) — the caller shows it, so the
+// operator can compare it with the key the peer's operator gives out of band. A peer that
+// cannot be asked, or publishes no identity or no key, is added all the same, its key
+// pinned at first witnessing as before; `*read` says what happened. An identity that
+// names another node or jurisdiction is reported in `*read` (the caller warns), not
+// refused: the name here is this node's name for it.
+Status AddPeer(store::Store& store, store::FederationState& peers, const NewPeer& peer,
+               int64_t now_us, PeerIdentityRead* read, int identity_timeout_ms = 5000);
 // Removes a peer, its checkpoints and status; not-found for an unknown name.
 Status RemovePeer(store::FederationState& peers, const std::string& name);
 // Sets the key the peer's record's heads must be signed with (`entente peer set
-// --log-key`); returns the key as stored (lower-case hex). invalid-argument when
-// `log_key` is empty or not 64 hex digits.
+// --log-key`; it is then configured, no longer read from the peer's identity); returns the
+// key as stored (lower-case hex). invalid-argument when `log_key` is empty or not 64 hex
+// digits.
 Result<std::string> SetPeerLogKey(store::FederationState& peers, const std::string& name,
                                   const std::string& log_key);
 

@@ -4,7 +4,17 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "audit/head.h"
+#include "audit/log.h"
+#include "audit/node_key.h"
 #include "common/fake_clock.h"
+#include "store/memory_federation_state.h"
+#include "taxii/testing/fixture.h"
 #include "taxii/testing/memory_store.h"
 
 namespace entente::admin {
@@ -134,6 +144,105 @@ TEST(NodeAdminIds, Shapes) {
   EXPECT_EQ(key, std::string(64, 'a'));
   EXPECT_EQ(CheckLogKey("abc", &key).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(SplitList(" a, ,b "), (std::vector<std::string>{"a", "b"}));
+}
+
+// `entente peer add` without --log-key reads the key from the peer's identity (its TAXII
+// discovery resource) and pins it; a peer that cannot be asked is added all the same.
+class PeerIdentityTest : public ::testing::Test {
+ protected:
+  void Start(bool with_record) {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("admin_peer_identity_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    taxii::ServerOptions o;
+    if (with_record) {
+      audit::LogOptions lo;
+      lo.synchronous = "OFF";
+      o.record = audit::AuditLog::Open((dir_ / "audit.db").string(), lo).value();
+      o.record_key = key_.public_key();
+    }
+    peer_node_ = std::make_unique<taxii::testing::TaxiiFixture>(o);
+  }
+  void TearDown() override {
+    peer_node_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  NewPeer Peer(const std::string& name) {
+    NewPeer p;
+    p.name = name;
+    p.url = "http://127.0.0.1:" + std::to_string(peer_node_->server().port()) + "/api/";
+    p.token = peer_node_->beta.token;
+    p.jurisdiction = "FR";
+    return p;
+  }
+  std::string KeyHex() const { return audit::BytesHex(key_.public_key().data(), 32); }
+
+  std::filesystem::path dir_;
+  audit::NodeKey key_ = audit::NodeKey::Generate();
+  std::unique_ptr<taxii::testing::TaxiiFixture> peer_node_;
+  taxii::testing::MemoryStore store_;
+  store::MemoryFederationState peers_;
+};
+
+TEST_F(PeerIdentityTest, TheKeyThePeerPublishesIsPinned) {
+  Start(true);
+  PeerIdentityRead read;
+  ASSERT_TRUE(AddPeer(store_, peers_, Peer("node-a"), 1'700'000'000'000'000, &read).ok());
+  EXPECT_TRUE(read.attempted);
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_TRUE(read.pinned);
+  EXPECT_EQ(read.identity.name, "node-a");
+  auto stored = peers_.GetPeer("node-a");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->log_key, KeyHex());
+  EXPECT_EQ(stored->log_key_read_us, 1'700'000'000'000'000);
+  // Configured later by the operator: no longer the key read at first use.
+  ASSERT_TRUE(SetPeerLogKey(peers_, "node-a", KeyHex()).ok());
+  EXPECT_EQ(peers_.GetPeer("node-a")->log_key_read_us, 0);
+}
+
+TEST_F(PeerIdentityTest, AGivenKeyIsKeptAndTheIdentityNotAsked) {
+  Start(true);
+  NewPeer p = Peer("node-a");
+  p.log_key = std::string(64, 'e');
+  PeerIdentityRead read;
+  ASSERT_TRUE(AddPeer(store_, peers_, p, 1, &read).ok());
+  EXPECT_FALSE(read.attempted);
+  EXPECT_EQ(peers_.GetPeer("node-a")->log_key, std::string(64, 'e'));
+  EXPECT_EQ(peers_.GetPeer("node-a")->log_key_read_us, 0);
+}
+
+TEST_F(PeerIdentityTest, ANodeWithoutARecordPublishesNoKey) {
+  Start(false);
+  PeerIdentityRead read;
+  ASSERT_TRUE(AddPeer(store_, peers_, Peer("node-a"), 1, &read).ok());
+  EXPECT_TRUE(read.status.ok());
+  EXPECT_FALSE(read.pinned);
+  EXPECT_TRUE(peers_.GetPeer("node-a")->log_key.empty());
+}
+
+TEST_F(PeerIdentityTest, APeerThatCannotBeAskedIsAddedAllTheSame) {
+  Start(true);
+  NewPeer p = Peer("node-a");
+  p.token = "ent_not_a_token_of_it";  // 401
+  PeerIdentityRead read;
+  ASSERT_TRUE(AddPeer(store_, peers_, p, 1, &read).ok());
+  EXPECT_EQ(read.status.code(), StatusCode::kUnauthenticated);
+  EXPECT_FALSE(read.pinned);
+  EXPECT_TRUE(peers_.GetPeer("node-a")->log_key.empty());
+  // Nobody listening there.
+  p = Peer("node-b");
+  peer_node_.reset();
+  ASSERT_TRUE(AddPeer(store_, peers_, p, 1, &read, 500).ok());
+  EXPECT_EQ(read.status.code(), StatusCode::kUnavailable);
+  EXPECT_TRUE(peers_.GetPeer("node-b")->log_key.empty());
+  // What fails AddPeer's own checks is refused before anything is asked.
+  p.name = "node-c";
+  p.url = "ftp://example/";
+  EXPECT_EQ(AddPeer(store_, peers_, p, 1, &read).code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(read.attempted);
 }
 
 }  // namespace

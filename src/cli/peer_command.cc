@@ -13,6 +13,8 @@
 
 #include "admin/node_admin.h"
 #include "admission/admission.h"
+#include "audit/head.h"
+#include "audit/merkle.h"
 #include "cli/command.h"
 #include "cli/node_commands.h"
 #include "cli/node_record.h"
@@ -26,6 +28,7 @@
 #include "policy/egress.h"
 #include "stix/stix.h"
 #include "taxii/client.h"
+#include "taxii/node_identity.h"
 
 namespace entente::cli {
 namespace {
@@ -95,8 +98,44 @@ int RunPeerAdd(const PeerAddOptions& o) {
   if (Status s = admin::CheckLogKey(o.log_key, &key); !s.ok()) return UsageError(s.message());
   auto node = OpenNodeWithPeers(o.data);
   if (!node.ok()) return Fail(node.status());
-  if (Status s = admin::AddPeer(*node->store, *node->peers, p); !s.ok()) return Fail(s);
+  admin::PeerIdentityRead read;
+  if (Status s = admin::AddPeer(*node->store, *node->peers, p, SystemClock().NowMicros(), &read);
+      !s.ok()) {
+    return Fail(s);
+  }
   std::cout << "peer " << p.name << " added" << std::endl;
+  if (!read.attempted) return kExitOk;
+  // Trust on first use: the key is shown so that the operator can compare it with the one
+  // the peer's operator gives by another channel (their `entente log head`).
+  const std::string later =
+      "its record key will be pinned at the first head witnessed; set it "
+      "with `entente peer set " +
+      p.name + " --log-key HEX` once its operator has given it to you";
+  if (!read.status.ok()) {
+    PrintError("note: the identity of peer " + p.name + " could not be read (" +
+               read.status.message() + "): " + later);
+    return kExitOk;
+  }
+  const taxii::NodeIdentity& id = read.identity;
+  if (id.name != p.name || (!id.jurisdiction.empty() && id.jurisdiction != p.jurisdiction)) {
+    PrintError("WARNING: peer " + p.name + " (" + p.jurisdiction + ") publishes the identity " +
+               "of node " + id.name +
+               (id.jurisdiction.empty() ? "" : " (" + id.jurisdiction + ")") +
+               ": check its URL, name and --jurisdiction with its operator");
+  }
+  if (!read.pinned) {
+    PrintError("note: peer " + p.name + " publishes no record key: " + later);
+    return kExitOk;
+  }
+  const audit::PublicKey& k = *id.record_key;
+  std::cout << "record key of " << p.name << ": " << audit::BytesHex(k.data(), k.size())
+            << " (key id " << audit::HashHex(audit::KeyIdOf(k)) << ")\n"
+            << "  read from its identity (GET /taxii2/: node " << id.name
+            << (id.jurisdiction.empty() ? "" : ", " + id.jurisdiction)
+            << ") and pinned: a head signed by another key is a witness alarm.\n"
+            << "  Trust on first use: compare it with the key its operator gives you by another "
+               "channel (their `entente log head`)."
+            << std::endl;
   return kExitOk;
 }
 
@@ -282,8 +321,9 @@ void RegisterPeerCommands(CLI::App& app, CommandContext& ctx) {
                   "relay to the peer only what reached this node in fewer transfers (default " +
                       std::to_string(policy::kDefaultHopLimit) + "; 1 relays nothing)");
   cmd->add_option("--log-key", add->log_key,
-                  "the public key (64 hex digits) the peer signs its record's heads with, as it "
-                  "published it (else pinned at first sight)");
+                  "the public key (64 hex digits) the peer signs its record's heads with, as its "
+                  "operator gave it (else read from the peer's identity, GET /taxii2/, and "
+                  "pinned: trust on first use)");
   cmd->callback([add, &ctx] { ctx.exit_code = RunPeerAdd(*add); });
 
   RegisterPeerWitnessCommands(peer, ctx);

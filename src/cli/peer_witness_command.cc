@@ -61,6 +61,10 @@ int RunShow(const ShowOptions& o) {
   if (!alarms.ok()) return Fail(alarms.status());
   std::string key = peer->log_key;
   std::string key_source = "configured (--log-key)";
+  if (!key.empty() && peer->log_key_read_us != 0) {
+    key_source = "read from its identity when added, trust on first use, " +
+                 FormatTimestamp(peer->log_key_read_us, 6);
+  }
   if (key.empty() && !first->empty()) {
     key = first->front().public_key;
     key_source = "pinned at first sight, " + FormatTimestamp(first->front().seen_us, 6);

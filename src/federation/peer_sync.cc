@@ -298,19 +298,22 @@ Result<PeerSyncer::PushPage> PeerSyncer::PreparePushPage(const CollectionLink& l
       continue;
     }
     {
-      // What the gate changed on the way out: removed parts, sovereignty's redactions
-      // and keyed hashes (policy::EgressDecision::changes).
+      // Why it may leave (the TLP table's row), and what the gate changed on the way out:
+      // removed parts, sovereignty's redactions and keyed hashes
+      // (policy::EgressDecision::changes).
       std::string changes;
       bool hashed = false;
       for (const std::string& c : egress->decision.changes) {
         changes += (changes.empty() ? "" : "; ") + c;
         if (c.find("hashed") != std::string::npos) hashed = true;
       }
+      const std::string& allowed = egress->decision.allowed_by;
       decided(row,
               changes.empty() ? audit::Decision::kSent
               : hashed        ? audit::Decision::kHashed
                               : audit::Decision::kRedacted,
-              changes.empty() ? "egress-gate" : "sovereignty", changes);
+              changes.empty() ? "egress-gate" : "sovereignty",
+              changes.empty() ? allowed : changes + (allowed.empty() ? "" : "; sent: " + allowed));
     }
     Outgoing out;
     out.version.id = row.id;

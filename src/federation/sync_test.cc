@@ -324,6 +324,7 @@ TEST_F(SyncTest, PendingEnvelopesAreAwaitedBeforeTheyCount) {
 // A peer that queues every envelope and never finishes it.
 class ForeverPendingPeer : public taxii::TaxiiClient {
  public:
+  Result<boost::json::object> GetDiscovery() override { return boost::json::object(); }
   Result<boost::json::object> GetCollections() override { return boost::json::object(); }
   Result<taxii::ObjectsPage> GetObjects(const std::string&, const taxii::ObjectsQuery&) override {
     return taxii::ObjectsPage();
@@ -536,11 +537,16 @@ TEST_F(SyncTest, EgressDecisionsAreRecordedBeforeAnythingLeaves) {
   EXPECT_EQ(by_id[sent].decision, audit::Decision::kSent);
   EXPECT_EQ(by_id[sent].peer, "node-b");
   EXPECT_EQ(by_id[sent].version, "2026-01-01T00:00:00.000Z");
+  // Every decision says its rule and reason: why it was sent too.
+  EXPECT_EQ(by_id[sent].rule, "egress-gate");
+  EXPECT_EQ(by_id[sent].reason, "TLP:CLEAR: disclosure is not limited");
   EXPECT_EQ(by_id[kept].decision, audit::Decision::kWithheld);
   EXPECT_EQ(by_id[kept].rule, "egress-gate");
   EXPECT_FALSE(by_id[kept].reason.empty());
   EXPECT_EQ(by_id[email_id].decision, audit::Decision::kHashed);
   EXPECT_EQ(by_id[email_id].rule, "sovereignty");
+  EXPECT_EQ(by_id[email_id].reason,
+            "value: hashed; id: keyed; sent: TLP:CLEAR: disclosure is not limited");
   // The key of the keyed hashes is the peer's secret: never recorded.
   auto raw = options_.limits.record->RawEntries(0, 100);
   ASSERT_TRUE(raw.ok());

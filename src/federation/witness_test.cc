@@ -111,6 +111,7 @@ TEST(CheckPeerHead, EachVerdict) {
 // A peer answering the two log routes from a FakeRecord and a key the test swaps.
 class FakePeer : public taxii::TaxiiClient {
  public:
+  Result<json::object> GetDiscovery() override { return json::object(); }
   Result<json::object> GetCollections() override { return json::object(); }
   Result<taxii::ObjectsPage> GetObjects(const std::string&, const taxii::ObjectsQuery&) override {
     return taxii::ObjectsPage();

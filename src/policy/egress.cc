@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
+#include <span>
 
 #include "policy/audience.h"
 #include "policy/granular.h"
@@ -98,6 +99,35 @@ void RewriteRefs(const PeerProfile& peer, json::object& obj, std::vector<std::st
       RewriteRefs(peer, value.get_object(), changes);
     }
   }
+}
+
+// The first entry of `a` that `b` holds too ("" when none; an empty entry never counts).
+std::string FirstShared(std::span<const std::string> a, std::span<const std::string> b) {
+  for (const std::string& x : a) {
+    if (Names(b, x)) return x;
+  }
+  return "";
+}
+
+// Why the TLP table lets an object labelled `tlp` for `audience` leave for `peer` (whose
+// organisations and communities `node` lists), once MatchAudience has said it does.
+std::string AllowedBy(Tlp tlp, const Audience& audience, const Recipient& node,
+                      const std::string& peer) {
+  switch (KnownTlp(tlp)) {
+    case Tlp::kClear:
+      return "TLP:CLEAR: disclosure is not limited";
+    case Tlp::kGreen:
+      return "TLP:GREEN: trust community " + FirstShared(audience.communities, node.communities) +
+             " is present on " + peer;
+    case Tlp::kAmber:
+    case Tlp::kAmberStrict:
+      return std::string(KnownTlp(tlp) == Tlp::kAmber ? "TLP:AMBER" : "TLP:AMBER+STRICT") +
+             ": named recipient " + FirstShared(audience.recipients, node.organisations) +
+             " lives on " + peer;
+    case Tlp::kRed:
+      break;  // never included for a peer
+  }
+  return "";
 }
 
 EgressDecision Withheld(std::string reason) {
@@ -243,6 +273,7 @@ EgressDecision DecideEgress(const PeerProfile& peer, const Labels& labels, const
     type = t->get_string();
   }
   EgressDecision d;
+  d.allowed_by = AllowedBy(labels.tlp, labels.audience, node, peer.node_name);
   // Granular markings: the parts the peer may not receive stay here (granular.h); the
   // sovereignty rules then apply to what is left.
   const uint8_t peer_sees = WithObjectLevel(IncludedLevels(labels.audience, node), labels.tlp);

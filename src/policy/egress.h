@@ -73,7 +73,11 @@ struct PeerProfile {
 
 struct EgressDecision {
   bool send = false;
-  std::string reason;          // why it is withheld, or "" when sent unchanged
+  std::string reason;  // why it is withheld, or "" when sent unchanged
+  // When sent: the row of the TLP table that lets it leave for the peer, e.g.
+  // "TLP:AMBER: named recipient identity--… lives on cert-de" (what the node's record
+  // keeps as the reason of a `sent` decision).
+  std::string allowed_by;
   boost::json::object object;  // the object as it may leave (when send)
   std::vector<std::string>
       changes;  // parts removed, then what sovereignty changed ("value: hashed")

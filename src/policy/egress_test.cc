@@ -56,6 +56,33 @@ TEST(Egress, AmberNeedsARecipientOnThePeer) {
   }
 }
 
+// The node's record keeps why a version was sent (docs/record.md, egress-decision):
+// the row of the TLP table that let it leave, naming the community or recipient.
+TEST(Egress, ASendSaysWhichRowOfTheTlpTableAllowedIt) {
+  EXPECT_EQ(DecideEgress(Peer(), WithTlp(Tlp::kClear), kIndicator, {}).allowed_by,
+            "TLP:CLEAR: disclosure is not limited");
+  Labels green = WithTlp(Tlp::kGreen);
+  green.audience.communities = {"other", "eu-csirts"};
+  EXPECT_EQ(DecideEgress(Peer(), green, kIndicator, {}).allowed_by,
+            "TLP:GREEN: trust community eu-csirts is present on cert-de");
+  Labels amber = WithTlp(Tlp::kAmber);
+  amber.audience.recipients = {"identity--fr-anssi", "identity--de-bsi"};
+  EXPECT_EQ(DecideEgress(Peer(), amber, kIndicator, {}).allowed_by,
+            "TLP:AMBER: named recipient identity--de-bsi lives on cert-de");
+  amber.tlp = Tlp::kAmberStrict;
+  EXPECT_EQ(DecideEgress(Peer(), amber, kIndicator, {}).allowed_by,
+            "TLP:AMBER+STRICT: named recipient identity--de-bsi lives on cert-de");
+  // Withheld, whatever the TLP table said: no allowance, a reason.
+  EgressDecision back = DecideEgress(Peer(), WithTlp(Tlp::kClear), kIndicator, {"cert-de"});
+  EXPECT_FALSE(back.send);
+  EXPECT_TRUE(back.allowed_by.empty());
+  PeerProfile strict = Peer();
+  strict.rules.push_back({"indicator", "", SovereigntyAction::kWithhold});
+  EgressDecision sovereign = DecideEgress(strict, WithTlp(Tlp::kClear), kIndicator, {});
+  EXPECT_FALSE(sovereign.send);
+  EXPECT_TRUE(sovereign.allowed_by.empty());
+}
+
 TEST(Egress, RedNeverLeaves) {
   Labels l = WithTlp(Tlp::kRed);
   l.audience.individuals = {"identity--someone"};

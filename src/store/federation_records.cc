@@ -90,6 +90,7 @@ json::object PeerToJson(const Peer& peer) {
                  {"quota", peer.quota},
                  {"hop_limit", peer.hop_limit}};
   if (!peer.log_key.empty()) o["log_key"] = peer.log_key;
+  if (peer.log_key_read_us != 0) o["log_key_read_us"] = peer.log_key_read_us;
   return o;
 }
 
@@ -115,6 +116,9 @@ Result<Peer> PeerFromJson(const json::object& o) {
   p.hash_key = GetString(o, "hash_key");
   p.pin_sha256 = GetString(o, "pin_sha256");
   p.log_key = GetString(o, "log_key");
+  if (const json::value* t = o.if_contains("log_key_read_us"); t && t->is_int64()) {
+    p.log_key_read_us = t->get_int64();
+  }
   p.pin_pem = GetString(o, "pin_pem");
   p.local_org = GetString(o, "local_org");
   if (const json::value* q = o.if_contains("quota"); q && q->is_int64()) p.quota = q->get_int64();

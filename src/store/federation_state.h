@@ -59,8 +59,13 @@ struct Peer {
   // to the peer (policy::PeerProfile::hop_limit).
   int64_t hop_limit = policy::kDefaultHopLimit;
   // The public key (64 lower-case hex digits, Ed25519) the peer signs its record's heads
-  // with (federation/witness.h): configured, or empty until pinned at first sight.
+  // with (federation/witness.h): configured, read from the peer's published identity
+  // when it was added, or empty until pinned at first sight.
   std::string log_key;
+  // When `entente peer add` read log_key from the peer's identity (its TAXII discovery
+  // resource, taxii/node_identity.h: trust on first use), in microseconds since the
+  // epoch; 0 when log_key was configured (--log-key) or is empty.
+  int64_t log_key_read_us = 0;
 };
 
 enum class SyncDirection { kPull, kPush };

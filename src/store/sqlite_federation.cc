@@ -192,7 +192,9 @@ ConfigChange PeerChange(const Peer& peer, std::string action) {
                    {"rules", EncodeStringList(rules)},
                    {"local_org", peer.local_org},
                    {"hop_limit", std::to_string(peer.hop_limit)},
-                   {"quota", std::to_string(peer.quota)}};
+                   {"quota", std::to_string(peer.quota)},
+                   // The key its record's heads must be signed with (public).
+                   {"log_key", peer.log_key}};
   return change;
 }
 

@@ -90,6 +90,15 @@ class ClientImpl final : public TaxiiClient {
         max_response_bytes_(max_response_bytes),
         max_json_depth_(max_json_depth) {}
 
+  Result<json::object> GetDiscovery() override {
+    auto res = Do("GET", "/taxii2/", "", "discovery");
+    if (!res.ok()) return res.status();
+    auto v = ParseBody(*res, "discovery");
+    if (!v.ok()) return v.status();
+    if (!v->is_object()) return Status::InvalidArgument("discovery: not a JSON object");
+    return std::move(v->get_object());
+  }
+
   Result<json::object> GetCollections() override {
     auto res = Do("GET", root_ + "collections/", "", "collections");
     if (!res.ok()) return res.status();

@@ -78,6 +78,9 @@ class TaxiiClient {
   static Result<std::unique_ptr<TaxiiClient>> Create(ClientOptions options);
   virtual ~TaxiiClient() = default;
 
+  // GET /taxii2/ on the API root's server (TAXII 2.1 §4.1, §8.2.1: the Discovery API is at
+  // the root of the server) — the raw resource, checked to be a JSON object.
+  virtual Result<boost::json::object> GetDiscovery() = 0;
   // GET {api_root}collections/ — the raw, shape-checked resource.
   virtual Result<boost::json::object> GetCollections() = 0;
   // GET {api_root}collections/{id}/objects/

@@ -20,6 +20,7 @@
 #include "taxii/filters.h"
 #include "taxii/intake_route.h"
 #include "taxii/log_route.h"
+#include "taxii/node_identity.h"
 #include "taxii/pages.h"
 #include "taxii/provenance.h"
 #include "taxii/receipt.h"
@@ -251,6 +252,23 @@ http::Response TaxiiHandler::Discovery(const Caller& caller) {
   }
   if (!default_root.empty()) out["default"] = default_root;
   if (!urls.empty()) out["api_roots"] = std::move(urls);
+  // The node's identity, with the key its record's heads are signed with
+  // (taxii/node_identity.h): a TAXII 2.1 §7.1 custom property any client may ignore.
+  if (!s.name.empty()) {
+    NodeIdentity identity;
+    identity.name = s.name;
+    identity.jurisdiction = s.jurisdiction;
+    auto orgs = store_.ListOrganisations();  // by id
+    if (!orgs.ok()) return TaxiiErrorFromStatus(orgs.status());
+    for (const auto& org : *orgs) {
+      if (org.admin) {
+        identity.identity = org.identity_id;
+        break;
+      }
+    }
+    if (options_.record != nullptr) identity.record_key = options_.record_key;
+    out[kNodeIdentityMember] = NodeIdentityJson(identity);
+  }
   return TaxiiJson(200, boost::json::serialize(out));
 }
 

@@ -88,11 +88,12 @@ class Response:
 class Node:
     """One initialised data folder and, when started, its server."""
 
-    def __init__(self, tmp):
+    def __init__(self, tmp, name="bbnode", jurisdiction="FR"):
         self.dir = os.path.join(tmp, "node")
+        self.name = name
         self.proc = None
         self.port = None
-        r = run(["init", "--data", self.dir, "--name", "bbnode", "--jurisdiction", "FR"])
+        r = run(["init", "--data", self.dir, "--name", name, "--jurisdiction", jurisdiction])
         if r.returncode != 0:
             raise AssertionError("init failed: %r" % (r,))
         lines = r.stdout.strip().splitlines()
@@ -128,16 +129,18 @@ class Node:
         return self.ok(*args).splitlines()[-1].strip()
 
     # -- server ---------------------------------------------------------------------
-    def start(self, timeout=30, extra_args=(), log_path=None, preexec_fn=None):
-        """Starts `entente serve` (with `extra_args`); its stderr (the log) goes to
-        `log_path` when given; `preexec_fn` runs in the child before exec (e.g. setrlimit)."""
+    def start(self, timeout=30, extra_args=(), log_path=None, preexec_fn=None, port=0):
+        """Starts `entente serve` (with `extra_args`) on `port` (0: a free one); its stderr
+        (the log) goes to `log_path` when given; `preexec_fn` runs in the child before exec
+        (e.g. setrlimit)."""
         assert self.proc is None
         stderr = subprocess.DEVNULL
         if log_path is not None:
             stderr = open(log_path, "ab")
         try:
             self.proc = subprocess.Popen([BIN, "serve", "--data", self.dir, "--listen",
-                                          "127.0.0.1:0", "--threads", "2"] + list(extra_args),
+                                          "127.0.0.1:%d" % port, "--threads", "2"]
+                                         + list(extra_args),
                                          stdout=subprocess.PIPE, stderr=stderr,
                                          start_new_session=True, preexec_fn=preexec_fn)
         finally:
@@ -237,9 +240,9 @@ class NodeTest(unittest.TestCase):
         self.node = Node(self.tmp)
         self.addCleanup(self.node.kill)
 
-    def fresh_node(self, name):
+    def fresh_node(self, name, node_name="bbnode", jurisdiction="FR"):
         d = os.path.join(self.tmp, name)
         os.mkdir(d)
-        n = Node(d)
+        n = Node(d, node_name, jurisdiction)
         self.addCleanup(n.kill)
         return n

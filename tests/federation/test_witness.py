@@ -15,7 +15,8 @@ Each time cert-de raises an alarm naming the peer and both tree sizes, in its lo
 `peer list` (WITNESS column) and in `peer show`; and an evidence package cert-fr makes
 with what cert-de witnessed (`evidence export --witnessed`) holds before the change and
 is refused by `evidence verify` after it, naming the witnessed head. A key other than
-the one configured with `peer set --log-key` is an alarm too.
+the one configured with `peer set --log-key` (or read from cert-fr's identity by `peer
+add`) is an alarm too.
 
 Entries are appended to the record file directly (canonical JSON, RFC 9162 leaf and
 interior hashes, audit/log.h's tables), so that the test depends on nothing but the
@@ -190,7 +191,12 @@ class Witnessing(FederationCase):
     def test_a_key_other_than_the_configured_one_is_an_alarm(self):
         self.wait_for(lambda w: w == ("ok %d" % self.size(5), 0), "the first head to be kept")
         pinned = json.loads(self.de.ok("peer", "show", "cert-fr", "--json"))
-        self.assertTrue(pinned["log_key_source"].startswith("pinned at first sight"))
+        # `peer add` read the key from cert-fr's identity (GET /taxii2/) and pinned it.
+        self.assertTrue(pinned["log_key_source"].startswith("read from its identity"),
+                        pinned["log_key_source"])
+        status, head = self.fr.request("GET", "/x-entente/log/head", self.fr_token)
+        self.assertEqual(status, 200)
+        self.assertEqual(pinned["log_key"], head["public_key"])
         # The operator configures the key cert-fr "published"; here a wrong one, as if the
         # node answering were not cert-fr, or cert-fr had replaced its key.
         configured = hashlib.sha256(b"another node's key").hexdigest()
