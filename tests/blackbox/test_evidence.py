@@ -101,6 +101,26 @@ class Evidence(NodeTest):
         self.assertIn("FAIL object %s version %s: its SHA-256 is " %
                       (self.obj["id"], self.obj["modified"]), r.stdout)
 
+    def test_object_changed_in_the_store_underneath_is_named(self):
+        # Someone edits the stored object in the node's database file. The record keeps
+        # the leaf of the item the node stored, so the changed version makes another item
+        # that no kept leaf matches: the package has no item for it, and verify names it.
+        con = sqlite3.connect(os.path.join(self.node.dir, "entente.db"))
+        try:
+            n = con.execute("UPDATE objects SET json = json_set(json, '$.name', 'rewritten') "
+                            "WHERE id = ?", (self.obj["id"],)).rowcount
+            con.commit()
+        finally:
+            con.close()
+        self.assertEqual(n, 1)
+        path = os.path.join(self.tmp, "after-edit.json")
+        self.node.ok("evidence", "export", "--object", self.obj["id"], "--out", path)
+        r = self.verify(path, "--key", self.key)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("FAIL object %s" % self.obj["id"], r.stdout)
+        with open(path) as f:
+            self.assertEqual(json.loads(json.load(f)["objects"][0]["json"])["name"], "rewritten")
+
     def test_changed_entry_is_named(self):
         def change(p):
             p["entries"][1]["text"] = p["entries"][1]["text"].replace('"sent"', '"withheld"')
