@@ -179,6 +179,32 @@ TEST(StoreRecorder, EachVersionAddedIsRecordedWithItsHashSubmitterAndChannel) {
           .ok());
 }
 
+// PrepareRecordItem writes the item of an admitted version directly; its leaf is the
+// leaf of EncodeItem's text (the one encoding), for admitted objects and for odd ids,
+// and a text that may hold a token secret gets no leaf (the recorder then refuses it).
+TEST(PrepareRecordItem, TheLeafIsThatOfTheOneEncoding) {
+  Node node;
+  for (const store::NewObject& o : node.Admit(Client("org-a"), {1, 2, 3})) {
+    ASSERT_EQ(o.record_leaf.size(), 32u);
+    const audit::Hash leaf =
+        audit::HashLeaf(audit::EncodeItem({o.id, o.version, o.sha256}).value());
+    EXPECT_EQ(o.record_leaf, std::string(reinterpret_cast<const char*>(leaf.data()), 32));
+  }
+  store::NewObject odd;
+  odd.id = "x_odd--\"quoted\"";
+  odd.version = "";
+  odd.json = "{}";
+  PrepareRecordItem(&odd);
+  const audit::Hash leaf =
+      audit::HashLeaf(audit::EncodeItem({odd.id, odd.version, odd.sha256}).value());
+  EXPECT_EQ(odd.record_leaf, std::string(reinterpret_cast<const char*>(leaf.data()), 32));
+  store::NewObject secret;
+  secret.id = "ent_" + std::string(43, 'A');
+  secret.json = "{}";
+  PrepareRecordItem(&secret);
+  EXPECT_TRUE(secret.record_leaf.empty());
+}
+
 // A version that did not come through admission (no digest given) is hashed by the
 // recorder from the stored text, to the same value.
 TEST(StoreRecorder, AVersionWithoutAdmissionsDigestIsHashedFromItsText) {

@@ -29,7 +29,39 @@ bool NeedsEscape8(uint64_t w) {
   return (below_space | quote | backslash) != 0;
 }
 
+// True when no byte of `s` needs an escape: eight bytes at a time, the last (partial) word
+// read again as the string's final eight bytes when it is that long.
+bool NothingToEscape(std::string_view s) {
+  const size_t n = s.size();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (NeedsEscape8(w)) return false;
+  }
+  if (i == n) return true;
+  if (n >= 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + n - 8, 8);
+    return !NeedsEscape8(w);
+  }
+  for (; i < n; ++i) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    if (u < 0x20 || u == '"' || u == '\\') return false;
+  }
+  return true;
+}
+
 void AppendString(std::string& out, std::string_view s) {
+  if (NothingToEscape(s)) {  // nearly every string of a STIX object: one copy
+    const size_t at = out.size();
+    out.resize(at + s.size() + 2);
+    char* p = out.data() + at;
+    p[0] = '"';
+    std::memcpy(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
+    return;
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   size_t run = 0;  // start of the characters not yet written, which need no escape
