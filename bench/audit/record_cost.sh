@@ -3,7 +3,8 @@
 # `entente ingest` of one corpus into a fresh data folder, alternating a binary built
 # without the record's work on the ingest path and one built with it, ROUNDS times
 # each, printing wall and CPU seconds, peak memory and the size of the record per run,
-# then the medians.
+# then the medians, and the median of each round's on/off ratio (rounds alternate, so the
+# ratio of one round is the least affected by the machine's load drifting between rounds).
 #
 #   bench/audit/record_cost.sh OFF_BINARY ON_BINARY CORPUS [ROUNDS]
 #
@@ -47,6 +48,8 @@ for ((i = 0; i < rounds; i++)); do
 done
 awk '
   { wall[$1] = wall[$1] " " $2; cpu[$1] = cpu[$1] " " ($3 + $4) }
+  $1 == "off" { last_wall = $2; last_cpu = $3 + $4 }
+  $1 == "on" { rwall = rwall " " ($2 / last_wall); rcpu = rcpu " " (($3 + $4) / last_cpu) }
   function median(list,   a, n, i, j, t) {
     n = split(list, a, " ")
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
@@ -57,4 +60,5 @@ awk '
     mc_off = median(cpu["off"]); mc_on = median(cpu["on"])
     printf "median wall: off %.2f s, on %.2f s (%+.1f %%)\n", mw_off, mw_on, 100 * (mw_on / mw_off - 1)
     printf "median CPU (user+sys): off %.2f s, on %.2f s (%+.1f %%)\n", mc_off, mc_on, 100 * (mc_on / mc_off - 1)
+    printf "median of the rounds'"'"' on/off ratios: wall %+.1f %%, CPU %+.1f %%\n", 100 * (median(rwall) - 1), 100 * (median(rcpu) - 1)
   }' "$work/runs"
