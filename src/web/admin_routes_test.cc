@@ -8,9 +8,13 @@
 #include "store/memory_federation_state.h"
 #include "taxii/testing/memory_store.h"
 #include "web/handler.h"
+#include "web/test_requests.h"
 
 namespace entente::web {
 namespace {
+
+using test::CookieOf;
+using test::CsrfOf;
 
 class AdminRoutesTest : public ::testing::Test {
  protected:
@@ -38,26 +42,11 @@ class AdminRoutesTest : public ::testing::Test {
     ASSERT_TRUE(store_.AddToken(t, Sha256Hex(secret)).ok());
   }
 
+  // Requests from one browser address unless another is given.
   static http::Request Req(const std::string& method, const std::string& target,
                            const std::string& cookie = "", const std::string& body = "",
                            const std::string& remote = "192.0.2.1:4000") {
-    http::Request r;
-    r.method = method;
-    r.target = target;
-    std::string_view path, query;
-    http::SplitTarget(target, &path, &query);
-    r.path = std::string(path);
-    r.query = http::ParseQuery(query).value();
-    r.headers = {{"Host", "node:9440"}};
-    if (!cookie.empty()) r.headers.emplace_back("Cookie", cookie);
-    r.body = body;
-    r.remote = remote;
-    return r;
-  }
-
-  static std::string CookieOf(const http::Response& res) {
-    auto v = std::string(res.Header("Set-Cookie").value_or(""));
-    return v.substr(0, v.find(';'));
+    return test::UiRequest(method, target, cookie, body, remote);
   }
 
   http::Response TrySignIn(const std::string& secret, const std::string& remote) {
@@ -75,8 +64,7 @@ class AdminRoutesTest : public ::testing::Test {
     EXPECT_EQ(res.status, 303);
     const std::string cookie = CookieOf(res);
     const std::string page = handler_.Handle(Req("GET", "/ui/", cookie)).body;
-    const size_t at = page.find("name=\"csrf\" value=\"") + 19;
-    *csrf = page.substr(at, page.find('"', at) - at);
+    *csrf = CsrfOf(page);
     return cookie;
   }
 

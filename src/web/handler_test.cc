@@ -1,5 +1,6 @@
 // web/handler.h: sign-in, sessions that expire by the clock interface, CSRF, revocation.
 #include "web/handler.h"
+#include "web/test_requests.h"
 
 #include <gtest/gtest.h>
 
@@ -9,6 +10,10 @@
 
 namespace entente::web {
 namespace {
+
+using test::CookieOf;
+using test::CsrfOf;
+using test::UiRequest;
 
 class HandlerTest : public ::testing::Test {
  protected:
@@ -24,33 +29,13 @@ class HandlerTest : public ::testing::Test {
     ASSERT_TRUE(store_.AddToken(t, Sha256Hex(kSecret)).ok());
   }
 
-  static http::Request Req(const std::string& method, const std::string& target,
-                           const std::string& cookie = "", const std::string& body = "") {
-    http::Request r;
-    r.method = method;
-    r.target = target;
-    std::string_view path, query;
-    http::SplitTarget(target, &path, &query);
-    r.path = std::string(path);
-    r.query = http::ParseQuery(query).value();
-    r.headers = {{"Host", "node:9440"}};
-    if (!cookie.empty()) r.headers.emplace_back("Cookie", cookie);
-    r.body = body;
-    return r;
-  }
-
-  static std::string CookieOf(const http::Response& res) {
-    auto v = std::string(res.Header("Set-Cookie").value_or(""));
-    return v.substr(0, v.find(';'));
-  }
-
   // Signs in; returns the session cookie ("entente_session=…").
   std::string SignIn() {
-    http::Response form = handler_.Handle(Req("GET", "/ui/login"));
+    http::Response form = handler_.Handle(UiRequest("GET", "/ui/login"));
     const std::string login = CookieOf(form);
     const std::string nonce = login.substr(login.find('=') + 1);
     http::Response res = handler_.Handle(
-        Req("POST", "/ui/login", login, "csrf=" + nonce + "&token=" + std::string(kSecret)));
+        UiRequest("POST", "/ui/login", login, "csrf=" + nonce + "&token=" + std::string(kSecret)));
     EXPECT_EQ(res.status, 303);
     const std::string cookie(res.Header("Set-Cookie").value_or(""));
     EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
@@ -74,58 +59,57 @@ class HandlerTest : public ::testing::Test {
 };
 
 TEST_F(HandlerTest, PagesNeedASessionThatExpires) {
-  EXPECT_EQ(handler_.Handle(Req("GET", "/ui/")).status, 303);
-  EXPECT_EQ(handler_.Handle(Req("GET", "/ui/api/overview")).status, 401);
+  EXPECT_EQ(handler_.Handle(UiRequest("GET", "/ui/")).status, 303);
+  EXPECT_EQ(handler_.Handle(UiRequest("GET", "/ui/api/overview")).status, 401);
   const std::string cookie = SignIn();
-  EXPECT_EQ(handler_.Handle(Req("GET", "/ui/", cookie)).status, 200);
+  EXPECT_EQ(handler_.Handle(UiRequest("GET", "/ui/", cookie)).status, 200);
   clock_.Advance(599'000'000);
-  EXPECT_EQ(handler_.Handle(Req("GET", "/ui/api/overview", cookie)).status, 200);
+  EXPECT_EQ(handler_.Handle(UiRequest("GET", "/ui/api/overview", cookie)).status, 200);
   clock_.Advance(1'000'000);
-  http::Response expired = handler_.Handle(Req("GET", "/ui/", cookie));
+  http::Response expired = handler_.Handle(UiRequest("GET", "/ui/", cookie));
   EXPECT_EQ(expired.status, 303);
   EXPECT_EQ(expired.Header("Location").value_or(""), "/ui/login");
 }
 
 TEST_F(HandlerTest, AWrongTokenOpensNoSession) {
-  http::Response form = handler_.Handle(Req("GET", "/ui/login"));
+  http::Response form = handler_.Handle(UiRequest("GET", "/ui/login"));
   const std::string login = CookieOf(form);
   const std::string nonce = login.substr(login.find('=') + 1);
   http::Response res =
-      handler_.Handle(Req("POST", "/ui/login", login, "csrf=" + nonce + "&token=ent_wrong"));
+      handler_.Handle(UiRequest("POST", "/ui/login", login, "csrf=" + nonce + "&token=ent_wrong"));
   EXPECT_EQ(res.status, 401);
   EXPECT_EQ(CookieOf(res).find("entente_session="), std::string::npos);
   // Without the form's double-submit token.
-  res = handler_.Handle(Req("POST", "/ui/login", "", "token=" + std::string(kSecret)));
+  res = handler_.Handle(UiRequest("POST", "/ui/login", "", "token=" + std::string(kSecret)));
   EXPECT_EQ(res.status, 403);
 }
 
 TEST_F(HandlerTest, SignOutNeedsTheCsrfTokenAndTheSameOrigin) {
   const std::string cookie = SignIn();
-  EXPECT_EQ(handler_.Handle(Req("POST", "/ui/logout", cookie, "")).status, 403);
-  EXPECT_EQ(handler_.Handle(Req("POST", "/ui/logout", cookie, "csrf=nope")).status, 403);
+  EXPECT_EQ(handler_.Handle(UiRequest("POST", "/ui/logout", cookie, "")).status, 403);
+  EXPECT_EQ(handler_.Handle(UiRequest("POST", "/ui/logout", cookie, "csrf=nope")).status, 403);
   // The synchronizer token is in the page's sign-out form.
-  const std::string page = handler_.Handle(Req("GET", "/ui/", cookie)).body;
-  const size_t at = page.find("name=\"csrf\" value=\"") + 19;
-  const std::string csrf = page.substr(at, page.find('"', at) - at);
-  http::Request cross = Req("POST", "/ui/logout", cookie, "csrf=" + csrf);
+  const std::string page = handler_.Handle(UiRequest("GET", "/ui/", cookie)).body;
+  const std::string csrf = CsrfOf(page);
+  http::Request cross = UiRequest("POST", "/ui/logout", cookie, "csrf=" + csrf);
   cross.headers.emplace_back("Origin", "http://evil.example");
   EXPECT_EQ(handler_.Handle(cross).status, 403);
-  EXPECT_EQ(handler_.Handle(Req("GET", "/ui/", cookie)).status, 200);
-  http::Request same = Req("POST", "/ui/logout", cookie, "csrf=" + csrf);
+  EXPECT_EQ(handler_.Handle(UiRequest("GET", "/ui/", cookie)).status, 200);
+  http::Request same = UiRequest("POST", "/ui/logout", cookie, "csrf=" + csrf);
   same.headers.emplace_back("Origin", "http://node:9440");
   EXPECT_EQ(handler_.Handle(same).status, 303);
-  EXPECT_EQ(handler_.Handle(Req("GET", "/ui/", cookie)).status, 303);
+  EXPECT_EQ(handler_.Handle(UiRequest("GET", "/ui/", cookie)).status, 303);
 }
 
 TEST_F(HandlerTest, RevokingTheTokenEndsItsSessions) {
   const std::string cookie = SignIn();
   ASSERT_TRUE(store_.RevokeToken("tok_1").ok());
-  EXPECT_EQ(handler_.Handle(Req("GET", "/ui/", cookie)).status, 303);
+  EXPECT_EQ(handler_.Handle(UiRequest("GET", "/ui/", cookie)).status, 303);
 }
 
 TEST_F(HandlerTest, EveryAnswerCarriesTheSecurityHeaders) {
   for (const char* target : {"/ui/login", "/ui/assets/style.css", "/ui/nothing"}) {
-    http::Response res = handler_.Handle(Req("GET", target));
+    http::Response res = handler_.Handle(UiRequest("GET", target));
     EXPECT_NE(res.Header("Content-Security-Policy").value_or("").find("script-src 'self'"),
               std::string::npos)
         << target;
