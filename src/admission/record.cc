@@ -9,11 +9,8 @@
 #include <memory>
 #include <utility>
 
-#include <boost/json.hpp>
-
 #include "audit/stored_batch.h"
 #include "common/env.h"
-#include "stix/deterministic_id.h"
 
 namespace entente::admission {
 namespace {
@@ -43,42 +40,13 @@ std::string ObjectSha256Hex(std::string_view data) {
   return out;
 }
 
-namespace {
-
-// The characters of the STIX ids and timestamps admission has validated: written into
-// an item as they are (no escape, and no underscore, so no token secret "ent_…").
-bool IdOrTimestampText(std::string_view s) {
-  for (char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == ':' || c == '.' ||
-          (c >= 'A' && c <= 'Z'))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
-
 void PrepareRecordItem(store::NewObject* o) {
   o->sha256 = ObjectSha256Hex(o->json);
   o->record_leaf.clear();
-  // The item's text (audit/stored_batch.h EncodeItem's encoding, which the record_test
-  // checks this against), written directly for the ids and timestamps admission gives;
-  // anything else goes through EncodeItem and its checks.
+  // The item's text, in a buffer kept per thread: one allocation per parser, not per object.
   thread_local std::string text;
-  if (IdOrTimestampText(o->id) && IdOrTimestampText(o->version)) {
-    text.assign("{\"id\":\"");
-    text += o->id;
-    text += "\",\"sha256\":\"";
-    text += o->sha256;
-    text += "\",\"version\":\"";
-    text += o->version;
-    text += "\"}";
-  } else {
-    auto item = audit::EncodeItem({o->id, o->version, o->sha256});
-    if (!item.ok()) return;
-    text = std::move(item).value();
-  }
+  text.clear();
+  if (!audit::AppendItemText(o->id, o->version, o->sha256, &text).ok()) return;
   const audit::Hash leaf = audit::HashLeaf(text);
   o->record_leaf.assign(reinterpret_cast<const char*>(leaf.data()), leaf.size());
 }
@@ -171,18 +139,14 @@ Status StoreRecorder::ObjectsAdded(std::string_view collection_id,
       audit::Hash leaf;
       std::copy(o.record_leaf.begin(), o.record_leaf.end(), leaf.begin());
       lists[g].AddLeaf(leaf);
+    } else if (o.sha256.empty()) {
+      // Not through admission: the item made from the stored text exactly as `evidence
+      // export` makes it again (audit::ItemOfStoredJson), so that its leaf is found.
+      auto item = audit::ItemOfStoredJson(o.id, o.version, o.json);
+      if (!item.ok()) return RecordUnavailable(item.status());
+      lists[g].AddLeaf(audit::HashLeaf(*item));
     } else {
-      // Not through admission: the digest of the canonical form of the stored text.
-      std::string digest = o.sha256;
-      if (digest.empty()) {
-        boost::system::error_code ec;
-        boost::json::value parsed = boost::json::parse(o.json, ec);
-        if (ec) {
-          return RecordUnavailable(Status::InvalidArgument("an object to store is not JSON"));
-        }
-        digest = ObjectSha256Hex(stix::CanonicalJson(parsed));
-      }
-      s = lists[g].Add({o.id, o.version, digest});
+      s = lists[g].Add({o.id, o.version, o.sha256});
     }
     if (!s.ok()) return RecordUnavailable(s);
   }

@@ -53,44 +53,45 @@ namespace {
 // Printable ASCII that JSON writes as it is, and that cannot hold a token secret: the
 // ids and timestamps admission gives, written without the general writer's passes.
 bool Plain(std::string_view s) {
+  bool underscore = false;
   for (char c : s) {
     if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
+    underscore |= c == '_';
   }
-  return s.find("ent_") == std::string_view::npos;
+  return !underscore || s.find("ent_") == std::string_view::npos;
 }
 
-// Appends the item's text to *out (nothing on error).
-Status AppendItem(const StoredItem& item, std::string* out) {
-  if (!IsLowerHex64(item.sha256)) {
+}  // namespace
+
+Status AppendItemText(std::string_view object_id, std::string_view version, std::string_view sha256,
+                      std::string* out) {
+  if (!IsLowerHex64(sha256)) {
     return Status::InvalidArgument("a stored item's sha256 must be 64 lower-case hex digits");
   }
-  if (Plain(item.object_id) && Plain(item.version)) {
-    out->reserve(out->size() + 38 + item.object_id.size() + item.sha256.size() +
-                 item.version.size());
+  if (Plain(object_id) && Plain(version)) {
+    out->reserve(out->size() + 38 + object_id.size() + sha256.size() + version.size());
     *out += "{\"id\":\"";
-    *out += item.object_id;
+    *out += object_id;
     *out += "\",\"sha256\":\"";
-    *out += item.sha256;
+    *out += sha256;
     *out += "\",\"version\":\"";
-    *out += item.version;
+    *out += version;
     *out += "\"}";
     return Status::Ok();
   }
   CanonicalWriter w;
-  w.Str("id", item.object_id);
-  w.Str("sha256", item.sha256);
-  w.Str("version", item.version);
+  w.Str("id", object_id);
+  w.Str("sha256", sha256);
+  w.Str("version", version);
   w.Close();
   if (!w.refused().empty()) return Status::InvalidArgument(w.refused() + " (stored item)");
   *out += w.out();
   return Status::Ok();
 }
 
-}  // namespace
-
 Result<std::string> EncodeItem(const StoredItem& item) {
   std::string out;
-  ENTENTE_RETURN_IF_ERROR(AppendItem(item, &out));
+  ENTENTE_RETURN_IF_ERROR(AppendItemText(item.object_id, item.version, item.sha256, &out));
   return out;
 }
 
@@ -149,7 +150,7 @@ Hash ItemsRoot(const std::vector<Hash>& leaves) {
 
 Status ItemLeaves::Add(const StoredItem& item) {
   std::string text;
-  ENTENTE_RETURN_IF_ERROR(AppendItem(item, &text));
+  ENTENTE_RETURN_IF_ERROR(AppendItemText(item.object_id, item.version, item.sha256, &text));
   leaves_.push_back(HashLeaf(text));
   return Status::Ok();
 }

@@ -30,6 +30,10 @@ struct StoredItem {
 // {"id":"…","sha256":"…","version":"…"}: the item's one encoding. invalid-argument when
 // the sha256 is not 64 lower-case hex digits or a field carries a token secret.
 Result<std::string> EncodeItem(const StoredItem& item);
+// Appends EncodeItem's text for these fields to *out, with the same errors (and then
+// nothing is appended): for callers that hold the fields as views (admission/record.h).
+Status AppendItemText(std::string_view object_id, std::string_view version, std::string_view sha256,
+                      std::string* out);
 // The inverse; invalid-argument unless `text` is exactly what EncodeItem gives.
 Result<StoredItem> ParseItem(std::string_view text);
 // The item of a version as the store holds it: its id and version, and the SHA-256 of the
